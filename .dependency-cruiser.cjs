@@ -1,0 +1,26 @@
+// The core and the store never import a platform SDK or an adapter (../shared/DESIGN.md, Boundaries).
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "core-imports-no-platform-sdk",
+      comment: "src/core and src/store stay platform-neutral: no @slack/*, no botbuilder*",
+      severity: "error",
+      from: { path: "^src/(core|store)/" },
+      to: { path: "(^|/)node_modules/(@slack/|botbuilder|botframework)" },
+    },
+    {
+      name: "core-imports-no-adapter",
+      comment: "adapters depend on the core, never the other way round",
+      severity: "error",
+      from: { path: "^src/(core|store)/" },
+      to: { path: "^adapters/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".js", ".json"] },
+  },
+};

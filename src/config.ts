@@ -1,0 +1,53 @@
+// The environment, read once: secrets and endpoints. Desk settings live in the settings file.
+export interface Config {
+  dbPath: string;
+  settingsFile?: string;
+  port: number;
+  host: string;
+  consoleUser: string;
+  forceConsole: boolean;
+  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; triageChannel?: string };
+  teams: { appId?: string; appPassword?: string; tenantId?: string; appType: string; triageConversation?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+
+export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonly<Config> {
+  const portText = blank(env.PORT) ?? "3000";
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number from 0 to 65535 (got "${portText}")`);
+
+  const botToken = blank(env.SLACK_BOT_TOKEN);
+  const signingSecret = blank(env.SLACK_SIGNING_SECRET);
+  if (botToken && !signingSecret) throw new ConfigError("SLACK_SIGNING_SECRET is missing: it is needed with SLACK_BOT_TOKEN (Basic Information > App Credentials)");
+  if (signingSecret && !botToken) throw new ConfigError("SLACK_BOT_TOKEN is missing: it is needed with SLACK_SIGNING_SECRET (OAuth & Permissions > Bot User OAuth Token)");
+  if (botToken && !botToken.startsWith("xoxb-")) throw new ConfigError('SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"');
+  const appToken = blank(env.SLACK_APP_TOKEN);
+  if (appToken && !appToken.startsWith("xapp-")) throw new ConfigError('SLACK_APP_TOKEN must be an app-level token starting with "xapp-"');
+  const apiUrl = blank(env.SLACK_API_URL);
+  if (apiUrl && !/^https?:\/\//.test(apiUrl)) throw new ConfigError(`SLACK_API_URL must be an http(s) URL (got "${apiUrl}")`);
+
+  const appType = blank(env.MicrosoftAppType) ?? "MultiTenant";
+  if (!["MultiTenant", "SingleTenant", "UserAssignedMSI"].includes(appType)) throw new ConfigError(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (got "${appType}")`);
+  const appId = blank(env.MicrosoftAppId);
+  if (appId && appType !== "UserAssignedMSI" && !blank(env.MicrosoftAppPassword)) throw new ConfigError("MicrosoftAppPassword is missing: it is needed with MicrosoftAppId");
+  if (appType === "SingleTenant" && appId && !blank(env.MicrosoftAppTenantId)) throw new ConfigError("MicrosoftAppTenantId is missing: a SingleTenant bot needs it");
+
+  return Object.freeze({
+    dbPath: blank(env.DESKHAND_DB) ?? "./data/deskhand.db",
+    settingsFile: blank(env.DESKHAND_CONFIG),
+    port,
+    host: blank(env.HOST) ?? "0.0.0.0",
+    consoleUser: blank(env.CONSOLE_USER) ?? "operator",
+    forceConsole: argv.includes("--console"),
+    ...(botToken && signingSecret ? { slack: { botToken, signingSecret, appToken, apiUrl, triageChannel: blank(env.SLACK_TRIAGE_CHANNEL) } } : {}),
+    teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION) },
+  });
+}

@@ -1,0 +1,241 @@
+// The ticket core: every command from every adapter comes through handle(), runs in one transaction,
+// writes its audit events and queues its notifications before it commits.
+import type { Transaction } from "kysely";
+import type { Db } from "../store/connection.js";
+import { describeSqliteError } from "../store/connection.js";
+import type { Database, TicketUpdate } from "../store/database.js";
+import { appendAudit } from "../store/audit.js";
+import { linksOf } from "../store/links.js";
+import { enqueue } from "../store/outbox.js";
+import { personById, upsertPerson } from "../store/people.js";
+import { receiptFor, recordReceipt } from "../store/receipts.js";
+import { ticketByNumber, updateTicket } from "../store/tickets.js";
+import type { Clock } from "./clock.js";
+import type { Command, CommandKind, Envelope } from "./commands.js";
+import { DeskError, isDeskError, notFound, type ErrorCode } from "./errors.js";
+import type { FormField } from "./form.js";
+import type { ChangeKind, Notifier } from "./notify.js";
+import { personKey, roleOf, toPerson, type Person } from "./people.js";
+import { can, type Permission, type Role } from "./roles/permissions.js";
+import type { DeskSettings } from "./settings.js";
+import type { Ticket } from "./ticket.js";
+import type { TicketSnapshot } from "./views.js";
+import { runCommand } from "./handlers.js";
+
+export type Trx = Transaction<Database>;
+
+export interface HistoryLine {
+  at: number;
+  actor: string;
+  platform: string;
+  action: string;
+  field: string | null;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+}
+
+export type Outcome =
+  | { ok: true; kind: CommandKind; text: string; snapshot?: TicketSnapshot; list?: TicketSnapshot[]; history?: HistoryLine[]; form?: FormField[] }
+  | { ok: false; code: ErrorCode; text: string; field?: string };
+
+export interface DeskDeps {
+  db: Db;
+  clock: Clock;
+  settings: DeskSettings;
+  notifiers?: Notifier[];
+  log?: (message: string) => void;
+}
+
+/** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
+export interface Ctx {
+  trx: Trx;
+  now: number;
+  actor: Person;
+  role: Role;
+  settings: DeskSettings;
+  envelope: Envelope;
+  require(permission: Permission, doing: string): void;
+  load(number: number): Promise<Ticket>;
+  snapshot(t: Ticket): Promise<TicketSnapshot>;
+  person(id: number): Promise<Person>;
+  roleOfPerson(p: Person): Role;
+  /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
+  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean } }): Promise<TicketSnapshot>;
+  /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
+  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }): Promise<TicketSnapshot>;
+}
+
+const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
+
+export class Desk {
+  private readonly notifiers: Notifier[];
+
+  constructor(private readonly deps: DeskDeps) {
+    this.notifiers = [...(deps.notifiers ?? [])];
+  }
+
+  get settings(): DeskSettings {
+    return this.deps.settings;
+  }
+
+  get db(): Db {
+    return this.deps.db;
+  }
+
+  get clock(): Clock {
+    return this.deps.clock;
+  }
+
+  addNotifier(n: Notifier): void {
+    this.notifiers.push(n);
+  }
+
+  roleOf(p: { platform: string; userId: string; email?: string | null }): Role {
+    return roleOf(this.deps.settings, p);
+  }
+
+  /** A ticket with its people, for rendering outside a command. */
+  async snapshot(number: number): Promise<TicketSnapshot | undefined> {
+    const t = await ticketByNumber(this.deps.db, number);
+    return t ? snapshotOf(this.deps.db, t) : undefined;
+  }
+
+  async handle(env: Envelope): Promise<Outcome> {
+    const { db, clock } = this.deps;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
+        // original sees its receipt and returns the same answer instead of acting twice.
+        if (env.idempotencyKey) {
+          const seen = await receiptFor(trx, env.idempotencyKey);
+          if (seen) return JSON.parse(seen) as Outcome;
+        }
+        const now = clock.now();
+        const actor = toPerson(await upsertPerson(trx, env.actor, now));
+        const ctx = this.context(trx, env, actor, now);
+        const outcome = await runCommand(ctx, env.command);
+        if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
+        return outcome;
+      });
+    } catch (err) {
+      if (isDeskError(err)) return { ok: false, code: err.code, text: err.message, ...(err.field ? { field: err.field } : {}) };
+      const code = (err as { code?: string })?.code;
+      if (typeof code === "string" && code.startsWith("SQLITE_")) {
+        return { ok: false, code: "STORAGE_UNAVAILABLE", text: `Nothing was changed: ${describeSqliteError(err)}.` };
+      }
+      throw err;
+    }
+  }
+
+  private context(trx: Trx, envelope: Envelope, actor: Person, now: number): Ctx {
+    const settings = this.deps.settings;
+    const role = roleOf(settings, actor);
+    const notifiers = this.notifiers;
+    let seq = 0;
+    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }) => {
+      if (!notifiers.length) return;
+      const links = await linksOf(trx, snapshot.ticket.number);
+      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const planned = notifiers.flatMap((n) => n.plan(change, links));
+      await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now })));
+    };
+    const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ?? `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
+    const ctx: Ctx = {
+      trx,
+      now,
+      actor,
+      role,
+      settings,
+      envelope,
+      require(permission, doing) {
+        if (!can(role, permission)) throw new DeskError("FORBIDDEN", `Only ${needed(permission)} can ${doing}; you are a ${role}.`);
+      },
+      async load(number) {
+        const t = await ticketByNumber(trx, number);
+        if (!t) throw notFound(number);
+        return t;
+      },
+      snapshot: (t) => snapshotOf(trx, t),
+      async person(id) {
+        const p = await personById(trx, id);
+        if (!p) throw new DeskError("PERSON_NOT_FOUND", `There is no person with id ${id}.`);
+        return toPerson(p);
+      },
+      roleOfPerson: (p) => roleOf(settings, p),
+      async change(before, changes, kind, summary, extra = {}) {
+        const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
+        const beforeRow = rowValues(before);
+        const afterRow = rowValues(after);
+        const events = [];
+        for (const field of AUDITED) {
+          if (!(field in changes) || beforeRow[field] === afterRow[field]) continue;
+          events.push({
+            at: now,
+            ticket_id: before.number,
+            actor_id: actor.id,
+            platform: actor.platform,
+            action: kind,
+            field: field === "assignee_id" ? "assignee" : field,
+            from_value: await auditValue(trx, field, beforeRow[field]),
+            to_value: await auditValue(trx, field, afterRow[field]),
+            reason: extra.reason ?? null,
+          });
+        }
+        await appendAudit(trx, events);
+        const snap = await snapshotOf(trx, after);
+        await queue(snap, kind, summary, changeId(before.number), extra.comment);
+        return snap;
+      },
+      async announce(after, kind, summary, audit, comment) {
+        await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
+        const snap = await snapshotOf(trx, after);
+        await queue(snap, kind, summary, changeId(after.number), comment);
+        return snap;
+      },
+    };
+    return ctx;
+  }
+}
+
+function needed(permission: Permission): string {
+  const roles: Record<Role, string> = { requester: "requesters", agent: "agents", lead: "leads and admins", admin: "admins" };
+  for (const r of ["requester", "agent", "lead", "admin"] as Role[]) if (can(r, permission)) return roles[r];
+  return "admins";
+}
+
+async function snapshotOf(db: Db | Trx, t: Ticket): Promise<TicketSnapshot> {
+  const requester = await personById(db, t.requesterId);
+  const assignee = t.assigneeId ? await personById(db, t.assigneeId) : undefined;
+  if (!requester) throw new Error(`ticket #${t.number} names a requester that does not exist`);
+  return { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null };
+}
+
+function rowValues(t: Ticket): Record<string, unknown> {
+  return {
+    title: t.title,
+    description: t.description,
+    type: t.type,
+    category: t.category,
+    service: t.service,
+    impact: t.impact,
+    urgency: t.urgency,
+    priority: t.priority,
+    status: t.status,
+    assignee_id: t.assigneeId,
+    team: t.team,
+    tags: JSON.stringify(t.tags),
+    resolution: t.resolution,
+  };
+}
+
+async function auditValue(db: Trx, field: string, v: unknown): Promise<string | null> {
+  if (v === null || v === undefined) return null;
+  if (field === "assignee_id") {
+    const p = await personById(db, v as number);
+    return p ? personKey({ platform: p.platform, userId: p.user_id }) : String(v);
+  }
+  return String(v);
+}
+
+export type { Command };

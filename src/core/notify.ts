@@ -1,0 +1,33 @@
+// The port through which the core says what must be told to whom. Notifiers (one per platform) plan
+// outbox messages for a change; the desk writes them in the change's own transaction.
+import type { TicketLinkRow } from "../store/database.js";
+import type { Person } from "./people.js";
+import type { TicketSnapshot } from "./views.js";
+
+export type ChangeKind = "created" | "claimed" | "assigned" | "priority" | "status" | "commented" | "noted" | "resolved" | "closed" | "reopened";
+
+export interface TicketChange {
+  /** Unique per change; outbox keys derive from it. */
+  id: string;
+  kind: ChangeKind;
+  snapshot: TicketSnapshot;
+  actor: Person;
+  /** One neutral sentence, e.g. "ana claimed #12". */
+  summary: string;
+  comment?: { body: string; internal: boolean };
+  /** The platform the change came from, so a notifier can avoid echoing a message back where it was said. */
+  origin: { platform: string; ref?: string };
+}
+
+export interface PlannedMessage {
+  platform: string;
+  kind: string;
+  target: string;
+  payload: unknown;
+  /** Distinguishes messages of one change; the desk prefixes the change id. */
+  key: string;
+}
+
+export interface Notifier {
+  plan(change: TicketChange, links: TicketLinkRow[]): PlannedMessage[];
+}

@@ -1,0 +1,32 @@
+// Desk settings as the core sees them, already validated (see src/settings.ts for the file).
+import type { Role } from "./roles/permissions.js";
+import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
+
+export interface TeamSettings {
+  name: string;
+  members: string[];
+}
+
+export interface CategorySettings {
+  name: string;
+  team?: string;
+  keywords: string[];
+}
+
+export interface ServiceSettings {
+  name: string;
+  critical: boolean;
+  team?: string;
+}
+
+export interface DeskSettings {
+  deskName: string;
+  timezone: string;
+  /** Person matchers per role: "slack:U123", "teams:<aad id>", "console:ana", "email:ana@example.com". */
+  roles: Partial<Record<Role, string[]>>;
+  teams: TeamSettings[];
+  categories: CategorySettings[];
+  services: ServiceSettings[];
+  priorityMatrix: PriorityMatrix;
+  defaults: { type: TicketType; impact: Level; urgency: Level };
+}

@@ -1,0 +1,21 @@
+// Plain-text rendering of tickets: the console's output, and the fallback text of chat messages.
+import { STATUS_LABEL } from "./ticket.js";
+import type { TicketSnapshot } from "./views.js";
+
+export function oneLine(s: TicketSnapshot): string {
+  const t = s.ticket;
+  return `#${t.number} [${t.priority} ${STATUS_LABEL[t.status]}] ${t.title} (${s.assignee ? `assigned to ${s.assignee.name}` : "unassigned"})`;
+}
+
+export function describe(s: TicketSnapshot): string {
+  const t = s.ticket;
+  const lines = [oneLine(s), `  requester ${s.requester.name} · ${t.type.replace("_", " ")} · impact ${t.impact} · urgency ${t.urgency}${t.category ? ` · ${t.category}` : ""}${t.service ? ` · service ${t.service}` : ""}${t.team ? ` · team ${t.team}` : ""}`];
+  if (t.description) lines.push(`  ${t.description.split("\n").join("\n  ")}`);
+  if (t.resolution && !["new", "triaged", "in_progress", "waiting"].includes(t.status)) lines.push(`  resolution: ${t.resolution}`);
+  return lines.join("\n");
+}
+
+export function describeList(list: TicketSnapshot[], scope: string): string {
+  if (!list.length) return `No tickets (${scope}).`;
+  return [`${list.length} ticket${list.length === 1 ? "" : "s"} (${scope}):`, ...list.map((s) => `  ${oneLine(s)}`)].join("\n");
+}

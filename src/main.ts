@@ -1,0 +1,61 @@
+// config -> db -> migrate -> core -> adapters -> scheduler; graceful stop.
+import dotenv from "dotenv";
+import { runConsole } from "../adapters/console/console.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { systemClock } from "./core/clock.js";
+import { Desk } from "./core/desk.js";
+import { HttpServer } from "./http/server.js";
+import { SettingsError, loadSettings, settingsPath } from "./settings.js";
+import { StorageError, openDatabase } from "./store/connection.js";
+import { migrateToLatest } from "./store/migrate.js";
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function main(): Promise<number> {
+  dotenv.config({ quiet: true });
+  const config = loadConfig(process.env, process.argv.slice(2));
+  const file = config.settingsFile ?? settingsPath(process.env);
+  const settings = loadSettings(file);
+  const { db } = openDatabase(config.dbPath);
+  await migrateToLatest(db);
+  const desk = new Desk({ db, clock: systemClock, settings, log });
+
+  const http = new HttpServer(log);
+  const platforms: string[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+
+  const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
+  try {
+    const port = await http.listen(config.port, config.host);
+    if (process.stdin.isTTY || platforms.length) log(`HTTP on ${config.host}:${port} (/healthz)`);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? `port ${config.port} is in use (set PORT)` : (err as Error).message;
+    if (platforms.length) throw new ConfigError(`cannot listen for HTTP: ${why}`);
+    if (process.stdin.isTTY) log(`HTTP is off: ${why}; the console works without it.`);
+  }
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of stoppers) await s().catch((e) => log(`stop: ${(e as Error).message}`));
+    await http.close();
+    await db.destroy();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  if (consoleWanted) {
+    await runConsole(desk, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY), user: config.consoleUser });
+    // A service whose stdin closed keeps serving its platforms; alone, the console's end is the end.
+    if (!platforms.length) await stop(0);
+  }
+  return 0;
+}
+
+main().catch((err) => {
+  const known = err instanceof ConfigError || err instanceof SettingsError || err instanceof StorageError;
+  log(known ? `deskhand: ${err.message}` : `deskhand: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { Database } from "./database.js";
+
+export type Db = Kysely<Database>;
+
+export class StorageError extends Error {
+  constructor(message: string, readonly sqliteCode?: string) {
+    super(message);
+    this.name = "StorageError";
+  }
+}
+
+/** Turns SQLite's error codes into one line a person can act on. */
+export function describeSqliteError(err: unknown, path?: string): string {
+  const db = path ? `the database ${path}` : "the database";
+  const code = (err as { code?: string })?.code ?? "";
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return `${db} is locked by another process; try again in a moment`;
+  if (code.startsWith("SQLITE_READONLY")) return `${db} is read-only; check the file's permissions`;
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") return `${path ?? "the database file"} is not a Deskhand database (the file is not SQLite or is corrupt)`;
+  if (code.startsWith("SQLITE_CANTOPEN")) return `cannot open ${db}; check that the folder exists and is writable`;
+  if (code === "SQLITE_FULL") return `the disk holding ${db} is full`;
+  return `${db} failed: ${(err as Error)?.message ?? String(err)}`;
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** Opens (or creates) the SQLite file with WAL, foreign keys and a busy timeout. */
+export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sqlite: SQLite.Database } {
+  let sqlite: SQLite.Database;
+  try {
+    if (path !== ":memory:" && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
+    sqlite = new SQLite(path, { readonly: opts.readonly ?? false, timeout: opts.busyTimeoutMs ?? 5000 });
+    if (!opts.readonly) sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("synchronous = NORMAL");
+    // Touch the schema so a file that is not SQLite fails here, not at the first command.
+    sqlite.prepare("SELECT count(*) FROM sqlite_master").get();
+  } catch (err) {
+    const mkdirFailed = ["EACCES", "ENOTDIR", "EEXIST", "EROFS", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "");
+    throw new StorageError(mkdirFailed ? `cannot create the folder for the database at ${path}` : describeSqliteError(err, path), (err as { code?: string }).code);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, sqlite };
+}

@@ -1,0 +1,112 @@
+// Table types for kysely: one interface per table, with Selectable/Insertable aliases.
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export interface PeopleTable {
+  id: Generated<number>;
+  platform: string;
+  user_id: string;
+  display_name: string;
+  email: string | null;
+  tz: string | null;
+  created_at: number;
+}
+
+export interface TicketsTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  type: string;
+  category: string | null;
+  service: string | null;
+  impact: string;
+  urgency: string;
+  priority: string;
+  status: string;
+  requester_id: number;
+  assignee_id: number | null;
+  team: string | null;
+  tags: string;
+  source_kind: string;
+  source_link: string | null;
+  source_ref: string | null;
+  resolution: string | null;
+  created_at: number;
+  updated_at: number;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  closed_at: number | null;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  author_id: number;
+  body: string;
+  internal: number;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  ticket_id: number | null;
+  actor_id: number | null;
+  platform: string;
+  action: string;
+  field: string | null;
+  from_value: string | null;
+  to_value: string | null;
+  reason: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  key: string;
+  platform: string;
+  kind: string;
+  target: string;
+  ticket_id: number | null;
+  payload: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface ReceiptsTable {
+  key: string;
+  result: string;
+  created_at: number;
+}
+
+export interface TicketLinksTable {
+  ticket_id: number;
+  platform: string;
+  role: string;
+  ref: string;
+  created_at: number;
+}
+
+export interface Database {
+  people: PeopleTable;
+  tickets: TicketsTable;
+  comments: CommentsTable;
+  audit_events: AuditEventsTable;
+  outbox: OutboxTable;
+  receipts: ReceiptsTable;
+  ticket_links: TicketLinksTable;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type NewPersonRow = Insertable<PeopleTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type NewTicketRow = Insertable<TicketsTable>;
+export type TicketUpdate = Updateable<TicketsTable>;
+export type CommentRow = Selectable<CommentsTable>;
+export type AuditRow = Selectable<AuditEventsTable>;
+export type NewAuditRow = Insertable<AuditEventsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;
+export type TicketLinkRow = Selectable<TicketLinksTable>;

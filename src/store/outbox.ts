@@ -1,0 +1,58 @@
+import type { Kysely } from "kysely";
+import type { Database, OutboxRow } from "./database.js";
+
+type Q = Kysely<Database>;
+
+export interface OutboxInput {
+  key: string;
+  platform: string;
+  kind: string;
+  target: string;
+  ticketId?: number | null;
+  payload: unknown;
+  at: number;
+}
+
+/** Queues messages; a key already queued is skipped, so replaying a change never doubles a message. */
+export async function enqueue(db: Q, messages: OutboxInput[]): Promise<void> {
+  if (!messages.length) return;
+  await db
+    .insertInto("outbox")
+    .values(messages.map((m) => ({ key: m.key, platform: m.platform, kind: m.kind, target: m.target, ticket_id: m.ticketId ?? null, payload: JSON.stringify(m.payload), next_attempt_at: m.at, created_at: m.at, last_error: null, sent_at: null })))
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+}
+
+/** Due messages for one platform, oldest first. `sending` rows are ones a crash interrupted: they are due again. */
+export function due(db: Q, platform: string, now: number, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("platform", "=", platform)
+    .where("status", "in", ["pending", "retrying", "sending"])
+    .where("next_attempt_at", "<=", now)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+export async function markSending(db: Q, id: number): Promise<void> {
+  await db.updateTable("outbox").set((eb) => ({ status: "sending", attempts: eb("attempts", "+", 1) })).where("id", "=", id).execute();
+}
+
+export async function markSent(db: Q, id: number, at: number): Promise<void> {
+  await db.updateTable("outbox").set({ status: "sent", sent_at: at, last_error: null }).where("id", "=", id).execute();
+}
+
+export async function markRetry(db: Q, id: number, nextAt: number, error: string): Promise<void> {
+  await db.updateTable("outbox").set({ status: "retrying", next_attempt_at: nextAt, last_error: error.slice(0, 500) }).where("id", "=", id).execute();
+}
+
+export async function markDead(db: Q, id: number, error: string): Promise<void> {
+  await db.updateTable("outbox").set({ status: "dead", last_error: error.slice(0, 500) }).where("id", "=", id).execute();
+}
+
+export async function countsByStatus(db: Q): Promise<Record<string, number>> {
+  const rows = await db.selectFrom("outbox").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,0 +1,86 @@
+import { type Kysely, sql } from "kysely";
+import type { Level, Priority, Status, Ticket, TicketType } from "../core/ticket.js";
+import type { Database, NewTicketRow, TicketRow, TicketUpdate } from "./database.js";
+
+type Q = Kysely<Database>;
+
+export function toTicket(r: TicketRow): Ticket {
+  return {
+    number: r.id,
+    title: r.title,
+    description: r.description,
+    type: r.type as TicketType,
+    category: r.category,
+    service: r.service,
+    impact: r.impact as Level,
+    urgency: r.urgency as Level,
+    priority: r.priority as Priority,
+    status: r.status as Status,
+    requesterId: r.requester_id,
+    assigneeId: r.assignee_id,
+    team: r.team,
+    tags: JSON.parse(r.tags) as string[],
+    source: { kind: r.source_kind, link: r.source_link, ref: r.source_ref },
+    resolution: r.resolution,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    firstResponseAt: r.first_response_at,
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+  };
+}
+
+export async function insertTicket(db: Q, row: NewTicketRow): Promise<Ticket> {
+  const created = await db.insertInto("tickets").values(row).returningAll().executeTakeFirstOrThrow();
+  return toTicket(created);
+}
+
+export async function ticketByNumber(db: Q, number: number): Promise<Ticket | undefined> {
+  const r = await db.selectFrom("tickets").selectAll().where("id", "=", number).executeTakeFirst();
+  return r ? toTicket(r) : undefined;
+}
+
+export async function updateTicket(db: Q, number: number, changes: TicketUpdate): Promise<Ticket> {
+  const r = await db.updateTable("tickets").set(changes).where("id", "=", number).returningAll().executeTakeFirstOrThrow();
+  return toTicket(r);
+}
+
+export interface TicketFilter {
+  requesterId?: number;
+  assigneeId?: number;
+  unassigned?: boolean;
+  openOnly?: boolean;
+  limit?: number;
+}
+
+const PRIORITY_ORDER = sql<number>`CASE priority WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END`;
+
+export async function listTickets(db: Q, f: TicketFilter): Promise<Ticket[]> {
+  let q = db.selectFrom("tickets").selectAll();
+  if (f.requesterId !== undefined) q = q.where("requester_id", "=", f.requesterId);
+  if (f.assigneeId !== undefined) q = q.where("assignee_id", "=", f.assigneeId);
+  if (f.unassigned) q = q.where("assignee_id", "is", null);
+  if (f.openOnly) q = q.where("status", "not in", ["resolved", "closed"]);
+  const rows = await q.orderBy(PRIORITY_ORDER).orderBy("id").limit(f.limit ?? 50).execute();
+  return rows.map(toTicket);
+}
+
+/** Full-text search over title and description, best match first (bm25). */
+export async function searchTickets(db: Q, words: string, limit = 20): Promise<Ticket[]> {
+  const query = ftsQuery(words);
+  if (!query) return [];
+  const rows = await db
+    .selectFrom("tickets")
+    .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(tickets_fts) AS rank FROM tickets_fts WHERE tickets_fts MATCH ${query})`.as("m"), "m.rowid", "tickets.id")
+    .selectAll("tickets")
+    .orderBy("m.rank")
+    .limit(limit)
+    .execute();
+  return rows.map(toTicket);
+}
+
+/** Words to an FTS5 query that cannot be a syntax error: each word quoted, any of them may match. */
+export function ftsQuery(words: string): string {
+  const tokens = words.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(tokens)].map((t) => `"${t}"`).join(" OR ");
+}
