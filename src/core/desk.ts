@@ -44,7 +44,18 @@ export interface DeskDeps {
   clock: Clock;
   settings: DeskSettings;
   notifiers?: Notifier[];
+  extensions?: Extension[];
   log?: (message: string) => void;
+}
+
+/**
+ * A capability plugged into the core (triage, SLA, incidents...). Hooks run inside the command's
+ * transaction, so what they change commits or rolls back with the command.
+ */
+export interface Extension {
+  name: string;
+  /** After any change to a ticket, creation included (`before` is null then). */
+  afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket }): Promise<void>;
 }
 
 /** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
@@ -70,9 +81,12 @@ const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "catego
 
 export class Desk {
   private readonly notifiers: Notifier[];
+  private readonly extensions: Extension[];
+  private readonly commitListeners: (() => void)[] = [];
 
   constructor(private readonly deps: DeskDeps) {
     this.notifiers = [...(deps.notifiers ?? [])];
+    this.extensions = [...(deps.extensions ?? [])];
   }
 
   get settings(): DeskSettings {
@@ -91,6 +105,15 @@ export class Desk {
     this.notifiers.push(n);
   }
 
+  addExtension(e: Extension): void {
+    this.extensions.push(e);
+  }
+
+  /** Called after every committed command (outbox workers wake on it). */
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
   roleOf(p: { platform: string; userId: string; email?: string | null }): Role {
     return roleOf(this.deps.settings, p);
   }
@@ -104,7 +127,7 @@ export class Desk {
   async handle(env: Envelope): Promise<Outcome> {
     const { db, clock } = this.deps;
     try {
-      return await db.transaction().execute(async (trx) => {
+      const outcome = await db.transaction().execute(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.
         if (env.idempotencyKey) {
@@ -118,6 +141,8 @@ export class Desk {
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
       });
+      for (const l of this.commitListeners) l();
+      return outcome;
     } catch (err) {
       if (isDeskError(err)) return { ok: false, code: err.code, text: err.message, ...(err.field ? { field: err.field } : {}) };
       const code = (err as { code?: string })?.code;
@@ -132,6 +157,7 @@ export class Desk {
     const settings = this.deps.settings;
     const role = roleOf(settings, actor);
     const notifiers = this.notifiers;
+    const extensions = this.extensions;
     let seq = 0;
     const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }) => {
       if (!notifiers.length) return;
@@ -183,13 +209,15 @@ export class Desk {
           });
         }
         await appendAudit(trx, events);
-        const snap = await snapshotOf(trx, after);
+        for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after });
+        const snap = await snapshotOf(trx, await ticketByNumber(trx, before.number) ?? after);
         await queue(snap, kind, summary, changeId(before.number), extra.comment);
         return snap;
       },
       async announce(after, kind, summary, audit, comment) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
-        const snap = await snapshotOf(trx, after);
+        if (kind === "created") for (const x of extensions) await x.afterChange?.(ctx, { kind, before: null, after });
+        const snap = await snapshotOf(trx, await ticketByNumber(trx, after.number) ?? after);
         await queue(snap, kind, summary, changeId(after.number), comment);
         return snap;
       },
