@@ -103,6 +103,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       sent_at          INTEGER
     )`.execute(db);
   await sql`CREATE INDEX outbox_due ON outbox(status, platform, next_attempt_at)`.execute(db);
+  await sql`CREATE INDEX outbox_target ON outbox(platform, target, id)`.execute(db);
 
   // Inbound requests already handled (Slack retries, Teams redelivery, double clicks), with the answer given.
   await sql`

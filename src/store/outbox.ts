@@ -23,14 +23,33 @@ export async function enqueue(db: Q, messages: OutboxInput[]): Promise<void> {
     .execute();
 }
 
-/** Due messages for one platform, oldest first. `sending` rows are ones a crash interrupted: they are due again. */
+const UNFINISHED = ["pending", "retrying", "sending"];
+
+/**
+ * Due messages for one platform, oldest first, leaving out any target whose earlier message is still
+ * waiting for its retry (so a target's messages never overtake each other). `sending` rows are ones a
+ * crash interrupted: they are due again.
+ */
 export function due(db: Q, platform: string, now: number, limit: number): Promise<OutboxRow[]> {
   return db
     .selectFrom("outbox")
     .selectAll()
     .where("platform", "=", platform)
-    .where("status", "in", ["pending", "retrying", "sending"])
+    .where("status", "in", UNFINISHED)
     .where("next_attempt_at", "<=", now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("outbox as earlier")
+            .select("earlier.id")
+            .whereRef("earlier.platform", "=", "outbox.platform")
+            .whereRef("earlier.target", "=", "outbox.target")
+            .whereRef("earlier.id", "<", "outbox.id")
+            .where("earlier.status", "in", UNFINISHED)
+            .where("earlier.next_attempt_at", ">", now),
+        ),
+      ),
+    )
     .orderBy("id")
     .limit(limit)
     .execute();
