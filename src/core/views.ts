@@ -1,5 +1,8 @@
 // Neutral views of a ticket: what a card shows and which buttons it offers. Adapters render them.
+import type { Command } from "./commands.js";
+import { parsePersonRef } from "./grammar.js";
 import type { Person } from "./people.js";
+import { parsePriority } from "./ticket.js";
 import { STATUS_LABEL, TYPE_LABEL, isOpen, type Ticket } from "./ticket.js";
 
 export interface TicketSnapshot {
@@ -12,10 +15,15 @@ export const VERBS = ["claim", "assign", "priority", "resolve", "close", "reopen
 export type Verb = (typeof VERBS)[number];
 
 export interface ActionView {
-  verb: Verb;
+  verb: string;
   label: string;
   ticketId: number;
   style?: "primary" | "danger";
+  /**
+   * What the button needs from the person before it can run: a user picker (assign), a choice among
+   * options (priority), or a text (resolve's note, reopen's reason). No input: it runs on click.
+   */
+  input?: { kind: "user" } | { kind: "choice"; options: string[] } | { kind: "text"; label: string; maxLength: number };
 }
 
 export interface FieldView {
@@ -60,6 +68,49 @@ export function ticketView(s: TicketSnapshot): TicketView {
     description: t.description,
     link: t.source.link,
     fields,
-    actions: actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}) })),
+    actions: actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}), ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}) })),
   };
+}
+
+const INPUTS: Partial<Record<Verb, ActionView["input"]>> = {
+  assign: { kind: "user" },
+  priority: { kind: "choice", options: ["P1", "P2", "P3", "P4"] },
+  resolve: { kind: "text", label: "Resolution (the requester will read it)", maxLength: 3000 },
+  reopen: { kind: "text", label: "Why does it need reopening?", maxLength: 3000 },
+};
+
+/**
+ * Turns a clicked action (verb, ticket, and what the person gave) into the command it stands for.
+ * Adapters call this for every button, so a capability that adds a verb here gets it on every platform.
+ * `input` is a platform user id for user pickers, the chosen option, or the typed text.
+ */
+export function actionCommand(verb: string, ticketId: number, input?: string): Command | undefined {
+  const text = input?.trim() ?? "";
+  switch (verb) {
+    case "claim":
+      return { kind: "claim", number: ticketId };
+    case "close":
+      return { kind: "close", number: ticketId };
+    case "assign": {
+      // A picker gives a platform user id; a typed "@name" is a handle.
+      const who = text.startsWith("@") || text.startsWith("<@") ? parsePersonRef(text) : text ? { id: text } : undefined;
+      return who ? { kind: "assign", number: ticketId, assignee: who } : undefined;
+    }
+    case "priority": {
+      const p = parsePriority(text);
+      return p ? { kind: "priority", number: ticketId, priority: p } : undefined;
+    }
+    case "resolve":
+      return text ? { kind: "resolve", number: ticketId, resolution: text } : undefined;
+    case "reopen":
+      return text ? { kind: "reopen", number: ticketId, reason: text } : undefined;
+  }
+  return extraActions.get(verb)?.(ticketId, text);
+}
+
+const extraActions = new Map<string, (ticketId: number, input: string) => Command | undefined>();
+
+/** For capabilities (triage, incidents...) that add their own card verbs. */
+export function registerAction(verb: string, toCommand: (ticketId: number, input: string) => Command | undefined): void {
+  extraActions.set(verb, toCommand);
 }
