@@ -72,9 +72,9 @@ export interface Ctx {
   person(id: number): Promise<Person>;
   roleOfPerson(p: Person): Role;
   /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
-  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean } }): Promise<TicketSnapshot>;
+  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string }): Promise<TicketSnapshot>;
   /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
-  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }): Promise<TicketSnapshot>;
+  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string): Promise<TicketSnapshot>;
 }
 
 const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
@@ -159,10 +159,10 @@ export class Desk {
     const notifiers = this.notifiers;
     const extensions = this.extensions;
     let seq = 0;
-    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }) => {
+    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string) => {
       if (!notifiers.length) return;
       const links = await linksOf(trx, snapshot.ticket.number);
-      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
       const planned = notifiers.flatMap((n) => n.plan(change, links));
       await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now })));
     };
@@ -211,14 +211,14 @@ export class Desk {
         await appendAudit(trx, events);
         for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after });
         const snap = await snapshotOf(trx, await ticketByNumber(trx, before.number) ?? after);
-        await queue(snap, kind, summary, changeId(before.number), extra.comment);
+        await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage);
         return snap;
       },
-      async announce(after, kind, summary, audit, comment) {
+      async announce(after, kind, summary, audit, comment, requesterMessage) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
         if (kind === "created") for (const x of extensions) await x.afterChange?.(ctx, { kind, before: null, after });
         const snap = await snapshotOf(trx, await ticketByNumber(trx, after.number) ?? after);
-        await queue(snap, kind, summary, changeId(after.number), comment);
+        await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage);
         return snap;
       },
     };

@@ -4,7 +4,8 @@ import type { TicketLinkRow } from "../store/database.js";
 import type { Person } from "./people.js";
 import type { TicketSnapshot } from "./views.js";
 
-export type ChangeKind = "created" | "claimed" | "assigned" | "priority" | "status" | "commented" | "noted" | "resolved" | "closed" | "reopened";
+/** The core's own kinds; capabilities add their own strings (notifiers treat unknown kinds generically). */
+export type ChangeKind = "created" | "claimed" | "assigned" | "priority" | "status" | "commented" | "noted" | "resolved" | "closed" | "reopened" | (string & {});
 
 export interface TicketChange {
   /** Unique per change; outbox keys derive from it. */
@@ -17,6 +18,11 @@ export interface TicketChange {
   comment?: { body: string; internal: boolean };
   /** The platform the change came from, so a notifier can avoid echoing a message back where it was said. */
   origin: { platform: string; ref?: string };
+  /**
+   * A sentence for the requester when a capability decides they should hear of this change (e.g. "Others
+   * reported this too"). Notifiers deliver it to the requester's thread or chat, whatever the kind.
+   */
+  requesterMessage?: string;
 }
 
 export interface PlannedMessage {

@@ -28,7 +28,10 @@ export interface ActionView {
 
 export interface FieldView {
   label: string;
+  /** Plain text, also the fallback where a platform cannot format `time`. */
   value: string;
+  /** A moment the platform should show in each viewer's own time zone (Slack <!date>, Adaptive Card {{TIME()}}). */
+  time?: { at: number; prefix?: string };
 }
 
 export interface TicketView {
