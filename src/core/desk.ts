@@ -56,6 +56,8 @@ export interface Extension {
   name: string;
   /** After any change to a ticket, creation included (`before` is null then). */
   afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket }): Promise<void>;
+  /** What this capability adds to a ticket's snapshot (under snapshot.extras[name]) for views to draw. */
+  enrich?(db: Db | Trx, ticket: Ticket): Promise<unknown>;
 }
 
 /** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
@@ -121,7 +123,7 @@ export class Desk {
   /** A ticket with its people, for rendering outside a command. */
   async snapshot(number: number): Promise<TicketSnapshot | undefined> {
     const t = await ticketByNumber(this.deps.db, number);
-    return t ? snapshotOf(this.deps.db, t) : undefined;
+    return t ? snapshotOf(this.deps.db, t, this.extensions) : undefined;
   }
 
   async handle(env: Envelope): Promise<Outcome> {
@@ -182,7 +184,7 @@ export class Desk {
         if (!t) throw notFound(number);
         return t;
       },
-      snapshot: (t) => snapshotOf(trx, t),
+      snapshot: (t) => snapshotOf(trx, t, extensions),
       async person(id) {
         const p = await personById(trx, id);
         if (!p) throw new DeskError("PERSON_NOT_FOUND", `There is no person with id ${id}.`);
@@ -210,14 +212,14 @@ export class Desk {
         }
         await appendAudit(trx, events);
         for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after });
-        const snap = await snapshotOf(trx, await ticketByNumber(trx, before.number) ?? after);
+        const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);
         await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage);
         return snap;
       },
       async announce(after, kind, summary, audit, comment, requesterMessage) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
         if (kind === "created") for (const x of extensions) await x.afterChange?.(ctx, { kind, before: null, after });
-        const snap = await snapshotOf(trx, await ticketByNumber(trx, after.number) ?? after);
+        const snap = await snapshotOf(trx, (await ticketByNumber(trx, after.number)) ?? after, extensions);
         await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage);
         return snap;
       },
@@ -232,11 +234,13 @@ function needed(permission: Permission): string {
   return "admins";
 }
 
-async function snapshotOf(db: Db | Trx, t: Ticket): Promise<TicketSnapshot> {
+async function snapshotOf(db: Db | Trx, t: Ticket, extensions: Extension[]): Promise<TicketSnapshot> {
   const requester = await personById(db, t.requesterId);
   const assignee = t.assigneeId ? await personById(db, t.assigneeId) : undefined;
   if (!requester) throw new Error(`ticket #${t.number} names a requester that does not exist`);
-  return { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null };
+  const extras: Record<string, unknown> = {};
+  for (const x of extensions) if (x.enrich) extras[x.name] = await x.enrich(db, t);
+  return { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null, ...(Object.keys(extras).length ? { extras } : {}) };
 }
 
 function rowValues(t: Ticket): Record<string, unknown> {

@@ -9,6 +9,17 @@ export interface TicketSnapshot {
   ticket: Ticket;
   requester: Person;
   assignee: Person | null;
+  /** What capabilities know of the ticket (SLA due times, triage suggestions...), keyed by capability name. */
+  extras?: Record<string, unknown>;
+}
+
+/** A capability's part of a card: extra fields and actions drawn from the snapshot's extras. */
+export type ViewContributor = (s: TicketSnapshot) => { fields?: FieldView[]; actions?: ActionView[] };
+
+const contributors: ViewContributor[] = [];
+
+export function registerViewContributor(c: ViewContributor): void {
+  if (!contributors.includes(c)) contributors.push(c);
 }
 
 export const VERBS = ["claim", "assign", "priority", "resolve", "close", "reopen"] as const;
@@ -65,13 +76,15 @@ export function ticketView(s: TicketSnapshot): TicketView {
   if (t.service) fields.push({ label: "Service", value: t.service });
   if (t.team) fields.push({ label: "Team", value: t.team });
   if (!isOpen(t.status) && t.resolution) fields.push({ label: "Resolution", value: t.resolution });
+  const extra = contributors.map((c) => c(s));
+  fields.push(...extra.flatMap((e) => e.fields ?? []));
   return {
     number: t.number,
     title: t.title,
     description: t.description,
     link: t.source.link,
     fields,
-    actions: actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}), ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}) })),
+    actions: [...actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}), ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}) })), ...extra.flatMap((e) => e.actions ?? [])],
   };
 }
 
