@@ -1,11 +1,24 @@
 import type { Kysely } from "kysely";
+import { eventHash, lastHash } from "./audit-chain.js";
 import type { AuditRow, Database, NewAuditRow } from "./database.js";
 
 type Q = Kysely<Database>;
 
-/** Append-only: the only writes to audit_events are inserts, in the transaction of the change. */
+/**
+ * Append-only (triggers refuse UPDATE and DELETE): events are inserted in the transaction of the change,
+ * each chained to the previous one's hash. Transactions run one at a time, so the chain has no forks.
+ */
 export async function appendAudit(db: Q, events: NewAuditRow[]): Promise<void> {
-  if (events.length) await db.insertInto("audit_events").values(events).execute();
+  if (!events.length) return;
+  let prev = await lastHash(db);
+  const rows = events.map((e) => {
+    const row = { ticket_id: null, actor_id: null, field: null, from_value: null, to_value: null, reason: null, ...e };
+    const hash = eventHash(prev, row);
+    const chained = { ...row, prev_hash: prev, hash };
+    prev = hash;
+    return chained;
+  });
+  await db.insertInto("audit_events").values(rows).execute();
 }
 
 export interface AuditEntry extends AuditRow {

@@ -57,6 +57,8 @@ export interface AuditEventsTable {
   from_value: string | null;
   to_value: string | null;
   reason: string | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface OutboxTable {
@@ -106,7 +108,8 @@ export type NewTicketRow = Insertable<TicketsTable>;
 export type TicketUpdate = Updateable<TicketsTable>;
 export type CommentRow = Selectable<CommentsTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
-export type NewAuditRow = Insertable<AuditEventsTable>;
+/** What callers give; the store adds the chain's prev_hash and hash. */
+export type NewAuditRow = Omit<Insertable<AuditEventsTable>, "prev_hash" | "hash">;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type TicketLinkRow = Selectable<TicketLinksTable>;
