@@ -1,4 +1,5 @@
 // What people can ask of the desk, whatever platform they ask from.
+import type { IncidentAction } from "./incidents/model.js";
 import type { Level, Priority, Status, TicketType } from "./ticket.js";
 
 /** A person as a platform knows them. */
@@ -48,7 +49,10 @@ export type Command =
   | { kind: "reopen"; number: number; reason: string }
   | { kind: "history"; number: number }
   | { kind: "search"; words: string }
-  | { kind: "help"; topic?: string; unknown?: string };
+  | { kind: "help"; topic?: string; unknown?: string }
+  | { kind: "category"; number: number; category: string }
+  /** A verb a capability (triage, incidents...) adds; the desk hands it to the extension named `capability`. */
+  | { kind: "capability"; capability: string; verb: string; number?: number; text?: string };
 
 export type CommandKind = Command["kind"];
 

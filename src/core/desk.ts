@@ -58,6 +58,8 @@ export interface Extension {
   afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket }): Promise<void>;
   /** What this capability adds to a ticket's snapshot (under snapshot.extras[name]) for views to draw. */
   enrich?(db: Db | Trx, ticket: Ticket): Promise<unknown>;
+  /** Runs a `capability` command addressed to this extension (its own verbs), inside the command's transaction. */
+  command?(ctx: Ctx, cmd: Extract<Command, { kind: "capability" }>): Promise<Outcome>;
 }
 
 /** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
@@ -139,7 +141,9 @@ export class Desk {
         const now = clock.now();
         const actor = toPerson(await upsertPerson(trx, env.actor, now));
         const ctx = this.context(trx, env, actor, now);
-        const outcome = await runCommand(ctx, env.command);
+        const cmd = env.command;
+        const owner = cmd.kind === "capability" ? this.extensions.find((x) => x.name === cmd.capability && x.command) : undefined;
+        const outcome = owner && cmd.kind === "capability" ? await owner.command!(ctx, cmd) : await runCommand(ctx, cmd);
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
       });

@@ -1,6 +1,7 @@
 // The `/ticket ...` text grammar shared by every adapter. Parsing never throws: bad input becomes
 // a help command carrying what went wrong.
 import type { Command, ListScope, PersonRef } from "./commands.js";
+import { INCIDENT_USAGE, parseIncidentCommand } from "./incidents/grammar.js";
 import { LIMITS, PRIORITIES, STATUSES, parsePriority, parseStatus } from "./ticket.js";
 
 export interface Usage {
@@ -25,12 +26,27 @@ export const USAGE: Usage[] = [
   { verb: "reopen", form: "reopen N <why>", says: "reopen a resolved or closed ticket" },
   { verb: "history", form: "history N", says: "show every change to ticket N" },
   { verb: "search", form: "search <words>", says: "search tickets" },
+  { verb: "category", form: "category N <name>", says: "set or correct the category (the desk learns from it)" },
   { verb: "help", form: "help", says: "this list" },
 ];
 
+/**
+ * Verbs a capability adds to the grammar (e.g. "triage", "shift"). `parse` gets the words after the verb;
+ * it returns undefined when they do not fit, and the line opens a ticket as any other text would.
+ */
+type VerbParser = (args: string[], text: string) => Command | undefined;
+const extraVerbs = new Map<string, VerbParser>();
+
+export function registerVerb(usage: Usage[], parse: VerbParser): void {
+  for (const u of usage) {
+    if (!USAGE.some((x) => x.form === u.form)) USAGE.splice(USAGE.length - 1, 0, u);
+    extraVerbs.set(u.verb, parse);
+  }
+}
+
 export function helpText(): string {
   const width = Math.max(...USAGE.map((u) => u.form.length));
-  return ["Commands:", ...USAGE.map((u) => `  ${u.form.padEnd(width)}  ${u.says}`)].join("\n");
+  return ["Commands:", ...USAGE.map((u) => `  ${u.form.padEnd(width)}  ${u.says}`), "Incidents:", ...INCIDENT_USAGE.map((u) => `  ${u.form}  ${u.says}`)].join("\n");
 }
 
 function usageOf(verb: string): string {
@@ -55,7 +71,7 @@ export function parsePersonRef(token: string): PersonRef | undefined {
   return handle ? { name: handle[1]! } : undefined;
 }
 
-const NUMBERED = new Set(["show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history"]);
+const NUMBERED = new Set(["show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "category"]);
 const SCOPES: readonly ListScope[] = ["mine", "queue", "open", "all"];
 
 /** Parses what follows `/ticket` (or a message to the bot). */
@@ -72,6 +88,8 @@ export function parseCommand(input: string): Command {
   const freeText = (skip: number) => text.replace(new RegExp(`^(\\S+(\\s+|$)){${skip}}`), "").trim();
 
   if (verb === "new") return quickCreate(freeText(1));
+  const incidentCommand = parseIncidentCommand(verb, args, (n) => freeText(n + 1));
+  if (incidentCommand) return incidentCommand;
   if (verb === "help") return { kind: "help", topic: args[0]?.toLowerCase() };
   if (verb === "list") {
     if (args.length === 0) return { kind: "list" };
@@ -83,6 +101,8 @@ export function parseCommand(input: string): Command {
     const words = tail(0);
     return words ? { kind: "search", words } : bad("search", "Search for what?");
   }
+  const extra = extraVerbs.get(verb)?.(args, freeText(1));
+  if (extra) return extra;
   if (!NUMBERED.has(verb)) return quickCreate(text);
 
   const number = parseNumber(args[0]);
@@ -118,6 +138,10 @@ export function parseCommand(input: string): Command {
     case "reopen": {
       const reason = freeText(2);
       return reason ? { kind: "reopen", number, reason } : bad(verb, "Say why it needs reopening.");
+    }
+    case "category": {
+      const category = freeText(2);
+      return category ? { kind: "category", number, category } : bad(verb, "Which category?");
     }
   }
   return { kind: "help", unknown: text };

@@ -58,6 +58,11 @@ export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
     }
     case "reopen":
       return reopen(ctx, cmd.number, cmd.reason);
+    case "category":
+      return category(ctx, cmd.number, cmd.category);
+    case "capability":
+      // The desk routes these to the extension that registered the verb; reaching here means none did.
+      throw new DeskError("UNKNOWN_COMMAND", `"${cmd.capability} ${cmd.verb}" is not available on this desk.`);
   }
 }
 
@@ -233,6 +238,18 @@ async function reopen(ctx: Ctx, number: number, reason: string): Promise<Outcome
   await insertComment(ctx.trx, { ticketId: number, authorId: ctx.actor.id, body: `Reopened: ${why}`, internal: false, at: ctx.now });
   const to = t.assigneeId ? "in_progress" : "triaged";
   return done(ctx, "reopen", await ctx.change(t, { status: to, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, { reason: why, comment: { body: `Reopened: ${why}`, internal: false } }));
+}
+
+/** An agent sets or corrects the category; the team follows the category's team when it has one. */
+async function category(ctx: Ctx, number: number, name: string): Promise<Outcome> {
+  ctx.require("change_priority", "set a ticket's category");
+  const t = await openTicket(ctx, number);
+  const wanted = name.trim().toLowerCase();
+  const c = ctx.settings.categories.find((x) => x.name.toLowerCase() === wanted);
+  if (!c) throw invalid(`There is no category "${name.trim()}". Categories: ${ctx.settings.categories.map((x) => x.name).join(", ")}.`, "category");
+  const changes = { category: c.name, ...(c.team && c.team !== t.team ? { team: c.team } : {}) };
+  if (t.category === c.name) throw new DeskError("INVALID_TRANSITION", `#${number} is already in ${c.name}.`);
+  return done(ctx, "category", await ctx.change(t, changes, "category", `${ctx.actor.name} set #${number}'s category to ${c.name}`, { reason: t.category ? `corrected from ${t.category}` : "set by an agent" }));
 }
 
 export { personKey };
