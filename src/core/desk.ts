@@ -159,9 +159,26 @@ export class Desk {
     }
   }
 
-  private context(trx: Trx, envelope: Envelope, actor: Person, now: number): Ctx {
+  /**
+   * Runs `fn` as the desk itself (the person system:<name>, with the admin role) in one transaction, for
+   * changes nobody typed: SLA escalations, scheduled jobs. Its changes audit and notify like any command's;
+   * commit listeners run after. The envelope's command is only a placeholder ("help"): `fn` is the work.
+   */
+  async system<T>(name: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    const { db, clock } = this.deps;
+    const actorRef = { platform: "system", userId: name, displayName: `Deskhand ${name}` };
+    const result = await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const actor = toPerson(await upsertPerson(trx, actorRef, now));
+      return fn(this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin"));
+    });
+    for (const l of this.commitListeners) l();
+    return result;
+  }
+
+  private context(trx: Trx, envelope: Envelope, actor: Person, now: number, asRole?: Role): Ctx {
     const settings = this.deps.settings;
-    const role = roleOf(settings, actor);
+    const role = asRole ?? roleOf(settings, actor);
     const notifiers = this.notifiers;
     const extensions = this.extensions;
     let seq = 0;
