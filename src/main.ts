@@ -3,6 +3,7 @@ import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
+import { standardExtensions } from "./core/capabilities.js";
 import { Desk } from "./core/desk.js";
 import { HttpServer } from "./http/server.js";
 import { SettingsError, loadSettings, settingsPath } from "./settings.js";
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
   const settings = loadSettings(file);
   const { db } = openDatabase(config.dbPath);
   await migrateToLatest(db);
-  const desk = new Desk({ db, clock: systemClock, settings, log });
+  const desk = new Desk({ db, clock: systemClock, settings, log, extensions: standardExtensions(settings) });
 
   const http = new HttpServer(log);
   const platforms: string[] = [];

@@ -51,6 +51,7 @@ export type Command =
   | { kind: "search"; words: string }
   | { kind: "help"; topic?: string; unknown?: string }
   | { kind: "category"; number: number; category: string }
+  | { kind: "incident"; action: IncidentAction }
   /** A verb a capability (triage, incidents...) adds; the desk hands it to the extension named `capability`. */
   | { kind: "capability"; capability: string; verb: string; number?: number; text?: string };
 

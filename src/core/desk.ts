@@ -14,7 +14,7 @@ import type { Clock } from "./clock.js";
 import type { Command, CommandKind, Envelope } from "./commands.js";
 import { DeskError, isDeskError, notFound, type ErrorCode } from "./errors.js";
 import type { FormField } from "./form.js";
-import type { ChangeKind, Notifier } from "./notify.js";
+import type { ChangeKind, IncidentChange, Notifier } from "./notify.js";
 import { personKey, roleOf, toPerson, type Person } from "./people.js";
 import { can, type Permission, type Role } from "./roles/permissions.js";
 import type { DeskSettings } from "./settings.js";
@@ -77,6 +77,8 @@ export interface Ctx {
   roleOfPerson(p: Person): Role;
   /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
   change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string }): Promise<TicketSnapshot>;
+  /** Queues an incident's status update for every status channel (requesters are told through their tickets). */
+  broadcast(change: Omit<IncidentChange, "id" | "actor">): Promise<void>;
   /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
   announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string): Promise<TicketSnapshot>;
 }
@@ -236,6 +238,11 @@ export class Desk {
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);
         await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage);
         return snap;
+      },
+      async broadcast(c) {
+        const id = `inc${c.view.incident.id}:${now}:${++seq}:${Math.random().toString(36).slice(2, 8)}`;
+        const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
+        await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now })));
       },
       async announce(after, kind, summary, audit, comment, requesterMessage) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);

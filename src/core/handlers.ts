@@ -12,6 +12,7 @@ import { auditOfTicket } from "../store/audit.js";
 import { personByHandle, personByPlatformId, upsertPerson } from "../store/people.js";
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
+import { runIncident } from "./incidents/handlers.js";
 
 export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
   switch (cmd.kind) {
@@ -58,6 +59,8 @@ export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
     }
     case "reopen":
       return reopen(ctx, cmd.number, cmd.reason);
+    case "incident":
+      return runIncident(ctx, cmd.action);
     case "category":
       return category(ctx, cmd.number, cmd.category);
     case "capability":

@@ -1,6 +1,7 @@
 // The port through which the core says what must be told to whom. Notifiers (one per platform) plan
 // outbox messages for a change; the desk writes them in the change's own transaction.
 import type { TicketLinkRow } from "../store/database.js";
+import type { IncidentView } from "./incidents/model.js";
 import type { Person } from "./people.js";
 import type { TicketSnapshot } from "./views.js";
 
@@ -34,6 +35,19 @@ export interface PlannedMessage {
   key: string;
 }
 
+/** An incident declared, updated or resolved: said once in every status channel of the notifier's platform. */
+export interface IncidentChange {
+  id: string;
+  kind: "declared" | "updated" | "resolved";
+  view: IncidentView;
+  actor: Person;
+  summary: string;
+  /** Status channels subscribed on every platform; a notifier keeps those of its own. */
+  channels: { platform: string; channel: string }[];
+}
+
 export interface Notifier {
   plan(change: TicketChange, links: TicketLinkRow[]): PlannedMessage[];
+  /** Optional: notifiers of platforms that carry status channels. */
+  planIncident?(change: IncidentChange): PlannedMessage[];
 }

@@ -91,6 +91,50 @@ export interface TicketLinksTable {
   created_at: number;
 }
 
+export interface IncidentsTable {
+  id: Generated<number>;
+  title: string;
+  severity: string;
+  status: string;
+  service: string | null;
+  origin_ticket_id: number | null;
+  declared_by: number;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+}
+
+export interface IncidentUpdatesTable {
+  id: Generated<number>;
+  incident_id: number;
+  author_id: number;
+  status: string;
+  body: string;
+  created_at: number;
+}
+
+export interface IncidentTicketsTable {
+  ticket_id: number;
+  incident_id: number;
+  linked_by: number | null;
+  reason: string;
+  linked_at: number;
+}
+
+export interface StatusChannelsTable {
+  platform: string;
+  channel: string;
+  added_by: number | null;
+  created_at: number;
+}
+
+export interface IncidentLinksTable {
+  incident_id: number;
+  platform: string;
+  channel: string;
+  ref: string;
+}
+
 export interface Database {
   people: PeopleTable;
   tickets: TicketsTable;
@@ -99,6 +143,11 @@ export interface Database {
   outbox: OutboxTable;
   receipts: ReceiptsTable;
   ticket_links: TicketLinksTable;
+  incidents: IncidentsTable;
+  incident_updates: IncidentUpdatesTable;
+  incident_tickets: IncidentTicketsTable;
+  status_channels: StatusChannelsTable;
+  incident_links: IncidentLinksTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -113,3 +162,6 @@ export type NewAuditRow = Omit<Insertable<AuditEventsTable>, "prev_hash" | "hash
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type TicketLinkRow = Selectable<TicketLinksTable>;
+export type IncidentRow = Selectable<IncidentsTable>;
+export type IncidentUpdateRow = Selectable<IncidentUpdatesTable>;
+export type StatusChannelRow = Selectable<StatusChannelsTable>;

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { ManualClock } from "../../src/core/clock.js";
 import type { Actor, Command } from "../../src/core/commands.js";
-import { Desk, type Outcome } from "../../src/core/desk.js";
+import { standardExtensions } from "../../src/core/capabilities.js";
+import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
 import type { Notifier } from "../../src/core/notify.js";
 import type { DeskSettings } from "../../src/core/settings.js";
 import { parseSettings } from "../../src/settings.js";
@@ -30,12 +31,14 @@ export interface TestDesk {
   as(user: string, command: Command | string): Promise<Outcome>;
 }
 
-export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string } = {}): Promise<TestDesk> {
+/** A desk as `npm start` assembles it (every standard capability), on a fresh SQLite file with the real migrations. */
+export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; extensions?: Extension[] } = {}): Promise<TestDesk> {
   const path = opts.path ?? tempDbPath();
   const { db } = openDatabase(path);
   await migrateToLatest(db);
   const clock = new ManualClock();
-  const desk = new Desk({ db, clock, settings: opts.settings ?? exampleSettings(), notifiers: opts.notifiers ?? [] });
+  const settings = opts.settings ?? exampleSettings();
+  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], extensions: opts.extensions ?? standardExtensions(settings) });
   const { parseCommand } = await import("../../src/core/grammar.js");
   return {
     desk,

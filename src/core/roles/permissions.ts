@@ -18,7 +18,9 @@ export type Permission =
   | "close_any"
   | "reopen_own"
   | "reopen_any"
-  | "view_any";
+  | "view_any"
+  | "declare_incident"
+  | "update_incident";
 
 /** The least role that holds each permission. */
 export const PERMISSIONS: Record<Permission, Role> = {
@@ -36,6 +38,8 @@ export const PERMISSIONS: Record<Permission, Role> = {
   reopen_own: "requester",
   reopen_any: "agent",
   view_any: "agent",
+  declare_incident: "agent",
+  update_incident: "agent",
 };
 
 export function can(role: Role, permission: Permission): boolean {

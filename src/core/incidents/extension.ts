@@ -1,0 +1,34 @@
+// At intake, a new ticket that matches an open incident joins it, and its requester hears the status at once.
+import { incidentOfTicket, linkTicket, openIncidents, ticketsOfIncident } from "../../store/incidents.js";
+import { ticketByNumber } from "../../store/tickets.js";
+import type { Extension } from "../desk.js";
+import { incidentView } from "./handlers.js";
+import { matchIncident, type IncidentCandidate } from "./matching.js";
+import { incidentName } from "./model.js";
+
+export function incidentsExtension(): Extension {
+  return {
+    name: "incidents",
+    async afterChange(ctx, { kind, after }) {
+      if (kind !== "created") return;
+      const open = await openIncidents(ctx.trx);
+      if (!open.length || (await incidentOfTicket(ctx.trx, after.number)) !== undefined) return;
+      const candidates: IncidentCandidate[] = [];
+      for (const r of open) {
+        const titles: string[] = [];
+        for (const n of (await ticketsOfIncident(ctx.trx, r.id)).slice(0, 20)) {
+          const t = await ticketByNumber(ctx.trx, n);
+          if (t) titles.push(t.title);
+        }
+        candidates.push({ id: r.id, title: r.title, service: r.service, ticketTitles: titles });
+      }
+      const match = matchIncident(after, candidates);
+      if (!match) return;
+      const r = open.find((i) => i.id === match.id)!;
+      await linkTicket(ctx.trx, { ticketId: after.number, incidentId: r.id, by: null, reason: match.reason, at: ctx.now });
+      const v = await incidentView(ctx, r);
+      const status = v.latest ? `${v.latest.status}: ${v.latest.body}` : r.status;
+      await ctx.announce(after, "incident_linked", `#${after.number} joined ${incidentName(r.id)} (${r.title}): ${match.reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason: match.reason }, undefined, `This is part of a known outage, ${incidentName(r.id)} (${r.title}); you are not alone. Current status: ${status}. You will get every update here.`);
+    },
+  };
+}
