@@ -1,14 +1,40 @@
 // At intake, a new ticket that matches an open incident joins it, and its requester hears the status at once.
-import { incidentOfTicket, linkTicket, openIncidents, ticketsOfIncident } from "../../store/incidents.js";
+import { incidentById, incidentOfTicket, linkTicket, openIncidents, ticketsOfIncident } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Extension } from "../desk.js";
 import { incidentView } from "./handlers.js";
 import { matchIncident, type IncidentCandidate } from "./matching.js";
 import { incidentName } from "./model.js";
+import { isOpen } from "../ticket.js";
+import { registerAction, registerViewContributor, type TicketSnapshot } from "../views.js";
+
+/** What a ticket's snapshot carries about its incident (snapshot.extras.incidents). */
+export interface TicketIncident {
+  id: number;
+  title: string;
+  status: string;
+}
+
+export const DECLARE_VERB = "declare_incident";
+
+/** The card shows the ticket's incident, or offers to declare one from it. */
+function incidentCard(s: TicketSnapshot) {
+  const inc = s.extras?.incidents as TicketIncident | null | undefined;
+  if (inc) return { fields: [{ label: "Incident", value: `${incidentName(inc.id)} ${inc.title} (${inc.status})` }] };
+  if (!isOpen(s.ticket.status)) return {};
+  return { actions: [{ verb: DECLARE_VERB, label: "Declare incident", ticketId: s.ticket.number, style: "danger" as const }] };
+}
 
 export function incidentsExtension(): Extension {
+  registerViewContributor(incidentCard);
+  registerAction(DECLARE_VERB, (ticketId) => ({ kind: "incident", action: { kind: "declare", fromTicket: ticketId, title: "" } }));
   return {
     name: "incidents",
+    async enrich(db, ticket): Promise<TicketIncident | null> {
+      const id = await incidentOfTicket(db, ticket.number);
+      const r = id === undefined ? undefined : await incidentById(db, id);
+      return r ? { id: r.id, title: r.title, status: r.status } : null;
+    },
     async afterChange(ctx, { kind, after }) {
       if (kind !== "created") return;
       const open = await openIncidents(ctx.trx);

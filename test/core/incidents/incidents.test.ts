@@ -127,3 +127,19 @@ describe("incidents", () => {
     expect(actions).toEqual(expect.arrayContaining(["incident_declare:INC-1:investigating", "incident_link:incident:INC-1", "incident_update:INC-1:monitoring", "incident_update:incident:monitoring"]));
   });
 });
+
+describe("incident on the ticket card", () => {
+  it("offers Declare incident on an open ticket, then shows the incident instead", async () => {
+    const { ticketView, actionCommand } = await import("../../../src/core/views.js");
+    const d = await makeDesk();
+    ok(await d.as("carol", "wifi down"));
+    const before = ticketView((await d.desk.snapshot(1))!);
+    const declare = before.actions.find((a) => a.verb === "declare_incident");
+    expect(declare).toMatchObject({ label: "Declare incident", ticketId: 1 });
+    const cmd = actionCommand(declare!.verb, declare!.ticketId);
+    expect(ok(await d.as("ana", cmd!)).text).toBe("Declared INC-1 [SEV2 investigating] wifi down from #1.");
+    const after = ticketView((await d.desk.snapshot(1))!);
+    expect(after.actions.some((a) => a.verb === "declare_incident")).toBe(false);
+    expect(after.fields).toContainEqual({ label: "Incident", value: "INC-1 wifi down (investigating)" });
+  });
+});
