@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ROLES } from "./core/roles/permissions.js";
 import type { DeskSettings } from "./core/settings.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
+import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);
@@ -21,6 +22,7 @@ const schema = z
     services: z.array(z.object({ name: z.string().min(1), critical: z.boolean().default(false), team: z.string().optional() }).strict()).default([]),
     priority_matrix: z.object({ high: row, medium: row, low: row }).strict().default(DEFAULT_MATRIX),
     defaults: z.object({ type: z.enum(TYPES).default("incident"), impact: level.default("medium"), urgency: level.default("medium") }).strict().default({ type: "incident", impact: "medium", urgency: "medium" }),
+    triage: triageSchema.optional(),
   })
   .strict();
 
@@ -73,6 +75,7 @@ export function parseSettings(text: string, file: string): DeskSettings {
     services: s.services,
     priorityMatrix: s.priority_matrix,
     defaults: s.defaults,
+    ...(s.triage ? { triage: s.triage } : {}),
   };
   crossCheck(settings, doc, lineCounter, file);
   return settings;
@@ -103,6 +106,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
   s.services.forEach((c, i) => {
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
+  for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);
   const seen = new Set<string>();
   s.categories.forEach((c, i) => {
     if (seen.has(c.name)) fail(["categories", i, "name"], `category "${c.name}" is listed twice`);

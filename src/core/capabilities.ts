@@ -2,7 +2,8 @@
 import type { Extension } from "./desk.js";
 import { incidentsExtension } from "./incidents/extension.js";
 import type { DeskSettings } from "./settings.js";
+import { triageExtension } from "./triage/index.js";
 
 export function standardExtensions(_settings: DeskSettings): Extension[] {
-  return [incidentsExtension()];
+  return [incidentsExtension(), triageExtension(_settings)];
 }

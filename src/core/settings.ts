@@ -1,6 +1,7 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
 import type { Role } from "./roles/permissions.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
+import type { TriageSettings } from "./triage/settings.js";
 
 export interface TeamSettings {
   name: string;
@@ -29,4 +30,6 @@ export interface DeskSettings {
   services: ServiceSettings[];
   priorityMatrix: PriorityMatrix;
   defaults: { type: TicketType; impact: Level; urgency: Level };
+  /** Triage on arrival (src/core/triage/settings.ts); no section, triage runs with its defaults. */
+  triage?: TriageSettings;
 }
