@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { actionCommand } from "../../../src/core/views.js";
+import { ok, refused } from "../../helpers/desk.js";
+import { card, field, history, triageDesk } from "./helpers.js";
+
+describe("triage: duplicates caught at the second ticket", () => {
+  it("the second report's card says Looks like #1, and its requester is told they are not alone", async () => {
+    const d = await triageDesk();
+    ok(await d.as("carol", "wifi down on the 3rd floor -- no connection since 9"));
+    ok(await d.as("dave", "3rd floor wifi down"));
+    const v = await card(d, 2);
+    expect(field(v, "Duplicate")).toBe("Looks like #1 (wifi down on the 3rd floor)");
+    expect(v.actions.filter((a) => a.verb === "link_duplicate" || a.verb === "not_duplicate").map((a) => a.label)).toEqual(["Link as duplicate of #1", "Not a duplicate"]);
+    expect(field(await card(d, 1), "Duplicates")).toBe("1 other report look like this one");
+    const told = d.told.changes.find((c) => c.kind === "duplicate_suggested");
+    expect(told?.snapshot.ticket.number).toBe(2);
+    expect(told?.requesterMessage).toBe("You are not alone: others have reported this too (#1: wifi down on the 3rd floor). The desk is on it and you will hear here.");
+    expect((await history(d, 2)).find((h) => h.field === "duplicate_of")).toMatchObject({ to: "#1", reason: expect.stringMatching(/^full-text similarity \d+%, same source$/) });
+  });
+
+  it("does not match unrelated, old, or closed tickets", async () => {
+    const d = await triageDesk("  duplicates: { window_hours: 2 }\n");
+    ok(await d.as("carol", "printer on floor 2 is out of toner"));
+    ok(await d.as("dave", "vpn certificate expired"));
+    expect(field(await card(d, 2), "Duplicate")).toBeUndefined();
+    d.clock.advance(3 * 3_600_000);
+    ok(await d.as("erin", "printer on floor 2 is out of toner"));
+    expect(field(await card(d, 3), "Duplicate")).toBeUndefined();
+    ok(await d.as("ana", "resolve 3 toner replaced"));
+    ok(await d.as("fay", "printer on floor 2 is out of toner"));
+    expect(field(await card(d, 4), "Duplicate")).toBeUndefined();
+  });
+
+  it("links by the card's button; the duplicate shares the original's resolution and closes with it", async () => {
+    const d = await triageDesk();
+    ok(await d.as("carol", "wifi down on the 3rd floor"));
+    ok(await d.as("dave", "wifi down 3rd floor again"));
+    const link = actionCommand("link_duplicate", 2)!;
+    expect(link).toEqual({ kind: "capability", capability: "triage", verb: "link", number: 2 });
+    expect(ok(await d.as("ana", link)).text).toBe("#2 is linked as a duplicate of #1; it will close with it.");
+    expect(refused(await d.as("ana", link)).text).toBe("#2 is already linked to #1.");
+    expect(field(await card(d, 2), "Duplicate")).toBe("Duplicate of #1 (wifi down on the 3rd floor); closes with it");
+    expect(d.told.changes.find((c) => c.kind === "duplicate_linked")?.requesterMessage).toContain("Your ticket is linked to #1");
+
+    ok(await d.as("ana", "resolve 1 access point rebooted"));
+    const dup = (await d.desk.snapshot(2))!.ticket;
+    expect(dup).toMatchObject({ status: "resolved", resolution: "Resolved with #1: access point rebooted" });
+    const resolvedDup = d.told.changes.find((c) => c.kind === "resolved" && c.snapshot.ticket.number === 2);
+    expect(resolvedDup?.comment).toEqual({ body: "Resolved with #1: access point rebooted", internal: false });
+    ok(await d.as("ana", "close 1"));
+    expect((await d.desk.snapshot(2))!.ticket.status).toBe("closed");
+  });
+
+  it("Not a duplicate removes the suggestion; duplicate N of M links by hand", async () => {
+    const d = await triageDesk();
+    ok(await d.as("carol", "outlook crashes when opening attachments"));
+    ok(await d.as("dave", "outlook crashes on attachments"));
+    ok(await d.as("ana", actionCommand("not_duplicate", 2)!));
+    expect(field(await card(d, 2), "Duplicate")).toBeUndefined();
+    expect((await history(d, 2)).some((h) => h.reason === "not a duplicate of #1 (agent)")).toBe(true);
+    ok(await d.as("erin", "mail is slow"));
+    expect(refused(await d.as("ana", "duplicate 3 of 3")).text).toBe("#3 cannot duplicate itself.");
+    ok(await d.as("ana", "duplicate 3 of 1"));
+    expect(field(await card(d, 3), "Duplicate")).toBe("Duplicate of #1 (outlook crashes when opening attachments); closes with it");
+    expect(refused(await d.as("ana", "duplicate 9 of 1")).code).toBe("TICKET_NOT_FOUND");
+  });
+
+  it("thirty near-identical wifi reports in five minutes make one incident offer, not thirty", async () => {
+    const d = await triageDesk();
+    ok(await d.as("user0", "wifi down on the 3rd floor"));
+    for (let i = 1; i < 30; i++) {
+      d.clock.advance(10_000);
+      ok(await d.as(`user${i}`, i % 2 ? "wifi is down on 3rd floor" : "3rd floor wifi down, no connection"));
+    }
+    const offers = d.told.changes.filter((c) => c.kind === "incident_offer");
+    expect(offers).toHaveLength(1);
+    expect(offers[0]!.snapshot.ticket.number).toBe(1);
+    expect(offers[0]!.summary).toBe("Declare incident from #1 and its 5 duplicates");
+    // Every later report points at the first, not at another duplicate.
+    for (let n = 2; n <= 30; n++) expect(field(await card(d, n), "Duplicate")).toBe("Looks like #1 (wifi down on the 3rd floor)");
+    const v = await card(d, 1);
+    expect(field(v, "Incident")).toBe("Declare incident from #1 and its 5 duplicates?");
+    expect(field(v, "Duplicates")).toBe("29 other reports look like this one");
+    const offer = v.actions.find((a) => a.verb === "declare_incident_offer")!;
+    const answer = ok(await d.as("ana", actionCommand(offer.verb, offer.ticketId)!));
+    expect(answer.text).toContain("wants an incident from #1");
+    expect(field(await card(d, 1), "Incident")).toBe("incident requested from #1");
+  });
+
+  it("spread-out reports make no offer", async () => {
+    const d = await triageDesk();
+    for (let i = 0; i < 8; i++) {
+      ok(await d.as(`user${i}`, "wifi down on the 3rd floor"));
+      d.clock.advance(5 * 60_000);
+    }
+    expect(d.told.kinds().filter((k) => k === "incident_offer")).toHaveLength(0);
+  });
+});
