@@ -1,6 +1,7 @@
 // config -> db -> migrate -> core -> adapters -> scheduler; graceful stop.
 import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
+import { startSlack } from "../adapters/slack/app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { standardExtensions } from "./core/capabilities.js";
@@ -24,6 +25,11 @@ async function main(): Promise<number> {
   const http = new HttpServer(log);
   const platforms: string[] = [];
   const stoppers: (() => Promise<void>)[] = [];
+  if (config.slack) {
+    const slack = await startSlack({ desk, config: config.slack, http, clock: systemClock, log });
+    platforms.push("slack");
+    stoppers.push(() => slack.stop());
+  }
 
   const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
   try {

@@ -1,0 +1,110 @@
+// Starts the Slack adapter: Bolt on the project's HTTP server at POST /slack/events (or Socket Mode),
+// the Slack notifier on the desk, and the outbox worker that delivers through the paced sender.
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { Config } from "../../src/config.js";
+import type { Clock } from "../../src/core/clock.js";
+import type { Desk } from "../../src/core/desk.js";
+import type { HttpServer } from "../../src/http/server.js";
+import { OutboxWorker } from "../../src/outbox/worker.js";
+import { SlackApi, type ApiOptions } from "./api.js";
+import { SlackContext } from "./context.js";
+import { HomeService } from "./home.js";
+import { registerActions } from "./listeners/actions.js";
+import { registerCommands } from "./listeners/commands.js";
+import { registerEvents } from "./listeners/events.js";
+import { registerShortcuts } from "./listeners/shortcuts.js";
+import { registerViews } from "./listeners/views.js";
+import { SlackNotifier } from "./notifier.js";
+import { SlackPeople } from "./people.js";
+import { SlackDeliverer } from "./sender.js";
+
+
+export const EVENTS_PATH = "/slack/events";
+
+export interface SlackDeps {
+  desk: Desk;
+  config: NonNullable<Config["slack"]>;
+  http: HttpServer;
+  clock: Clock;
+  log: (m: string) => void;
+  /** Tests and benchmarks: the outbox poll interval, backoff base and limiter rates. */
+  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions };
+}
+
+export interface SlackHandle {
+  stop(): Promise<void>;
+  /** Resolves when no after-ack work runs (tests await it instead of sleeping). */
+  idle(): Promise<void>;
+  outbox: OutboxWorker;
+}
+
+export async function startSlack({ desk, config, http, clock, log, tuning = {} }: SlackDeps): Promise<SlackHandle> {
+  const logger = boltLogger(log);
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith("/") ? config.apiUrl : `${config.apiUrl}/` } : {}),
+    // The outbox retries (with Slack's Retry-After); an ack-path call must not sit in retries past 3 seconds.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  };
+  const socketMode = Boolean(config.appToken);
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2500 });
+  const app = new App({
+    token: config.botToken,
+    logger,
+    clientOptions,
+    ...(receiver ? { receiver } : { appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret }),
+  });
+
+  const api = new SlackApi(app.client, tuning.api);
+  const people = new SlackPeople(api, { log });
+  const home = new HomeService(desk, api);
+  const ctx = new SlackContext(desk, api, people, home, log);
+  registerCommands(app, ctx);
+  registerShortcuts(app, ctx);
+  registerViews(app, ctx);
+  registerEvents(app, ctx);
+  registerActions(app, ctx);
+  app.error(async (err) => log(`slack: ${err.message}`));
+
+  desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
+  const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
+  desk.onCommit(() => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`)));
+  outbox.start(tuning.pollMs ?? 1000);
+
+  const auth = await app.client.auth.test().catch((e: Error) => {
+    throw new Error(`Slack auth.test failed: ${e.message} (check SLACK_BOT_TOKEN and SLACK_API_URL)`);
+  });
+  ctx.botUserId = auth.user_id as string | undefined;
+
+  if (receiver) http.route("POST", EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
+  else await app.start();
+  if (!config.triageChannel) log("slack: SLACK_TRIAGE_CHANNEL is not set: new tickets get no triage card.");
+  log(`slack: ${socketMode ? "Socket Mode" : `HTTP at POST ${EVENTS_PATH}`}, bot ${auth.user_id ?? "?"}`);
+
+  return {
+    outbox,
+    idle: () => ctx.idle(),
+    async stop() {
+      outbox.stop();
+      if (socketMode) await app.stop();
+      await ctx.idle();
+      await api.stop();
+    },
+  };
+}
+
+function boltLogger(log: (m: string) => void) {
+  let level = LogLevel.WARN;
+  const out = (lvl: string) => (...m: unknown[]) => log(`slack ${lvl}: ${m.map(String).join(" ")}`);
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: out("warn"),
+    error: out("error"),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

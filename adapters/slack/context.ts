@@ -1,0 +1,56 @@
+// What every listener needs: the desk, the paced Web API, who people are, and the means to answer.
+import type { Desk, Outcome } from "../../src/core/desk.js";
+import type { SlackApi } from "./api.js";
+import type { HomeService } from "./home.js";
+import type { SlackPeople } from "./people.js";
+import { esc } from "./render.js";
+
+export interface Where {
+  user: string;
+  channel?: string;
+  thread?: string;
+}
+
+export class SlackContext {
+  private readonly pending = new Set<Promise<void>>();
+  botUserId: string | undefined;
+
+  constructor(
+    readonly desk: Desk,
+    readonly api: SlackApi,
+    readonly people: SlackPeople,
+    readonly home: HomeService,
+    readonly log: (m: string) => void,
+  ) {}
+
+  /** Work done after the ack; failures are logged, never thrown at Bolt (the ack has gone). */
+  track(work: () => Promise<unknown>): Promise<void> {
+    const p: Promise<void> = work()
+      .then(() => undefined)
+      .catch((err) => this.log(`slack: ${(err as Error).stack ?? err}`))
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+    return p;
+  }
+
+  /** Resolves when no after-ack work is running (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  /** An answer only the person sees: ephemeral where they are, or a DM when there is no channel (App Home, modals). */
+  async tell(where: Where, text: string): Promise<void> {
+    const t = esc(text);
+    if (where.channel) {
+      await this.api.call("chat.postEphemeral", { channel: where.channel, user: where.user, text: t, ...(where.thread ? { thread_ts: where.thread } : {}) });
+    } else {
+      await this.api.call("chat.postMessage", { channel: where.user, text: t });
+    }
+  }
+}
+
+/** An outcome as the person reads it: lists and histories keep their columns in a code block. */
+export function answerText(o: Outcome): string {
+  if (o.ok && (o.kind === "list" || o.kind === "history" || o.kind === "help" || o.kind === "search" || o.kind === "show") && o.text.includes("\n")) return "```" + o.text + "```";
+  return o.text;
+}

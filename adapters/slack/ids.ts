@@ -1,0 +1,42 @@
+// Every id Slack sends back to us: slash command, shortcut and modal callback ids, action ids, events.
+// The manifest test compares these with manifests/slack/manifest.yaml.
+
+export const SLASH_COMMAND = "/ticket";
+
+/** Message shortcut "Create ticket". */
+export const CREATE_TICKET_SHORTCUT = "create_ticket";
+
+/** Modals, by callback_id. */
+export const TICKET_FORM_VIEW = "ticket_form";
+/** A card verb that needs a typed text (resolve's note, reopen's reason). */
+export const VERB_INPUT_VIEW = "verb_input";
+export const VERB_INPUT_BLOCK = "verb_input";
+export const VERB_INPUT_ACTION = "text";
+
+/** Card and App Home buttons: `ticket.<verb>.<ticket>`, so any verb a capability registers works. */
+export const TICKET_ACTION_PREFIX = "ticket";
+export const TICKET_ACTION = /^ticket\.([a-z_]+)\.(\d+)$/;
+export const ticketActionId = (verb: string, ticket: number) => `${TICKET_ACTION_PREFIX}.${verb}.${ticket}`;
+
+/** Satisfaction rating on the resolution message: `rate.<ticket>.<1-5>`. */
+export const RATE_ACTION = /^rate\.(\d+)\.([1-5])$/;
+export const rateActionId = (ticket: number, score: number) => `rate.${ticket}.${score}`;
+
+/** App Home tab switch: `home.<tab>`. */
+export const HOME_TABS = ["mine", "assigned", "queue"] as const;
+export type HomeTab = (typeof HOME_TABS)[number];
+export const HOME_TAB_ACTION = /^home\.(mine|assigned|queue)$/;
+export const homeTabActionId = (tab: HomeTab) => `home.${tab}`;
+
+/** The reaction that turns a message into a ticket. */
+export const TICKET_REACTION = "ticket";
+
+/** Bot events the app subscribes to. */
+export const BOT_EVENTS = ["app_mention", "message.im", "message.channels", "message.groups", "reaction_added", "app_home_opened"] as const;
+
+/** Outbox message kinds this adapter plans and delivers. */
+export const OUTBOX = { card: "card", thread: "thread note", requester: "requester", home: "home" } as const;
+
+/** ticket_links roles. */
+export const LINK = { card: "card", requester: "requester" } as const;
+export const PLATFORM = "slack";

@@ -1,0 +1,36 @@
+// /ticket: no text opens the form; any other text goes through the shared grammar, answered ephemerally.
+import type { App } from "@slack/bolt";
+import type { Actor } from "../../../src/core/commands.js";
+import { parseCommand } from "../../../src/core/grammar.js";
+import { answerText, type SlackContext } from "../context.js";
+import { SLASH_COMMAND } from "../ids.js";
+import { ticketFormModal } from "../render.js";
+import type { ModalMeta } from "../translate.js";
+
+export function registerCommands(app: App, ctx: SlackContext): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+    await ack();
+    await ctx.track(async () => {
+      const cmd = parseCommand(command.text ?? "");
+      const say = (text: string) => ctx.api.respond(() => respond({ response_type: "ephemeral", text }));
+      if (cmd.kind === "form") {
+        // trigger_id lasts about 3 seconds: do not wait long for users.info.
+        const actor = await ctx.people.actor(command.user_id, command.user_name, 1000);
+        const problem = await openForm(ctx, command.trigger_id, actor, {}, {});
+        if (problem) await say(problem);
+        return;
+      }
+      const actor = await ctx.people.actor(command.user_id, command.user_name);
+      const outcome = await ctx.desk.handle({ actor, command: cmd, idempotencyKey: `cmd:${command.trigger_id}` });
+      await say(answerText(outcome));
+    });
+  });
+}
+
+/** Opens the full ticket form; returns what to tell the person when it cannot. */
+export async function openForm(ctx: SlackContext, triggerId: string, actor: Actor, prefill: { title?: string; description?: string; link?: string }, meta: ModalMeta): Promise<string | undefined> {
+  const outcome = await ctx.desk.handle({ actor, command: { kind: "form" } });
+  if (!outcome.ok) return outcome.text;
+  await ctx.api.call("views.open", { trigger_id: triggerId, view: ticketFormModal(outcome.form ?? [], prefill, JSON.stringify(meta)) });
+  return undefined;
+}

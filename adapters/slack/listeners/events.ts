@@ -1,0 +1,106 @@
+// Events API: mentions and DMs (commands), thread replies (comments), :ticket: reactions, App Home.
+// Bolt acks events before listeners run; each event acts once, keyed by its event_id.
+import type { App } from "@slack/bolt";
+import type { Command } from "../../../src/core/commands.js";
+import { linkByRef } from "../../../src/store/links.js";
+import { answerText, type SlackContext } from "../context.js";
+import { LINK, PLATFORM, TICKET_REACTION } from "../ids.js";
+import { messageCommand, plainText, ref, ticketFromMessage, withoutMention } from "../translate.js";
+
+interface MessageEvent {
+  type: string;
+  subtype?: string;
+  channel: string;
+  channel_type?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+const eventId = (body: unknown) => (body as { event_id?: string }).event_id ?? "";
+
+export function registerEvents(app: App, ctx: SlackContext): void {
+  app.event("message", async ({ event, body }) => {
+    const m = event as unknown as MessageEvent;
+    // Edits, deletions, joins and bot posts (our own relays included) are never echoed back.
+    if ((m.subtype && m.subtype !== "thread_broadcast" && m.subtype !== "file_share") || m.bot_id || !m.user) return;
+    await ctx.track(() => onMessage(ctx, m, eventId(body)));
+  });
+
+  app.event("app_mention", async ({ event, body }) => {
+    const m = event as unknown as MessageEvent;
+    if (m.bot_id || !m.user) return;
+    await ctx.track(async () => {
+      // A mention inside a ticket thread is a reply there; the message listener takes it.
+      if (m.thread_ts && (await threadLink(ctx, m.channel, m.thread_ts))) return;
+      await asCommand(ctx, m, eventId(body));
+    });
+  });
+
+  app.event("reaction_added", async ({ event, body }) => {
+    if (event.reaction !== TICKET_REACTION || event.item.type !== "message") return;
+    const item = event.item as { channel: string; ts: string };
+    await ctx.track(() => fromReaction(ctx, item.channel, item.ts, event.user, (event as { item_user?: string }).item_user, eventId(body)));
+  });
+
+  app.event("app_home_opened", async ({ event }) => {
+    if (event.tab !== "home") return;
+    await ctx.track(async () => {
+      ctx.home.opened(event.user);
+      await ctx.home.publish(event.user);
+    });
+  });
+}
+
+async function threadLink(ctx: SlackContext, channel: string, threadTs: string) {
+  const r = ref(channel, threadTs);
+  return (await linkByRef(ctx.desk.db, PLATFORM, LINK.card, r)) ?? (await linkByRef(ctx.desk.db, PLATFORM, LINK.requester, r));
+}
+
+async function onMessage(ctx: SlackContext, m: MessageEvent, id: string): Promise<void> {
+  const text = plainText(withoutMention(m.text ?? "", ctx.botUserId));
+  if (m.thread_ts && m.thread_ts !== m.ts) {
+    const link = await threadLink(ctx, m.channel, m.thread_ts);
+    if (link) {
+      // In the card's thread agents reply to the requester, or note privately with "note:".
+      const note = link.role === LINK.card ? /^note:\s*/i.exec(text) : null;
+      const command: Command = note ? { kind: "note", number: link.ticket_id, body: text.slice(note[0].length) } : { kind: "comment", number: link.ticket_id, body: text };
+      const actor = await ctx.people.actor(m.user!);
+      const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `evt:${id}`, originRef: link.ref });
+      if (!outcome.ok) await ctx.tell({ user: m.user!, channel: m.channel, thread: m.thread_ts }, outcome.text);
+      return;
+    }
+  }
+  // A DM to the bot is a command; channel chatter outside ticket threads is not ours.
+  if (m.channel_type === "im" && !m.thread_ts) await asCommand(ctx, m, id);
+}
+
+/** A mention or DM: the grammar; a new ticket's confirmation goes to the thread where it was asked. */
+async function asCommand(ctx: SlackContext, m: MessageEvent, id: string): Promise<void> {
+  const text = plainText(withoutMention(m.text ?? "", ctx.botUserId));
+  const thread = ref(m.channel, m.thread_ts ?? m.ts);
+  const command = messageCommand(text, { kind: PLATFORM, ref: ref(m.channel, m.ts) });
+  const where = { user: m.user!, channel: m.channel, ...(m.thread_ts ? { thread: m.thread_ts } : {}) };
+  if (command.kind === "form") return ctx.tell(where, "Use /ticket with no text to open the full form, or tell me the problem in one line.");
+  const actor = await ctx.people.actor(m.user!);
+  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `evt:${id}`, originRef: thread });
+  // Creation is confirmed in the thread through the outbox; everything else is answered to the person.
+  if (!(outcome.ok && outcome.kind === "create")) await ctx.tell(where, answerText(outcome));
+}
+
+/** :ticket: on a message: one ticket per message, whoever reacts and however often. */
+async function fromReaction(ctx: SlackContext, channel: string, ts: string, reactor: string, author: string | undefined, id: string): Promise<void> {
+  const history = await ctx.api.call<{ messages?: MessageEvent[] }>("conversations.replies", { channel, ts, limit: 1, inclusive: true });
+  const message = history.messages?.find((x) => x.ts === ts) ?? history.messages?.[0];
+  if (!message) return ctx.tell({ user: reactor, channel }, "I could not read that message, so no ticket was made.");
+  const permalink = await ctx.api.call<{ permalink?: string }>("chat.getPermalink", { channel, message_ts: ts }).catch(() => ({ permalink: undefined }));
+  const command = ticketFromMessage(message.text ?? "", { kind: PLATFORM, ref: ref(channel, ts), ...(permalink.permalink ? { link: permalink.permalink } : {}) });
+  if (!command) return ctx.tell({ user: reactor, channel }, "That message has no text to make a ticket of.");
+  // The message's author asked for help: they are the requester (the reactor when the author is a bot).
+  const actor = await ctx.people.actor(message.user ?? author ?? reactor);
+  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `react:${channel}:${ts}`, originRef: ref(channel, message.thread_ts ?? ts) });
+  if (!outcome.ok) await ctx.tell({ user: reactor, channel }, outcome.text);
+  void id;
+}

@@ -1,0 +1,39 @@
+// Modal submissions. Checked before the ack so mistakes come back as inline field errors
+// (response_action: errors); the core call is one short SQLite transaction, well inside Slack's 3 seconds.
+import type { App } from "@slack/bolt";
+import type { Source } from "../../../src/core/commands.js";
+import { validateForm } from "../../../src/core/form.js";
+import { actionCommand } from "../../../src/core/views.js";
+import type { SlackContext } from "../context.js";
+import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
+import { formErrors } from "../render.js";
+import { formValues, readMeta, ref, verbInputText } from "../translate.js";
+
+const FORM_BLOCKS = new Set(["title", "description", "type", "impact", "urgency", "service", "category"]);
+
+export function registerViews(app: App, ctx: SlackContext): void {
+  app.view(TICKET_FORM_VIEW, async ({ ack, body, view }) => {
+    const checked = validateForm(ctx.desk.settings, formValues(view.state as never));
+    if (!checked.ok) return ack(formErrors(checked.errors));
+    const meta = readMeta(view.private_metadata);
+    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const source: Source | undefined = meta.channel && meta.ts ? { kind: PLATFORM, ref: ref(meta.channel, meta.ts), ...(meta.link ? { link: meta.link } : {}) } : undefined;
+    const outcome = await ctx.desk.handle({ actor, command: { kind: "create", ...checked.fields, ...(source ? { source } : {}) }, idempotencyKey: `view:${view.id}`, ...(meta.thread ? { originRef: meta.thread } : {}) });
+    if (!outcome.ok) return ack(formErrors({ [outcome.field && FORM_BLOCKS.has(outcome.field) ? outcome.field : "title"]: outcome.text }));
+    await ack();
+  });
+
+  app.view(VERB_INPUT_VIEW, async ({ ack, body, view }) => {
+    const meta = readMeta(view.private_metadata);
+    const text = verbInputText(view.state as never);
+    if (!meta.ticket || !meta.verb) return ack(formErrors({ [VERB_INPUT_BLOCK]: "This form has lost which ticket it was for; close it and press the button again." }));
+    if (!text) return ack(formErrors({ [VERB_INPUT_BLOCK]: "Write something here." }));
+    if (text.length > 3000) return ack(formErrors({ [VERB_INPUT_BLOCK]: `This is ${text.length} characters; keep it to 3000.` }));
+    const command = actionCommand(meta.verb, meta.ticket, text);
+    if (!command) return ack(formErrors({ [VERB_INPUT_BLOCK]: `"${meta.verb}" is not something I can do.` }));
+    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `view:${view.id}` });
+    if (!outcome.ok) return ack(formErrors({ [VERB_INPUT_BLOCK]: outcome.text }));
+    await ack();
+  });
+}

@@ -1,0 +1,123 @@
+// Delivers the Slack outbox: the triage card (posted once, then chat.update), notes in its thread,
+// the requester's messages and App Home refreshes. Slack's answers steer the outbox's retries.
+import type { webApi } from "@slack/bolt";
+import type { Desk } from "../../src/core/desk.js";
+import { ticketView } from "../../src/core/views.js";
+import type { OutboxRow } from "../../src/store/database.js";
+import { linksOf, setLink } from "../../src/store/links.js";
+import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
+import type { SlackApi } from "./api.js";
+import { LINK, OUTBOX, PLATFORM } from "./ids.js";
+import type { CardPayload, HomePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
+import { card, resolutionMessage, textMessage } from "./render.js";
+
+/** Slack errors that will not change on a retry: the message is dead-lettered. */
+export const PERMANENT = new Set(["channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "too_many_attachments", "user_not_found", "invalid_auth", "account_inactive", "token_revoked", "missing_scope", "not_authed", "cant_update_message", "message_not_found", "restricted_action"]);
+
+export const splitRef = (ref: string) => {
+  const i = ref.indexOf(":");
+  return { channel: ref.slice(0, i), ts: ref.slice(i + 1) };
+};
+
+/** The Slack error code of a failed call, if Slack answered one. */
+export function slackError(err: unknown): string | undefined {
+  const e = err as { code?: string; data?: { error?: string } };
+  return e?.code === "slack_webapi_platform_error" ? e.data?.error : undefined;
+}
+
+/** Maps a WebClient failure to the outbox's retry rules. */
+export function asDeliveryError(err: unknown): unknown {
+  const e = err as { code?: string; retryAfter?: number; message?: string };
+  if (e?.code === "slack_webapi_rate_limited_error") return new DeliveryError(`rate limited by Slack`, { retryAfterMs: (e.retryAfter ?? 1) * 1000 });
+  const code = slackError(err);
+  if (code) return new DeliveryError(`Slack said ${code}`, { permanent: PERMANENT.has(code) });
+  return err;
+}
+
+export interface HomePublisher {
+  publish(userId: string): Promise<void>;
+}
+
+export class SlackDeliverer implements Deliverer {
+  readonly platform = PLATFORM;
+
+  constructor(private readonly o: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher }) {}
+
+  async deliver(row: OutboxRow): Promise<void> {
+    const payload = JSON.parse(row.payload) as unknown;
+    try {
+      switch (row.kind) {
+        case OUTBOX.card:
+          return await this.card((payload as CardPayload).ticket);
+        case OUTBOX.thread:
+          return await this.threadNote(payload as ThreadPayload);
+        case OUTBOX.requester:
+          return await this.requester(payload as RequesterPayload);
+        case OUTBOX.home:
+          return await this.o.home?.publish((payload as HomePayload).user);
+      }
+      throw new DeliveryError(`unknown Slack outbox kind "${row.kind}"`, { permanent: true });
+    } catch (err) {
+      throw asDeliveryError(err);
+    }
+  }
+
+  private async link(ticket: number, role: string): Promise<string | undefined> {
+    return (await linksOf(this.o.desk.db, ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref;
+  }
+
+  private async setLink(ticket: number, role: string, ref: string): Promise<void> {
+    await setLink(this.o.desk.db, { ticketId: ticket, platform: PLATFORM, role, ref, at: this.o.desk.clock.now() });
+  }
+
+  private async post(args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
+    const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", args);
+    return { channel: r.channel, ts: r.ts };
+  }
+
+  /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */
+  private async card(ticket: number): Promise<void> {
+    const snapshot = await this.o.desk.snapshot(ticket);
+    if (!snapshot || !this.o.triageChannel) return; // deleted since: nothing left to draw
+    const message = card(ticketView(snapshot));
+    const ref = await this.link(ticket, LINK.card);
+    if (ref) {
+      const { channel, ts } = splitRef(ref);
+      await this.o.api.call("chat.update", { channel, ts, ...message, blocks: message.blocks });
+      return;
+    }
+    const posted = await this.post({ channel: this.o.triageChannel, ...message });
+    await this.setLink(ticket, LINK.card, `${posted.channel}:${posted.ts}`);
+  }
+
+  private async threadNote(p: ThreadPayload): Promise<void> {
+    const ref = await this.link(p.ticket, LINK.card);
+    if (!ref) throw new DeliveryError(`#${p.ticket} has no card yet`); // retried after the card is posted
+    const { channel, ts } = splitRef(ref);
+    await this.post({ channel, thread_ts: ts, ...textMessage(p.text) });
+  }
+
+  /** In the thread where they asked; else in their DM, where the first message becomes the thread. */
+  private async requester(p: RequesterPayload): Promise<void> {
+    const snapshot = await this.o.desk.snapshot(p.ticket);
+    if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
+    const message = p.resolution ? resolutionMessage(p.ticket, p.text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : textMessage(p.text);
+    const known = await this.link(p.ticket, LINK.requester);
+    const thread = known ?? p.thread;
+    if (thread) {
+      const { channel, ts } = splitRef(thread);
+      try {
+        await this.post({ channel, thread_ts: ts, ...message });
+        if (!known) await this.setLink(p.ticket, LINK.requester, thread);
+        return;
+      } catch (err) {
+        // The bot is not in the channel where they asked: fall back to their DM rather than lose the message.
+        if (known || !["not_in_channel", "channel_not_found", "is_archived"].includes(slackError(err) ?? "")) throw err;
+      }
+    }
+    const posted = await this.post({ channel: snapshot.requester.userId, ...message });
+    await this.setLink(p.ticket, LINK.requester, `${posted.channel}:${posted.ts}`);
+  }
+}
+
+export type WebClient = webApi.WebClient;

@@ -1,0 +1,207 @@
+// A fake Slack Web API on 127.0.0.1: records every call, checks its arguments against Slack's published
+// OpenAPI spec and its Block Kit against the published limits, answers in Slack's response shapes, and
+// can be told to answer 429 with Retry-After or a Slack error.
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { checkSurface } from "./slack-blocks.js";
+
+const SPECS = "/work/shared/specs/slack";
+const SAMPLES = `${SPECS}/java-slack-sdk/json-logs/samples/api`;
+
+interface Param {
+  name: string;
+  in: string;
+  type?: string;
+  required?: boolean;
+}
+const spec = JSON.parse(readFileSync(`${SPECS}/slack-api-specs/web-api/slack_web_openapi_v2.json`, "utf8")) as { paths: Record<string, Record<string, { parameters?: Param[] }>> };
+
+export interface Call {
+  method: string;
+  args: Record<string, unknown>;
+  /** Blocks / view decoded from their JSON strings. */
+  blocks?: Record<string, unknown>[];
+  view?: Record<string, unknown>;
+  at: number;
+}
+
+const sample = (method: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(readFileSync(`${SAMPLES}/${method}.json`, "utf8")) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+export interface FakeUser {
+  name: string;
+  email?: string;
+  tz?: string;
+}
+
+export class FakeSlackApi {
+  readonly calls: Call[] = [];
+  /** Every argument or Block Kit problem seen; tests assert it stays empty. */
+  readonly violations: string[] = [];
+  readonly users = new Map<string, FakeUser>();
+  /** Messages conversations.replies returns, by "channel:ts". */
+  readonly messages = new Map<string, Record<string, unknown>>();
+  private readonly failures: { method: string; status?: number; retryAfter?: number; error?: string; times: number }[] = [];
+  private seq = 100;
+  private server = http.createServer((req, res) => void this.handle(req, res));
+  url = "";
+  /** Simulated server latency, for benchmarks. */
+  delayMs = 0;
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A response_url for a slash command or interaction. */
+  responseUrl(id: string | number): string {
+    return `${this.url}/respond/${id}`;
+  }
+
+  rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
+    this.failures.push({ method, status: 429, retryAfter: retryAfterSeconds, times });
+  }
+
+  fail(method: string, error: string, times = 1): void {
+    this.failures.push({ method, error, times });
+  }
+
+  of(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  private nextTs(): string {
+    return `1700000000.${String(++this.seq).padStart(6, "0")}`;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.url);
+    const type = req.headers["content-type"] ?? "";
+    const args: Record<string, unknown> = type.includes("json") ? (raw ? (JSON.parse(raw) as Record<string, unknown>) : {}) : Object.fromEntries(new URLSearchParams(raw));
+    for (const [k, v] of url.searchParams) args[k] = v;
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+    };
+
+    if (url.pathname.startsWith("/respond/")) {
+      this.record("response_url", args);
+      return send(200, { ok: true });
+    }
+    const method = url.pathname.replace(/^\/api\//, "");
+    const call = this.record(method, args);
+    const problems = this.validate(method, args, call, Boolean(req.headers.authorization));
+    const failure = this.failures.find((f) => f.method === method && f.times > 0);
+    if (failure) {
+      failure.times--;
+      if (failure.status === 429) return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(failure.retryAfter ?? 1) });
+      return send(200, { ok: false, error: failure.error });
+    }
+    if (problems.length) {
+      this.violations.push(...problems.map((p) => `${method}: ${p}`));
+      return send(200, { ok: false, error: problems.some((p) => p.startsWith("blocks") || p.startsWith("view")) ? "invalid_blocks" : "invalid_arguments", response_metadata: { messages: problems } });
+    }
+    send(200, this.answer(method, args));
+  }
+
+  private record(method: string, args: Record<string, unknown>): Call {
+    const call: Call = { method, args, at: Date.now() };
+    const parse = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as unknown) : v);
+    try {
+      if (args.blocks !== undefined) call.blocks = parse(args.blocks) as Record<string, unknown>[];
+      if (args.view !== undefined) call.view = parse(args.view) as Record<string, unknown>;
+    } catch {
+      this.violations.push(`${method}: blocks/view is not JSON`);
+    }
+    this.calls.push(call);
+    return call;
+  }
+
+  /** Required parameters present, no unknown ones, values of the declared types (views.* are listed as GET; clients POST). */
+  private validate(method: string, args: Record<string, unknown>, call: Call, authorized: boolean): string[] {
+    const path = spec.paths[`/${method}`];
+    if (!path) return [`${method} is not a Slack Web API method`];
+    const params = Object.values(path).flatMap((op) => op.parameters ?? []);
+    const errs: string[] = [];
+    const known = new Map(params.map((p) => [p.name, p]));
+    for (const p of params) {
+      if (p.name === "token") continue;
+      if (p.required && (args[p.name] === undefined || args[p.name] === "")) errs.push(`missing required ${p.name}`);
+    }
+    if (!authorized && args.token === undefined) errs.push("no token");
+    for (const [k, v] of Object.entries(args)) {
+      const p = known.get(k);
+      if (!p) {
+        errs.push(`unknown argument ${k}`);
+        continue;
+      }
+      const s = String(v);
+      if (p.type === "boolean" && !["true", "false", "1", "0"].includes(s)) errs.push(`${k} must be a boolean`);
+      if (p.type === "integer" && !/^-?\d+$/.test(s)) errs.push(`${k} must be an integer`);
+      if (p.type === "number" && Number.isNaN(Number(s))) errs.push(`${k} must be a number`);
+    }
+    if (call.blocks) errs.push(...checkSurface("message", call.blocks).map((e) => `blocks: ${e}`));
+    if (call.view) {
+      const kind = call.view.type === "home" ? "home" : "modal";
+      errs.push(...checkSurface(kind, call.view.blocks, call.view).map((e) => `view: ${e}`));
+    }
+    if (["chat.postMessage", "chat.update", "chat.postEphemeral"].includes(method) && !args.text && !call.blocks) errs.push("no text or blocks");
+    return errs;
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const base = sample(method);
+    switch (method) {
+      case "auth.test":
+        return { ...base, ok: true, url: "https://example.slack.com/", team: "Example", user: "deskhand", team_id: "T0001", user_id: "UBOT", bot_id: "BBOT", is_enterprise_install: false };
+      case "chat.postMessage": {
+        const channel = String(args.channel);
+        // Posting to a user id lands in the app's DM with them.
+        const ch = channel.startsWith("U") ? `D${channel.slice(1)}` : channel;
+        const ts = this.nextTs();
+        return { ok: true, channel: ch, ts, message: { ...(base.message as object), type: "message", text: String(args.text ?? ""), user: "UBOT", bot_id: "BBOT", ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } };
+      }
+      case "chat.update":
+        return { ...base, ok: true, channel: args.channel, ts: args.ts, text: args.text ?? "" };
+      case "chat.postEphemeral":
+        return { ...base, ok: true, message_ts: this.nextTs() };
+      case "chat.getPermalink":
+        return { ...base, ok: true, channel: args.channel, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}` };
+      case "users.info": {
+        const id = String(args.user);
+        const u = this.users.get(id) ?? { name: id.toLowerCase() };
+        return { ok: true, user: { ...(base.user as object), id, name: u.name, real_name: u.name, tz: u.tz ?? "Europe/London", deleted: false, is_bot: false, profile: { ...((base.user as { profile?: object })?.profile ?? {}), display_name: u.name, real_name: u.name, email: u.email ?? `${u.name}@example.com` } } };
+      }
+      case "conversations.replies": {
+        const m = this.messages.get(`${String(args.channel)}:${String(args.ts)}`);
+        return { ok: true, messages: m ? [m] : [], has_more: false };
+      }
+      case "views.open":
+      case "views.publish":
+      case "views.update":
+      case "views.push":
+        return { ok: true, view: { ...(base.view as object), id: `V${++this.seq}`, ...(typeof args.view === "string" ? (JSON.parse(args.view) as object) : {}) } };
+      default:
+        return { ...base, ok: true };
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// Starts the real Bolt app on the project's HttpServer, pointed at a fake Slack Web API, and sends it
+// requests signed and shaped as Slack sends them.
+import { startSlack, type SlackHandle } from "../../adapters/slack/app.js";
+import type { DeskSettings } from "../../src/core/settings.js";
+import { HttpServer } from "../../src/http/server.js";
+import { FakeSlackApi } from "../fakes/slack-api.js";
+import { signedHeaders } from "../fakes/slack-sign.js";
+import { exampleSettings, makeDesk, type TestDesk } from "../helpers/desk.js";
+
+export const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+export const TRIAGE = "CTRIAGE";
+export const AGENTS = { ana: "UANA", bob: "UBOB" };
+export const REQUESTER = "UREQ";
+
+export function slackSettings(): DeskSettings {
+  const s = exampleSettings();
+  return { ...s, roles: { ...s.roles, agent: [...(s.roles.agent ?? []), `slack:${AGENTS.ana}`, `slack:${AGENTS.bob}`] } };
+}
+
+export interface Harness extends TestDesk {
+  fake: FakeSlackApi;
+  slack: SlackHandle;
+  url: string;
+  logs: string[];
+  post(body: string, contentType: string, headers?: Record<string, string>): Promise<{ status: number; body: string; ms: number }>;
+  command(text: string, user?: string, extra?: Record<string, string>): Promise<{ status: number; body: string }>;
+  interact(payload: Record<string, unknown>): Promise<{ status: number; body: string }>;
+  event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number; body: string }>;
+  /** Waits for after-ack work and drains the outbox. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function startHarness(opts: { triage?: string | null } = {}): Promise<Harness> {
+  const fake = await new FakeSlackApi().start();
+  fake.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
+  fake.users.set(AGENTS.bob, { name: "bob" });
+  fake.users.set(REQUESTER, { name: "rita", email: "rita@example.com", tz: "Europe/Paris" });
+  const t = await makeDesk({ settings: slackSettings() });
+  const http = new HttpServer();
+  const logs: string[] = [];
+  const port = await http.listen(0, "127.0.0.1");
+  const slack = await startSlack({
+    desk: t.desk,
+    config: { botToken: "xoxb-test", signingSecret: SECRET, apiUrl: fake.apiUrl, ...(opts.triage === null ? {} : { triageChannel: opts.triage ?? TRIAGE }) },
+    http,
+    clock: t.clock,
+    log: (m) => logs.push(m),
+    tuning: { pollMs: 60_000, backoffMs: 1000 },
+  });
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const post = async (body: string, contentType: string, headers: Record<string, string> = {}) => {
+    const start = performance.now();
+    const r = await fetch(url, { method: "POST", body, headers: { ...signedHeaders(SECRET, body, contentType), ...headers } });
+    return { status: r.status, body: await r.text(), ms: performance.now() - start };
+  };
+  const h: Harness = {
+    ...t,
+    fake,
+    slack,
+    url,
+    logs,
+    post,
+    command(text, user = REQUESTER, extra = {}) {
+      const n = ++seq;
+      // The fields and order of a real slash command (java-slack-sdk SlashCommandPayload).
+      const body = new URLSearchParams({ token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: user, user_name: fake.users.get(user)?.name ?? user, command: "/ticket", text, api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(n), trigger_id: `${n}.1.trigger${n}`, ...extra }).toString();
+      return post(body, "application/x-www-form-urlencoded");
+    },
+    interact(payload) {
+      return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+    },
+    event(event, o = {}) {
+      const id = o.eventId ?? `Ev${++seq}`;
+      const body = JSON.stringify({ token: "verification-token", team_id: "T0001", api_app_id: "A0001", event, type: "event_callback", event_id: id, event_time: Math.floor(Date.now() / 1000), authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false, event_context: "4-eyJldCI6Im1lc3NhZ2UifQ" });
+      return post(body, "application/json", o.retryNum ? { "x-slack-retry-num": String(o.retryNum), "x-slack-retry-reason": "http_timeout" } : {});
+    },
+    async settle() {
+      for (let i = 0; i < 5; i++) {
+        await slack.idle();
+        await slack.outbox.drainAll();
+      }
+      await slack.idle();
+    },
+    async close() {
+      await slack.stop();
+      await http.close();
+      await fake.stop();
+      await t.db.destroy();
+    },
+  };
+  return h;
+}
+
+/** A block_actions payload as Slack sends it for a click on a message button. */
+export function blockAction(user: string, action: Record<string, unknown>, where: { channel: string; ts: string; thread_ts?: string } = { channel: TRIAGE, ts: "1700000000.000101" }): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0001" },
+    api_app_id: "A0001",
+    token: "verification-token",
+    container: { type: "message", message_ts: where.ts, channel_id: where.channel, is_ephemeral: false, ...(where.thread_ts ? { thread_ts: where.thread_ts } : {}) },
+    trigger_id: `${++seq}.1.trigger`,
+    team: { id: "T0001", domain: "example" },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: where.channel, name: "triage" },
+    message: { type: "message", user: "UBOT", bot_id: "BBOT", ts: where.ts, text: "card", blocks: [] },
+    response_url: `http://127.0.0.1:9/respond/${seq}`,
+    actions: [{ block_id: "card.1.0", action_ts: `1700000500.${String(++seq).padStart(6, "0")}`, ...action }],
+    state: { values: {} },
+  };
+}
+
+/** A view_submission payload. */
+export function viewSubmission(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>, viewId = `V${++seq}`): Record<string, unknown> {
+  return {
+    type: "view_submission",
+    team: { id: "T0001", domain: "example" },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0001" },
+    api_app_id: "A0001",
+    token: "verification-token",
+    trigger_id: `${++seq}.1.trigger`,
+    view: { id: viewId, team_id: "T0001", type: "modal", blocks: view.blocks, private_metadata: view.private_metadata ?? "", callback_id: view.callback_id, state: { values }, hash: "1.abc", title: view.title, close: view.close, submit: view.submit, previous_view_id: null, root_view_id: viewId, app_id: "A0001", external_id: "", app_installed_team_id: "T0001", bot_id: "BBOT" },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
