@@ -4,7 +4,7 @@ import type { Actor } from "../../../src/core/commands.js";
 import { parseCommand } from "../../../src/core/grammar.js";
 import { answerText, type SlackContext } from "../context.js";
 import { SLASH_COMMAND } from "../ids.js";
-import { ticketFormModal } from "../render.js";
+import { esc, ticketFormModal } from "../render.js";
 import type { ModalMeta } from "../translate.js";
 
 export function registerCommands(app: App, ctx: SlackContext): void {
@@ -12,7 +12,7 @@ export function registerCommands(app: App, ctx: SlackContext): void {
     await ack();
     await ctx.track(async () => {
       const cmd = parseCommand(command.text ?? "");
-      const say = (text: string) => ctx.api.respond(() => respond({ response_type: "ephemeral", text }));
+      const say = (text: string) => ctx.api.respond(() => respond({ response_type: "ephemeral", text: esc(text) }));
       if (cmd.kind === "form") {
         // trigger_id lasts about 3 seconds: do not wait long for users.info.
         const actor = await ctx.people.actor(command.user_id, command.user_name, 1000);
