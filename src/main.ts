@@ -2,6 +2,7 @@
 import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
 import { startSlack } from "../adapters/slack/app.js";
+import { startTeams } from "../adapters/teams/app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { standardExtensions } from "./core/capabilities.js";
@@ -30,6 +31,11 @@ async function main(): Promise<number> {
     platforms.push("slack");
     stoppers.push(() => slack.stop());
   }
+  // Teams always answers POST /api/messages: verified with an app id (then it is a platform that keeps the
+  // process serving), unauthenticated and loopback-only without one (Emulator mode).
+  const teams = await startTeams({ desk, config, http, clock: systemClock, log: (m) => (config.teams.appId || process.stdin.isTTY ? log(m) : undefined) });
+  if (config.teams.appId) platforms.push("teams");
+  stoppers.push(() => teams.stop());
 
   const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
   try {

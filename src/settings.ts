@@ -7,6 +7,7 @@ import { ROLES } from "./core/roles/permissions.js";
 import type { DeskSettings } from "./core/settings.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
 import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
+import { alertsCrossCheck, alertsSchema } from "./core/alerts/settings.js";
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);
@@ -23,6 +24,7 @@ const schema = z
     priority_matrix: z.object({ high: row, medium: row, low: row }).strict().default(DEFAULT_MATRIX),
     defaults: z.object({ type: z.enum(TYPES).default("incident"), impact: level.default("medium"), urgency: level.default("medium") }).strict().default({ type: "incident", impact: "medium", urgency: "medium" }),
     triage: triageSchema.optional(),
+    alerts: alertsSchema.optional(),
   })
   .strict();
 
@@ -76,6 +78,7 @@ export function parseSettings(text: string, file: string): DeskSettings {
     priorityMatrix: s.priority_matrix,
     defaults: s.defaults,
     ...(s.triage ? { triage: s.triage } : {}),
+    ...(s.alerts ? { alerts: s.alerts.sources } : {}),
   };
   crossCheck(settings, doc, lineCounter, file);
   return settings;
@@ -106,6 +109,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
   s.services.forEach((c, i) => {
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
+  for (const p of alertsCrossCheck(s.alerts ?? [])) fail(p.path, p.message);
   for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);
   const seen = new Set<string>();
   s.categories.forEach((c, i) => {

@@ -229,7 +229,9 @@ async function resolve(ctx: Ctx, number: number, resolution: string): Promise<Ou
   if (text.length > LIMITS.resolution) throw invalid(`The resolution is ${text.length} characters; keep it to ${LIMITS.resolution}.`, "resolution");
   const t = await ctx.load(number);
   assertTransition(number, t.status, "resolved");
-  const changes = { status: "resolved", resolution: text, resolved_at: ctx.now, ...(t.firstResponseAt ? {} : { first_response_at: ctx.now }), ...(t.assigneeId ? {} : { assignee_id: ctx.actor.id }) };
+  // The desk resolving by itself (an alert clearing) is neither a response nor an owner.
+  const byPerson = ctx.actor.platform !== "system";
+  const changes = { status: "resolved", resolution: text, resolved_at: ctx.now, ...(t.firstResponseAt || !byPerson ? {} : { first_response_at: ctx.now }), ...(t.assigneeId || !byPerson ? {} : { assignee_id: ctx.actor.id }) };
   return done(ctx, "resolve", await ctx.change(t, changes, "resolved", `${ctx.actor.name} resolved #${number}`, { comment: { body: text, internal: false } }));
 }
 

@@ -1,4 +1,5 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
+import type { AlertSource } from "./alerts/model.js";
 import type { Role } from "./roles/permissions.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
 import type { TriageSettings } from "./triage/settings.js";
@@ -32,4 +33,6 @@ export interface DeskSettings {
   defaults: { type: TicketType; impact: Level; urgency: Level };
   /** Triage on arrival (src/core/triage/settings.ts); no section, triage runs with its defaults. */
   triage?: TriageSettings;
+  /** Monitoring sources posting alerts to /hooks/<name> (src/core/alerts/settings.ts). */
+  alerts?: AlertSource[];
 }

@@ -135,6 +135,27 @@ export interface IncidentLinksTable {
   ref: string;
 }
 
+export interface AlertsTable {
+  source: string;
+  fingerprint: string;
+  ticket_id: number;
+  group_key: string | null;
+  service: string | null;
+  status: string;
+  labels: string;
+  link: string | null;
+  repeats: number;
+  first_at: number;
+  last_at: number;
+}
+
+export interface AlertStormsTable {
+  source: string;
+  service: string;
+  at: number;
+  ticket_id: number;
+}
+
 export interface Database {
   people: PeopleTable;
   tickets: TicketsTable;
@@ -148,6 +169,8 @@ export interface Database {
   incident_tickets: IncidentTicketsTable;
   status_channels: StatusChannelsTable;
   incident_links: IncidentLinksTable;
+  alerts: AlertsTable;
+  alert_storms: AlertStormsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -165,3 +188,4 @@ export type TicketLinkRow = Selectable<TicketLinksTable>;
 export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentUpdateRow = Selectable<IncidentUpdatesTable>;
 export type StatusChannelRow = Selectable<StatusChannelsTable>;
+export type AlertRow = Selectable<AlertsTable>;

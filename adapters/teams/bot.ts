@@ -1,0 +1,163 @@
+// The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
+import {
+  ActivityTypes,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
+} from "botbuilder";
+import type { Clock } from "../../src/core/clock.js";
+import type { Desk, Outcome } from "../../src/core/desk.js";
+import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
+import { ticketView } from "../../src/core/views.js";
+import { saveConversation, saveUser } from "./conversations.js";
+import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, ticketCard, type Card } from "./render.js";
+import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
+import { CREATE_FROM_MESSAGE, DIALOG_KEY, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
+
+export interface BotDeps {
+  desk: Desk;
+  clock: Clock;
+  log: (m: string) => void;
+  /** Told when the app is installed in a channel (it becomes the agents' channel if none is configured). */
+  onInstalledInChannel?: (conversationId: string) => void;
+}
+
+const DIALOG_TITLE = "New ticket";
+
+export class DeskBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+  }
+
+  /** Every activity: remember the conversation and the person, so later messages can reach them. */
+  override async run(context: TurnContext): Promise<void> {
+    await this.remember(context, false);
+    await super.run(context);
+  }
+
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    // Action.Submit from a card arrives as a message whose value is the button's data.
+    if (a.value && typeof a.value === "object") {
+      const click = clickCommand(undefined, a.value as Record<string, unknown>);
+      const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
+      await context.sendActivity({ attachments: [attachment(outcome ? outcomeCard(outcome) : errorCard((click as { message: string }).message))] });
+      return;
+    }
+    const outcome = await this.deps.desk.handle(envelopeOf(a, textCommand(a), a.conversation.id));
+    await context.sendActivity({ attachments: [attachment(outcomeCard(outcome))], summary: outcome.text.split("\n")[0] });
+  }
+
+  protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const added = (a.membersAdded ?? []).some((m) => m.id === a.recipient.id);
+    if (added) {
+      await this.remember(context, true);
+      const channel = a.conversation.conversationType === "channel";
+      if (channel) this.deps.onInstalledInChannel?.(channelOf(a.conversation.id));
+      this.deps.log(`teams: installed in ${a.conversation.conversationType ?? "a"} conversation ${channelOf(a.conversation.id)}`);
+      const hello = channel
+        ? "Deskhand is here. New tickets appear in this channel as cards; claim, assign and resolve them from the card."
+        : "Hi, I'm the IT help desk. Tell me what is wrong in one line and I open a ticket, or type new for the full form. Type help for every command.";
+      await context.sendActivity({ type: ActivityTypes.Message, text: hello, textFormat: "plain" });
+    }
+    await super.onConversationUpdateActivity(context);
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
+    const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card as never });
+    if (!click.ok) return reply(await this.withNotice((value.action.data as Record<string, unknown>)?.ticketId, click.message));
+    const outcome = await this.deps.desk.handle(envelopeOf(context.activity, click.command));
+    if (!outcome.ok) return reply(await this.withNotice("number" in click.command ? click.command.number : undefined, outcome.text));
+    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: `Done: ${outcome.text.split("\n")[0]}`, tone: "info" }) : outcomeCard(outcome));
+  }
+
+  /** The ticket's card as it is now with a notice on top (nothing changed), or an error card when there is no ticket. */
+  private async withNotice(ticketId: unknown, message: string): Promise<Card> {
+    const n = Number(ticketId);
+    const snap = Number.isInteger(n) && n > 0 ? await this.deps.desk.snapshot(n) : undefined;
+    return snap ? ticketCard(ticketView(snap), { text: message, tone: "error" }) : errorCard(message);
+  }
+
+  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    const data = (request.data ?? {}) as Record<string, unknown>;
+    if (data[DIALOG_KEY] !== NEW_TICKET_DIALOG) return dialogMessage("I don't know that dialog.");
+    const outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "form" }));
+    if (!outcome.ok || !outcome.form) return dialogMessage(outcome.text);
+    return dialog(formCard(outcome.form));
+  }
+
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    return this.submitForm(context, (request.data ?? {}) as Record<string, unknown>);
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(_context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (action.commandId !== CREATE_FROM_MESSAGE) return dialogMessage(`I don't know the command "${action.commandId}".`);
+    const text = htmlToText(action.messagePayload?.body?.content ?? "");
+    const firstLine = text.split("\n")[0]!.slice(0, 150);
+    const values: FormValues = { title: firstLine, description: text };
+    return dialog(formCard(ticketForm(this.deps.desk.settings), { values, ...(action.messagePayload?.linkToMessage ? { sourceLink: action.messagePayload.linkToMessage } : {}) }));
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (action.commandId !== CREATE_FROM_MESSAGE) return dialogMessage(`I don't know the command "${action.commandId}".`);
+    return this.submitForm(context, (action.data ?? {}) as Record<string, unknown>);
+  }
+
+  /** A submitted ticket form: its errors shown in the dialog again, or the ticket opened. */
+  private async submitForm(context: TurnContext, data: Record<string, unknown>): Promise<TaskModuleResponse> {
+    const settings = this.deps.desk.settings;
+    const fields = ticketForm(settings);
+    const values = Object.fromEntries(fields.map((f) => [f.name, typeof data[f.name] === "string" ? (data[f.name] as string) : undefined])) as FormValues;
+    const link = typeof data[SOURCE_LINK_KEY] === "string" ? (data[SOURCE_LINK_KEY] as string) : undefined;
+    const checked = validateForm(settings, values);
+    if (!checked.ok) return dialog(formCard(fields, { values, errors: checked.errors, ...(link ? { sourceLink: link } : {}) }));
+    const source = { kind: link ? "teams-message" : PLATFORM, ...(link ? { link } : {}) };
+    const outcome: Outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "create", ...checked.fields, source }));
+    if (!outcome.ok) return outcome.field ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) })) : dialogMessage(outcome.text);
+    await context.sendActivity({ attachments: [attachment(outcomeCard(outcome))] });
+    return dialogMessage(`Opened #${outcome.snapshot!.ticket.number}: ${outcome.snapshot!.ticket.title}`);
+  }
+
+  private async remember(context: TurnContext, installed: boolean): Promise<void> {
+    const a = context.activity;
+    const now = this.deps.clock.now();
+    const ref = TurnContext.getConversationReference(a);
+    const conversationId = channelOf(a.conversation.id);
+    await saveConversation(this.deps.desk.db, { ...ref, conversation: { ...ref.conversation!, id: conversationId } }, now, installed);
+    const from = a.from;
+    if (from?.id && a.serviceUrl && from.id !== a.recipient?.id) {
+      const tenantId = a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null;
+      await saveUser(this.deps.desk.db, { userId: from.aadObjectId ?? from.id, botUserId: from.id, botId: a.recipient.id, serviceUrl: a.serviceUrl, tenantId, ...(a.conversation.conversationType === "personal" ? { personalConversationId: a.conversation.id } : {}) }, now);
+    }
+  }
+}
+
+function dialog(card: Card): TaskModuleResponse {
+  return { task: { type: "continue", value: { title: DIALOG_TITLE, width: "medium", height: "large", card: attachment(card) as never } } };
+}
+
+function dialogMessage(text: string): TaskModuleResponse {
+  return { task: { type: "message", value: text } };
+}
+
+/** A Teams message body (HTML) as plain text. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(p|div)>/gi, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}

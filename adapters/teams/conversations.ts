@@ -1,0 +1,58 @@
+// Where the Teams bot can speak, kept in SQLite (migrations/2026-11-24T1310_teams.ts) so proactive
+// messages reach people after a restart. Teams-only tables, so their repository lives with the adapter.
+import type { ConversationReference } from "botbuilder";
+import { sql } from "kysely";
+import type { Db } from "../../src/store/connection.js";
+
+export interface TeamsUser {
+  userId: string;
+  botUserId: string;
+  /** The bot's own id in that tenant ("28:..."), needed to open a chat. */
+  botId: string;
+  serviceUrl: string;
+  tenantId: string | null;
+  personalConversationId: string | null;
+}
+
+/** Stores (or refreshes) the reference of a conversation the bot heard from. `installed` marks an install. */
+export async function saveConversation(db: Db, ref: Partial<ConversationReference>, at: number, installed = false): Promise<void> {
+  const id = ref.conversation?.id;
+  if (!id) return;
+  const type = ref.conversation?.conversationType ?? "personal";
+  await sql`
+    INSERT INTO teams_conversations (conversation_id, conversation_type, reference, installed, updated_at)
+    VALUES (${id}, ${type}, ${JSON.stringify(ref)}, ${installed ? 1 : 0}, ${at})
+    ON CONFLICT (conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at,
+      installed = MAX(teams_conversations.installed, excluded.installed)`.execute(db);
+}
+
+export async function conversationRef(db: Db, conversationId: string): Promise<Partial<ConversationReference> | undefined> {
+  const r = await sql<{ reference: string }>`SELECT reference FROM teams_conversations WHERE conversation_id = ${conversationId}`.execute(db);
+  return r.rows[0] ? (JSON.parse(r.rows[0].reference) as Partial<ConversationReference>) : undefined;
+}
+
+/** The channel the app was most recently installed in (the agents' channel when none is configured). */
+export async function installedChannel(db: Db): Promise<string | undefined> {
+  const r = await sql<{ conversation_id: string }>`
+    SELECT conversation_id FROM teams_conversations WHERE installed = 1 AND conversation_type = 'channel'
+    ORDER BY updated_at DESC LIMIT 1`.execute(db);
+  return r.rows[0]?.conversation_id;
+}
+
+/** Remembers how to reach a person; a personal chat id is kept once known. */
+export async function saveUser(db: Db, u: Omit<TeamsUser, "personalConversationId"> & { personalConversationId?: string }, at: number): Promise<void> {
+  await sql`
+    INSERT INTO teams_users (user_id, bot_user_id, bot_id, service_url, tenant_id, personal_conversation_id, updated_at)
+    VALUES (${u.userId}, ${u.botUserId}, ${u.botId}, ${u.serviceUrl}, ${u.tenantId}, ${u.personalConversationId ?? null}, ${at})
+    ON CONFLICT (user_id) DO UPDATE SET bot_user_id = excluded.bot_user_id, bot_id = excluded.bot_id, service_url = excluded.service_url,
+      tenant_id = COALESCE(excluded.tenant_id, teams_users.tenant_id),
+      personal_conversation_id = COALESCE(excluded.personal_conversation_id, teams_users.personal_conversation_id),
+      updated_at = excluded.updated_at`.execute(db);
+}
+
+export async function teamsUser(db: Db, userId: string): Promise<TeamsUser | undefined> {
+  const r = await sql<{ user_id: string; bot_user_id: string; bot_id: string; service_url: string; tenant_id: string | null; personal_conversation_id: string | null }>`
+    SELECT * FROM teams_users WHERE user_id = ${userId}`.execute(db);
+  const row = r.rows[0];
+  return row ? { userId: row.user_id, botUserId: row.bot_user_id, botId: row.bot_id, serviceUrl: row.service_url, tenantId: row.tenant_id, personalConversationId: row.personal_conversation_id } : undefined;
+}

@@ -1,0 +1,124 @@
+// Neutral views -> Adaptive Cards 1.5 (validated against the published schema in tests). Everything a
+// view holds is drawn generically, so fields and verbs other capabilities add appear without changes here.
+import type { FormField, FormValues } from "../../src/core/form.js";
+import type { Outcome } from "../../src/core/desk.js";
+import { oneLine } from "../../src/core/text.js";
+import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
+import { DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
+
+export type Card = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
+type Element = Record<string, unknown>;
+
+export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+const SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
+
+const card = (body: Element[], actions: Element[] = []): Card => ({
+  type: "AdaptiveCard",
+  $schema: SCHEMA,
+  version: "1.5",
+  body,
+  ...(actions.length ? { actions } : {}),
+});
+
+const text = (t: string, extra: Element = {}): Element => ({ type: "TextBlock", text: t, wrap: true, ...extra });
+
+/** An ISO time Teams formats in each viewer's own time zone ({{DATE}} / {{TIME}} text functions). */
+function timeText(f: FieldView): string {
+  if (!f.time) return f.value;
+  const iso = new Date(f.time.at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `${f.time.prefix ?? ""}{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+}
+
+export function attachment(c: Card): { contentType: string; content: Card } {
+  return { contentType: CARD_CONTENT_TYPE, content: c };
+}
+
+/** A ticket as agents and requesters see it; `notice` is shown above it (e.g. why a click changed nothing). */
+export function ticketCard(v: TicketView, notice?: { text: string; tone: "error" | "info" }): Card {
+  const body: Element[] = [];
+  if (notice) body.push(text(notice.text, { color: notice.tone === "error" ? "attention" : "accent", weight: "bolder" }));
+  body.push(text(`#${v.number} ${v.title}`, { size: "medium", weight: "bolder" }));
+  if (v.description) body.push(text(v.description, { isSubtle: true, maxLines: 8 }));
+  body.push({ type: "FactSet", facts: v.fields.map((f) => ({ title: f.label, value: timeText(f) })) });
+  const actions = v.actions.map(actionElement);
+  if (v.link) actions.push({ type: "Action.OpenUrl", title: "Original message", url: v.link });
+  return card(body, actions);
+}
+
+function executeData(a: { verb: string; ticketId: number }, extra: Element = {}): Element {
+  return { [VERB_KEY]: a.verb, [TICKET_KEY]: a.ticketId, ...extra };
+}
+
+function actionElement(a: ActionView): Element {
+  const style = a.style === "primary" ? "positive" : a.style === "danger" ? "destructive" : undefined;
+  const execute = { type: "Action.Execute", title: a.label, verb: a.verb, data: executeData(a), ...(style ? { style } : {}) };
+  if (!a.input) return execute;
+  // An action that needs input opens a small card holding the input and the button that runs it.
+  const id = inputId(a.verb);
+  const input: Element =
+    a.input.kind === "choice"
+      ? { type: "Input.ChoiceSet", id, label: a.label, style: "compact", isRequired: true, errorMessage: "Pick one.", choices: a.input.options.map((o) => ({ title: o, value: o })) }
+      : a.input.kind === "user"
+        ? { type: "Input.Text", id, label: "Agent (@name or email)", placeholder: "@ana", isRequired: true, errorMessage: "Say who.", maxLength: 200 }
+        : { type: "Input.Text", id, label: a.input.label, isMultiline: true, isRequired: true, errorMessage: "This is needed.", maxLength: a.input.maxLength };
+  return { type: "Action.ShowCard", title: a.label, card: { type: "AdaptiveCard", body: [input], actions: [{ ...execute, title: `${a.label} #${a.ticketId}` }] } };
+}
+
+/** A sentence to the requester about their ticket; after a resolution, with Reopen and a 1-5 rating. */
+export function requesterCard(v: TicketView, sentence: string, opts: { resolved: boolean }): Card {
+  const body: Element[] = [text(sentence, { weight: "bolder" }), text(`#${v.number} ${v.title}`, { isSubtle: true })];
+  const actions: Element[] = [];
+  if (opts.resolved) {
+    body.push(text("How did we do? 1 = poor, 5 = great."));
+    body.push({ type: "ActionSet", actions: [1, 2, 3, 4, 5].map((n) => ({ type: "Action.Execute", title: String(n), verb: RATE_VERB, data: executeData({ verb: RATE_VERB, ticketId: v.number }, { [RATING_KEY]: String(n) }) })) });
+    const reopen = v.actions.find((a) => a.verb === "reopen");
+    if (reopen) actions.push(actionElement(reopen));
+  }
+  return card(body, actions);
+}
+
+export function errorCard(message: string): Card {
+  return card([text("That did not work", { weight: "bolder", color: "attention" }), text(message)]);
+}
+
+export function infoCard(message: string): Card {
+  return card([text(message)]);
+}
+
+/** A message with a button opening the full form in a dialog (a bot cannot open one unasked). */
+export function openFormCard(prompt: string): Card {
+  return card([text(prompt)], [{ type: "Action.Submit", title: "Open the form", data: { msteams: { type: "task/fetch" }, [DIALOG_KEY]: NEW_TICKET_DIALOG } }]);
+}
+
+/** The ticket form as a dialog card; `errors` are shown under their fields, `values` refill them. */
+export function formCard(fields: FormField[], opts: { values?: FormValues; errors?: Partial<Record<string, string>>; sourceLink?: string } = {}): Card {
+  const body: Element[] = [];
+  const errors = opts.errors ?? {};
+  if (Object.keys(errors).length) body.push(text("Please fix the fields marked below.", { color: "attention", weight: "bolder" }));
+  for (const f of fields) {
+    const value = opts.values?.[f.name] ?? undefined;
+    const common = { id: f.name, label: f.label, isRequired: f.required, ...(f.required ? { errorMessage: `${f.label} is needed.` } : {}), ...(value ? { value: String(value) } : {}) };
+    if (f.kind === "select") {
+      body.push({ type: "Input.ChoiceSet", ...common, style: "compact", choices: (f.options ?? []).map((o) => ({ title: o.label, value: o.value })) });
+    } else {
+      body.push({ type: "Input.Text", ...common, ...(f.kind === "multiline" ? { isMultiline: true } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}) });
+    }
+    const error = errors[f.name];
+    if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
+  }
+  return card(body, [{ type: "Action.Submit", title: "Open ticket", data: opts.sourceLink ? { [SOURCE_LINK_KEY]: opts.sourceLink } : {} }]);
+}
+
+/** Several tickets as one card (list, search). */
+export function listCard(title: string, lines: string[]): Card {
+  return card([text(title, { weight: "bolder" }), ...lines.map((l) => text(l, { spacing: "small" }))]);
+}
+
+/** The answer to a person's own command, as the card (or text) the bot replies with in the turn. */
+export function outcomeCard(o: Outcome): Card {
+  if (!o.ok) return errorCard(o.text);
+  if (o.kind === "form") return openFormCard(o.text);
+  if (o.snapshot) return ticketCard(ticketView(o.snapshot), o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined);
+  if (o.list) return listCard(o.text.split("\n")[0]!, o.list.map(oneLine));
+  return card([text(o.text, { fontType: "monospace" })]);
+}

@@ -1,0 +1,192 @@
+// Delivers Teams outbox rows through botbuilder (proactively, from stored conversation references),
+// paced per conversation at Teams' published per-thread limits and per tenant, retrying what Teams
+// asks to be retried (429, 412, 502, 504: exponential backoff with jitter; Teams sends no Retry-After).
+import Bottleneck from "bottleneck";
+import { ActivityTypes, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import type { Desk } from "../../src/core/desk.js";
+import { ticketView } from "../../src/core/views.js";
+import type { Db } from "../../src/store/connection.js";
+import type { OutboxRow } from "../../src/store/database.js";
+import { linksOf, setLink } from "../../src/store/links.js";
+import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
+import { conversationRef, saveConversation, saveUser, teamsUser } from "./conversations.js";
+import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type ThreadPayload } from "./notifier.js";
+import { attachment, requesterCard, ticketCard } from "./render.js";
+import { PLATFORM } from "./translate.js";
+
+/** Per bot per thread (DESIGN.md): 7 per 1 s, 8 per 2 s, 60 per 30 s, 1,800 per hour. */
+export const THREAD_LIMITS = [
+  { count: 7, ms: 1000 },
+  { count: 8, ms: 2000 },
+  { count: 60, ms: 30_000 },
+  { count: 1800, ms: 3_600_000 },
+];
+/** One app in one tenant, all calls. */
+export const TENANT_LIMIT = { count: 50, ms: 1000 };
+const RETRYABLE = new Set([429, 412, 502, 504]);
+const BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com";
+
+export interface SenderOptions {
+  adapter: CloudAdapter;
+  appId: string;
+  db: Db;
+  desk: Desk;
+  /** Tries within one delivery before handing the row back to the outbox for a later retry. */
+  attempts?: number;
+  /** Base of the in-delivery backoff (doubles each try, with jitter). */
+  backoffMs?: number;
+  now?: () => number;
+}
+
+export class TeamsDeliverer implements Deliverer {
+  readonly platform = PLATFORM;
+  private readonly limiters = new Map<string, Bottleneck>();
+  private readonly timers: Bottleneck[] = [];
+  private readonly tenant = windowLimiter([TENANT_LIMIT], this.timers);
+
+  constructor(private readonly o: SenderOptions) {}
+
+  async deliver(row: OutboxRow): Promise<void> {
+    const payload = JSON.parse(row.payload) as unknown;
+    switch (row.kind) {
+      case ROW.card:
+        return this.card(row.target, payload as CardPayload);
+      case ROW.thread:
+        return this.thread(payload as ThreadPayload);
+      case ROW.dm:
+        return this.dm(row.target, payload as DmPayload);
+    }
+    throw new DeliveryError(`unknown Teams message kind "${row.kind}"`, { permanent: true });
+  }
+
+  /** Stops the limiters' timers. */
+  async stop(): Promise<void> {
+    await Promise.all(this.timers.map((l) => l.disconnect(false)));
+    this.limiters.clear();
+  }
+
+  /** Posts the ticket's card to the agents' channel, or updates it where it already is; drawn from the ticket as it is now. */
+  private async card(channel: string, p: CardPayload): Promise<void> {
+    const snap = await this.o.desk.snapshot(p.ticket);
+    if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
+    const content = ticketCard(ticketView(snap));
+    const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
+    if (link) {
+      const { conversationId, activityId } = parseCardRef(link.ref);
+      await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
+      return;
+    }
+    const id = await this.send(channel, async (ctx) => (await ctx.sendActivity({ type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
+    if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
+    await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
+  }
+
+  /** Says the change in the card's reply chain (the card row before it in the outbox created the card). */
+  private async thread(p: ThreadPayload): Promise<void> {
+    const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
+    if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
+    const { conversationId, activityId } = parseCardRef(link.ref);
+    await this.send(conversationId, (ctx) => ctx.sendActivity({ type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+  }
+
+  /** A message in the person's 1:1 chat with the bot, opening that chat if they only spoke in channels. */
+  private async dm(target: string, p: DmPayload): Promise<void> {
+    const userId = target.replace(/^user:/, "");
+    const snap = await this.o.desk.snapshot(p.ticket);
+    if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
+    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved }))] };
+    const user = await teamsUser(this.o.db, userId);
+    if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
+    if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
+      const id = await this.send(user.personalConversationId, async (ctx) => (await ctx.sendActivity(activity))?.id);
+      if (id) await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
+      return;
+    }
+    const params = { isGroup: false, bot: { id: user.botId, name: "" }, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
+    await this.limited(`user:${userId}`, () =>
+      this.o.adapter.createConversationAsync(this.o.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, async (ctx) => {
+        this.quiet(ctx);
+        const conversationId = ctx.activity.conversation.id;
+        await saveUser(this.o.db, { ...user, personalConversationId: conversationId }, this.now());
+        await saveConversation(this.o.db, { ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: "personal" }, bot: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" } as unknown as Partial<ConversationReference>, this.now());
+        await ctx.sendActivity(activity);
+      }),
+    );
+  }
+
+  /** Runs `fn` in the conversation (or a thread of it), paced and retried. */
+  private async send<T>(conversationId: string, fn: (ctx: TurnContext) => Promise<T>, inConversation?: string): Promise<T | undefined> {
+    const ref = await conversationRef(this.o.db, conversationId);
+    if (!ref) throw new DeliveryError(`no conversation reference is stored for ${conversationId}`, { permanent: true });
+    const target = inConversation ? { ...ref, conversation: { ...ref.conversation!, id: inConversation } } : ref;
+    let result: T | undefined;
+    await this.limited(inConversation ?? conversationId, () =>
+      this.o.adapter.continueConversationAsync(this.o.appId, target, async (ctx) => {
+        this.quiet(ctx);
+        result = await fn(ctx);
+      }),
+    );
+    return result;
+  }
+
+  private async limited(key: string, call: () => Promise<void>): Promise<void> {
+    const attempts = this.o.attempts ?? 4;
+    const base = this.o.backoffMs ?? 500;
+    for (let i = 0; ; i++) {
+      try {
+        await this.limiterFor(key).schedule(call);
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        const message = `Teams answered ${status ?? "no status"}: ${(err as Error)?.message ?? String(err)}`.slice(0, 400);
+        if (status !== undefined && RETRYABLE.has(status)) {
+          if (i + 1 < attempts) {
+            await new Promise((r) => setTimeout(r, jittered(base, i)));
+            continue;
+          }
+          throw new DeliveryError(message, { retryAfterMs: jittered(base, i + 1) });
+        }
+        if (status !== undefined && status >= 400 && status < 500) throw new DeliveryError(message, { permanent: true });
+        throw err instanceof Error ? err : new Error(message);
+      }
+    }
+  }
+
+  private limiterFor(key: string): Bottleneck {
+    let l = this.limiters.get(key);
+    if (!l) {
+      l = windowLimiter(THREAD_LIMITS, this.timers, this.tenant);
+      this.limiters.set(key, l);
+    }
+    return l;
+  }
+
+  /**
+   * The connector's HTTP pipeline has a generic retry policy of its own (5xx, seconds apart); Teams'
+   * rules are applied above instead, so it is taken out to keep retries in one place.
+   */
+  private quiet(ctx: TurnContext): void {
+    const client = ctx.turnState.get(this.o.adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } } | undefined;
+    client?.client?.pipeline?.removePolicy({ name: "defaultRetryPolicy" });
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+}
+
+/** One limiter per window, chained, so a call waits until every window has room. */
+function windowLimiter(windows: { count: number; ms: number }[], all: Bottleneck[], tail?: Bottleneck): Bottleneck {
+  const ls = windows.map((w) => new Bottleneck({ reservoir: w.count, reservoirRefreshAmount: w.count, reservoirRefreshInterval: w.ms }));
+  all.push(...ls);
+  for (let i = 0; i < ls.length - 1; i++) ls[i]!.chain(ls[i + 1]!);
+  if (tail) ls[ls.length - 1]!.chain(tail);
+  return ls[0]!;
+}
+
+const jittered = (base: number, attempt: number) => Math.round(base * 2 ** attempt * (0.5 + Math.random() / 2));
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { statusCode?: number; status?: number; response?: { status?: number } };
+  return e?.statusCode ?? e?.response?.status ?? (typeof e?.status === "number" ? e.status : undefined);
+}

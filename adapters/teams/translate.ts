@@ -1,0 +1,63 @@
+// Teams activities -> core commands. Text goes through the shared grammar; card clicks through
+// actionCommand, so verbs other capabilities register work here without changes.
+import type { Activity } from "botbuilder";
+import type { Actor, Command, Envelope } from "../../src/core/commands.js";
+import { parseCommand } from "../../src/core/grammar.js";
+import { VERBS, actionCommand } from "../../src/core/views.js";
+import { RATE_VERB, RATING_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
+
+export const PLATFORM = "teams";
+
+/** The person behind an activity: their AAD object id when Teams gives it (stable across chats). */
+export function actorOf(a: Partial<Activity>): Actor {
+  const from = a.from ?? { id: "unknown", name: "" };
+  const email = (from as { email?: string }).email ?? (from as { userPrincipalName?: string }).userPrincipalName;
+  return {
+    platform: PLATFORM,
+    userId: from.aadObjectId ?? from.id,
+    ...(from.name ? { displayName: from.name } : {}),
+    ...(email && email.includes("@") ? { email } : {}),
+    ...(a.localTimezone ? { tz: a.localTimezone } : {}),
+  };
+}
+
+/** The text a person typed, without the bot's @mention and Teams' HTML leftovers. */
+export function typedText(a: Partial<Activity>): string {
+  const bot = a.recipient?.id;
+  let t = a.text ?? "";
+  for (const e of a.entities ?? []) {
+    const m = e as { type?: string; mentioned?: { id?: string }; text?: string };
+    if (m.type === "mention" && m.mentioned?.id === bot && m.text) t = t.split(m.text).join(" ");
+  }
+  return t.replace(/<at>[^<]*<\/at>/g, " ").replace(/&nbsp;/g, " ").trim();
+}
+
+/** One key per delivered activity, so a redelivery acts once. */
+export function envelopeOf(a: Partial<Activity>, command: Command, originRef?: string): Envelope {
+  return { actor: actorOf(a), command, ...(a.id ? { idempotencyKey: `teams:${a.conversation?.id ?? ""}:${a.id}` } : {}), ...(originRef ? { originRef } : {}) };
+}
+
+export function textCommand(a: Partial<Activity>): Command {
+  return parseCommand(typedText(a));
+}
+
+export type Click = { ok: true; command: Command } | { ok: false; message: string };
+
+/** An Action.Execute (verb + data) or an Action.Submit value ({verb, ticketId, ...}) -> a command. */
+export function clickCommand(verb: string | undefined, data: Record<string, unknown> | undefined): Click {
+  const ticketId = Number(data?.[TICKET_KEY]);
+  const v = verb ?? (typeof data?.[VERB_KEY] === "string" ? (data[VERB_KEY] as string) : undefined);
+  if (!v) return { ok: false, message: "This button does not say what to do." };
+  if (!Number.isInteger(ticketId) || ticketId <= 0) return { ok: false, message: "This button does not name a ticket." };
+  const raw = v === RATE_VERB ? data?.[RATING_KEY] : data?.[inputId(v)];
+  const input = typeof raw === "string" ? raw : raw === undefined ? undefined : String(raw);
+  const command = actionCommand(v, ticketId, input);
+  if (command) return { ok: true, command };
+  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
+  return { ok: false, message: `I don't know the action "${v}". Nothing was changed.` };
+}
+
+/** "19:abc@thread.skype;messageid=123" -> "19:abc@thread.skype" (a channel's own id, without the thread). */
+export function channelOf(conversationId: string): string {
+  return conversationId.split(";messageid=")[0]!;
+}

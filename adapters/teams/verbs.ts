@@ -1,0 +1,30 @@
+// Every id the Teams adapter puts on a card, a dialog or the manifest, named once.
+
+/** Card verbs are the core's (src/core/views.ts VERBS plus registered ones); these are the Teams-only ones. */
+export const RATE_VERB = "rate";
+
+/** Action.Execute / Action.Submit data keys. Every action carries the ticket id under TICKET_KEY. */
+export const TICKET_KEY = "ticketId";
+export const VERB_KEY = "verb";
+export const RATING_KEY = "rating";
+/** The id of an action's input on a card: `input_<verb>`; Teams merges inputs into the action's data. */
+export const inputId = (verb: string) => `input_${verb}`;
+
+/** What a task/fetch (dialog) asks for, in the launching Action.Submit's data under DIALOG_KEY. */
+export const DIALOG_KEY = "dialog";
+export const NEW_TICKET_DIALOG = "newTicket";
+
+/** Message extension command (manifest composeExtensions[].commands[].id). */
+export const CREATE_FROM_MESSAGE = "createTicket";
+/** Hidden values a dialog carries back in its submit data. */
+export const SOURCE_LINK_KEY = "sourceLink";
+
+/** Bot commands listed in the manifest (Teams shows them as suggestions). */
+export const BOT_COMMANDS = [
+  { title: "new", description: "Open a ticket with the full form" },
+  { title: "list", description: "Your open tickets (agents: list queue|open|all)" },
+  { title: "show", description: "show N: one ticket" },
+  { title: "claim", description: "claim N: take a ticket (agents)" },
+  { title: "resolve", description: "resolve N <resolution> (agents)" },
+  { title: "help", description: "Every command" },
+] as const;

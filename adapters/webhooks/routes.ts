@@ -1,0 +1,107 @@
+// POST /hooks/<source>: monitoring alerts in, after the source's secret (bearer token or HMAC signature)
+// checks out. Answers: 200 with what became of each alert, 400 naming the field, 401, 413, 503.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../../src/core/clock.js";
+import type { Desk } from "../../src/core/desk.js";
+import { receiveAlerts } from "../../src/core/alerts/intake.js";
+import { PayloadError, type AlertSource } from "../../src/core/alerts/model.js";
+import { parseAlerts } from "../../src/core/alerts/parse.js";
+import type { HttpServer } from "../../src/http/server.js";
+
+export const MAX_BODY = 1024 * 1024;
+export const MAX_SIGNATURE_AGE_S = 300;
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY) return reject(new HttpError(413, `the body is over ${MAX_BODY} bytes`));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, `the body is over ${MAX_BODY} bytes`));
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Bearer: `Authorization: Bearer <secret>`. HMAC (Grafana's scheme): hex HMAC-SHA256 of "<timestamp>:<body>". */
+export function checkAuth(source: AlertSource, secret: string, headers: IncomingMessage["headers"], body: Buffer, nowMs: number): void {
+  if (source.auth.kind === "bearer") {
+    const given = /^Bearer\s+(.+)$/i.exec(String(headers.authorization ?? ""))?.[1]?.trim();
+    if (!given || !same(given, secret)) throw new HttpError(401, "missing or wrong bearer token");
+    return;
+  }
+  const sig = String(headers[source.auth.signatureHeader] ?? "").replace(/^sha256=/, "");
+  const tsText = String(headers[source.auth.timestampHeader] ?? "");
+  if (!sig) throw new HttpError(401, `missing signature header ${source.auth.signatureHeader}`);
+  if (!/^\d+$/.test(tsText)) throw new HttpError(401, `missing or malformed timestamp header ${source.auth.timestampHeader}`);
+  const tsMs = tsText.length > 11 ? Number(tsText) : Number(tsText) * 1000;
+  if (Math.abs(nowMs - tsMs) > MAX_SIGNATURE_AGE_S * 1000) throw new HttpError(401, "the signature's timestamp is more than 5 minutes old (a replay?)");
+  const expected = createHmac("sha256", secret).update(`${tsText}:`).update(body).digest("hex");
+  if (!same(sig.toLowerCase(), expected)) throw new HttpError(401, "the signature does not match the body");
+}
+
+export interface WebhookDeps {
+  http: HttpServer;
+  desk: Desk;
+  clock: Clock;
+  sources: AlertSource[];
+  env: NodeJS.ProcessEnv;
+  log: (m: string) => void;
+}
+
+/** Mounts one route per source; returns the names of the sources that can accept alerts (secret set). */
+export function mountWebhooks(d: WebhookDeps): string[] {
+  const ready: string[] = [];
+  for (const source of d.sources) {
+    const secret = d.env[source.auth.env]?.trim();
+    if (secret) ready.push(source.name);
+    else d.log(`POST /hooks/${source.name} refuses alerts: ${source.auth.env} is not set`);
+    d.http.route("POST", `/hooks/${source.name}`, async (req, res) => {
+      try {
+        if (!secret) throw new HttpError(503, `this webhook has no secret yet: set ${source.auth.env}`);
+        const body = await readBody(req);
+        checkAuth(source, secret, req.headers, body, d.clock.now());
+        let json: unknown;
+        try {
+          json = JSON.parse(body.toString("utf8"));
+        } catch (err) {
+          throw new HttpError(400, `malformed JSON: ${(err as Error).message}`);
+        }
+        const alerts = parseAlerts(source.format, json, source.severityLabel);
+        const results = await receiveAlerts(d.desk, source, alerts);
+        send(res, 200, { ok: true, accepted: results.length, results });
+      } catch (err) {
+        if (err instanceof HttpError) return send(res, err.status, { ok: false, error: err.message, ...(err.field ? { field: err.field } : {}) });
+        if (err instanceof PayloadError) return send(res, 400, { ok: false, error: err.message, field: err.field });
+        d.log(`webhook ${source.name}: ${(err as Error).stack ?? err}`);
+        send(res, 500, { ok: false, error: "the alert could not be stored; nothing was changed, send it again" });
+      }
+    });
+  }
+  return ready;
+}

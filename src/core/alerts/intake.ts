@@ -1,0 +1,121 @@
+// Alerts become tickets: one per fingerprint (or per Alertmanager group), repeats counted, cleared alerts
+// noted or resolved, re-fires reopened, and a storm on one service turned into one incident offer or
+// declaration. A whole webhook body is one transaction: a sender's retry after a failure starts clean.
+import { alertByFingerprint, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, touchAlert } from "../../store/alerts.js";
+import { openIncidents } from "../../store/incidents.js";
+import { ticketByNumber } from "../../store/tickets.js";
+import type { Ctx, Desk, Outcome } from "../desk.js";
+import { DeskError } from "../errors.js";
+import { runCommand } from "../handlers.js";
+import { LIMITS, isOpen } from "../ticket.js";
+import type { Command } from "../commands.js";
+import type { Alert, AlertSource } from "./model.js";
+
+export type AlertResult = { fingerprint: string; ticket: number | null; action: "opened" | "repeated" | "joined" | "noted" | "resolved" | "reopened" | "ignored" };
+
+/** Card refreshes for repeats happen at these counts only, so a storm does not flood the channel. */
+const ANNOUNCE_AT = new Set([2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]);
+
+async function run(ctx: Ctx, cmd: Command): Promise<Extract<Outcome, { ok: true }>> {
+  const o = await runCommand(ctx, cmd);
+  if (!o.ok) throw new DeskError(o.code, o.text);
+  return o;
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+export async function receiveAlerts(desk: Desk, source: AlertSource, alerts: Alert[]): Promise<AlertResult[]> {
+  return desk.system(source.name, async (ctx) => {
+    const out: AlertResult[] = [];
+    for (const a of alerts) out.push(await one(ctx, source, a));
+    return out;
+  });
+}
+
+async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult> {
+  const service = a.labels[source.serviceLabel] ?? null;
+  const labels = JSON.stringify(a.labels);
+  const name = a.labels.alertname ?? a.summary;
+  const row = await alertByFingerprint(ctx.trx, source.name, a.fingerprint);
+
+  if (row) {
+    const t = await ticketByNumber(ctx.trx, row.ticket_id);
+    if (!t) throw new Error(`alert ${a.fingerprint} points at missing ticket #${row.ticket_id}`);
+    if (a.status === "firing") {
+      await touchAlert(ctx.trx, source.name, a.fingerprint, { status: "firing", labels, link: a.link, at: ctx.now, repeat: true });
+      if (!isOpen(t.status)) {
+        await run(ctx, { kind: "reopen", number: t.number, reason: `alert ${name} is firing again` });
+        return { fingerprint: a.fingerprint, ticket: t.number, action: "reopened" };
+      }
+      const repeats = row.repeats + 1;
+      if (ANNOUNCE_AT.has(repeats)) await ctx.announce(t, "alert_repeat", `${name} has fired ${repeats} times (#${t.number})`, { action: "alert_repeat", field: "repeats", to: String(repeats) });
+      return { fingerprint: a.fingerprint, ticket: t.number, action: "repeated" };
+    }
+    await touchAlert(ctx.trx, source.name, a.fingerprint, { status: "resolved", labels, link: a.link, at: ctx.now, repeat: false });
+    if (!isOpen(t.status)) return { fingerprint: a.fingerprint, ticket: t.number, action: "ignored" };
+    const all = await alertsOfTicket(ctx.trx, t.number);
+    const allClear = all.every((r) => r.status === "resolved");
+    if (source.resolveOnClear && allClear) {
+      await run(ctx, { kind: "resolve", number: t.number, resolution: `The alert cleared: ${clip(name, 200)} is no longer firing (${source.name}).` });
+      return { fingerprint: a.fingerprint, ticket: t.number, action: "resolved" };
+    }
+    await run(ctx, { kind: "note", number: t.number, body: `Alert cleared: ${clip(name, 200)}${allClear ? "" : ` (${all.filter((r) => r.status !== "resolved").length} of this ticket's alerts still firing)`}.` });
+    return { fingerprint: a.fingerprint, ticket: t.number, action: "noted" };
+  }
+
+  if (a.status === "resolved") return { fingerprint: a.fingerprint, ticket: null, action: "ignored" };
+
+  // A new alert joins an open ticket of its group, or the ticket that opened an incident on its service.
+  let target = a.groupKey ? await openTicketOfGroup(ctx.trx, source.name, a.groupKey) : undefined;
+  if (target === undefined && service) {
+    const inc = (await openIncidents(ctx.trx)).find((i) => i.service?.toLowerCase() === service.toLowerCase() && i.origin_ticket_id !== null);
+    const origin = inc?.origin_ticket_id ? await ticketByNumber(ctx.trx, inc.origin_ticket_id) : undefined;
+    if (origin && isOpen(origin.status)) target = origin.number;
+  }
+  if (target !== undefined) {
+    await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: target, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
+    const count = (await alertsOfTicket(ctx.trx, target)).length;
+    if (ANNOUNCE_AT.has(count)) await ctx.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, { action: "alert_join", field: "alerts", to: String(count) });
+    return { fingerprint: a.fingerprint, ticket: target, action: "joined" };
+  }
+
+  const level = (a.severity && source.severityMap[a.severity.toLowerCase()]) || undefined;
+  const created = await run(ctx, {
+    kind: "create",
+    title: clip(a.summary, LIMITS.title),
+    description: clip(a.description, LIMITS.description),
+    ...(level ? { impact: level.impact, urgency: level.urgency } : {}),
+    ...(service ? { service } : {}),
+    tags: ["alert", clip(name, 60)],
+    source: { kind: source.name, ...(a.link ? { link: a.link } : {}), ref: a.fingerprint },
+  });
+  const number = created.snapshot!.ticket.number;
+  await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: number, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
+  if (service) await stormCheck(ctx, source, service);
+  return { fingerprint: a.fingerprint, ticket: number, action: "opened" };
+}
+
+/** N alert tickets for one service within M minutes: offer (or declare) one incident, once per window. */
+async function stormCheck(ctx: Ctx, source: AlertSource, service: string): Promise<void> {
+  const since = ctx.now - source.storm.minutes * 60_000;
+  const tickets = await recentAlertTickets(ctx.trx, source.name, service, since);
+  if (tickets.length < source.storm.alerts || (await stormSince(ctx.trx, source.name, service, since))) return;
+  const first = tickets[0]!;
+  await recordStorm(ctx.trx, { source: source.name, service, at: ctx.now, ticketId: first });
+  const others = tickets.slice(1);
+  if (source.storm.action === "declare") {
+    await run(ctx, { kind: "incident", action: { kind: "declare", fromTicket: first, title: `${service}: ${tickets.length} alerts in ${source.storm.minutes} min`, severity: "SEV2" } });
+    for (const n of others) {
+      const t = await ticketByNumber(ctx.trx, n);
+      if (t && isOpen(t.status)) await run(ctx, { kind: "incident", action: { kind: "link", ticket: n, id: (await incidentIdOf(ctx, first))! } });
+    }
+    return;
+  }
+  const t = (await ticketByNumber(ctx.trx, first))!;
+  await ctx.announce(t, "incident_offer", `${tickets.length} alerts for ${service} in ${source.storm.minutes} minutes: declare an incident from #${first} and its ${others.length} companions (${others.map((n) => `#${n}`).join(", ")})?`, { action: "incident_offer", field: "service", to: service, reason: `${tickets.length} alert tickets in ${source.storm.minutes} min` });
+}
+
+async function incidentIdOf(ctx: Ctx, ticket: number): Promise<number | undefined> {
+  const r = await ctx.trx.selectFrom("incident_tickets").select("incident_id").where("ticket_id", "=", ticket).executeTakeFirst();
+  return r?.incident_id;
+}

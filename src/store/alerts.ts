@@ -1,0 +1,69 @@
+import type { Kysely } from "kysely";
+import type { AlertRow, Database } from "./database.js";
+
+type Q = Kysely<Database>;
+
+export function alertByFingerprint(db: Q, source: string, fingerprint: string): Promise<AlertRow | undefined> {
+  return db.selectFrom("alerts").selectAll().where("source", "=", source).where("fingerprint", "=", fingerprint).executeTakeFirst();
+}
+
+/** The open ticket that already carries an alert of this group, if any. */
+export async function openTicketOfGroup(db: Q, source: string, groupKey: string): Promise<number | undefined> {
+  const r = await db
+    .selectFrom("alerts")
+    .innerJoin("tickets", "tickets.id", "alerts.ticket_id")
+    .select("alerts.ticket_id")
+    .where("alerts.source", "=", source)
+    .where("alerts.group_key", "=", groupKey)
+    .where("tickets.status", "not in", ["resolved", "closed"])
+    .orderBy("alerts.first_at", "desc")
+    .executeTakeFirst();
+  return r?.ticket_id;
+}
+
+export async function insertAlert(db: Q, a: Omit<AlertRow, "repeats">): Promise<void> {
+  await db.insertInto("alerts").values({ ...a, repeats: 1 }).execute();
+}
+
+export async function touchAlert(db: Q, source: string, fingerprint: string, changes: { status: string; labels: string; link: string | null; at: number; repeat: boolean; ticketId?: number }): Promise<void> {
+  await db
+    .updateTable("alerts")
+    .set((eb) => ({
+      status: changes.status,
+      labels: changes.labels,
+      link: changes.link,
+      last_at: changes.at,
+      ...(changes.repeat ? { repeats: eb("repeats", "+", 1) } : {}),
+      ...(changes.ticketId ? { ticket_id: changes.ticketId } : {}),
+    }))
+    .where("source", "=", source)
+    .where("fingerprint", "=", fingerprint)
+    .execute();
+}
+
+export function alertsOfTicket(db: Q, ticketId: number): Promise<AlertRow[]> {
+  return db.selectFrom("alerts").selectAll().where("ticket_id", "=", ticketId).orderBy("first_at").execute();
+}
+
+/** Tickets this source opened for a service since `since`, oldest first. */
+export async function recentAlertTickets(db: Q, source: string, service: string, since: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("alerts")
+    .select("ticket_id")
+    .distinct()
+    .where("source", "=", source)
+    .where("service", "=", service)
+    .where("first_at", ">=", since)
+    .orderBy("ticket_id")
+    .execute();
+  return rows.map((r) => r.ticket_id);
+}
+
+export async function stormSince(db: Q, source: string, service: string, since: number): Promise<boolean> {
+  const r = await db.selectFrom("alert_storms").select("at").where("source", "=", source).where("service", "=", service).where("at", ">=", since).executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function recordStorm(db: Q, s: { source: string; service: string; at: number; ticketId: number }): Promise<void> {
+  await db.insertInto("alert_storms").values({ source: s.source, service: s.service, at: s.at, ticket_id: s.ticketId }).onConflict((oc) => oc.doNothing()).execute();
+}

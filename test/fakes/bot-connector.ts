@@ -1,0 +1,140 @@
+// A fake Bot Connector on 127.0.0.1: the REST routes botbuilder calls (checked against the published
+// ConnectorAPI.json), each call recorded, realistic ids answered, and failures (429, 502...) on demand.
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+
+const SPEC = "/work/shared/specs/teams/botbuilder-js/ConnectorAPI.json";
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  /** The Swagger path template it matched, e.g. /v3/conversations/{conversationId}/activities. */
+  route: string;
+  conversationId?: string;
+  activityId?: string;
+  body: any;
+  status: number;
+}
+
+interface Route {
+  method: string;
+  template: string;
+  re: RegExp;
+  names: string[];
+}
+
+function routesFromSpec(): Route[] {
+  const spec = JSON.parse(readFileSync(new URL(`file://${SPEC}`), "utf8")) as { paths: Record<string, Record<string, unknown>> };
+  const out: Route[] = [];
+  for (const [template, methods] of Object.entries(spec.paths)) {
+    const names: string[] = [];
+    const re = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)"))}$`);
+    for (const m of Object.keys(methods)) out.push({ method: m.toUpperCase(), template, re, names });
+  }
+  // Literal segments ("history") before the {activityId} catch-all.
+  const params = (r: Route) => r.names.length;
+  return out.sort((a, b) => params(a) - params(b));
+}
+
+export class FakeBotConnector {
+  readonly calls: ConnectorCall[] = [];
+  /** Calls whose method and path the published Connector API does not have. */
+  readonly unknown: { method: string; path: string }[] = [];
+  private readonly server: http.Server;
+  private readonly routes = routesFromSpec();
+  private failures: { status: number; left: number; match?: (c: { method: string; route: string }) => boolean }[] = [];
+  private seq = 1;
+  private waiters: { n: number; resolve: () => void }[] = [];
+  url = "";
+
+  constructor() {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The next `count` calls (optionally only matching ones) answer `status` (429, 412, 502, 504...). */
+  failNext(status: number, count = 1, match?: (c: { method: string; route: string }) => boolean): void {
+    this.failures.push({ status, left: count, ...(match ? { match } : {}) });
+  }
+
+  /** Successful calls that sent an activity (posts and updates). */
+  sent(): ConnectorCall[] {
+    return this.calls.filter((c) => c.status < 300 && (c.method === "POST" || c.method === "PUT") && c.route.includes("activities"));
+  }
+
+  /** Resolves once `n` successful activity sends have been recorded. */
+  waitForSent(n: number): Promise<void> {
+    if (this.sent().length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const body = raw ? JSON.parse(raw) : undefined;
+    const path = (req.url ?? "/").split("?")[0]!;
+    const method = req.method ?? "GET";
+    const pathNoPrefix = path.replace(/^\/+/, "/");
+    let route: Route | undefined;
+    let params: Record<string, string> = {};
+    for (const r of this.routes) {
+      const m = r.method === method ? r.re.exec(pathNoPrefix) : null;
+      if (m) {
+        route = r;
+        params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+        break;
+      }
+    }
+    const json = (status: number, value: unknown) => {
+      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status });
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(value));
+      this.wake();
+    };
+    if (!route) {
+      this.unknown.push({ method, path });
+      json(404, { error: { code: "BadArgument", message: `no such route ${method} ${path}` } });
+      return;
+    }
+    const failure = this.failures.find((f) => f.left > 0 && (!f.match || f.match({ method, route: route!.template })));
+    if (failure) {
+      failure.left--;
+      json(failure.status, { error: { code: failure.status === 429 ? "Throttled" : "ServiceError", message: `fake connector answered ${failure.status}` } });
+      return;
+    }
+    const id = () => `1:${Date.now().toString(36)}${(this.seq++).toString().padStart(4, "0")}`;
+    switch (route.template) {
+      case "/v3/conversations":
+        if (method === "POST") {
+          const conversationId = body?.isGroup ? `19:${this.seq++}fake@thread.skype` : `a:fake-personal-${this.seq++}`;
+          return json(201, { id: conversationId, activityId: id(), serviceUrl: this.url });
+        }
+        return json(200, { conversations: [], continuationToken: null });
+      case "/v3/conversations/{conversationId}/activities":
+      case "/v3/conversations/{conversationId}/activities/{activityId}":
+        if (method === "PUT") return json(200, { id: params.activityId });
+        if (method === "DELETE") return json(200, {});
+        return json(201, { id: id() });
+      case "/v3/conversations/{conversationId}/members":
+        return json(200, []);
+      default:
+        return json(200, {});
+    }
+  }
+
+  private wake(): void {
+    const n = this.sent().length;
+    this.waiters = this.waiters.filter((w) => (n >= w.n ? (w.resolve(), false) : true));
+  }
+}
