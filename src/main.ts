@@ -3,6 +3,7 @@ import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
 import { startSlack } from "../adapters/slack/app.js";
 import { startTeams } from "../adapters/teams/app.js";
+import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { standardExtensions } from "./core/capabilities.js";
@@ -37,6 +38,10 @@ async function main(): Promise<number> {
   if (config.teams.appId) platforms.push("teams");
   stoppers.push(() => teams.stop());
 
+  // Start-up notes go to a person watching (a terminal, or a service's log when a platform runs).
+  const note = (m: string) => (process.stdin.isTTY || platforms.length ? log(m) : undefined);
+  const webhooks = mountWebhooks({ http, desk, clock: systemClock, sources: settings.alerts ?? [], env: process.env, log: note });
+
   const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
   try {
     const port = await http.listen(config.port, config.host);
@@ -61,8 +66,8 @@ async function main(): Promise<number> {
 
   if (consoleWanted) {
     await runConsole(desk, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY), user: config.consoleUser });
-    // A service whose stdin closed keeps serving its platforms; alone, the console's end is the end.
-    if (!platforms.length) await stop(0);
+    // A service whose stdin closed keeps serving its platforms and webhooks; alone, the console's end is the end.
+    if (!platforms.length && !webhooks.length) await stop(0);
   }
   return 0;
 }
