@@ -57,7 +57,8 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
 
   const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...o.sender });
   const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });
-  const wake = () => void worker.drain().catch((e) => o.log(`teams outbox: ${(e as Error).message}`));
+  let stopped = false;
+  const wake = () => void (stopped ? undefined : worker.drain().catch((e) => o.log(`teams outbox: ${(e as Error).message}`)));
   o.desk.onCommit(wake);
   worker.start(o.outbox?.intervalMs ?? 1000);
 
@@ -86,7 +87,10 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     worker,
     adapter,
     async stop() {
+      stopped = true;
       worker.stop();
+      // Let a pass already under way finish before the database goes away.
+      await worker.drain().catch(() => undefined);
       await deliverer.stop();
     },
   };

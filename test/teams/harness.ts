@@ -134,3 +134,27 @@ export async function harness(opts: { path?: string; settings?: DeskSettings; te
     },
   };
 }
+
+/** An Action.Execute click as Teams delivers it: an `adaptiveCard/action` invoke (real invoke envelope re-aimed). */
+export function executeInvoke(h: Harness, who: typeof AGENT, verb: string, data: Record<string, unknown>, conversationId = CHANNEL): Record<string, any> {
+  return recorded("20191020020654953-request-integrationBot.json", h.connector.url, {
+    id: newId(),
+    name: "adaptiveCard/action",
+    from: who,
+    conversation: { isGroup: true, conversationType: conversationId.startsWith("a:") ? "personal" : "channel", tenantId: TENANT, id: conversationId },
+    value: { action: { type: "Action.Execute", verb, data }, trigger: "manual" },
+  });
+}
+
+/** The text of every TextBlock in a card. */
+export function cardText(card: any): string {
+  const out: string[] = [];
+  const walk = (x: any) => {
+    if (!x || typeof x !== "object") return;
+    if (x.type === "TextBlock") out.push(x.text);
+    if (x.type === "FactSet") for (const f of x.facts) out.push(`${f.title}: ${f.value}`);
+    for (const k of Object.keys(x)) walk(x[k]);
+  };
+  walk(card);
+  return out.join("\n");
+}

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { install, personalMessage } from "./flows.js";
 import { AGENT, CHANNEL, PERSONAL, REQUESTER, TENANT, harness, newId, recorded, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -8,21 +9,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** The app installed in the team's channel (a real conversationUpdate, re-aimed at the fake connector). */
-export async function install(h: Harness) {
-  const activity = recorded("20191019235900304-request-integrationBot.json", h.connector.url, {
-    id: newId(),
-    membersAdded: [{ id: "28:cd59cf47-aca1-41e0-8441-387faee8331e" }],
-    conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
-    channelData: { team: { id: CHANNEL }, eventType: "teamMemberAdded", tenant: { id: TENANT } },
-  });
-  return h.post(activity);
-}
-
-export function personalMessage(h: Harness, text: string, id = newId()) {
-  return h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id, text }));
-}
 
 describe("Teams intake", () => {
   it("says at start-up that it runs unauthenticated, loopback only, without an app id", () => {

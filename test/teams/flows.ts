@@ -1,0 +1,26 @@
+// Steps shared by the Teams tests: install, a requester's message, the outbox drained.
+import { CHANNEL, TENANT, newId, recorded, type Harness } from "./harness.js";
+
+/** The app installed in the team's channel (a real conversationUpdate, re-aimed at the fake connector). */
+export function install(h: Harness) {
+  return h.post(
+    recorded("20191019235900304-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      membersAdded: [{ id: "28:cd59cf47-aca1-41e0-8441-387faee8331e" }],
+      conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
+      channelData: { team: { id: CHANNEL }, eventType: "teamMemberAdded", tenant: { id: TENANT } },
+    }),
+  );
+}
+
+/** The requester of the recordings writes to the bot in their personal chat. */
+export function personalMessage(h: Harness, text: string, id = newId()) {
+  return h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id, text }));
+}
+
+/** Installed, one ticket opened from personal chat, its card in the agents' channel. */
+export async function ticketWithCard(h: Harness, text = "printer on 3rd floor jams"): Promise<void> {
+  await install(h);
+  await personalMessage(h, text);
+  await h.flush();
+}
