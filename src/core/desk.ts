@@ -19,7 +19,7 @@ import { personKey, roleOf, toPerson, type Person } from "./people.js";
 import { can, type Permission, type Role } from "./roles/permissions.js";
 import type { DeskSettings } from "./settings.js";
 import type { Ticket } from "./ticket.js";
-import type { TicketSnapshot } from "./views.js";
+import type { ActionView, TicketSnapshot } from "./views.js";
 import { runCommand } from "./handlers.js";
 
 export type Trx = Transaction<Database>;
@@ -76,11 +76,11 @@ export interface Ctx {
   person(id: number): Promise<Person>;
   roleOfPerson(p: Person): Role;
   /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
-  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string }): Promise<TicketSnapshot>;
+  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[] }): Promise<TicketSnapshot>;
   /** Queues an incident's status update for every status channel (requesters are told through their tickets). */
   broadcast(change: Omit<IncidentChange, "id" | "actor">): Promise<void>;
   /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
-  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string): Promise<TicketSnapshot>;
+  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[]): Promise<TicketSnapshot>;
 }
 
 const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
@@ -184,10 +184,10 @@ export class Desk {
     const notifiers = this.notifiers;
     const extensions = this.extensions;
     let seq = 0;
-    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string) => {
+    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[]) => {
       if (!notifiers.length) return;
       const links = await linksOf(trx, snapshot.ticket.number);
-      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
       const planned = notifiers.flatMap((n) => n.plan(change, links));
       await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now })));
     };
@@ -236,7 +236,7 @@ export class Desk {
         await appendAudit(trx, events);
         for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);
-        await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage);
+        await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions);
         return snap;
       },
       async broadcast(c) {
@@ -244,11 +244,11 @@ export class Desk {
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
         await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now })));
       },
-      async announce(after, kind, summary, audit, comment, requesterMessage) {
+      async announce(after, kind, summary, audit, comment, requesterMessage, requesterActions) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
         if (kind === "created") for (const x of extensions) await x.afterChange?.(ctx, { kind, before: null, after });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, after.number)) ?? after, extensions);
-        await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage);
+        await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions);
         return snap;
       },
     };

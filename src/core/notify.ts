@@ -3,7 +3,7 @@
 import type { TicketLinkRow } from "../store/database.js";
 import type { IncidentView } from "./incidents/model.js";
 import type { Person } from "./people.js";
-import type { TicketSnapshot } from "./views.js";
+import type { ActionView, TicketSnapshot } from "./views.js";
 
 /** The core's own kinds; capabilities add their own strings (notifiers treat unknown kinds generically). */
 export type ChangeKind = "created" | "claimed" | "assigned" | "priority" | "status" | "commented" | "noted" | "resolved" | "closed" | "reopened" | (string & {});
@@ -24,6 +24,8 @@ export interface TicketChange {
    * reported this too"). Notifiers deliver it to the requester's thread or chat, whatever the kind.
    */
   requesterMessage?: string;
+  /** Buttons for the requester under that sentence (e.g. "Solved it" / "Still need help"); clicks go through actionCommand. */
+  requesterActions?: ActionView[];
 }
 
 export interface PlannedMessage {
