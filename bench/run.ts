@@ -3,6 +3,7 @@ import { argv } from "node:process";
 
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   core: () => import("./core.js"),
+  triage: () => import("./triage.js"),
 };
 
 const [name, ...rest] = argv.slice(2);

@@ -39,12 +39,28 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at   INTEGER NOT NULL
     )`.execute(db);
 
+  // The open tickets alone, indexed for the duplicate search: its cost follows the open queue, not the
+  // whole history (tickets_fts holds every ticket ever opened). Triggers keep it in step with tickets.
+  await sql`CREATE VIRTUAL TABLE triage_open_fts USING fts5(title, description, tokenize='porter unicode61')`.execute(db);
+  await sql`INSERT INTO triage_open_fts(rowid, title, description) SELECT id, title, description FROM tickets WHERE status NOT IN ('resolved', 'closed')`.execute(db);
+  await sql`CREATE TRIGGER triage_open_ai AFTER INSERT ON tickets WHEN new.status NOT IN ('resolved', 'closed') BEGIN
+      INSERT INTO triage_open_fts(rowid, title, description) VALUES (new.id, new.title, new.description);
+    END`.execute(db);
+  await sql`CREATE TRIGGER triage_open_au AFTER UPDATE OF status, title, description ON tickets BEGIN
+      DELETE FROM triage_open_fts WHERE rowid = old.id;
+      INSERT INTO triage_open_fts(rowid, title, description) SELECT new.id, new.title, new.description WHERE new.status NOT IN ('resolved', 'closed');
+    END`.execute(db);
+  await sql`CREATE TRIGGER triage_open_ad AFTER DELETE ON tickets BEGIN
+      DELETE FROM triage_open_fts WHERE rowid = old.id;
+    END`.execute(db);
+
   await sql`CREATE TABLE triage_shifts (person TEXT PRIMARY KEY, on_shift INTEGER NOT NULL, at INTEGER NOT NULL)`.execute(db);
   await sql`CREATE TABLE triage_rotation (team TEXT PRIMARY KEY, last_person TEXT NOT NULL)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["triage_rotation", "triage_shifts", "triage_offers", "triage_duplicates", "triage_tickets"]) {
+  for (const t of ["triage_open_ai", "triage_open_au", "triage_open_ad"]) await sql`DROP TRIGGER IF EXISTS ${sql.raw(t)}`.execute(db);
+  for (const t of ["triage_open_fts", "triage_rotation", "triage_shifts", "triage_offers", "triage_duplicates", "triage_tickets"]) {
     await sql`DROP TABLE IF EXISTS ${sql.raw(t)}`.execute(db);
   }
 }

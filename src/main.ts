@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { standardExtensions } from "./core/capabilities.js";
 import { Desk } from "./core/desk.js";
+import { Triage } from "./core/triage/index.js";
 import { HttpServer } from "./http/server.js";
 import { SettingsError, loadSettings, settingsPath } from "./settings.js";
 import { StorageError, openDatabase } from "./store/connection.js";
@@ -22,7 +23,10 @@ async function main(): Promise<number> {
   const settings = loadSettings(file);
   const { db } = openDatabase(config.dbPath);
   await migrateToLatest(db);
-  const desk = new Desk({ db, clock: systemClock, settings, log, extensions: standardExtensions(settings) });
+  const extensions = standardExtensions(settings);
+  const desk = new Desk({ db, clock: systemClock, settings, log, extensions });
+  // Trained now rather than on the first ticket, which would otherwise wait for it.
+  for (const x of extensions) if (x instanceof Triage && (await x.train(db)) > 0) log(`triage: learned categories from the desk's resolved tickets`);
 
   const http = new HttpServer(log);
   const platforms: string[] = [];

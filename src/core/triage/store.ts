@@ -98,7 +98,7 @@ export interface Candidate {
   title: string;
   service: string | null;
   sourceKind: string;
-  /** bm25 of the candidate over bm25 of the new ticket against itself: 1 is "the same words". */
+  /** Word overlap (Dice) with the new ticket, half title to title, half the first words of both: 1 is "the same words". */
   similarity: number;
 }
 
@@ -107,27 +107,37 @@ export function queryWords(title: string, description: string, max = 24): string
   return [...new Set([...words(title), ...words(description)])].slice(0, max);
 }
 
+/** Crude plural and tense folding, so "drops" meets "dropped" (FTS does the same with porter). */
+const fold = (w: string) => w.replace(/(ing|ed|es|s)$/, "");
+const wordSet = (text: string, max = 40) => new Set(words(text).slice(0, max).map(fold));
+
+function dice(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let both = 0;
+  for (const w of a) if (b.has(w)) both++;
+  return (2 * both) / (a.size + b.size);
+}
+
+export function similarity(a: { title: string; description: string }, b: { title: string; description: string }): number {
+  return 0.5 * dice(wordSet(a.title), wordSet(b.title)) + 0.5 * dice(wordSet(`${a.title} ${a.description}`), wordSet(`${b.title} ${b.description}`));
+}
+
 /**
- * Open tickets created since `since` whose text matches the new ticket's, best first. Limited to rowids at or
- * above the window's first ticket so the FTS scan stays within the window however large the table grows.
+ * Open tickets created since `since` that match the new ticket's words, best bm25 first (title weighs 3x),
+ * from triage_open_fts, which holds only open tickets, so the search costs the same however long the history.
  */
 export async function similarOpenTickets(db: Q, ticketId: number, title: string, description: string, since: number, limit = 10): Promise<Candidate[]> {
   const ws = queryWords(title, description);
   if (!ws.length) return [];
   const match = ws.map((w) => `"${w}"`).join(" OR ");
-  const first = await sql<{ id: number | null }>`SELECT min(id) AS id FROM tickets WHERE created_at >= ${since}`.execute(db);
-  const fromId = first.rows[0]?.id ?? ticketId;
-  const self = await sql<{ rank: number }>`SELECT bm25(tickets_fts, 3.0, 1.0) AS rank FROM tickets_fts WHERE tickets_fts MATCH ${match} AND rowid = ${ticketId}`.execute(db);
-  const selfRank = self.rows[0]?.rank;
-  if (selfRank === undefined || selfRank >= 0) return [];
-  const rows = await sql<{ id: number; title: string; service: string | null; source_kind: string; rank: number }>`
-    SELECT t.id, t.title, t.service, t.source_kind, m.rank
-    FROM (SELECT rowid, bm25(tickets_fts, 3.0, 1.0) AS rank FROM tickets_fts
-          WHERE tickets_fts MATCH ${match} AND rowid >= ${fromId} AND rowid != ${ticketId} ORDER BY rank LIMIT ${limit * 3}) m
+  const rows = await sql<{ id: number; title: string; description: string; service: string | null; source_kind: string }>`
+    SELECT t.id, t.title, t.description, t.service, t.source_kind
+    FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
+          WHERE triage_open_fts MATCH ${match} AND rowid != ${ticketId} ORDER BY rank LIMIT ${limit * 3}) m
     JOIN tickets t ON t.id = m.rowid
-    WHERE t.status NOT IN ('resolved', 'closed') AND t.created_at >= ${since}
+    WHERE t.created_at >= ${since} AND t.status NOT IN ('resolved', 'closed')
     ORDER BY m.rank LIMIT ${limit}`.execute(db);
-  return rows.rows.map((r) => ({ id: r.id, title: r.title, service: r.service, sourceKind: r.source_kind, similarity: Math.min(1, r.rank / selfRank) }));
+  return rows.rows.map((r) => ({ id: r.id, title: r.title, service: r.service, sourceKind: r.source_kind, similarity: similarity({ title, description }, r) }));
 }
 
 // --- incident offers
@@ -175,7 +185,7 @@ export async function openLoad(db: Q, personIds: number[]): Promise<Map<number, 
 }
 
 /** Resolved or closed tickets with a category, oldest first: the classifier's start-up training set. */
-export async function trainingSet(db: Q, limit = 50_000): Promise<{ title: string; description: string; category: string }[]> {
+export async function trainingSet(db: Q, limit = 20_000): Promise<{ title: string; description: string; category: string }[]> {
   const rows = await q(db)
     .selectFrom("tickets")
     .select(["title", "description", "category"])
