@@ -104,8 +104,7 @@ export class TeamsDeliverer implements Deliverer {
     }
     const params = { isGroup: false, bot: { id: user.botId, name: "" }, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
     await this.limited(`user:${userId}`, () =>
-      this.o.adapter.createConversationAsync(this.o.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, async (ctx) => {
-        this.quiet(ctx);
+      this.proactive((logic) => this.o.adapter.createConversationAsync(this.o.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic), async (ctx) => {
         const conversationId = ctx.activity.conversation.id;
         await saveUser(this.o.db, { ...user, personalConversationId: conversationId }, this.now());
         await saveConversation(this.o.db, { ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: "personal" }, bot: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" } as unknown as Partial<ConversationReference>, this.now());
@@ -118,14 +117,13 @@ export class TeamsDeliverer implements Deliverer {
   private async send<T>(conversationId: string, fn: (ctx: TurnContext) => Promise<T>, inConversation?: string): Promise<T | undefined> {
     const ref = await conversationRef(this.o.db, conversationId);
     if (!ref) throw new DeliveryError(`no conversation reference is stored for ${conversationId}`, { permanent: true });
-    const target = inConversation ? { ...ref, conversation: { ...ref.conversation!, id: inConversation } } : ref;
+    // Without the stored activity id the message is posted, not sent as a reply to whatever was said last.
+    const { activityId: _last, ...base } = ref;
+    const target = inConversation ? { ...base, conversation: { ...ref.conversation!, id: inConversation } } : base;
     let result: T | undefined;
-    await this.limited(inConversation ?? conversationId, () =>
-      this.o.adapter.continueConversationAsync(this.o.appId, target, async (ctx) => {
-        this.quiet(ctx);
-        result = await fn(ctx);
-      }),
-    );
+    await this.limited(inConversation ?? conversationId, () => this.proactive((logic) => this.o.adapter.continueConversationAsync(this.o.appId, target, logic), async (ctx) => {
+      result = await fn(ctx);
+    }));
     return result;
   }
 
@@ -150,6 +148,23 @@ export class TeamsDeliverer implements Deliverer {
         throw err instanceof Error ? err : new Error(message);
       }
     }
+  }
+
+  /**
+   * Runs a proactive turn and lets its failure reach the caller: botbuilder would otherwise hand it to
+   * onTurnError (made for answering people), and the outbox would think the message was sent.
+   */
+  private async proactive(run: (logic: (ctx: TurnContext) => Promise<void>) => Promise<void>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    await run(async (ctx) => {
+      this.quiet(ctx);
+      try {
+        await logic(ctx);
+      } catch (err) {
+        failure = err;
+      }
+    });
+    if (failure !== undefined) throw failure;
   }
 
   private limiterFor(key: string): Bottleneck {

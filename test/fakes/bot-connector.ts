@@ -43,7 +43,7 @@ export class FakeBotConnector {
   readonly unknown: { method: string; path: string }[] = [];
   private readonly server: http.Server;
   private readonly routes = routesFromSpec();
-  private failures: { status: number; left: number; match?: (c: { method: string; route: string }) => boolean }[] = [];
+  private failures: { status: number; left: number; match?: (c: { method: string; route: string; conversationId?: string }) => boolean }[] = [];
   private seq = 1;
   private waiters: { n: number; resolve: () => void }[] = [];
   url = "";
@@ -64,7 +64,7 @@ export class FakeBotConnector {
   }
 
   /** The next `count` calls (optionally only matching ones) answer `status` (429, 412, 502, 504...). */
-  failNext(status: number, count = 1, match?: (c: { method: string; route: string }) => boolean): void {
+  failNext(status: number, count = 1, match?: (c: { method: string; route: string; conversationId?: string }) => boolean): void {
     this.failures.push({ status, left: count, ...(match ? { match } : {}) });
   }
 
@@ -107,7 +107,7 @@ export class FakeBotConnector {
       json(404, { error: { code: "BadArgument", message: `no such route ${method} ${path}` } });
       return;
     }
-    const failure = this.failures.find((f) => f.left > 0 && (!f.match || f.match({ method, route: route!.template })));
+    const failure = this.failures.find((f) => f.left > 0 && (!f.match || f.match({ method, route: route!.template, ...(params.conversationId ? { conversationId: params.conversationId } : {}) })));
     if (failure) {
       failure.left--;
       json(failure.status, { error: { code: failure.status === 429 ? "Throttled" : "ServiceError", message: `fake connector answered ${failure.status}` } });
