@@ -2,7 +2,9 @@
 // agents' shifts, accuracy figures, and a text view of a ticket's triage for the console.
 import type { Command } from "../commands.js";
 import type { Ctx, Outcome } from "../desk.js";
-import { DeskError, invalid } from "../errors.js";
+import { DeskError, invalid, isDeskError } from "../errors.js";
+import { runCommand } from "../handlers.js";
+import { incidentOfTicket } from "../../store/incidents.js";
 import { personKey } from "../people.js";
 import { isOpen } from "../ticket.js";
 import { ticketView } from "../views.js";
@@ -91,14 +93,28 @@ async function notDuplicate(ctx: Ctx, number: number): Promise<Outcome> {
   return { ok: true, kind: "capability", text: `#${number} is not a duplicate of #${d.original_id}; noted.`, snapshot };
 }
 
+/** The offer's button: declares the incident from the original (issue #7's command) and links its duplicates to it. */
 async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
   ctx.require("declare_incident", "declare incidents");
   const offer = await store.offerFor(ctx.trx, number);
   if (!offer) throw invalid(`No incident was offered for #${number}.`);
-  await store.saveOffer(ctx.trx, number, offer.count, "requested", offer.created_at);
-  const t = await ctx.load(number);
-  await ctx.announce(t, "incident_requested", `${ctx.actor.name} asked for an incident from #${number}`, { action: "incident_offer", reason: `requested by ${ctx.actor.name}` });
-  return { ok: true, kind: "capability", text: `Noted: ${ctx.actor.name} wants an incident from #${number} and its ${offer.count} duplicates. Incidents arrive with outage mode (issue #7); until then, work #${number} and its linked duplicates close with it.` };
+  if (offer.state !== "offered") throw new DeskError("INVALID_TRANSITION", `The incident from #${number} was already declared.`);
+  const declared = await runCommand(ctx, { kind: "incident", action: { kind: "declare", fromTicket: number, title: "" } });
+  const id = await incidentOfTicket(ctx.trx, number);
+  let linked = 0;
+  if (declared.ok && id !== undefined) {
+    for (const d of await store.duplicatesOf(ctx.trx, number, ["suggested", "linked"])) {
+      try {
+        await runCommand(ctx, { kind: "incident", action: { kind: "link", ticket: d.ticket_id, id } });
+        linked++;
+      } catch (err) {
+        // A duplicate already in another incident, or closed meanwhile, stays where it is.
+        if (!isDeskError(err)) throw err;
+      }
+    }
+  }
+  await store.saveOffer(ctx.trx, number, offer.count, "declared", offer.created_at);
+  return { ok: true, kind: "capability", text: `${declared.ok ? declared.text : ""} ${linked} duplicate${linked === 1 ? "" : "s"} of #${number} joined it.`.trim() };
 }
 
 async function shift(ctx: Ctx, arg: string): Promise<Outcome> {

@@ -45,9 +45,10 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
     fields.push({ label: "Duplicate", value: `Duplicate of #${d.original} (${d.title}); closes with it` });
   }
   if (x.duplicates) fields.push({ label: "Duplicates", value: `${x.duplicates} other report${x.duplicates === 1 ? "" : "s"} look like this one` });
-  if (x.offer) {
-    fields.push({ label: "Incident", value: x.offer.state === "offered" ? `Declare incident from #${t.number} and its ${x.offer.count} duplicates?` : `incident requested from #${t.number}` });
-    if (open && x.offer.state === "offered") actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger" });
+  // Once declared, the incidents capability shows the incident itself.
+  if (x.offer?.state === "offered") {
+    fields.push({ label: "Incident offer", value: `Declare incident from #${t.number} and its ${x.offer.count} duplicates?` });
+    if (open) actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger" });
   }
   return { fields, actions };
 }

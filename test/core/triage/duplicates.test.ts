@@ -79,12 +79,18 @@ describe("triage: duplicates caught at the second ticket", () => {
     // Every later report points at the first, not at another duplicate.
     for (let n = 2; n <= 30; n++) expect(field(await card(d, n), "Duplicate")).toBe("Looks like #1 (wifi down on the 3rd floor)");
     const v = await card(d, 1);
-    expect(field(v, "Incident")).toBe("Declare incident from #1 and its 5 duplicates?");
+    expect(field(v, "Incident offer")).toBe("Declare incident from #1 and its 5 duplicates?");
     expect(field(v, "Duplicates")).toBe("29 other reports look like this one");
     const offer = v.actions.find((a) => a.verb === "declare_incident_offer")!;
     const answer = ok(await d.as("ana", actionCommand(offer.verb, offer.ticketId)!));
-    expect(answer.text).toContain("wants an incident from #1");
-    expect(field(await card(d, 1), "Incident")).toBe("incident requested from #1");
+    expect(answer.text).toMatch(/^Declared INC-?\d+ .* from #1\. 29 duplicates of #1 joined it\.$/);
+    const after = await card(d, 1);
+    expect(field(after, "Incident offer")).toBeUndefined();
+    expect(after.actions.some((a) => a.verb === "declare_incident_offer")).toBe(false);
+    expect(field(after, "Incident")).toMatch(/^INC-?\d+ wifi down on the 3rd floor/);
+    expect(refused(await d.as("ana", actionCommand(offer.verb, offer.ticketId)!)).text).toBe("The incident from #1 was already declared.");
+    const extras = (await d.desk.snapshot(30))!.extras as Record<string, unknown>;
+    expect(extras.incidents).toBeTruthy();
   });
 
   it("spread-out reports make no offer", async () => {
