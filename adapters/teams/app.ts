@@ -2,6 +2,7 @@
 // the notifier that plans Teams messages, and the outbox worker that sends them.
 import type http from "node:http";
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type Response as BotResponse } from "botbuilder";
+import { AuthenticationError } from "botframework-connector";
 import type { Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
@@ -44,6 +45,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     MicrosoftAppType: t.appType,
     ...o.auth,
   });
+  rejectBadSignatures(auth);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     o.log(`teams: turn failed: ${(error as Error).stack ?? error}`);
@@ -93,6 +95,23 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
       await worker.drain().catch(() => undefined);
       await deliverer.stop();
     },
+  };
+}
+
+/**
+ * botbuilder reports a token whose signature does not verify as a plain jsonwebtoken error, which
+ * CloudAdapter answers with 500; it is a refused token like any other, so it is answered 401.
+ */
+function rejectBadSignatures(auth: ConfigurationBotFrameworkAuthentication): void {
+  const authenticate = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (...args) => {
+    try {
+      return await authenticate(...args);
+    } catch (err) {
+      const name = (err as Error)?.name;
+      if (name === "JsonWebTokenError" || name === "NotBeforeError" || name === "TokenExpiredError") throw new AuthenticationError(`Unauthorized: ${(err as Error).message}`, 401);
+      throw err;
+    }
   };
 }
 
