@@ -83,14 +83,14 @@ export class Triage implements Extension {
     const row = await store.triageOf(db, t.number);
     const dup = await store.duplicateOf(db, t.number);
     const original = dup && dup.state !== "rejected" ? await db.selectFrom("tickets").select("title").where("id", "=", dup.original_id).executeTakeFirst() : undefined;
-    const dups = await store.duplicatesOf(db, t.number, ["suggested", "linked"]);
+    const dups = await store.countDuplicates(db, t.number);
     const offer = await store.offerFor(db, t.number);
     return {
       ...(row?.category ? { suggestion: { category: row.category, confidence: row.confidence ?? 0, source: row.source ?? "rule", reason: row.reason ?? "", applied: row.applied === 1, outcome: row.outcome } } : {}),
       ...(row?.priority_reason ? { priorityReason: row.priority_reason } : {}),
       ...(row?.owner_reason ? { ownerReason: row.owner_reason } : {}),
       ...(dup && original ? { duplicate: { original: dup.original_id, title: original.title, score: dup.score, state: dup.state } } : {}),
-      duplicates: dups.length,
+      duplicates: dups,
       ...(offer ? { offer: { count: offer.count, state: offer.state } } : {}),
       categories: this.settings.categories.map((c) => c.name),
     };
@@ -171,12 +171,11 @@ export class Triage implements Extension {
     const d = this.conf.duplicates;
     if (await store.offerFor(ctx.trx, original.number)) return;
     const since = ctx.now - d.incident_window_minutes * 60_000;
-    const recent = await store.duplicatesOf(ctx.trx, original.number, ["suggested", "linked"], since);
-    const count = recent.length + (original.createdAt >= since ? 1 : 0);
+    const count = (await store.countDuplicates(ctx.trx, original.number, since)) + (original.createdAt >= since ? 1 : 0);
     if (count < d.incident_after) return;
-    const all = await store.duplicatesOf(ctx.trx, original.number, ["suggested", "linked"]);
-    await store.saveOffer(ctx.trx, original.number, all.length, "offered", ctx.now);
-    await ctx.announce(original, "incident_offer", `Declare incident from #${original.number} and its ${all.length} duplicates`, {
+    const all = await store.countDuplicates(ctx.trx, original.number);
+    await store.saveOffer(ctx.trx, original.number, all, "offered", ctx.now);
+    await ctx.announce(original, "incident_offer", `Declare incident from #${original.number} and its ${all} duplicates`, {
       action: "incident_offer",
       reason: `${count} similar tickets within ${d.incident_window_minutes} minutes (threshold ${d.incident_after})`,
     });

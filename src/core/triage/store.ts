@@ -140,6 +140,17 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
   return rows.rows.map((r) => ({ id: r.id, title: r.title, service: r.service, sourceKind: r.source_kind, similarity: similarity({ title, description }, r) }));
 }
 
+export async function countDuplicates(db: Q, originalId: number, since = 0): Promise<number> {
+  const r = await q(db)
+    .selectFrom("triage_duplicates")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("original_id", "=", originalId)
+    .where("state", "in", ["suggested", "linked"])
+    .where("created_at", ">=", since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 // --- incident offers
 
 export async function offerFor(db: Q, originalId: number): Promise<{ count: number; state: string; created_at: number } | undefined> {
