@@ -9,6 +9,8 @@ import { systemClock } from "./core/clock.js";
 import { standardExtensions } from "./core/capabilities.js";
 import { Desk } from "./core/desk.js";
 import { Triage } from "./core/triage/index.js";
+import { SlaRules } from "./core/sla/rules.js";
+import { SlaScheduler } from "./core/sla/scheduler.js";
 import { HttpServer } from "./http/server.js";
 import { SettingsError, loadSettings, settingsPath } from "./settings.js";
 import { StorageError, openDatabase } from "./store/connection.js";
@@ -45,6 +47,14 @@ async function main(): Promise<number> {
   // Start-up notes go to a person watching (a terminal, or a service's log when a platform runs).
   const note = (m: string) => (process.stdin.isTTY || platforms.length ? log(m) : undefined);
   const webhooks = mountWebhooks({ http, desk, clock: systemClock, sources: settings.alerts ?? [], env: process.env, log: note });
+
+  // SLA escalations: catch up on what fell due while the desk was down, then one timer for every ticket.
+  if (settings.sla) {
+    const sla = new SlaScheduler(desk, new SlaRules(settings.sla), systemClock, { log });
+    const missed = await sla.start();
+    if (missed) note(`sla: fired ${missed} escalation step${missed === 1 ? "" : "s"} missed while down`);
+    stoppers.push(async () => sla.stop());
+  }
 
   const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
   try {

@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ROLES } from "./core/roles/permissions.js";
 import type { DeskSettings } from "./core/settings.js";
+import { slaCrossCheck, slaSettingsSchema } from "./core/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
 import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
 import { alertsCrossCheck, alertsSchema } from "./core/alerts/settings.js";
@@ -24,6 +25,7 @@ const schema = z
     priority_matrix: z.object({ high: row, medium: row, low: row }).strict().default(DEFAULT_MATRIX),
     defaults: z.object({ type: z.enum(TYPES).default("incident"), impact: level.default("medium"), urgency: level.default("medium") }).strict().default({ type: "incident", impact: "medium", urgency: "medium" }),
     triage: triageSchema.optional(),
+    sla: slaSettingsSchema.optional(),
     alerts: alertsSchema.optional(),
   })
   .strict();
@@ -78,6 +80,7 @@ export function parseSettings(text: string, file: string): DeskSettings {
     priorityMatrix: s.priority_matrix,
     defaults: s.defaults,
     ...(s.triage ? { triage: s.triage } : {}),
+    ...(s.sla ? { sla: s.sla } : {}),
     ...(s.alerts ? { alerts: s.alerts.sources } : {}),
   };
   crossCheck(settings, doc, lineCounter, file);
@@ -110,6 +113,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
   for (const p of alertsCrossCheck(s.alerts ?? [])) fail(p.path, p.message);
+  for (const p of s.sla ? slaCrossCheck(s.sla, [...teams]) : []) fail(p.path, p.message);
   for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);
   const seen = new Set<string>();
   s.categories.forEach((c, i) => {

@@ -1,6 +1,7 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
 import type { AlertSource } from "./alerts/model.js";
 import type { Role } from "./roles/permissions.js";
+import type { SlaSettings } from "./sla/config.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
 import type { TriageSettings } from "./triage/settings.js";
 
@@ -33,6 +34,8 @@ export interface DeskSettings {
   defaults: { type: TicketType; impact: Level; urgency: Level };
   /** Triage on arrival (src/core/triage/settings.ts); no section, triage runs with its defaults. */
   triage?: TriageSettings;
+  /** SLA calendars, policies and escalation (src/core/sla/config.ts); no section, no SLA clocks. */
+  sla?: SlaSettings;
   /** Monitoring sources posting alerts to /hooks/<name> (src/core/alerts/settings.ts). */
   alerts?: AlertSource[];
 }

@@ -32,13 +32,14 @@ export interface TestDesk {
 }
 
 /** A desk as `npm start` assembles it (every standard capability), on a fresh SQLite file with the real migrations. */
-export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; extensions?: Extension[] } = {}): Promise<TestDesk> {
+/** `sla: true` adds SLA clocks (off by default so other tests' audit trails stay as the core writes them). */
+export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; extensions?: Extension[]; sla?: boolean } = {}): Promise<TestDesk> {
   const path = opts.path ?? tempDbPath();
   const { db } = openDatabase(path);
   await migrateToLatest(db);
   const clock = new ManualClock();
   const settings = opts.settings ?? exampleSettings();
-  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], extensions: opts.extensions ?? standardExtensions(settings) });
+  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], extensions: opts.extensions ?? standardExtensions(opts.sla ? settings : { ...settings, sla: undefined }, clock) });
   const { parseCommand } = await import("../../src/core/grammar.js");
   return {
     desk,
