@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ticketWithCard } from "./flows.js";
-import { AGENT, CHANNEL, PERSONAL, REQUESTER, cardText, executeInvoke, harness, type Harness } from "./harness.js";
+import { AGENT, CHANNEL, PERSONAL, REQUESTER, TENANT, cardText, executeInvoke, harness, newId, recorded, type Harness } from "./harness.js";
 import { counts } from "../helpers/desk.js";
 
 let h: Harness;
@@ -100,5 +100,49 @@ describe("Teams card actions (Action.Execute)", () => {
         expect({ ...after, receipts: 0, people: 0 }).toEqual({ ...before, receipts: 0, people: 0 });
       });
     }
+  });
+});
+
+describe("Teams requester actions on the resolution message", () => {
+  const resolve = () => h.post(executeInvoke(h, AGENT, "resolve", { verb: "resolve", ticketId: 1, input_resolve: "Replaced the fuser." }));
+
+  it("the requester rates 1-5 from their chat; the rating is recorded once and the agents' card and thread hear of it", async () => {
+    await resolve();
+    await h.flush();
+    const before = h.connector.sent().length;
+    const rate = await h.post(executeInvoke(h, REQUESTER, "rate", { verb: "rate", ticketId: 1, rating: "4" }, PERSONAL));
+    expect(rate.status).toBe(200);
+    expect(cardText(rate.body.value)).toContain("Thank you for rating #1 4/5.");
+    const again = await h.post(executeInvoke(h, REQUESTER, "rate", { verb: "rate", ticketId: 1, rating: "4" }, PERSONAL));
+    expect(cardText(again.body.value)).toContain("You already rated #1 4/5.");
+    const ratings = await h.t.db.selectFrom("audit_events").selectAll().where("action", "=", "rate").execute();
+    expect(ratings.map((r) => r.to_value)).toEqual(["4"]);
+    // "rated" is a kind the Teams notifier does not know: the card is refreshed and the summary said in the thread.
+    await h.flush();
+    const after = h.connector.sent().slice(before);
+    const [, cardId] = await cardLink();
+    expect(after.filter((c) => c.method === "PUT")).toHaveLength(1);
+    expect(after.find((c) => c.conversationId === `${CHANNEL};messageid=${cardId}`)!.body.text).toBe("Tien Suwandy rated #1 4/5");
+  });
+
+  it("an agent cannot rate someone else's ticket", async () => {
+    await resolve();
+    const res = await h.post(executeInvoke(h, AGENT, "rate", { verb: "rate", ticketId: 1, rating: "1" }));
+    expect(cardText(res.body.value)).toContain("Only the person who asked for #1 can rate it.");
+    expect(await h.t.db.selectFrom("audit_events").selectAll().where("action", "=", "rate").execute()).toEqual([]);
+  });
+
+  it("the requester reopens with a reason from their chat", async () => {
+    await resolve();
+    const res = await h.post(executeInvoke(h, REQUESTER, "reopen", { verb: "reopen", ticketId: 1, input_reopen: "It jams again" }, PERSONAL));
+    expect(res.status).toBe(200);
+    expect(await ticket()).toMatchObject({ status: "in_progress" });
+  });
+
+  it("an Action.Submit (a message carrying the button's data) works like Action.Execute", async () => {
+    const submit = recorded("20191020015221814-request-integrationBot.json", h.connector.url, { id: newId(), from: AGENT, conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL }, value: { verb: "claim", ticketId: 1 } });
+    expect((await h.post(submit)).status).toBe(200);
+    expect((await ticket()).status).toBe("in_progress");
+    expect(cardText(h.connector.sent().at(-1)!.body.attachments[0].content)).toContain("Assignee: Dave Taniguchi");
   });
 });
