@@ -29,16 +29,23 @@ export class NaiveBayes {
     this.docs.set(label, this.docs.get(label)! + 1);
     this.total++;
     const c = this.counts.get(label)!;
-    for (const f of features(text)) {
-      c.set(f, (c.get(f) ?? 0) + 1);
-      this.tokenTotals.set(label, this.tokenTotals.get(label)! + 1);
-      this.vocabulary.add(f);
+    const fs = features(text);
+    for (const f of fs) {
+      const n = c.get(f);
+      if (n === undefined) {
+        c.set(f, 1);
+        this.vocabulary.add(f);
+      } else c.set(f, n + 1);
     }
+    this.tokenTotals.set(label, this.tokenTotals.get(label)! + fs.length);
   }
 
   /** Log-probability of each label, unnormalised. */
   scores(text: string): Map<string, number> {
-    const fs = features(text).filter((f) => this.vocabulary.has(f));
+    return this.scoresOf(features(text).filter((f) => this.vocabulary.has(f)));
+  }
+
+  private scoresOf(fs: string[]): Map<string, number> {
     const labels = [...this.docs.keys()];
     const v = this.vocabulary.size + 1;
     const out = new Map<string, number>();
@@ -54,9 +61,10 @@ export class NaiveBayes {
 
   guess(text: string): Guess | undefined {
     if (this.total === 0) return undefined;
-    const n = features(text).filter((f) => this.vocabulary.has(f)).length;
+    const fs = features(text).filter((f) => this.vocabulary.has(f));
+    const n = fs.length;
     if (n === 0) return undefined;
-    const scores = this.scores(text);
+    const scores = this.scoresOf(fs);
     // Naive Bayes counts every feature as independent evidence, which makes raw posteriors ~1.0;
     // dividing by sqrt(features) keeps the confidence meaningful for a threshold.
     const damp = 1 / Math.sqrt(n);

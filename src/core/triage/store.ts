@@ -103,7 +103,7 @@ export interface Candidate {
 }
 
 /** The words that make the FTS query: the title's first, then the description's, at most `max`. */
-export function queryWords(title: string, description: string, max = 24): string[] {
+export function queryWords(title: string, description: string, max = 12): string[] {
   return [...new Set([...words(title), ...words(description)])].slice(0, max);
 }
 
@@ -130,10 +130,13 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
   const ws = queryWords(title, description);
   if (!ws.length) return [];
   const match = ws.map((w) => `"${w}"`).join(" OR ");
+  // Ticket numbers grow with time, so the window's first number bounds the FTS scan (tickets_created index).
+  const first = await sql<{ id: number | null }>`SELECT id FROM tickets WHERE created_at >= ${since} ORDER BY created_at LIMIT 1`.execute(db);
+  const fromId = first.rows[0]?.id ?? ticketId;
   const rows = await sql<{ id: number; title: string; description: string; service: string | null; source_kind: string }>`
     SELECT t.id, t.title, t.description, t.service, t.source_kind
     FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
-          WHERE triage_open_fts MATCH ${match} AND rowid != ${ticketId} ORDER BY rank LIMIT ${limit * 3}) m
+          WHERE triage_open_fts MATCH ${match} AND rowid >= ${fromId} AND rowid != ${ticketId} ORDER BY rank LIMIT ${limit * 3}) m
     JOIN tickets t ON t.id = m.rowid
     WHERE t.created_at >= ${since} AND t.status NOT IN ('resolved', 'closed')
     ORDER BY m.rank LIMIT ${limit}`.execute(db);
