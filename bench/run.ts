@@ -3,6 +3,7 @@ import { argv } from "node:process";
 
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   core: () => import("./core.js"),
+  sla: () => import("./sla.js"),
   triage: () => import("./triage.js"),
 };
 

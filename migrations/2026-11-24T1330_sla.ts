@@ -30,8 +30,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       fired_at   INTEGER,
       PRIMARY KEY (ticket_id, target, step)
     )`.execute(db);
-  // The scheduler's one query per tick reads this index: only unfired steps with a due time are in it.
-  await sql`CREATE INDEX sla_steps_due ON sla_steps(due_at) WHERE fired_at IS NULL AND due_at IS NOT NULL`.execute(db);
+  // The scheduler's one query per tick reads this index in order: only unfired steps with a due time are in it.
+  await sql`CREATE INDEX sla_steps_due ON sla_steps(due_at, ticket_id) WHERE fired_at IS NULL AND due_at IS NOT NULL`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
