@@ -57,13 +57,9 @@ export class Triage implements Extension {
     return rows.length;
   }
 
-  /** The category rules point at, else the model's guess when it is confident enough to show. */
+  /** The category rules point at, unless the model learned otherwise with confidence; else the model's guess. */
   suggest(text: string): Suggestion | undefined {
-    const rule: RuleMatch | undefined = ruleCategory(text, this.settings, this.conf);
-    if (rule) return { category: rule.category, confidence: rule.confidence, source: "rule", reason: rule.reason };
-    const g: Guess | undefined = this.model.guess(text);
-    if (!g || g.confidence < this.conf.suggest_threshold) return undefined;
-    return { category: g.label, confidence: g.confidence, source: "model", reason: `model: naive Bayes on ${this.model.examples} tickets, ${pct(g.confidence)} confident` };
+    return combine(ruleCategory(text, this.settings, this.conf), this.model.guess(text), this.model.examples, this.conf);
   }
 
   async afterChange(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket }): Promise<void> {
@@ -202,6 +198,21 @@ export class Triage implements Extension {
       }
     }
   }
+}
+
+/**
+ * Rules first, as the desk's admins wrote them, except where the model (which learns from every correction)
+ * disagrees at auto_threshold or above, having learned from enough tickets that one correction is not its
+ * whole world: that is how a corrected rule stops repeating its mistake.
+ */
+const MIN_EXAMPLES_TO_OVERRIDE = 20;
+
+export function combine(rule: RuleMatch | undefined, g: Guess | undefined, examples: number, conf: TriageSettings): Suggestion | undefined {
+  const model = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: naive Bayes on ${examples} tickets` } : undefined;
+  const overrides = model && examples >= MIN_EXAMPLES_TO_OVERRIDE && model.category !== rule?.category && model.confidence >= conf.auto_threshold;
+  if (rule && !overrides) return { category: rule.category, confidence: rule.confidence, source: "rule", reason: rule.reason };
+  if (!model || model.confidence < conf.suggest_threshold) return undefined;
+  return rule ? { ...model, reason: `${model.reason}, over ${rule.reason}` } : model;
 }
 
 /** Similarity weighted by the same affected service and the same source. */

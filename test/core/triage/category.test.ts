@@ -69,6 +69,26 @@ describe("triage: category and team by rules and the learned classifier", () => 
     expect(refused(await d.as("carol", "category 1 Network")).code).toBe("FORBIDDEN");
   });
 
+  it("a correction of a rule's category wins over the rule for the next similar ticket", async () => {
+    const d = await triageDesk("  mode: suggest\n");
+    // Some history first: with a handful of examples a single correction would be all the model knows.
+    const history: [string, string][] = [["wifi drops in room 4", "Network"], ["vpn fails from home", "Network"], ["printer jams on floor 2", "Hardware"], ["laptop battery dead", "Hardware"], ["password expired", "Access"], ["excel crashes when saving", "Software"], ["install visio please", "Software"], ["outlook search is slow", "Software"], ["teams camera not detected", "Software"], ["monitor flickers", "Hardware"]];
+    let n = 0;
+    for (const [text, category] of [...history, ...history]) {
+      ok(await d.as("carol", text));
+      ok(await d.as("ana", `category ${++n} ${category}`));
+    }
+    ok(await d.as("carol", "outlook shared calendar invites vanish for the finance team"));
+    n++;
+    expect(field(await card(d, n), "Category")).toContain('Software (100%) suggested · rule: keyword "outlook"');
+    ok(await d.as("ana", `category ${n} Access`));
+    ok(await d.as("dave", "outlook shared calendar invites vanish"));
+    expect(field(await card(d, n + 1), "Category")).toMatch(/^Access \(9\d%\) suggested · model: naive Bayes on 21 tickets, over rule: keyword "outlook"$/);
+    // Other outlook tickets still follow the rule.
+    ok(await d.as("dave", "outlook search keeps crashing"));
+    expect(field(await card(d, n + 2), "Category")).toContain('Software (100%) suggested · rule: keyword "outlook"');
+  });
+
   it("trains at start-up from resolved tickets with a category", async () => {
     const d1 = await triageDesk();
     for (const [i, text] of ["stapler jammed on floor two", "stapler broken again", "stapler needs staples"].entries()) {
