@@ -118,3 +118,46 @@ describe("list, soonest breach first", () => {
     await c.end();
   });
 });
+
+describe("due times on the card across holidays and a DST change", () => {
+  it("a P3 opened on Christmas Eve afternoon is due after the bank holidays and the weekend", async () => {
+    const { desk, clock, as } = await makeDesk({ sla: true });
+    clock.set(Date.parse("2026-12-24T16:00:00Z"));
+    ok(await as("carol", "printer on 3rd floor jams"));
+    // 1.5 h on Thursday; 25 Dec and 28 Dec are holidays, 26-27 the weekend; 2.5 h on Tuesday 29th.
+    expect(field(await card(desk), "Respond by")).toEqual({ label: "Respond by", value: "Respond by Tue 11:30", time: { at: Date.parse("2026-12-29T11:30:00Z") } });
+  });
+
+  it("a P3 opened on the Friday before the clocks go back keeps London's local hours on Monday", async () => {
+    const { desk, clock, as } = await makeDesk({ sla: true });
+    clock.set(Date.parse("2026-10-23T15:30:00Z")); // 16:30 BST
+    ok(await as("carol", "printer on 3rd floor jams"));
+    // 1 h on Friday (to 17:30 BST), then Monday 26 Oct from 09:00 GMT: 3 h -> 12:00 GMT = 12:00 UTC.
+    expect(field(await card(desk), "Respond by")).toEqual({ label: "Respond by", value: "Respond by Mon 12:00", time: { at: Date.parse("2026-10-26T12:00:00Z") } });
+  });
+
+  it("a P1 counts around the clock, nights included", async () => {
+    const { desk, clock, as } = await makeDesk({ sla: true });
+    clock.set(Date.parse("2026-11-28T23:50:00Z")); // Saturday night
+    ok(await as("carol", "printer on 3rd floor jams"));
+    ok(await as("operator", "priority 1 P1"));
+    expect(field(await card(desk), "Respond by")!.value).toBe("Respond by Sun 00:05 (in 15 min)");
+  });
+});
+
+describe("settings changed under running clocks", () => {
+  it("a clock on a calendar since renamed keeps working and is re-targeted at the next change", async () => {
+    const first = await makeDesk({ sla: true });
+    ok(await first.as("carol", "printer on 3rd floor jams"));
+    await first.db.destroy();
+    const { exampleSettings } = await import("../helpers/desk.js");
+    const s = exampleSettings();
+    const sla = s.sla!;
+    const renamed = { ...s, sla: { ...sla, calendars: sla.calendars.map((c) => (c.name === "london" ? { ...c, name: "uk" } : c)), default_calendar: "uk" } };
+    const again = await makeDesk({ sla: true, settings: renamed, path: first.path });
+    again.clock.advance(H);
+    expect(ok(await again.as("ana", "status 1 in_progress")).text).toContain("[P3 in progress]");
+    expect(ok(await again.as("ana", "history 1")).text).toMatch(/sla_retarget {2}first_response: \(none\) -> P3 \(business hours, uk\) {2}\[4 h -> 4 h \(was P3 \(business hours, london\)\)\]/);
+    expect(field(await card(again.desk), "Respond by")!.value).toBe("Respond by 13:00 (in 3 h)");
+  });
+});

@@ -38,11 +38,12 @@ export class SlaRules {
     return { label: `${scope} (${calendar ? `business hours, ${calendar}` : "calendar time"})`, targetMs: { first_response: p.first_response, resolution: p.resolution }, calendar };
   }
 
-  /** How time is counted for a clock on `calendar` (null: around the clock). */
+  /**
+   * How time is counted for a clock on `calendar` (null: around the clock). A clock stored on a calendar since
+   * removed from the settings counts on the default one; its next change re-targets it, with an audit event.
+   */
   base(calendar: string | null): TimeBase {
     if (!calendar) return wallClock;
-    const c = this.calendars.get(calendar);
-    if (!c) throw new Error(`SLA calendar "${calendar}" is no longer in the settings`);
-    return businessTime(c);
+    return businessTime(this.calendars.get(calendar) ?? this.calendars.get(this.settings.default_calendar ?? "") ?? this.calendars.values().next().value!);
   }
 }
