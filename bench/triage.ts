@@ -2,6 +2,7 @@
 // Category (and priority) accuracy and macro-F1 on ../shared/data, duplicate precision and recall on
 // gitbugs, and triage latency with 10k/100k/1M tickets in the database, each against a baseline of this run.
 import { existsSync, statSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ManualClock } from "../src/core/clock.js";
@@ -173,6 +174,7 @@ async function latency(texts: string[], max: number): Promise<void> {
     const open = sqlite.prepare("SELECT count(*) AS n FROM tickets WHERE status NOT IN ('resolved', 'closed')").get() as { n: number };
     console.log(`| ${size.toLocaleString("en")} | ${open.n.toLocaleString("en")} | ${build.toFixed(1)} | ${mb.toFixed(0)} | ${train.toFixed(1)} (${trainedOn.toLocaleString("en")}) | ${tri.p50.toFixed(2)} | ${tri.p99.toFixed(2)} | ${base.p50.toFixed(2)} | ${base.p99.toFixed(2)} | ${(tri.p99 / base.p99).toFixed(1)}x |`);
   }
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${cpus().length} cores while measuring (other work on the machine inflates both columns alike).`);
   console.log("\ntarget: triage p99 under 10 ms at 100,000 tickets. The model trains once at start-up on up to the newest 20,000 resolved tickets.\n");
   await db.destroy();
 }
