@@ -75,7 +75,7 @@ describe("SLA clocks through the console", () => {
     ok(await as("carol", "vpn drops every hour"));
     clock.advance(4 * H + 20 * MIN); // 13:20, 20 min past the 4 h target
     const respond = field(await card(desk), "Respond by")!;
-    expect(respond).toEqual({ label: "Respond by", value: "Breached 20 min ago", time: { at: Date.parse("2026-11-24T13:00:00Z"), prefix: "Breached; was due" } });
+    expect(respond).toEqual({ label: "Respond by", value: "Breached 20 min ago", time: { at: Date.parse("2026-11-24T13:00:00Z"), prefix: "Breached; was due " } });
     ok(await as("ana", "claim 1"));
     expect(field(await card(desk), "First response")!.value).toBe("late: 4 h 20 min of 4 h");
   });

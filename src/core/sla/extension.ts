@@ -75,7 +75,7 @@ export function slaFields(s: TicketSnapshot, tz?: string): { fields: FieldView[]
     const { label, verb } = LABELS[target];
     if (c.state === "running" && c.dueAt !== null) {
       const value = dueText(verb, c.dueAt, x.asOf, zone);
-      fields.push({ label, value, time: { at: c.dueAt, ...(c.dueAt <= x.asOf ? { prefix: "Breached; was due" } : {}) } });
+      fields.push({ label, value, time: { at: c.dueAt, ...(c.dueAt <= x.asOf ? { prefix: "Breached; was due " } : {}) } });
     } else if (c.state === "paused") {
       fields.push({ label, value: c.breached ? `Paused, breached by ${formatSpan(c.consumedMs - c.targetMs)} (waiting on requester)` : `Paused: ${formatSpan(c.targetMs - c.consumedMs)} left (waiting on requester)` });
     } else if (target === "first_response" && c.state === "stopped") {

@@ -1,0 +1,49 @@
+// What Slack and Teams people see of the SLA: the card fields (drawn by each adapter's own renderer, checked
+// against Block Kit's limits and the Adaptive Card schema) and the escalation in the card's thread.
+import { describe, expect, it } from "vitest";
+import { OUTBOX } from "../../adapters/slack/ids.js";
+import { SlackNotifier } from "../../adapters/slack/notifier.js";
+import { card } from "../../adapters/slack/render.js";
+import { ticketCard } from "../../adapters/teams/render.js";
+import { SlaRules } from "../../src/core/sla/rules.js";
+import { SlaScheduler } from "../../src/core/sla/scheduler.js";
+import { ticketView } from "../../src/core/views.js";
+import { checkSurface } from "../fakes/slack-blocks.js";
+import { makeDesk, ok } from "../helpers/desk.js";
+import { expectValidCard } from "../teams/harness.js";
+
+const DUE = Date.parse("2026-11-24T13:00:00Z"); // a P3 opened at 09:00 UTC: 4 h of London business time
+
+describe("SLA on the platforms' cards", () => {
+  it("Slack draws the due time with <!date> (the viewer's zone) and the desk-time text as its fallback", async () => {
+    const { desk, as } = await makeDesk({ sla: true });
+    ok(await as("carol", "printer on 3rd floor jams"));
+    const message = card(ticketView((await desk.snapshot(1))!));
+    expect(checkSurface("message", message.blocks)).toEqual([]);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain(`*Respond by*\\n<!date^${DUE / 1000}^{date_short_pretty} {time}|Respond by 13:00 (in 4 h)>`);
+    expect(text).toContain(`*Resolve by*\\n<!date^${Date.parse("2026-11-26T16:00:00Z") / 1000}^{date_short_pretty} {time}|Resolve by Thu 16:00>`);
+  });
+
+  it("Teams draws it with {{DATE()}} {{TIME()}} in a card valid against the schema", async () => {
+    const { desk, clock, as } = await makeDesk({ sla: true });
+    ok(await as("carol", "printer on 3rd floor jams"));
+    clock.advance(4 * 3600_000 + 20 * 60_000);
+    const c = ticketCard(ticketView((await desk.snapshot(1))!));
+    expectValidCard(c);
+    expect(JSON.stringify(c)).toContain("Breached; was due {{DATE(2026-11-24T13:00:00Z, SHORT)}} {{TIME(2026-11-24T13:00:00Z)}}");
+  });
+
+  it("an escalation refreshes the Slack card and is said in its thread, through the outbox", async () => {
+    const { desk, db, clock, as } = await makeDesk({ sla: true, notifiers: [new SlackNotifier({ triageChannel: "C0TRIAGE" })] });
+    ok(await as("carol", "printer on 3rd floor jams"));
+    clock.set(Date.parse("2026-11-24T12:00:00Z"));
+    expect(await new SlaScheduler(desk, new SlaRules(desk.settings.sla!), clock).tick()).toBe(1);
+    const rows = await db.selectFrom("outbox").select(["platform", "kind", "target", "payload"]).where("platform", "=", "slack").orderBy("id").execute();
+    const last = rows.slice(-2).map((r) => ({ kind: r.kind, target: r.target, payload: JSON.parse(r.payload) }));
+    expect(last).toEqual([
+      { kind: OUTBOX.card, target: "ticket:1", payload: { ticket: 1 } },
+      { kind: OUTBOX.thread, target: "ticket:1", payload: { ticket: 1, text: "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card." } },
+    ]);
+  });
+});
