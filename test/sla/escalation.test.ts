@@ -179,4 +179,24 @@ describe("the escalation ladder", () => {
     started.stop();
     expect(timers.active).toBe(0);
   });
+
+  it("turning SLA on for a desk with open tickets starts their clocks at start-up, from then", async () => {
+    const before = await makeDesk(); // no SLA yet
+    ok(await before.as("carol", "printer on 3rd floor jams"));
+    ok(await before.as("dave", "laptop will not charge"));
+    ok(await before.as("ana", "resolve 2 charger replaced"));
+    await before.db.destroy();
+    const d = await makeDesk({ sla: true, path: before.path });
+    d.clock.set(at("2026-11-25T10:00:00Z"));
+    const s = scheduler(d);
+    expect(await s.start()).toBe(0);
+    const clocks = await d.db.withTables<{ sla_clocks: { ticket_id: number; target: string; due_at: number | null } }>().selectFrom("sla_clocks").select(["ticket_id", "target", "due_at"]).orderBy("target").execute();
+    expect(clocks).toEqual([
+      { ticket_id: 1, target: "first_response", due_at: at("2026-11-25T14:00:00Z") },
+      { ticket_id: 1, target: "resolution", due_at: at("2026-11-27T17:00:00Z") },
+    ]);
+    const history = ok(await d.as("ana", "history 1")).text;
+    expect(history).toContain("2026-11-25 10:00  Deskhand sla (system)  sla_start  first_response");
+    expect(await s.startMissingClocks()).toBe(0);
+  });
 });

@@ -5,7 +5,9 @@ import type { Clock } from "../clock.js";
 import type { Desk } from "../desk.js";
 import { fireStep } from "./escalate.js";
 import type { SlaRules } from "./rules.js";
-import { dueSteps } from "./store.js";
+import { syncClocks } from "./clocks.js";
+import { SLA } from "./extension.js";
+import { dueSteps, slaDb } from "./store.js";
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -57,8 +59,25 @@ export class SlaScheduler {
     return fired;
   }
 
-  /** Catches up on everything missed while down, then ticks every intervalMs. Returns how many caught-up steps fired. */
+  /**
+   * Open tickets without clocks (opened before the desk had an `sla:` section) get them now, counted from now:
+   * starting them at their creation would breach a backlog at once. Returns how many tickets got clocks.
+   */
+  async startMissingClocks(): Promise<number> {
+    const missing = await slaDb(this.desk.db)
+      .selectFrom("tickets")
+      .select("id")
+      .where("status", "not in", ["resolved", "closed"])
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom("sla_clocks").select("sla_clocks.ticket_id").whereRef("sla_clocks.ticket_id", "=", "tickets.id"))))
+      .execute();
+    for (const { id } of missing) await this.desk.system(SLA, async (ctx) => syncClocks(ctx.trx, this.rules, await ctx.load(id), ctx.now, ctx.actor));
+    return missing.length;
+  }
+
+  /** Gives clockless open tickets their clocks, catches up on everything missed while down, then ticks every intervalMs. Returns how many caught-up steps fired. */
   async start(): Promise<number> {
+    const started = await this.startMissingClocks();
+    if (started) this.opts.log?.(`sla: started clocks on ${started} open ticket${started === 1 ? "" : "s"} that had none`);
     const batch = this.opts.batch ?? 500;
     let total = 0;
     for (;;) {
