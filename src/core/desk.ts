@@ -70,6 +70,8 @@ export interface Ctx {
   role: Role;
   settings: DeskSettings;
   envelope: Envelope;
+  /** What the acting person was told as a requester during this command (shown with the command's answer). */
+  told: string[];
   require(permission: Permission, doing: string): void;
   load(number: number): Promise<Ticket>;
   snapshot(t: Ticket): Promise<TicketSnapshot>;
@@ -184,7 +186,9 @@ export class Desk {
     const notifiers = this.notifiers;
     const extensions = this.extensions;
     let seq = 0;
+    const told: string[] = [];
     const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[]) => {
+      if (requesterMessage && snapshot.requester.id === actor.id) told.push(requesterMessage);
       if (!notifiers.length) return;
       const links = await linksOf(trx, snapshot.ticket.number);
       const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
@@ -199,6 +203,7 @@ export class Desk {
       role,
       settings,
       envelope,
+      told,
       require(permission, doing) {
         if (!can(role, permission)) throw new DeskError("FORBIDDEN", `Only ${needed(permission)} can ${doing}; you are a ${role}.`);
       },

@@ -111,7 +111,8 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outco
     closed_at: null,
   });
   const snapshot = await ctx.announce(ticket, "created", `${ctx.actor.name} opened #${ticket.number}: ${ticket.title}`, { action: "create", field: "status", to: "new", reason: `priority ${ticket.priority} from impact ${impact} x urgency ${urgency}` });
-  return { ok: true, kind: "create", text: `Opened ${describe(snapshot)}`, snapshot };
+  const told = ctx.told.length ? `\n${ctx.told.join("\n")}` : "";
+  return { ok: true, kind: "create", text: `Opened ${describe(snapshot)}${told}`, snapshot };
 }
 
 async function list(ctx: Ctx, requested?: ListScope): Promise<Outcome> {

@@ -156,6 +156,28 @@ export interface AlertStormsTable {
   ticket_id: number;
 }
 
+export interface ArticlesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  tags: string;
+  category: string | null;
+  author_id: number;
+  source_ticket_id: number | null;
+  created_at: number;
+  updated_at: number;
+  reviewed_at: number;
+}
+
+export interface ArticleOffersTable {
+  ticket_id: number;
+  article_id: number;
+  rank: number;
+  offered_at: number;
+  outcome: string | null;
+  decided_at: number | null;
+}
+
 export interface Database {
   people: PeopleTable;
   tickets: TicketsTable;
@@ -171,6 +193,8 @@ export interface Database {
   incident_links: IncidentLinksTable;
   alerts: AlertsTable;
   alert_storms: AlertStormsTable;
+  articles: ArticlesTable;
+  article_offers: ArticleOffersTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -189,3 +213,4 @@ export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentUpdateRow = Selectable<IncidentUpdatesTable>;
 export type StatusChannelRow = Selectable<StatusChannelsTable>;
 export type AlertRow = Selectable<AlertsTable>;
+export type ArticleRow = Selectable<ArticlesTable>;

@@ -57,9 +57,10 @@ describe("console adapter, through its streams", () => {
   });
 });
 
-describe("npm start, as a process", () => {
+// Each case starts the real process (tsx compiling the whole app): slow on a loaded machine, so a long timeout.
+describe("npm start, as a process", { timeout: 120_000 }, () => {
   const run = (env: Record<string, string>, input: string) =>
-    spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { input, encoding: "utf8", env: { ...process.env, PORT: "0", ...env }, timeout: 20000 });
+    spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { input, encoding: "utf8", env: { ...process.env, PORT: "0", ...env }, timeout: 60_000 });
 
   it("does its main job with no credentials, on a new SQLite file", () => {
     const db = tempDbPath("sub/dir/desk.db");

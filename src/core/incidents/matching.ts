@@ -1,16 +1,6 @@
 // Does a new ticket belong to an open incident? An explainable rule rather than a score nobody can read:
 // the same affected service, or most of the incident's significant words in the ticket.
-const STOP = new Set(["the", "and", "for", "are", "is", "not", "can", "cant", "can't", "with", "from", "this", "that", "our", "all", "any", "down", "has", "have", "was", "were", "its", "it's", "into", "out", "on", "in", "of", "to", "a", "an", "my", "me", "we", "i", "no", "be", "at", "or", "it"]);
-
-export function significantWords(text: string): Set<string> {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return new Set(words.filter((w) => w.length >= 3 && !STOP.has(w)).map(stem));
-}
-
-/** A light stem so "printers" meets "printer" and "dropping" meets "drops". */
-function stem(w: string): string {
-  return w.replace(/(ing|ed|es|s)$/u, "") || w;
-}
+import { significantWords } from "../words.js";
 
 export interface IncidentCandidate {
   id: number;
