@@ -2,7 +2,6 @@
 import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
 import { startSlack } from "../adapters/slack/app.js";
-import { startTeams } from "../adapters/teams/app.js";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
@@ -38,11 +37,15 @@ async function main(): Promise<number> {
     platforms.push("slack");
     stoppers.push(() => slack.stop());
   }
-  // Teams always answers POST /api/messages: verified with an app id (then it is a platform that keeps the
-  // process serving), unauthenticated and loopback-only without one (Emulator mode).
-  const teams = await startTeams({ desk, config, http, clock: systemClock, log: (m) => (config.teams.appId || process.stdin.isTTY ? log(m) : undefined) });
-  if (config.teams.appId) platforms.push("teams");
-  stoppers.push(() => teams.stop());
+  // Teams answers POST /api/messages: verified with an app id (a platform that keeps the process serving), or,
+  // without one, from a terminal, in Emulator mode (unauthenticated, loopback only). Imported on demand, so
+  // piped console use does not pay for loading botbuilder.
+  if (config.teams.appId || process.stdin.isTTY) {
+    const { startTeams } = await import("../adapters/teams/app.js");
+    const teams = await startTeams({ desk, config, http, clock: systemClock, log });
+    if (config.teams.appId) platforms.push("teams");
+    stoppers.push(() => teams.stop());
+  }
 
   // Start-up notes go to a person watching (a terminal, or a service's log when a platform runs).
   const note = (m: string) => (process.stdin.isTTY || platforms.length ? log(m) : undefined);
