@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   core: () => import("./core.js"),
   sla: () => import("./sla.js"),
   triage: () => import("./triage.js"),
+  teams: () => import("./teams.js"),
 };
 
 const [name, ...rest] = argv.slice(2);
