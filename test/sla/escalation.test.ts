@@ -176,6 +176,8 @@ describe("the escalation ladder", () => {
       "#3 sla_breach first-response", // 14:00
     ]);
     expect(fired.filter((f) => f.endsWith("resolution"))).toHaveLength(6);
+    // A warning caught up after its target passed says so.
+    expect(r.sla()[0]!.summary).toBe("SLA warning: #1 has used 75% of its first-response target, due 24 Nov 13:00 (passed 5 d 20 h ago); nobody is assigned: claim it from the triage card.");
     started.stop();
     expect(timers.active).toBe(0);
   });

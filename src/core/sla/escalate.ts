@@ -15,12 +15,13 @@ const TARGET_NAME: Record<Target, string> = { first_response: "first-response", 
 /** Fires the step if it is still due and unfired; false when a pause, a stop or an earlier firing got there first. */
 export function fireStep(desk: Desk, rules: SlaRules, step: StepRow): Promise<boolean> {
   return desk.system(SLA, async (ctx) => {
-    const now = await slaDb(ctx.trx).selectFrom("sla_steps").selectAll().where("ticket_id", "=", step.ticket_id).where("target", "=", step.target).where("step", "=", step.step).executeTakeFirst();
-    if (!now || now.fired_at !== null || now.due_at === null || now.due_at > ctx.now) return false;
+    const row = await slaDb(ctx.trx).selectFrom("sla_steps").selectAll().where("ticket_id", "=", step.ticket_id).where("target", "=", step.target).where("step", "=", step.step).executeTakeFirst();
+    // Read again inside the transaction: a pause, a stop or another tick may have come first.
+    if (!row || row.fired_at !== null || row.due_at === null || row.due_at > ctx.now) return false;
     if (!(await markFired(ctx.trx, step, ctx.now))) return false;
     const t = await ctx.load(step.ticket_id);
     const clock = (await clocksOf(ctx.trx, t.number)).find((c) => c.target === step.target);
-    const dueAt = clock?.due_at ?? now.due_at;
+    const dueAt = clock?.due_at ?? row.due_at;
     const due = formatMoment(dueAt, ctx.now, ctx.settings.timezone);
     const what = TARGET_NAME[step.target];
     if (step.step === "warn") await warn(ctx, rules, t, step.target, what, due, dueAt);
@@ -32,8 +33,9 @@ export function fireStep(desk: Desk, rules: SlaRules, step: StepRow): Promise<bo
 async function warn(ctx: Ctx, rules: SlaRules, t: Ticket, target: Target, what: string, due: string, dueAt: number): Promise<void> {
   const assignee = t.assigneeId ? await ctx.person(t.assigneeId) : null;
   const who = assignee ? `${assignee.name}, it is yours` : "nobody is assigned: claim it from the triage card";
-  const left = formatSpan(Math.max(0, dueAt - ctx.now));
-  const summary = `SLA warning: #${t.number} has used ${rules.settings.escalation.warn_at}% of its ${what} target, due ${due} (in ${left}); ${who}.`;
+  // Late only after downtime: the catch-up says so rather than "in 0 min".
+  const when = dueAt > ctx.now ? `in ${formatSpan(dueAt - ctx.now)}` : `passed ${formatSpan(ctx.now - dueAt)} ago`;
+  const summary = `SLA warning: #${t.number} has used ${rules.settings.escalation.warn_at}% of its ${what} target, due ${due} (${when}); ${who}.`;
   await ctx.announce(t, "sla_warning", summary, { action: "sla_warning", field: target, to: new Date(dueAt).toISOString(), reason: assignee ? `warned ${assignee.name}` : "warned the triage channel (unassigned)" });
 }
 
