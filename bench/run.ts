@@ -4,6 +4,7 @@ import { argv } from "node:process";
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   core: () => import("./core.js"),
   sla: () => import("./sla.js"),
+  intake: () => import("./intake.js"),
   triage: () => import("./triage.js"),
   teams: () => import("./teams.js"),
 };

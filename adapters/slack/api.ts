@@ -35,9 +35,14 @@ export interface ApiOptions {
   channelBurst?: number;
 }
 
-function refilling(perMinute: number, burst: number): Bottleneck {
-  const interval = Math.max(1, Math.floor(60_000 / perMinute));
-  return new Bottleneck({ reservoir: burst, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: interval, reservoirIncreaseMaximum: burst, maxConcurrent: 10 });
+/**
+ * A limiter of `perMinute` calls, handed out as a fresh allowance every `windowMs` (bottleneck's reservoir
+ * refresh). Refresh rather than per-call increase: bottleneck adds to a reservoir only on its 250 ms
+ * heartbeat, so increases faster than that would silently cap the rate at 4 a second.
+ */
+function refilling(perMinute: number, windowMs: number): Bottleneck {
+  const allowance = Math.max(1, Math.floor((perMinute * windowMs) / 60_000));
+  return new Bottleneck({ reservoir: allowance, reservoirRefreshAmount: allowance, reservoirRefreshInterval: windowMs, maxConcurrent: 50 });
 }
 
 export class SlackApi {
@@ -45,9 +50,9 @@ export class SlackApi {
   private readonly channels = new Map<string, Bottleneck>();
   /**
    * response_url posts (slash command answers) have no published app-wide limit (each URL takes 5 posts);
-   * they are paced at 50 a second so a burst of commands cannot flood the network.
+   * they are paced at 300 a second so a flood of commands cannot flood the network.
    */
-  private readonly responses = refilling(3000, 50);
+  private readonly responses = refilling(18_000, 1000);
 
   constructor(readonly client: WebClient, private readonly o: ApiOptions = {}) {}
 
@@ -56,7 +61,7 @@ export class SlackApi {
     let l = this.tiers.get(key);
     if (!l) {
       const perMinute = this.o.perMinute?.[t] ?? PER_MINUTE[t];
-      l = refilling(perMinute, Math.max(1, Math.ceil(perMinute / 6)));
+      l = refilling(perMinute, 10_000);
       this.tiers.set(key, l);
     }
     return l;
@@ -65,8 +70,9 @@ export class SlackApi {
   private channel(id: string): Bottleneck {
     let l = this.channels.get(id);
     if (!l) {
-      const perSecond = this.o.perChannelPerSecond ?? 1;
-      l = new Bottleneck({ reservoir: this.o.channelBurst ?? 3, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: Math.floor(1000 / perSecond), reservoirIncreaseMaximum: this.o.channelBurst ?? 3, maxConcurrent: 1 });
+      // About one a second, in bursts of `channelBurst` every `channelBurst` seconds.
+      const burst = this.o.channelBurst ?? 3;
+      l = new Bottleneck({ reservoir: burst, reservoirRefreshAmount: burst, reservoirRefreshInterval: Math.round((burst * 1000) / (this.o.perChannelPerSecond ?? 1)), maxConcurrent: 1 });
       this.channels.set(id, l);
     }
     return l;
@@ -85,8 +91,9 @@ export class SlackApi {
     return this.responses.schedule(send);
   }
 
+  /** Drops calls still waiting: their outbox rows stay unfinished and are sent after the next start. */
   async stop(): Promise<void> {
     const all = [...this.tiers.values(), ...this.channels.values(), this.responses];
-    await Promise.all(all.map((l) => l.stop({ dropWaitingJobs: false }).catch(() => {})));
+    await Promise.all(all.map((l) => l.stop({ dropWaitingJobs: true }).catch(() => {})));
   }
 }

@@ -13,6 +13,8 @@ export interface Where {
 
 export class SlackContext {
   private readonly pending = new Set<Promise<void>>();
+  private readonly waiting: (() => void)[] = [];
+  private active = 0;
   botUserId: string | undefined;
 
   constructor(
@@ -21,15 +23,31 @@ export class SlackContext {
     readonly people: SlackPeople,
     readonly home: HomeService,
     readonly log: (m: string) => void,
+    /** After-ack work running at once; the rest waits its turn, so a burst cannot starve the acks of new requests. */
+    private readonly concurrency = 64,
   ) {}
 
-  /** Work done after the ack; failures are logged, never thrown at Bolt (the ack has gone). */
-  track(work: () => Promise<unknown>): Promise<void> {
-    const p: Promise<void> = work()
-      .then(() => undefined)
-      .catch((err) => this.log(`slack: ${(err as Error).stack ?? err}`))
-      .finally(() => this.pending.delete(p));
+  /**
+   * Work done after the ack, in arrival order, a few at a time. `urgent` work (opening a modal, whose
+   * trigger_id expires in 3 seconds) does not queue. Failures are logged, never thrown at Bolt (the ack has gone).
+   */
+  track(work: () => Promise<unknown>, urgent = false): Promise<void> {
+    const p = new Promise<void>((resolve) => {
+      const start = () => {
+        this.active++;
+        work()
+          .catch((err) => this.log(`slack: ${(err as Error).stack ?? err}`))
+          .finally(() => {
+            this.active--;
+            resolve();
+            this.waiting.shift()?.();
+          });
+      };
+      if (urgent || this.active < this.concurrency) start();
+      else this.waiting.push(start);
+    });
     this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
     return p;
   }
 

@@ -26,12 +26,18 @@ export interface Call {
   at: number;
 }
 
+const samples = new Map<string, Record<string, unknown>>();
 const sample = (method: string): Record<string, unknown> => {
-  try {
-    return JSON.parse(readFileSync(`${SAMPLES}/${method}.json`, "utf8")) as Record<string, unknown>;
-  } catch {
-    return {};
+  let s = samples.get(method);
+  if (!s) {
+    try {
+      s = JSON.parse(readFileSync(`${SAMPLES}/${method}.json`, "utf8")) as Record<string, unknown>;
+    } catch {
+      s = {};
+    }
+    samples.set(method, s);
   }
+  return s;
 };
 
 export interface FakeUser {

@@ -20,7 +20,7 @@ function whereOf(b: BoltBlockAction): Where {
 export function registerActions(app: App, ctx: SlackContext): void {
   const onClick = async ({ ack, body, action }: { ack: () => Promise<void>; body: unknown; action: unknown }) => {
     await ack();
-    await ctx.track(() => click(ctx, body as BoltBlockAction, action as BlockAction));
+    await ctx.track(() => click(ctx, body as BoltBlockAction, action as BlockAction), true);
   };
   app.action(TICKET_ACTION, onClick);
   app.action(RATE_ACTION, onClick);

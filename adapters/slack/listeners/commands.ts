@@ -10,8 +10,8 @@ import type { ModalMeta } from "../translate.js";
 export function registerCommands(app: App, ctx: SlackContext): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
+    const cmd = parseCommand(command.text ?? "");
     await ctx.track(async () => {
-      const cmd = parseCommand(command.text ?? "");
       const say = (text: string) => ctx.api.respond(() => respond({ response_type: "ephemeral", text: esc(text) }));
       if (cmd.kind === "form") {
         // trigger_id lasts about 3 seconds: do not wait long for users.info.
@@ -20,10 +20,12 @@ export function registerCommands(app: App, ctx: SlackContext): void {
         if (problem) await say(problem);
         return;
       }
-      const actor = await ctx.people.actor(command.user_id, command.user_name);
+      // users.info is paced (tier 4): a burst of new people must not stall intake, so past a short wait the
+      // person is named from the payload and completed on a later command.
+      const actor = await ctx.people.actor(command.user_id, command.user_name, 1000);
       const outcome = await ctx.desk.handle({ actor, command: cmd, idempotencyKey: `cmd:${command.trigger_id}` });
       await say(answerText(outcome));
-    });
+    }, cmd.kind === "form");
   });
 }
 

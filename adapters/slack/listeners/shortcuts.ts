@@ -21,6 +21,6 @@ export function registerShortcuts(app: App, ctx: SlackContext): void {
       const meta = { channel, ts, thread: ref(channel, (s.message.thread_ts as string | undefined) ?? ts), ...(permalink ? { link: permalink } : {}) };
       const problem = await openForm(ctx, s.trigger_id, actor, { title: first.slice(0, 150), description: (first.length > 150 ? text : rest.join("\n")).slice(0, 3000), ...(permalink ? { link: permalink } : {}) }, meta);
       if (problem) await ctx.tell({ user: s.user.id, channel }, problem);
-    });
+    }, true);
   });
 }
