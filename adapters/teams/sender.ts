@@ -42,7 +42,7 @@ export class TeamsDeliverer implements Deliverer {
   readonly platform = PLATFORM;
   private readonly limiters = new Map<string, Bottleneck>();
   private readonly timers: Bottleneck[] = [];
-  private readonly tenant = windowLimiter([TENANT_LIMIT], this.timers);
+  private readonly tenants = new Map<string, Bottleneck>();
 
   constructor(private readonly o: SenderOptions) {}
 
@@ -63,6 +63,7 @@ export class TeamsDeliverer implements Deliverer {
   async stop(): Promise<void> {
     await Promise.all(this.timers.map((l) => l.disconnect(false)));
     this.limiters.clear();
+    this.tenants.clear();
   }
 
   /** Posts the ticket's card to the agents' channel, or updates it where it already is; drawn from the ticket as it is now. */
@@ -103,7 +104,7 @@ export class TeamsDeliverer implements Deliverer {
       return;
     }
     const params = { isGroup: false, bot: { id: user.botId, name: "" }, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
-    await this.limited(`user:${userId}`, () =>
+    await this.limited(`user:${userId}`, user.tenantId ?? undefined, () =>
       this.proactive((logic) => this.o.adapter.createConversationAsync(this.o.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic), async (ctx) => {
         const conversationId = ctx.activity.conversation.id;
         await saveUser(this.o.db, { ...user, personalConversationId: conversationId }, this.now());
@@ -121,18 +122,18 @@ export class TeamsDeliverer implements Deliverer {
     const { activityId: _last, ...base } = ref;
     const target = inConversation ? { ...base, conversation: { ...ref.conversation!, id: inConversation } } : base;
     let result: T | undefined;
-    await this.limited(inConversation ?? conversationId, () => this.proactive((logic) => this.o.adapter.continueConversationAsync(this.o.appId, target, logic), async (ctx) => {
+    await this.limited(inConversation ?? conversationId, ref.conversation?.tenantId, () => this.proactive((logic) => this.o.adapter.continueConversationAsync(this.o.appId, target, logic), async (ctx) => {
       result = await fn(ctx);
     }));
     return result;
   }
 
-  private async limited(key: string, call: () => Promise<void>): Promise<void> {
+  private async limited(key: string, tenantId: string | undefined, call: () => Promise<void>): Promise<void> {
     const attempts = this.o.attempts ?? 4;
     const base = this.o.backoffMs ?? 500;
     for (let i = 0; ; i++) {
       try {
-        await this.limiterFor(key).schedule(call);
+        await this.limiterFor(key, tenantId).schedule(call);
         return;
       } catch (err) {
         const status = statusOf(err);
@@ -167,10 +168,16 @@ export class TeamsDeliverer implements Deliverer {
     if (failure !== undefined) throw failure;
   }
 
-  private limiterFor(key: string): Bottleneck {
+  /** A conversation's limiter, chained to its tenant's (a conversation stays in one tenant). */
+  private limiterFor(key: string, tenantId = "unknown"): Bottleneck {
     let l = this.limiters.get(key);
     if (!l) {
-      l = windowLimiter(THREAD_LIMITS, this.timers, this.tenant);
+      let tenant = this.tenants.get(tenantId);
+      if (!tenant) {
+        tenant = windowLimiter([TENANT_LIMIT], this.timers);
+        this.tenants.set(tenantId, tenant);
+      }
+      l = windowLimiter(THREAD_LIMITS, this.timers, tenant);
       this.limiters.set(key, l);
     }
     return l;

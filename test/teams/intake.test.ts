@@ -71,6 +71,12 @@ describe("Teams intake", () => {
     expect(await h.t.db.selectFrom("tickets").selectAll().execute()).toEqual([]);
   });
 
+  it("refuses an activity over 1 MB with 413", async () => {
+    const res = await fetch(`${h.base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "message", text: "x".repeat(1024 * 1024 + 1) }) });
+    expect(res.status).toBe(413);
+    expect(await h.t.db.selectFrom("tickets").selectAll().execute()).toEqual([]);
+  });
+
   it("answers an agent's list in personal chat", async () => {
     await personalMessage(h, "printer jams");
     const res = await h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "list queue", from: AGENT, conversation: { conversationType: "personal", tenantId: TENANT, id: "a:agent-chat" } }));
