@@ -36,7 +36,17 @@ export async function run(args: string[]): Promise<void> {
   const { db: plain, sqlite } = openDatabase(path);
   await migrateToLatest(plain);
   let queries = 0;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void (e.level === "query" && queries++) });
+  let dueQueries = 0;
+  // The scheduler's due-steps query, told apart from the per-step re-checks (which name a ticket_id).
+  const isDueQuery = (q: string) => /from "sla_steps" where "fired_at" is null and "due_at" is not null and "due_at" <=/.test(q);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: (e) => {
+      if (e.level !== "query") return;
+      queries++;
+      if (isDueQuery(e.query.sql)) dueQueries++;
+    },
+  });
 
   // Seed in one transaction with prepared statements (not the thing measured).
   const clock = new ManualClock();
@@ -83,12 +93,14 @@ export async function run(args: string[]): Promise<void> {
   const heapBefore = process.memoryUsage().heapUsed;
   const idle: number[] = [];
   queries = 0;
+  dueQueries = 0;
   for (let i = 0; i < ticks; i++) {
     const a = performance.now();
     await scheduler.tick();
     idle.push(performance.now() - a);
   }
   const idleQueries = queries / ticks;
+  const idleDueQueries = dueQueries / ticks;
   gc();
   const heapAfterIdle = process.memoryUsage().heapUsed;
 
@@ -102,13 +114,13 @@ export async function run(args: string[]): Promise<void> {
   for (let i = 0; i < firingTicks; i++) {
     clock.set(now + 1000 + (i + 1) * perTick * spacing - 1);
     queries = 0;
+    dueQueries = 0;
     const before = fired;
     const a = performance.now();
     fired += await scheduler.tick();
     firing.push(performance.now() - a);
     firingQueries += queries;
-    // Each tick's own SELECT of due steps is the first query; the rest are the steps' transactions.
-    selects += 1;
+    selects += dueQueries;
     if (fired - before !== perTick) throw new Error(`expected ${perTick} steps to fire, got ${fired - before}`);
   }
   gc();
@@ -122,7 +134,7 @@ export async function run(args: string[]): Promise<void> {
   console.log("| tick | ms p50 | ms p99 | due-step queries per tick | all queries per tick | steps fired per tick | p50 vs baseline |");
   console.log("|---|---|---|---|---|---|---|");
   console.log(`| full scan, no index (baseline) | ${b.p50.toFixed(3)} | ${b.p99.toFixed(3)} | 1 | 1 | 0 | 1.00x |`);
-  console.log(`| scheduler tick, nothing due | ${iStats.p50.toFixed(3)} | ${iStats.p99.toFixed(3)} | 1 | ${idleQueries.toFixed(0)} | 0 | ${(iStats.p50 / b.p50).toFixed(4)}x |`);
+  console.log(`| scheduler tick, nothing due | ${iStats.p50.toFixed(3)} | ${iStats.p99.toFixed(3)} | ${idleDueQueries.toFixed(0)} | ${idleQueries.toFixed(0)} | 0 | ${(iStats.p50 / b.p50).toFixed(4)}x |`);
   console.log(`| scheduler tick, ${perTick} steps due | ${f.p50.toFixed(3)} | ${f.p99.toFixed(3)} | ${(selects / firingTicks).toFixed(0)} | ${(firingQueries / firingTicks).toFixed(0)} | ${perTick} | ${(f.p50 / b.p50).toFixed(2)}x |`);
   console.log(`\nper fired step: ${(f.p50 / perTick).toFixed(2)} ms (its own transaction: re-check, mark fired, audit, notify, re-sync clocks)`);
   console.log(`memory: heap ${mb(heapBefore)} before ${ticks} idle ticks, ${mb(heapAfterIdle)} after (after a full gc); rss ${mb(rss)} at the end; the scheduler keeps no per-ticket state`);
