@@ -31,6 +31,20 @@ export async function conversationRef(db: Db, conversationId: string): Promise<P
   return r.rows[0] ? (JSON.parse(r.rows[0].reference) as Partial<ConversationReference>) : undefined;
 }
 
+/**
+ * A reference for a conversation the bot has not heard from yet (a configured agents' channel): the most
+ * recent channel reference of the same service, aimed at that conversation.
+ */
+export async function referenceFor(db: Db, conversationId: string): Promise<Partial<ConversationReference> | undefined> {
+  const known = await conversationRef(db, conversationId);
+  if (known) return known;
+  const r = await sql<{ reference: string }>`
+    SELECT reference FROM teams_conversations ORDER BY (conversation_type = 'channel') DESC, updated_at DESC LIMIT 1`.execute(db);
+  if (!r.rows[0]) return undefined;
+  const like = JSON.parse(r.rows[0].reference) as Partial<ConversationReference>;
+  return { ...like, conversation: { ...like.conversation!, id: conversationId, conversationType: "channel" } };
+}
+
 /** The channel the app was most recently installed in (the agents' channel when none is configured). */
 export async function installedChannel(db: Db): Promise<string | undefined> {
   const r = await sql<{ conversation_id: string }>`

@@ -9,7 +9,7 @@ import type { Db } from "../../src/store/connection.js";
 import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
-import { conversationRef, saveConversation, saveUser, teamsUser } from "./conversations.js";
+import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type ThreadPayload } from "./notifier.js";
 import { attachment, requesterCard, ticketCard } from "./render.js";
 import { PLATFORM } from "./translate.js";
@@ -116,8 +116,8 @@ export class TeamsDeliverer implements Deliverer {
 
   /** Runs `fn` in the conversation (or a thread of it), paced and retried. */
   private async send<T>(conversationId: string, fn: (ctx: TurnContext) => Promise<T>, inConversation?: string): Promise<T | undefined> {
-    const ref = await conversationRef(this.o.db, conversationId);
-    if (!ref) throw new DeliveryError(`no conversation reference is stored for ${conversationId}`, { permanent: true });
+    const ref = await referenceFor(this.o.db, conversationId);
+    if (!ref) throw new DeliveryError(`the bot has not heard from any Teams conversation yet, so it cannot reach ${conversationId}`);
     // Without the stored activity id the message is posted, not sent as a reply to whatever was said last.
     const { activityId: _last, ...base } = ref;
     const target = inConversation ? { ...base, conversation: { ...ref.conversation!, id: inConversation } } : base;

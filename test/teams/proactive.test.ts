@@ -130,3 +130,26 @@ describe("Teams sender: retries and pacing", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 });
+
+describe("Teams agents' channel", () => {
+  it("a configured channel (TEAMS_TRIAGE_CONVERSATION) gets the cards, reached through the team's stored service", async () => {
+    const configured = "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2";
+    const h = await start({ teams: { triageConversation: configured } });
+    await install(h);
+    await personalMessage(h, "projector in room 4 is dead");
+    await h.flush();
+    const card = h.connector.sent().filter((c) => c.body.attachments).at(-1)!;
+    expect(card.conversationId).toBe(configured);
+    expect(cardText(card.body.attachments[0].content)).toContain("#1 projector in room 4 is dead");
+    const link = await h.t.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow();
+    expect(link.ref.startsWith(`${configured}|`)).toBe(true);
+  });
+
+  it("with no channel known yet, no card is planned and the requester is still answered", async () => {
+    const h = await start();
+    await personalMessage(h, "projector in room 4 is dead");
+    await h.flush();
+    expect(await outbox(h)).toEqual([]);
+    expect(h.connector.sent().map((c) => c.conversationId)).toEqual([PERSONAL]);
+  });
+});
