@@ -52,7 +52,7 @@ export async function syncClocks(db: Kysely<Database>, rules: SlaRules, t: Ticke
     if (!before) audit(target, "sla_start", iso(c.due_at), `${formatSpan(c.target_ms)} target, policy ${c.policy}`);
     else if (before.state !== want) {
       if (want === "paused") audit(target, "sla_pause", "paused", `waiting on the requester; ${formatSpan(Math.max(0, c.target_ms - c.consumed_ms))} left`);
-      else if (want === "running") audit(target, "sla_resume", iso(c.due_at), before.state === "stopped" ? "reopened" : "requester replied");
+      else if (want === "running") audit(target, "sla_resume", iso(c.due_at), before.state === "stopped" ? "reopened" : "no longer waiting on the requester");
       else audit(target, "sla_stop", c.consumed_ms <= c.target_ms ? "met" : "breached", c.consumed_ms <= c.target_ms ? `met: ${formatSpan(c.consumed_ms)} of ${formatSpan(c.target_ms)} used` : `breached: ${formatSpan(c.consumed_ms)} used of ${formatSpan(c.target_ms)}`);
     }
     await saveClock(db, c);
