@@ -24,7 +24,7 @@ export class SlackContext {
     readonly home: HomeService,
     readonly log: (m: string) => void,
     /** After-ack work running at once; the rest waits its turn, so a burst cannot starve the acks of new requests. */
-    private readonly concurrency = 64,
+    private readonly concurrency = 32,
   ) {}
 
   /**
