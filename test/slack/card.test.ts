@@ -93,6 +93,16 @@ describe("triage card buttons", () => {
     expect(resolution.args.text).toContain("#1 is resolved: Replaced the VPN profile");
   });
 
+  it("a resolve modal submitted after the ticket was closed elsewhere is answered inline and changes nothing", async () => {
+    await h.interact(blockAction(AGENTS.ana, button("resolve"), await where()));
+    await h.settle();
+    const open = h.fake.of("views.open")[0]!;
+    await h.as("operator", "close 1");
+    const r = await h.interact(viewSubmission(AGENTS.ana, open.view!, { verb_input: { text: { type: "plain_text_input", value: "fixed" } } }));
+    expect(JSON.parse(r.body)).toEqual({ response_action: "errors", errors: { verb_input: "#1 is closed; reopen it first: reopen 1 <why>." } });
+    expect(await ticket()).toMatchObject({ status: "closed", resolution: null });
+  });
+
   it("a click on a card drawn before the ticket was closed is answered, and nothing changes", async () => {
     const w = await where();
     await h.as("operator", "close 1");
