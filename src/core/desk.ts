@@ -35,8 +35,15 @@ export interface HistoryLine {
   reason: string | null;
 }
 
+/** A file a command produced (a chart, an export): the console prints its path, chat adapters upload it. */
+export interface OutcomeFile {
+  path: string;
+  title: string;
+  mime: string;
+}
+
 export type Outcome =
-  | { ok: true; kind: CommandKind; text: string; snapshot?: TicketSnapshot; list?: TicketSnapshot[]; history?: HistoryLine[]; form?: FormField[] }
+  | { ok: true; kind: CommandKind; text: string; snapshot?: TicketSnapshot; list?: TicketSnapshot[]; history?: HistoryLine[]; form?: FormField[]; files?: OutcomeFile[] }
   | { ok: false; code: ErrorCode; text: string; field?: string };
 
 export interface DeskDeps {
@@ -238,6 +245,8 @@ export class Desk {
             reason: extra.reason ?? null,
           });
         }
+        // A change that moved no audited field (a comment that stamped the first response) is still an event.
+        if (!events.length) events.push({ at: now, ticket_id: before.number, actor_id: actor.id, platform: actor.platform, action: kind, field: null, from_value: null, to_value: null, reason: extra.reason ?? null });
         await appendAudit(trx, events);
         for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);

@@ -52,9 +52,10 @@ describe("audit trail", () => {
     expect(await verifyChain(db)).toMatchObject({ ok: false, brokenAt: 3, why: expect.stringMatching(/removed or changed/) });
   });
 
-  it("npm run audit:verify says intact, then names the broken event and exits 1", async () => {
+  // Starts the real CLI twice (tsx compiling it): slow on a loaded machine.
+  it("npm run audit:verify says intact, then names the broken event and exits 1", { timeout: 120_000 }, async () => {
     const { path } = await deskWithHistory();
-    const run = () => spawnSync(process.execPath, ["--import", "tsx", "src/store/audit-verify-cli.ts"], { encoding: "utf8", env: { ...process.env, DESKHAND_DB: path }, timeout: 20000 });
+    const run = () => spawnSync(process.execPath, ["--import", "tsx", "src/store/audit-verify-cli.ts"], { encoding: "utf8", env: { ...process.env, DESKHAND_DB: path }, timeout: 60_000 });
     const good = run();
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^audit trail intact: \d+ events/);
