@@ -4,6 +4,7 @@ import type { Extension } from "./desk.js";
 import { alertsExtension } from "./alerts/extension.js";
 import { incidentsExtension } from "./incidents/extension.js";
 import { knowledgeExtension } from "./knowledge/extension.js";
+import { outboxExtension } from "./operations/outbox.js";
 import { reportsExtension } from "./reports/extension.js";
 import { satisfactionExtension } from "./satisfaction/index.js";
 import type { DeskSettings } from "./settings.js";
@@ -11,5 +12,5 @@ import { slaExtension } from "./sla/extension.js";
 import { triageExtension } from "./triage/index.js";
 
 export function standardExtensions(_settings: DeskSettings, clock: Clock = systemClock): Extension[] {
-  return [incidentsExtension(), alertsExtension(), triageExtension(_settings), knowledgeExtension(), reportsExtension(), satisfactionExtension(), ...(_settings.sla ? [slaExtension({ settings: _settings, clock })] : [])];
+  return [incidentsExtension(), alertsExtension(), triageExtension(_settings), knowledgeExtension(), reportsExtension(), satisfactionExtension(), outboxExtension(), ...(_settings.sla ? [slaExtension({ settings: _settings, clock })] : [])];
 }

@@ -212,7 +212,7 @@ export class Desk {
       envelope,
       told,
       require(permission, doing) {
-        if (!can(role, permission)) throw new DeskError("FORBIDDEN", `Only ${needed(permission)} can ${doing}; you are a ${role}.`);
+        if (!can(role, permission)) throw new DeskError("FORBIDDEN", `Only ${needed(permission)} can ${doing}; you are ${role === "agent" || role === "admin" ? "an" : "a"} ${role}.`);
       },
       async load(number) {
         const t = await ticketByNumber(trx, number);

@@ -20,7 +20,8 @@ export type Permission =
   | "reopen_any"
   | "view_any"
   | "declare_incident"
-  | "update_incident";
+  | "update_incident"
+  | "manage_outbox";
 
 /** The least role that holds each permission. */
 export const PERMISSIONS: Record<Permission, Role> = {
@@ -40,6 +41,7 @@ export const PERMISSIONS: Record<Permission, Role> = {
   view_any: "agent",
   declare_incident: "agent",
   update_incident: "agent",
+  manage_outbox: "admin",
 };
 
 export function can(role: Role, permission: Permission): boolean {
