@@ -77,97 +77,91 @@ export function deskTime(createdAt: number, end: number, events: StatusEvent[]):
 }
 
 export async function computeFigures(db: Db, settings: DeskSettings, range: Range, now: number): Promise<Figures> {
-  const inTeam = range.team ? sql`t.team = ${range.team}` : sql`1 = 1`;
+  // Everything is asked of SQLite by range (joins, not id lists), so a 90-day report over a million tickets
+  // streams what it needs instead of loading the desk.
+  const team = range.team ? sql`AND t.team = ${range.team}` : sql``;
+  const createdIn = sql`t.created_at >= ${range.from} AND t.created_at < ${range.to} ${team}`;
+  const finishedIn = sql`t.status IN ('resolved', 'closed') AND coalesce(t.resolved_at, t.closed_at) >= ${range.from} AND coalesce(t.resolved_at, t.closed_at) < ${range.to} ${team}`;
+  const rows = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(db)).rows;
+  // A person other than the requester, and not the desk itself.
+  const byHuman = sql`a.actor_id IS NOT NULL AND a.actor_id != t.requester_id AND p.platform != 'system'`;
 
-  const created = await db
-    .selectFrom("tickets as t")
-    .select(["t.id", "t.created_at", "t.category", "t.requester_id", "t.first_response_at"])
-    .where("t.created_at", ">=", range.from)
-    .where("t.created_at", "<", range.to)
-    .where(inTeam as never)
-    .execute();
-  const ids = created.map((t) => t.id);
-
+  const created = await rows(sql<{ created_at: number; category: string | null; ack: number | null }>`
+    SELECT t.created_at, t.category, t.first_response_at - t.created_at AS ack FROM tickets t WHERE ${createdIn}`);
   const byDay = new Map<string, number>();
   for (let d = range.from; d < range.to; d += DAY) byDay.set(dayKey(d, settings.timezone), 0);
-  for (const t of created) byDay.set(dayKey(t.created_at, settings.timezone), (byDay.get(dayKey(t.created_at, settings.timezone)) ?? 0) + 1);
   const byCat = new Map<string, number>();
-  for (const t of created) byCat.set(t.category ?? "Uncategorised", (byCat.get(t.category ?? "Uncategorised") ?? 0) + 1);
+  for (const t of created) {
+    const day = dayKey(t.created_at, settings.timezone);
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+    byCat.set(t.category ?? "Uncategorised", (byCat.get(t.category ?? "Uncategorised") ?? 0) + 1);
+  }
 
-  const open = await db.selectFrom("tickets as t").select(["t.id", "t.created_at", "t.assignee_id"]).where("t.status", "not in", ["resolved", "closed"]).where(inTeam as never).execute();
+  const open = await rows(sql<{ created_at: number; assignee_id: number | null }>`
+    SELECT t.created_at, t.assignee_id FROM tickets t WHERE t.status NOT IN ('resolved', 'closed') ${team}`);
   const ages = open.map((t) => now - t.created_at);
   const bucket = (lo: number, hi: number) => ages.filter((a) => a >= lo * DAY && a < hi * DAY).length;
 
-  // Tickets resolved (for the last time) or closed within the range.
-  const finished = await db
-    .selectFrom("tickets as t")
-    .select(["t.id", "t.created_at", "t.resolved_at", "t.closed_at", "t.requester_id", "t.assignee_id", "t.status"])
-    .where(sql<boolean>`coalesce(t.resolved_at, t.closed_at) >= ${range.from} AND coalesce(t.resolved_at, t.closed_at) < ${range.to}`)
-    .where("t.status", "in", ["resolved", "closed"])
-    .where(inTeam as never)
-    .execute();
-  const finishedIds = finished.map((t) => t.id);
-  const events = finishedIds.length
-    ? await db.selectFrom("audit_events").select(["ticket_id", "at", "to_value", "action", "field", "actor_id"]).where("ticket_id", "in", finishedIds).orderBy("id").execute()
-    : [];
-  const statusEvents = new Map<number, StatusEvent[]>();
-  for (const e of events) if (e.field === "status" && e.ticket_id !== null) statusEvents.set(e.ticket_id, [...(statusEvents.get(e.ticket_id) ?? []), e as StatusEvent]);
+  const firstAction = await rows(sql<{ ms: number }>`
+    SELECT min(a.at) - t.created_at AS ms FROM tickets t
+    JOIN audit_events a ON a.ticket_id = t.id JOIN people p ON p.id = a.actor_id
+    WHERE ${createdIn} AND ${byHuman} GROUP BY t.id`);
 
-  const resolveTimes = finished.map((t) => deskTime(t.created_at, t.resolved_at ?? t.closed_at!, statusEvents.get(t.id) ?? []));
-  const reopened = new Set(events.filter((e) => e.action === "reopened").map((e) => e.ticket_id));
-
-  // Who touched what: a person other than the requester (and not the desk itself) acting on the ticket.
-  const people = new Map((await db.selectFrom("people").select(["id", "platform", "user_id", "email"]).execute()).map((p) => [p.id, p]));
-  const human = (actorId: number | null, requesterId: number) => {
-    const p = actorId === null ? undefined : people.get(actorId);
-    return !!p && p.id !== requesterId && p.platform !== "system";
-  };
-  const touched = new Set(events.filter((e) => e.ticket_id !== null && human(e.actor_id, finished.find((t) => t.id === e.ticket_id)!.requester_id)).map((e) => e.ticket_id));
-
-  // First action on tickets created in the range.
-  const createdEvents = ids.length ? await db.selectFrom("audit_events").select(["ticket_id", "at", "actor_id"]).where("ticket_id", "in", ids).orderBy("id").execute() : [];
-  const firstAction = new Map<number, number>();
-  for (const e of createdEvents) {
-    const t = created.find((x) => x.id === e.ticket_id)!;
-    if (!firstAction.has(t.id) && human(e.actor_id, t.requester_id)) firstAction.set(t.id, e.at - t.created_at);
+  const finished = await rows(sql<{ id: number; created_at: number; end_at: number; assignee_id: number | null; reopened: number; touched: number }>`
+    SELECT t.id, t.created_at, coalesce(t.resolved_at, t.closed_at) AS end_at, t.assignee_id,
+      EXISTS (SELECT 1 FROM audit_events a WHERE a.ticket_id = t.id AND a.action = 'reopened') AS reopened,
+      EXISTS (SELECT 1 FROM audit_events a JOIN people p ON p.id = a.actor_id WHERE a.ticket_id = t.id AND ${byHuman}) AS touched
+    FROM tickets t WHERE ${finishedIn} ORDER BY t.id`);
+  const statusEvents = await rows(sql<StatusEvent>`
+    SELECT a.ticket_id, a.at, a.to_value FROM audit_events a JOIN tickets t ON t.id = a.ticket_id
+    WHERE ${finishedIn} AND a.field = 'status' ORDER BY a.ticket_id, a.id`);
+  const eventsOf = new Map<number, StatusEvent[]>();
+  for (const e of statusEvents) {
+    const list = eventsOf.get(e.ticket_id);
+    if (list) list.push(e);
+    else eventsOf.set(e.ticket_id, [e]);
   }
+  const resolveTimes = finished.map((t) => deskTime(t.created_at, t.end_at, eventsOf.get(t.id) ?? []));
+  const reopened = finished.filter((t) => t.reopened).length;
+  const untouched = finished.filter((t) => !t.touched).length;
 
   // Other capabilities' tables, read by name: the report depends on their columns, not on their code.
-  const inIds = sql.join(ids.length ? ids : [-1]);
-  const sla = (await sql<{ consumed_ms: number; target_ms: number; due_at: number | null; stopped_at: number | null }>`SELECT consumed_ms, target_ms, due_at, stopped_at FROM sla_clocks WHERE ticket_id IN (${inIds})`.execute(db)).rows;
-  const breached = sla.filter((c) => c.consumed_ms > c.target_ms || (c.stopped_at === null && c.due_at !== null && c.due_at < now)).length;
-
-  const dupes = (await sql<{ ticket_id: number }>`SELECT ticket_id FROM triage_duplicates WHERE state = 'linked' AND ticket_id IN (${inIds})`.execute(db)).rows;
-  const offers = ids.length ? await db.selectFrom("article_offers").select(["ticket_id", "outcome"]).where("ticket_id", "in", ids).execute() : [];
-  const offeredTickets = new Set(offers.map((o) => o.ticket_id));
-  const deflected = new Set(offers.filter((o) => o.outcome === "solved").map((o) => o.ticket_id));
-
-  const ratings = await db
-    .selectFrom("audit_events as a")
-    .innerJoin("tickets as t", "t.id", "a.ticket_id")
-    .select(["a.ticket_id", "a.to_value"])
-    .where("a.field", "=", "satisfaction")
-    .where("a.at", ">=", range.from)
-    .where("a.at", "<", range.to)
-    .where(inTeam as never)
-    .orderBy("a.id")
-    .execute();
-  const lastRating = new Map<number, number>();
-  for (const r of ratings) if (r.ticket_id !== null && Number(r.to_value)) lastRating.set(r.ticket_id, Number(r.to_value));
-  const scores = [...lastRating.values()];
+  const [sla] = await rows(sql<{ measured: number; breached: number }>`
+    SELECT count(*) AS measured, coalesce(sum(c.consumed_ms > c.target_ms OR (c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ${now})), 0) AS breached
+    FROM sla_clocks c JOIN tickets t ON t.id = c.ticket_id WHERE ${createdIn}`);
+  const [dupes] = await rows(sql<{ n: number }>`SELECT count(*) AS n FROM triage_duplicates d JOIN tickets t ON t.id = d.ticket_id WHERE d.state = 'linked' AND ${createdIn}`);
+  const [offers] = await rows(sql<{ offered: number; deflected: number }>`
+    SELECT count(DISTINCT o.ticket_id) AS offered, count(DISTINCT CASE WHEN o.outcome = 'solved' THEN o.ticket_id END) AS deflected
+    FROM article_offers o JOIN tickets t ON t.id = o.ticket_id WHERE ${createdIn}`);
+  // The last rating each ticket got within the range.
+  const scores = (
+    await rows(sql<{ score: string }>`
+      SELECT a.to_value AS score FROM audit_events a JOIN tickets t ON t.id = a.ticket_id
+      WHERE a.field = 'satisfaction' AND a.at >= ${range.from} AND a.at < ${range.to} ${team}
+        AND a.id = (SELECT max(b.id) FROM audit_events b WHERE b.ticket_id = a.ticket_id AND b.field = 'satisfaction' AND b.at < ${range.to})`)
+  )
+    .map((r) => Number(r.score))
+    .filter((n) => n >= 1 && n <= 5);
 
   const load = new Map<number, { open: number; resolved: number }>();
-  for (const t of open) if (t.assignee_id) load.set(t.assignee_id, { ...(load.get(t.assignee_id) ?? { open: 0, resolved: 0 }), open: (load.get(t.assignee_id)?.open ?? 0) + 1 });
-  for (const t of finished) if (t.assignee_id) load.set(t.assignee_id, { open: load.get(t.assignee_id)?.open ?? 0, resolved: (load.get(t.assignee_id)?.resolved ?? 0) + 1 });
-  const names = new Map((await db.selectFrom("people").select(["id", "display_name"]).execute()).map((p) => [p.id, p.display_name]));
-  const agents = [...load.entries()]
-    .filter(([id]) => {
-      const p = people.get(id);
-      return p && (p.platform === "system" ? false : atLeast(roleOf(settings, { platform: p.platform, userId: p.user_id, email: p.email }), "agent"));
-    })
-    .map(([id, l]) => ({ name: names.get(id) ?? String(id), ...l }))
+  const bump = (id: number | null, key: "open" | "resolved") => {
+    if (id === null) return;
+    const l = load.get(id) ?? { open: 0, resolved: 0 };
+    l[key]++;
+    load.set(id, l);
+  };
+  for (const t of open) bump(t.assignee_id, "open");
+  for (const t of finished) bump(t.assignee_id, "resolved");
+  const people = load.size ? await db.selectFrom("people").select(["id", "platform", "user_id", "email", "display_name"]).where("id", "in", [...load.keys()]).execute() : [];
+  const agents = people
+    .filter((p) => p.platform !== "system" && atLeast(roleOf(settings, { platform: p.platform, userId: p.user_id, email: p.email }), "agent"))
+    .map((p) => ({ name: p.display_name, ...load.get(p.id)! }))
     .sort((a, b) => b.open + b.resolved - (a.open + a.resolved) || a.name.localeCompare(b.name));
 
+  const measured = Number(sla?.measured ?? 0);
+  const breached = Number(sla?.breached ?? 0);
+  const duplicates = Number(dupes?.n ?? 0);
+  const deflected = Number(offers?.deflected ?? 0);
   return {
     range,
     created: created.length,
@@ -176,7 +170,7 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
     backlog: {
       open: open.length,
       medianAgeMs: spread(ages).medianMs,
-      oldestAgeMs: ages.length ? Math.max(...ages) : null,
+      oldestAgeMs: ages.length ? ages.reduce((a, b) => Math.max(a, b), 0) : null,
       buckets: [
         { label: "under 1 day", count: bucket(0, 1) },
         { label: "1-3 days", count: bucket(1, 3) },
@@ -184,14 +178,14 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
         { label: "over 7 days", count: bucket(7, Infinity) },
       ],
     },
-    timeToFirstAction: spread([...firstAction.values()]),
-    timeToAcknowledge: spread(created.filter((t) => t.first_response_at !== null).map((t) => t.first_response_at! - t.created_at)),
+    timeToFirstAction: spread(firstAction.map((r) => r.ms)),
+    timeToAcknowledge: spread(created.filter((t) => t.ack !== null).map((t) => t.ack!)),
     timeToResolve: spread(resolveTimes),
-    sla: { measured: sla.length, breached, rate: rate(breached, sla.length) },
-    reopenRate: { resolved: finished.length, reopened: finished.filter((t) => reopened.has(t.id)).length, rate: rate(finished.filter((t) => reopened.has(t.id)).length, finished.length) },
-    duplicateRate: { created: created.length, duplicates: dupes.length, rate: rate(dupes.length, created.length) },
-    deflectionRate: { offered: offeredTickets.size, deflected: deflected.size, rate: rate(deflected.size, created.length) },
-    noHumanTouch: { closed: finished.length, untouched: finished.filter((t) => !touched.has(t.id)).length, rate: rate(finished.filter((t) => !touched.has(t.id)).length, finished.length) },
+    sla: { measured, breached, rate: rate(breached, measured) },
+    reopenRate: { resolved: finished.length, reopened, rate: rate(reopened, finished.length) },
+    duplicateRate: { created: created.length, duplicates, rate: rate(duplicates, created.length) },
+    deflectionRate: { offered: Number(offers?.offered ?? 0), deflected, rate: rate(deflected, created.length) },
+    noHumanTouch: { closed: finished.length, untouched, rate: rate(untouched, finished.length) },
     csat: { count: scores.length, average: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null },
     agents,
   };
