@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   intake: () => import("./intake.js"),
   triage: () => import("./triage.js"),
   teams: () => import("./teams.js"),
+  report: () => import("./report.js"),
 };
 
 const [name, ...rest] = argv.slice(2);

@@ -49,9 +49,13 @@ export function spread(values: number[]): Spread {
 
 const rate = (part: number, whole: number) => (whole ? part / whole : null);
 
-/** YYYY-MM-DD of a moment in the desk's time zone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** YYYY-MM-DD of a moment in the desk's time zone. (A formatter is costly to make: one per zone.) */
 export function dayKey(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  let f = dayFormats.get(timeZone);
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })));
+  return f.format(at);
 }
 
 interface StatusEvent {
