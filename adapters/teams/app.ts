@@ -8,7 +8,6 @@ import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
-import { satisfactionExtension } from "../../src/core/satisfaction/index.js";
 import { DeskBot } from "./bot.js";
 import { installedChannel } from "./conversations.js";
 import { TeamsNotifier } from "./notifier.js";
@@ -57,9 +56,6 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   let agentsChannel = t.triageConversation ?? (await installedChannel(o.desk.db));
   const bot = new DeskBot({ desk: o.desk, clock: o.clock, log: o.log, onInstalledInChannel: (id) => (agentsChannel = t.triageConversation ?? id) });
   o.desk.addNotifier(new TeamsNotifier(() => agentsChannel));
-  // The 1-5 rating on the resolution message. The Slack adapter adds it too; the desk runs a capability's
-  // command on the first extension of that name, so a second copy is inert.
-  o.desk.addExtension(satisfactionExtension());
 
   const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...o.sender });
   const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });

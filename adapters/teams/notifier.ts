@@ -4,6 +4,7 @@
 import type { TicketLinkRow } from "../../src/store/database.js";
 import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
 import { STATUS_LABEL } from "../../src/core/ticket.js";
+import type { ActionView } from "../../src/core/views.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */
@@ -20,6 +21,7 @@ export interface DmPayload {
   ticket: number;
   text: string;
   resolved: boolean;
+  actions?: ActionView[];
 }
 
 /** Target of a direct message: the person, resolved to their 1:1 chat at send time. */
@@ -56,7 +58,8 @@ export class TeamsNotifier implements Notifier {
     const requester = change.snapshot.requester;
     if (requester.platform === PLATFORM) {
       const sentence = change.requesterMessage ?? (change.actor.id === requester.id ? undefined : requesterSentence(change));
-      if (sentence) out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(requester.userId), payload: { ticket: n, text: sentence, resolved: change.kind === "resolved" } satisfies DmPayload, key: "teams-requester" });
+      const actions = change.requesterMessage ? change.requesterActions : undefined;
+      if (sentence) out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(requester.userId), payload: { ticket: n, text: sentence, resolved: change.kind === "resolved", ...(actions?.length ? { actions } : {}) } satisfies DmPayload, key: "teams-requester" });
     }
     const assignee = change.snapshot.assignee;
     if (change.kind === "assigned" && assignee?.platform === PLATFORM && assignee.id !== change.actor.id && assignee.id !== requester.id) {

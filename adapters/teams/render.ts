@@ -65,9 +65,10 @@ function actionElement(a: ActionView): Element {
 }
 
 /** A sentence to the requester about their ticket; after a resolution, with Reopen and a 1-5 rating. */
-export function requesterCard(v: TicketView, sentence: string, opts: { resolved: boolean }): Card {
+export function requesterCard(v: TicketView, sentence: string, opts: { resolved: boolean; actions?: ActionView[] }): Card {
   const body: Element[] = [text(sentence, { weight: "bolder" }), text(`#${v.number} ${v.title}`, { isSubtle: true })];
-  const actions: Element[] = [];
+  // Buttons a capability gave the sentence (e.g. the knowledge base's "Solved it" / "Still need help").
+  const actions: Element[] = (opts.actions ?? []).map(actionElement);
   if (opts.resolved) {
     body.push(text("How did we do? 1 = poor, 5 = great."));
     body.push({ type: "ActionSet", actions: [1, 2, 3, 4, 5].map((n) => ({ type: "Action.Execute", title: String(n), verb: RATE_VERB, data: executeData({ verb: RATE_VERB, ticketId: v.number }, { [RATING_KEY]: String(n) }) })) });

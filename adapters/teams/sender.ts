@@ -95,7 +95,7 @@ export class TeamsDeliverer implements Deliverer {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved }))] };
+    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
     const user = await teamsUser(this.o.db, userId);
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
     if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
