@@ -5,7 +5,6 @@ import type { Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
 import type { HttpServer } from "../../src/http/server.js";
-import { satisfactionExtension } from "../../src/core/satisfaction/index.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
 import { SlackApi, type ApiOptions } from "./api.js";
 import { SlackContext } from "./context.js";
@@ -67,8 +66,6 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   registerActions(app, ctx);
   app.error(async (err) => log(`slack: ${err.message}`));
 
-  // The resolution message's 1-5 rating needs the satisfaction capability (not yet in standardExtensions).
-  desk.addExtension(satisfactionExtension());
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
   const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
   desk.onCommit(() => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`)));
