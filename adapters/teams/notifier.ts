@@ -2,13 +2,18 @@
 // the agents' channel card (refreshed for changes from any platform), the change said once in the
 // card's reply chain, and updates to Teams requesters in their own chat.
 import type { TicketLinkRow } from "../../src/store/database.js";
-import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
+import type { IncidentChange, Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
 import { STATUS_LABEL } from "../../src/core/ticket.js";
 import type { ActionView } from "../../src/core/views.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */
-export const ROW = { card: "card", thread: "thread", dm: "dm" } as const;
+export const ROW = { card: "card", thread: "thread", dm: "dm", incident: "incident" } as const;
+
+/** An incident's one status message in a subscribed channel, drawn from the incident as it is at send time. */
+export interface IncidentPayload {
+  incident: number;
+}
 
 export interface CardPayload {
   ticket: number;
@@ -66,6 +71,12 @@ export class TeamsNotifier implements Notifier {
       out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(assignee.userId), payload: { ticket: n, text: `${change.actor.name} assigned #${n} to you.`, resolved: false } satisfies DmPayload, key: "teams-assignee" });
     }
     return out;
+  }
+
+  planIncident(change: IncidentChange): PlannedMessage[] {
+    return change.channels
+      .filter((c) => c.platform === PLATFORM)
+      .map((c) => ({ platform: PLATFORM, kind: ROW.incident, target: c.channel, payload: { incident: change.view.incident.id } satisfies IncidentPayload, key: `teams-incident:${c.channel}` }));
   }
 }
 

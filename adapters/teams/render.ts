@@ -2,6 +2,7 @@
 // view holds is drawn generically, so fields and verbs other capabilities add appear without changes here.
 import type { FormField, FormValues } from "../../src/core/form.js";
 import type { Outcome } from "../../src/core/desk.js";
+import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
 import { oneLine } from "../../src/core/text.js";
 import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
 import { DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
@@ -122,4 +123,26 @@ export function outcomeCard(o: Outcome): Card {
   if (o.snapshot) return ticketCard(ticketView(o.snapshot), o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined);
   if (o.list) return listCard(o.text.split("\n")[0]!, o.list.map(oneLine));
   return card([text(o.text, { fontType: "monospace" })]);
+}
+
+/** An incident's status message in a status channel: one per channel, updated in place. */
+export function incidentCard(v: IncidentView): Card {
+  const i = v.incident;
+  const colour = i.status === "resolved" ? "good" : i.status === "monitoring" ? "accent" : "attention";
+  const updated = new Date(v.latest?.at ?? i.updatedAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const body: Element[] = [
+    text(`${incidentName(i.id)} ${i.title}`, { size: "medium", weight: "bolder" }),
+    text(i.status.toUpperCase(), { color: colour, weight: "bolder" }),
+    {
+      type: "FactSet",
+      facts: [
+        { title: "Severity", value: i.severity },
+        ...(i.service ? [{ title: "Service", value: i.service }] : []),
+        { title: "Tickets", value: String(v.ticketCount) },
+        { title: "Updated", value: `{{DATE(${updated}, SHORT)}} {{TIME(${updated})}}` },
+      ],
+    },
+  ];
+  if (v.latest) body.push(text(`${v.latest.author}: ${v.latest.body}`));
+  return card(body);
 }

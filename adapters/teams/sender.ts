@@ -10,8 +10,10 @@ import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
-import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type ThreadPayload } from "./notifier.js";
-import { attachment, requesterCard, ticketCard } from "./render.js";
+import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type ThreadPayload } from "./notifier.js";
+import { attachment, incidentCard, requesterCard, ticketCard } from "./render.js";
+import { incidentView } from "../../src/core/incidents/handlers.js";
+import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
 import { PLATFORM } from "./translate.js";
 
 /** Per bot per thread (DESIGN.md): 7 per 1 s, 8 per 2 s, 60 per 30 s, 1,800 per hour. */
@@ -55,6 +57,8 @@ export class TeamsDeliverer implements Deliverer {
         return this.thread(payload as ThreadPayload);
       case ROW.dm:
         return this.dm(row.target, payload as DmPayload);
+      case ROW.incident:
+        return this.incident(row.target, payload as IncidentPayload);
     }
     throw new DeliveryError(`unknown Teams message kind "${row.kind}"`, { permanent: true });
   }
@@ -80,6 +84,22 @@ export class TeamsDeliverer implements Deliverer {
     const id = await this.send(channel, async (ctx) => (await ctx.sendActivity({ type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
     await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
+  }
+
+  /** The incident's one status message in a subscribed channel: posted the first time, then updated in place. */
+  private async incident(channel: string, p: IncidentPayload): Promise<void> {
+    const row = await incidentById(this.o.db, p.incident);
+    if (!row) throw new DeliveryError(`incident ${p.incident} no longer exists`, { permanent: true });
+    const content = incidentCard(await incidentView({ trx: this.o.db as never }, row));
+    const ref = await incidentLink(this.o.db, p.incident, PLATFORM, channel);
+    if (ref) {
+      const { conversationId, activityId } = parseCardRef(ref);
+      await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
+      return;
+    }
+    const id = await this.send(channel, async (ctx) => (await ctx.sendActivity({ type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
+    if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
+    await setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref: cardRef(channel, id) });
   }
 
   /** Says the change in the card's reply chain (the card row before it in the outbox created the card). */

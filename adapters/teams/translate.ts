@@ -38,7 +38,12 @@ export function envelopeOf(a: Partial<Activity>, command: Command, originRef?: s
 }
 
 export function textCommand(a: Partial<Activity>): Command {
-  return parseCommand(typedText(a));
+  const cmd = parseCommand(typedText(a));
+  // Subscribing to incident updates acts on the channel where it is said (not a personal chat).
+  if (cmd.kind === "incident" && (cmd.action.kind === "subscribe" || cmd.action.kind === "unsubscribe") && a.conversation?.conversationType !== "personal" && a.conversation?.id) {
+    return { ...cmd, action: { ...cmd.action, channel: channelOf(a.conversation.id) } };
+  }
+  return cmd;
 }
 
 export type Click = { ok: true; command: Command } | { ok: false; message: string };
