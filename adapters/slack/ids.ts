@@ -15,7 +15,7 @@ export const VERB_INPUT_ACTION = "text";
 
 /** Card and App Home buttons: `ticket.<verb>.<ticket>`, so any verb a capability registers works. */
 export const TICKET_ACTION_PREFIX = "ticket";
-export const TICKET_ACTION = /^ticket\.([a-z_]+)\.(\d+)$/;
+export const TICKET_ACTION = /^ticket\.([a-z0-9_-]+)\.(\d+)$/;
 export const ticketActionId = (verb: string, ticket: number) => `${TICKET_ACTION_PREFIX}.${verb}.${ticket}`;
 
 /** Satisfaction rating on the resolution message: `rate.<ticket>.<1-5>`. */

@@ -3,6 +3,7 @@
 // send time, so a card updated late never shows an old state.
 import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
 import { STATUS_LABEL } from "../../src/core/ticket.js";
+import type { ActionView } from "../../src/core/views.js";
 import type { TicketLinkRow } from "../../src/store/database.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 
@@ -13,6 +14,8 @@ export interface RequesterPayload {
   thread?: string;
   /** The resolution message, with Reopen and the rating. */
   resolution?: boolean;
+  /** A capability's buttons for the requester under its sentence (clicks go through actionCommand). */
+  actions?: ActionView[];
 }
 export interface CardPayload {
   ticket: number;
@@ -59,7 +62,7 @@ export class SlackNotifier implements Notifier {
       const texts = requesterTexts(change);
       if (texts.length && !(change.kind === "commented" && fromHere(requesterRef))) {
         const thread = change.kind === "created" && change.origin.platform === PLATFORM ? change.origin.ref : undefined;
-        msg(OUTBOX.requester, requesterTarget(n), "requester", { ticket: n, text: texts.join("\n"), ...(thread ? { thread } : {}), ...(change.kind === "resolved" ? { resolution: true } : {}) } satisfies RequesterPayload);
+        msg(OUTBOX.requester, requesterTarget(n), "requester", { ticket: n, text: texts.join("\n"), ...(thread ? { thread } : {}), ...(change.kind === "resolved" ? { resolution: true } : {}), ...(change.requesterActions?.length ? { actions: change.requesterActions } : {}) } satisfies RequesterPayload);
       }
     }
 

@@ -78,6 +78,11 @@ export function textMessage(text: string): Message {
   return { text: clip(text, LIMITS.fallbackText), blocks: [section(esc(text))] };
 }
 
+/** A message with a capability's buttons under it. */
+export function withActions(m: Message, actions: ActionView[], blockPrefix: string): Message {
+  return actions.length ? { ...m, blocks: [...m.blocks, ...actionBlocks(actions, blockPrefix)].slice(0, LIMITS.messageBlocks) } : m;
+}
+
 /** The resolution, with Reopen and a 1-5 satisfaction rating. */
 export function resolutionMessage(number: number, text: string, reopen: ActionView | undefined): Message {
   const rating = [1, 2, 3, 4, 5].map((n) => ({ type: "button", action_id: rateActionId(number, n), text: plain("★".repeat(n), LIMITS.buttonText), value: value({ ticket: number, verb: "rate", input: String(n) }) }));

@@ -9,7 +9,7 @@ import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
-import { card, resolutionMessage, textMessage } from "./render.js";
+import { card, resolutionMessage, textMessage, withActions } from "./render.js";
 
 /** Slack errors that will not change on a retry: the message is dead-lettered. */
 export const PERMANENT = new Set(["channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "too_many_attachments", "user_not_found", "invalid_auth", "account_inactive", "token_revoked", "missing_scope", "not_authed", "cant_update_message", "message_not_found", "restricted_action"]);
@@ -101,7 +101,7 @@ export class SlackDeliverer implements Deliverer {
   private async requester(p: RequesterPayload): Promise<void> {
     const snapshot = await this.o.desk.snapshot(p.ticket);
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
-    const message = p.resolution ? resolutionMessage(p.ticket, p.text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : textMessage(p.text);
+    const message = p.resolution ? resolutionMessage(p.ticket, p.text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(p.text), p.actions ?? [], `requester.${p.ticket}`);
     const known = await this.link(p.ticket, LINK.requester);
     const thread = known ?? p.thread;
     if (thread) {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerAction } from "../../src/core/views.js";
 import { AGENTS, REQUESTER, TRIAGE, blockAction, startHarness, viewSubmission, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -147,5 +148,26 @@ describe("App Home and the requester's updates", () => {
     // The rating is said in the card's thread like any other change.
     const cardTs = (await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split(":")[1];
     expect(posts(TRIAGE, cardTs).map((c) => c.args.text)).toContain("rita rated #1 4/5");
+  });
+});
+
+describe("a capability's requester buttons", () => {
+  it("are drawn under its sentence in the requester's thread, and a click runs its verb through actionCommand", async () => {
+    registerAction("probe_yes", (ticketId) => ({ kind: "comment", number: ticketId, body: "Yes, that helped" }));
+    h.desk.addExtension({
+      name: "probe",
+      async afterChange(ctx, change) {
+        if (change.kind === "created") await ctx.announce(change.after, "probe", "probe asked", { action: "probe" }, undefined, "Did the article help?", [{ verb: "probe_yes", label: "Yes", ticketId: change.after.number }]);
+      },
+    });
+    await h.command("vpn drops every ten minutes");
+    await h.settle();
+    // The capability spoke inside the creation, so its message opens the requester's DM thread.
+    const msg = h.fake.of("chat.postMessage").find((c) => String(c.args.text).includes("Did the article help?"))!;
+    const ids = msg.blocks!.filter((b) => b.type === "actions").flatMap((b) => (b.elements as { action_id: string }[]).map((e) => e.action_id));
+    expect(ids).toEqual(["ticket.probe_yes.1"]);
+    await h.interact(blockAction(REQUESTER, { type: "button", action_id: "ticket.probe_yes.1", value: JSON.stringify({ ticket: 1, verb: "probe_yes" }) }, { channel: "DREQ", ts: "1700000000.000200" }));
+    await h.settle();
+    expect(await h.db.selectFrom("comments").select("body").execute()).toEqual([{ body: "Yes, that helped" }]);
   });
 });
