@@ -62,7 +62,7 @@ export interface DeskDeps {
 export interface Extension {
   name: string;
   /** After any change to a ticket, creation included (`before` is null then). */
-  afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket }): Promise<void>;
+  afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void>;
   /** What this capability adds to a ticket's snapshot (under snapshot.extras[name]) for views to draw. */
   enrich?(db: Db | Trx, ticket: Ticket): Promise<unknown>;
   /** Runs a `capability` command addressed to this extension (its own verbs), inside the command's transaction. */
@@ -248,7 +248,7 @@ export class Desk {
         // A change that moved no audited field (a comment that stamped the first response) is still an event.
         if (!events.length) events.push({ at: now, ticket_id: before.number, actor_id: actor.id, platform: actor.platform, action: kind, field: null, from_value: null, to_value: null, reason: extra.reason ?? null });
         await appendAudit(trx, events);
-        for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after });
+        for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);
         await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions);
         return snap;
@@ -260,7 +260,8 @@ export class Desk {
       },
       async announce(after, kind, summary, audit, comment, requesterMessage, requesterActions) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
-        if (kind === "created") for (const x of extensions) await x.afterChange?.(ctx, { kind, before: null, after });
+        // Creation has no `before`; a comment or announcement changed no field, so `before` is the ticket as it is.
+        for (const x of extensions) await x.afterChange?.(ctx, { kind, before: kind === "created" ? null : after, after, ...(comment ? { comment } : {}) });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, after.number)) ?? after, extensions);
         await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions);
         return snap;
