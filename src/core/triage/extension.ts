@@ -7,7 +7,7 @@ import type { ChangeKind } from "../notify.js";
 import { personKey } from "../people.js";
 import { atLeast } from "../roles/permissions.js";
 import type { DeskSettings } from "../settings.js";
-import { isOpen, priorityOf, type Ticket } from "../ticket.js";
+import { STATUS_LABEL, isOpen, priorityOf, type Ticket } from "../ticket.js";
 import { NaiveBayes, type Guess } from "./classifier.js";
 import { runTriageCommand } from "./commands.js";
 import { inferImpact, inferUrgency, ruleCategory, type RuleMatch } from "./infer.js";
@@ -33,6 +33,9 @@ export interface Suggestion {
   source: "rule" | "model";
   reason: string;
 }
+
+/** The original's changes its duplicates' requesters hear of (resolve and close they follow outright). */
+const SHARED = new Set(["commented", "status", "claimed", "assigned"]);
 
 export class Triage implements Extension {
   readonly name = "triage";
@@ -62,12 +65,13 @@ export class Triage implements Extension {
     return combine(ruleCategory(text, this.settings, this.conf), this.model.guess(text), this.model.examples, this.conf);
   }
 
-  async afterChange(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket }): Promise<void> {
+  async afterChange(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void> {
     await this.train(ctx.trx);
     // Triage's own changes use kinds it does not react to ("triaged"), so its ctx.change calls cannot recurse.
     if (change.kind === "created" && ctx.envelope.command.kind === "create") return this.onCreated(ctx, change.after, ctx.envelope.command);
     if (change.kind === "category" && atLeast(ctx.role, "agent")) return this.onAgentCategory(ctx, change.after);
     if (change.kind === "resolved" || change.kind === "closed") return this.followOriginal(ctx, change.after, change.kind === "resolved" ? "resolved" : "closed");
+    if (SHARED.has(change.kind)) return this.shareWithDuplicates(ctx, change.after, change.kind, change.comment);
   }
 
   async command(ctx: Ctx, cmd: Extract<Command, { kind: "capability" }>): Promise<Outcome> {
@@ -187,6 +191,24 @@ export class Triage implements Extension {
   }
 
   /** Linked duplicates close with their original, each requester told through their own ticket. */
+  /** The original's public updates reach the requesters of its linked duplicates, in their own threads or chats. */
+  private async shareWithDuplicates(ctx: Ctx, original: Ticket, kind: string, comment?: { body: string; internal: boolean }): Promise<void> {
+    if (comment?.internal) return;
+    const links = await store.duplicatesOf(ctx.trx, original.number, ["linked"]);
+    if (!links.length) return;
+    const of = `#${original.number} (${original.title})`;
+    const assignee = original.assigneeId ? (await ctx.person(original.assigneeId)).name : "an agent";
+    for (const d of links) {
+      const dup = await ctx.load(d.ticket_id);
+      if (!isOpen(dup.status) || dup.requesterId === ctx.actor.id) continue;
+      const sentence =
+        kind === "commented" ? `Update on ${of}, the report yours #${dup.number} joins: ${comment?.body ?? ""}`
+        : kind === "status" ? `${of}, the report yours #${dup.number} joins, is now ${STATUS_LABEL[original.status]}.`
+        : `${assignee} is working on ${of}, the report yours #${dup.number} joins.`;
+      await ctx.announce(dup, "original_update", `#${original.number}'s update shared with its duplicate #${dup.number}`, { action: "duplicate_update", field: "original", to: `#${original.number}`, reason: kind }, undefined, sentence);
+    }
+  }
+
   private async followOriginal(ctx: Ctx, original: Ticket, kind: "resolved" | "closed"): Promise<void> {
     for (const d of await store.duplicatesOf(ctx.trx, original.number, ["linked"])) {
       const dup = await ctx.load(d.ticket_id);

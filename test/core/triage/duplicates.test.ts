@@ -51,6 +51,25 @@ describe("triage: duplicates caught at the second ticket", () => {
     expect((await d.desk.snapshot(2))!.ticket.status).toBe("closed");
   });
 
+  it("the original's public updates reach its duplicates' requesters; internal notes do not", async () => {
+    const d = await triageDesk();
+    ok(await d.as("carol", "wifi down on the 3rd floor"));
+    ok(await d.as("dave", "wifi down 3rd floor again"));
+    ok(await d.as("ana", actionCommand("link_duplicate", 2)!));
+    const toDave = () => d.told.changes.filter((c) => c.snapshot.ticket.number === 2 && c.kind === "original_update").map((c) => c.requesterMessage);
+    ok(await d.as("ana", "claim 1"));
+    ok(await d.as("ana", "comment 1 an engineer is on the way to the 3rd floor"));
+    ok(await d.as("ana", "note 1 AP-3 firmware is old"));
+    ok(await d.as("ana", "status 1 waiting"));
+    expect(toDave()).toEqual([
+      "ana is working on #1 (wifi down on the 3rd floor), the report yours #2 joins.",
+      "Update on #1 (wifi down on the 3rd floor), the report yours #2 joins: an engineer is on the way to the 3rd floor",
+      "#1 (wifi down on the 3rd floor), the report yours #2 joins, is now waiting on requester.",
+    ]);
+    // Each shared update is on the duplicate's own trail.
+    expect((await history(d, 2)).filter((h) => h.action === "duplicate_update").map((h) => h.reason)).toEqual(["claimed", "commented", "status"]);
+  });
+
   it("Not a duplicate removes the suggestion; duplicate N of M links by hand", async () => {
     const d = await triageDesk();
     ok(await d.as("carol", "outlook crashes when opening attachments"));
