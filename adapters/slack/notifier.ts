@@ -27,6 +27,12 @@ export interface ThreadPayload {
 export interface HomePayload {
   user: string;
 }
+/** A change told directly to someone beyond the ticket's own (a lead, an escalation channel): a user or channel id. */
+export interface NoticePayload {
+  ticket: number;
+  text: string;
+  to: string;
+}
 
 export const ticketTarget = (n: number) => `ticket:${n}`;
 export const requesterTarget = (n: number) => `requester:${n}`;
@@ -64,6 +70,11 @@ export class SlackNotifier implements Notifier {
         const thread = change.kind === "created" && change.origin.platform === PLATFORM ? change.origin.ref : undefined;
         msg(OUTBOX.requester, requesterTarget(n), "requester", { ticket: n, text: texts.join("\n"), ...(thread ? { thread } : {}), ...(change.kind === "resolved" ? { resolution: true } : {}), ...(change.requesterActions?.length ? { actions: change.requesterActions } : {}) } satisfies RequesterPayload);
       }
+    }
+
+    // People and channels a capability wants told directly (an SLA breach's lead and escalation channel).
+    for (const to of [...(change.alsoTell?.people ?? []).filter((p) => p.platform === PLATFORM).map((p) => p.userId), ...(change.alsoTell?.channels ?? []).filter((c) => c.platform === PLATFORM).map((c) => c.channel)]) {
+      msg(OUTBOX.notice, `notice:${to}`, `notice:${to}`, { ticket: n, text: change.summary, to } satisfies NoticePayload);
     }
 
     // App Homes of the people concerned, when they have opened them.

@@ -8,7 +8,7 @@ import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
-import type { CardPayload, HomePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
+import type { CardPayload, HomePayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
 import { card, resolutionMessage, textMessage, withActions } from "./render.js";
 
 /** Slack errors that will not change on a retry: the message is dead-lettered. */
@@ -55,6 +55,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.requester(payload as RequesterPayload);
         case OUTBOX.home:
           return await this.o.home?.publish((payload as HomePayload).user);
+        case OUTBOX.notice:
+          return void (await this.post({ channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
       }
       throw new DeliveryError(`unknown Slack outbox kind "${row.kind}"`, { permanent: true });
     } catch (err) {

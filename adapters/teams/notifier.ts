@@ -8,7 +8,13 @@ import type { ActionView } from "../../src/core/views.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */
-export const ROW = { card: "card", thread: "thread", dm: "dm", incident: "incident" } as const;
+export const ROW = { card: "card", thread: "thread", dm: "dm", incident: "incident", notice: "notice" } as const;
+
+/** A change told directly to someone beyond the ticket's own (a lead, an escalation channel). */
+export interface NoticePayload {
+  ticket: number;
+  text: string;
+}
 
 /** An incident's one status message in a subscribed channel, drawn from the incident as it is at send time. */
 export interface IncidentPayload {
@@ -66,6 +72,9 @@ export class TeamsNotifier implements Notifier {
       const actions = change.requesterMessage ? change.requesterActions : undefined;
       if (sentence) out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(requester.userId), payload: { ticket: n, text: sentence, resolved: change.kind === "resolved", ...(actions?.length ? { actions } : {}) } satisfies DmPayload, key: "teams-requester" });
     }
+    // People and channels a capability wants told directly (an SLA breach's lead and escalation channel).
+    for (const p of change.alsoTell?.people ?? []) if (p.platform === PLATFORM) out.push({ platform: PLATFORM, kind: ROW.notice, target: userTarget(p.userId), payload: { ticket: n, text: change.summary } satisfies NoticePayload, key: `teams-notice:${p.userId}` });
+    for (const c of change.alsoTell?.channels ?? []) if (c.platform === PLATFORM) out.push({ platform: PLATFORM, kind: ROW.notice, target: c.channel, payload: { ticket: n, text: change.summary } satisfies NoticePayload, key: `teams-notice:${c.channel}` });
     const assignee = change.snapshot.assignee;
     if (change.kind === "assigned" && assignee?.platform === PLATFORM && assignee.id !== change.actor.id && assignee.id !== requester.id) {
       out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(assignee.userId), payload: { ticket: n, text: `${change.actor.name} assigned #${n} to you.`, resolved: false } satisfies DmPayload, key: "teams-assignee" });

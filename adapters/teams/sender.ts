@@ -2,7 +2,7 @@
 // paced per conversation at Teams' published per-thread limits and per tenant, retrying what Teams
 // asks to be retried (429, 412, 502, 504: exponential backoff with jitter; Teams sends no Retry-After).
 import Bottleneck from "bottleneck";
-import { ActivityTypes, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import { type Activity, ActivityTypes, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
 import type { Desk } from "../../src/core/desk.js";
 import { ticketView } from "../../src/core/views.js";
 import type { Db } from "../../src/store/connection.js";
@@ -10,7 +10,7 @@ import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
-import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type ThreadPayload } from "./notifier.js";
+import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
 import { attachment, incidentCard, requesterCard, ticketCard } from "./render.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
@@ -59,6 +59,8 @@ export class TeamsDeliverer implements Deliverer {
         return this.dm(row.target, payload as DmPayload);
       case ROW.incident:
         return this.incident(row.target, payload as IncidentPayload);
+      case ROW.notice:
+        return this.notice(row.target, payload as NoticePayload);
     }
     throw new DeliveryError(`unknown Teams message kind "${row.kind}"`, { permanent: true });
   }
@@ -110,17 +112,30 @@ export class TeamsDeliverer implements Deliverer {
     await this.send(conversationId, (ctx) => ctx.sendActivity({ type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
+  /** The change above the ticket's card, to a person's chat or a channel. */
+  private async notice(target: string, p: NoticePayload): Promise<void> {
+    const snap = await this.o.desk.snapshot(p.ticket);
+    if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
+    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
+    if (target.startsWith("user:")) return this.toUser(target.replace(/^user:/, ""), activity);
+    await this.send(target, (ctx) => ctx.sendActivity(activity).then(() => undefined));
+  }
+
   /** A message in the person's 1:1 chat with the bot, opening that chat if they only spoke in channels. */
   private async dm(target: string, p: DmPayload): Promise<void> {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
+    return this.toUser(userId, activity, p.ticket);
+  }
+
+  private async toUser(userId: string, activity: Partial<Activity>, ticket?: number): Promise<void> {
     const user = await teamsUser(this.o.db, userId);
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
     if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
       const id = await this.send(user.personalConversationId, async (ctx) => (await ctx.sendActivity(activity))?.id);
-      if (id) await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
+      if (id && ticket !== undefined) await setLink(this.o.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
       return;
     }
     const params = { isGroup: false, bot: { id: user.botId, name: "" }, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };

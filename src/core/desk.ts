@@ -14,7 +14,7 @@ import type { Clock } from "./clock.js";
 import type { Command, CommandKind, Envelope } from "./commands.js";
 import { DeskError, isDeskError, notFound, type ErrorCode } from "./errors.js";
 import type { FormField } from "./form.js";
-import type { ChangeKind, IncidentChange, Notifier } from "./notify.js";
+import type { AlsoTell, ChangeKind, IncidentChange, Notifier } from "./notify.js";
 import { personKey, roleOf, toPerson, type Person } from "./people.js";
 import { can, type Permission, type Role } from "./roles/permissions.js";
 import type { DeskSettings } from "./settings.js";
@@ -85,11 +85,11 @@ export interface Ctx {
   person(id: number): Promise<Person>;
   roleOfPerson(p: Person): Role;
   /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
-  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[] }): Promise<TicketSnapshot>;
+  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell }): Promise<TicketSnapshot>;
   /** Queues an incident's status update for every status channel (requesters are told through their tickets). */
   broadcast(change: Omit<IncidentChange, "id" | "actor">): Promise<void>;
   /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
-  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[]): Promise<TicketSnapshot>;
+  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell): Promise<TicketSnapshot>;
 }
 
 const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
@@ -194,11 +194,11 @@ export class Desk {
     const extensions = this.extensions;
     let seq = 0;
     const told: string[] = [];
-    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[]) => {
+    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell) => {
       if (requesterMessage && snapshot.requester.id === actor.id) told.push(requesterMessage);
       if (!notifiers.length) return;
       const links = await linksOf(trx, snapshot.ticket.number);
-      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
       const planned = notifiers.flatMap((n) => n.plan(change, links));
       await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now })));
     };
@@ -250,7 +250,7 @@ export class Desk {
         await appendAudit(trx, events);
         for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);
-        await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions);
+        await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell);
         return snap;
       },
       async broadcast(c) {
@@ -258,12 +258,12 @@ export class Desk {
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
         await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now })));
       },
-      async announce(after, kind, summary, audit, comment, requesterMessage, requesterActions) {
+      async announce(after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
         // Creation has no `before`; a comment or announcement changed no field, so `before` is the ticket as it is.
         for (const x of extensions) await x.afterChange?.(ctx, { kind, before: kind === "created" ? null : after, after, ...(comment ? { comment } : {}) });
         const snap = await snapshotOf(trx, (await ticketByNumber(trx, after.number)) ?? after, extensions);
-        await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions);
+        await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions, alsoTell);
         return snap;
       },
     };

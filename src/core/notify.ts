@@ -26,6 +26,16 @@ export interface TicketChange {
   requesterMessage?: string;
   /** Buttons for the requester under that sentence (e.g. "Solved it" / "Still need help"); clicks go through actionCommand. */
   requesterActions?: ActionView[];
+  /**
+   * People and channels beyond the ticket's own who must hear this change (a team lead, an escalation
+   * channel): each notifier tells those of its own platform the summary, directly.
+   */
+  alsoTell?: AlsoTell;
+}
+
+export interface AlsoTell {
+  people: { platform: string; userId: string }[];
+  channels: { platform: string; channel: string }[];
 }
 
 export interface PlannedMessage {

@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import { OUTBOX } from "../../adapters/slack/ids.js";
 import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import { card } from "../../adapters/slack/render.js";
+import { TeamsNotifier } from "../../adapters/teams/notifier.js";
 import { ticketCard } from "../../adapters/teams/render.js";
 import { SlaRules } from "../../src/core/sla/rules.js";
 import { SlaScheduler } from "../../src/core/sla/scheduler.js";
 import { ticketView } from "../../src/core/views.js";
 import { checkSurface } from "../fakes/slack-blocks.js";
-import { makeDesk, ok } from "../helpers/desk.js";
+import { exampleSettings, makeDesk, ok } from "../helpers/desk.js";
 import { expectValidCard } from "../teams/harness.js";
 
 const DUE = Date.parse("2026-11-24T13:00:00Z"); // a P3 opened at 09:00 UTC: 4 h of London business time
@@ -44,6 +45,26 @@ describe("SLA on the platforms' cards", () => {
     expect(last).toEqual([
       { kind: OUTBOX.card, target: "ticket:1", payload: { ticket: 1 } },
       { kind: OUTBOX.thread, target: "ticket:1", payload: { ticket: 1, text: "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card." } },
+    ]);
+  });
+  it("a breach is told directly to the lead and every escalation channel, on each one's platform", async () => {
+    const settings = exampleSettings();
+    settings.roles.lead = ["slack:U0LEAD"];
+    settings.sla!.escalation.channels = ["slack:C0ESCALATE", "teams:19:escalate@thread.tacv2"];
+    const { desk, db, clock, as } = await makeDesk({ sla: true, settings, notifiers: [new SlackNotifier({ triageChannel: "C0TRIAGE" }), new TeamsNotifier(() => undefined)] });
+    ok(await as("carol", "printer on 3rd floor jams"));
+    const scheduler = new SlaScheduler(desk, new SlaRules(desk.settings.sla!), clock);
+    clock.set(Date.parse("2026-11-24T12:00:00Z"));
+    await scheduler.tick();
+    const warned = await db.selectFrom("outbox").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+    clock.set(Date.parse("2026-11-24T13:01:00Z"));
+    expect(await scheduler.tick()).toBe(1);
+    const rows = await db.selectFrom("outbox").select(["platform", "kind", "target", "payload"]).where("id", ">", warned.id).where("kind", "=", "notice").orderBy("id").execute();
+    const text = "SLA breached: #1 missed its first-response target (due 13:00); slack:U0LEAD, please step in. Priority raised to P2.";
+    expect(rows.map((r) => ({ platform: r.platform, target: r.target, payload: JSON.parse(r.payload) }))).toEqual([
+      { platform: "slack", target: "notice:U0LEAD", payload: { ticket: 1, text, to: "U0LEAD" } },
+      { platform: "slack", target: "notice:C0ESCALATE", payload: { ticket: 1, text, to: "C0ESCALATE" } },
+      { platform: "teams", target: "19:escalate@thread.tacv2", payload: { ticket: 1, text } },
     ]);
   });
 });

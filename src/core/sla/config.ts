@@ -77,6 +77,8 @@ const escalation = z
     leads: z.record(z.string(), z.string()).default({}),
     /** At breach, raise the ticket's priority one step (P3 -> P2), never above P1. */
     raise_priority: z.boolean().default(false),
+    /** Channels told of every breach: "slack:C0123ABCD" or "teams:<channel conversation id>". */
+    channels: z.array(z.string().regex(/^(slack|teams):\S+$/, 'expected "slack:<channel id>" or "teams:<conversation id>"')).default([]),
   })
   .strict();
 
@@ -88,7 +90,7 @@ export const slaSettingsSchema = z
     /** team name -> calendar name */
     team_calendars: z.record(z.string(), z.string()).default({}),
     policies: z.array(policy).min(1, "define at least one policy"),
-    escalation: escalation.default({ warn_at: 75, leads: {}, raise_priority: false }),
+    escalation: escalation.default({ warn_at: 75, leads: {}, raise_priority: false, channels: [] }),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -36,21 +36,30 @@ async function warn(ctx: Ctx, rules: SlaRules, t: Ticket, target: Target, what: 
   // Late only after downtime: the catch-up says so rather than "in 0 min".
   const when = dueAt > ctx.now ? `in ${formatSpan(dueAt - ctx.now)}` : `passed ${formatSpan(ctx.now - dueAt)} ago`;
   const summary = `SLA warning: #${t.number} has used ${rules.settings.escalation.warn_at}% of its ${what} target, due ${due} (${when}); ${who}.`;
-  await ctx.announce(t, "sla_warning", summary, { action: "sla_warning", field: target, to: new Date(dueAt).toISOString(), reason: assignee ? `warned ${assignee.name}` : "warned the triage channel (unassigned)" });
+  // The assignee hears it directly, not only on the card.
+  const alsoTell = assignee ? { people: [{ platform: assignee.platform, userId: assignee.userId }], channels: [] } : undefined;
+  await ctx.announce(t, "sla_warning", summary, { action: "sla_warning", field: target, to: new Date(dueAt).toISOString(), reason: assignee ? `warned ${assignee.name}` : "warned the triage channel (unassigned)" }, undefined, undefined, undefined, alsoTell);
 }
 
 async function breach(ctx: Ctx, rules: SlaRules, t: Ticket, target: Target, what: string, due: string, dueAt: number): Promise<void> {
   const esc = rules.settings.escalation;
   const lead = await leadOf(ctx, rules, t);
+  // The lead hears it directly, and so does every escalation channel.
+  const matcher = leadMatcher(ctx, rules, t);
+  const [leadPlatform, ...leadId] = (matcher ?? "").split(":");
+  const alsoTell = {
+    people: matcher ? [{ platform: leadPlatform!, userId: leadId.join(":") }] : [],
+    channels: esc.channels.map((c) => ({ platform: c.slice(0, c.indexOf(":")), channel: c.slice(c.indexOf(":") + 1) })),
+  };
   const raised = esc.raise_priority ? higher(t.priority) : undefined;
   const summary = `SLA breached: #${t.number} missed its ${what} target (due ${due}); ${lead ? `${lead}, please step in` : "no team lead is configured"}.${raised ? ` Priority raised to ${raised}.` : ""}`;
   const event = { action: "sla_breach", field: target, to: new Date(dueAt).toISOString(), reason: lead ? `told ${lead}` : "no lead configured" };
   if (!raised) {
-    await ctx.announce(t, "sla_breach", summary, event);
+    await ctx.announce(t, "sla_breach", summary, event, undefined, undefined, undefined, alsoTell);
     return;
   }
   await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: t.number, actor_id: ctx.actor.id, platform: ctx.actor.platform, action: event.action, field: event.field, from_value: null, to_value: event.to, reason: event.reason }]);
-  await ctx.change(t, { priority: raised }, "sla_breach", summary, { reason: `${what} target breached` });
+  await ctx.change(t, { priority: raised }, "sla_breach", summary, { reason: `${what} target breached`, alsoTell });
 }
 
 function higher(p: Priority): Priority | undefined {
@@ -58,9 +67,13 @@ function higher(p: Priority): Priority | undefined {
   return i > 0 ? PRIORITIES[i - 1] : undefined;
 }
 
+function leadMatcher(ctx: Ctx, rules: SlaRules, t: Ticket): string | undefined {
+  return (t.team ? rules.settings.escalation.leads[t.team] : undefined) ?? ctx.settings.roles.lead?.[0];
+}
+
 /** The team's lead by name when they have used the desk, else as configured ("slack:U123"). */
 async function leadOf(ctx: Ctx, rules: SlaRules, t: Ticket): Promise<string | undefined> {
-  const matcher = (t.team ? rules.settings.escalation.leads[t.team] : undefined) ?? ctx.settings.roles.lead?.[0];
+  const matcher = leadMatcher(ctx, rules, t);
   if (!matcher) return undefined;
   const [platform, ...rest] = matcher.split(":");
   const p = await personByPlatformId(ctx.trx, platform!, rest.join(":"));
