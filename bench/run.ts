@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   triage: () => import("./triage.js"),
   teams: () => import("./teams.js"),
   report: () => import("./report.js"),
+  alerts: () => import("./alerts.js"),
 };
 
 const [name, ...rest] = argv.slice(2);

@@ -1,0 +1,55 @@
+// The alert storm of bench/alerts, sent from its own process: generic-format alerts for one service,
+// at a fixed rate (or as fast as `concurrency` allows with rate 0), each with its own fingerprint or one shared.
+import { performance } from "node:perf_hooks";
+
+export interface StormJob {
+  url: string;
+  token: string;
+  rate: number;
+  count: number;
+  concurrency: number;
+  /** One fingerprint for the whole storm (one ticket, a repeat count) or one per alert. */
+  sameFingerprint: boolean;
+  label: string;
+}
+
+export interface StormResult {
+  sent: number;
+  accepted: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+process.on("message", async (job: StormJob) => {
+  const out: StormResult = { sent: 0, accepted: 0, failed: 0, elapsedMs: 0 };
+  const start = performance.now();
+  let next = 0;
+  const one = async (i: number) => {
+    const body = JSON.stringify({ source: "bench", fingerprint: job.sameFingerprint ? `${job.label}-storm` : `${job.label}-${i}`, status: "firing", severity: "critical", summary: `checkout 5xx above 5% (${job.label})`, labels: { service: `checkout-${job.label}` } });
+    out.sent++;
+    try {
+      const r = await fetch(job.url, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${job.token}` } });
+      const j = (await r.json()) as { accepted?: number };
+      if (r.status === 200) out.accepted += j.accepted ?? 0;
+      else out.failed++;
+    } catch {
+      out.failed++;
+    }
+  };
+  if (job.rate > 0) {
+    const inflight: Promise<void>[] = [];
+    for (let i = 0; i < job.count; i++) {
+      const due = start + (i * 1000) / job.rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inflight.push(one(i));
+    }
+    await Promise.all(inflight);
+  } else {
+    await Promise.all(Array.from({ length: job.concurrency }, async () => {
+      while (next < job.count) await one(next++);
+    }));
+  }
+  out.elapsedMs = performance.now() - start;
+  process.send!(out);
+});
