@@ -1,10 +1,11 @@
 // A fake Bot Connector on 127.0.0.1: the REST routes botbuilder calls (checked against the published
 // ConnectorAPI.json), each call recorded, realistic ids answered, and failures (429, 502...) on demand.
+import { SPECS } from "../helpers/shared.js";
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 
-const SPEC = "/work/shared/specs/teams/botbuilder-js/ConnectorAPI.json";
+const SPEC = `${SPECS}/teams/botbuilder-js/ConnectorAPI.json`;
 
 export interface ConnectorCall {
   method: string;

@@ -1,12 +1,13 @@
 // A fake Slack Web API on 127.0.0.1: records every call, checks its arguments against Slack's published
 // OpenAPI spec and its Block Kit against the published limits, answers in Slack's response shapes, and
 // can be told to answer 429 with Retry-After or a Slack error.
+import { SPECS as SHARED_SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkSurface } from "./slack-blocks.js";
 
-const SPECS = "/work/shared/specs/slack";
+const SPECS = `${SHARED_SPECS}/slack`;
 const SAMPLES = `${SPECS}/java-slack-sdk/json-logs/samples/api`;
 
 interface Param {

@@ -1,3 +1,4 @@
+import { SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ticketView } from "../../src/core/views.js";
@@ -19,7 +20,7 @@ const responses = () => h.fake.of("response_url").map((c) => c.args as { text: s
 
 describe("signing", () => {
   it("signs exactly as Slack's documented example", () => {
-    const dir = "/work/shared/specs/slack/signing";
+    const dir = `${SPECS}/slack/signing`;
     const v = JSON.parse(readFileSync(`${dir}/signature_vector.json`, "utf8")) as { signing_secret: string; x_slack_request_timestamp: string; body_file: string; x_slack_signature: string };
     const body = readFileSync(`${dir}/${v.body_file}`, "utf8");
     expect(slackSignature(v.signing_secret, v.x_slack_request_timestamp, body)).toBe(v.x_slack_signature);

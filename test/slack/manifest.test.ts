@@ -1,3 +1,4 @@
+import { SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
@@ -6,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BOT_EVENTS, CREATE_TICKET_SHORTCUT, SLASH_COMMAND } from "../../adapters/slack/ids.js";
 import { EVENTS_PATH } from "../../adapters/slack/app.js";
 
-const SCHEMA = "/work/shared/specs/slack/manifest-schema/schemas/manifest.schema.2.0.0.json";
+const SCHEMA = `${SPECS}/slack/manifest-schema/schemas/manifest.schema.2.0.0.json`;
 
 interface Manifest {
   features: { slash_commands: { command: string; url: string }[]; shortcuts: { callback_id: string; type: string }[]; app_home: { home_tab_enabled: boolean } };

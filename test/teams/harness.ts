@@ -1,5 +1,6 @@
 // Drives the real Teams adapter: a desk on a temp SQLite file, the one HTTP server, botbuilder's
 // CloudAdapter, and a fake Bot Connector that receives everything the bot sends.
+import { SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
@@ -10,8 +11,8 @@ import type { DeskSettings } from "../../src/core/settings.js";
 import { FakeBotConnector } from "../fakes/bot-connector.js";
 import { exampleSettings, makeDesk, type TestDesk } from "../helpers/desk.js";
 
-const RECORDINGS = "/work/shared/specs/teams/botbuilder-js/teams-wire-recordings";
-const CARD_SCHEMA = "/work/shared/specs/teams/adaptivecards/schemas/1.5.0/adaptive-card.json";
+const RECORDINGS = `${SPECS}/teams/botbuilder-js/teams-wire-recordings`;
+const CARD_SCHEMA = `${SPECS}/teams/adaptivecards/schemas/1.5.0/adaptive-card.json`;
 
 /** The bot's id and the people of the recordings (real Teams id formats). */
 export const BOT = { id: "28:cd59cf47-aca1-41e0-8441-387faee8331e", name: "Deskhand" };

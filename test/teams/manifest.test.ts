@@ -1,3 +1,4 @@
+import { SPECS } from "../helpers/shared.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { BOT_COMMANDS, CREATE_FROM_MESSAGE } from "../../adapters/teams/verbs.js
 import { PLACEHOLDER_ID, PackageError, buildTeamsPackage, manifestFor } from "../../scripts/package-teams.js";
 import { decodePng } from "../../scripts/png.js";
 
-const SCHEMA = "/work/shared/specs/teams/teams-app-schema/v1.29/MicrosoftTeams.schema.json";
+const SCHEMA = `${SPECS}/teams/teams-app-schema/v1.29/MicrosoftTeams.schema.json`;
 
 function manifestValidator() {
   // The schema is draft-04 in form only (no draft-04-only keywords); its \p{L} patterns need unicode regexes.
