@@ -1,7 +1,7 @@
 // Plans what Slack must be told of a ticket change, as outbox rows written in the change's transaction.
 // Rows carry ticket numbers, not rendered blocks: the sender draws the card from the ticket's state at
 // send time, so a card updated late never shows an old state.
-import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
+import type { IncidentChange, Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
 import { STATUS_LABEL } from "../../src/core/ticket.js";
 import type { ActionView } from "../../src/core/views.js";
 import type { TicketLinkRow } from "../../src/store/database.js";
@@ -32,6 +32,12 @@ export interface NoticePayload {
   ticket: number;
   text: string;
   to: string;
+}
+
+/** An incident's status message in one subscribed channel. */
+export interface IncidentPayload {
+  incident: number;
+  channel: string;
 }
 
 export const ticketTarget = (n: number) => `ticket:${n}`;
@@ -85,9 +91,20 @@ export class SlackNotifier implements Notifier {
     }
     return out;
   }
+
+  planIncident(change: IncidentChange): PlannedMessage[] {
+    return planIncident(change);
+  }
 }
 
 const quote = (s: string) => s.replace(/\n/g, "\n> ");
+
+/** Incident status changes go to every Slack status channel; the message is drawn from the incident at send time. */
+export function planIncident(change: IncidentChange): PlannedMessage[] {
+  return change.channels
+    .filter((c) => c.platform === PLATFORM)
+    .map((c) => ({ platform: PLATFORM, kind: OUTBOX.incident, target: `incident:${c.channel}`, key: `incident:${c.channel}`, payload: { incident: change.view.incident.id, channel: c.channel } satisfies IncidentPayload }));
+}
 
 /** What the requester is told, by kind; kinds this adapter does not know say only a capability's requesterMessage. */
 function requesterTexts(c: TicketChange): string[] {

@@ -1,5 +1,6 @@
 // Neutral views -> Block Kit. Every field and every action of a TicketView is drawn generically, so
 // the fields and verbs other capabilities add appear without changes here.
+import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
 import type { FormField } from "../../src/core/form.js";
 import type { ActionView, FieldView, TicketView } from "../../src/core/views.js";
 import { HOME_TABS, TICKET_FORM_VIEW, VERB_INPUT_ACTION, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, homeTabActionId, rateActionId, ticketActionId, type HomeTab } from "./ids.js";
@@ -72,6 +73,19 @@ export function card(v: TicketView): Message {
   blocks.push(...actionBlocks(v.actions, `card.${v.number}`));
   const summary = v.fields.map((f) => `${f.label}: ${f.value}`).join(" · ");
   return { text: clip(`#${v.number} ${v.title} — ${summary}`, LIMITS.fallbackText), blocks: blocks.slice(0, LIMITS.messageBlocks) };
+}
+
+/** An incident's status message in a status channel: one per channel, pinned, updated in place. */
+export function incidentMessage(v: IncidentView): Message {
+  const i = v.incident;
+  const updated = Math.floor((v.latest?.at ?? i.updatedAt) / 1000);
+  const blocks: Block[] = [
+    { type: "header", text: plain(`${incidentName(i.id)} ${i.title}`, LIMITS.header) },
+    { type: "section", fields: [mrkdwn(`*Status*\n${i.status.toUpperCase()}`), mrkdwn(`*Severity*\n${i.severity}`), ...(i.service ? [mrkdwn(`*Service*\n${esc(i.service)}`)] : []), mrkdwn(`*Tickets*\n${v.ticketCount}`)] },
+  ];
+  if (v.latest) blocks.push(section(`*${esc(v.latest.author)}:* ${esc(v.latest.body)}`));
+  blocks.push({ type: "context", elements: [mrkdwn(`Updated <!date^${updated}^{date_short_pretty} {time}|${new Date(updated * 1000).toISOString()}>`)] });
+  return { text: clip(`${incidentName(i.id)} ${i.title}: ${i.status}${v.latest ? ` — ${v.latest.body}` : ""}`, LIMITS.fallbackText), blocks };
 }
 
 export function textMessage(text: string): Message {

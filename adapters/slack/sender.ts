@@ -8,8 +8,10 @@ import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
-import type { CardPayload, HomePayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
-import { card, resolutionMessage, textMessage, withActions } from "./render.js";
+import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
+import { incidentView } from "../../src/core/incidents/handlers.js";
+import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
+import { card, incidentMessage, resolutionMessage, textMessage, withActions } from "./render.js";
 
 /** Slack errors that will not change on a retry: the message is dead-lettered. */
 export const PERMANENT = new Set(["channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "too_many_attachments", "user_not_found", "invalid_auth", "account_inactive", "token_revoked", "missing_scope", "not_authed", "cant_update_message", "message_not_found", "restricted_action"]);
@@ -55,6 +57,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.requester(payload as RequesterPayload);
         case OUTBOX.home:
           return await this.o.home?.publish((payload as HomePayload).user);
+        case OUTBOX.incident:
+          return await this.incident(payload as IncidentPayload);
         case OUTBOX.notice:
           return void (await this.post({ channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
       }
@@ -75,6 +79,24 @@ export class SlackDeliverer implements Deliverer {
   private async post(args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
     const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", args);
     return { channel: r.channel, ts: r.ts };
+  }
+
+  /** The incident's status message in a status channel: posted and pinned once, then updated in place. */
+  private async incident(p: IncidentPayload): Promise<void> {
+    const db = this.o.desk.db;
+    const row = await incidentById(db, p.incident);
+    if (!row) return; // gone: nothing left to say
+    const message = incidentMessage(await incidentView({ trx: db as never }, row));
+    const ref = await incidentLink(db, p.incident, PLATFORM, p.channel);
+    if (ref) {
+      const { channel, ts } = splitRef(ref);
+      await this.o.api.call("chat.update", { channel, ts, ...message });
+      return;
+    }
+    const posted = await this.post({ channel: p.channel, ...message });
+    await setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref: `${posted.channel}:${posted.ts}` });
+    // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
+    await this.o.api.call("pins.add", { channel: posted.channel, timestamp: posted.ts }).catch(() => undefined);
   }
 
   /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */

@@ -20,6 +20,12 @@ export function plainText(text: string): string {
   return text.replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2 ($1)").replace(/<(https?:[^>]+)>/g, "$1").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
+/** Incident subscribe/unsubscribe act on the channel where they are said (not a DM, whose ids start with D). */
+export function inChannel(cmd: Command, channel: string | undefined): Command {
+  if (cmd.kind !== "incident" || (cmd.action.kind !== "subscribe" && cmd.action.kind !== "unsubscribe") || !channel || channel.startsWith("D")) return cmd;
+  return { ...cmd, action: { ...cmd.action, channel } };
+}
+
 /** A message's text as a command: the grammar, with a create carrying where it came from. */
 export function messageCommand(text: string, source?: Source): Command {
   const cmd = parseCommand(text);

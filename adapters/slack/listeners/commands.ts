@@ -5,12 +5,12 @@ import { parseCommand } from "../../../src/core/grammar.js";
 import { answerText, type SlackContext } from "../context.js";
 import { SLASH_COMMAND } from "../ids.js";
 import { esc, ticketFormModal } from "../render.js";
-import type { ModalMeta } from "../translate.js";
+import { inChannel, type ModalMeta } from "../translate.js";
 
 export function registerCommands(app: App, ctx: SlackContext): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    const cmd = parseCommand(command.text ?? "");
+    const cmd = inChannel(parseCommand(command.text ?? ""), command.channel_id);
     await ctx.track(async () => {
       const say = (text: string) => ctx.api.respond(() => respond({ response_type: "ephemeral", text: esc(text) }));
       if (cmd.kind === "form") {
