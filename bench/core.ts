@@ -1,24 +1,12 @@
 // Ticket core throughput: tickets opened per second through Desk.handle (one transaction, audit event,
 // receipt) against a baseline of bare INSERTs of the same rows through kysely, on the same file.
-import { performance } from "node:perf_hooks";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
 import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";
+import { timeIt } from "./timing.js";
 
-async function timeIt(n: number, f: (i: number) => Promise<unknown>): Promise<{ perSec: number; p50: number; p99: number }> {
-  const lat: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f(i);
-    lat.push(performance.now() - t);
-  }
-  const total = performance.now() - start;
-  lat.sort((a, b) => a - b);
-  return { perSec: (n / total) * 1000, p50: lat[Math.floor(n * 0.5)]!, p99: lat[Math.floor(n * 0.99)]! };
-}
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 5000);

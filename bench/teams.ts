@@ -1,7 +1,6 @@
 // Teams adapter overhead: activities per second through POST /api/messages (botbuilder's CloudAdapter,
 // the bot, the desk, the in-turn reply to a local fake Bot Connector) against a baseline doing the same
 // work without botbuilder (Desk.handle, then one plain POST of the reply to the same fake), in the same run.
-import { performance } from "node:perf_hooks";
 import { startTeams } from "../adapters/teams/app.js";
 import { ManualClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
@@ -10,25 +9,9 @@ import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
 import { FakeBotConnector } from "../test/fakes/bot-connector.js";
 import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";
+import { timeIt, type Timing } from "./timing.js";
 
-interface Timing {
-  perSec: number;
-  p50: number;
-  p99: number;
-}
 
-async function timeIt(n: number, f: (i: number) => Promise<unknown>): Promise<Timing> {
-  const lat: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f(i);
-    lat.push(performance.now() - t);
-  }
-  const total = performance.now() - start;
-  lat.sort((a, b) => a - b);
-  return { perSec: (n / total) * 1000, p50: lat[Math.floor(n * 0.5)]!, p99: lat[Math.floor(n * 0.99)]! };
-}
 
 async function freshDesk() {
   const { db } = openDatabase(tempDbPath());

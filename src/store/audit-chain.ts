@@ -2,19 +2,10 @@
 // edited, deleted or reordered row breaks every hash after it.
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Database } from "./database.js";
+import type { AuditRow, Database } from "./database.js";
 
-export interface Chainable {
-  at: number;
-  ticket_id: number | null;
-  actor_id: number | null;
-  platform: string;
-  action: string;
-  field: string | null;
-  from_value: string | null;
-  to_value: string | null;
-  reason: string | null;
-}
+/** What the hash covers: every column of an event but its id and the chain itself. */
+export type Chainable = Omit<AuditRow, "id" | "prev_hash" | "hash">;
 
 export function eventHash(prev: string, e: Chainable): string {
   return createHash("sha256")
