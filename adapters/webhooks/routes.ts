@@ -77,10 +77,11 @@ export interface WebhookDeps {
 /** Mounts one route per source; returns the names of the sources that can accept alerts (secret set). */
 export function mountWebhooks(d: WebhookDeps): string[] {
   const ready: string[] = [];
+  const waiting: string[] = [];
   for (const source of d.sources) {
     const secret = d.env[source.auth.env]?.trim();
     if (secret) ready.push(source.name);
-    else d.log(`POST /hooks/${source.name} refuses alerts: ${source.auth.env} is not set`);
+    else waiting.push(`/hooks/${source.name} (${source.auth.env})`);
     d.http.route("POST", `/hooks/${source.name}`, async (req, res) => {
       try {
         if (!secret) throw new HttpError(503, `this webhook has no secret yet: set ${source.auth.env}`);
@@ -103,5 +104,6 @@ export function mountWebhooks(d: WebhookDeps): string[] {
       }
     });
   }
+  if (waiting.length) d.log(`Webhooks refusing alerts until their secret is set: ${waiting.join(", ")}`);
   return ready;
 }

@@ -60,7 +60,7 @@ describe("webhook intake", () => {
   it("says at start which sources have no secret, and refuses their alerts", async () => {
     const s = await setup();
     expect(s.ready).toEqual(["alertmanager", "grafana", "generic", "pager"]);
-    expect(s.logs).toEqual(["POST /hooks/unset refuses alerts: NOT_SET_ANYWHERE is not set"]);
+    expect(s.logs).toEqual(["Webhooks refusing alerts until their secret is set: /hooks/unset (NOT_SET_ANYWHERE)"]);
     const r = await s.post("/hooks/unset", { source: "x", fingerprint: "f", status: "firing", summary: "s" });
     expect(r).toEqual({ status: 503, body: { ok: false, error: "this webhook has no secret yet: set NOT_SET_ANYWHERE" } });
   });
