@@ -2,7 +2,7 @@
 // noted or resolved, re-fires reopened, and a storm on one service turned into one incident offer or
 // declaration. A whole webhook body is one transaction: a sender's retry after a failure starts clean.
 import { alertByFingerprint, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, touchAlert } from "../../store/alerts.js";
-import { openIncidents } from "../../store/incidents.js";
+import { incidentOfTicket, openIncidents } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Desk, Outcome } from "../desk.js";
 import { DeskError } from "../errors.js";
@@ -107,7 +107,7 @@ async function stormCheck(ctx: Ctx, source: AlertSource, service: string): Promi
     await run(ctx, { kind: "incident", action: { kind: "declare", fromTicket: first, title: `${service}: ${tickets.length} alerts in ${source.storm.minutes} min`, severity: "SEV2" } });
     for (const n of others) {
       const t = await ticketByNumber(ctx.trx, n);
-      if (t && isOpen(t.status)) await run(ctx, { kind: "incident", action: { kind: "link", ticket: n, id: (await incidentIdOf(ctx, first))! } });
+      if (t && isOpen(t.status)) await run(ctx, { kind: "incident", action: { kind: "link", ticket: n, id: (await incidentOfTicket(ctx.trx, first))! } });
     }
     return;
   }
@@ -115,7 +115,3 @@ async function stormCheck(ctx: Ctx, source: AlertSource, service: string): Promi
   await ctx.announce(t, "incident_offer", `${tickets.length} alerts for ${service} in ${source.storm.minutes} minutes: declare an incident from #${first} and its ${others.length} companions (${others.map((n) => `#${n}`).join(", ")})?`, { action: "incident_offer", field: "service", to: service, reason: `${tickets.length} alert tickets in ${source.storm.minutes} min` });
 }
 
-async function incidentIdOf(ctx: Ctx, ticket: number): Promise<number | undefined> {
-  const r = await ctx.trx.selectFrom("incident_tickets").select("incident_id").where("ticket_id", "=", ticket).executeTakeFirst();
-  return r?.incident_id;
-}

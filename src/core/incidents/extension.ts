@@ -1,8 +1,8 @@
 // At intake, a new ticket that matches an open incident joins it, and its requester hears the status at once.
-import { incidentById, incidentOfTicket, linkTicket, openIncidents, ticketsOfIncident } from "../../store/incidents.js";
+import { incidentById, incidentOfTicket, openIncidents, ticketsOfIncident } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Extension } from "../desk.js";
-import { incidentView } from "./handlers.js";
+import { attach } from "./handlers.js";
 import { matchIncident, type IncidentCandidate } from "./matching.js";
 import { incidentName } from "./model.js";
 import { isOpen } from "../ticket.js";
@@ -50,11 +50,7 @@ export function incidentsExtension(): Extension {
       }
       const match = matchIncident(after, candidates);
       if (!match) return;
-      const r = open.find((i) => i.id === match.id)!;
-      await linkTicket(ctx.trx, { ticketId: after.number, incidentId: r.id, by: null, reason: match.reason, at: ctx.now });
-      const v = await incidentView(ctx, r);
-      const status = v.latest ? `${v.latest.status}: ${v.latest.body}` : r.status;
-      await ctx.announce(after, "incident_linked", `#${after.number} joined ${incidentName(r.id)} (${r.title}): ${match.reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason: match.reason }, undefined, `This is part of a known outage, ${incidentName(r.id)} (${r.title}); you are not alone. Current status: ${status}. You will get every update here.`);
+      await attach(ctx, after, open.find((i) => i.id === match.id)!, match.reason, true);
     },
   };
 }

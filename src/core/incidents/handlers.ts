@@ -123,12 +123,16 @@ async function declare(ctx: Ctx, title: string, severity: Severity, fromTicket?:
   return { ok: true, kind: "incident", text: `Declared ${incidentName(r.id)} [${severity} investigating] ${name}${origin ? ` from #${origin.number}` : ""}.` };
 }
 
-/** Links a ticket and tells its requester where things stand. */
-async function attach(ctx: Ctx, t: Ticket, r: IncidentRow, reason: string): Promise<void> {
-  await linkTicket(ctx.trx, { ticketId: t.number, incidentId: r.id, by: ctx.actor.id, reason, at: ctx.now });
+/**
+ * Links a ticket and tells its requester where things stand. `auto`: the desk matched it at intake (no one
+ * linked it by hand), so it "joined" and the requester hears it as a fact rather than a likelihood.
+ */
+export async function attach(ctx: Ctx, t: Ticket, r: IncidentRow, reason: string, auto = false): Promise<void> {
+  await linkTicket(ctx.trx, { ticketId: t.number, incidentId: r.id, by: auto ? null : ctx.actor.id, reason, at: ctx.now });
   const v = await incidentView(ctx, r);
   const status = v.latest ? `${v.latest.status}: ${v.latest.body}` : r.status;
-  await ctx.announce(t, "incident_linked", `#${t.number} is part of ${incidentName(r.id)} (${r.title}): ${reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason }, undefined, `This looks like part of a known outage, ${incidentName(r.id)} (${r.title}); you are not alone. Current status: ${status}. You will get every update here.`);
+  const name = `${incidentName(r.id)} (${r.title})`;
+  await ctx.announce(t, "incident_linked", `#${t.number} ${auto ? "joined" : "is part of"} ${name}: ${reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason }, undefined, `${auto ? "This is" : "This looks like"} part of a known outage, ${name}; you are not alone. Current status: ${status}. You will get every update here.`);
 }
 
 async function link(ctx: Ctx, ticket: number, id: number): Promise<Outcome> {

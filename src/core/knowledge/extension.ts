@@ -1,5 +1,6 @@
 // The knowledge base: articles written by hand or from a resolution, searched with `kb`, and offered to a
 // requester the moment they open a ticket ("This may help ... Solved it / Still need help").
+import { incidentOfTicket } from "../../store/incidents.js";
 import { articleById, decideOffer, insertArticle, markReviewed, offersOfTicket, recordOffers, searchArticles, staleArticles, usefulness } from "../../store/articles.js";
 import type { ArticleRow } from "../../store/database.js";
 import type { Command } from "../commands.js";
@@ -79,8 +80,7 @@ export function knowledgeExtension(options: KnowledgeOptions = DEFAULT_KNOWLEDGE
     async afterChange(ctx, { kind, after }) {
       // Deflection is for people asking for help, at the moment they ask.
       if (kind !== "created" || after.requesterId !== ctx.actor.id || ctx.actor.platform === "system" || atLeast(ctx.role, "agent")) return;
-      const inIncident = await ctx.trx.selectFrom("incident_tickets").select("ticket_id").where("ticket_id", "=", after.number).executeTakeFirst();
-      if (inIncident) return;
+      if ((await incidentOfTicket(ctx.trx, after.number)) !== undefined) return;
       const articles = await matchArticles(ctx, `${after.title} ${after.description}`, options);
       if (!articles.length) return;
       await recordOffers(ctx.trx, after.number, articles.map((a) => a.id), ctx.now);
