@@ -61,7 +61,7 @@ export interface DeskDeps {
  */
 export interface Extension {
   name: string;
-  /** After any change to a ticket, creation included (`before` is null then). */
+  /** After any change to a ticket: `before` is null at creation, and the very ticket object `after` for an announced change that moved no field. */
   afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void>;
   /** What this capability adds to a ticket's snapshot (under snapshot.extras[name]) for views to draw. */
   enrich?(db: Db | Trx, ticket: Ticket): Promise<unknown>;

@@ -40,7 +40,10 @@ export function slaExtension(opts: { settings: DeskSettings; clock: Clock }): Ex
   registerListOrder(SOONEST_DUE);
   return {
     name: SLA,
-    async afterChange(ctx, { after }) {
+    async afterChange(ctx, { before, after }) {
+      // An announced change (a comment, an offer, an incident update) moved no field, so no clock moved either:
+      // the desk passes the ticket itself as `before` then.
+      if (before === after) return;
       // Read afresh: another extension's hook may have changed the ticket (triage setting the priority) since `after`.
       await syncClocks(ctx.trx, rules, await ctx.load(after.number), ctx.now, ctx.actor);
     },
