@@ -45,6 +45,31 @@ export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sq
     const mkdirFailed = ["EACCES", "ENOTDIR", "EEXIST", "EROFS", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "");
     throw new StorageError(mkdirFailed ? `cannot create the folder for the database at ${path}` : describeSqliteError(err, path), (err as { code?: string }).code);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   return { db, sqlite };
+}
+
+/**
+ * Kysely prepares every query afresh, and preparing costs as much as running a small query; the desk runs
+ * the same few hundred statements over and over, so each is prepared once and reused. (Kysely never
+ * streams here, so a cached statement is never busy when it is reused.)
+ */
+function cachingStatements(sqlite: SQLite.Database, max = 2000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = sqlite.prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === "prepare") return prepare;
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -40,14 +40,44 @@ export class Calendar {
     return [from, to];
   }
 
+  /**
+   * Days are looked up for every ticket change (due dates, pauses), and building TZDates is the costly part,
+   * so each local day's window is computed once. Zone offsets are whole quarter hours, so every instant in one
+   * quarter hour falls in the same local day.
+   */
+  private readonly dayCache = new Map<number, { window: [number, number] | null; nextDay: number }>();
+  private readonly dayStartCache = new Map<number, number>();
+
+  private dayStartOf(at: number): number {
+    const quarter = Math.floor(at / 900_000);
+    let start = this.dayStartCache.get(quarter);
+    if (start === undefined) {
+      const local = new TZDate(at, this.timezone);
+      start = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), this.timezone).getTime();
+      if (this.dayStartCache.size > 50_000) this.dayStartCache.clear();
+      this.dayStartCache.set(quarter, start);
+    }
+    return start;
+  }
+
+  private dayAt(start: number): { window: [number, number] | null; nextDay: number } {
+    let entry = this.dayCache.get(start);
+    if (!entry) {
+      const day = new TZDate(start, this.timezone);
+      entry = { window: this.windowOf(day), nextDay: addDays(day, 1).getTime() };
+      if (this.dayCache.size > 50_000) this.dayCache.clear();
+      this.dayCache.set(start, entry);
+    }
+    return entry;
+  }
+
   /** Local midnight of each day from the one containing `at`, with its working window. */
   private *daysFrom(at: number): Generator<{ window: [number, number] | null; nextDay: number }> {
-    let day = new TZDate(at, this.timezone);
-    day = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), this.timezone);
+    let start = this.dayStartOf(at);
     for (let i = 0; i < MAX_DAYS; i++) {
-      const next = addDays(day, 1);
-      yield { window: this.windowOf(day), nextDay: next.getTime() };
-      day = next;
+      const entry = this.dayAt(start);
+      yield entry;
+      start = entry.nextDay;
     }
     throw new Error(`calendar "${this.name}" has no working time in ${MAX_DAYS} days (check its days and holidays)`);
   }
