@@ -9,10 +9,11 @@ import { slaCrossCheck, slaSettingsSchema } from "./core/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
 import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
 import { alertsCrossCheck, alertsSchema } from "./core/alerts/settings.js";
+import { approvalsCrossCheck, approvalsSchema } from "./core/approvals/settings.js";
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);
-const matcher = z.string().regex(/^(slack|teams|console|email|webhook):\S+$/, 'expected "slack:<user id>", "teams:<aad object id>", "console:<name>" or "email:<address>"');
+const matcher = z.string().regex(/^(slack|slack-group|teams|teams-aad|teams-group|console|email|webhook):\S+$/, 'expected "slack:<user id>", "slack-group:<user group id>", "teams:<aad object id>", "teams-aad:<aad object id>", "teams-group:<aad group id>", "console:<name>" or "email:<address>"');
 const row = z.object({ high: priority, medium: priority, low: priority }).strict();
 
 const schema = z
@@ -27,6 +28,8 @@ const schema = z
     triage: triageSchema.optional(),
     sla: slaSettingsSchema.optional(),
     alerts: alertsSchema.optional(),
+    approvals: approvalsSchema.optional(),
+    audit: z.object({ export_max_days: z.number().int().min(1).max(3660).default(366) }).strict().optional(),
   })
   .strict();
 
@@ -82,6 +85,8 @@ export function parseSettings(text: string, file: string): DeskSettings {
     ...(s.triage ? { triage: s.triage } : {}),
     ...(s.sla ? { sla: s.sla } : {}),
     ...(s.alerts ? { alerts: s.alerts.sources } : {}),
+    ...(s.approvals ? { approvals: s.approvals } : {}),
+    ...(s.audit ? { audit: { exportMaxDays: s.audit.export_max_days } } : {}),
   };
   crossCheck(settings, doc, lineCounter, file);
   return settings;
@@ -113,6 +118,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
   for (const p of alertsCrossCheck(s.alerts ?? [])) fail(p.path, p.message);
+  for (const p of s.approvals ? approvalsCrossCheck(s.approvals, { categories: s.categories.map((c) => c.name), services: s.services.map((x) => x.name) }) : []) fail(p.path, p.message);
   for (const p of s.sla ? slaCrossCheck(s.sla, [...teams]) : []) fail(p.path, p.message);
   for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);
   const seen = new Set<string>();

@@ -15,8 +15,9 @@ import type { Command, CommandKind, Envelope } from "./commands.js";
 import { DeskError, isDeskError, notFound, type ErrorCode } from "./errors.js";
 import type { FormField } from "./form.js";
 import type { AlsoTell, ChangeKind, IncidentChange, Notifier } from "./notify.js";
-import { personKey, roleOf, toPerson, type Person } from "./people.js";
+import { personKey, toPerson, type Person } from "./people.js";
 import { can, type Permission, type Role } from "./roles/permissions.js";
+import { RoleResolver } from "./roles/resolver.js";
 import type { DeskSettings } from "./settings.js";
 import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
@@ -98,8 +99,11 @@ export class Desk {
   private readonly notifiers: Notifier[];
   private readonly extensions: Extension[];
   private readonly commitListeners: (() => void)[] = [];
+  /** Who holds which role (settings, admins' overrides, group directories the adapters add). */
+  readonly roles: RoleResolver;
 
   constructor(private readonly deps: DeskDeps) {
+    this.roles = new RoleResolver(deps.settings, deps.log);
     this.notifiers = [...(deps.notifiers ?? [])];
     this.extensions = [...(deps.extensions ?? [])];
   }
@@ -130,7 +134,7 @@ export class Desk {
   }
 
   roleOf(p: { platform: string; userId: string; email?: string | null }): Role {
-    return roleOf(this.deps.settings, p);
+    return this.roles.roleOf(p);
   }
 
   /** A ticket with its people, for rendering outside a command. */
@@ -142,6 +146,8 @@ export class Desk {
   async handle(env: Envelope): Promise<Outcome> {
     const { db, clock } = this.deps;
     try {
+      // Group directories may need the network: asked before the transaction, never inside it.
+      const role = await this.roles.resolve(db, env.actor);
       const outcome = await db.transaction().execute(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.
@@ -151,7 +157,7 @@ export class Desk {
         }
         const now = clock.now();
         const actor = toPerson(await upsertPerson(trx, env.actor, now));
-        const ctx = this.context(trx, env, actor, now);
+        const ctx = this.context(trx, env, actor, now, role);
         const cmd = env.command;
         const owner = cmd.kind === "capability" ? this.extensions.find((x) => x.name === cmd.capability && x.command) : undefined;
         const outcome = owner && cmd.kind === "capability" ? await owner.command!(ctx, cmd) : await runCommand(ctx, cmd);
@@ -189,7 +195,7 @@ export class Desk {
 
   private context(trx: Trx, envelope: Envelope, actor: Person, now: number, asRole?: Role): Ctx {
     const settings = this.deps.settings;
-    const role = asRole ?? roleOf(settings, actor);
+    const role = asRole ?? this.roles.roleOf(actor);
     const notifiers = this.notifiers;
     const extensions = this.extensions;
     let seq = 0;
@@ -225,7 +231,7 @@ export class Desk {
         if (!p) throw new DeskError("PERSON_NOT_FOUND", `There is no person with id ${id}.`);
         return toPerson(p);
       },
-      roleOfPerson: (p) => roleOf(settings, p),
+      roleOfPerson: (p) => this.roles.roleOf(p),
       async change(before, changes, kind, summary, extra = {}) {
         const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
         const beforeRow = rowValues(before);

@@ -20,10 +20,23 @@ export function toPerson(r: PersonRow): Person {
 /** "slack:U123" — how a person is named in configuration and in the audit trail. */
 export const personKey = (p: { platform: string; userId: string }) => `${p.platform}:${p.userId}`;
 
-/** The highest role any matcher gives the person; a person nobody named is a requester. */
+/** Matcher schemes that name groups; their members come from a GroupDirectory (src/core/roles/groups.ts). */
+export const GROUP_SCHEMES = ["slack-group", "teams-group"] as const;
+
+/**
+ * The matchers that name this very person: "slack:U1", "email:ana@example.com", and for Teams, whose user id
+ * is the AAD object id, also "teams-aad:<guid>".
+ */
+export function personMatchers(p: { platform: string; userId: string; email?: string | null }): string[] {
+  const keys = [personKey(p).toLowerCase()];
+  if (p.platform === "teams") keys.push(`teams-aad:${p.userId.toLowerCase()}`);
+  if (p.email) keys.push(`email:${p.email.toLowerCase()}`);
+  return keys;
+}
+
+/** The highest role any person matcher gives the person; a person nobody named is a requester. Groups: see RoleResolver. */
 export function roleOf(settings: DeskSettings, p: { platform: string; userId: string; email?: string | null }): Role {
-  const keys = new Set([personKey(p).toLowerCase()]);
-  if (p.email) keys.add(`email:${p.email.toLowerCase()}`);
+  const keys = new Set(personMatchers(p));
   for (const role of [...ROLES].reverse()) {
     if ((settings.roles[role] ?? []).some((m) => keys.has(m.toLowerCase()))) return role;
   }

@@ -1,5 +1,6 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
 import type { AlertSource } from "./alerts/model.js";
+import type { ApprovalSettings } from "./approvals/settings.js";
 import type { Role } from "./roles/permissions.js";
 import type { SlaSettings } from "./sla/config.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
@@ -25,7 +26,7 @@ export interface ServiceSettings {
 export interface DeskSettings {
   deskName: string;
   timezone: string;
-  /** Person matchers per role: "slack:U123", "teams:<aad id>", "console:ana", "email:ana@example.com". */
+  /** Person matchers per role: "slack:U123", "slack-group:S123", "teams:<aad id>", "teams-aad:<aad id>", "teams-group:<aad group id>", "console:ana", "email:ana@example.com". */
   roles: Partial<Record<Role, string[]>>;
   teams: TeamSettings[];
   categories: CategorySettings[];
@@ -38,4 +39,8 @@ export interface DeskSettings {
   sla?: SlaSettings;
   /** Monitoring sources posting alerts to /hooks/<name> (src/core/alerts/settings.ts). */
   alerts?: AlertSource[];
+  /** Which access and change requests need approval, by whom, and by which rule (src/core/approvals/settings.ts). */
+  approvals?: ApprovalSettings;
+  /** The audit export (src/core/audit/): the longest range one export may cover, in days (default 366). */
+  audit?: { exportMaxDays: number };
 }

@@ -75,6 +75,10 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  first_attempt_at: Generated<number | null>;
+  called_at: Generated<number | null>;
+  /** For a row in flight at a stop: "lookup" (look for it first), "found", "resent", "may_repeat". */
+  recovery: Generated<string | null>;
 }
 
 export interface ReceiptsTable {
@@ -178,6 +182,19 @@ export interface ArticleOffersTable {
   decided_at: number | null;
 }
 
+export interface RoleOverridesTable {
+  subject: string;
+  role: string;
+  set_by: number | null;
+  set_at: number;
+}
+
+export interface RoleConfigTable {
+  id: Generated<number>;
+  roles: string;
+  recorded_at: number;
+}
+
 export interface Database {
   people: PeopleTable;
   tickets: TicketsTable;
@@ -195,6 +212,8 @@ export interface Database {
   alert_storms: AlertStormsTable;
   articles: ArticlesTable;
   article_offers: ArticleOffersTable;
+  role_overrides: RoleOverridesTable;
+  role_config: RoleConfigTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -21,7 +21,9 @@ export type Permission =
   | "view_any"
   | "declare_incident"
   | "update_incident"
-  | "manage_outbox";
+  | "manage_outbox"
+  | "edit_config"
+  | "export_audit";
 
 /** The least role that holds each permission. */
 export const PERMISSIONS: Record<Permission, Role> = {
@@ -42,6 +44,8 @@ export const PERMISSIONS: Record<Permission, Role> = {
   declare_incident: "agent",
   update_incident: "agent",
   manage_outbox: "admin",
+  edit_config: "admin",
+  export_audit: "lead",
 };
 
 export function can(role: Role, permission: Permission): boolean {
