@@ -24,6 +24,8 @@ export const TIER_OF: Record<string, 1 | 2 | 3 | 4 | "post"> = {
   "views.push": 4,
   "views.publish": 4,
   "auth.test": 4,
+  "files.getUploadURLExternal": 4,
+  "files.completeUploadExternal": 4,
 };
 const PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100, post: 600 } as const;
 

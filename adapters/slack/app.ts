@@ -69,6 +69,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
   const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
   desk.onCommit(() => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`)));
+  ctx.wake = () => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`));
   outbox.start(tuning.pollMs ?? 1000);
 
   const auth = await app.client.auth.test().catch((e: Error) => {

@@ -1,5 +1,7 @@
 // What every listener needs: the desk, the paced Web API, who people are, and the means to answer.
 import type { Desk, Outcome } from "../../src/core/desk.js";
+import { queueOutcomeFiles } from "../../src/core/files.js";
+import { PLATFORM } from "./ids.js";
 import type { SlackApi } from "./api.js";
 import type { HomeService } from "./home.js";
 import type { SlackPeople } from "./people.js";
@@ -16,6 +18,8 @@ export class SlackContext {
   private readonly waiting: (() => void)[] = [];
   private active = 0;
   botUserId: string | undefined;
+  /** Wakes the outbox worker (app.ts sets it once the worker exists). */
+  wake: () => void = () => {};
 
   constructor(
     readonly desk: Desk,
@@ -65,6 +69,30 @@ export class SlackContext {
       await this.api.call("chat.postMessage", { channel: where.user, text: t });
     }
   }
+}
+
+/**
+ * Where a command's files go. Answers in a channel are ephemeral, so the files go to the person's DM with the
+ * bot rather than into the channel for everyone; asked in that DM, they go there (into the thread if any).
+ */
+export interface FilesTo {
+  user: string;
+  dm?: string;
+  thread?: string;
+}
+
+/** Queues a command's files (a report's chart, an export) through the outbox, once per command key. */
+export async function shareFiles(ctx: SlackContext, o: Outcome, key: string, where: FilesTo): Promise<void> {
+  if (!o.ok || !o.files?.length) return;
+  const to = where.dm ? { channel: where.dm, ...(where.thread ? { thread: where.thread } : {}) } : { user: where.user };
+  const titles = o.files.map((f) => f.title).join(", ");
+  if (await queueOutcomeFiles(ctx.desk.db, { platform: PLATFORM, key, text: `${titles} (${o.text.split("\n")[0]})`, files: o.files, to, at: ctx.desk.clock.now() })) ctx.wake();
+}
+
+/** What the person is told beside a command's answer when files follow it. */
+export function filesNote(o: Outcome, inDm: boolean): string {
+  if (!o.ok || !o.files?.length) return "";
+  return inDm ? "" : `\n(${o.files.length === 1 ? "The file follows" : "The files follow"} in our direct messages.)`;
 }
 
 /** An outcome as the person reads it: lists and histories keep their columns in a code block. */

@@ -11,6 +11,8 @@ import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
+import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
+import { uploadFiles } from "./files.js";
 import { card, incidentMessage, resolutionMessage, textMessage, withActions } from "./render.js";
 
 /** Slack errors that will not change on a retry: the message is dead-lettered. */
@@ -59,6 +61,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.o.home?.publish((payload as HomePayload).user);
         case OUTBOX.incident:
           return await this.incident(payload as IncidentPayload);
+        case FILE_MESSAGE:
+          return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage);
         case OUTBOX.notice:
           return void (await this.post({ channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
       }

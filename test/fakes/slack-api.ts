@@ -18,6 +18,39 @@ interface Param {
 }
 const spec = JSON.parse(readFileSync(`${SPECS}/slack-api-specs/web-api/slack_web_openapi_v2.json`, "utf8")) as { paths: Record<string, Record<string, { parameters?: Param[] }>> };
 
+/**
+ * Methods newer than the 2021 spec, with their documented arguments (docs.slack.dev reference pages and
+ * @slack/web-api's request types): files.getUploadURLExternal needs filename and length; completeUploadExternal
+ * needs files, a JSON array of {id, title?}, and shares into channel_id (or channels) and thread_ts when given.
+ */
+const NEWER_METHODS: Record<string, Param[]> = {
+  "files.getUploadURLExternal": [
+    { name: "token", in: "header", type: "string" },
+    { name: "filename", in: "formData", type: "string", required: true },
+    { name: "length", in: "formData", type: "integer", required: true },
+    { name: "alt_txt", in: "formData", type: "string" },
+    { name: "snippet_type", in: "formData", type: "string" },
+  ],
+  "files.completeUploadExternal": [
+    { name: "token", in: "header", type: "string" },
+    { name: "files", in: "formData", type: "string", required: true },
+    { name: "channel_id", in: "formData", type: "string" },
+    { name: "channels", in: "formData", type: "string" },
+    { name: "thread_ts", in: "formData", type: "string" },
+    { name: "initial_comment", in: "formData", type: "string" },
+    { name: "blocks", in: "formData", type: "string" },
+  ],
+};
+
+/** A file between files.getUploadURLExternal and files.completeUploadExternal. */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  length: number;
+  bytes?: Buffer;
+  completed?: { channel?: string; thread?: string; title?: string; comment?: string };
+}
+
 export interface Call {
   method: string;
   args: Record<string, unknown>;
@@ -54,6 +87,8 @@ export class FakeSlackApi {
   readonly users = new Map<string, FakeUser>();
   /** Messages conversations.replies returns, by "channel:ts". */
   readonly messages = new Map<string, Record<string, unknown>>();
+  /** Files by id, as uploaded through the external upload flow. */
+  readonly uploads = new Map<string, FakeUpload>();
   private readonly failures: { method: string; status?: number; retryAfter?: number; error?: string; times: number }[] = [];
   private seq = 100;
   private server = http.createServer((req, res) => void this.handle(req, res));
@@ -100,8 +135,9 @@ export class FakeSlackApi {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", this.url);
+    if (url.pathname.startsWith("/upload/")) return this.receiveUpload(url.pathname.slice("/upload/".length), Buffer.concat(chunks), req.method ?? "", res);
+    const raw = Buffer.concat(chunks).toString("utf8");
     const type = req.headers["content-type"] ?? "";
     const args: Record<string, unknown> = type.includes("json") ? (raw ? (JSON.parse(raw) as Record<string, unknown>) : {}) : Object.fromEntries(new URLSearchParams(raw));
     for (const [k, v] of url.searchParams) args[k] = v;
@@ -146,8 +182,9 @@ export class FakeSlackApi {
   /** Required parameters present, no unknown ones, values of the declared types (views.* are listed as GET; clients POST). */
   private validate(method: string, args: Record<string, unknown>, call: Call, authorized: boolean): string[] {
     const path = spec.paths[`/${method}`];
-    if (!path) return [`${method} is not a Slack Web API method`];
-    const params = Object.values(path).flatMap((op) => op.parameters ?? []);
+    const newer = NEWER_METHODS[method];
+    if (!path && !newer) return [`${method} is not a Slack Web API method`];
+    const params = newer ?? Object.values(path!).flatMap((op) => op.parameters ?? []);
     const errs: string[] = [];
     const known = new Map(params.map((p) => [p.name, p]));
     for (const p of params) {
@@ -172,6 +209,46 @@ export class FakeSlackApi {
       errs.push(...checkSurface(kind, call.view.blocks, call.view).map((e) => `view: ${e}`));
     }
     if (["chat.postMessage", "chat.update", "chat.postEphemeral"].includes(method) && !args.text && !call.blocks) errs.push("no text or blocks");
+    if (method === "files.completeUploadExternal") errs.push(...this.checkComplete(args));
+    return errs;
+  }
+
+  /** The upload host: takes the bytes for one file id, which must be exactly the length announced. */
+  private receiveUpload(id: string, bytes: Buffer, verb: string, res: http.ServerResponse): void {
+    const u = this.uploads.get(id);
+    this.calls.push({ method: "upload", args: { file: id, bytes: bytes.length }, at: Date.now() });
+    if (!u || verb !== "POST") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("no such upload");
+      return;
+    }
+    if (bytes.length !== u.length) this.violations.push(`upload ${id}: ${bytes.length} bytes sent, ${u.length} announced as length`);
+    u.bytes = bytes;
+    res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${bytes.length}`);
+  }
+
+  /** files: a JSON array of {id, title?} naming files uploaded in full; one destination at most. */
+  private checkComplete(args: Record<string, unknown>): string[] {
+    let files: unknown;
+    try {
+      files = JSON.parse(String(args.files));
+    } catch {
+      return ["files is not JSON"];
+    }
+    if (!Array.isArray(files) || !files.length) return ["files must be a non-empty JSON array"];
+    const errs: string[] = [];
+    for (const f of files as Record<string, unknown>[]) {
+      if (!f || typeof f.id !== "string") errs.push("each file needs an id");
+      else if (Object.keys(f).some((k) => !["id", "title", "highlight_type"].includes(k))) errs.push(`file ${f.id}: unknown keys`);
+      else if (f.title !== undefined && typeof f.title !== "string") errs.push(`file ${f.id}: title must be a string`);
+      else {
+        const u = this.uploads.get(f.id);
+        if (!u) errs.push(`file ${f.id} was not given an upload URL`);
+        else if (!u.bytes) errs.push(`file ${f.id} was completed before its bytes were uploaded`);
+        else if (u.completed) errs.push(`file ${f.id} was already completed`);
+      }
+    }
+    if (args.channel_id !== undefined && args.channels !== undefined) errs.push("channel_id and channels are exclusive");
+    if (args.thread_ts !== undefined && args.channel_id === undefined && args.channels === undefined) errs.push("thread_ts needs a channel");
     return errs;
   }
 
@@ -197,6 +274,28 @@ export class FakeSlackApi {
         const id = String(args.user);
         const u = this.users.get(id) ?? { name: id.toLowerCase() };
         return { ok: true, user: { ...(base.user as object), id, name: u.name, real_name: u.name, tz: u.tz ?? "Europe/London", deleted: false, is_bot: false, profile: { ...((base.user as { profile?: object })?.profile ?? {}), display_name: u.name, real_name: u.name, email: u.email ?? `${u.name}@example.com` } } };
+      }
+      case "conversations.open": {
+        const users = String(args.users ?? "");
+        return { ok: true, channel: { ...(base.channel as object), id: `D${users.replace(/^U/, "")}`, is_im: true, user: users } };
+      }
+      case "files.getUploadURLExternal": {
+        const id = `F${++this.seq}`;
+        this.uploads.set(id, { id, filename: String(args.filename), length: Number(args.length) });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const listed = JSON.parse(String(args.files)) as { id: string; title?: string }[];
+        const template = ((base.files as Record<string, unknown>[] | undefined) ?? [{}])[0]!;
+        const channel = args.channel_id === undefined ? undefined : String(args.channel_id);
+        return {
+          ok: true,
+          files: listed.map((f) => {
+            const u = this.uploads.get(f.id)!;
+            u.completed = { ...(channel ? { channel } : {}), ...(args.thread_ts ? { thread: String(args.thread_ts) } : {}), ...(f.title ? { title: f.title } : {}), ...(args.initial_comment ? { comment: String(args.initial_comment) } : {}) };
+            return { ...template, id: f.id, title: f.title ?? u.filename, name: u.filename, size: u.length, user: "UBOT", channels: channel ? [channel] : [], shares: {} };
+          }),
+        };
       }
       case "conversations.replies": {
         const m = this.messages.get(`${String(args.channel)}:${String(args.ts)}`);

@@ -2,7 +2,7 @@
 import type { App } from "@slack/bolt";
 import type { Actor } from "../../../src/core/commands.js";
 import { parseCommand } from "../../../src/core/grammar.js";
-import { answerText, type SlackContext } from "../context.js";
+import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { SLASH_COMMAND } from "../ids.js";
 import { esc, ticketFormModal } from "../render.js";
 import { inChannel, type ModalMeta } from "../translate.js";
@@ -24,7 +24,9 @@ export function registerCommands(app: App, ctx: SlackContext): void {
       // person is named from the payload and completed on a later command.
       const actor = await ctx.people.actor(command.user_id, command.user_name, 1000);
       const outcome = await ctx.desk.handle({ actor, command: cmd, idempotencyKey: `cmd:${command.trigger_id}` });
-      await say(answerText(outcome));
+      const dm = command.channel_id.startsWith("D") ? command.channel_id : undefined;
+      await say(answerText(outcome) + filesNote(outcome, Boolean(dm)));
+      await shareFiles(ctx, outcome, `cmd:${command.trigger_id}`, { user: command.user_id, ...(dm ? { dm } : {}) });
     }, cmd.kind === "form");
   });
 }

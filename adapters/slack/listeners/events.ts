@@ -3,7 +3,7 @@
 import type { App } from "@slack/bolt";
 import type { Command } from "../../../src/core/commands.js";
 import { linkByRef } from "../../../src/store/links.js";
-import { answerText, type SlackContext } from "../context.js";
+import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { LINK, PLATFORM, TICKET_REACTION } from "../ids.js";
 import { inChannel, messageCommand, plainText, ref, ticketFromMessage, withoutMention } from "../translate.js";
 
@@ -87,7 +87,9 @@ async function asCommand(ctx: SlackContext, m: MessageEvent, id: string): Promis
   const actor = await ctx.people.actor(m.user!);
   const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `evt:${id}`, originRef: thread });
   // Creation is confirmed in the thread through the outbox; everything else is answered to the person.
-  if (!(outcome.ok && outcome.kind === "create")) await ctx.tell(where, answerText(outcome));
+  const dm = m.channel_type === "im" ? m.channel : undefined;
+  if (!(outcome.ok && outcome.kind === "create")) await ctx.tell(where, answerText(outcome) + filesNote(outcome, Boolean(dm)));
+  await shareFiles(ctx, outcome, `evt:${id}`, { user: m.user!, ...(dm ? { dm, ...(m.thread_ts ? { thread: m.thread_ts } : {}) } : {}) });
 }
 
 /** :ticket: on a message: one ticket per message, whoever reacts and however often. */
