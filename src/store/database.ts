@@ -75,10 +75,6 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
-  first_attempt_at: Generated<number | null>;
-  called_at: Generated<number | null>;
-  /** For a row in flight at a stop: "lookup" (look for it first), "found", "resent", "may_repeat". */
-  recovery: Generated<string | null>;
 }
 
 export interface ReceiptsTable {
