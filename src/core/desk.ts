@@ -148,7 +148,7 @@ export class Desk {
     try {
       // Group directories may need the network: asked before the transaction, never inside it.
       const role = await this.roles.resolve(db, env.actor);
-      const outcome = await db.transaction().execute(async (trx) => {
+      const outcome = await this.inTurn(() => db.transaction().execute(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.
         if (env.idempotencyKey) {
@@ -163,7 +163,7 @@ export class Desk {
         const outcome = owner && cmd.kind === "capability" ? await owner.command!(ctx, cmd) : await runCommand(ctx, cmd);
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
-      });
+      }));
       for (const l of this.commitListeners) l();
       return outcome;
     } catch (err) {
@@ -184,13 +184,29 @@ export class Desk {
   async system<T>(name: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     const { db, clock } = this.deps;
     const actorRef = { platform: "system", userId: name, displayName: `Deskhand ${name}` };
-    const result = await db.transaction().execute(async (trx) => {
-      const now = clock.now();
-      const actor = toPerson(await upsertPerson(trx, actorRef, now));
-      return fn(this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin"));
-    });
+    const result = await this.inTurn(() =>
+      db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const actor = toPerson(await upsertPerson(trx, actorRef, now));
+        return fn(this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin"));
+      }),
+    );
     for (const l of this.commitListeners) l();
     return result;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Transactions run one at a time. Handed on through promises alone, a backlog of them (an alert storm)
+   * would run back to back in one microtask chain and starve the event loop: no Slack request could be
+   * acked until the backlog was gone. Each transaction therefore starts on a fresh turn of the loop, so
+   * requests that arrived meanwhile are read (and acked) between two transactions.
+   */
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => new Promise<void>((r) => setImmediate(r))).then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private context(trx: Trx, envelope: Envelope, actor: Person, now: number, asRole?: Role): Ctx {
