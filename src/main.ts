@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { standardExtensions } from "./core/capabilities.js";
 import { Desk } from "./core/desk.js";
+import { FIRST_ROLES, auditRoleConfig } from "./core/roles/config-audit.js";
 import { Triage } from "./core/triage/index.js";
 import { SlaRules } from "./core/sla/rules.js";
 import { SlaScheduler } from "./core/sla/scheduler.js";
@@ -26,6 +27,9 @@ async function main(): Promise<number> {
   await migrateToLatest(db);
   const extensions = standardExtensions(settings);
   const desk = new Desk({ db, clock: systemClock, settings, log, extensions });
+  // A change to the settings file's roles since the last run goes into the audit trail.
+  const rolesChanged = await auditRoleConfig(desk);
+  if (rolesChanged && rolesChanged !== FIRST_ROLES) log(`roles changed in the settings file: ${rolesChanged} (recorded in the audit trail)`);
   // Trained now rather than on the first ticket, which would otherwise wait for it.
   for (const x of extensions) if (x instanceof Triage && (await x.train(db)) > 0) log(`triage: learned categories from the desk's resolved tickets`);
 

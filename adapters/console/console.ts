@@ -70,7 +70,10 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
 }
 
 function render(o: Outcome): string {
-  return o.ok ? o.text : `! ${o.text}`;
+  if (!o.ok) return `! ${o.text}`;
+  // A file the text does not already name is listed by its path, the console's way of handing it over.
+  const files = (o.files ?? []).filter((f) => !o.text.includes(f.path)).map((f) => `File: ${f.path} (${f.title})`);
+  return [o.text, ...files].join("\n");
 }
 
 /** The guided form: one question a field; blank skips an optional field; a bad answer is asked again. */

@@ -85,6 +85,8 @@ export interface Ctx {
   snapshot(t: Ticket): Promise<TicketSnapshot>;
   person(id: number): Promise<Person>;
   roleOfPerson(p: Person): Role;
+  /** Where roles come from (the `role` command explains and sets them). */
+  roles: RoleResolver;
   /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
   change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell }): Promise<TicketSnapshot>;
   /** Queues an incident's status update for every status channel (requesters are told through their tickets). */
@@ -248,6 +250,7 @@ export class Desk {
         return toPerson(p);
       },
       roleOfPerson: (p) => this.roles.roleOf(p),
+      roles: this.roles,
       async change(before, changes, kind, summary, extra = {}) {
         const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
         const beforeRow = rowValues(before);
