@@ -9,6 +9,7 @@ import { slaCrossCheck, slaSettingsSchema } from "./core/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
 import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
 import { alertsCrossCheck, alertsSchema } from "./core/alerts/settings.js";
+import { approvalsCrossCheck, approvalsSchema } from "./core/approvals/settings.js";
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);
@@ -27,6 +28,7 @@ const schema = z
     triage: triageSchema.optional(),
     sla: slaSettingsSchema.optional(),
     alerts: alertsSchema.optional(),
+    approvals: approvalsSchema.optional(),
     audit: z.object({ export_max_days: z.number().int().min(1).max(3660).default(366) }).strict().optional(),
   })
   .strict();
@@ -83,6 +85,7 @@ export function parseSettings(text: string, file: string): DeskSettings {
     ...(s.triage ? { triage: s.triage } : {}),
     ...(s.sla ? { sla: s.sla } : {}),
     ...(s.alerts ? { alerts: s.alerts.sources } : {}),
+    ...(s.approvals ? { approvals: s.approvals } : {}),
     ...(s.audit ? { audit: { exportMaxDays: s.audit.export_max_days } } : {}),
   };
   crossCheck(settings, doc, lineCounter, file);
@@ -115,6 +118,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
   for (const p of alertsCrossCheck(s.alerts ?? [])) fail(p.path, p.message);
+  for (const p of s.approvals ? approvalsCrossCheck(s.approvals, { categories: s.categories.map((c) => c.name), services: s.services.map((x) => x.name) }) : []) fail(p.path, p.message);
   for (const p of s.sla ? slaCrossCheck(s.sla, [...teams]) : []) fail(p.path, p.message);
   for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);
   const seen = new Set<string>();

@@ -2,6 +2,7 @@
 import { systemClock, type Clock } from "./clock.js";
 import type { Extension } from "./desk.js";
 import { alertsExtension } from "./alerts/extension.js";
+import { approvalsExtension } from "./approvals/extension.js";
 import { auditExtension } from "./audit/extension.js";
 import { incidentsExtension } from "./incidents/extension.js";
 import { knowledgeExtension } from "./knowledge/extension.js";
@@ -14,5 +15,5 @@ import { slaExtension } from "./sla/extension.js";
 import { triageExtension } from "./triage/index.js";
 
 export function standardExtensions(_settings: DeskSettings, clock: Clock = systemClock): Extension[] {
-  return [incidentsExtension(), alertsExtension(), triageExtension(_settings), knowledgeExtension(), reportsExtension(), satisfactionExtension(), outboxExtension(), rolesExtension(), auditExtension(), ...(_settings.sla ? [slaExtension({ settings: _settings, clock })] : [])];
+  return [incidentsExtension(), alertsExtension(), triageExtension(_settings), ...(_settings.approvals ? [approvalsExtension(_settings)] : []), knowledgeExtension(), reportsExtension(), satisfactionExtension(), outboxExtension(), rolesExtension(), auditExtension(), ...(_settings.sla ? [slaExtension({ settings: _settings, clock })] : [])];
 }

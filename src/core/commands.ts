@@ -29,6 +29,13 @@ export interface CreateFields {
   category?: string;
   service?: string;
   tags?: string[];
+  /** A change request's risk, planned window, rollback plan and test evidence (approvers see them on the card). */
+  risk?: string;
+  window?: string;
+  rollback?: string;
+  evidence?: string;
+  /** An access request's end of temporary access, "YYYY-MM-DD" (src/core/approvals/grants.ts). */
+  accessUntil?: string;
 }
 
 export type ListScope = "mine" | "queue" | "open" | "all";

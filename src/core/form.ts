@@ -2,6 +2,7 @@
 // prompts, and validate what comes back with validateForm so every platform gives the same answers.
 import type { CreateFields } from "./commands.js";
 import type { DeskSettings } from "./settings.js";
+import { approvalFormFields, validateApprovalFields } from "./approvals/form.js";
 import { LEVELS, LIMITS, TYPES, TYPE_LABEL, parseLevel, parseType } from "./ticket.js";
 
 export interface FormOption {
@@ -34,6 +35,7 @@ export function ticketForm(settings: DeskSettings): FormField[] {
       : { name: "service", label: "Affected service", kind: "text", required: false, maxLength: 100 },
   );
   if (settings.categories.length) fields.push({ name: "category", label: "Category", kind: "select", required: false, options: settings.categories.map((c) => ({ value: c.name, label: c.name })) });
+  if (settings.approvals) fields.push(...approvalFormFields());
   return fields;
 }
 
@@ -60,6 +62,8 @@ export function validateForm(settings: DeskSettings, values: FormValues): FormRe
   if (service.length > 100) errors.service = "The service name is over 100 characters.";
   const category = str(values.category);
   if (category && !settings.categories.some((c) => c.name === category)) errors.category = `Category must be one of ${settings.categories.map((c) => c.name).join(", ")}.`;
+  const approval = settings.approvals ? validateApprovalFields(values, type) : { fields: {}, errors: {} };
+  Object.assign(errors, approval.errors);
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -71,6 +75,7 @@ export function validateForm(settings: DeskSettings, values: FormValues): FormRe
       ...(urgency ? { urgency } : {}),
       ...(service ? { service } : {}),
       ...(category ? { category } : {}),
+      ...approval.fields,
     },
   };
 }

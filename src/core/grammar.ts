@@ -18,7 +18,7 @@ export const USAGE: Usage[] = [
   { verb: "claim", form: "claim N", says: "take ticket N yourself" },
   { verb: "assign", form: "assign N @who", says: "give ticket N to an agent" },
   { verb: "priority", form: "priority N P1|P2|P3|P4", says: "set the priority" },
-  { verb: "status", form: `status N ${STATUSES.filter((s) => s !== "new" && s !== "resolved").join("|")}`, says: "change the status" },
+  { verb: "status", form: `status N ${STATUSES.filter((s) => s !== "new" && s !== "resolved" && s !== "awaiting_approval").join("|")}`, says: "change the status" },
   { verb: "comment", form: "comment N <text>", says: "reply to the requester" },
   { verb: "note", form: "note N <text>", says: "add an internal note (agents only)" },
   { verb: "resolve", form: "resolve N <resolution>", says: "resolve with a note to the requester" },

@@ -1,5 +1,6 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
 import type { AlertSource } from "./alerts/model.js";
+import type { ApprovalSettings } from "./approvals/settings.js";
 import type { Role } from "./roles/permissions.js";
 import type { SlaSettings } from "./sla/config.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
@@ -38,6 +39,8 @@ export interface DeskSettings {
   sla?: SlaSettings;
   /** Monitoring sources posting alerts to /hooks/<name> (src/core/alerts/settings.ts). */
   alerts?: AlertSource[];
+  /** Which access and change requests need approval, by whom, and by which rule (src/core/approvals/settings.ts). */
+  approvals?: ApprovalSettings;
   /** The audit export (src/core/audit/): the longest range one export may cover, in days (default 366). */
   audit?: { exportMaxDays: number };
 }

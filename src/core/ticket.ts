@@ -1,7 +1,7 @@
 // The ticket model and its lifecycle rules, free of storage and platforms.
 import { DeskError } from "./errors.js";
 
-export const STATUSES = ["new", "triaged", "in_progress", "waiting", "resolved", "closed"] as const;
+export const STATUSES = ["new", "awaiting_approval", "triaged", "in_progress", "waiting", "resolved", "closed"] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const TYPES = ["incident", "service_request", "access_request", "change", "question"] as const;
@@ -25,6 +25,7 @@ export const LIMITS = { title: 150, description: 3000, comment: 3000, resolution
 
 export const STATUS_LABEL: Record<Status, string> = {
   new: "new",
+  awaiting_approval: "awaiting approval",
   triaged: "triaged",
   in_progress: "in progress",
   waiting: "waiting on requester",
@@ -43,6 +44,8 @@ export const TYPE_LABEL: Record<TicketType, string> = {
 /** Where a status may go by a plain status change. Reopen is its own verb (from resolved or closed). */
 const NEXT: Record<Status, readonly Status[]> = {
   new: ["triaged", "in_progress", "waiting", "resolved", "closed"],
+  // Only a decision (approve/reject, src/core/approvals) moves it on; withdrawing or resolving it cancels the request.
+  awaiting_approval: ["resolved", "closed"],
   triaged: ["in_progress", "waiting", "resolved", "closed"],
   in_progress: ["triaged", "waiting", "resolved", "closed"],
   waiting: ["in_progress", "resolved", "closed"],
@@ -81,7 +84,7 @@ export function priorityOf(matrix: PriorityMatrix, impact: Level, urgency: Level
 export function parseStatus(text: string): Status | undefined {
   const t = text.trim().toLowerCase().replace(/[\s-]+/g, "_");
   if ((STATUSES as readonly string[]).includes(t)) return t as Status;
-  const aliases: Record<string, Status> = { inprogress: "in_progress", progress: "in_progress", working: "in_progress", waiting_on_requester: "waiting", pending: "waiting", open: "triaged", done: "resolved" };
+  const aliases: Record<string, Status> = { awaiting: "awaiting_approval", approval: "awaiting_approval", inprogress: "in_progress", progress: "in_progress", working: "in_progress", waiting_on_requester: "waiting", pending: "waiting", open: "triaged", done: "resolved" };
   return aliases[t];
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_MATRIX, LEVELS, STATUSES, allowedNext, assertReopenable, assert
 
 const ALLOWED: Record<Status, Status[]> = {
   new: ["triaged", "in_progress", "waiting", "resolved", "closed"],
+  awaiting_approval: ["resolved", "closed"],
   triaged: ["in_progress", "waiting", "resolved", "closed"],
   in_progress: ["triaged", "waiting", "resolved", "closed"],
   waiting: ["in_progress", "resolved", "closed"],
