@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   consoleUser: string;
   forceConsole: boolean;
+  /** Where people's clients reach this server (PUBLIC_URL): the base of file links (Teams charts and exports). */
+  publicUrl?: string;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; triageChannel?: string };
   teams: { appId?: string; appPassword?: string; tenantId?: string; appType: string; triageConversation?: string };
 }
@@ -34,6 +36,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
   const apiUrl = blank(env.SLACK_API_URL);
   if (apiUrl && !/^https?:\/\//.test(apiUrl)) throw new ConfigError(`SLACK_API_URL must be an http(s) URL (got "${apiUrl}")`);
 
+  const publicUrl = blank(env.PUBLIC_URL)?.replace(/\/+$/, "");
+  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://deskhand.example.com (got "${publicUrl}")`);
+
   const appType = blank(env.MicrosoftAppType) ?? "MultiTenant";
   if (!["MultiTenant", "SingleTenant", "UserAssignedMSI"].includes(appType)) throw new ConfigError(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (got "${appType}")`);
   const appId = blank(env.MicrosoftAppId);
@@ -47,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
     host: blank(env.HOST) ?? "0.0.0.0",
     consoleUser: blank(env.CONSOLE_USER) ?? "operator",
     forceConsole: argv.includes("--console"),
+    ...(publicUrl ? { publicUrl } : {}),
     ...(botToken && signingSecret ? { slack: { botToken, signingSecret, appToken, apiUrl, triageChannel: blank(env.SLACK_TRIAGE_CHANNEL) } } : {}),
     teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION) },
   });

@@ -8,7 +8,10 @@ import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
+import { keepFiles } from "../../src/core/files.js";
+import { mountFiles } from "../../src/http/files.js";
 import { DeskBot } from "./bot.js";
+import { showFiles } from "./files.js";
 import { installedChannel } from "./conversations.js";
 import { TeamsNotifier } from "./notifier.js";
 import { TeamsDeliverer, type SenderOptions } from "./sender.js";
@@ -18,7 +21,7 @@ const MAX_BODY = 1024 * 1024;
 
 export interface TeamsOptions {
   desk: Desk;
-  config: Pick<Config, "teams">;
+  config: Pick<Config, "teams" | "publicUrl">;
   http: HttpServer;
   clock: Clock;
   log: (m: string) => void;
@@ -26,7 +29,7 @@ export interface TeamsOptions {
   auth?: ConfigurationBotFrameworkAuthenticationOptions;
   /** Outbox and sender tuning (tests make backoff small). */
   outbox?: { intervalMs?: number; backoffMs?: number; maxAttempts?: number };
-  sender?: Pick<SenderOptions, "attempts" | "backoffMs">;
+  sender?: Pick<SenderOptions, "attempts" | "backoffMs" | "rateScale">;
 }
 
 export interface TeamsHandle {
@@ -54,11 +57,22 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
 
   // Where agents' cards go: the configured channel, else the channel the app was last installed in.
   let agentsChannel = t.triageConversation ?? (await installedChannel(o.desk.db));
-  const bot = new DeskBot({ desk: o.desk, clock: o.clock, log: o.log, onInstalledInChannel: (id) => (agentsChannel = t.triageConversation ?? id) });
+  // Teams takes files as links to this server: GET /files/<token>, under PUBLIC_URL.
+  mountFiles(o.http, { db: o.desk.db, clock: o.clock });
+  const publicUrl = o.config.publicUrl;
+  const bot = new DeskBot({
+    desk: o.desk,
+    clock: o.clock,
+    log: o.log,
+    onInstalledInChannel: (id) => (agentsChannel = t.triageConversation ?? id),
+    showFiles: async (files) => showFiles(o.desk.db, await keepFiles(o.desk.db, files, o.clock.now()), publicUrl, o.clock.now()),
+  });
   o.desk.addNotifier(new TeamsNotifier(() => agentsChannel));
 
-  const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...o.sender });
+  const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...(publicUrl ? { publicUrl } : {}), ...o.sender });
   const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });
+  // Before anything is sent: rows a kill left in flight are flagged to be sent again and counted (and the count logged).
+  await worker.recoverInFlight();
   let stopped = false;
   const wake = () => void (stopped ? undefined : worker.drain().catch((e) => o.log(`teams outbox: ${(e as Error).message}`)));
   o.desk.onCommit(wake);
@@ -83,6 +97,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
       ? `Teams: POST ${MESSAGES_PATH} in Emulator mode: no MicrosoftAppId, so activities are NOT authenticated and only loopback clients are accepted.`
       : `Teams: POST ${MESSAGES_PATH} for app ${appId}; every activity's token is verified.`,
   );
+  if (!publicUrl) o.log("Teams: PUBLIC_URL is not set: report charts and exports cannot be linked in Teams cards.");
   if (!agentsChannel) o.log("Teams: no agents' channel yet (set TEAMS_TRIAGE_CONVERSATION or install the app in a team channel).");
 
   return {

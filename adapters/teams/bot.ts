@@ -11,7 +11,8 @@ import {
   type TaskModuleResponse,
 } from "botbuilder";
 import type { Clock } from "../../src/core/clock.js";
-import type { Desk, Outcome } from "../../src/core/desk.js";
+import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
+import type { ShownFile } from "./files.js";
 import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
 import { ticketView } from "../../src/core/views.js";
 import { saveConversation, saveUser } from "./conversations.js";
@@ -25,6 +26,8 @@ export interface BotDeps {
   log: (m: string) => void;
   /** Told when the app is installed in a channel (it becomes the agents' channel if none is configured). */
   onInstalledInChannel?: (conversationId: string) => void;
+  /** Keeps a command's files and says how a card shows them (app.ts: stored, linked under PUBLIC_URL). */
+  showFiles?: (files: OutcomeFile[]) => Promise<ShownFile[]>;
 }
 
 const DIALOG_TITLE = "New ticket";
@@ -50,7 +53,8 @@ export class DeskBot extends TeamsActivityHandler {
       return;
     }
     const outcome = await this.deps.desk.handle(envelopeOf(a, textCommand(a), a.conversation.id));
-    await context.sendActivity({ attachments: [attachment(outcomeCard(outcome))], summary: outcome.text.split("\n")[0] });
+    const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
+    await context.sendActivity({ attachments: [attachment(outcomeCard(outcome, files))], summary: outcome.text.split("\n")[0] });
   }
 
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {

@@ -5,6 +5,7 @@ import type { Outcome } from "../../src/core/desk.js";
 import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
 import { oneLine } from "../../src/core/text.js";
 import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
+import type { ShownFile } from "./files.js";
 import { DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 
 export type Card = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
@@ -116,9 +117,22 @@ export function listCard(title: string, lines: string[]): Card {
   return card([text(title, { weight: "bolder" }), ...lines.map((l) => text(l, { spacing: "small" }))]);
 }
 
+/** A text with its files: pictures shown in the card, every file also offered as a download. */
+export function filesCard(message: string, files: ShownFile[], monospace = true): Card {
+  const body: Element[] = [text(message, monospace ? { fontType: "monospace" } : {})];
+  const actions: Element[] = [];
+  for (const f of files) {
+    if (f.image) body.push({ type: "Image", url: f.image, altText: f.title, size: "stretch" });
+    if (f.note) body.push(text(f.note, { isSubtle: true }));
+    if (f.link) actions.push({ type: "Action.OpenUrl", title: `${f.image ? "Open" : "Download"} ${f.title}`, url: f.link });
+  }
+  return card(body, actions);
+}
+
 /** The answer to a person's own command, as the card (or text) the bot replies with in the turn. */
-export function outcomeCard(o: Outcome): Card {
+export function outcomeCard(o: Outcome, files?: ShownFile[]): Card {
   if (!o.ok) return errorCard(o.text);
+  if (files?.length) return filesCard(o.text, files);
   if (o.kind === "form") return openFormCard(o.text);
   if (o.snapshot) return ticketCard(ticketView(o.snapshot), o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined);
   if (o.list) return listCard(o.text.split("\n")[0]!, o.list.map(oneLine));

@@ -11,7 +11,9 @@ import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
-import { attachment, incidentCard, requesterCard, ticketCard } from "./render.js";
+import { attachment, filesCard, incidentCard, requesterCard, ticketCard } from "./render.js";
+import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
+import { showFiles } from "./files.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
 import { PLATFORM } from "./translate.js";
@@ -38,6 +40,8 @@ export interface SenderOptions {
   /** Base of the in-delivery backoff (doubles each try, with jitter). */
   backoffMs?: number;
   now?: () => number;
+  /** Base of file links (PUBLIC_URL); without it, files are named but not linked. */
+  publicUrl?: string;
 }
 
 export class TeamsDeliverer implements Deliverer {
@@ -61,6 +65,8 @@ export class TeamsDeliverer implements Deliverer {
         return this.incident(row.target, payload as IncidentPayload);
       case ROW.notice:
         return this.notice(row.target, payload as NoticePayload);
+      case FILE_MESSAGE:
+        return this.fileMessage(payload as FileMessage);
     }
     throw new DeliveryError(`unknown Teams message kind "${row.kind}"`, { permanent: true });
   }
@@ -110,6 +116,15 @@ export class TeamsDeliverer implements Deliverer {
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
     await this.send(conversationId, (ctx) => ctx.sendActivity({ type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+  }
+
+  /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
+  private async fileMessage(p: FileMessage): Promise<void> {
+    const shown = await showFiles(this.o.db, p.files, this.o.publicUrl, this.now());
+    const activity = { type: ActivityTypes.Message, summary: p.text.split("\n")[0]!, attachments: [attachment(filesCard(p.text, shown, false))] };
+    if (p.to.user) return this.toUser(p.to.user, activity);
+    if (!p.to.channel) throw new DeliveryError("a file message names no channel and no person", { permanent: true });
+    await this.send(p.to.channel, (ctx) => ctx.sendActivity(activity).then(() => undefined));
   }
 
   /** The change above the ticket's card, to a person's chat or a channel. */

@@ -84,7 +84,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(opts: { path?: string; settings?: DeskSettings; teams?: Partial<TeamsOptions["config"]["teams"]>; connector?: FakeBotConnector; auth?: TeamsOptions["auth"] } = {}): Promise<Harness> {
+/** `publicUrl`: the base of file links (default this server; null: no PUBLIC_URL). */
+export async function harness(opts: { path?: string; settings?: DeskSettings; teams?: Partial<TeamsOptions["config"]["teams"]>; connector?: FakeBotConnector; auth?: TeamsOptions["auth"]; publicUrl?: string | null } = {}): Promise<Harness> {
   const t = await makeDesk({ settings: opts.settings ?? teamsSettings(exampleSettings()), ...(opts.path ? { path: opts.path } : {}) });
   const connector = opts.connector ?? new FakeBotConnector();
   if (!connector.url) await connector.start();
@@ -93,7 +94,7 @@ export async function harness(opts: { path?: string; settings?: DeskSettings; te
   const port = await http.listen(0, "127.0.0.1");
   const teams = await startTeams({
     desk: t.desk,
-    config: { teams: { appType: "MultiTenant", ...opts.teams } },
+    config: { teams: { appType: "MultiTenant", ...opts.teams }, ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? `http://127.0.0.1:${port}` }) },
     http,
     clock: t.clock,
     log: (m) => logs.push(m),
