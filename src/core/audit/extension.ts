@@ -27,7 +27,7 @@ export function auditExtension(opts: { outDir?: string } = {}): Extension {
       const stamp = `${new Date(ctx.now).toISOString().replace(/[:.]/g, "-")}-${Math.random().toString(36).slice(2, 6)}`;
       const path = join(outDir, `audit-${range.label.replace("..", "_")}-${stamp}.${format}`);
       const r = await writeAuditExport(ctx.trx, range, format, path);
-      const check = r.broken.length ? `WARNING: ${r.broken.length} event${r.broken.length === 1 ? "" : "s"} do not match their hash (first: event ${r.broken[0]}); run npm run audit:verify.` : "Every event's hash checks out.";
+      const check = r.broken.length ? `WARNING: ${r.broken.length === 1 ? "1 event does not match its hash" : `${r.broken.length} events do not match their hashes`} (first: event ${r.broken[0]}); run npm run audit:verify.` : "Every event's hash checks out.";
       return {
         ok: true,
         kind: "capability",
