@@ -11,6 +11,7 @@ import { FIRST_ROLES, auditRoleConfig } from "./core/roles/config-audit.js";
 import { Triage } from "./core/triage/index.js";
 import { SlaRules } from "./core/sla/rules.js";
 import { SlaScheduler } from "./core/sla/scheduler.js";
+import { ApprovalScheduler } from "./core/approvals/timers.js";
 import { HttpServer } from "./http/server.js";
 import { SettingsError, loadSettings, settingsPath } from "./settings.js";
 import { StorageError, openDatabase } from "./store/connection.js";
@@ -61,6 +62,13 @@ async function main(): Promise<number> {
     const missed = await sla.start();
     if (missed) note(`sla: fired ${missed} escalation step${missed === 1 ? "" : "s"} missed while down`);
     stoppers.push(async () => sla.stop());
+  }
+  // Approval reminders, escalations and ends of temporary access: caught up first, then one timer.
+  if (settings.approvals) {
+    const approvals = new ApprovalScheduler(desk, systemClock, { log });
+    const missed = await approvals.start();
+    if (missed) note(`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`);
+    stoppers.push(async () => approvals.stop());
   }
 
   const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
