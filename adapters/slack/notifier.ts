@@ -58,11 +58,11 @@ export class SlackNotifier implements Notifier {
     const requesterRef = mine.find((l) => l.role === LINK.requester)?.ref;
     const fromHere = (ref: string | undefined) => Boolean(ref) && change.origin.platform === PLATFORM && change.origin.ref === ref;
     const out: PlannedMessage[] = [];
-    const msg = (kind: string, target: string, key: string, payload: unknown) => out.push({ platform: PLATFORM, kind, target, key, payload });
+    const msg = (kind: string, target: string, key: string, payload: unknown, coalesce?: string) => out.push({ platform: PLATFORM, kind, target, key, payload, ...(coalesce ? { coalesce } : {}) });
 
     // The triage card changes for every change from any platform; the change is said once in its thread.
     if (this.o.triageChannel) {
-      msg(OUTBOX.card, ticketTarget(n), "card", { ticket: n } satisfies CardPayload);
+      msg(OUTBOX.card, ticketTarget(n), "card", { ticket: n } satisfies CardPayload, `card:${n}`);
       if (change.kind !== "created" && !fromHere(cardRef)) {
         const body = change.comment ? `\n>${change.comment.internal ? " (internal)" : ""} ${quote(change.comment.body)}` : "";
         msg(OUTBOX.thread, ticketTarget(n), "thread", { ticket: n, text: `${change.summary}${body}` } satisfies ThreadPayload);
@@ -103,7 +103,7 @@ const quote = (s: string) => s.replace(/\n/g, "\n> ");
 export function planIncident(change: IncidentChange): PlannedMessage[] {
   return change.channels
     .filter((c) => c.platform === PLATFORM)
-    .map((c) => ({ platform: PLATFORM, kind: OUTBOX.incident, target: `incident:${c.channel}`, key: `incident:${c.channel}`, payload: { incident: change.view.incident.id, channel: c.channel } satisfies IncidentPayload }));
+    .map((c) => ({ platform: PLATFORM, kind: OUTBOX.incident, target: `incident:${c.channel}`, key: `incident:${c.channel}`, coalesce: `incident:${change.view.incident.id}:${c.channel}`, payload: { incident: change.view.incident.id, channel: c.channel } satisfies IncidentPayload }));
 }
 
 /** What the requester is told, by kind; kinds this adapter does not know say only a capability's requesterMessage. */

@@ -58,7 +58,7 @@ export class TeamsNotifier implements Notifier {
     const card = cardLink ? parseCardRef(cardLink.ref) : undefined;
     const channel = card?.conversationId ?? this.agentsChannel();
     if (channel) {
-      out.push({ platform: PLATFORM, kind: ROW.card, target: channel, payload: { ticket: n } satisfies CardPayload, key: "teams-card" });
+      out.push({ platform: PLATFORM, kind: ROW.card, target: channel, payload: { ticket: n } satisfies CardPayload, key: "teams-card", coalesce: `card:${n}` });
       // Said in the reply chain, unless it was typed there (the person already got the answer there).
       const saidThere = change.origin.platform === PLATFORM && card && change.origin.ref === threadId(card.conversationId, card.activityId);
       if (change.kind !== "created" && !saidThere) {
@@ -85,7 +85,7 @@ export class TeamsNotifier implements Notifier {
   planIncident(change: IncidentChange): PlannedMessage[] {
     return change.channels
       .filter((c) => c.platform === PLATFORM)
-      .map((c) => ({ platform: PLATFORM, kind: ROW.incident, target: c.channel, payload: { incident: change.view.incident.id } satisfies IncidentPayload, key: `teams-incident:${c.channel}` }));
+      .map((c) => ({ platform: PLATFORM, kind: ROW.incident, target: c.channel, payload: { incident: change.view.incident.id } satisfies IncidentPayload, key: `teams-incident:${c.channel}`, coalesce: `incident:${change.view.incident.id}:${c.channel}` }));
   }
 }
 

@@ -224,7 +224,7 @@ export class Desk {
       const links = await linksOf(trx, snapshot.ticket.number);
       const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
       const planned = notifiers.flatMap((n) => n.plan(change, links));
-      await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now })));
+      await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now, coalesce: m.coalesce })));
     };
     const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ?? `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
     const ctx: Ctx = {
@@ -281,7 +281,7 @@ export class Desk {
       async broadcast(c) {
         const id = `inc${c.view.incident.id}:${now}:${++seq}:${Math.random().toString(36).slice(2, 8)}`;
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
-        await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now })));
+        await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })));
       },
       async announce(after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell) {
         await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);

@@ -45,6 +45,8 @@ export interface PlannedMessage {
   payload: unknown;
   /** Distinguishes messages of one change; the desk prefixes the change id. */
   key: string;
+  /** A redraw (a card, a status message): skipped while an earlier one with this key is still waiting. */
+  coalesce?: string;
 }
 
 /** An incident declared, updated or resolved: said once in every status channel of the notifier's platform. */

@@ -75,6 +75,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** Rows with one key, still waiting, are one message: the sender draws the latest state (a card, a status message). */
+  coalesce_key: Generated<string | null>;
 }
 
 export interface ReceiptsTable {

@@ -11,19 +11,38 @@ export interface OutboxInput {
   ticketId?: number | null;
   payload: unknown;
   at: number;
+  coalesce?: string;
 }
 
-/** Queues messages; a key already queued is skipped, so replaying a change never doubles a message. */
+/**
+ * Queues messages; a key already queued is skipped, so replaying a change never doubles a message. A redraw
+ * whose coalesce key is already waiting (never yet tried) is skipped too: that row will draw the latest state.
+ */
 export async function enqueue(db: Q, messages: OutboxInput[]): Promise<void> {
-  if (!messages.length) return;
+  const fresh: OutboxInput[] = [];
+  const seen = new Set<string>();
+  for (const m of messages) {
+    if (m.coalesce) {
+      const id = `${m.platform}\n${m.coalesce}`;
+      if (seen.has(id) || (await waiting(db, m.platform, m.coalesce))) continue;
+      seen.add(id);
+    }
+    fresh.push(m);
+  }
+  if (!fresh.length) return;
   await db
     .insertInto("outbox")
-    .values(messages.map((m) => ({ key: m.key, platform: m.platform, kind: m.kind, target: m.target, ticket_id: m.ticketId ?? null, payload: JSON.stringify(m.payload), next_attempt_at: m.at, created_at: m.at, last_error: null, sent_at: null })))
+    .values(fresh.map((m) => ({ key: m.key, platform: m.platform, kind: m.kind, target: m.target, ticket_id: m.ticketId ?? null, payload: JSON.stringify(m.payload), next_attempt_at: m.at, created_at: m.at, last_error: null, sent_at: null, coalesce_key: m.coalesce ?? null })))
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
 }
 
 const UNFINISHED = ["pending", "retrying", "sending"];
+
+async function waiting(db: Q, platform: string, coalesce: string): Promise<boolean> {
+  const row = await db.selectFrom("outbox").select("id").where("platform", "=", platform).where("coalesce_key", "=", coalesce).where("status", "=", "pending").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
 
 /**
  * Due messages for one platform, oldest first, leaving out any target whose earlier message is still
