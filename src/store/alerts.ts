@@ -60,8 +60,13 @@ export async function recentAlertTickets(db: Q, source: string, service: string,
 }
 
 export async function stormSince(db: Q, source: string, service: string, since: number): Promise<boolean> {
-  const r = await db.selectFrom("alert_storms").select("at").where("source", "=", source).where("service", "=", service).where("at", ">=", since).executeTakeFirst();
-  return r !== undefined;
+  return (await stormTicket(db, source, service, since)) !== undefined;
+}
+
+/** The ticket that carries the service's storm noticed since `since` (the latest), if any. */
+export async function stormTicket(db: Q, source: string, service: string, since: number): Promise<number | undefined> {
+  const r = await db.selectFrom("alert_storms").select("ticket_id").where("source", "=", source).where("service", "=", service).where("at", ">=", since).orderBy("at", "desc").limit(1).executeTakeFirst();
+  return r?.ticket_id ?? undefined;
 }
 
 export async function recordStorm(db: Q, s: { source: string; service: string; at: number; ticketId: number }): Promise<void> {

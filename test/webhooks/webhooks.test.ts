@@ -168,12 +168,17 @@ describe("webhook intake", () => {
     expect((await counts(s.db)).tickets).toBe(1);
   });
 
-  it("N alerts for one service within M minutes make one incident offer, not one per alert", async () => {
+  it("N alerts for one service within M minutes make one incident offer, not one per alert, and the storm's later alerts join its ticket", async () => {
     const s = await setup();
-    for (let i = 0; i < 12; i++) await s.generic({ fingerprint: `host-${i}`, labels: { service: "db" }, summary: `db-${i} is down` });
+    const results = [];
+    for (let i = 0; i < 12; i++) results.push((await s.generic({ fingerprint: `host-${i}`, labels: { service: "db" }, summary: `db-${i} is down` })).body.results[0]);
     const offers = await s.db.selectFrom("audit_events").selectAll().where("action", "=", "incident_offer").execute();
     expect(offers).toHaveLength(1);
     expect(offers[0]).toMatchObject({ ticket_id: 1, to_value: "db", reason: "5 alert tickets in 10 min" });
+    // Five tickets made the storm; the seven alerts after it joined the ticket carrying the offer.
+    expect(results.map((r) => r.action)).toEqual([...Array(5).fill("opened"), ...Array(7).fill("joined")]);
+    expect(results.slice(5).every((r) => r.ticket === 1)).toBe(true);
+    expect((await counts(s.db)).tickets).toBe(5);
     s.clock.advance(11 * 60_000);
     for (let i = 12; i < 17; i++) await s.generic({ fingerprint: `host-${i}`, labels: { service: "db" } });
     expect(await s.db.selectFrom("audit_events").selectAll().where("action", "=", "incident_offer").execute()).toHaveLength(2);

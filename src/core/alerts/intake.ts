@@ -1,7 +1,8 @@
 // Alerts become tickets: one per fingerprint (or per Alertmanager group), repeats counted, cleared alerts
-// noted or resolved, re-fires reopened, and a storm on one service turned into one incident offer or
-// declaration. A whole webhook body is one transaction: a sender's retry after a failure starts clean.
-import { alertByFingerprint, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, touchAlert } from "../../store/alerts.js";
+// noted or resolved, re-fires reopened, and a storm on one service turned into one incident offer (its later
+// alerts joining the offer's ticket) or declaration. A whole webhook body is one transaction: a sender's
+// retry after a failure starts clean.
+import { alertByFingerprint, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, stormTicket, touchAlert } from "../../store/alerts.js";
 import { incidentOfTicket, openIncidents } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Desk, Outcome } from "../desk.js";
@@ -71,6 +72,13 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
     const inc = (await openIncidents(ctx.trx)).find((i) => i.service?.toLowerCase() === service.toLowerCase() && i.origin_ticket_id !== null);
     const origin = inc?.origin_ticket_id ? await ticketByNumber(ctx.trx, inc.origin_ticket_id) : undefined;
     if (origin && isOpen(origin.status)) target = origin.number;
+  }
+  // Past the storm threshold (an incident offered, not yet declared), the service's further alerts join the
+  // ticket that carries the offer: a storm of distinct alerts makes one ticket, not one each.
+  if (target === undefined && service) {
+    const carrier = await stormTicket(ctx.trx, source.name, service, ctx.now - source.storm.minutes * 60_000);
+    const t = carrier === undefined ? undefined : await ticketByNumber(ctx.trx, carrier);
+    if (t && isOpen(t.status)) target = t.number;
   }
   if (target !== undefined) {
     await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: target, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
