@@ -18,6 +18,7 @@ export const TIER_OF: Record<string, 1 | 2 | 3 | 4 | "post"> = {
   "conversations.open": 3,
   "reactions.add": 3,
   "users.info": 4,
+  "usergroups.users.list": 2,
   "users.lookupByEmail": 3,
   "views.open": 4,
   "views.update": 4,

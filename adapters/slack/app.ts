@@ -16,6 +16,7 @@ import { registerShortcuts } from "./listeners/shortcuts.js";
 import { registerViews } from "./listeners/views.js";
 import { SlackNotifier } from "./notifier.js";
 import { SlackPeople } from "./people.js";
+import { SLACK_GROUP, SlackUserGroups } from "./groups.js";
 import { SlackDeliverer } from "./sender.js";
 
 
@@ -57,6 +58,9 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
 
   const api = new SlackApi(app.client, tuning.api);
   const people = new SlackPeople(api, { log });
+  // Roles given to Slack user groups ("slack-group:S0123"): members read through the paced API, cached.
+  const groups = new SlackUserGroups(api, { log });
+  desk.roles.addDirectory(groups);
   const home = new HomeService(desk, api);
   const ctx = new SlackContext(desk, api, people, home, log);
   registerCommands(app, ctx);
@@ -76,6 +80,8 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
     throw new Error(`Slack auth.test failed: ${e.message} (check SLACK_BOT_TOKEN and SLACK_API_URL)`);
   });
   ctx.botUserId = auth.user_id as string | undefined;
+  const configuredGroups = Object.values(desk.settings.roles).flatMap((ms) => ms ?? []).filter((m) => m.startsWith(`${SLACK_GROUP}:`)).map((m) => m.slice(SLACK_GROUP.length + 1));
+  if (configuredGroups.length) void groups.warm(configuredGroups);
 
   if (receiver) http.route("POST", EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
   else await app.start();

@@ -85,6 +85,8 @@ export class FakeSlackApi {
   /** Every argument or Block Kit problem seen; tests assert it stays empty. */
   readonly violations: string[] = [];
   readonly users = new Map<string, FakeUser>();
+  /** Members of each user group (usergroups.users.list); an id not here is answered no_such_subteam. */
+  readonly usergroups = new Map<string, string[]>();
   /** Messages conversations.replies returns, by "channel:ts". */
   readonly messages = new Map<string, Record<string, unknown>>();
   /** Files by id, as uploaded through the external upload flow. */
@@ -270,6 +272,10 @@ export class FakeSlackApi {
         return { ...base, ok: true, message_ts: this.nextTs() };
       case "chat.getPermalink":
         return { ...base, ok: true, channel: args.channel, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}` };
+      case "usergroups.users.list": {
+        const members = this.usergroups.get(String(args.usergroup));
+        return members ? { ok: true, users: [...members] } : { ok: false, error: "no_such_subteam" };
+      }
       case "users.info": {
         const id = String(args.user);
         const u = this.users.get(id) ?? { name: id.toLowerCase() };
