@@ -11,6 +11,7 @@ import { FIRST_ROLES, auditRoleConfig } from "./core/roles/config-audit.js";
 import { Triage } from "./core/triage/index.js";
 import { SlaRules } from "./core/sla/rules.js";
 import { SlaScheduler } from "./core/sla/scheduler.js";
+import { DigestScheduler } from "./core/reports/digest.js";
 import { ApprovalScheduler } from "./core/approvals/timers.js";
 import { HttpServer } from "./http/server.js";
 import { SettingsError, loadSettings, settingsPath } from "./settings.js";
@@ -69,6 +70,13 @@ async function main(): Promise<number> {
     const missed = await approvals.start();
     if (missed) note(`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`);
     stoppers.push(async () => approvals.stop());
+  }
+
+  // The reports digest: sent now if it fell due while the desk was down (within its grace), then on schedule.
+  if (settings.reports?.digest) {
+    const digest = new DigestScheduler(desk, settings.reports.digest, systemClock, { log });
+    if (await digest.start()) note("digest: sent the digest that fell due while down");
+    stoppers.push(async () => digest.stop());
   }
 
   const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);

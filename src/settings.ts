@@ -9,6 +9,7 @@ import { slaCrossCheck, slaSettingsSchema } from "./core/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
 import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
 import { alertsCrossCheck, alertsSchema } from "./core/alerts/settings.js";
+import { reportsCrossCheck, reportsSchema } from "./core/reports/settings.js";
 import { approvalsCrossCheck, approvalsSchema } from "./core/approvals/settings.js";
 
 const level = z.enum(LEVELS);
@@ -28,6 +29,7 @@ const schema = z
     triage: triageSchema.optional(),
     sla: slaSettingsSchema.optional(),
     alerts: alertsSchema.optional(),
+    reports: reportsSchema.optional(),
     approvals: approvalsSchema.optional(),
     audit: z.object({ export_max_days: z.number().int().min(1).max(3660).default(366) }).strict().optional(),
   })
@@ -85,6 +87,7 @@ export function parseSettings(text: string, file: string): DeskSettings {
     ...(s.triage ? { triage: s.triage } : {}),
     ...(s.sla ? { sla: s.sla } : {}),
     ...(s.alerts ? { alerts: s.alerts.sources } : {}),
+    ...(s.reports ? { reports: s.reports } : {}),
     ...(s.approvals ? { approvals: s.approvals } : {}),
     ...(s.audit ? { audit: { exportMaxDays: s.audit.export_max_days } } : {}),
   };
@@ -118,6 +121,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
   for (const p of alertsCrossCheck(s.alerts ?? [])) fail(p.path, p.message);
+  for (const p of s.reports ? reportsCrossCheck(s.reports) : []) fail(p.path, p.message);
   for (const p of s.approvals ? approvalsCrossCheck(s.approvals, { categories: s.categories.map((c) => c.name), services: s.services.map((x) => x.name) }) : []) fail(p.path, p.message);
   for (const p of s.sla ? slaCrossCheck(s.sla, [...teams]) : []) fail(p.path, p.message);
   for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);

@@ -1,6 +1,7 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
 import type { AlertSource } from "./alerts/model.js";
 import type { ApprovalSettings } from "./approvals/settings.js";
+import type { ReportsSettings } from "./reports/settings.js";
 import type { Role } from "./roles/permissions.js";
 import type { SlaSettings } from "./sla/config.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
@@ -43,4 +44,6 @@ export interface DeskSettings {
   approvals?: ApprovalSettings;
   /** The audit export (src/core/audit/): the longest range one export may cover, in days (default 366). */
   audit?: { exportMaxDays: number };
+  /** Reports: the scheduled digest (src/core/reports/settings.ts); no section, no digest. */
+  reports?: ReportsSettings;
 }
