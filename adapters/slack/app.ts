@@ -15,6 +15,7 @@ import { registerEvents } from "./listeners/events.js";
 import { registerShortcuts } from "./listeners/shortcuts.js";
 import { registerViews } from "./listeners/views.js";
 import { SlackNotifier } from "./notifier.js";
+import { SlackApprovalNotifier } from "./approvals.js";
 import { SlackPeople } from "./people.js";
 import { SLACK_GROUP, SlackUserGroups } from "./groups.js";
 import { SlackDeliverer } from "./sender.js";
@@ -71,6 +72,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   app.error(async (err) => log(`slack: ${err.message}`));
 
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
+  desk.addNotifier(new SlackApprovalNotifier());
   const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
   desk.onCommit(() => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`)));
   ctx.wake = () => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`));

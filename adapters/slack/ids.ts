@@ -35,7 +35,7 @@ export const TICKET_REACTION = "ticket";
 export const BOT_EVENTS = ["app_mention", "message.im", "message.channels", "message.groups", "reaction_added", "app_home_opened"] as const;
 
 /** Outbox message kinds this adapter plans and delivers. */
-export const OUTBOX = { card: "card", thread: "thread note", requester: "requester", home: "home", notice: "notice", incident: "incident" } as const;
+export const OUTBOX = { card: "card", thread: "thread note", requester: "requester", home: "home", notice: "notice", incident: "incident", approval: "approval card" } as const;
 
 /** ticket_links roles. */
 export const LINK = { card: "card", requester: "requester" } as const;

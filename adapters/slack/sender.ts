@@ -10,6 +10,8 @@ import type { SlackApi } from "./api.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
+import { approvalCardView } from "../../src/core/approvals/view.js";
+import { approvalLink, type ApprovalPayload } from "./approvals.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { uploadFiles } from "./files.js";
@@ -63,6 +65,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.incident(payload as IncidentPayload);
         case FILE_MESSAGE:
           return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage);
+        case OUTBOX.approval:
+          return await this.approval(payload as ApprovalPayload);
         case OUTBOX.notice:
           return void (await this.post({ channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
       }
@@ -116,6 +120,21 @@ export class SlackDeliverer implements Deliverer {
     }
     const posted = await this.post({ channel: this.o.triageChannel, ...message });
     await this.setLink(ticket, LINK.card, `${posted.channel}:${posted.ts}`);
+  }
+
+  /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
+  private async approval(p: ApprovalPayload): Promise<void> {
+    const snapshot = await this.o.desk.snapshot(p.ticket);
+    if (!snapshot) return; // deleted since: nothing left to draw
+    const message = card(approvalCardView(snapshot));
+    const ref = await this.link(p.ticket, approvalLink(p.user));
+    if (ref) {
+      const { channel, ts } = splitRef(ref);
+      await this.o.api.call("chat.update", { channel, ts, ...message });
+      return;
+    }
+    const posted = await this.post({ channel: p.user, ...message });
+    await this.setLink(p.ticket, approvalLink(p.user), `${posted.channel}:${posted.ts}`);
   }
 
   private async threadNote(p: ThreadPayload): Promise<void> {

@@ -1,6 +1,6 @@
 // The approval tables (migrations/2026-11-24T1500_approvals.ts), typed here so the shared table list stays
 // untouched (withTables adds them), and the queries the approvals capability needs.
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Database } from "./database.js";
 
 export type RequestState = "pending" | "approved" | "rejected" | "cancelled";
@@ -97,7 +97,8 @@ export async function markEscalated(db: Q, ticketId: number, at: number): Promis
 }
 
 export function votesOf(db: Q, ticketId: number): Promise<VoteRow[]> {
-  return adb(db).selectFrom("approval_votes").selectAll().where("ticket_id", "=", ticketId).orderBy("at").execute();
+  // Votes in the order given (rowid breaks ties within one millisecond), so the last one is the deciding one.
+  return adb(db).selectFrom("approval_votes").selectAll().where("ticket_id", "=", ticketId).orderBy("at").orderBy(sql`rowid`).execute();
 }
 
 export async function addVote(db: Q, v: VoteRow): Promise<void> {

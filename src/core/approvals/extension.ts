@@ -83,6 +83,7 @@ async function extrasOf(db: Db | Trx, settings: DeskSettings, t: Ticket): Promis
       approvers: await Promise.all(approvers.map((a) => view(a, false))),
       leadVotes: await Promise.all(votes.filter((v) => !approvers.includes(v.approver)).map((v) => view(v.approver, true))),
       escalated,
+      ...(req.state === "approved" || req.state === "rejected") && votes.length ? { decidedBy: await view(votes[votes.length - 1]!.approver, !approvers.includes(votes[votes.length - 1]!.approver)) } : {},
       requestedAt: req.requested_at,
       decidedAt: req.decided_at,
     };

@@ -47,6 +47,8 @@ export interface ApprovalExtras {
     /** Leads' decisions on an escalated request, after the approvers'. */
     leadVotes: ApproverView[];
     escalated: boolean;
+    /** The vote that settled an approved or rejected request. */
+    decidedBy?: ApproverView;
     requestedAt: number;
     decidedAt: number | null;
   };

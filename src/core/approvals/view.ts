@@ -15,8 +15,7 @@ function votesText(vs: ApproverView[]): string {
 export function requestText(x: ApprovalExtras): string {
   const r = x.request;
   if (!r) return "";
-  const lead = r.leadVotes.find((v) => v.decision);
-  const decider = lead ?? [...r.approvers].filter((v) => v.decision).sort((a, b) => (b.at ?? 0) - (a.at ?? 0))[0];
+  const decider = r.decidedBy;
   switch (r.state) {
     case "approved":
       return `Approved${decider ? ` by ${decider.display}` : ""}`;
