@@ -9,7 +9,15 @@ export interface Config {
   /** Where people's clients reach this server (PUBLIC_URL): the base of file links (Teams charts and exports). */
   publicUrl?: string;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; triageChannel?: string };
-  teams: { appId?: string; appPassword?: string; tenantId?: string; appType: string; triageConversation?: string };
+  teams: { appId?: string; appPassword?: string; tenantId?: string; appType: string; triageConversation?: string; graph?: GraphConfig };
+}
+
+/** Microsoft Graph, for roles given to AAD groups (teams-group:<id>): client credentials, by default the bot's own. */
+export interface GraphConfig {
+  apiUrl: string;
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +53,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
   if (appId && appType !== "UserAssignedMSI" && !blank(env.MicrosoftAppPassword)) throw new ConfigError("MicrosoftAppPassword is missing: it is needed with MicrosoftAppId");
   if (appType === "SingleTenant" && appId && !blank(env.MicrosoftAppTenantId)) throw new ConfigError("MicrosoftAppTenantId is missing: a SingleTenant bot needs it");
 
+  const graphUrl = blank(env.GRAPH_API_URL) ?? "https://graph.microsoft.com/v1.0";
+  if (!/^https?:\/\//.test(graphUrl)) throw new ConfigError(`GRAPH_API_URL must be an http(s) URL (got "${graphUrl}")`);
+  const graphTenant = blank(env.GRAPH_TENANT_ID) ?? blank(env.MicrosoftAppTenantId);
+  const tokenUrl = blank(env.GRAPH_TOKEN_URL) ?? (graphTenant ? `https://login.microsoftonline.com/${graphTenant}/oauth2/v2.0/token` : undefined);
+  if (tokenUrl && !/^https?:\/\//.test(tokenUrl)) throw new ConfigError(`GRAPH_TOKEN_URL must be an http(s) URL (got "${tokenUrl}")`);
+  const graph: GraphConfig = { apiUrl: graphUrl.replace(/\/+$/, ""), tokenUrl, clientId: blank(env.GRAPH_CLIENT_ID) ?? appId, clientSecret: blank(env.GRAPH_CLIENT_SECRET) ?? blank(env.MicrosoftAppPassword) };
+
   return Object.freeze({
     dbPath: blank(env.DESKHAND_DB) ?? "./data/deskhand.db",
     settingsFile: blank(env.DESKHAND_CONFIG),
@@ -54,6 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
     forceConsole: argv.includes("--console"),
     ...(publicUrl ? { publicUrl } : {}),
     ...(botToken && signingSecret ? { slack: { botToken, signingSecret, appToken, apiUrl, triageChannel: blank(env.SLACK_TRIAGE_CHANNEL) } } : {}),
-    teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION) },
+    teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION), graph },
   });
 }

@@ -11,6 +11,7 @@ import { OutboxWorker } from "../../src/outbox/worker.js";
 import { keepFiles } from "../../src/core/files.js";
 import { mountFiles } from "../../src/http/files.js";
 import { DeskBot } from "./bot.js";
+import { aadGroupsFor } from "./graph.js";
 import { showFiles } from "./files.js";
 import { installedChannel } from "./conversations.js";
 import { TeamsNotifier } from "./notifier.js";
@@ -50,6 +51,9 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   });
   rejectBadSignatures(auth);
   const adapter = new CloudAdapter(auth);
+  // Roles given to AAD groups ("teams-group:<id>"): membership asked of Microsoft Graph.
+  const aadGroups = aadGroupsFor(o.desk.settings.roles, t.graph, { now: () => o.clock.now(), log: o.log });
+  if (aadGroups) o.desk.roles.addDirectory(aadGroups);
   adapter.onTurnError = async (context, error) => {
     o.log(`teams: turn failed: ${(error as Error).stack ?? error}`);
     await context.sendActivity({ type: "message", text: "Sorry, something went wrong on my side; nothing was lost, please try again.", textFormat: "plain" }).catch(() => undefined);
