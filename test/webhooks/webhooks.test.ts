@@ -170,8 +170,8 @@ describe("webhook intake", () => {
 
   it("N alerts for one service within M minutes make one incident offer, not one per alert, and the storm's later alerts join its ticket", async () => {
     const s = await setup();
-    const results = [];
-    for (let i = 0; i < 12; i++) results.push((await s.generic({ fingerprint: `host-${i}`, labels: { service: "db" }, summary: `db-${i} is down` })).body.results[0]);
+    const results: { action: string; ticket: number }[] = [];
+    for (let i = 0; i < 12; i++) results.push(((await s.generic({ fingerprint: `host-${i}`, labels: { service: "db" }, summary: `db-${i} is down` })).body.results as typeof results)[0]!);
     const offers = await s.db.selectFrom("audit_events").selectAll().where("action", "=", "incident_offer").execute();
     expect(offers).toHaveLength(1);
     expect(offers[0]).toMatchObject({ ticket_id: 1, to_value: "db", reason: "5 alert tickets in 10 min" });
