@@ -15,6 +15,7 @@ import { aadGroupsFor } from "./graph.js";
 import { showFiles } from "./files.js";
 import { installedChannel } from "./conversations.js";
 import { TeamsNotifier } from "./notifier.js";
+import { TeamsApprovalNotifier } from "./approvals.js";
 import { TeamsDeliverer, type SenderOptions } from "./sender.js";
 
 export const MESSAGES_PATH = "/api/messages";
@@ -72,6 +73,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     showFiles: async (files) => showFiles(o.desk.db, await keepFiles(o.desk.db, files, o.clock.now()), publicUrl, o.clock.now()),
   });
   o.desk.addNotifier(new TeamsNotifier(() => agentsChannel));
+  o.desk.addNotifier(new TeamsApprovalNotifier());
 
   const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...(publicUrl ? { publicUrl } : {}), ...o.sender });
   const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });

@@ -11,6 +11,8 @@ import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
+import { APPROVAL_ROW, approvalLink, type ApprovalPayload } from "./approvals.js";
+import { approvalCardView } from "../../src/core/approvals/view.js";
 import { attachment, filesCard, incidentCard, requesterCard, ticketCard } from "./render.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { showFiles } from "./files.js";
@@ -63,6 +65,8 @@ export class TeamsDeliverer implements Deliverer {
         return this.dm(row.target, payload as DmPayload);
       case ROW.incident:
         return this.incident(row.target, payload as IncidentPayload);
+      case APPROVAL_ROW:
+        return this.approval(payload as ApprovalPayload);
       case ROW.notice:
         return this.notice(row.target, payload as NoticePayload);
       case FILE_MESSAGE:
@@ -134,6 +138,26 @@ export class TeamsDeliverer implements Deliverer {
     const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(target.replace(/^user:/, ""), activity);
     await this.send(target, (ctx) => ctx.sendActivity(activity).then(() => undefined));
+  }
+
+  /** An approver's approval card in their 1:1 chat: sent once, then updated in place to show the votes and who decided. */
+  private async approval(p: ApprovalPayload): Promise<void> {
+    const snap = await this.o.desk.snapshot(p.ticket);
+    if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
+    const content = ticketCard(approvalCardView(snap));
+    const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === approvalLink(p.user));
+    if (link) {
+      const { conversationId, activityId } = parseCardRef(link.ref);
+      await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
+      return;
+    }
+    const activity = { type: ActivityTypes.Message, summary: `Approval needed: #${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] };
+    const user = await teamsUser(this.o.db, p.user);
+    const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
+    // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
+    if (!chat) return this.toUser(p.user, activity);
+    const id = await this.send(chat, async (ctx) => (await ctx.sendActivity(activity))?.id);
+    if (id) await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: approvalLink(p.user), ref: cardRef(chat, id), at: this.now() });
   }
 
   /** A message in the person's 1:1 chat with the bot, opening that chat if they only spoke in channels. */
