@@ -58,8 +58,8 @@ export class FakeGraph {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", this.url);
-    const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    const graphError = (status: number, code: string, message: string) => json(status, { error: { code, message } });
+    const json = (status: number, body: unknown): void => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const graphError = (status: number, code: string, message: string): void => json(status, { error: { code, message } });
 
     if (url.pathname === "/tenant-1/oauth2/v2.0/token") {
       const f = new URLSearchParams(raw);
