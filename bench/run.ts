@@ -3,6 +3,7 @@ import { argv } from "node:process";
 
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   core: () => import("./core.js"),
+  roles: () => import("./roles.js"),
   sla: () => import("./sla.js"),
   intake: () => import("./intake.js"),
   triage: () => import("./triage.js"),
