@@ -1,6 +1,6 @@
 // Starts the Slack adapter: Bolt on the project's HTTP server at POST /slack/events (or Socket Mode),
 // the Slack notifier on the desk, and the outbox worker that delivers through the paced sender.
-import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
@@ -49,13 +49,12 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
     rejectRateLimitedCalls: true,
   };
   const socketMode = Boolean(config.appToken);
-  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2500 });
-  const app = new App({
-    token: config.botToken,
-    logger,
-    clientOptions,
-    ...(receiver ? { receiver } : { appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret }),
-  });
+  const receiver = socketMode
+    ? // Built here, not by App, so that apps.connections.open also goes to SLACK_API_URL (GovSlack, tests).
+      new SocketModeReceiver({ appToken: config.appToken!, logger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2500 });
+  // No conversation store: nothing here reads context.conversation, and Bolt would look it up for every event.
+  const app = new App({ token: config.botToken, logger, clientOptions, receiver, convoStore: false });
 
   const api = new SlackApi(app.client, tuning.api);
   const people = new SlackPeople(api, { log });
@@ -85,7 +84,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   const configuredGroups = Object.values(desk.settings.roles).flatMap((ms) => ms ?? []).filter((m) => m.startsWith(`${SLACK_GROUP}:`)).map((m) => m.slice(SLACK_GROUP.length + 1));
   if (configuredGroups.length) void groups.warm(configuredGroups);
 
-  if (receiver) http.route("POST", EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
+  if (receiver instanceof HTTPReceiver) http.route("POST", EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
   else await app.start();
   if (!config.triageChannel) log("slack: SLACK_TRIAGE_CHANNEL is not set: new tickets get no triage card.");
   log(`slack: ${socketMode ? "Socket Mode" : `HTTP at POST ${EVENTS_PATH}`}, bot ${auth.user_id ?? "?"}`);

@@ -24,6 +24,8 @@ const spec = JSON.parse(readFileSync(`${SPECS}/slack-api-specs/web-api/slack_web
  * needs files, a JSON array of {id, title?}, and shares into channel_id (or channels) and thread_ts when given.
  */
 const NEWER_METHODS: Record<string, Param[]> = {
+  // Socket Mode's handshake, called with the app-level token (xapp-) in the Authorization header.
+  "apps.connections.open": [{ name: "token", in: "header", type: "string" }],
   "files.getUploadURLExternal": [
     { name: "token", in: "header", type: "string" },
     { name: "filename", in: "formData", type: "string", required: true },
@@ -87,6 +89,8 @@ export class FakeSlackApi {
   readonly users = new Map<string, FakeUser>();
   /** Members of each user group (usergroups.users.list); an id not here is answered no_such_subteam. */
   readonly usergroups = new Map<string, string[]>();
+  /** Where apps.connections.open sends Socket Mode clients (a FakeSocketMode server). */
+  socketUrl?: string;
   /** Messages conversations.replies returns, by "channel:ts". */
   readonly messages = new Map<string, Record<string, unknown>>();
   /** Files by id, as uploaded through the external upload flow. */
@@ -272,6 +276,8 @@ export class FakeSlackApi {
         return { ...base, ok: true, message_ts: this.nextTs() };
       case "chat.getPermalink":
         return { ...base, ok: true, channel: args.channel, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}` };
+      case "apps.connections.open":
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: "invalid_auth" };
       case "usergroups.users.list": {
         const members = this.usergroups.get(String(args.usergroup));
         return members ? { ok: true, users: [...members] } : { ok: false, error: "no_such_subteam" };
