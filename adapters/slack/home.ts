@@ -27,7 +27,8 @@ export class HomeService {
   async view(userId: string): Promise<Record<string, unknown>> {
     const db = this.desk.db;
     const row = await personByPlatformId(db, PLATFORM, userId);
-    const agent = atLeast(this.desk.roleOf({ platform: PLATFORM, userId, email: row?.email ?? null }), "agent");
+    // The full lookup: a user group may make them an agent before they ever ran a command.
+    const agent = atLeast(await this.desk.roles.resolve(db, { platform: PLATFORM, userId, email: row?.email ?? null }), "agent");
     const tab = this.tabs.get(userId) ?? (agent ? "queue" : "mine");
     let tickets: Ticket[] = [];
     if (row && tab === "mine") tickets = await listTickets(db, { requesterId: row.id, openOnly: true, limit: 200 });

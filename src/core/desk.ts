@@ -150,6 +150,7 @@ export class Desk {
     try {
       // Group directories may need the network: asked before the transaction, never inside it.
       const role = await this.roles.resolve(db, env.actor);
+      if (env.command.kind === "assign") await this.roles.resolveNamed(db, env.actor.platform, env.command.assignee);
       const outcome = await this.inTurn(() => db.transaction().execute(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.

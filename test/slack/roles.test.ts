@@ -98,6 +98,24 @@ describe("Slack user groups give roles", () => {
   });
 });
 
+describe("people whose role comes from a group, before they ever ran a command", () => {
+  it("an agent can assign a ticket to them by mention", async () => {
+    await h.command(`assign 1 <@${GRACE}|grace>`, AGENTS.ana);
+    await h.settle();
+    expect(lastAnswer()).toMatch(/^#1 \[P\d triaged\] vpn drops every ten minutes \(assigned to grace\)/);
+    const grace = await h.db.selectFrom("people").selectAll().where("user_id", "=", GRACE).executeTakeFirstOrThrow();
+    expect((await ticket()).assignee_id).toBe(grace.id);
+  });
+
+  it("their App Home opens on the team queue, as an agent's does", async () => {
+    await h.event({ type: "app_home_opened", user: GRACE, channel: "DGRACE", tab: "home", event_ts: "1700000900.000100" });
+    await h.settle();
+    const home = h.fake.of("views.publish").find((c) => c.args.user_id === GRACE)!;
+    expect(JSON.stringify(home.view)).toContain("Team queue");
+    expect(JSON.stringify(home.view)).toContain("ticket.claim.1");
+  });
+});
+
 describe("role changes and history on Slack", () => {
   it("an admin's `role @person lead` (a mention) is audited; the person then has the role", async () => {
     await h.command(`role <@${REQUESTER}|rita> lead`, AGENTS.ana);

@@ -2,6 +2,7 @@
 // configuration gives them by id, AAD object id, email or group membership, on any platform where they are
 // known under the same email.
 import type { Db } from "../../store/connection.js";
+import { personByHandle, personByPlatformId } from "../../store/people.js";
 import { allRoleOverrides, linkedPeople } from "../../store/roles.js";
 import { GROUP_SCHEMES, personKey, personMatchers, roleOf } from "../people.js";
 import type { DeskSettings } from "../settings.js";
@@ -98,6 +99,16 @@ export class RoleResolver {
 
   async resolve(db: Db, p: Identity): Promise<Role> {
     return (await this.explain(db, p)).role;
+  }
+
+  /**
+   * Looks up a person a command names (an assignee) before the command runs, so the check inside it knows the
+   * roles their groups give, even if they have never spoken to the desk.
+   */
+  async resolveNamed(db: Db, platform: string, ref: { id?: string; name?: string }): Promise<void> {
+    const row = ref.id ? await personByPlatformId(db, platform, ref.id) : ref.name ? await personByHandle(db, ref.name, platform) : undefined;
+    const userId = row?.user_id ?? ref.id ?? ref.name;
+    if (userId) await this.resolve(db, { platform: row?.platform ?? platform, userId, email: row?.email ?? null });
   }
 
   /**
