@@ -81,10 +81,18 @@ export class SlackApi {
     return l;
   }
 
-  /** Calls `method` once its tier (and, for posts, its channel) has room. Errors are WebClient's own. */
-  async call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T & { ok: boolean }> {
+  /**
+   * Calls `method` once its tier (and, for posts, its channel) has room. Errors are WebClient's own.
+   * `beforeCall` runs when the limiters let the call go, right before it is made (the outbox marks the row
+   * as possibly sent there, so a row that was only waiting in a limiter at a crash is known not to be).
+   */
+  async call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>, beforeCall?: () => Promise<void>): Promise<T & { ok: boolean }> {
     const tier = this.tier(TIER_OF[method] ?? 3);
-    const run = () => tier.schedule(() => this.client.apiCall(method, args)) as Promise<T & { ok: boolean }>;
+    const go = async () => {
+      await beforeCall?.();
+      return this.client.apiCall(method, args);
+    };
+    const run = () => tier.schedule(go) as Promise<T & { ok: boolean }>;
     if (method === "chat.postMessage" && typeof args.channel === "string") return this.channel(args.channel).schedule(run);
     return run();
   }

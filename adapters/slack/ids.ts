@@ -37,6 +37,12 @@ export const BOT_EVENTS = ["app_mention", "message.im", "message.channels", "mes
 /** Outbox message kinds this adapter plans and delivers. */
 export const OUTBOX = { card: "card", thread: "thread note", requester: "requester", home: "home", notice: "notice", incident: "incident", approval: "approval card" } as const;
 
+/**
+ * Message metadata event type on every message the outbox posts; its payload carries the row's key, so a
+ * message in flight at a crash can be found in the channel's history instead of being posted twice.
+ */
+export const OUTBOX_EVENT_TYPE = "deskhand_outbox";
+
 /** ticket_links roles. */
 export const LINK = { card: "card", requester: "requester" } as const;
 export const PLATFORM = "slack";

@@ -7,6 +7,9 @@ import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DeliveryAttempt } from "../../src/outbox/worker.js";
+import { findPosted, outboxMetadata } from "./recovery.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
@@ -44,12 +47,30 @@ export interface HomePublisher {
   publish(userId: string): Promise<void>;
 }
 
+/** One row's delivery: its key goes in each post's metadata; `found` says the post was already there. */
+interface Delivery {
+  row: OutboxRow;
+  attempt: DeliveryAttempt;
+  found: boolean;
+}
+
 export class SlackDeliverer implements Deliverer {
   readonly platform = PLATFORM;
+  /** Every post carries its row key in message metadata, so a post in doubt is looked for, never repeated. */
+  readonly looksUp = true;
+  readonly marksCalls = true;
+  /** The row being delivered, for post(), without threading it through every kind's method. */
+  private readonly current = new AsyncLocalStorage<Delivery>();
 
   constructor(private readonly o: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher }) {}
 
-  async deliver(row: OutboxRow): Promise<void> {
+  async deliver(row: OutboxRow, attempt: DeliveryAttempt = { lookFirst: false, calling: async () => {} }): Promise<void | "found"> {
+    const d: Delivery = { row, attempt, found: false };
+    await this.current.run(d, () => this.deliverKind(row));
+    return d.found ? "found" : undefined;
+  }
+
+  private async deliverKind(row: OutboxRow): Promise<void> {
     const payload = JSON.parse(row.payload) as unknown;
     try {
       switch (row.kind) {
@@ -84,8 +105,27 @@ export class SlackDeliverer implements Deliverer {
     await setLink(this.o.desk.db, { ticketId: ticket, platform: PLATFORM, role, ref, at: this.o.desk.clock.now() });
   }
 
+  /** A message found after a kill was drawn then; later redraws were folded into this row, so it is drawn as it is now. */
+  private async redrawIfFound(at: { channel: string; ts: string }, message: object): Promise<void> {
+    if (this.current.getStore()?.found) await this.o.api.call("chat.update", { channel: at.channel, ts: at.ts, ...message });
+  }
+
+  /**
+   * Posts with the row key in the message metadata. When the row may already be posted (in flight at a
+   * stop, or its answer lost), the channel or thread is searched for that key first, and a message found
+   * stands for the post: the caller records its channel:ts as it would a new one's.
+   */
   private async post(args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
-    const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", args);
+    const d = this.current.getStore();
+    if (d?.attempt.lookFirst) {
+      const where = { channel: String(args.channel), ...(typeof args.thread_ts === "string" ? { threadTs: args.thread_ts } : {}) };
+      const found = await findPosted(this.o.api, where, d.row.key, d.row.first_attempt_at ?? d.row.created_at);
+      if (found) {
+        d.found = true;
+        return found;
+      }
+    }
+    const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", d ? { ...args, metadata: outboxMetadata(d.row.key) } : args, d && (() => d.attempt.calling()));
     return { channel: r.channel, ts: r.ts };
   }
 
@@ -102,6 +142,7 @@ export class SlackDeliverer implements Deliverer {
       return;
     }
     const posted = await this.post({ channel: p.channel, ...message });
+    await this.redrawIfFound(posted, message);
     await setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref: `${posted.channel}:${posted.ts}` });
     // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
     await this.o.api.call("pins.add", { channel: posted.channel, timestamp: posted.ts }).catch(() => undefined);
@@ -119,6 +160,7 @@ export class SlackDeliverer implements Deliverer {
       return;
     }
     const posted = await this.post({ channel: this.o.triageChannel, ...message });
+    await this.redrawIfFound(posted, message);
     await this.setLink(ticket, LINK.card, `${posted.channel}:${posted.ts}`);
   }
 

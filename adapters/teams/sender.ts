@@ -8,7 +8,8 @@ import { ticketView } from "../../src/core/views.js";
 import type { Db } from "../../src/store/connection.js";
 import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
-import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
 import { APPROVAL_ROW, approvalLink, type ApprovalPayload } from "./approvals.js";
@@ -48,13 +49,30 @@ export interface SenderOptions {
 
 export class TeamsDeliverer implements Deliverer {
   readonly platform = PLATFORM;
+  /**
+   * Teams offers no way to find a message already sent, so a row whose send was under way at a stop is sent
+   * again and counted (the outbox's may_repeat). Only sends are marked: an update sent twice shows once.
+   */
+  readonly marksCalls = true;
+  /** The delivery under way, so each send can mark its row just before the call. */
+  private readonly current = new AsyncLocalStorage<DeliveryAttempt>();
   private readonly limiters = new Map<string, Bottleneck>();
   private readonly timers: Bottleneck[] = [];
   private readonly tenants = new Map<string, Bottleneck>();
 
   constructor(private readonly o: SenderOptions) {}
 
-  async deliver(row: OutboxRow): Promise<void> {
+  async deliver(row: OutboxRow, attempt?: DeliveryAttempt): Promise<void> {
+    return attempt ? this.current.run(attempt, () => this.deliverKind(row)) : this.deliverKind(row);
+  }
+
+  /** Sends `activity` in the turn, marking the row as possibly sent first. */
+  private async say(ctx: TurnContext, activity: Partial<Activity>): ReturnType<TurnContext["sendActivity"]> {
+    await this.current.getStore()?.calling();
+    return ctx.sendActivity(activity);
+  }
+
+  private async deliverKind(row: OutboxRow): Promise<void> {
     const payload = JSON.parse(row.payload) as unknown;
     switch (row.kind) {
       case ROW.card:
@@ -93,7 +111,7 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await ctx.sendActivity({ type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(ctx, { type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
     await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
   }
@@ -109,7 +127,7 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await ctx.sendActivity({ type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(ctx, { type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
     await setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref: cardRef(channel, id) });
   }
@@ -119,7 +137,7 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => ctx.sendActivity({ type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(conversationId, (ctx) => this.say(ctx, { type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
@@ -128,7 +146,7 @@ export class TeamsDeliverer implements Deliverer {
     const activity = { type: ActivityTypes.Message, summary: p.text.split("\n")[0]!, attachments: [attachment(filesCard(p.text, shown, false))] };
     if (p.to.user) return this.toUser(p.to.user, activity);
     if (!p.to.channel) throw new DeliveryError("a file message names no channel and no person", { permanent: true });
-    await this.send(p.to.channel, (ctx) => ctx.sendActivity(activity).then(() => undefined));
+    await this.send(p.to.channel, (ctx) => this.say(ctx, activity).then(() => undefined));
   }
 
   /** The change above the ticket's card, to a person's chat or a channel. */
@@ -137,7 +155,7 @@ export class TeamsDeliverer implements Deliverer {
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(target.replace(/^user:/, ""), activity);
-    await this.send(target, (ctx) => ctx.sendActivity(activity).then(() => undefined));
+    await this.send(target, (ctx) => this.say(ctx, activity).then(() => undefined));
   }
 
   /** An approver's approval card in their 1:1 chat: sent once, then updated in place to show the votes and who decided. */
@@ -156,7 +174,7 @@ export class TeamsDeliverer implements Deliverer {
     const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
     // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
     if (!chat) return this.toUser(p.user, activity);
-    const id = await this.send(chat, async (ctx) => (await ctx.sendActivity(activity))?.id);
+    const id = await this.send(chat, async (ctx) => (await this.say(ctx, activity))?.id);
     if (id) await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: approvalLink(p.user), ref: cardRef(chat, id), at: this.now() });
   }
 
@@ -173,7 +191,7 @@ export class TeamsDeliverer implements Deliverer {
     const user = await teamsUser(this.o.db, userId);
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
     if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
-      const id = await this.send(user.personalConversationId, async (ctx) => (await ctx.sendActivity(activity))?.id);
+      const id = await this.send(user.personalConversationId, async (ctx) => (await this.say(ctx, activity))?.id);
       if (id && ticket !== undefined) await setLink(this.o.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
       return;
     }
@@ -183,7 +201,7 @@ export class TeamsDeliverer implements Deliverer {
         const conversationId = ctx.activity.conversation.id;
         await saveUser(this.o.db, { ...user, personalConversationId: conversationId }, this.now());
         await saveConversation(this.o.db, { ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: "personal" }, bot: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" } as unknown as Partial<ConversationReference>, this.now());
-        await ctx.sendActivity(activity);
+        await this.say(ctx, activity);
       }),
     );
   }
@@ -203,6 +221,9 @@ export class TeamsDeliverer implements Deliverer {
   }
 
   private async limited(key: string, tenantId: string | undefined, call: () => Promise<void>): Promise<void> {
+    // A queued job runs in whatever async context freed its slot, so the delivery's own is taken along by hand.
+    const attempt = this.current.getStore();
+    if (attempt) call = ((inner) => () => this.current.run(attempt, inner))(call);
     const attempts = this.o.attempts ?? 4;
     const base = this.o.backoffMs ?? 500;
     for (let i = 0; ; i++) {

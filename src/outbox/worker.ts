@@ -3,9 +3,12 @@
 import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/connection.js";
 import type { OutboxRow } from "../store/database.js";
-import { due, markDead, markRetry, markSending, markSent } from "../store/outbox.js";
+import { due, flagInFlight, markCalled, markDead, markRetry, markSending, markSent } from "../store/outbox.js";
 
-/** What a deliverer throws to steer the retry. Anything else thrown is retried with backoff. */
+/**
+ * What a deliverer throws to steer the retry. Anything else thrown is retried with backoff, and, if the
+ * attempt had made its platform call, counts as "may have been sent" (the answer may be what was lost).
+ */
 export class DeliveryError extends Error {
   constructor(message: string, readonly opts: { retryAfterMs?: number; permanent?: boolean } = {}) {
     super(message);
@@ -13,9 +16,22 @@ export class DeliveryError extends Error {
   }
 }
 
+/** One delivery of one row. */
+export interface DeliveryAttempt {
+  /** The row may already be posted (in flight at the last stop, or its answer was lost): look for it before sending. */
+  readonly lookFirst: boolean;
+  /** Said just before a call that cannot be taken back (a post); from then on the row may have been sent. */
+  calling(): Promise<void>;
+}
+
 export interface Deliverer {
   platform: string;
-  deliver(row: OutboxRow): Promise<void>;
+  /** It can find a message it already posted (Slack, by its metadata), so in-doubt rows are looked for, not repeated. */
+  readonly looksUp?: boolean;
+  /** It calls attempt.calling() itself right before each irreversible call; otherwise every attempt counts as a call. */
+  readonly marksCalls?: boolean;
+  /** Resolves "found" when, looking first, it found the message already posted and sent nothing. */
+  deliver(row: OutboxRow, attempt: DeliveryAttempt): Promise<void | "found">;
 }
 
 export interface WorkerOptions {
@@ -33,11 +49,33 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private again = false;
+  /** After stop(), a pass in progress finishes but starts no other. */
+  private stopped = false;
+  private recovered: Promise<number> | undefined;
 
   constructor(private readonly o: WorkerOptions) {}
 
   get platform(): string {
     return this.o.deliverer.platform;
+  }
+
+  /**
+   * Once, before the first delivery: rows left `sending` by the last process whose call may have gone out
+   * are flagged, so Slack looks for them before sending again and Teams sends them again and counts them.
+   * Resolves with how many. start() and drain() call it; app start-up awaits it to log the count.
+   */
+  recoverInFlight(): Promise<number> {
+    this.recovered ??= flagInFlight(this.o.db, this.platform, Boolean(this.o.deliverer.looksUp)).then((n) => {
+      if (n) {
+        this.o.log?.(
+          this.o.deliverer.looksUp
+            ? `${this.platform}: ${n} message${n === 1 ? " was" : "s were"} in flight at the last stop; each is looked for in its channel and sent again only if absent`
+            : `${this.platform}: ${n} message${n === 1 ? " was" : "s were"} in flight at the last stop and may show twice`,
+        );
+      }
+      return n;
+    });
+    return this.recovered;
   }
 
   /** One pass over what is due now. Resolves with how many messages were delivered. */
@@ -46,11 +84,11 @@ export class OutboxWorker {
       this.again = true;
       return this.running;
     }
-    this.running = this.pass().finally(() => {
+    this.running = this.recoverInFlight().then(() => this.pass()).finally(() => {
       this.running = undefined;
-      if (this.again) {
+      if (this.again && !this.stopped) {
         this.again = false;
-        void this.drain();
+        void this.drain().catch((e) => this.o.log?.(`outbox ${this.platform}: ${(e as Error).message}`));
       }
     });
     return this.running;
@@ -71,11 +109,13 @@ export class OutboxWorker {
 
   start(intervalMs = 500): void {
     this.stop();
+    this.stopped = false;
     this.timer = setInterval(() => void this.drain().catch((e) => this.o.log?.(`outbox ${this.platform}: ${(e as Error).message}`)), intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -100,15 +140,27 @@ export class OutboxWorker {
   }
 
   private async deliverOne(row: OutboxRow): Promise<boolean> {
-    const { db, clock } = this.o;
-    await markSending(db, row.id);
+    const { db, clock, deliverer } = this.o;
+    await markSending(db, row.id, clock.now());
+    let called = false;
+    const attempt: DeliveryAttempt = {
+      lookFirst: row.recovery === "lookup",
+      calling: async () => {
+        if (called) return;
+        called = true;
+        await markCalled(db, row.id, clock.now());
+      },
+    };
     try {
-      await this.o.deliverer.deliver(row);
-      await markSent(db, row.id, clock.now());
+      if (!deliverer.marksCalls) await attempt.calling();
+      const result = await deliverer.deliver(row, attempt);
+      await markSent(db, row.id, clock.now(), row.recovery === "lookup" ? (result === "found" ? "found" : "resent") : undefined);
       return true;
     } catch (err) {
       const attempts = row.attempts + 1;
       const e = err instanceof DeliveryError ? err.opts : {};
+      // A call that failed without the platform's own refusal (a timeout, a 5xx) may still have posted.
+      const inDoubt = called && Boolean(deliverer.looksUp) && !(err instanceof DeliveryError);
       const message = (err as Error)?.message ?? String(err);
       if (e.permanent || attempts >= (this.o.maxAttempts ?? 8)) {
         await markDead(db, row.id, message);
@@ -117,7 +169,7 @@ export class OutboxWorker {
       }
       const base = this.o.backoffMs ?? 1000;
       const wait = e.retryAfterMs ?? Math.min(base * 2 ** (attempts - 1), 10 * 60_000) * (0.5 + Math.random() / 2);
-      await markRetry(db, row.id, clock.now() + wait, message);
+      await markRetry(db, row.id, clock.now() + wait, message, inDoubt);
       return false;
     }
   }

@@ -77,6 +77,10 @@ export interface OutboxTable {
   sent_at: number | null;
   /** Rows with one key, still waiting, are one message: the sender draws the latest state (a card, a status message). */
   coalesce_key: Generated<string | null>;
+  first_attempt_at: Generated<number | null>;
+  called_at: Generated<number | null>;
+  /** For a row in flight at a stop: "lookup" (look for it first), "found", "resent", "may_repeat". */
+  recovery: Generated<string | null>;
 }
 
 export interface ReceiptsTable {

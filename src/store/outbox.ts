@@ -74,16 +74,50 @@ export function due(db: Q, platform: string, now: number, limit: number): Promis
     .execute();
 }
 
-export async function markSending(db: Q, id: number): Promise<void> {
-  await db.updateTable("outbox").set((eb) => ({ status: "sending", attempts: eb("attempts", "+", 1) })).where("id", "=", id).execute();
+/** An attempt begins: `sending` until it ends; `called_at` is cleared until the attempt reaches the platform call. */
+export async function markSending(db: Q, id: number, at?: number): Promise<void> {
+  await db
+    .updateTable("outbox")
+    .set((eb) => ({ status: "sending", attempts: eb("attempts", "+", 1), called_at: null, ...(at === undefined ? {} : { first_attempt_at: eb.fn.coalesce("first_attempt_at", eb.val(at)) }) }))
+    .where("id", "=", id)
+    .execute();
 }
 
-export async function markSent(db: Q, id: number, at: number): Promise<void> {
-  await db.updateTable("outbox").set({ status: "sent", sent_at: at, last_error: null }).where("id", "=", id).execute();
+/** The attempt is about to make a call that cannot be taken back (a post): from now on it may have been sent. */
+export async function markCalled(db: Q, id: number, at: number): Promise<void> {
+  await db.updateTable("outbox").set({ called_at: at }).where("id", "=", id).execute();
 }
 
-export async function markRetry(db: Q, id: number, nextAt: number, error: string): Promise<void> {
-  await db.updateTable("outbox").set({ status: "retrying", next_attempt_at: nextAt, last_error: error.slice(0, 500) }).where("id", "=", id).execute();
+/** `recovery`: what became of a row that was in flight at a stop (found already posted, or sent again). */
+export async function markSent(db: Q, id: number, at: number, recovery?: "found" | "resent"): Promise<void> {
+  await db.updateTable("outbox").set({ status: "sent", sent_at: at, last_error: null, ...(recovery ? { recovery } : {}) }).where("id", "=", id).execute();
+}
+
+/** `lookFirst`: the failed call may have reached the platform, so the retry looks for the message before sending. */
+export async function markRetry(db: Q, id: number, nextAt: number, error: string, lookFirst = false): Promise<void> {
+  await db.updateTable("outbox").set({ status: "retrying", next_attempt_at: nextAt, last_error: error.slice(0, 500), ...(lookFirst ? { recovery: "lookup" } : {}) }).where("id", "=", id).execute();
+}
+
+/**
+ * At start-up, before any delivery: rows still `sending` whose call may have reached the platform were in
+ * flight at the last stop. They are marked to be looked for before sending again (`lookup`) or, where the
+ * platform cannot tell, to be sent again and counted (`may_repeat`). Returns how many.
+ */
+export async function flagInFlight(db: Q, platform: string, canLookUp: boolean): Promise<number> {
+  const r = await db
+    .updateTable("outbox")
+    .set({ recovery: canLookUp ? "lookup" : "may_repeat" })
+    .where("platform", "=", platform)
+    .where("status", "=", "sending")
+    .where((eb) => eb.or([eb("called_at", "is not", null), eb("recovery", "=", "lookup")]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
+export async function recoveryCounts(db: Q): Promise<{ platform: string; recovery: string; n: number }[]> {
+  const rows = await db.selectFrom("outbox").select(["platform", "recovery", db.fn.countAll<number>().as("n")]).where("recovery", "is not", null).groupBy(["platform", "recovery"]).orderBy("platform").execute();
+  return rows.map((r) => ({ platform: r.platform, recovery: r.recovery ?? "", n: Number(r.n) }));
 }
 
 export async function markDead(db: Q, id: number, error: string): Promise<void> {

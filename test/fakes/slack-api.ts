@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkSurface } from "./slack-blocks.js";
+import { NEWER_ARGS, SlackHistory } from "./slack-history.js";
 
 const SPECS = `${SHARED_SPECS}/slack`;
 const SAMPLES = `${SPECS}/java-slack-sdk/json-logs/samples/api`;
@@ -96,6 +97,14 @@ export class FakeSlackApi {
   /** Files by id, as uploaded through the external upload flow. */
   readonly uploads = new Map<string, FakeUpload>();
   private readonly failures: { method: string; status?: number; retryAfter?: number; error?: string; times: number }[] = [];
+  /** Every message posted, with its metadata: what conversations.history and .replies answer from. */
+  readonly history = new SlackHistory();
+  /** When set, a message's ts is this clock's time (seconds.sequence), so history's oldest/latest mean something. */
+  tsClock?: () => number;
+  /** Per method: the call takes effect at once but its answer waits this long (a crash can then lose the answer). */
+  readonly answerDelayMs: Record<string, number> = {};
+  /** Told of each call as it arrives (before its answer). */
+  onCall?: (call: Call) => void;
   private seq = 100;
   private server = http.createServer((req, res) => void this.handle(req, res));
   url = "";
@@ -135,6 +144,7 @@ export class FakeSlackApi {
   }
 
   private nextTs(): string {
+    if (this.tsClock) return `${Math.floor(this.tsClock() / 1000)}.${String(++this.seq).padStart(6, "0")}`;
     return `1700000000.${String(++this.seq).padStart(6, "0")}`;
   }
 
@@ -169,7 +179,10 @@ export class FakeSlackApi {
       this.violations.push(...problems.map((p) => `${method}: ${p}`));
       return send(200, { ok: false, error: problems.some((p) => p.startsWith("blocks") || p.startsWith("view")) ? "invalid_blocks" : "invalid_arguments", response_metadata: { messages: problems } });
     }
-    send(200, this.answer(method, args));
+    const answer = this.answer(method, args);
+    this.onCall?.(call);
+    if (this.answerDelayMs[method]) await new Promise((r) => setTimeout(r, this.answerDelayMs[method]));
+    send(200, answer);
   }
 
   private record(method: string, args: Record<string, unknown>): Call {
@@ -201,7 +214,9 @@ export class FakeSlackApi {
     for (const [k, v] of Object.entries(args)) {
       const p = known.get(k);
       if (!p) {
-        errs.push(`unknown argument ${k}`);
+        const newer = NEWER_ARGS[method]?.[k];
+        if (newer) errs.push(...newer(v));
+        else errs.push(`unknown argument ${k}`);
         continue;
       }
       const s = String(v);
@@ -268,7 +283,8 @@ export class FakeSlackApi {
         // Posting to a user id lands in the app's DM with them.
         const ch = channel.startsWith("U") ? `D${channel.slice(1)}` : channel;
         const ts = this.nextTs();
-        return { ok: true, channel: ch, ts, message: { ...(base.message as object), type: "message", text: String(args.text ?? ""), user: "UBOT", bot_id: "BBOT", ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } };
+        const posted = this.history.post(ch, ts, args);
+        return { ok: true, channel: ch, ts, message: { ...(base.message as object), type: "message", text: String(args.text ?? ""), user: "UBOT", bot_id: "BBOT", ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}), ...(posted.metadata ? { metadata: posted.metadata } : {}) } };
       }
       case "chat.update":
         return { ...base, ok: true, channel: args.channel, ts: args.ts, text: args.text ?? "" };
@@ -309,10 +325,10 @@ export class FakeSlackApi {
           }),
         };
       }
-      case "conversations.replies": {
-        const m = this.messages.get(`${String(args.channel)}:${String(args.ts)}`);
-        return { ok: true, messages: m ? [m] : [], has_more: false };
-      }
+      case "conversations.replies":
+        return this.history.replies(args, this.messages.get(`${String(args.channel)}:${String(args.ts)}`));
+      case "conversations.history":
+        return this.history.history(args);
       case "views.open":
       case "views.publish":
       case "views.update":

@@ -33,12 +33,13 @@ export interface Harness extends TestDesk {
 
 let seq = 0;
 
-export async function startHarness(opts: { triage?: string | null } = {}): Promise<Harness> {
-  const fake = await new FakeSlackApi().start();
+/** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
+export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi } = {}): Promise<Harness> {
+  const fake = opts.fake ?? (await new FakeSlackApi().start());
   fake.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
   fake.users.set(AGENTS.bob, { name: "bob" });
   fake.users.set(REQUESTER, { name: "rita", email: "rita@example.com", tz: "Europe/Paris" });
-  const t = await makeDesk({ settings: slackSettings() });
+  const t = await makeDesk({ settings: slackSettings(), ...(opts.path ? { path: opts.path } : {}) });
   const http = new HttpServer();
   const logs: string[] = [];
   const port = await http.listen(0, "127.0.0.1");
@@ -87,7 +88,7 @@ export async function startHarness(opts: { triage?: string | null } = {}): Promi
     async close() {
       await slack.stop();
       await http.close();
-      await fake.stop();
+      if (!opts.fake) await fake.stop();
       await t.db.destroy();
     },
   };

@@ -5,6 +5,7 @@ import type { Command } from "../commands.js";
 import type { Extension, Outcome } from "../desk.js";
 import { invalid } from "../errors.js";
 import { registerVerb } from "../grammar.js";
+import { recoveryCounts } from "../../store/outbox.js";
 
 export const OUTBOX = "outbox";
 
@@ -32,8 +33,27 @@ export function outboxExtension(): Extension {
       const trouble = await ctx.trx.selectFrom("outbox").selectAll().where("status", "in", ["retrying", "dead"]).orderBy("id", "desc").limit(10).execute();
       const lines = [`Outbox: ${Number(sent.n)} sent${counts.length ? "" : ", nothing waiting"}.`];
       for (const c of counts) lines.push(`  ${c.platform}: ${Number(c.n)} ${c.status}`);
+      lines.push(...(await recoveryLines(ctx.trx)));
       for (const r of trouble) lines.push(`  #${r.id} ${r.status} ${r.platform} ${r.kind} to ${r.target}${r.ticket_id ? ` (ticket #${r.ticket_id})` : ""}, ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}: ${r.last_error ?? ""}`);
       return { ok: true, kind: "capability", text: lines.join("\n") };
     },
   };
+}
+
+const RECOVERY_SAYS: Record<string, string> = {
+  found: "found already posted, not sent again",
+  resent: "not found, sent once",
+  lookup: "still to be looked for",
+  may_repeat: "sent again: they may show twice",
+};
+
+/** Messages that were in flight at a stop (or lost their answer), per platform: what became of them. */
+async function recoveryLines(db: Parameters<typeof recoveryCounts>[0]): Promise<string[]> {
+  const byPlatform = new Map<string, string[]>();
+  const total = new Map<string, number>();
+  for (const c of await recoveryCounts(db)) {
+    byPlatform.set(c.platform, [...(byPlatform.get(c.platform) ?? []), `${c.n} ${RECOVERY_SAYS[c.recovery] ?? c.recovery}`]);
+    total.set(c.platform, (total.get(c.platform) ?? 0) + c.n);
+  }
+  return [...byPlatform].map(([p, parts]) => `  ${p}: ${total.get(p)} message${total.get(p) === 1 ? " was" : "s were"} in flight at a stop: ${parts.join("; ")}`);
 }
