@@ -67,6 +67,7 @@ export function assertTransition(number: number, from: Status, to: Status): void
   if (NEXT[from].includes(to)) return;
   if (from === "closed") throw new DeskError("INVALID_TRANSITION", `#${number} is closed; reopen it first: reopen ${number} <why>.`);
   if (from === "resolved") throw new DeskError("INVALID_TRANSITION", `#${number} is resolved; reopen it first (reopen ${number} <why>) or close it.`);
+  if (from === "awaiting_approval") throw new DeskError("INVALID_TRANSITION", `#${number} awaits approval; it moves on when its approvers decide (approve ${number} / reject ${number} <reason>), or close it to withdraw it.`);
   if (to === "new") throw new DeskError("INVALID_TRANSITION", `#${number} has been triaged; a ticket never goes back to new.`);
   throw new DeskError("INVALID_TRANSITION", `#${number} cannot go from ${STATUS_LABEL[from]} to ${STATUS_LABEL[to]}.`);
 }
