@@ -106,6 +106,8 @@ export class RoleResolver {
    * roles their groups give, even if they have never spoken to the desk.
    */
   async resolveNamed(db: Db, platform: string, ref: { id?: string; name?: string }): Promise<void> {
+    // Only groups need it (ids, emails and overrides are known without waiting); most desks name none.
+    if (!this.directories.some((d) => d.platform === platform && this.groupsOf(d.scheme).size)) return;
     const row = ref.id ? await personByPlatformId(db, platform, ref.id) : ref.name ? await personByHandle(db, ref.name, platform) : undefined;
     const userId = row?.user_id ?? ref.id ?? ref.name;
     if (userId) await this.resolve(db, { platform: row?.platform ?? platform, userId, email: row?.email ?? null });
