@@ -176,6 +176,7 @@ export class SlackDeliverer implements Deliverer {
       return;
     }
     const posted = await this.post({ channel: p.user, ...message });
+    await this.redrawIfFound(posted, message);
     await this.setLink(p.ticket, approvalLink(p.user), `${posted.channel}:${posted.ts}`);
   }
 
