@@ -12,6 +12,7 @@ import { HomeService } from "./home.js";
 import { registerActions } from "./listeners/actions.js";
 import { registerCommands } from "./listeners/commands.js";
 import { registerEvents } from "./listeners/events.js";
+import { registerIncidents } from "./listeners/incidents.js";
 import { registerShortcuts } from "./listeners/shortcuts.js";
 import { registerViews } from "./listeners/views.js";
 import { SlackNotifier } from "./notifier.js";
@@ -68,6 +69,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   registerViews(app, ctx);
   registerEvents(app, ctx);
   registerActions(app, ctx);
+  registerIncidents(app, ctx);
   app.error(async (err) => log(`slack: ${err.message}`));
 
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));

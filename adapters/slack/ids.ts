@@ -43,6 +43,12 @@ export const OUTBOX = { card: "card", thread: "thread note", requester: "request
  */
 export const OUTBOX_EVENT_TYPE = "deskhand_outbox";
 
+/** "Post update" on an incident's status message: `incident.update.<incident>`; its modal and fields. */
+export const INCIDENT_UPDATE_ACTION = /^incident\.update\.(\d+)$/;
+export const incidentUpdateActionId = (incident: number) => `incident.update.${incident}`;
+export const INCIDENT_UPDATE_VIEW = "incident_update";
+export const INCIDENT_UPDATE_FIELDS = { status: { block: "incident_status", action: "status" }, message: { block: "incident_message", action: "message" } } as const;
+
 /** ticket_links roles. */
 export const LINK = { card: "card", requester: "requester" } as const;
 export const PLATFORM = "slack";

@@ -3,6 +3,7 @@
 import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
 import type { FormField } from "../../src/core/form.js";
 import type { ActionView, FieldView, TicketView } from "../../src/core/views.js";
+import { incidentUpdateActionId } from "./ids.js";
 import { HOME_TABS, TICKET_FORM_VIEW, VERB_INPUT_ACTION, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, homeTabActionId, rateActionId, ticketActionId, type HomeTab } from "./ids.js";
 
 // Slack's published limits (Block Kit reference), also enforced by the fake Web API in tests.
@@ -84,6 +85,7 @@ export function incidentMessage(v: IncidentView): Message {
     { type: "section", fields: [mrkdwn(`*Status*\n${i.status.toUpperCase()}`), mrkdwn(`*Severity*\n${i.severity}`), ...(i.service ? [mrkdwn(`*Service*\n${esc(i.service)}`)] : []), mrkdwn(`*Tickets*\n${v.ticketCount}`)] },
   ];
   if (v.latest) blocks.push(section(`*${esc(v.latest.author)}:* ${esc(v.latest.body)}`));
+  if (i.status !== "resolved") blocks.push({ type: "actions", block_id: `incident.${i.id}`, elements: [{ type: "button", action_id: incidentUpdateActionId(i.id), text: plain("Post update", LIMITS.buttonText), value: JSON.stringify({ incident: i.id }), style: "primary" }] });
   blocks.push({ type: "context", elements: [mrkdwn(`Updated <!date^${updated}^{date_short_pretty} {time}|${new Date(updated * 1000).toISOString()}>`)] });
   return { text: clip(`${incidentName(i.id)} ${i.title}: ${i.status}${v.latest ? ` — ${v.latest.body}` : ""}`, LIMITS.fallbackText), blocks };
 }

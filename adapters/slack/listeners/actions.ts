@@ -5,9 +5,10 @@ import { STATUS_LABEL } from "../../../src/core/ticket.js";
 import type { SlackContext, Where } from "../context.js";
 import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab } from "../ids.js";
 import { verbInputModal } from "../render.js";
+import { INCIDENT_UPDATE_ACTION } from "../ids.js";
 import { clickCommand, readClick, type BlockAction, type ModalMeta } from "../translate.js";
 
-const KNOWN = [TICKET_ACTION, RATE_ACTION, HOME_TAB_ACTION];
+const KNOWN = [TICKET_ACTION, RATE_ACTION, HOME_TAB_ACTION, INCIDENT_UPDATE_ACTION];
 /** Any action id none of ours matches (an old message, a forged payload). */
 const UNKNOWN = new RegExp(`^(?!(?:${KNOWN.map((r) => r.source.replace(/^\^|\$$/g, "")).join("|")})$)`);
 

@@ -1,0 +1,35 @@
+// "Post update" on an incident's status message: ack, open the modal (status and message); the submission,
+// checked before the ack so mistakes come back inline, runs `incident update` through the core.
+import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
+import { incidentView } from "../../../src/core/incidents/handlers.js";
+import { incidentName } from "../../../src/core/incidents/model.js";
+import { incidentById } from "../../../src/store/incidents.js";
+import type { SlackContext, Where } from "../context.js";
+import { INCIDENT_UPDATE_ACTION, INCIDENT_UPDATE_FIELDS, INCIDENT_UPDATE_VIEW } from "../ids.js";
+import { incidentUpdateModal, readIncidentUpdate } from "../incidents.js";
+import { formErrors } from "../render.js";
+
+export function registerIncidents(app: App, ctx: SlackContext): void {
+  app.action(INCIDENT_UPDATE_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    await ctx.track(async () => {
+      const b = body as BoltBlockAction;
+      const id = Number(INCIDENT_UPDATE_ACTION.exec((action as { action_id: string }).action_id)![1]);
+      const where: Where = { user: b.user.id, ...(b.channel?.id ? { channel: b.channel.id } : {}) };
+      const row = await incidentById(ctx.desk.db, id);
+      if (!row) return ctx.tell(where, `There is no ${incidentName(id)}. Nothing was changed.`);
+      if (row.status === "resolved") return ctx.tell(where, `${incidentName(id)} is resolved; declare a new incident if it is back.`);
+      const view = incidentUpdateModal(await incidentView({ trx: ctx.desk.db as never }, row), { incident: id, ...(where.channel ? { channel: where.channel } : {}) });
+      await ctx.api.call("views.open", { trigger_id: b.trigger_id, view });
+    }, true);
+  });
+
+  app.view(INCIDENT_UPDATE_VIEW, async ({ ack, body, view }) => {
+    const read = readIncidentUpdate(view);
+    if (!read.ok) return ack(formErrors(read.errors));
+    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const outcome = await ctx.desk.handle({ actor, command: read.command, idempotencyKey: `view:${view.id}` });
+    if (!outcome.ok) return ack(formErrors({ [INCIDENT_UPDATE_FIELDS.message.block]: outcome.text }));
+    await ack();
+  });
+}
