@@ -3,7 +3,7 @@
 import type { Activity } from "botbuilder";
 import type { Actor, Command, Envelope } from "../../src/core/commands.js";
 import { parseCommand } from "../../src/core/grammar.js";
-import { VERBS, actionCommand } from "../../src/core/views.js";
+import { VERBS, actionCommand, isRegisteredAction } from "../../src/core/views.js";
 import { RATE_VERB, RATING_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 
 export const PLATFORM = "teams";
@@ -58,7 +58,7 @@ export function clickCommand(verb: string | undefined, data: Record<string, unkn
   const input = typeof raw === "string" ? raw : raw === undefined ? undefined : String(raw);
   const command = actionCommand(v, ticketId, input);
   if (command) return { ok: true, command };
-  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
+  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB || isRegisteredAction(v)) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
   return { ok: false, message: `I don't know the action "${v}". Nothing was changed.` };
 }
 

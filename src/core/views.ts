@@ -130,3 +130,8 @@ const extraActions = new Map<string, (ticketId: number, input: string) => Comman
 export function registerAction(verb: string, toCommand: (ticketId: number, input: string) => Command | undefined): void {
   extraActions.set(verb, toCommand);
 }
+
+/** Whether a capability registered `verb` (so a click lacking its input needs more, rather than being unknown). */
+export function isRegisteredAction(verb: string): boolean {
+  return extraActions.has(verb);
+}
