@@ -15,6 +15,7 @@ import { registerEvents } from "./listeners/events.js";
 import { registerIncidents } from "./listeners/incidents.js";
 import { registerShortcuts } from "./listeners/shortcuts.js";
 import { registerViews } from "./listeners/views.js";
+import { registerKnowledge } from "./listeners/knowledge.js";
 import { SlackNotifier } from "./notifier.js";
 import { SlackApprovalNotifier } from "./approvals.js";
 import { SlackPeople } from "./people.js";
@@ -69,6 +70,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   registerViews(app, ctx);
   registerEvents(app, ctx);
   registerActions(app, ctx);
+  registerKnowledge(app, ctx);
   registerIncidents(app, ctx);
   app.error(async (err) => log(`slack: ${err.message}`));
 

@@ -12,6 +12,10 @@ export const TICKET_FORM_VIEW = "ticket_form";
 export const VERB_INPUT_VIEW = "verb_input";
 export const VERB_INPUT_BLOCK = "verb_input";
 export const VERB_INPUT_ACTION = "text";
+/** The knowledge base's article form (`/ticket kb new`); its block ids are the article's field names. */
+export const KB_ARTICLE_VIEW = "kb_article";
+/** "Save as article" on the Resolve modal: a checkbox and the article's editable title and body. */
+export const SAVE_ARTICLE = { block: "kb_save", action: "kb_save", value: "save", title: "kb_title", body: "kb_body" } as const;
 
 /** Card and App Home buttons: `ticket.<verb>.<ticket>`, so any verb a capability registers works. */
 export const TICKET_ACTION_PREFIX = "ticket";

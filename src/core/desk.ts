@@ -227,7 +227,9 @@ export class Desk {
       const planned = notifiers.flatMap((n) => n.plan(change, links));
       await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now, coalesce: m.coalesce })));
     };
-    const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ?? `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
+    // Numbered within the command even when it has an idempotency key: a command that announces twice (a
+    // creation and the article offered with it) must not have its second message taken for a repeat of the first.
+    const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ? `${envelope.idempotencyKey}:${++seq}` : `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
     const ctx: Ctx = {
       trx,
       now,

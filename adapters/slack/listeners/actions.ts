@@ -5,6 +5,8 @@ import { STATUS_LABEL } from "../../../src/core/ticket.js";
 import type { SlackContext, Where } from "../context.js";
 import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab } from "../ids.js";
 import { verbInputModal } from "../render.js";
+import { articleFromResolution } from "../../../src/core/knowledge/form.js";
+import { resolveModal } from "../knowledge.js";
 import { INCIDENT_UPDATE_ACTION } from "../ids.js";
 import { clickCommand, readClick, type BlockAction, type ModalMeta } from "../translate.js";
 
@@ -49,7 +51,9 @@ async function click(ctx: SlackContext, b: BoltBlockAction, a: BlockAction): Pro
     const view = ticketView(snapshot).actions.find((x) => x.verb === c.verb);
     if (!view || view.input?.kind !== "text") return ctx.tell(where, `#${c.ticket} is ${STATUS_LABEL[snapshot.ticket.status]}; "${c.verb}" cannot be done now. Nothing was changed.`);
     const meta: ModalMeta = { ticket: c.ticket, verb: c.verb, ...(where.channel ? { channel: where.channel } : {}), ...(where.thread ? { thread: where.thread } : {}) };
-    await ctx.api.call("views.open", { trigger_id: b.trigger_id, view: verbInputModal({ ...view, input: view.input }, JSON.stringify(meta)) });
+    // Resolve also offers "Save as article", prefilled from the ticket; the resolution typed above completes it.
+    const modal = c.verb === "resolve" ? resolveModal({ ...view, input: view.input }, articleFromResolution(snapshot.ticket, ""), JSON.stringify(meta)) : verbInputModal({ ...view, input: view.input }, JSON.stringify(meta));
+    await ctx.api.call("views.open", { trigger_id: b.trigger_id, view: modal });
     return;
   }
   // A redelivered interaction carries the same action_ts: it acts once.

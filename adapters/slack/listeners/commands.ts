@@ -6,6 +6,8 @@ import { answerText, filesNote, shareFiles, type SlackContext } from "../context
 import { SLASH_COMMAND } from "../ids.js";
 import { esc, ticketFormModal } from "../render.js";
 import { inChannel, type ModalMeta } from "../translate.js";
+import { isArticleFormRequest } from "../../../src/core/knowledge/form.js";
+import { openArticleForm } from "./knowledge.js";
 
 export function registerCommands(app: App, ctx: SlackContext): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
@@ -20,6 +22,12 @@ export function registerCommands(app: App, ctx: SlackContext): void {
         if (problem) await say(problem);
         return;
       }
+      if (isArticleFormRequest(cmd)) {
+        // `kb new` with nothing after it: the article form (trigger_id lasts about 3 seconds).
+        const problem = await openArticleForm(ctx, command.trigger_id, await ctx.people.actor(command.user_id, command.user_name, 1000));
+        if (problem) await say(problem);
+        return;
+      }
       // users.info is paced (tier 4): a burst of new people must not stall intake, so past a short wait the
       // person is named from the payload and completed on a later command.
       const actor = await ctx.people.actor(command.user_id, command.user_name, 1000);
@@ -27,7 +35,7 @@ export function registerCommands(app: App, ctx: SlackContext): void {
       const dm = command.channel_id.startsWith("D") ? command.channel_id : undefined;
       await say(answerText(outcome) + filesNote(outcome, Boolean(dm)));
       await shareFiles(ctx, outcome, `cmd:${command.trigger_id}`, { user: command.user_id, ...(dm ? { dm } : {}) });
-    }, cmd.kind === "form");
+    }, cmd.kind === "form" || isArticleFormRequest(cmd));
   });
 }
 

@@ -8,6 +8,9 @@ import type { SlackContext } from "../context.js";
 import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
 import { formErrors } from "../render.js";
 import { formValues, readMeta, ref, verbInputText } from "../translate.js";
+import { articleCommand, completeArticleBody, validateArticle } from "../../../src/core/knowledge/form.js";
+import { SAVE_ARTICLE } from "../ids.js";
+import { savedArticle } from "../knowledge.js";
 
 const FORM_BLOCKS = new Set(["title", "description", "type", "impact", "urgency", "service", "category"]);
 
@@ -31,9 +34,17 @@ export function registerViews(app: App, ctx: SlackContext): void {
     if (text.length > 3000) return ack(formErrors({ [VERB_INPUT_BLOCK]: `This is ${text.length} characters; keep it to 3000.` }));
     const command = actionCommand(meta.verb, meta.ticket, text);
     if (!command) return ack(formErrors({ [VERB_INPUT_BLOCK]: `"${meta.verb}" is not something I can do.` }));
+    // "Save as article" (Resolve only): checked before anything changes, saved once the ticket is resolved.
+    const wanted = meta.verb === "resolve" ? savedArticle(view.state as never) : undefined;
+    const article = wanted ? validateArticle(ctx.desk.settings, { title: wanted.title, body: completeArticleBody(wanted.body, text) }) : undefined;
+    if (article && !article.ok) return ack(formErrors({ [SAVE_ARTICLE.title]: article.errors.title, [SAVE_ARTICLE.body]: article.errors.body }));
     const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
     const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `view:${view.id}` });
     if (!outcome.ok) return ack(formErrors({ [VERB_INPUT_BLOCK]: outcome.text }));
     await ack();
+    if (article?.ok) {
+      const saved = await ctx.desk.handle({ actor, command: articleCommand(article.fields, meta.ticket), idempotencyKey: `view:${view.id}:kb` });
+      await ctx.track(() => ctx.tell({ user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) }, saved.text));
+    }
   });
 }

@@ -8,14 +8,14 @@ import type { Ctx, Extension, Outcome } from "../desk.js";
 import { DeskError, invalid } from "../errors.js";
 import { registerVerb } from "../grammar.js";
 import { atLeast } from "../roles/permissions.js";
-import { LIMITS, isOpen } from "../ticket.js";
+import { isOpen } from "../ticket.js";
 import { registerAction, registerViewContributor, type ActionView, type TicketSnapshot } from "../views.js";
 import { coverage, significantWords } from "../words.js";
+import { articleFromResolution, parseArticleJson, validateArticle } from "./form.js";
 
 export const KB = "knowledge";
 export const SOLVED_VERB = "kb_solved";
 export const NOT_SOLVED_VERB = "kb_not_solved";
-const BODY_LIMIT = 20_000;
 
 export interface KnowledgeOptions {
   /** Share of an article's title words a new ticket must contain to be offered it. */
@@ -114,8 +114,10 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
       return ok(`Knowledge base:\n  ${USAGE}`);
     case "new": {
       ctx.require("note", "write articles");
-      const [title, body] = splitArticle(tail);
-      const a = await write(ctx, title, body, null, null);
+      // The form sends JSON (title, body, tags, category); typed, it is "<title> -- <body>".
+      const form = parseArticleJson(tail);
+      const [title, body] = form ? [form.title ?? "", form.body ?? ""] : splitArticle(tail);
+      const a = await write(ctx, title, body, form?.category ?? null, null, form?.tags ?? []);
       return ok(`Saved ${articleName(a.id)} ${a.title}.`);
     }
     case "from": {
@@ -125,8 +127,10 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
       const t = await ctx.load(n);
       if (isOpen(t.status) || !t.resolution) throw new DeskError("INVALID_TRANSITION", `#${n} has no resolution yet; resolve it first.`);
       const edited = tail.replace(/^\S+\s*/, "");
-      const [title, body] = edited ? splitArticle(edited) : [t.title, `${t.description ? `${t.description}\n\n` : ""}**Resolution:** ${t.resolution}`];
-      const a = await write(ctx, title, body, t.category, n);
+      const form = parseArticleJson(edited);
+      const made = articleFromResolution(t, t.resolution);
+      const [title, body] = form ? [form.title ?? made.title, form.body ?? made.body] : edited ? splitArticle(edited) : [made.title, made.body];
+      const a = await write(ctx, title, body, form?.category ?? t.category, n, form?.tags ?? []);
       return ok(`Saved ${articleName(a.id)} ${a.title} from #${n}.`);
     }
     case "show": {
@@ -163,12 +167,17 @@ function splitArticle(text: string): [string, string] {
   return [text.slice(0, i).trim(), text.slice(i + 4).trim()];
 }
 
-async function write(ctx: Ctx, title: string, body: string, category: string | null, from: number | null): Promise<ArticleRow> {
-  if (!title) throw invalid("The article needs a title.", "title");
-  if (title.length > LIMITS.title) throw invalid(`The title is ${title.length} characters; keep it to ${LIMITS.title}.`, "title");
-  if (!body) throw invalid("The article needs a body.", "body");
-  if (body.length > BODY_LIMIT) throw invalid(`The body is ${body.length} characters; keep it to ${BODY_LIMIT}.`, "body");
-  const tags = [...new Set((body.match(/#([\p{L}\p{N}_-]+)/gu) ?? []).map((t) => t.slice(1).toLowerCase()))];
+async function write(ctx: Ctx, title: string, body: string, category: string | null, from: number | null, given: string[] = []): Promise<ArticleRow> {
+  // The same checks as the forms', so a command typed or sent by a form is refused alike (naming the field).
+  // A category is checked when someone chose it; one taken from the ticket (kb from N) is kept as it is.
+  const checked = validateArticle(ctx.settings, { title, body, tags: given.join(","), category: from === null ? (category ?? undefined) : undefined });
+  if (!checked.ok) {
+    const [field, message] = Object.entries(checked.errors)[0]!;
+    throw invalid(message!, field);
+  }
+  const tags = [...new Set([...checked.fields.tags, ...(body.match(/#([\p{L}\p{N}_-]+)/gu) ?? []).map((t) => t.slice(1).toLowerCase())])];
+  title = checked.fields.title;
+  body = checked.fields.body;
   const a = await insertArticle(ctx.trx, { title, body, tags, category, authorId: ctx.actor.id, sourceTicketId: from, at: ctx.now });
   const { appendAudit } = await import("../../store/audit.js");
   await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: from, actor_id: ctx.actor.id, platform: ctx.actor.platform, action: "kb_write", field: "article", from_value: null, to_value: articleName(a.id), reason: title }]);
