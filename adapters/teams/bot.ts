@@ -18,7 +18,12 @@ import { ticketView } from "../../src/core/views.js";
 import { saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, ticketCard, type Card } from "./render.js";
 import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
-import { CREATE_FROM_MESSAGE, DIALOG_KEY, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
+import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
+import { articleCommand, articleForm, isArticleFormRequest, validateArticle } from "../../src/core/knowledge/form.js";
+import { can } from "../../src/core/roles/permissions.js";
+import { articleValues, savedArticle } from "./knowledge.js";
+import { actorOf } from "./translate.js";
+import { articleFormCard, openArticleCard } from "./render.js";
 
 export interface BotDeps {
   desk: Desk;
@@ -31,6 +36,7 @@ export interface BotDeps {
 }
 
 const DIALOG_TITLE = "New ticket";
+const ARTICLE_TITLE = "New article";
 
 export class DeskBot extends TeamsActivityHandler {
   constructor(private readonly deps: BotDeps) {
@@ -52,7 +58,14 @@ export class DeskBot extends TeamsActivityHandler {
       await context.sendActivity({ attachments: [attachment(outcome ? outcomeCard(outcome) : errorCard((click as { message: string }).message))] });
       return;
     }
-    const outcome = await this.deps.desk.handle(envelopeOf(a, textCommand(a), a.conversation.id));
+    const command = textCommand(a);
+    if (isArticleFormRequest(command)) {
+      // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
+      const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");
+      await context.sendActivity({ attachments: [attachment(card)] });
+      return;
+    }
+    const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation.id));
     const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
     await context.sendActivity({ attachments: [attachment(outcomeCard(outcome, files))], summary: outcome.text.split("\n")[0] });
   }
@@ -77,9 +90,19 @@ export class DeskBot extends TeamsActivityHandler {
     const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
     const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card as never });
     if (!click.ok) return reply(await this.withNotice((value.action.data as Record<string, unknown>)?.ticketId, click.message));
-    const outcome = await this.deps.desk.handle(envelopeOf(context.activity, click.command));
-    if (!outcome.ok) return reply(await this.withNotice("number" in click.command ? click.command.number : undefined, outcome.text));
-    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: `Done: ${outcome.text.split("\n")[0]}`, tone: "info" }) : outcomeCard(outcome));
+    // "Save as article" on Resolve: checked before anything changes, saved once the ticket is resolved.
+    const cmd = click.command;
+    const article = cmd.kind === "resolve" ? savedArticle(this.deps.desk.settings, value.action.data as Record<string, unknown>, cmd.resolution) : undefined;
+    if (article && !article.ok) return reply(await this.withNotice(cmd.kind === "resolve" ? cmd.number : undefined, article.message));
+    const envelope = envelopeOf(context.activity, cmd);
+    const outcome = await this.deps.desk.handle(envelope);
+    if (!outcome.ok) return reply(await this.withNotice("number" in cmd ? cmd.number : undefined, outcome.text));
+    let done = `Done: ${outcome.text.split("\n")[0]}`;
+    if (article?.ok && cmd.kind === "resolve") {
+      const saved = await this.deps.desk.handle({ ...envelopeOf(context.activity, articleCommand(article.fields, cmd.number)), ...(envelope.idempotencyKey ? { idempotencyKey: `${envelope.idempotencyKey}:kb` } : {}) });
+      done += ` ${saved.text}`;
+    }
+    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: done, tone: "info" }) : outcomeCard(outcome));
   }
 
   /** The ticket's card as it is now with a notice on top (nothing changed), or an error card when there is no ticket. */
@@ -91,6 +114,10 @@ export class DeskBot extends TeamsActivityHandler {
 
   protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
     const data = (request.data ?? {}) as Record<string, unknown>;
+    if (data[DIALOG_KEY] === KB_ARTICLE_DIALOG) {
+      if (!can(this.deps.desk.roleOf(actorOf(context.activity)), "note")) return dialogMessage("Only agents can write articles.");
+      return dialog(articleFormCard(articleForm(this.deps.desk.settings)), ARTICLE_TITLE);
+    }
     if (data[DIALOG_KEY] !== NEW_TICKET_DIALOG) return dialogMessage("I don't know that dialog.");
     const outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "form" }));
     if (!outcome.ok || !outcome.form) return dialogMessage(outcome.text);
@@ -98,7 +125,20 @@ export class DeskBot extends TeamsActivityHandler {
   }
 
   protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    return this.submitForm(context, (request.data ?? {}) as Record<string, unknown>);
+    const data = (request.data ?? {}) as Record<string, unknown>;
+    if (data[DIALOG_KEY] === KB_ARTICLE_DIALOG) return this.submitArticle(context, data);
+    return this.submitForm(context, data);
+  }
+
+  /** The article dialog submitted: its errors shown in it again, or the article saved. */
+  private async submitArticle(context: TurnContext, data: Record<string, unknown>): Promise<TaskModuleResponse> {
+    const fields = articleForm(this.deps.desk.settings);
+    const values = articleValues(data);
+    const checked = validateArticle(this.deps.desk.settings, values);
+    if (!checked.ok) return dialog(articleFormCard(fields, { values, errors: checked.errors }), ARTICLE_TITLE);
+    const outcome = await this.deps.desk.handle(envelopeOf(context.activity, articleCommand(checked.fields)));
+    if (!outcome.ok) return dialog(articleFormCard(fields, { values, errors: { [outcome.field ?? "title"]: outcome.text } }), ARTICLE_TITLE);
+    return dialogMessage(outcome.text);
   }
 
   protected override async handleTeamsMessagingExtensionFetchTask(_context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
@@ -143,8 +183,8 @@ export class DeskBot extends TeamsActivityHandler {
   }
 }
 
-function dialog(card: Card): TaskModuleResponse {
-  return { task: { type: "continue", value: { title: DIALOG_TITLE, width: "medium", height: "large", card: attachment(card) as never } } };
+function dialog(card: Card, title = DIALOG_TITLE): TaskModuleResponse {
+  return { task: { type: "continue", value: { title, width: "medium", height: "large", card: attachment(card) as never } } };
 }
 
 function dialogMessage(text: string): TaskModuleResponse {

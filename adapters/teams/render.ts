@@ -6,6 +6,8 @@ import { incidentName, type IncidentView } from "../../src/core/incidents/model.
 import { oneLine } from "../../src/core/text.js";
 import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
 import type { ShownFile } from "./files.js";
+import { articleFromResolution, type ArticleField, type ArticleValues } from "../../src/core/knowledge/form.js";
+import { KB_ARTICLE_DIALOG, SAVE_ARTICLE } from "./verbs.js";
 import { DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 
 export type Card = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
@@ -42,7 +44,7 @@ export function ticketCard(v: TicketView, notice?: { text: string; tone: "error"
   body.push(text(`#${v.number} ${v.title}`, { size: "medium", weight: "bolder" }));
   if (v.description) body.push(text(v.description, { isSubtle: true, maxLines: 8 }));
   body.push({ type: "FactSet", facts: v.fields.map((f) => ({ title: f.label, value: timeText(f) })) });
-  const actions = v.actions.map(actionElement);
+  const actions = v.actions.map((a) => actionElement(a, a.verb === "resolve" ? saveArticleInputs(v) : []));
   if (v.link) actions.push({ type: "Action.OpenUrl", title: "Original message", url: v.link });
   return card(body, actions);
 }
@@ -51,7 +53,17 @@ function executeData(a: { verb: string; ticketId: number }, extra: Element = {})
   return { [VERB_KEY]: a.verb, [TICKET_KEY]: a.ticketId, ...extra };
 }
 
-function actionElement(a: ActionView): Element {
+/** "Save as article" under Resolve's note: off by default, its title and body prefilled from the ticket. */
+function saveArticleInputs(v: TicketView): Element[] {
+  const draft = articleFromResolution({ title: v.title, description: v.description || null }, "");
+  return [
+    { type: "Input.Toggle", id: SAVE_ARTICLE.toggle, title: "Save as article", value: "false", valueOn: "true", valueOff: "false" },
+    { type: "Input.Text", id: SAVE_ARTICLE.title, label: "Article title", value: draft.title, maxLength: 150 },
+    { type: "Input.Text", id: SAVE_ARTICLE.body, label: "Article body (Markdown; the resolution goes after **Resolution:** if left empty there)", value: draft.body, isMultiline: true, maxLength: 20_000 },
+  ];
+}
+
+function actionElement(a: ActionView, extraInputs: Element[] = []): Element {
   const style = a.style === "primary" ? "positive" : a.style === "danger" ? "destructive" : undefined;
   const execute = { type: "Action.Execute", title: a.label, verb: a.verb, data: executeData(a), ...(style ? { style } : {}) };
   if (!a.input) return execute;
@@ -63,14 +75,14 @@ function actionElement(a: ActionView): Element {
       : a.input.kind === "user"
         ? { type: "Input.Text", id, label: "Agent (@name or email)", placeholder: "@ana", isRequired: true, errorMessage: "Say who.", maxLength: 200 }
         : { type: "Input.Text", id, label: a.input.label, isMultiline: true, isRequired: true, errorMessage: "This is needed.", maxLength: a.input.maxLength };
-  return { type: "Action.ShowCard", title: a.label, card: { type: "AdaptiveCard", body: [input], actions: [{ ...execute, title: `${a.label} #${a.ticketId}` }] } };
+  return { type: "Action.ShowCard", title: a.label, card: { type: "AdaptiveCard", body: [input, ...extraInputs], actions: [{ ...execute, title: `${a.label} #${a.ticketId}` }] } };
 }
 
 /** A sentence to the requester about their ticket; after a resolution, with Reopen and a 1-5 rating. */
 export function requesterCard(v: TicketView, sentence: string, opts: { resolved: boolean; actions?: ActionView[] }): Card {
   const body: Element[] = [text(sentence, { weight: "bolder" }), text(`#${v.number} ${v.title}`, { isSubtle: true })];
   // Buttons a capability gave the sentence (e.g. the knowledge base's "Solved it" / "Still need help").
-  const actions: Element[] = (opts.actions ?? []).map(actionElement);
+  const actions: Element[] = (opts.actions ?? []).map((a) => actionElement(a));
   if (opts.resolved) {
     body.push(text("How did we do? 1 = poor, 5 = great."));
     body.push({ type: "ActionSet", actions: [1, 2, 3, 4, 5].map((n) => ({ type: "Action.Execute", title: String(n), verb: RATE_VERB, data: executeData({ verb: RATE_VERB, ticketId: v.number }, { [RATING_KEY]: String(n) }) })) });
@@ -110,6 +122,27 @@ export function formCard(fields: FormField[], opts: { values?: FormValues; error
     if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
   }
   return card(body, [{ type: "Action.Submit", title: "Open ticket", data: opts.sourceLink ? { [SOURCE_LINK_KEY]: opts.sourceLink } : {} }]);
+}
+
+/** A message with a button opening the article form in a dialog. */
+export function openArticleCard(): Card {
+  return card([text("Write the article in the form: title, body (Markdown), tags and category.")], [{ type: "Action.Submit", title: "Write an article", data: { msteams: { type: "task/fetch" }, [DIALOG_KEY]: KB_ARTICLE_DIALOG } }]);
+}
+
+/** The article form as a dialog card; `errors` under their fields, `values` refill them. */
+export function articleFormCard(fields: ArticleField[], opts: { values?: ArticleValues; errors?: Partial<Record<string, string>> } = {}): Card {
+  const body: Element[] = [];
+  const errors = opts.errors ?? {};
+  if (Object.keys(errors).length) body.push(text("Please fix the fields marked below.", { color: "attention", weight: "bolder" }));
+  for (const f of fields) {
+    const value = opts.values?.[f.name];
+    const common = { id: f.name, label: f.label, isRequired: f.required, ...(f.required ? { errorMessage: `${f.label} is needed.` } : {}), ...(value ? { value } : {}) };
+    if (f.kind === "select") body.push({ type: "Input.ChoiceSet", ...common, style: "compact", choices: (f.options ?? []).map((o) => ({ title: o.label, value: o.value })) });
+    else body.push({ type: "Input.Text", ...common, ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...(f.kind === "multiline" ? { isMultiline: true } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}) });
+    const error = errors[f.name];
+    if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
+  }
+  return card(body, [{ type: "Action.Submit", title: "Save article", data: { [DIALOG_KEY]: KB_ARTICLE_DIALOG } }]);
 }
 
 /** Several tickets as one card (list, search). */

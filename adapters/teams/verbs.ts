@@ -13,6 +13,10 @@ export const inputId = (verb: string) => `input_${verb}`;
 /** What a task/fetch (dialog) asks for, in the launching Action.Submit's data under DIALOG_KEY. */
 export const DIALOG_KEY = "dialog";
 export const NEW_TICKET_DIALOG = "newTicket";
+/** The knowledge base's article dialog (`kb new` with no text). */
+export const KB_ARTICLE_DIALOG = "kbArticle";
+/** "Save as article" inputs on the ticket card's Resolve: a toggle and the article's editable title and body. */
+export const SAVE_ARTICLE = { toggle: "kb_save", title: "kb_title", body: "kb_body" } as const;
 
 /** Message extension command (manifest composeExtensions[].commands[].id). */
 export const CREATE_FROM_MESSAGE = "createTicket";
