@@ -123,6 +123,9 @@ describe("role changes and history on Teams", () => {
   it("an admin's `role teams-aad:<id> agent` is audited and takes effect", async () => {
     await ticketWithCard(h);
     expect(await say(LEAD, `role teams-aad:${REQUESTER.aadObjectId} agent`)).toContain("Only admins can change people's roles; you are a lead.");
+    // A mention does not reach the bot's text on Teams: it asks who, rather than opening a ticket.
+    expect(await say(ADMIN, "role <at>Tien Suwandy</at> agent")).toContain("Say whose role: role @name agent, or role email:<address> agent");
+    expect(await h.t.db.selectFrom("tickets").selectAll().execute()).toHaveLength(1);
     expect(await say(ADMIN, `role teams-aad:${REQUESTER.aadObjectId} agent`)).toContain("Tien Suwandy is now an agent; recorded in the audit trail.");
     const [e] = await h.t.db.selectFrom("audit_events").selectAll().where("action", "=", ROLE_CHANGED).execute();
     expect(e).toMatchObject({ platform: "teams", field: `role:teams:${REQUESTER.aadObjectId}`, from_value: "requester", to_value: "agent" });

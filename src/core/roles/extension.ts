@@ -23,6 +23,8 @@ const cap = (text: string): Command => ({ kind: "capability", capability: ROLES_
 export function rolesExtension(): Extension {
   // Words that do not name a person ("role change for a new starter") open a ticket as any other text would.
   registerVerb([{ verb: "role", form: `role @who [${ROLES.join("|")}|reset]`, says: "see where someone's role comes from, or set it (admins)" }], (args, text) => {
+    // "role agent": a Teams mention is dropped from the text, leaving the role; the command asks who.
+    if (args.length === 1 && (isRole(args[0]!.toLowerCase()) || args[0]!.toLowerCase() === "reset")) return cap(text);
     if (!args.length || args.length > 2 || !SUBJECT.test(args[0]!)) return undefined;
     if (args.length === 2 && !isRole(args[1]!.toLowerCase()) && args[1]!.toLowerCase() !== "reset") return undefined;
     return cap(text);
@@ -32,6 +34,7 @@ export function rolesExtension(): Extension {
     async command(ctx, cmd): Promise<Outcome> {
       const [who = "", wanted] = (cmd.text ?? "").trim().split(/\s+/);
       const resolver = ctx.roles;
+      if (!wanted && (isRole(who.toLowerCase()) || who.toLowerCase() === "reset")) throw invalid(`Say whose role: role @name ${who}, or role email:<address> ${who} (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).`);
       if (!wanted) {
         const person = await findPerson(ctx, who, false);
         const src = await resolver.explain(ctx.trx, person);

@@ -56,6 +56,7 @@ describe("role @person <role>", () => {
     expect(refused(await d.as("operator", "role @operator agent")).text).toBe("You cannot take away your own admin role; ask another admin.");
     expect(await counts(d.db)).toMatchObject({ audit_events: before.audit_events, tickets: before.tickets });
     expect(await d.db.selectFrom("role_overrides").selectAll().execute()).toEqual([]);
+    expect(refused(await d.as("operator", "role agent")).text).toBe("Say whose role: role @name agent, or role email:<address> agent (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).");
     // Words that do not name a person open a ticket, as any other text would.
     expect(ok(await d.as("carol", "role change for a new starter")).kind).toBe("create");
   });
