@@ -18,6 +18,8 @@ import { ticketView } from "../../src/core/views.js";
 import { saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, ticketCard, type Card } from "./render.js";
 import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
+import { INCIDENT_UPDATE_VERB } from "./verbs.js";
+import { runIncidentUpdate } from "./incident-click.js";
 import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
 import { articleCommand, articleForm, isArticleFormRequest, validateArticle } from "../../src/core/knowledge/form.js";
 import { can } from "../../src/core/roles/permissions.js";
@@ -87,8 +89,9 @@ export class DeskBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
     const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card as never });
+    if (value.action.verb === INCIDENT_UPDATE_VERB) return reply(await runIncidentUpdate(this.deps.desk, context.activity, value.action.data as Record<string, unknown>));
+    const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
     if (!click.ok) return reply(await this.withNotice((value.action.data as Record<string, unknown>)?.ticketId, click.message));
     // "Save as article" on Resolve: checked before anything changes, saved once the ticket is resolved.
     const cmd = click.command;

@@ -3,6 +3,7 @@
 import type { FormField, FormValues } from "../../src/core/form.js";
 import type { Outcome } from "../../src/core/desk.js";
 import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
+import { incidentUpdateAction } from "./incidents.js";
 import { oneLine } from "../../src/core/text.js";
 import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
 import type { ShownFile } from "./files.js";
@@ -173,7 +174,7 @@ export function outcomeCard(o: Outcome, files?: ShownFile[]): Card {
 }
 
 /** An incident's status message in a status channel: one per channel, updated in place. */
-export function incidentCard(v: IncidentView): Card {
+export function incidentCard(v: IncidentView, notice?: { text: string; tone: "info" | "error" }): Card {
   const i = v.incident;
   const colour = i.status === "resolved" ? "good" : i.status === "monitoring" ? "accent" : "attention";
   const updated = new Date(v.latest?.at ?? i.updatedAt).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -191,5 +192,6 @@ export function incidentCard(v: IncidentView): Card {
     },
   ];
   if (v.latest) body.push(text(`${v.latest.author}: ${v.latest.body}`));
-  return card(body);
+  if (notice) body.unshift(text(notice.text, { color: notice.tone === "error" ? "attention" : "accent", weight: "bolder" }));
+  return card(body, i.status === "resolved" ? [] : [incidentUpdateAction(i.id, i.status)]);
 }

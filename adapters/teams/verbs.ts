@@ -18,6 +18,11 @@ export const KB_ARTICLE_DIALOG = "kbArticle";
 /** "Save as article" inputs on the ticket card's Resolve: a toggle and the article's editable title and body. */
 export const SAVE_ARTICLE = { toggle: "kb_save", title: "kb_title", body: "kb_body" } as const;
 
+/** "Post update" on an incident's status card: its verb, the incident id's key, and the form's inputs. */
+export const INCIDENT_UPDATE_VERB = "incident_update";
+export const INCIDENT_KEY = "incidentId";
+export const INCIDENT_UPDATE_INPUTS = { status: "incident_status", message: "incident_message" } as const;
+
 /** Message extension command (manifest composeExtensions[].commands[].id). */
 export const CREATE_FROM_MESSAGE = "createTicket";
 /** Hidden values a dialog carries back in its submit data. */
