@@ -1,3 +1,4 @@
+import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { FIRST_ROLES, ROLES_CONFIGURED, auditRoleConfig } from "../../../src/core/roles/config-audit.js";
 import { ROLE_CHANGED } from "../../../src/core/roles/extension.js";
@@ -59,6 +60,23 @@ describe("role @person <role>", () => {
     expect(refused(await d.as("operator", "role agent")).text).toBe("Say whose role: role @name agent, or role email:<address> agent (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).");
     // Words that do not name a person open a ticket, as any other text would.
     expect(ok(await d.as("carol", "role change for a new starter")).kind).toBe("create");
+  });
+});
+
+describe("a role change in the trail is tamper-evident", () => {
+  it("the trigger refuses to edit or delete it, and an edit made past the trigger is named by the chain check", async () => {
+    const d = await makeDesk();
+    ok(await d.as("carol", "wifi drops"));
+    ok(await d.as("operator", "role @carol lead"));
+    ok(await d.as("carol", "priority 1 P1"));
+    const [e] = await events(d, ROLE_CHANGED);
+    const raw = new SQLite(d.path);
+    expect(() => raw.prepare("UPDATE audit_events SET to_value = 'admin' WHERE id = ?").run(e!.id)).toThrow("audit_events is append-only");
+    expect(() => raw.prepare("DELETE FROM audit_events WHERE id = ?").run(e!.id)).toThrow("audit_events is append-only");
+    raw.exec("DROP TRIGGER audit_events_no_update");
+    raw.prepare("UPDATE audit_events SET to_value = 'admin' WHERE id = ?").run(e!.id);
+    raw.close();
+    expect(await verifyChain(d.db)).toMatchObject({ ok: false, brokenAt: e!.id, ticketId: null, why: expect.stringMatching(/edited/) });
   });
 });
 
