@@ -40,6 +40,8 @@ export const FILE_TTL_MS = 7 * 86_400_000;
 /** Stores the bytes under an unguessable token (192 random bits). */
 export async function storeFile(db: Kysely<Database>, f: { name: string; title: string; mime: string; bytes: Buffer; at: number; ttlMs?: number }): Promise<FileRef> {
   const token = randomBytes(24).toString("base64url");
+  // Expired files go as new ones come (indexed on expires_at), so the table holds about a week of them.
+  await dropExpiredFiles(db, f.at);
   await filesDb(db)
     .insertInto("stored_files")
     .values({ token, name: f.name, title: f.title, mime: f.mime, bytes: f.bytes, size: f.bytes.length, created_at: f.at, expires_at: f.at + (f.ttlMs ?? FILE_TTL_MS) })

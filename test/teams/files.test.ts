@@ -86,6 +86,11 @@ describe("files in Teams", () => {
     const expired = await fetch(download.url);
     expect(expired.status).toBe(404);
     expect(await expired.text()).toMatch(/expired/);
+    // Expired files are dropped as new ones are stored.
+    await agentSays("export 7d");
+    const kept = await h.t.db.selectFrom("stored_files" as never).select("token" as never).execute();
+    expect(kept.map((r) => (r as { token: string }).token)).not.toContain(token);
+    expect(kept).toHaveLength(1);
   });
 
   it("without PUBLIC_URL the card says why there is no link, and nothing is served", async () => {
