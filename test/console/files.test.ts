@@ -1,0 +1,29 @@
+// The console, the adapter with no platform: a report writes its chart and an export its CSV, and the answer
+// prints each file's path, which exists and holds what it says.
+import { existsSync, readFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runConsole } from "../../adapters/console/console.js";
+import { makeDesk } from "../helpers/desk.js";
+
+describe("files in the console", () => {
+  it("prints the paths of the report's chart and the export's CSV, and the files are there", async () => {
+    const d = await makeDesk();
+    await d.as("carol", "printer on 3rd floor jams");
+    d.clock.advance(60_000);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (c: Buffer) => (printed += c.toString("utf8")));
+    const done = runConsole(d.desk, { input, output, interactive: false, user: "ana" });
+    input.end(["report 7d", "export 7d", ""].join("\n"));
+    await done;
+    const chart = /Chart: (\S+\.png)/.exec(printed)?.[1];
+    const csv = /to (\S+\.csv)/.exec(printed)?.[1];
+    expect(chart && existsSync(chart)).toBe(true);
+    expect(readFileSync(chart!).subarray(1, 4).toString("ascii")).toBe("PNG");
+    expect(csv && existsSync(csv)).toBe(true);
+    expect(readFileSync(csv!, "utf8")).toContain("printer on 3rd floor jams");
+    await d.db.destroy();
+  });
+});
