@@ -160,3 +160,19 @@ describe("agents see the offered article", () => {
     expect(h.checkSentCards()).toBeGreaterThan(0);
   });
 });
+
+describe("deflection from the Teams ticket dialog", () => {
+  it("a ticket opened through the form dialog is offered the article, and Still need help is counted", async () => {
+    const submit = recorded("20191020021910141-request-integrationBot.json", h.connector.url, { id: newId(), from: REQUESTER, conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL }, value: { data: { title: "VPN drops every few minutes", description: "at home, since the update", type: "incident", impact: "medium", urgency: "medium" }, context: { theme: "default" } } });
+    const res = await h.post(submit);
+    expect(res.body.task.value).toMatch(/^Opened #1: VPN drops every few minutes/);
+    await h.flush();
+    const offer = h.connector.sent().find((c) => c.conversationId === PERSONAL && cardText(c.body.attachments?.[0]?.content).includes("This may help: KB-1 VPN drops every few minutes"));
+    expect(offer).toBeDefined();
+    const still = executes(offer!.body.attachments[0].content).find((b) => b.title === "Still need help")!;
+    await h.post(executeInvoke(h, REQUESTER, still.verb, still.data, PERSONAL));
+    expect(await h.t.db.selectFrom("article_offers").select(["ticket_id", "outcome"]).execute()).toEqual([{ ticket_id: 1, outcome: "not_solved" }]);
+    const shown = await h.t.as("ana", "kb show 1");
+    expect(shown.text).toContain("offered 1 · solved 0 · not solved 1");
+  });
+});
