@@ -68,6 +68,8 @@ export interface Extension {
   enrich?(db: Db | Trx, ticket: Ticket): Promise<unknown>;
   /** Runs a `capability` command addressed to this extension (its own verbs), inside the command's transaction. */
   command?(ctx: Ctx, cmd: Extract<Command, { kind: "capability" }>): Promise<Outcome>;
+  /** Runs before such a command's transaction, for lookups that may wait on the network (a group directory). */
+  prepare?(desk: Desk, cmd: Extract<Command, { kind: "capability" }>, actor: Envelope["actor"]): Promise<void>;
 }
 
 /** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
@@ -151,6 +153,8 @@ export class Desk {
       // Group directories may need the network: asked before the transaction, never inside it.
       const role = await this.roles.resolve(db, env.actor);
       if (env.command.kind === "assign") await this.roles.resolveNamed(db, env.actor.platform, env.command.assignee);
+      const asked = env.command;
+      if (asked.kind === "capability") await this.extensions.find((x) => x.name === asked.capability && x.prepare)?.prepare!(this, asked, env.actor);
       const outcome = await this.inTurn(() => db.transaction().execute(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.

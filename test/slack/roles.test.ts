@@ -107,6 +107,12 @@ describe("people whose role comes from a group, before they ever ran a command",
     expect((await ticket()).assignee_id).toBe(grace.id);
   });
 
+  it("`role @person` says which group gives their role", async () => {
+    await h.command(`role <@${LEO}|leo>`, REQUESTER);
+    await h.settle();
+    expect(lastAnswer()).toBe(`leo (slack:${LEO}) is a lead: slack-group:${LEADS}.`);
+  });
+
   it("their App Home opens on the team queue, as an agent's does", async () => {
     await h.event({ type: "app_home_opened", user: GRACE, channel: "DGRACE", tab: "home", event_ts: "1700000900.000100" });
     await h.settle();

@@ -31,6 +31,14 @@ export function rolesExtension(): Extension {
   });
   return {
     name: ROLES_CAPABILITY,
+    // The person's groups are looked up here, outside the transaction; inside, the directories answer from cache.
+    async prepare(desk, cmd, actor) {
+      const who = (cmd.text ?? "").trim().split(/\s+/)[0] ?? "";
+      const m = MATCHER.exec(who);
+      if (m && m[1]!.toLowerCase() === "email") return void (await desk.roles.resolve(desk.db, { platform: "email", userId: m[2]!.toLowerCase(), email: m[2]!.toLowerCase() }));
+      const ref = m ? { id: m[2]! } : parsePersonRef(who);
+      if (ref) await desk.roles.resolveNamed(desk.db, m ? (m[1]!.toLowerCase() === "teams-aad" ? "teams" : m[1]!.toLowerCase()) : actor.platform, ref);
+    },
     async command(ctx, cmd): Promise<Outcome> {
       const [who = "", wanted] = (cmd.text ?? "").trim().split(/\s+/);
       const resolver = ctx.roles;
@@ -45,7 +53,7 @@ export function rolesExtension(): Extension {
       if (to !== "reset" && !isRole(to)) throw invalid(`"${wanted}" is not a role; roles: ${ROLES.join(", ")}, or reset.`);
       const person = await findPerson(ctx, who, true);
       if (person.id === ctx.actor.id && to !== "admin") throw invalid("You cannot take away your own admin role; ask another admin.");
-      // Inside the command's transaction: group directories answer from their caches almost always.
+      // Inside the command's transaction: group directories answer from the caches prepare() filled.
       const before = await resolver.explain(ctx.trx, person);
       // Keyed by email when known, so the person has the role on every platform.
       const subject = person.email ? `email:${person.email.toLowerCase()}` : personKey(person).toLowerCase();
@@ -85,5 +93,7 @@ async function findPerson(ctx: Ctx, token: string, create: boolean): Promise<Per
   const row = ref.id ? await personByPlatformId(ctx.trx, ctx.actor.platform, ref.id) : await personByHandle(ctx.trx, ref.name!, ctx.actor.platform);
   if (row) return toPerson(row);
   if (ref.id && create) return toPerson(await upsertPerson(ctx.trx, { platform: ctx.actor.platform, userId: ref.id, ...(ref.name ? { displayName: ref.name } : {}) }, ctx.now));
+  // A mention of someone the desk has not met yet: their role can still be told.
+  if (ref.id) return { id: 0, platform: ctx.actor.platform, userId: ref.id, name: ref.name ?? ref.id, email: null, tz: null };
   throw new DeskError("PERSON_NOT_FOUND", `I don't know ${token}. Name them by mention or email:<address>.`);
 }
