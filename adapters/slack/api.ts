@@ -1,7 +1,8 @@
-// Every Web API call the adapter makes goes through here: one bottleneck limiter per method tier and one
-// per channel for chat.postMessage, so bursts are paced to Slack's published limits instead of hitting 429s.
+// Every Web API call the adapter makes goes through here: one pace per method tier, and for chat.postMessage
+// one per channel and one for the workspace, so bursts are paced to Slack's limits instead of hitting 429s.
 import Bottleneck from "bottleneck";
 import type { webApi } from "@slack/bolt";
+import { Pace, scaled, type Window } from "../../src/outbox/pace.js";
 
 type WebClient = webApi.WebClient;
 
@@ -16,10 +17,13 @@ export const TIER_OF: Record<string, 1 | 2 | 3 | 4 | "post"> = {
   "conversations.replies": 3,
   "conversations.info": 3,
   "conversations.open": 3,
+  "conversations.list": 2,
+  "pins.add": 2,
   "reactions.add": 3,
   "users.info": 4,
   "usergroups.users.list": 2,
   "users.lookupByEmail": 3,
+  "users.list": 2,
   "views.open": 4,
   "views.update": 4,
   "views.push": 4,
@@ -29,13 +33,14 @@ export const TIER_OF: Record<string, 1 | 2 | 3 | 4 | "post"> = {
   "files.completeUploadExternal": 4,
 };
 const PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100, post: 600 } as const;
+/** chat.postMessage: about one a second per channel with short bursts (3 in any 3 s); the workspace cap is unpublished, 600 a minute assumed. */
+export const POST_PER_CHANNEL: Window[] = [{ count: 3, ms: 3000 }];
 
 export interface ApiOptions {
-  /** Calls a minute per tier (tests and benchmarks may raise them); defaults are Slack's. */
+  /** Calls a minute per tier ("post": chat.postMessage workspace-wide); defaults are Slack's (DESIGN.md). */
   perMinute?: Partial<Record<keyof typeof PER_MINUTE, number>>;
-  /** chat.postMessage per channel per second, with a short burst. */
-  perChannelPerSecond?: number;
-  channelBurst?: number;
+  /** Every limit times this (OUTBOUND_RATE_SCALE): for an app whose limits Slack raised, or a benchmark against a fake server. */
+  rateScale?: number;
 }
 
 /**
@@ -49,8 +54,8 @@ function refilling(perMinute: number, windowMs: number): Bottleneck {
 }
 
 export class SlackApi {
-  private readonly tiers = new Map<string, Bottleneck>();
-  private readonly channels = new Map<string, Bottleneck>();
+  private readonly tiers = new Map<string, Pace>();
+  private readonly channels = new Map<string, Pace>();
   /**
    * response_url posts (slash command answers) have no published app-wide limit (each URL takes 5 posts);
    * they are paced at 300 a second so a flood of commands cannot flood the network.
@@ -59,42 +64,38 @@ export class SlackApi {
 
   constructor(readonly client: WebClient, private readonly o: ApiOptions = {}) {}
 
-  private tier(t: keyof typeof PER_MINUTE): Bottleneck {
+  private tier(t: keyof typeof PER_MINUTE): Pace {
     const key = String(t);
     let l = this.tiers.get(key);
     if (!l) {
-      const perMinute = this.o.perMinute?.[t] ?? PER_MINUTE[t];
-      l = refilling(perMinute, 10_000);
+      l = new Pace(scaled([{ count: this.o.perMinute?.[t] ?? PER_MINUTE[t], ms: 60_000 }], this.o.rateScale));
       this.tiers.set(key, l);
     }
     return l;
   }
 
-  private channel(id: string): Bottleneck {
+  private channel(id: string): Pace {
     let l = this.channels.get(id);
     if (!l) {
-      // About one a second, in bursts of `channelBurst` every `channelBurst` seconds.
-      const burst = this.o.channelBurst ?? 3;
-      l = new Bottleneck({ reservoir: burst, reservoirRefreshAmount: burst, reservoirRefreshInterval: Math.round((burst * 1000) / (this.o.perChannelPerSecond ?? 1)), maxConcurrent: 1 });
+      l = new Pace(scaled(POST_PER_CHANNEL, this.o.rateScale));
       this.channels.set(id, l);
     }
     return l;
   }
 
   /**
-   * Calls `method` once its tier (and, for posts, its channel) has room. Errors are WebClient's own.
+   * Calls `method` once its tier (and, for posts, its channel and then the workspace) has room. Errors are WebClient's own.
    * `beforeCall` runs when the limiters let the call go, right before it is made (the outbox marks the row
    * as possibly sent there, so a row that was only waiting in a limiter at a crash is known not to be).
    */
   async call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>, beforeCall?: () => Promise<void>): Promise<T & { ok: boolean }> {
-    const tier = this.tier(TIER_OF[method] ?? 3);
     const go = async () => {
       await beforeCall?.();
-      return this.client.apiCall(method, args);
+      return this.client.apiCall(method, args) as Promise<T & { ok: boolean }>;
     };
-    const run = () => tier.schedule(go) as Promise<T & { ok: boolean }>;
-    if (method === "chat.postMessage" && typeof args.channel === "string") return this.channel(args.channel).schedule(run);
-    return run();
+    const tier = TIER_OF[method] ?? 3;
+    if (tier === "post") return this.channel(typeof args.channel === "string" ? args.channel : "").run(go, this.tier("post"));
+    return this.tier(tier).run(go);
   }
 
   /** An ephemeral answer through a slash command's or interaction's response_url (Bolt's respond()). */
@@ -104,7 +105,7 @@ export class SlackApi {
 
   /** Drops calls still waiting: their outbox rows stay unfinished and are sent after the next start. */
   async stop(): Promise<void> {
-    const all = [...this.tiers.values(), ...this.channels.values(), this.responses];
-    await Promise.all(all.map((l) => l.stop({ dropWaitingJobs: true }).catch(() => {})));
+    await Promise.all([...this.tiers.values(), ...this.channels.values()].map((l) => l.stop()));
+    await this.responses.stop({ dropWaitingJobs: true }).catch(() => {});
   }
 }

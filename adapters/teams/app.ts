@@ -31,7 +31,7 @@ export interface TeamsOptions {
   auth?: ConfigurationBotFrameworkAuthenticationOptions;
   /** Outbox and sender tuning (tests make backoff small). */
   outbox?: { intervalMs?: number; backoffMs?: number; maxAttempts?: number };
-  sender?: Pick<SenderOptions, "attempts" | "backoffMs">;
+  sender?: Pick<SenderOptions, "attempts" | "backoffMs" | "rateScale">;
 }
 
 export interface TeamsHandle {

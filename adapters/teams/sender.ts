@@ -1,7 +1,6 @@
 // Delivers Teams outbox rows through botbuilder (proactively, from stored conversation references),
 // paced per conversation at Teams' published per-thread limits and per tenant, retrying what Teams
 // asks to be retried (429, 412, 502, 504: exponential backoff with jitter; Teams sends no Retry-After).
-import Bottleneck from "bottleneck";
 import { type Activity, ActivityTypes, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
 import type { Desk } from "../../src/core/desk.js";
 import { ticketView } from "../../src/core/views.js";
@@ -9,6 +8,7 @@ import type { Db } from "../../src/store/connection.js";
 import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { Pace, scaled } from "../../src/outbox/pace.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
@@ -43,6 +43,8 @@ export interface SenderOptions {
   /** Base of the in-delivery backoff (doubles each try, with jitter). */
   backoffMs?: number;
   now?: () => number;
+  /** Every limit times this (OUTBOUND_RATE_SCALE): for raised limits, or a benchmark against a fake connector. */
+  rateScale?: number;
   /** Base of file links (PUBLIC_URL); without it, files are named but not linked. */
   publicUrl?: string;
 }
@@ -56,9 +58,8 @@ export class TeamsDeliverer implements Deliverer {
   readonly marksCalls = true;
   /** The delivery under way, so each send can mark its row just before the call. */
   private readonly current = new AsyncLocalStorage<DeliveryAttempt>();
-  private readonly limiters = new Map<string, Bottleneck>();
-  private readonly timers: Bottleneck[] = [];
-  private readonly tenants = new Map<string, Bottleneck>();
+  private readonly threads = new Map<string, Pace>();
+  private readonly tenants = new Map<string, Pace>();
 
   constructor(private readonly o: SenderOptions) {}
 
@@ -93,10 +94,10 @@ export class TeamsDeliverer implements Deliverer {
     throw new DeliveryError(`unknown Teams message kind "${row.kind}"`, { permanent: true });
   }
 
-  /** Stops the limiters' timers. */
+  /** Drops sends still waiting for their turn (their rows stay unfinished and go after the next start). */
   async stop(): Promise<void> {
-    await Promise.all(this.timers.map((l) => l.disconnect(false)));
-    this.limiters.clear();
+    await Promise.all([...this.threads.values(), ...this.tenants.values()].map((p) => p.stop()));
+    this.threads.clear();
     this.tenants.clear();
   }
 
@@ -228,7 +229,8 @@ export class TeamsDeliverer implements Deliverer {
     const base = this.o.backoffMs ?? 500;
     for (let i = 0; ; i++) {
       try {
-        await this.limiterFor(key, tenantId).schedule(call);
+        const { thread, tenant } = this.pacesFor(key, tenantId);
+        await thread.run(call, tenant);
         return;
       } catch (err) {
         const status = statusOf(err);
@@ -263,19 +265,19 @@ export class TeamsDeliverer implements Deliverer {
     if (failure !== undefined) throw failure;
   }
 
-  /** A conversation's limiter, chained to its tenant's (a conversation stays in one tenant). */
-  private limiterFor(key: string, tenantId = "unknown"): Bottleneck {
-    let l = this.limiters.get(key);
-    if (!l) {
-      let tenant = this.tenants.get(tenantId);
-      if (!tenant) {
-        tenant = windowLimiter([TENANT_LIMIT], this.timers);
-        this.tenants.set(tenantId, tenant);
-      }
-      l = windowLimiter(THREAD_LIMITS, this.timers, tenant);
-      this.limiters.set(key, l);
+  /** A conversation's pace and its tenant's (a conversation stays in one tenant): a send waits for both. */
+  private pacesFor(key: string, tenantId = "unknown"): { thread: Pace; tenant: Pace } {
+    let tenant = this.tenants.get(tenantId);
+    if (!tenant) {
+      tenant = new Pace(scaled([TENANT_LIMIT], this.o.rateScale));
+      this.tenants.set(tenantId, tenant);
     }
-    return l;
+    let thread = this.threads.get(key);
+    if (!thread) {
+      thread = new Pace(scaled(THREAD_LIMITS, this.o.rateScale));
+      this.threads.set(key, thread);
+    }
+    return { thread, tenant };
   }
 
   /**
@@ -290,15 +292,6 @@ export class TeamsDeliverer implements Deliverer {
   private now(): number {
     return this.o.now?.() ?? Date.now();
   }
-}
-
-/** One limiter per window, chained, so a call waits until every window has room. */
-function windowLimiter(windows: { count: number; ms: number }[], all: Bottleneck[], tail?: Bottleneck): Bottleneck {
-  const ls = windows.map((w) => new Bottleneck({ reservoir: w.count, reservoirRefreshAmount: w.count, reservoirRefreshInterval: w.ms }));
-  all.push(...ls);
-  for (let i = 0; i < ls.length - 1; i++) ls[i]!.chain(ls[i + 1]!);
-  if (tail) ls[ls.length - 1]!.chain(tail);
-  return ls[0]!;
 }
 
 const jittered = (base: number, attempt: number) => Math.round(base * 2 ** attempt * (0.5 + Math.random() / 2));
