@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   teams: () => import("./teams.js"),
   report: () => import("./report.js"),
   alerts: () => import("./alerts.js"),
+  fanout: () => import("./fanout.js"),
 };
 
 const [name, ...rest] = argv.slice(2);
