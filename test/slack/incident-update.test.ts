@@ -108,3 +108,36 @@ describe("Post update from the incident's status message", () => {
     expect(h.fake.of("chat.postEphemeral").at(-1)!.args.text).toBe("INC-1 is resolved; declare a new incident if it is back.");
   });
 });
+
+describe("incident buttons on a ticket's card in Slack", () => {
+  const cardButtons = (ticket: number) => {
+    const card = h.fake.of("chat.postMessage").find((c) => c.args.channel === "CTRIAGE" && String(c.args.text).startsWith(`#${ticket} `))!;
+    return card.blocks!.flatMap((b: any) => (b.type === "actions" ? b.elements : [])).map((e: any) => e.action_id);
+  };
+
+  it("Declare incident declares one from the ticket; Link to incident asks which (in a modal) and links another ticket", async () => {
+    await h.command("vpn drops every hour", REQUESTER);
+    await h.command("vpn will not connect from home", REQUESTER);
+    await h.settle();
+    expect(cardButtons(1)).toEqual(expect.arrayContaining(["ticket.declare_incident.1", "ticket.link_incident.1"]));
+    const cardTs = (n: number) => ({ channel: "CTRIAGE", ts: String(h.fake.of("chat.postMessage").find((c) => c.args.channel === "CTRIAGE" && String(c.args.text).startsWith(`#${n} `))!.args.ts ?? "") });
+
+    await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "ticket.declare_incident.1", value: JSON.stringify({ ticket: 1, verb: "declare_incident" }) }, cardTs(1)));
+    await h.settle();
+    expect(await h.db.selectFrom("incidents").select(["id", "title", "origin_ticket_id"]).execute()).toEqual([{ id: 1, title: "vpn drops every hour", origin_ticket_id: 1 }]);
+
+    await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "ticket.link_incident.2", value: JSON.stringify({ ticket: 2, verb: "link_incident" }) }, cardTs(2)));
+    await h.settle();
+    const modal = h.fake.of("views.open").at(-1)!.view!;
+    expect(modal).toMatchObject({ callback_id: "verb_input", title: { text: "Link to incident #2" } });
+    const typed = (value: string) => h.interact(viewSubmission(AGENTS.ana, modal, { verb_input: { text: { type: "plain_text_input", value } } }));
+    expect(JSON.parse((await typed("the vpn one")).body).errors.verb_input).toBe("Say which incident: its number, like INC-3.");
+    expect(JSON.parse((await typed("INC-7")).body).errors.verb_input).toBe("There is no incident INC-7.");
+    expect((await typed("inc-1")).body).toBe("");
+    await h.settle();
+    expect(await h.db.selectFrom("incident_tickets").select(["ticket_id", "incident_id"]).orderBy("ticket_id").execute()).toEqual([
+      { ticket_id: 1, incident_id: 1 },
+      { ticket_id: 2, incident_id: 1 },
+    ]);
+  });
+});

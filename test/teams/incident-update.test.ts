@@ -83,3 +83,27 @@ describe("Post update from the incident's status card in Teams", () => {
     expect((await h.t.db.selectFrom("tickets").select("status").where("id", "=", 1).executeTakeFirstOrThrow()).status).toBe("resolved");
   });
 });
+
+describe("incident buttons on a ticket's card in Teams", () => {
+  it("Declare incident declares one from the ticket; Link to incident takes the incident's number and links another ticket", async () => {
+    await personalMessage(h, "vpn drops every hour");
+    await personalMessage(h, "vpn will not connect from home");
+    await h.flush();
+    const card = h.connector.sent().find((c) => c.conversationId === CHANNEL && cardText(c.body.attachments?.[0]?.content).includes("#2 vpn will not connect"))!.body.attachments[0].content;
+    const actions = JSON.stringify(card.actions);
+    expect(actions).toContain('"verb":"declare_incident"');
+    expect(actions).toContain('"id":"input_link_incident"');
+
+    const declared = await h.post(executeInvoke(h, AGENT, "declare_incident", { verb: "declare_incident", ticketId: 1 }));
+    expect(cardText(declared.body.value)).toMatch(/Declared INC-1/);
+    const link = (input: string) => h.post(executeInvoke(h, AGENT, "link_incident", { verb: "link_incident", ticketId: 2, input_link_incident: input }));
+    expect(cardText((await link("the vpn one")).body.value)).toContain("Say which incident: its number, like INC-3.");
+    expect(cardText((await link("INC-1")).body.value)).toContain("#2 is now part of INC-1.");
+    expect(await h.t.db.selectFrom("incident_tickets").select(["ticket_id", "incident_id"]).orderBy("ticket_id").execute()).toEqual([
+      { ticket_id: 1, incident_id: 1 },
+      { ticket_id: 2, incident_id: 1 },
+    ]);
+    await h.flush();
+    expect(h.checkSentCards()).toBeGreaterThan(0);
+  });
+});

@@ -4,7 +4,7 @@ import { ticketByNumber } from "../../store/tickets.js";
 import type { Extension } from "../desk.js";
 import { attach } from "./handlers.js";
 import { matchIncident, type IncidentCandidate } from "./matching.js";
-import { incidentName } from "./model.js";
+import { incidentName, parseIncidentId } from "./model.js";
 import { isOpen } from "../ticket.js";
 import { registerAction, registerViewContributor, type TicketSnapshot } from "../views.js";
 
@@ -16,18 +16,27 @@ export interface TicketIncident {
 }
 
 export const DECLARE_VERB = "declare_incident";
+/** "Link to incident" on a ticket's card: the same command as `link N to incident I`. */
+export const LINK_VERB = "link_incident";
 
 /** The card shows the ticket's incident, or offers to declare one from it. */
 function incidentCard(s: TicketSnapshot) {
   const inc = s.extras?.incidents as TicketIncident | null | undefined;
   if (inc) return { fields: [{ label: "Incident", value: `${incidentName(inc.id)} ${inc.title} (${inc.status})` }] };
   if (!isOpen(s.ticket.status)) return {};
-  return { actions: [{ verb: DECLARE_VERB, label: "Declare incident", ticketId: s.ticket.number, style: "danger" as const }] };
+  return {
+    actions: [
+      { verb: DECLARE_VERB, label: "Declare incident", ticketId: s.ticket.number, style: "danger" as const },
+      { verb: LINK_VERB, label: "Link to incident", ticketId: s.ticket.number, input: { kind: "text" as const, label: "Which incident? Its number, like INC-3", maxLength: 20 } },
+    ],
+  };
 }
 
 export function incidentsExtension(): Extension {
   registerViewContributor(incidentCard);
   registerAction(DECLARE_VERB, (ticketId) => ({ kind: "incident", action: { kind: "declare", fromTicket: ticketId, title: "" } }));
+  // No input yet: the adapter asks for it. A typed value that names no incident is refused by the command.
+  registerAction(LINK_VERB, (ticketId, input) => (input.trim() ? { kind: "incident", action: { kind: "link", ticket: ticketId, id: parseIncidentId(input.trim().split(/\s+/)[0]) ?? 0 } } : undefined));
   return {
     name: "incidents",
     async enrich(db, ticket): Promise<TicketIncident | null> {

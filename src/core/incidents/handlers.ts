@@ -137,6 +137,7 @@ export async function attach(ctx: Ctx, t: Ticket, r: IncidentRow, reason: string
 
 async function link(ctx: Ctx, ticket: number, id: number): Promise<Outcome> {
   ctx.require("update_incident", "link tickets to incidents");
+  if (!(id > 0)) throw invalid("Say which incident: its number, like INC-3.");
   const t = await ctx.load(ticket);
   const r = await load(ctx, id);
   if (r.status === "resolved") throw new DeskError("INVALID_TRANSITION", `${incidentName(id)} is resolved; link tickets to an open incident.`);
