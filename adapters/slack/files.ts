@@ -6,7 +6,7 @@ import { DeliveryError } from "../../src/outbox/worker.js";
 import type { Db } from "../../src/store/connection.js";
 import { fileByToken } from "../../src/store/files.js";
 import type { SlackApi } from "./api.js";
-import { clip, LIMITS } from "./render.js";
+import { clip, esc, LIMITS } from "./render.js";
 
 /** Where files go: a channel as given, or a person's DM with the bot (opened with conversations.open). */
 async function channelOf(api: SlackApi, to: FileDestination): Promise<string> {
@@ -37,6 +37,6 @@ export async function uploadFiles(api: SlackApi, db: Db, now: number, m: FileMes
     files: JSON.stringify(uploaded),
     channel_id: channel,
     ...(m.to.thread ? { thread_ts: m.to.thread } : {}),
-    initial_comment: clip(m.text, LIMITS.fallbackText),
+    initial_comment: clip(esc(m.text), LIMITS.fallbackText),
   });
 }

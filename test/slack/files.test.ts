@@ -76,6 +76,17 @@ describe("files into Slack", () => {
     expect(file!.completed).toMatchObject({ channel: "DANA", title: "Tickets 30d" });
   });
 
+  it("an export asked in a DM message (Events API) is uploaded into that DM", async () => {
+    await someTickets();
+    await h.event({ type: "message", channel: "DANA", channel_type: "im", user: AGENTS.ana, text: "export 7d", ts: "1700000100.000100", event_ts: "1700000100.000100" });
+    await h.settle();
+    const [done] = h.fake.of("files.completeUploadExternal");
+    expect(done!.args.channel_id).toBe("DANA");
+    expect(done!.args.thread_ts).toBeUndefined();
+    expect(h.fake.of("conversations.open")).toEqual([]);
+    expect([...h.fake.uploads.values()][0]!.bytes!.toString("utf8")).toContain("vpn drops every few minutes");
+  });
+
   it("a failed upload is retried from the stored bytes, even once the file on disk is gone, and shared once", async () => {
     await someTickets();
     h.fake.rateLimit("files.getUploadURLExternal", 2);
