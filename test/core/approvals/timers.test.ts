@@ -57,6 +57,16 @@ describe("approval timers", () => {
     expect((await t.desk.snapshot(n))!.ticket.status).not.toBe("awaiting_approval");
   });
 
+  it("catches up at start on what fell due while the desk was down: the reminder, then the escalation, once each", async () => {
+    t = await approvalDesk("any");
+    const n = await accessRequest(t);
+    t.clock.advance(30 * HOUR);
+    expect(await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start()).toBe(2);
+    const fired = (await actions(n)).filter((a) => a === "approval_reminder" || a === "approval_escalated");
+    expect(fired).toEqual(["approval_reminder", "approval_escalated"]);
+    expect(await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start()).toBe(0);
+  });
+
   it("a decided request is not reminded", async () => {
     t = await approvalDesk("any");
     const n = await accessRequest(t);
