@@ -10,8 +10,11 @@ function withApprovals(): string {
   const text = readFileSync(EXAMPLE_SETTINGS, "utf8");
   const start = text.indexOf("# approvals:");
   expect(start).toBeGreaterThan(0);
-  const block = text.slice(start).split("\n").filter((l) => l.startsWith("# ") || l === "#").map((l) => l.replace(/^# ?/, ""));
-  return `${text.slice(0, start)}${block.join("\n")}\n`;
+  // The commented block runs to the first line that is not a comment; whatever follows it stays as it is.
+  const lines = text.slice(start).split("\n");
+  const end = lines.findIndex((l) => !l.startsWith("#"));
+  const block = lines.slice(0, end).map((l) => l.replace(/^# ?/, ""));
+  return `${text.slice(0, start)}${block.join("\n")}\n${lines.slice(end).join("\n")}`;
 }
 
 describe("approvals settings", () => {
