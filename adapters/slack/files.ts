@@ -17,7 +17,12 @@ async function channelOf(api: SlackApi, to: FileDestination): Promise<string> {
   return r.channel.id;
 }
 
-export async function uploadFiles(api: SlackApi, db: Db, now: number, m: FileMessage): Promise<void> {
+/**
+ * `calling` is said right before the share (the one call that cannot be taken back), so the outbox knows the
+ * row may have been sent. A share cannot carry the row's key as a post's metadata does, so a file message in
+ * doubt after a kill is shared again, and counted as a possible repeat.
+ */
+export async function uploadFiles(api: SlackApi, db: Db, now: number, m: FileMessage, calling?: () => Promise<void>): Promise<void> {
   const channel = await channelOf(api, m.to);
   const uploaded: { id: string; title: string }[] = [];
   for (const f of m.files) {
@@ -33,10 +38,6 @@ export async function uploadFiles(api: SlackApi, db: Db, now: number, m: FileMes
     uploaded.push({ id: slot.file_id, title: clip(f.title, 250) });
   }
   if (!uploaded.length) return;
-  await api.call("files.completeUploadExternal", {
-    files: JSON.stringify(uploaded),
-    channel_id: channel,
-    ...(m.to.thread ? { thread_ts: m.to.thread } : {}),
-    initial_comment: clip(esc(m.text), LIMITS.fallbackText),
-  });
+  const share = { files: JSON.stringify(uploaded), channel_id: channel, ...(m.to.thread ? { thread_ts: m.to.thread } : {}), initial_comment: clip(esc(m.text), LIMITS.fallbackText) };
+  await api.call("files.completeUploadExternal", share, calling);
 }

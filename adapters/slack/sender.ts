@@ -85,7 +85,7 @@ export class SlackDeliverer implements Deliverer {
         case OUTBOX.incident:
           return await this.incident(payload as IncidentPayload);
         case FILE_MESSAGE:
-          return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage);
+          return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage, () => this.current.getStore()?.attempt.calling() ?? Promise.resolve());
         case OUTBOX.approval:
           return await this.approval(payload as ApprovalPayload);
         case OUTBOX.notice:

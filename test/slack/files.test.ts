@@ -94,12 +94,16 @@ describe("files into Slack", () => {
     await h.command("export 7d", AGENTS.ana);
     await h.settle();
     expect((await fileRows()).map((r) => r.status)).toEqual(["retrying"]);
+    // Nothing was shared yet: the row is not marked as possibly sent.
+    expect((await fileRows())[0]!.called_at).toBeNull();
     unlinkSync(/to (\S+\.csv)/.exec(responses().find((t) => t.startsWith("Exported"))!)![1]!);
 
     // Past the Retry-After: the slot is granted, but completing fails once with a Slack error: retried again.
     h.clock.advance(3000);
     await h.settle();
     expect((await fileRows())[0]!.last_error).toBe("Slack said internal_error");
+    // The share was attempted: from then on the row may have been sent.
+    expect((await fileRows())[0]!.called_at).not.toBeNull();
     h.clock.advance(60_000);
     await h.settle();
     expect((await fileRows()).map((r) => r.status)).toEqual(["sent"]);
