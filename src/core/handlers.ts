@@ -13,6 +13,7 @@ import { personByHandle, personByPlatformId, upsertPerson } from "../store/peopl
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
 import { runIncident } from "./incidents/handlers.js";
+import { decidesOn } from "./approvals/decide.js";
 
 export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
   switch (cmd.kind) {
@@ -137,7 +138,8 @@ async function search(ctx: Ctx, words: string): Promise<Outcome> {
 
 async function visible(ctx: Ctx, number: number): Promise<Ticket> {
   const t = await ctx.load(number);
-  if (t.requesterId !== ctx.actor.id && t.assigneeId !== ctx.actor.id && !atLeast(ctx.role, "agent")) throw forbidden(`#${number} is someone else's ticket; only agents can see it.`);
+  // An approver reads the request they decide on, whatever their role.
+  if (t.requesterId !== ctx.actor.id && t.assigneeId !== ctx.actor.id && !atLeast(ctx.role, "agent") && !(await decidesOn(ctx, number))) throw forbidden(`#${number} is someone else's ticket; only agents can see it.`);
   return t;
 }
 

@@ -129,3 +129,11 @@ function allApproverNames(ctx: Ctx): string[] {
   const a = ctx.settings.approvals!;
   return [...a.policies.flatMap((p) => p.approvers), ...Object.values(a.approvers.categories).flat(), ...Object.values(a.approvers.services).flat(), ...a.approvers.fallback, ...leadsOf(ctx.settings)];
 }
+
+/** Whether the acting person decides on the ticket (an approver, or a lead once it escalated): they may read it. */
+export async function decidesOn(ctx: Ctx, ticketId: number): Promise<boolean> {
+  const req = await requestOf(ctx.trx, ticketId);
+  if (!req) return false;
+  const names = [...(JSON.parse(req.approvers) as string[]), ...(req.escalated_at !== null ? leadsOf(ctx.settings) : [])];
+  return nameIn(names, ctx.actor) !== undefined;
+}

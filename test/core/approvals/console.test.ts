@@ -29,7 +29,7 @@ describe("approvals at the console", () => {
       "high", "Sat 22:00-23:00 UTC", "Reload the saved config", "", "",
       "as @ana", "approvals", "status 1 in_progress", "approve 1", "approve 1",
       "as @bob", "reject 1", "reject 1 not this week",
-      "as @carl", "approve 1", "as @ana", "history 1",
+      "as @carl", "show 1", "approve 1", "as @zoe", "show 1", "as @ana", "history 1",
     ]);
     expect(printed).toContain("Opened #1 [P3 awaiting approval] Upgrade the core switch");
     expect(printed).toContain("1 ticket (waiting for your approval):");
@@ -39,6 +39,9 @@ describe("approvals at the console", () => {
     expect(printed).toContain("Say why you reject #1; the requester will read it. Usage: reject N <reason>.");
     expect(printed).toContain("You rejected #1. 1 of 2 approvals needed; still waiting for the others.");
     expect(printed).toContain("You approved #1: approved, and it goes on to the service desk.");
+    // carl (a requester) reads the request he decides on; zoe, who does not decide, cannot.
+    expect(printed).toContain("You are now carl (requester).\n#1 [P3 awaiting approval] Upgrade the core switch");
+    expect(printed).toContain("You are now zoe (requester).\n! #1 is someone else's ticket; only agents can see it.");
     expect(printed).toMatch(/approved\s+status: awaiting_approval -> (new|triaged)\s+\[approved by console:carl \(changes: majority\)\]/);
   });
 });
