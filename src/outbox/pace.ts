@@ -33,8 +33,15 @@ export function scaled(windows: Window[], scale = 1): Window[] {
 }
 
 export class Pace {
-  /** Send times of the calls still inside the longest window. */
-  private readonly sent: number[] = [];
+  /**
+   * When calls inside the longest window ended. A call is counted from when it ends, not when it starts: the
+   * platform counted it at some moment in between, which the sender cannot see; counting it at its end can
+   * only be late, never early, so however long a burst takes to reach the platform, no window is overrun.
+   */
+  private readonly ended: number[] = [];
+  /** Calls admitted and not ended: they count in every window. */
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
   private readonly gate = new Bottleneck({ maxConcurrent: 1 });
   private readonly longest: number;
 
@@ -44,37 +51,58 @@ export class Pace {
   }
 
   /**
-   * Resolves when a call may go now, in arrival order. With `then`, the call also waits its turn there (a
-   * channel's pace, then the workspace's) and is counted in both at the moment it goes.
+   * Resolves, in arrival order, when a call may go now, with the function to say it ended. With `then`,
+   * the call also waits its turn there (a channel's pace, then the workspace's) and counts in both.
    */
-  admit(then?: Pace): Promise<void> {
+  admit(then?: Pace): Promise<() => void> {
     return this.gate.schedule(async () => {
-      for (let d = this.delay(); d > 0; d = this.delay()) await this.clock.sleep(d);
-      if (then) await then.admit();
-      this.sent.push(this.clock.now());
+      for (let d = this.delay(); d > 0; d = this.delay()) {
+        if (d === Infinity) await new Promise<void>((r) => (this.wake = r));
+        else await this.clock.sleep(d);
+      }
+      const inner = then ? await then.admit() : undefined;
+      this.inFlight++;
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        this.inFlight--;
+        this.ended.push(this.clock.now());
+        inner?.();
+        const w = this.wake;
+        this.wake = undefined;
+        w?.();
+      };
     });
   }
 
   /** Runs `call` once admitted; the call itself does not hold the queue. */
   async run<T>(call: () => Promise<T>, then?: Pace): Promise<T> {
-    await this.admit(then);
-    return call();
+    const end = await this.admit(then);
+    try {
+      return await call();
+    } finally {
+      end();
+    }
   }
 
-  /** Milliseconds until every window has room for one more call (0: now). */
+  /** Milliseconds until every window has room for one more call (0: now; Infinity: when a call under way ends). */
   delay(now = this.clock.now()): number {
-    while (this.sent.length && this.sent[0]! <= now - this.longest) this.sent.shift();
+    while (this.ended.length && this.ended[0]! <= now - this.longest) this.ended.shift();
     let wait = 0;
     for (const w of this.windows) {
+      if (this.inFlight >= w.count) return Infinity;
       const span = w.ms + marginOf(w);
-      const inWindow = this.sent.filter((t) => t > now - span);
-      if (inWindow.length >= w.count) wait = Math.max(wait, inWindow[inWindow.length - w.count]! + span - now);
+      const inWindow = this.ended.filter((t) => t > now - span);
+      const room = w.count - this.inFlight;
+      if (inWindow.length >= room) wait = Math.max(wait, inWindow[inWindow.length - room]! + span - now);
     }
     return wait;
   }
 
   /** Drops calls still waiting (their outbox rows stay unfinished and go after the next start). */
   async stop(): Promise<void> {
+    this.wake?.();
     await this.gate.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 }

@@ -120,14 +120,43 @@ export class OutboxWorker {
     this.timer = undefined;
   }
 
+  /**
+   * Delivers what is due, up to `batch` rows at a time. Messages to one target go in order; different targets
+   * go in parallel (the sender's paces space them). Once half the rows taken are done, more are taken, so rows
+   * held by a slow limit (status edits at Tier 3) do not keep others (posts, on their own limit) waiting.
+   */
   private async pass(): Promise<number> {
     const { db, clock } = this.o;
-    const rows = await due(db, this.platform, clock.now(), this.o.batch ?? 200);
-    // Messages to one target go in order; different targets go in parallel (the sender's limiters pace them).
-    const byTarget = new Map<string, OutboxRow[]>();
-    for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
-    const sent = await Promise.all([...byTarget.values()].map((group) => this.deliverInOrder(group)));
-    return sent.reduce((a, b) => a + b, 0);
+    const batch = this.o.batch ?? 200;
+    const busy = new Set<string>(); // targets with a delivery under way
+    const taken = new Set<number>(); // rows this pass took: one that failed waits for a later pass
+    const running = new Set<Promise<void>>();
+    let inFlight = 0;
+    let sent = 0;
+    for (;;) {
+      // Rows under way are still unfinished (`sending`), so they are asked for too and left out here.
+      const rows = (await due(db, this.platform, clock.now(), batch + inFlight)).filter((r) => !taken.has(r.id) && !busy.has(r.target));
+      const byTarget = new Map<string, OutboxRow[]>();
+      for (const r of rows) {
+        if (inFlight >= batch && !byTarget.has(r.target)) break;
+        byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+        taken.add(r.id);
+        inFlight++;
+      }
+      for (const [target, group] of byTarget) {
+        busy.add(target);
+        const chain: Promise<void> = this.deliverInOrder(group).then((n) => {
+          sent += n;
+          inFlight -= group.length;
+          busy.delete(target);
+          running.delete(chain);
+        });
+        running.add(chain);
+      }
+      if (!running.size) return sent;
+      const low = Math.floor(inFlight / 2);
+      while (running.size && inFlight > low) await Promise.race(running);
+    }
   }
 
   private async deliverInOrder(group: OutboxRow[]): Promise<number> {

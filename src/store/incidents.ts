@@ -54,6 +54,12 @@ export async function ticketsOfIncident(db: Q, incidentId: number): Promise<numb
   return rows.map((r) => r.ticket_id);
 }
 
+/** How many tickets an incident has (its status message shows the number; an outage can have thousands). */
+export async function countTicketsOfIncident(db: Q, incidentId: number): Promise<number> {
+  const r = await db.selectFrom("incident_tickets").select(db.fn.countAll<number>().as("n")).where("incident_id", "=", incidentId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export function statusChannels(db: Q): Promise<StatusChannelRow[]> {
   return db.selectFrom("status_channels").selectAll().orderBy("platform").orderBy("channel").execute();
 }

@@ -3,6 +3,7 @@
 import { appendAudit } from "../../store/audit.js";
 import type { IncidentRow } from "../../store/database.js";
 import {
+  countTicketsOfIncident,
   incidentById,
   incidentOfTicket,
   insertIncident,
@@ -34,7 +35,7 @@ export async function incidentView(ctx: Pick<Ctx, "trx">, r: IncidentRow): Promi
   return {
     incident: toIncident(r),
     latest: last ? { status: last.status as IncidentStatus, body: last.body, author: author?.display_name ?? "someone", at: last.created_at } : null,
-    ticketCount: (await ticketsOfIncident(ctx.trx, r.id)).length,
+    ticketCount: await countTicketsOfIncident(ctx.trx, r.id),
   };
 }
 

@@ -1,0 +1,47 @@
+// A pass keeps taking rows as earlier ones finish: messages held by a slow limit (Tier 3 status edits) do
+// not keep the others (requester posts, on their own limit) waiting behind them.
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/core/clock.js";
+import type { OutboxRow } from "../../src/store/database.js";
+import { countsByStatus, enqueue } from "../../src/store/outbox.js";
+import { OutboxWorker } from "../../src/outbox/worker.js";
+import { makeDesk } from "../helpers/desk.js";
+
+describe("outbox worker refill", () => {
+  it("delivers every fast row while two slow ones are still held, within one pass of batch 4", async () => {
+    const { db } = await makeDesk();
+    const clock = new ManualClock();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const delivered: string[] = [];
+    const deliver = async (row: OutboxRow) => {
+      if (row.target.startsWith("slow")) await held;
+      delivered.push(row.target);
+    };
+    const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 4 });
+    const targets = ["slow1", "slow2", "fast1", "fast2", "fast3", "fast4", "fast5", "fast6"];
+    await enqueue(db, targets.map((t) => ({ key: t, platform: "p", kind: "say", target: t, payload: {}, at: clock.now() })));
+
+    const pass = worker.drain();
+    const allFast = async () => {
+      while (delivered.length < 6) await new Promise((r) => setImmediate(r));
+    };
+    await allFast();
+    expect(delivered.sort()).toEqual(["fast1", "fast2", "fast3", "fast4", "fast5", "fast6"]);
+    expect((await countsByStatus(db)).sending).toBe(2);
+    release();
+    expect(await pass).toBe(8);
+    expect(await countsByStatus(db)).toEqual({ sent: 8 });
+  });
+
+  it("keeps one target's messages in order across refills", async () => {
+    const { db } = await makeDesk();
+    const clock = new ManualClock();
+    const seen: string[] = [];
+    const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver: async (r) => void seen.push(r.key) }, batch: 2 });
+    await enqueue(db, ["a1", "b1", "a2", "c1", "a3", "b2"].map((k) => ({ key: k, platform: "p", kind: "say", target: k[0]!, payload: {}, at: clock.now() })));
+    expect(await worker.drain()).toBe(6);
+    expect(seen.filter((k) => k.startsWith("a"))).toEqual(["a1", "a2", "a3"]);
+    expect(seen.filter((k) => k.startsWith("b"))).toEqual(["b1", "b2"]);
+  });
+});
