@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   consoleUser: string;
   forceConsole: boolean;
+  /** OUTBOUND_RATE_SCALE: the platforms' published rate limits times this, for the senders' pacing (default 1). */
+  rateScale: number;
   /** Where people's clients reach this server (PUBLIC_URL): the base of file links (Teams charts and exports). */
   publicUrl?: string;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; triageChannel?: string };
@@ -60,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
   if (tokenUrl && !/^https?:\/\//.test(tokenUrl)) throw new ConfigError(`GRAPH_TOKEN_URL must be an http(s) URL (got "${tokenUrl}")`);
   const graph: GraphConfig = { apiUrl: graphUrl.replace(/\/+$/, ""), tokenUrl, clientId: blank(env.GRAPH_CLIENT_ID) ?? appId, clientSecret: blank(env.GRAPH_CLIENT_SECRET) ?? blank(env.MicrosoftAppPassword) };
 
+  const scaleText = blank(env.OUTBOUND_RATE_SCALE) ?? "1";
+  const rateScale = Number(scaleText);
+  if (!Number.isFinite(rateScale) || rateScale <= 0) throw new ConfigError(`OUTBOUND_RATE_SCALE must be a positive number, e.g. 2 for limits Slack or Microsoft doubled for your app (got "${scaleText}")`);
+
   return Object.freeze({
     dbPath: blank(env.DESKHAND_DB) ?? "./data/deskhand.db",
     settingsFile: blank(env.DESKHAND_CONFIG),
@@ -67,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
     host: blank(env.HOST) ?? "0.0.0.0",
     consoleUser: blank(env.CONSOLE_USER) ?? "operator",
     forceConsole: argv.includes("--console"),
+    rateScale,
     ...(publicUrl ? { publicUrl } : {}),
     ...(botToken && signingSecret ? { slack: { botToken, signingSecret, appToken, apiUrl, triageChannel: blank(env.SLACK_TRIAGE_CHANNEL) } } : {}),
     teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION), graph },

@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   const platforms: string[] = [];
   const stoppers: (() => Promise<void>)[] = [];
   if (config.slack) {
-    const slack = await startSlack({ desk, config: config.slack, http, clock: systemClock, log });
+    const slack = await startSlack({ desk, config: config.slack, http, clock: systemClock, log, tuning: { api: { rateScale: config.rateScale } } });
     platforms.push("slack");
     stoppers.push(() => slack.stop());
   }
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   // piped console use does not pay for loading botbuilder.
   if (config.teams.appId || process.stdin.isTTY) {
     const { startTeams } = await import("../adapters/teams/app.js");
-    const teams = await startTeams({ desk, config, http, clock: systemClock, log });
+    const teams = await startTeams({ desk, config, http, clock: systemClock, log, sender: { rateScale: config.rateScale } });
     if (config.teams.appId) platforms.push("teams");
     stoppers.push(() => teams.stop());
   }
