@@ -64,7 +64,7 @@ describe("SLA clocks through the console", () => {
     expect(sla[1]).toMatch(/sla_start {2}resolution: \(none\) -> 2026-11-26T16:00:00.000Z/);
     expect(sla[2]).toMatch(/ana \(console\) {2}sla_stop {2}first_response: \(none\) -> met {2}\[met: 3 h 15 min of 4 h used\]/);
     expect(sla[3]).toMatch(/ana \(console\) {2}sla_pause {2}resolution: \(none\) -> paused {2}\[waiting on the requester; 20 h 45 min left\]/);
-    expect(sla[4]).toMatch(/carol \(console\) {2}sla_resume {2}resolution: \(none\) -> 2026-11-27T14:00:00.000Z {2}\[no longer waiting on the requester\]/);
+    expect(sla[4]).toMatch(/carol \(console\) {2}sla_resume {2}resolution: \(none\) -> 2026-11-27T14:00:00.000Z {2}\[no longer waiting on the requester or approvers\]/);
     expect(sla[5]).toMatch(/ana \(console\) {2}sla_stop {2}resolution: \(none\) -> met {2}\[met: 4 h 15 min of 24 h used\]/);
     expect(sla[6]).toMatch(/carol \(console\) {2}sla_resume {2}resolution: \(none\) -> 2026-11-27T15:00:00.000Z {2}\[reopened\]/);
     await c.end();

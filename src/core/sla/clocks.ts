@@ -14,7 +14,8 @@ import { TARGETS, clocksOf, saveClock, scheduleSteps, type ClockRow, type ClockS
 export function desiredState(t: Ticket, target: Target): ClockState {
   if (!isOpen(t.status)) return "stopped";
   if (target === "first_response" && t.firstResponseAt !== null) return "stopped";
-  return t.status === "waiting" ? "paused" : "running";
+  // Time spent waiting on the requester, or on approvers, is not the desk's to count.
+  return t.status === "waiting" || t.status === "awaiting_approval" ? "paused" : "running";
 }
 
 /** Counted time used so far (up to `now` for a running clock). */
@@ -51,8 +52,8 @@ export async function syncClocks(db: Kysely<Database>, rules: SlaRules, t: Ticke
 
     if (!before) audit(target, "sla_start", iso(c.due_at), `${formatSpan(c.target_ms)} target, policy ${c.policy}`);
     else if (before.state !== want) {
-      if (want === "paused") audit(target, "sla_pause", "paused", `waiting on the requester; ${formatSpan(Math.max(0, c.target_ms - c.consumed_ms))} left`);
-      else if (want === "running") audit(target, "sla_resume", iso(c.due_at), before.state === "stopped" ? "reopened" : "no longer waiting on the requester");
+      if (want === "paused") audit(target, "sla_pause", "paused", `${t.status === "awaiting_approval" ? "awaiting approval" : "waiting on the requester"}; ${formatSpan(Math.max(0, c.target_ms - c.consumed_ms))} left`);
+      else if (want === "running") audit(target, "sla_resume", iso(c.due_at), before.state === "stopped" ? "reopened" : "no longer waiting on the requester or approvers");
       else audit(target, "sla_stop", c.consumed_ms <= c.target_ms ? "met" : "breached", c.consumed_ms <= c.target_ms ? `met: ${formatSpan(c.consumed_ms)} of ${formatSpan(c.target_ms)} used` : `breached: ${formatSpan(c.consumed_ms)} used of ${formatSpan(c.target_ms)}`);
     }
     await saveClock(db, c);
