@@ -101,6 +101,7 @@ async function unfinished(dbPath: string): Promise<Record<string, number>> {
 
 async function runOnce(template: string, o: RunOptions) {
   const slackFake = await new FakeSlackApi().start();
+  slackFake.lean = true;
   const slackLimits = new RateLimits(SLACK_LIMITS, o.scale);
   const message = (d: { path: string }) => d.path === "/api/chat.postMessage" || d.path === "/api/chat.update";
   const faults = o.faults ? { ...o.faults, holdMs: 500, faultable: message } : undefined;
