@@ -32,7 +32,7 @@ export interface SlackDeps {
   clock: Clock;
   log: (m: string) => void;
   /** Tests and benchmarks: the outbox poll interval, backoff base and limiter rates. */
-  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions };
+  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions; callTimeoutMs?: number };
 }
 
 export interface SlackHandle {
@@ -48,6 +48,9 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith("/") ? config.apiUrl : `${config.apiUrl}/` } : {}),
     // The outbox retries (with Slack's Retry-After); an ack-path call must not sit in retries past 3 seconds.
     retryConfig: { retries: 0 },
+    // A call Slack does not answer fails instead of holding its outbox row (and its pass) forever; a post
+    // that timed out is looked for by its metadata key before it is sent again.
+    timeout: tuning.callTimeoutMs ?? 15_000,
     rejectRateLimitedCalls: true,
   };
   const socketMode = Boolean(config.appToken);

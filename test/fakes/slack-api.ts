@@ -141,6 +141,12 @@ export class FakeSlackApi {
     this.failures.push({ method, error, times });
   }
 
+  /** The next `times` calls of `method` take effect (a post is posted) but are answered with HTTP `status`, as when a proxy or a timeout loses Slack's answer. */
+  loseAnswer(method: string, times = 1, status = 503): void {
+    this.lost.push({ method, times, status });
+  }
+  private readonly lost: { method: string; times: number; status: number }[] = [];
+
   of(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -184,6 +190,12 @@ export class FakeSlackApi {
     const answer = this.answer(method, args);
     this.onCall?.(call);
     if (this.answerDelayMs[method]) await new Promise((r) => setTimeout(r, this.answerDelayMs[method]));
+    const lost = this.lost.find((l) => l.method === method && l.times > 0);
+    if (lost) {
+      lost.times--;
+      res.writeHead(lost.status, { "content-type": "text/html" }).end("<html><body>upstream error</body></html>");
+      return;
+    }
     send(200, answer);
   }
 

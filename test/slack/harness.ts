@@ -34,7 +34,7 @@ export interface Harness extends TestDesk {
 let seq = 0;
 
 /** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
-export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi } = {}): Promise<Harness> {
+export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number } = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlackApi().start());
   fake.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
   fake.users.set(AGENTS.bob, { name: "bob" });
@@ -49,7 +49,7 @@ export async function startHarness(opts: { triage?: string | null; path?: string
     http,
     clock: t.clock,
     log: (m) => logs.push(m),
-    tuning: { pollMs: 60_000, backoffMs: 1000 },
+    tuning: { pollMs: 60_000, backoffMs: 1000, ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}) },
   });
   const url = `http://127.0.0.1:${port}/slack/events`;
   const post = async (body: string, contentType: string, headers: Record<string, string> = {}) => {

@@ -141,6 +141,44 @@ describe("Slack outbox after a kill", () => {
     expect(outbox).toContain("slack: 5 messages were in flight at a stop: 3 found already posted, not sent again; 2 not found, sent once");
   });
 
+  it("a post whose answer was lost (HTTP 503 after Slack took it) is looked for before the retry, and posted once", async () => {
+    fake = await new FakeSlackApi().start();
+    fake.tsClock = () => new ManualClock().now();
+    h = await startHarness({ fake });
+    fake.loseAnswer("chat.postMessage", 1);
+    await h.command("printer on fire", REQUESTER);
+    await h.settle();
+    const card = await h.db.selectFrom("outbox").selectAll().where("kind", "=", "card").executeTakeFirstOrThrow();
+    expect(card).toMatchObject({ status: "retrying", recovery: "lookup" });
+    expect(fake.history.withKey(card.key)).toHaveLength(1); // Slack has it, though the bot never heard so
+
+    h.clock.advance(60_000);
+    await h.settle();
+    expect(fake.history.withKey(card.key)).toHaveLength(1);
+    expect(await h.db.selectFrom("outbox").select(["status", "recovery"]).where("id", "=", card.id).executeTakeFirstOrThrow()).toEqual({ status: "sent", recovery: "found" });
+    const link = await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow();
+    expect(link.ref).toBe(`${TRIAGE}:${fake.history.withKey(card.key)[0]!.ts}`);
+    expect(fake.of("conversations.history").map((c) => c.args.channel)).toEqual([TRIAGE]);
+  });
+
+  it("a post that times out (Slack took it, the answer never came in time) is looked for before the retry, and posted once", async () => {
+    fake = await new FakeSlackApi().start();
+    fake.tsClock = () => new ManualClock().now();
+    h = await startHarness({ fake, callTimeoutMs: 300 });
+    fake.answerDelayMs["chat.postMessage"] = 1500;
+    await h.command("printer on fire", REQUESTER);
+    await h.settle();
+    delete fake.answerDelayMs["chat.postMessage"];
+    const card = await h.db.selectFrom("outbox").selectAll().where("kind", "=", "card").executeTakeFirstOrThrow();
+    expect(card).toMatchObject({ status: "retrying", recovery: "lookup" });
+    expect(card.last_error).toMatch(/timeout/i);
+
+    h.clock.advance(60_000);
+    await h.settle();
+    expect(fake.history.withKey(card.key)).toHaveLength(1);
+    expect(await h.db.selectFrom("outbox").select(["status", "recovery"]).where("id", "=", card.id).executeTakeFirstOrThrow()).toEqual({ status: "sent", recovery: "found" });
+  });
+
   it("the fake Slack refuses malformed metadata (it is checked by hand: the 2021 spec predates it)", async () => {
     fake = await new FakeSlackApi().start();
     const body = new URLSearchParams({ channel: "C1", text: "hi", metadata: JSON.stringify({ event_type: "", payload: {} }) });
