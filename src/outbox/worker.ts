@@ -43,6 +43,8 @@ export interface WorkerOptions {
   /** Base of the exponential backoff; tests set it small. */
   backoffMs?: number;
   log?: (m: string) => void;
+  /** Awaited before each delivery: lets interactive work (commands, acks) go first under load (Desk.quiet). */
+  yieldTo?: () => Promise<void>;
 }
 
 export class OutboxWorker {
@@ -127,7 +129,7 @@ export class OutboxWorker {
    */
   private async pass(): Promise<number> {
     const { db, clock } = this.o;
-    const batch = this.o.batch ?? 200;
+    const batch = this.o.batch ?? 500;
     const busy = new Set<string>(); // targets with a delivery under way
     const taken = new Set<number>(); // rows this pass took: one that failed waits for a later pass
     const running = new Set<Promise<void>>();
@@ -170,6 +172,7 @@ export class OutboxWorker {
 
   private async deliverOne(row: OutboxRow): Promise<boolean> {
     const { db, clock, deliverer } = this.o;
+    await this.o.yieldTo?.();
     await markSending(db, row.id, clock.now());
     let called = false;
     const attempt: DeliveryAttempt = {
