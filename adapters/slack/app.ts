@@ -79,7 +79,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
 
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
   desk.addNotifier(new SlackApprovalNotifier());
-  const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
+  const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, yieldTo: () => desk.quiet(250), ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
   // Before anything is sent: rows a kill left in flight are flagged to be looked for (and the count logged).
   await outbox.recoverInFlight();
   desk.onCommit(() => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`)));

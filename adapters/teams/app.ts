@@ -76,7 +76,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   o.desk.addNotifier(new TeamsApprovalNotifier());
 
   const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...(publicUrl ? { publicUrl } : {}), ...o.sender });
-  const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });
+  const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, yieldTo: () => o.desk.quiet(250), ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });
   // Before anything is sent: rows a kill left in flight are flagged to be sent again and counted (and the count logged).
   await worker.recoverInFlight();
   let stopped = false;

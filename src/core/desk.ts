@@ -147,7 +147,17 @@ export class Desk {
     return t ? snapshotOf(this.deps.db, t, this.extensions) : undefined;
   }
 
-  async handle(env: Envelope): Promise<Outcome> {
+  /** Runs one command (counted from its arrival, so Desk.quiet waits for it before its turn comes, too). */
+  handle(env: Envelope): Promise<Outcome> {
+    this.pending++;
+    return this.handleNow(env).finally(() => this.settled());
+  }
+
+  private settled(): void {
+    if (--this.pending === 0) for (const wake of this.quietWaiters.splice(0)) wake();
+  }
+
+  private async handleNow(env: Envelope): Promise<Outcome> {
     const { db, clock } = this.deps;
     try {
       // Group directories may need the network: asked before the transaction, never inside it.
@@ -211,9 +221,30 @@ export class Desk {
    * requests that arrived meanwhile are read (and acked) between two transactions.
    */
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
     const run = this.queue.then(() => new Promise<void>((r) => setImmediate(r))).then(fn);
     this.queue = run.catch(() => undefined);
+    void this.queue.then(() => this.settled());
     return run;
+  }
+
+  private pending = 0;
+  private readonly quietWaiters: (() => void)[] = [];
+
+  /**
+   * Resolves when no command is queued or running, or after `maxWaitMs` at the latest. Background work (the
+   * outbox's deliveries) waits on it, so that under a burst people's commands and acks get the CPU first and
+   * notifications follow in the gaps; the cap keeps a sustained load from starving them.
+   */
+  quiet(maxWaitMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.quietWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private context(trx: Trx, envelope: Envelope, actor: Person, now: number, asRole?: Role): Ctx {
