@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDialectConfig } from "kysely";
 import type { Database } from "./database.js";
 
 export type Db = Kysely<Database>;
@@ -45,7 +45,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sq
     const mkdirFailed = ["EACCES", "ENOTDIR", "EEXIST", "EROFS", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "");
     throw new StorageError(mkdirFailed ? `cannot create the folder for the database at ${path}` : describeSqliteError(err, path), (err as { code?: string }).code);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: cachingStatements(sqlite) }) });
   return { db, sqlite };
 }
 
@@ -72,4 +72,38 @@ function cachingStatements(sqlite: SQLite.Database, max = 2000): SQLite.Database
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * Kysely's SQLite driver guards its one connection with a lock that, on release, wakes every query waiting
+ * for it, and all but one go back to waiting: with hundreds of outbox deliveries under way, that costs the
+ * square of the queue on every query. Here queries wait in line and only the next one is woken.
+ */
+class FairSqliteDriver extends SqliteDriver {
+  private readonly waiting: Array<() => void> = [];
+  private held = false;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    // The releaser hands the connection over without freeing it, so no one can cut in between.
+    if (this.held) await new Promise<void>((r) => this.waiting.push(r));
+    else this.held = true;
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+class FairSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): SqliteDriver {
+    return new FairSqliteDriver(this.config);
+  }
 }

@@ -1,0 +1,56 @@
+// The one SQLite connection is shared by every query in the process: queries that wait for it get it in the
+// order they asked, and a transaction holds it until it ends, whatever else is waiting.
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/store/connection.js";
+
+async function table() {
+  const { db } = openDatabase(":memory:");
+  await sql`CREATE TABLE log (id INTEGER PRIMARY KEY, who TEXT NOT NULL)`.execute(db);
+  return db;
+}
+
+describe("SQLite connection", () => {
+  it("serves waiting queries in the order they asked", async () => {
+    const db = await table();
+    await Promise.all(Array.from({ length: 200 }, (_, i) => db.insertInto("log" as never).values({ who: `q${i}` } as never).execute()));
+    const rows = (await sql<{ who: string }>`SELECT who FROM log ORDER BY id`.execute(db)).rows.map((r) => r.who);
+    expect(rows).toEqual(Array.from({ length: 200 }, (_, i) => `q${i}`));
+    await db.destroy();
+  });
+
+  it("lets no query in while a transaction holds the connection, and serves the others after it", async () => {
+    const db = await table();
+    let inside!: () => void;
+    const entered = new Promise<void>((r) => (inside = r));
+    let finish!: () => void;
+    const held = new Promise<void>((r) => (finish = r));
+    const trx = db.transaction().execute(async (t) => {
+      await sql`INSERT INTO log (who) VALUES ('trx-1')`.execute(t);
+      inside();
+      await held;
+      await sql`INSERT INTO log (who) VALUES ('trx-2')`.execute(t);
+    });
+    await entered;
+    const others = Promise.all([1, 2, 3].map((i) => sql`INSERT INTO log (who) VALUES (${`other-${i}`})`.execute(db)));
+    await new Promise((r) => setTimeout(r, 20));
+    finish();
+    await Promise.all([trx, others]);
+    const rows = (await sql<{ who: string }>`SELECT who FROM log ORDER BY id`.execute(db)).rows.map((r) => r.who);
+    expect(rows).toEqual(["trx-1", "trx-2", "other-1", "other-2", "other-3"]);
+    await db.destroy();
+  });
+
+  it("frees the connection after a failed query and a rolled-back transaction", async () => {
+    const db = await table();
+    await expect(sql`INSERT INTO nowhere VALUES (1)`.execute(db)).rejects.toThrow(/no such table/);
+    await expect(db.transaction().execute(async (t) => {
+      await sql`INSERT INTO log (who) VALUES ('rolled back')`.execute(t);
+      throw new Error("abort");
+    })).rejects.toThrow("abort");
+    await sql`INSERT INTO log (who) VALUES ('after')`.execute(db);
+    const rows = (await sql<{ who: string }>`SELECT who FROM log`.execute(db)).rows.map((r) => r.who);
+    expect(rows).toEqual(["after"]);
+    await db.destroy();
+  });
+});
