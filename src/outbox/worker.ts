@@ -47,6 +47,9 @@ export interface WorkerOptions {
   yieldTo?: () => Promise<void>;
 }
 
+/** The least time before a row that failed is tried again within the same pass. */
+const RETAKE_MS = 1000;
+
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
@@ -125,24 +128,31 @@ export class OutboxWorker {
   /**
    * Delivers what is due, up to `batch` rows at a time. Messages to one target go in order; different targets
    * go in parallel (the sender's paces space them). Once half the rows taken are done, more are taken, so rows
-   * held by a slow limit (status edits at Tier 3) do not keep others (posts, on their own limit) waiting.
+   * held by a slow limit (status edits at Tier 3) do not keep others (posts, on their own limit) waiting. A row
+   * that failed is taken again in the same pass once its retry is due (at the soonest RETAKE_MS later), so a
+   * 429'd post does not wait for the slow rows to finish the pass.
    */
   private async pass(): Promise<number> {
     const { db, clock } = this.o;
     const batch = this.o.batch ?? 500;
     const busy = new Set<string>(); // targets with a delivery under way
-    const taken = new Set<number>(); // rows this pass took: one that failed waits for a later pass
+    const taken = new Set<number>(); // rows this pass took
+    const failed = new Map<number, number>(); // rows of this pass that failed, and when
     const running = new Set<Promise<void>>();
     let inFlight = 0;
     let sent = 0;
+    let tick: Promise<"tick"> | undefined;
     for (;;) {
+      const now = clock.now();
+      const again = (id: number) => now - (failed.get(id) ?? Infinity) >= RETAKE_MS;
       // Rows under way are still unfinished (`sending`), so they are asked for too and left out here.
-      const rows = (await due(db, this.platform, clock.now(), batch + inFlight)).filter((r) => !taken.has(r.id) && !busy.has(r.target));
+      const rows = (await due(db, this.platform, now, batch + inFlight)).filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)));
       const byTarget = new Map<string, OutboxRow[]>();
       for (const r of rows) {
         if (inFlight >= batch && !byTarget.has(r.target)) break;
         byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
         taken.add(r.id);
+        failed.delete(r.id);
         inFlight++;
       }
       for (const [target, group] of byTarget) {
@@ -150,6 +160,10 @@ export class OutboxWorker {
         const chain: Promise<void> = this.deliverInOrder(group).then((n) => {
           sent += n;
           inFlight -= group.length;
+          // The row that failed waits for its retry; those behind it were not tried and are free to take.
+          const stopped = group[n];
+          if (stopped) failed.set(stopped.id, clock.now());
+          for (const r of group.slice(n + 1)) taken.delete(r.id);
           busy.delete(target);
           running.delete(chain);
         });
@@ -157,7 +171,13 @@ export class OutboxWorker {
       }
       if (!running.size) return sent;
       const low = Math.floor(inFlight / 2);
-      while (running.size && inFlight > low) await Promise.race(running);
+      while (running.size && inFlight > low) {
+        // With failed rows waiting, look again now and then: their retry may come due before half are done.
+        if (failed.size) tick ??= new Promise<"tick">((r) => setTimeout(() => ((tick = undefined), r("tick")), RETAKE_MS).unref());
+        const racers: Promise<unknown>[] = [...running];
+        if (tick) racers.push(tick);
+        if ((await Promise.race(racers)) === "tick") break;
+      }
     }
   }
 

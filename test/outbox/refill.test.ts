@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/clock.js";
 import type { OutboxRow } from "../../src/store/database.js";
 import { countsByStatus, enqueue } from "../../src/store/outbox.js";
-import { OutboxWorker } from "../../src/outbox/worker.js";
+import { DeliveryError, OutboxWorker } from "../../src/outbox/worker.js";
 import { makeDesk } from "../helpers/desk.js";
 
 describe("outbox worker refill", () => {
@@ -43,5 +43,33 @@ describe("outbox worker refill", () => {
     expect(await worker.drain()).toBe(6);
     expect(seen.filter((k) => k.startsWith("a"))).toEqual(["a1", "a2", "a3"]);
     expect(seen.filter((k) => k.startsWith("b"))).toEqual(["b1", "b2"]);
+  });
+
+  it("tries a failed row again in the same pass once its retry is due, while a slow row is still held", async () => {
+    const { db } = await makeDesk();
+    const clock = new ManualClock();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const tries: string[] = [];
+    const deliver = async (row: OutboxRow) => {
+      tries.push(row.target);
+      if (row.target === "slow") await held;
+      if (row.target === "flaky" && tries.filter((t) => t === "flaky").length === 1) throw new DeliveryError("ratelimited", { retryAfterMs: 500 });
+    };
+    const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 4 });
+    await enqueue(db, ["slow", "flaky"].map((t) => ({ key: t, platform: "p", kind: "say", target: t, payload: {}, at: clock.now() })));
+
+    const pass = worker.drain();
+    while (!tries.includes("flaky")) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await countsByStatus(db)).retrying).toBe(1);
+    clock.advance(1500); // past its Retry-After and the worker's least wait before a retake
+    const deadline = Date.now() + 5000;
+    while ((await countsByStatus(db)).sent !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(tries).toEqual(["slow", "flaky", "flaky"]);
+    expect(await countsByStatus(db)).toEqual({ sending: 1, sent: 1 });
+    release();
+    expect(await pass).toBe(2);
+    expect(await countsByStatus(db)).toEqual({ sent: 2 });
   });
 });
