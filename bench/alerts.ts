@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<void> {
   const fakeProcess = fork(new URL("./intake-fake.ts", import.meta.url).pathname, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const fakeUrl = await new Promise<string>((resolve) => fakeProcess.once("message", (m) => resolve((m as { url: string }).url)));
   const settings = parseSettings(`${readFileSync(EXAMPLE_SETTINGS, "utf8").replace(/^alerts:[\s\S]*$/m, "")}\nalerts:\n  sources:\n    - { name: generic, format: generic, auth: { bearer_env: BENCH_TOKEN } }\n`, "bench.yaml");
-  const { db } = openDatabase(tempDbPath("alerts.db"));
+  const { db } = openDatabase(tempDbPath("alerts.db"), { checkpointInBackground: true });
   await migrateToLatest(db);
   const desk = new Desk({ db, clock: systemClock, settings, extensions: standardExtensions(settings) });
   const http = new HttpServer();

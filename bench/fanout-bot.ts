@@ -21,7 +21,7 @@ const env = (k: string) => {
 const log = (m: string) => process.stderr.write(`[bot ${process.pid}] ${m}\n`);
 const rateScale = Number(env("FANOUT_RATE_SCALE"));
 
-const { db } = openDatabase(env("FANOUT_DB"));
+const { db } = openDatabase(env("FANOUT_DB"), { checkpointInBackground: true });
 const settings = exampleSettings();
 const desk = new Desk({ db, clock: systemClock, settings, log, extensions: standardExtensions(settings) });
 const http = new HttpServer(log);

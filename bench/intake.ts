@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<void> {
   const fakeUrl = await new Promise<string>((resolve) => fakeProcess.once("message", (m) => resolve((m as { url: string }).url)));
   const fake = { apiUrl: `${fakeUrl}/api/`, responseUrl: (id: string) => `${fakeUrl}/respond/${id}` };
   const settings = exampleSettings();
-  const { db } = openDatabase(tempDbPath("intake.db"));
+  const { db } = openDatabase(tempDbPath("intake.db"), { checkpointInBackground: true });
   await migrateToLatest(db);
   // `npm run bench intake -- core` measures the adapter over the bare ticket core (no triage/SLA/incidents).
   const coreOnly = args.includes("core");

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   const config = loadConfig(process.env, process.argv.slice(2));
   const file = config.settingsFile ?? settingsPath(process.env);
   const settings = loadSettings(file);
-  const { db } = openDatabase(config.dbPath);
+  const { db } = openDatabase(config.dbPath, { checkpointInBackground: true });
   await migrateToLatest(db);
   const extensions = standardExtensions(settings);
   const desk = new Desk({ db, clock: systemClock, settings, log, extensions });

@@ -1,4 +1,6 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDialectConfig } from "kysely";
@@ -28,6 +30,14 @@ export function describeSqliteError(err: unknown, path?: string): string {
 export interface OpenOptions {
   readonly?: boolean;
   busyTimeoutMs?: number;
+  /**
+   * Checkpoint the WAL from a worker thread (every `checkpointEveryMs`, default 1 s) instead of inside
+   * whichever commit crosses SQLite's 1,000-page mark: a checkpoint writes the pages back and syncs the file,
+   * which at a few hundred tickets a second was half of every commit's cost, paid on the thread that acks.
+   * The bot turns it on; tests and one-shot tools keep SQLite's own.
+   */
+  checkpointInBackground?: boolean;
+  checkpointEveryMs?: number;
 }
 
 /** Opens (or creates) the SQLite file with WAL, foreign keys and a busy timeout. */
@@ -45,8 +55,41 @@ export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sq
     const mkdirFailed = ["EACCES", "ENOTDIR", "EEXIST", "EROFS", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "");
     throw new StorageError(mkdirFailed ? `cannot create the folder for the database at ${path}` : describeSqliteError(err, path), (err as { code?: string }).code);
   }
-  const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: cachingStatements(sqlite) }) });
+  const checkpointer = opts.checkpointInBackground && !opts.readonly && path !== ":memory:" ? startCheckpointer(sqlite, path, opts.checkpointEveryMs ?? 1000) : undefined;
+  const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: cachingStatements(sqlite) }, checkpointer) });
   return { db, sqlite };
+}
+
+/** Runs in the checkpointer thread: its own connection to the file, a PASSIVE checkpoint (never waits on writers) each tick. */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const SQLite = require(workerData.module);
+const db = new SQLite(workerData.path, { timeout: 5000 });
+const timer = setInterval(() => {
+  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch (e) { parentPort.postMessage(String(e && e.message || e)); }
+}, workerData.everyMs);
+parentPort.on("message", () => { clearInterval(timer); try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {} db.close(); parentPort.close(); });
+`;
+
+interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+function startCheckpointer(sqlite: SQLite.Database, path: string, everyMs: number): Checkpointer {
+  // Far past what the checkpointer leaves, so SQLite only steps in if the thread could not keep up.
+  sqlite.pragma("wal_autocheckpoint = 20000");
+  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { path, everyMs, module: createRequire(import.meta.url).resolve("better-sqlite3") } });
+  worker.on("message", (m) => process.emitWarning(`SQLite checkpoint of ${path} failed: ${String(m)}`));
+  worker.on("error", (e) => process.emitWarning(`SQLite checkpointer for ${path} stopped: ${e.message}`));
+  // After the listeners: adding a "message" listener refs the worker again, and it must not keep a process alive.
+  worker.unref();
+  const ended = new Promise<void>((r) => worker.once("exit", () => r()));
+  return {
+    async stop() {
+      worker.postMessage("stop");
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
+    },
+  };
 }
 
 /**
@@ -77,33 +120,42 @@ function cachingStatements(sqlite: SQLite.Database, max = 2000): SQLite.Database
 /**
  * Kysely's SQLite driver guards its one connection with a lock that, on release, wakes every query waiting
  * for it, and all but one go back to waiting: with hundreds of outbox deliveries under way, that costs the
- * square of the queue on every query. Here queries wait in line and only the next one is woken.
+ * square of the queue on every query. Here queries wait in line and only the first is woken.
  */
 class FairSqliteDriver extends SqliteDriver {
   private readonly waiting: Array<() => void> = [];
   private held = false;
 
+  constructor(config: SqliteDialectConfig, private readonly checkpointer?: Checkpointer) {
+    super(config);
+  }
+
+  override async destroy(): Promise<void> {
+    await this.checkpointer?.stop();
+    await super.destroy();
+  }
+
   override async acquireConnection(): Promise<DatabaseConnection> {
-    // The releaser hands the connection over without freeing it, so no one can cut in between.
-    if (this.held) await new Promise<void>((r) => this.waiting.push(r));
-    else this.held = true;
+    // A waiter that was woken but found it taken again keeps its place at the front.
+    for (let woken = false; this.held; woken = true) await new Promise<void>((r) => (woken ? this.waiting.unshift(r) : this.waiting.push(r)));
+    this.held = true;
     return super.acquireConnection();
   }
 
   override async releaseConnection(): Promise<void> {
     await super.releaseConnection();
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.held = false;
+    this.held = false;
+    // One waiter is woken; a query that asks in the meantime may go first, as with kysely's own lock.
+    this.waiting.shift()?.();
   }
 }
 
 class FairSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
+  constructor(private readonly config: SqliteDialectConfig, private readonly checkpointer?: Checkpointer) {
     super(config);
   }
 
   override createDriver(): SqliteDriver {
-    return new FairSqliteDriver(this.config);
+    return new FairSqliteDriver(this.config, this.checkpointer);
   }
 }

@@ -1,8 +1,11 @@
 // The one SQLite connection is shared by every query in the process: queries that wait for it get it in the
 // order they asked, and a transaction holds it until it ends, whatever else is waiting.
+import { spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/connection.js";
+import { tempDbPath } from "../helpers/desk.js";
 
 async function table() {
   const { db } = openDatabase(":memory:");
@@ -52,5 +55,30 @@ describe("SQLite connection", () => {
     const rows = (await sql<{ who: string }>`SELECT who FROM log`.execute(db)).rows.map((r) => r.who);
     expect(rows).toEqual(["after"]);
     await db.destroy();
+  });
+
+  it("checkpoints from its own thread when asked: the file takes the pages while the connection goes on writing", async () => {
+    const path = tempDbPath("checkpoint.db");
+    const { db, sqlite } = openDatabase(path, { checkpointInBackground: true, checkpointEveryMs: 20 });
+    expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(20000);
+    await sql`CREATE TABLE log (id INTEGER PRIMARY KEY, who TEXT NOT NULL)`.execute(db);
+    const before = statSync(path).size;
+    for (let i = 0; i < 200; i++) await sql`INSERT INTO log (who) VALUES (${"x".repeat(2000)})`.execute(db);
+    const deadline = Date.now() + 5000;
+    while (statSync(path).size <= before + 200 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Nothing here checkpointed (SQLite's own mark is 20,000 pages): the thread did.
+    expect(statSync(path).size).toBeGreaterThan(before + 200 * 2000);
+    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM log`.execute(db)).rows[0]!.n).toBe(200);
+    await db.destroy();
+    const again = openDatabase(path);
+    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM log`.execute(again.db)).rows[0]!.n).toBe(200);
+    await again.db.destroy();
+  });
+
+  it("does not keep a process alive that never closes the database", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", new URL("../fixtures/open-with-checkpointer.ts", import.meta.url).pathname, tempDbPath("alive.db")], { timeout: 20_000, encoding: "utf8" });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toBe("done");
+    expect(run.status).toBe(0);
   });
 });
