@@ -95,6 +95,15 @@ export interface Ctx {
   broadcast(change: Omit<IncidentChange, "id" | "actor">): Promise<void>;
   /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
   announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell): Promise<TicketSnapshot>;
+  /**
+   * change() and announce() for callers that do not need the snapshot back (a capability's hook inside
+   * another change): the ticket is drawn once at the end of the command for all its notifications, not
+   * once per step (a creation that triage assigns and finds a duplicate of is three steps).
+   */
+  record: {
+    change(...a: Parameters<Ctx["change"]>): Promise<Ticket>;
+    announce(...a: Parameters<Ctx["announce"]>): Promise<void>;
+  };
 }
 
 const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
@@ -174,10 +183,11 @@ export class Desk {
         }
         const now = clock.now();
         const actor = toPerson(await upsertPerson(trx, env.actor, now));
-        const ctx = this.context(trx, env, actor, now, role);
+        const { ctx, flush } = this.context(trx, env, actor, now, role);
         const cmd = env.command;
         const owner = cmd.kind === "capability" ? this.extensions.find((x) => x.name === cmd.capability && x.command) : undefined;
         const outcome = owner && cmd.kind === "capability" ? await owner.command!(ctx, cmd) : await runCommand(ctx, cmd);
+        await flush();
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
       }));
@@ -205,7 +215,10 @@ export class Desk {
       db.transaction().execute(async (trx) => {
         const now = clock.now();
         const actor = toPerson(await upsertPerson(trx, actorRef, now));
-        return fn(this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin"));
+        const { ctx, flush } = this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin");
+        const result = await fn(ctx);
+        await flush();
+        return result;
       }),
     );
     for (const l of this.commitListeners) l();
@@ -247,24 +260,80 @@ export class Desk {
     });
   }
 
-  private context(trx: Trx, envelope: Envelope, actor: Person, now: number, asRole?: Role): Ctx {
+  /** A command's context, and `flush` to plan its notifications once its work is done (before commit). */
+  private context(trx: Trx, envelope: Envelope, actor: Person, now: number, asRole?: Role): { ctx: Ctx; flush: () => Promise<void> } {
     const settings = this.deps.settings;
     const role = asRole ?? this.roles.roleOf(actor);
     const notifiers = this.notifiers;
     const extensions = this.extensions;
     let seq = 0;
     const told: string[] = [];
-    const queue = async (snapshot: TicketSnapshot, kind: ChangeKind, summary: string, changeId: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell) => {
-      if (requesterMessage && snapshot.requester.id === actor.id) told.push(requesterMessage);
-      if (!notifiers.length) return;
-      const links = await linksOf(trx, snapshot.ticket.number);
-      const change = { id: changeId, kind, snapshot, actor, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
-      const planned = notifiers.flatMap((n) => n.plan(change, links));
-      await enqueue(trx, planned.map((m) => ({ key: `${changeId}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: snapshot.ticket.number, payload: m.payload, at: now, coalesce: m.coalesce })));
+    // Notifications are planned when the command's work is done, from the ticket as it then is: each
+    // ticket is drawn once however many steps changed it (creation, triage, a duplicate found).
+    type Pending = { ticket: number; kind: ChangeKind; summary: string; id: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell };
+    const pending: Pending[] = [];
+    let generation = 0; // moves on with every change: a snapshot drawn before it is stale
+    const drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
+    const current = async (t: Ticket) => {
+      const hit = drawn.get(t.number);
+      if (hit && hit.generation === generation) return hit.snap;
+      const snap = await snapshotOf(trx, (await ticketByNumber(trx, t.number)) ?? t, extensions);
+      drawn.set(t.number, { generation, snap });
+      return snap;
+    };
+    const queue = (t: Ticket, kind: ChangeKind, summary: string, id: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell) => {
+      if (requesterMessage && t.requesterId === actor.id) told.push(requesterMessage);
+      if (notifiers.length) pending.push({ ticket: t.number, kind, summary, id, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}) });
+    };
+    const flush = async () => {
+      const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
+      for (const p of pending.splice(0)) {
+        const snapshot = await current((await ticketByNumber(trx, p.ticket)) ?? ({ number: p.ticket } as Ticket));
+        if (!links.has(p.ticket)) links.set(p.ticket, await linksOf(trx, p.ticket));
+        const change = { id: p.id, kind: p.kind, snapshot, actor, summary: p.summary, ...(p.comment ? { comment: p.comment } : {}), ...(p.requesterMessage ? { requesterMessage: p.requesterMessage } : {}), ...(p.requesterActions?.length ? { requesterActions: p.requesterActions } : {}), ...(p.alsoTell ? { alsoTell: p.alsoTell } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+        const planned = notifiers.flatMap((n) => n.plan(change, links.get(p.ticket)!));
+        await enqueue(trx, planned.map((m) => ({ key: `${p.id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: p.ticket, payload: m.payload, at: now, coalesce: m.coalesce })));
+      }
     };
     // Numbered within the command even when it has an idempotency key: a command that announces twice (a
     // creation and the article offered with it) must not have its second message taken for a repeat of the first.
     const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ? `${envelope.idempotencyKey}:${++seq}` : `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
+    const applyChange = async (...[before, changes, kind, summary, extra = {}]: Parameters<Ctx["change"]>): Promise<Ticket> => {
+      generation++;
+      const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
+      const beforeRow = rowValues(before);
+      const afterRow = rowValues(after);
+      const events = [];
+      for (const field of AUDITED) {
+        if (!(field in changes) || beforeRow[field] === afterRow[field]) continue;
+        events.push({
+          at: now,
+          ticket_id: before.number,
+          actor_id: actor.id,
+          platform: actor.platform,
+          action: kind,
+          field: field === "assignee_id" ? "assignee" : field,
+          from_value: await auditValue(trx, field, beforeRow[field]),
+          to_value: await auditValue(trx, field, afterRow[field]),
+          reason: extra.reason ?? null,
+        });
+      }
+      // A change that moved no audited field (a comment that stamped the first response) is still an event.
+      if (!events.length) events.push({ at: now, ticket_id: before.number, actor_id: actor.id, platform: actor.platform, action: kind, field: null, from_value: null, to_value: null, reason: extra.reason ?? null });
+      await appendAudit(trx, events);
+      for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
+      generation++;
+      queue(after, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell);
+      return after;
+    };
+    const applyAnnounce = async (...[after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell]: Parameters<Ctx["announce"]>): Promise<void> => {
+      generation++;
+      await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
+      // Creation has no `before`; a comment or announcement changed no field, so `before` is the ticket as it is.
+      for (const x of extensions) await x.afterChange?.(ctx, { kind, before: kind === "created" ? null : after, after, ...(comment ? { comment } : {}) });
+      generation++;
+      queue(after, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions, alsoTell);
+    };
     const ctx: Ctx = {
       trx,
       now,
@@ -289,48 +358,21 @@ export class Desk {
       },
       roleOfPerson: (p) => this.roles.roleOf(p),
       roles: this.roles,
-      async change(before, changes, kind, summary, extra = {}) {
-        const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
-        const beforeRow = rowValues(before);
-        const afterRow = rowValues(after);
-        const events = [];
-        for (const field of AUDITED) {
-          if (!(field in changes) || beforeRow[field] === afterRow[field]) continue;
-          events.push({
-            at: now,
-            ticket_id: before.number,
-            actor_id: actor.id,
-            platform: actor.platform,
-            action: kind,
-            field: field === "assignee_id" ? "assignee" : field,
-            from_value: await auditValue(trx, field, beforeRow[field]),
-            to_value: await auditValue(trx, field, afterRow[field]),
-            reason: extra.reason ?? null,
-          });
-        }
-        // A change that moved no audited field (a comment that stamped the first response) is still an event.
-        if (!events.length) events.push({ at: now, ticket_id: before.number, actor_id: actor.id, platform: actor.platform, action: kind, field: null, from_value: null, to_value: null, reason: extra.reason ?? null });
-        await appendAudit(trx, events);
-        for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
-        const snap = await snapshotOf(trx, (await ticketByNumber(trx, before.number)) ?? after, extensions);
-        await queue(snap, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell);
-        return snap;
+      async change(...a) {
+        return current(await applyChange(...a));
       },
       async broadcast(c) {
         const id = `inc${c.view.incident.id}:${now}:${++seq}:${Math.random().toString(36).slice(2, 8)}`;
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
         await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })));
       },
-      async announce(after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell) {
-        await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
-        // Creation has no `before`; a comment or announcement changed no field, so `before` is the ticket as it is.
-        for (const x of extensions) await x.afterChange?.(ctx, { kind, before: kind === "created" ? null : after, after, ...(comment ? { comment } : {}) });
-        const snap = await snapshotOf(trx, (await ticketByNumber(trx, after.number)) ?? after, extensions);
-        await queue(snap, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions, alsoTell);
-        return snap;
+      async announce(...a) {
+        await applyAnnounce(...a);
+        return current(a[0]);
       },
+      record: { change: (...a) => applyChange(...a), announce: (...a) => applyAnnounce(...a) },
     };
-    return ctx;
+    return { ctx, flush };
   }
 }
 

@@ -49,7 +49,7 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
         return { fingerprint: a.fingerprint, ticket: t.number, action: "reopened" };
       }
       const repeats = row.repeats + 1;
-      if (ANNOUNCE_AT.has(repeats)) await ctx.announce(t, "alert_repeat", `${name} has fired ${repeats} times (#${t.number})`, { action: "alert_repeat", field: "repeats", to: String(repeats) });
+      if (ANNOUNCE_AT.has(repeats)) await ctx.record.announce(t, "alert_repeat", `${name} has fired ${repeats} times (#${t.number})`, { action: "alert_repeat", field: "repeats", to: String(repeats) });
       return { fingerprint: a.fingerprint, ticket: t.number, action: "repeated" };
     }
     await touchAlert(ctx.trx, source.name, a.fingerprint, { status: "resolved", labels, link: a.link, at: ctx.now, repeat: false });
@@ -83,7 +83,7 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
   if (target !== undefined) {
     await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: target, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
     const count = (await alertsOfTicket(ctx.trx, target)).length;
-    if (ANNOUNCE_AT.has(count)) await ctx.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, { action: "alert_join", field: "alerts", to: String(count) });
+    if (ANNOUNCE_AT.has(count)) await ctx.record.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, { action: "alert_join", field: "alerts", to: String(count) });
     return { fingerprint: a.fingerprint, ticket: target, action: "joined" };
   }
 
@@ -120,6 +120,6 @@ async function stormCheck(ctx: Ctx, source: AlertSource, service: string): Promi
     return;
   }
   const t = (await ticketByNumber(ctx.trx, first))!;
-  await ctx.announce(t, "incident_offer", `${tickets.length} alerts for ${service} in ${source.storm.minutes} minutes: declare an incident from #${first} and its ${others.length} companions (${others.map((n) => `#${n}`).join(", ")})?`, { action: "incident_offer", field: "service", to: service, reason: `${tickets.length} alert tickets in ${source.storm.minutes} min` });
+  await ctx.record.announce(t, "incident_offer", `${tickets.length} alerts for ${service} in ${source.storm.minutes} minutes: declare an incident from #${first} and its ${others.length} companions (${others.map((n) => `#${n}`).join(", ")})?`, { action: "incident_offer", field: "service", to: service, reason: `${tickets.length} alert tickets in ${source.storm.minutes} min` });
 }
 

@@ -44,7 +44,7 @@ export async function requestApproval(ctx: Ctx, t: Ticket): Promise<boolean> {
   ]);
   const who = await names(ctx, approvers);
   const rule = `${RULE_TEXT[policy.rule]} ${who}`;
-  await ctx.change(t, { status: "awaiting_approval" }, KIND.requested, `#${t.number} awaits approval by ${rule}`, {
+  await ctx.record.change(t, { status: "awaiting_approval" }, KIND.requested, `#${t.number} awaits approval by ${rule}`, {
     reason: `policy ${policy.name}: ${policy.rule} of ${approvers.join(", ")}`,
     requesterMessage: `#${t.number} needs approval by ${rule} before work starts. I'll tell you the decision here.`,
   });

@@ -123,7 +123,7 @@ export function approvalsExtension(settings: DeskSettings): Extension {
         const req = await requestOf(ctx.trx, after.number);
         if (req?.state === "pending") {
           await setRequestState(ctx.trx, after.number, "cancelled", ctx.now);
-          await ctx.announce(await ctx.load(after.number), KIND.cancelled, `#${after.number}'s approval request was cancelled: the ticket was ${after.status} before a decision`, { action: "approval_cancelled", reason: `ticket ${after.status} by ${ctx.actor.name}` });
+          await ctx.record.announce(await ctx.load(after.number), KIND.cancelled, `#${after.number}'s approval request was cancelled: the ticket was ${after.status} before a decision`, { action: "approval_cancelled", reason: `ticket ${after.status} by ${ctx.actor.name}` });
         }
       }
       // A reopened request that was never approved must be approved before work starts.

@@ -64,7 +64,7 @@ export async function runIncident(ctx: Ctx, a: IncidentAction): Promise<Outcome>
       const id = await incidentOfTicket(ctx.trx, t.number);
       if (id === undefined) throw invalid(`#${t.number} is not part of an incident.`);
       await unlinkTicket(ctx.trx, t.number);
-      await ctx.announce(t, "incident_unlinked", `${ctx.actor.name} took #${t.number} out of ${incidentName(id)}`, { action: "incident_unlink", field: "incident", reason: incidentName(id) });
+      await ctx.record.announce(t, "incident_unlinked", `${ctx.actor.name} took #${t.number} out of ${incidentName(id)}`, { action: "incident_unlink", field: "incident", reason: incidentName(id) });
       return { ok: true, kind: "incident", text: `#${t.number} is no longer part of ${incidentName(id)}.` };
     }
     case "subscribe":
@@ -133,7 +133,7 @@ export async function attach(ctx: Ctx, t: Ticket, r: IncidentRow, reason: string
   const v = await incidentView(ctx, r);
   const status = v.latest ? `${v.latest.status}: ${v.latest.body}` : r.status;
   const name = `${incidentName(r.id)} (${r.title})`;
-  await ctx.announce(t, "incident_linked", `#${t.number} ${auto ? "joined" : "is part of"} ${name}: ${reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason }, undefined, `${auto ? "This is" : "This looks like"} part of a known outage, ${name}; you are not alone. Current status: ${status}. You will get every update here.`);
+  await ctx.record.announce(t, "incident_linked", `#${t.number} ${auto ? "joined" : "is part of"} ${name}: ${reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason }, undefined, `${auto ? "This is" : "This looks like"} part of a known outage, ${name}; you are not alone. Current status: ${status}. You will get every update here.`);
 }
 
 async function link(ctx: Ctx, ticket: number, id: number): Promise<Outcome> {
@@ -171,7 +171,7 @@ async function update(ctx: Ctx, id: number, message: string, status?: IncidentSt
   await tell(ctx, r, "updated", `${incidentName(id)} ${next}: ${message}`);
   const tickets = await openLinkedTickets(ctx, id);
   for (const t of tickets) {
-    await ctx.announce(t, "incident_update", `${incidentName(id)} ${next}: ${message}`, { action: "incident_update", field: "incident", to: next, reason: message }, undefined, `Update on ${incidentName(id)} (${r.title}), ${next}: ${message}`);
+    await ctx.record.announce(t, "incident_update", `${incidentName(id)} ${next}: ${message}`, { action: "incident_update", field: "incident", to: next, reason: message }, undefined, `Update on ${incidentName(id)} (${r.title}), ${next}: ${message}`);
   }
   return { ok: true, kind: "incident", text: `Posted to ${incidentName(id)} (${next}); ${tickets.length} requester${tickets.length === 1 ? "" : "s"} and every status channel will hear it.` };
 }
@@ -186,7 +186,7 @@ async function resolveIncident(ctx: Ctx, id: number, message: string): Promise<O
   await tell(ctx, r, "resolved", `${incidentName(id)} resolved: ${message}`);
   const tickets = await openLinkedTickets(ctx, id);
   for (const t of tickets) {
-    await ctx.change(t, { status: "resolved", resolution: message, resolved_at: ctx.now }, "resolved", `${ctx.actor.name} resolved #${t.number} with ${incidentName(id)}`, {
+    await ctx.record.change(t, { status: "resolved", resolution: message, resolved_at: ctx.now }, "resolved", `${ctx.actor.name} resolved #${t.number} with ${incidentName(id)}`, {
       reason: `${incidentName(id)} resolved`,
       comment: { body: message, internal: false },
       requesterMessage: `${incidentName(id)} (${r.title}) is resolved: ${message}. Is it working for you again? If not, reopen your ticket.`,

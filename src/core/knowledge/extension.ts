@@ -86,7 +86,7 @@ export function knowledgeExtension(options: KnowledgeOptions = DEFAULT_KNOWLEDGE
       await recordOffers(ctx.trx, after.number, articles.map((a) => a.id), ctx.now);
       const [top, ...more] = articles;
       const also = more.length ? ` Also: ${more.map((a) => `${articleName(a.id)} ${a.title}`).join("; ")}.` : "";
-      await ctx.announce(
+      await ctx.record.announce(
         after,
         "kb_offer",
         `Offered ${articles.map((a) => articleName(a.id)).join(", ")} to ${ctx.actor.name} on #${after.number}`,
@@ -203,10 +203,10 @@ async function answer(ctx: Ctx, number: number, solved: boolean): Promise<Outcom
     if (!isOpen(t.status)) throw new DeskError("INVALID_TRANSITION", `#${number} is already ${t.status}.`);
     const top = open[0]!;
     for (const x of open) await decideOffer(ctx.trx, number, x.article_id, x.article_id === top.article_id ? "solved" : "not_solved", ctx.now);
-    await ctx.change(t, { status: "closed", resolution: `Self-served with ${articleName(top.article_id)} ${top.title}`, resolved_at: ctx.now, closed_at: ctx.now }, "deflected", `${ctx.actor.name} solved #${number} with ${articleName(top.article_id)}`, { reason: `deflected by ${articleName(top.article_id)}` });
+    await ctx.record.change(t, { status: "closed", resolution: `Self-served with ${articleName(top.article_id)} ${top.title}`, resolved_at: ctx.now, closed_at: ctx.now }, "deflected", `${ctx.actor.name} solved #${number} with ${articleName(top.article_id)}`, { reason: `deflected by ${articleName(top.article_id)}` });
     return { ok: true, kind: "capability", text: `Glad it helped: #${number} is closed. If it comes back, reopen it.` };
   }
   for (const x of open) await decideOffer(ctx.trx, number, x.article_id, "not_solved", ctx.now);
-  await ctx.announce(t, "kb_not_solved", `${ctx.actor.name} still needs help with #${number} after ${open.map((x) => articleName(x.article_id)).join(", ")}`, { action: "kb_answer", field: "articles", to: "not_solved" });
+  await ctx.record.announce(t, "kb_not_solved", `${ctx.actor.name} still needs help with #${number} after ${open.map((x) => articleName(x.article_id)).join(", ")}`, { action: "kb_answer", field: "articles", to: "not_solved" });
   return { ok: true, kind: "capability", text: `Understood: #${number} stays with the agents.` };
 }

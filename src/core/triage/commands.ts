@@ -79,7 +79,7 @@ async function link(ctx: Ctx, number: number, of?: string): Promise<Outcome> {
   // Linked to an original that is already done: follow it now.
   if (!isOpen(original.status) && isOpen(t.status)) {
     const note = `Resolved with #${originalId}: ${original.resolution ?? "fixed"}`;
-    await ctx.change(await ctx.load(number), { status: "resolved", resolution: note, resolved_at: ctx.now }, "resolved", `#${number} resolved with its original #${originalId}`, { reason: `duplicate of #${originalId}`, comment: { body: note, internal: false } });
+    await ctx.record.change(await ctx.load(number), { status: "resolved", resolution: note, resolved_at: ctx.now }, "resolved", `#${number} resolved with its original #${originalId}`, { reason: `duplicate of #${originalId}`, comment: { body: note, internal: false } });
   }
   return { ok: true, kind: "capability", text: `#${number} is linked as a duplicate of #${originalId}; it will close with it.`, snapshot };
 }

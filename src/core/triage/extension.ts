@@ -109,7 +109,7 @@ export class Triage implements Extension {
     const priority = priorityOf(this.settings.priorityMatrix, impact.level, urgency.level);
     row.priority_reason = `${priority}: impact ${impact.level} (${impact.reason}) x urgency ${urgency.level} (${urgency.reason})`;
     if (impact.level !== t.impact || urgency.level !== t.urgency) {
-      await ctx.change(t, { impact: impact.level, urgency: urgency.level, priority }, "priority", `Triage set #${t.number} to ${priority}`, { reason: row.priority_reason });
+      await ctx.record.change(t, { impact: impact.level, urgency: urgency.level, priority }, "priority", `Triage set #${t.number} to ${priority}`, { reason: row.priority_reason });
       t = await ctx.load(t.number);
     }
 
@@ -121,7 +121,7 @@ export class Triage implements Extension {
         if (this.conf.mode === "auto" && s.confidence >= this.conf.auto_threshold) {
           row.applied = 1;
           const team = this.settings.categories.find((c) => c.name === s.category)?.team;
-          await ctx.change(t, { category: s.category, ...(team ? { team } : {}) }, "triaged", `Triage put #${t.number} in ${s.category}`, { reason: `${s.reason} (${pct(s.confidence)}, auto above ${pct(this.conf.auto_threshold)})` });
+          await ctx.record.change(t, { category: s.category, ...(team ? { team } : {}) }, "triaged", `Triage put #${t.number} in ${s.category}`, { reason: `${s.reason} (${pct(s.confidence)}, auto above ${pct(this.conf.auto_threshold)})` });
           t = await ctx.load(t.number);
         }
       }
@@ -137,7 +137,7 @@ export class Triage implements Extension {
     const rule = this.conf.owner.find((o) => o.team === t.team)?.rule ?? "claim";
     const choice = await chooseOwner(ctx, t.team, rule);
     if (!choice) return;
-    await ctx.change(t, { assignee_id: choice.person.id, ...(t.status === "new" ? { status: "triaged" } : {}) }, "triaged", `Triage assigned #${t.number} to ${choice.person.name}`, { reason: choice.reason });
+    await ctx.record.change(t, { assignee_id: choice.person.id, ...(t.status === "new" ? { status: "triaged" } : {}) }, "triaged", `Triage assigned #${t.number} to ${choice.person.name}`, { reason: choice.reason });
     const row = await store.triageOf(ctx.trx, t.number);
     if (row) await store.saveTriage(ctx.trx, { ...row, owner_reason: `${choice.person.name}: ${choice.reason}` });
   }
@@ -155,7 +155,7 @@ export class Triage implements Extension {
     const original = await ctx.load(originalId);
     if (!isOpen(original.status)) return;
     await store.saveDuplicate(ctx.trx, { ticket_id: t.number, original_id: originalId, score: best.score, state: "suggested", created_at: ctx.now, decided_at: null });
-    await ctx.announce(
+    await ctx.record.announce(
       t,
       "duplicate_suggested",
       `#${t.number} looks like #${originalId} (${original.title})`,
@@ -175,7 +175,7 @@ export class Triage implements Extension {
     if (count < d.incident_after) return;
     const all = await store.countDuplicates(ctx.trx, original.number);
     await store.saveOffer(ctx.trx, original.number, all, "offered", ctx.now);
-    await ctx.announce(original, "incident_offer", `Declare incident from #${original.number} and its ${all} duplicates`, {
+    await ctx.record.announce(original, "incident_offer", `Declare incident from #${original.number} and its ${all} duplicates`, {
       action: "incident_offer",
       reason: `${count} similar tickets within ${d.incident_window_minutes} minutes (threshold ${d.incident_after})`,
     });
@@ -205,7 +205,7 @@ export class Triage implements Extension {
         kind === "commented" ? `Update on ${of}, the report yours #${dup.number} joins: ${comment?.body ?? ""}`
         : kind === "status" ? `${of}, the report yours #${dup.number} joins, is now ${STATUS_LABEL[original.status]}.`
         : `${assignee} is working on ${of}, the report yours #${dup.number} joins.`;
-      await ctx.announce(dup, "original_update", `#${original.number}'s update shared with its duplicate #${dup.number}`, { action: "duplicate_update", field: "original", to: `#${original.number}`, reason: kind }, undefined, sentence);
+      await ctx.record.announce(dup, "original_update", `#${original.number}'s update shared with its duplicate #${dup.number}`, { action: "duplicate_update", field: "original", to: `#${original.number}`, reason: kind }, undefined, sentence);
     }
   }
 
@@ -214,9 +214,9 @@ export class Triage implements Extension {
       const dup = await ctx.load(d.ticket_id);
       const note = `Resolved with #${original.number}: ${original.resolution ?? "fixed"}`;
       if (kind === "resolved" && isOpen(dup.status)) {
-        await ctx.change(dup, { status: "resolved", resolution: note, resolved_at: ctx.now }, "resolved", `#${dup.number} resolved with its original #${original.number}`, { reason: `duplicate of #${original.number}`, comment: { body: note, internal: false } });
+        await ctx.record.change(dup, { status: "resolved", resolution: note, resolved_at: ctx.now }, "resolved", `#${dup.number} resolved with its original #${original.number}`, { reason: `duplicate of #${original.number}`, comment: { body: note, internal: false } });
       } else if (kind === "closed" && dup.status !== "closed") {
-        await ctx.change(dup, { status: "closed", closed_at: ctx.now }, "closed", `#${dup.number} closed with its original #${original.number}`, { reason: `duplicate of #${original.number}` });
+        await ctx.record.change(dup, { status: "closed", closed_at: ctx.now }, "closed", `#${dup.number} closed with its original #${original.number}`, { reason: `duplicate of #${original.number}` });
       }
     }
   }
