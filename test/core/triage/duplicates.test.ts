@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { actionCommand } from "../../../src/core/views.js";
 import { ok, refused } from "../../helpers/desk.js";
@@ -119,5 +120,26 @@ describe("triage: duplicates caught at the second ticket", () => {
       d.clock.advance(5 * 60_000);
     }
     expect(d.told.kinds().filter((k) => k === "incident_offer")).toHaveLength(0);
+  });
+
+  it("the open-ticket index follows a ticket out when it is resolved, back when it is reopened, and to its new words", async () => {
+    const d = await triageDesk();
+    const open = async (word: string) => (await sql<{ rowid: number }>`SELECT rowid FROM triage_open_fts WHERE triage_open_fts MATCH ${word} ORDER BY rowid`.execute(d.db)).rows.map((r) => r.rowid);
+    ok(await d.as("carol", "wifi down on the 3rd floor"));
+    ok(await d.as("dave", "printer jams"));
+    ok(await d.as("ana", "claim 1"));
+    expect(await open("wifi")).toEqual([1]);
+    ok(await d.as("ana", "resolve 1 access point rebooted"));
+    expect(await open("wifi")).toEqual([]);
+    ok(await d.as("carol", "reopen 1 still no connection"));
+    expect(await open("wifi")).toEqual([1]);
+    await sql`UPDATE tickets SET title = 'badge reader broken' WHERE id = 1`.execute(d.db);
+    expect(await open("wifi")).toEqual([]);
+    expect(await open("badge")).toEqual([1]);
+    const entries = (await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(d.db)).rows[0]!.n;
+    expect(entries).toBe(2);
+    // A second report of the reopened ticket's new subject is caught against it.
+    ok(await d.as("erin", "badge reader broken at the door"));
+    expect(field(await card(d, 3), "Duplicate")).toBe("Looks like #1 (badge reader broken)");
   });
 });
