@@ -13,18 +13,22 @@ export interface PersonInput {
 
 /** Inserts the person or refreshes what the platform now tells us about them. */
 export async function upsertPerson(db: Q, p: PersonInput, now: number): Promise<PersonRow> {
+  // Known and unchanged (nearly every command): read, not rewritten, so a command writes no page for it.
+  const known = await personByPlatformId(db, p.platform, p.userId);
+  const email = p.email?.toLowerCase();
+  if (known && (!p.displayName || p.displayName === known.display_name) && (!email || email === known.email) && (!p.tz || p.tz === known.tz)) return known;
   await db
     .insertInto("people")
-    .values({ platform: p.platform, user_id: p.userId, display_name: p.displayName ?? p.userId, email: p.email?.toLowerCase() ?? null, tz: p.tz ?? null, created_at: now })
+    .values({ platform: p.platform, user_id: p.userId, display_name: p.displayName ?? p.userId, email: email ?? null, tz: p.tz ?? null, created_at: now })
     .onConflict((oc) =>
       oc.columns(["platform", "user_id"]).doUpdateSet((eb) => ({
         display_name: p.displayName ? eb.val(p.displayName) : eb.ref("people.display_name"),
-        email: p.email ? eb.val(p.email.toLowerCase()) : eb.ref("people.email"),
+        email: email ? eb.val(email) : eb.ref("people.email"),
         tz: p.tz ? eb.val(p.tz) : eb.ref("people.tz"),
       })),
     )
     .execute();
-  return db.selectFrom("people").selectAll().where("platform", "=", p.platform).where("user_id", "=", p.userId).executeTakeFirstOrThrow();
+  return personByPlatformId(db, p.platform, p.userId) as Promise<PersonRow>;
 }
 
 export function personById(db: Q, id: number): Promise<PersonRow | undefined> {
