@@ -146,7 +146,8 @@ export class OutboxWorker {
       const now = clock.now();
       const again = (id: number) => now - (failed.get(id) ?? Infinity) >= RETAKE_MS;
       // Rows under way are still unfinished (`sending`), so they are asked for too and left out here.
-      const rows = (await due(db, this.platform, now, batch + inFlight)).filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)));
+      // Once stopped, the pass only waits for the deliveries under way (the paces refuse new calls).
+      const rows = this.stopped ? [] : (await due(db, this.platform, now, batch + inFlight)).filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)));
       const byTarget = new Map<string, OutboxRow[]>();
       for (const r of rows) {
         if (inFlight >= batch && !byTarget.has(r.target)) break;
