@@ -98,6 +98,16 @@ export class SlackApi {
     return this.tier(tier).run(go);
   }
 
+  /** The longest window any pace here keeps: how far back calls made before a restart still count. */
+  get longestWindowMs(): number {
+    return 60_000 / (this.o.rateScale ?? 1);
+  }
+
+  /** Calls made before this process started, by tier ("post": chat.postMessage workspace-wide), counted in the paces. */
+  remember(calls: Partial<Record<keyof typeof PER_MINUTE, number[]>>): void {
+    for (const [t, at] of Object.entries(calls)) if (at?.length) this.tier(t as keyof typeof PER_MINUTE).remember(at);
+  }
+
   /** An ephemeral answer through a slash command's or interaction's response_url (Bolt's respond()). */
   respond<T>(send: () => Promise<T>): Promise<T> {
     return this.responses.schedule(send);

@@ -6,6 +6,7 @@ import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
+import { rememberRecentCalls } from "./recovery.js";
 import { SlackApi, type ApiOptions } from "./api.js";
 import { SlackContext } from "./context.js";
 import { HomeService } from "./home.js";
@@ -82,6 +83,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, yieldTo: () => desk.quiet(250), ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
   // Before anything is sent: rows a kill left in flight are flagged to be looked for (and the count logged).
   await outbox.recoverInFlight();
+  await rememberRecentCalls(api, desk.db, clock.now());
   desk.onCommit(() => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`)));
   ctx.wake = () => void outbox.drain().catch((e) => log(`outbox slack: ${(e as Error).message}`));
   outbox.start(tuning.pollMs ?? 1000);

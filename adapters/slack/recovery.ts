@@ -1,7 +1,11 @@
 // Finds a message the outbox already posted, by the row key in its message metadata: how a row that was
-// in flight at a crash (or whose answer was lost) is told apart from one that never reached Slack.
+// in flight at a crash (or whose answer was lost) is told apart from one that never reached Slack; and the
+// calls the last process made, counted in the paces after a restart.
+import { FILE_MESSAGE } from "../../src/core/files.js";
+import type { Db } from "../../src/store/connection.js";
+import { recentCalls } from "../../src/store/outbox.js";
 import type { SlackApi } from "./api.js";
-import { OUTBOX_EVENT_TYPE } from "./ids.js";
+import { OUTBOX, OUTBOX_EVENT_TYPE, PLATFORM } from "./ids.js";
 
 /** How far before the row's first attempt the history is read: Slack's clock and ours may differ a little. */
 export const LOOKBACK_MS = 2 * 60_000;
@@ -52,4 +56,32 @@ async function dmChannel(api: SlackApi, user: string): Promise<string> {
   const r = await api.call<{ channel?: { id?: string } }>("conversations.open", { users: user });
   if (!r.channel?.id) throw new Error(`conversations.open gave no channel for ${user}`);
   return r.channel.id;
+}
+
+/**
+ * Which paces a row's call counted against, by its kind. A card, status message or approval card is an edit
+ * once posted and a post before: it is counted as both, so neither limit is overrun after a restart.
+ */
+const PACED_AS: Record<string, ("post" | 3 | 4)[]> = {
+  [OUTBOX.requester]: ["post"],
+  [OUTBOX.thread]: ["post"],
+  [OUTBOX.notice]: ["post"],
+  [OUTBOX.card]: [3, "post"],
+  [OUTBOX.incident]: [3, "post"],
+  [OUTBOX.approval]: [3, "post"],
+  [OUTBOX.home]: [4],
+  [FILE_MESSAGE]: [4],
+};
+
+/**
+ * At start-up: the calls the outbox made within the last minute (the process before this one, killed or
+ * restarted) are counted in the paces, as Slack still counts them; otherwise the first burst after a restart
+ * would spend a window the last process had already spent, and collect 429s.
+ */
+export async function rememberRecentCalls(api: SlackApi, db: Db, now: number): Promise<number> {
+  const calls = await recentCalls(db, PLATFORM, now - api.longestWindowMs);
+  const byTier: Partial<Record<"post" | 3 | 4, number[]>> = {};
+  for (const c of calls) for (const t of PACED_AS[c.kind] ?? [3]) (byTier[t] ??= []).push(c.called_at);
+  api.remember(byTier);
+  return calls.length;
 }

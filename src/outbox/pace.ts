@@ -86,6 +86,15 @@ export class Pace {
     }
   }
 
+  /**
+   * Counts calls made before this pace existed (a process restarted mid-window: the platform still counts
+   * what the last one sent), so the first burst after a restart does not overrun the window.
+   */
+  remember(endedAt: number[]): void {
+    this.ended.push(...endedAt);
+    this.ended.sort((a, b) => a - b);
+  }
+
   /** Milliseconds until every window has room for one more call (0: now; Infinity: when a call under way ends). */
   delay(now = this.clock.now()): number {
     while (this.ended.length && this.ended[0]! <= now - this.longest) this.ended.shift();

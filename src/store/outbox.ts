@@ -115,6 +115,17 @@ export async function flagInFlight(db: Q, platform: string, canLookUp: boolean):
 }
 
 /** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
+/** A platform's calls since `since` (each row's latest), with their kinds: what the platform may still be counting. */
+export function recentCalls(db: Q, platform: string, since: number): Promise<{ kind: string; called_at: number }[]> {
+  return db
+    .selectFrom("outbox")
+    .select(["kind", "called_at"])
+    .where("platform", "=", platform)
+    .where("called_at", ">=", since)
+    .orderBy("called_at")
+    .execute() as Promise<{ kind: string; called_at: number }[]>;
+}
+
 export async function recoveryCounts(db: Q): Promise<{ platform: string; recovery: string; n: number }[]> {
   const rows = await db.selectFrom("outbox").select(["platform", "recovery", db.fn.countAll<number>().as("n")]).where("recovery", "is not", null).groupBy(["platform", "recovery"]).orderBy("platform").execute();
   return rows.map((r) => ({ platform: r.platform, recovery: r.recovery ?? "", n: Number(r.n) }));

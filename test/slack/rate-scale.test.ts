@@ -4,6 +4,9 @@
 import { webApi } from "@slack/bolt";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackApi } from "../../adapters/slack/api.js";
+import { rememberRecentCalls } from "../../adapters/slack/recovery.js";
+import { enqueue, markCalled } from "../../src/store/outbox.js";
+import { makeDesk } from "../helpers/desk.js";
 import { loadConfig } from "../../src/config.js";
 import { LimitedProxy } from "../fakes/limited-proxy.js";
 import { RateLimits, SLACK_LIMITS, minimumMs, slackLimitsOf } from "../fakes/rate-limits.js";
@@ -29,9 +32,9 @@ async function slackAt(scale: number) {
  * 100 Tier 3 calls at once, as an incident update queues its status edits (reactions.add is Tier 3 like
  * chat.update; the fake answers it in a few bytes, so the fake's own speed does not pace the burst).
  */
-async function burst(api: SlackApi): Promise<{ ms: number; failed: number }> {
+async function burst(api: SlackApi, n = 100): Promise<{ ms: number; failed: number }> {
   const start = Date.now();
-  const calls = Array.from({ length: 100 }, (_, i) => api.call("reactions.add", { channel: `C${i}`, timestamp: "1700000000.000100", name: "eyes" }));
+  const calls = Array.from({ length: n }, (_, i) => api.call("reactions.add", { channel: `C${i}`, timestamp: "1700000000.000100", name: "eyes" }));
   const results = await Promise.allSettled(calls);
   return { ms: Date.now() - start, failed: results.filter((r) => r.status === "rejected").length };
 }
@@ -64,5 +67,35 @@ describe("outbound rate scale", () => {
     await api.stop();
     expect(proxy.rateLimited).toBeGreaterThan(0);
     expect(r.failed).toBe(proxy.rateLimited);
+  });
+
+  it("after a restart, the calls the last process made this minute still count: its successor's first burst is not refused", async () => {
+    const scale = 30; // Tier 3: 50 per 2 s
+    const { proxy, client } = await slackAt(scale);
+    const { db } = await makeDesk();
+    // The process before: a full Tier 3 window of status edits, recorded by the outbox as it made them.
+    const before = new SlackApi(client, { rateScale: scale });
+    expect((await burst(before, 50)).failed).toBe(0);
+    await before.stop();
+    const at = Date.now();
+    await enqueue(db, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, platform: "slack", kind: "incident", target: `incident:C${i}`, payload: {}, at })));
+    const rows = await db.selectFrom("outbox").select("id").execute();
+    for (const r of rows) await markCalled(db, r.id, at);
+
+    // Without that memory a new process would spend the same window again (the control)...
+    const forgetful = new SlackApi(client, { rateScale: scale });
+    const refusedBefore = proxy.rateLimited;
+    await burst(forgetful, 10);
+    await forgetful.stop();
+    expect(proxy.rateLimited - refusedBefore).toBe(10);
+
+    // ...with it, the successor waits for the window to turn and nothing is refused.
+    const successor = new SlackApi(client, { rateScale: scale });
+    expect(await rememberRecentCalls(successor, db, Date.now())).toBe(50);
+    const refused = proxy.rateLimited;
+    const r = await burst(successor, 10);
+    await successor.stop();
+    expect(r.failed).toBe(0);
+    expect(proxy.rateLimited).toBe(refused);
   });
 });
