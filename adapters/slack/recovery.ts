@@ -81,7 +81,7 @@ const PACED_AS: Record<string, ("post" | 3 | 4)[]> = {
 export async function rememberRecentCalls(api: SlackApi, db: Db, now: number): Promise<number> {
   const calls = await recentCalls(db, PLATFORM, now - api.longestWindowMs);
   const byTier: Partial<Record<"post" | 3 | 4, number[]>> = {};
-  for (const c of calls) for (const t of PACED_AS[c.kind] ?? [3]) (byTier[t] ??= []).push(c.called_at);
+  for (const c of calls) for (const t of PACED_AS[c.kind] ?? [3]) (byTier[t] ??= []).push(c.at);
   api.remember(byTier);
   return calls.length;
 }

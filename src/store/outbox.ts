@@ -115,15 +115,18 @@ export async function flagInFlight(db: Q, platform: string, canLookUp: boolean):
 }
 
 /** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
-/** A platform's calls since `since` (each row's latest), with their kinds: what the platform may still be counting. */
-export function recentCalls(db: Q, platform: string, since: number): Promise<{ kind: string; called_at: number }[]> {
-  return db
+/**
+ * A platform's calls since `since`, with their kinds: what the platform may still be counting. A post is
+ * marked when it is called; an edit (not marked: sending it twice is harmless) is known from when it was sent.
+ */
+export async function recentCalls(db: Q, platform: string, since: number): Promise<{ kind: string; at: number }[]> {
+  const rows = await db
     .selectFrom("outbox")
-    .select(["kind", "called_at"])
+    .select(["kind", "called_at", "sent_at"])
     .where("platform", "=", platform)
-    .where("called_at", ">=", since)
-    .orderBy("called_at")
-    .execute() as Promise<{ kind: string; called_at: number }[]>;
+    .where((eb) => eb.or([eb("called_at", ">=", since), eb("sent_at", ">=", since)]))
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, at: Math.max(r.called_at ?? 0, r.sent_at ?? 0) })).sort((a, b) => a.at - b.at);
 }
 
 export async function recoveryCounts(db: Q): Promise<{ platform: string; recovery: string; n: number }[]> {

@@ -5,7 +5,7 @@ import { webApi } from "@slack/bolt";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackApi } from "../../adapters/slack/api.js";
 import { rememberRecentCalls } from "../../adapters/slack/recovery.js";
-import { enqueue, markCalled } from "../../src/store/outbox.js";
+import { enqueue, markCalled, markSent } from "../../src/store/outbox.js";
 import { makeDesk } from "../helpers/desk.js";
 import { loadConfig } from "../../src/config.js";
 import { LimitedProxy } from "../fakes/limited-proxy.js";
@@ -80,7 +80,8 @@ describe("outbound rate scale", () => {
     const at = Date.now();
     await enqueue(db, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, platform: "slack", kind: "incident", target: `incident:C${i}`, payload: {}, at })));
     const rows = await db.selectFrom("outbox").select("id").execute();
-    for (const r of rows) await markCalled(db, r.id, at);
+    // A post is marked when it is called; an edit only when it was sent.
+    for (const [i, r] of rows.entries()) await (i % 2 ? markCalled(db, r.id, at) : markSent(db, r.id, at));
 
     // Without that memory a new process would spend the same window again (the control)...
     const forgetful = new SlackApi(client, { rateScale: scale });
