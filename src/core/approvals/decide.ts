@@ -52,6 +52,7 @@ export async function requestApproval(ctx: Ctx, t: Ticket): Promise<boolean> {
 }
 
 export async function decide(ctx: Ctx, number: number, decision: Decision, reason?: string): Promise<Outcome> {
+  ctx.require("approve", "decide on approval requests");
   const t = await ctx.load(number);
   const req = await requestOf(ctx.trx, number);
   const verb = decision === "approve" ? "approve" : "reject";

@@ -21,6 +21,7 @@ export type Permission =
   | "view_any"
   | "declare_incident"
   | "update_incident"
+  | "approve"
   | "manage_outbox"
   | "edit_config"
   | "export_audit";
@@ -43,6 +44,9 @@ export const PERMISSIONS: Record<Permission, Role> = {
   view_any: "agent",
   declare_incident: "agent",
   update_incident: "agent",
+  // Approvers are named per category or service in the settings (a line manager may hold no desk role at all):
+  // the row lets any role decide, and src/core/approvals refuses anyone those lists do not name.
+  approve: "requester",
   manage_outbox: "admin",
   edit_config: "admin",
   export_audit: "lead",
