@@ -138,6 +138,7 @@ export class OutboxWorker {
     const busy = new Set<string>(); // targets with a delivery under way
     const taken = new Set<number>(); // rows this pass took
     const failed = new Map<number, number>(); // rows of this pass that failed, and when
+    const failedOf = new Map<string, number>(); // target -> its row that failed and waits to be taken again
     const running = new Set<Promise<void>>();
     let inFlight = 0;
     let sent = 0;
@@ -147,13 +148,16 @@ export class OutboxWorker {
       const again = (id: number) => now - (failed.get(id) ?? Infinity) >= RETAKE_MS;
       // Rows under way are still unfinished (`sending`), so they are asked for too and left out here.
       // Once stopped, the pass only waits for the deliveries under way (the paces refuse new calls).
-      const rows = this.stopped ? [] : (await due(db, this.platform, now, batch + inFlight)).filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)));
+      const found = this.stopped ? [] : await due(db, this.platform, now, batch + inFlight);
+      // A target whose row failed waits for that row: the ones behind it must not overtake it while it waits.
+      const rows = this.stopped ? [] : found.filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)) && (failedOf.get(r.target) ?? r.id) === r.id);
       const byTarget = new Map<string, OutboxRow[]>();
       for (const r of rows) {
         if (inFlight >= batch && !byTarget.has(r.target)) break;
         byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
         taken.add(r.id);
         failed.delete(r.id);
+        failedOf.delete(r.target);
         inFlight++;
       }
       for (const [target, group] of byTarget) {
@@ -163,7 +167,10 @@ export class OutboxWorker {
           inFlight -= group.length;
           // The row that failed waits for its retry; those behind it were not tried and are free to take.
           const stopped = group[n];
-          if (stopped) failed.set(stopped.id, clock.now());
+          if (stopped) {
+            failed.set(stopped.id, clock.now());
+            failedOf.set(target, stopped.id);
+          }
           for (const r of group.slice(n + 1)) taken.delete(r.id);
           busy.delete(target);
           running.delete(chain);

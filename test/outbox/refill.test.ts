@@ -72,4 +72,35 @@ describe("outbox worker refill", () => {
     expect(await pass).toBe(2);
     expect(await countsByStatus(db)).toEqual({ sent: 2 });
   });
+
+  it("the rows behind a failed one wait for it, even when its retry is due before it is taken again", async () => {
+    const { db } = await makeDesk();
+    const clock = new ManualClock();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const seen: string[] = [];
+    let failedOnce = false;
+    const deliver = async (row: OutboxRow) => {
+      if (row.target === "slow") return held;
+      if (row.key === "a1" && !failedOnce) {
+        failedOnce = true;
+        seen.push("a1 failed");
+        throw new DeliveryError("server error", { retryAfterMs: 300 });
+      }
+      seen.push(row.key);
+    };
+    const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 4 });
+    await enqueue(db, [["slow", "slow"], ["a1", "t"], ["a2", "t"]].map(([key, target]) => ({ key: key!, platform: "p", kind: "say", target: target!, payload: {}, at: clock.now() })));
+    const pass = worker.drain();
+    while (!failedOnce) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(500); // a1's retry is due, but it failed less than the worker's least wait ago
+    await new Promise((r) => setTimeout(r, 1300)); // the pass looks again
+    clock.advance(1000);
+    const deadline = Date.now() + 5000;
+    while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    release();
+    await pass;
+    expect(seen).toEqual(["a1 failed", "a1", "a2"]);
+  });
 });
