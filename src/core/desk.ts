@@ -271,7 +271,7 @@ export class Desk {
     // Notifications are planned when the command's work is done, from the ticket as it then is: each
     // ticket is drawn once however many steps changed it (creation, triage, a duplicate found).
     type Pending = { ticket: number; kind: ChangeKind; summary: string; id: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell };
-    const pending: Pending[] = [];
+    const pending: (Pending | { rows: Parameters<typeof enqueue>[1] })[] = [];
     let generation = 0; // moves on with every change: a snapshot drawn before it is stale
     const drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
     const current = async (t: Ticket) => {
@@ -286,8 +286,14 @@ export class Desk {
       if (notifiers.length) pending.push({ ticket: t.number, kind, summary, id, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}) });
     };
     const flush = async () => {
+      // Drawn afresh: a handler may have written a ticket's capability tables after its last change.
+      generation++;
       const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
       for (const p of pending.splice(0)) {
+        if ("rows" in p) {
+          await enqueue(trx, p.rows);
+          continue;
+        }
         const snapshot = await current((await ticketByNumber(trx, p.ticket)) ?? ({ number: p.ticket } as Ticket));
         if (!links.has(p.ticket)) links.set(p.ticket, await linksOf(trx, p.ticket));
         const change = { id: p.id, kind: p.kind, snapshot, actor, summary: p.summary, ...(p.comment ? { comment: p.comment } : {}), ...(p.requesterMessage ? { requesterMessage: p.requesterMessage } : {}), ...(p.requesterActions?.length ? { requesterActions: p.requesterActions } : {}), ...(p.alsoTell ? { alsoTell: p.alsoTell } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
@@ -364,7 +370,8 @@ export class Desk {
       async broadcast(c) {
         const id = `inc${c.view.incident.id}:${now}:${++seq}:${Math.random().toString(36).slice(2, 8)}`;
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
-        await enqueue(trx, planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })));
+        // In turn with the tickets' notifications, which are queued at the end of the command.
+        pending.push({ rows: planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })) });
       },
       async announce(...a) {
         await applyAnnounce(...a);
