@@ -41,7 +41,7 @@ export interface OpenOptions {
 }
 
 /** Opens (or creates) the SQLite file with WAL, foreign keys and a busy timeout. */
-export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sqlite: SQLite.Database } {
+export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sqlite: SQLite.Database; checkpointer?: Checkpointer } {
   let sqlite: SQLite.Database;
   try {
     if (path !== ":memory:" && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
@@ -57,7 +57,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sq
   }
   const checkpointer = opts.checkpointInBackground && !opts.readonly && path !== ":memory:" ? startCheckpointer(sqlite, path, opts.checkpointEveryMs ?? 1000) : undefined;
   const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: cachingStatements(sqlite) }, checkpointer) });
-  return { db, sqlite };
+  return { db, sqlite, ...(checkpointer ? { checkpointer } : {}) };
 }
 
 /** Runs in the checkpointer thread: its own connection to the file, a PASSIVE checkpoint (never waits on writers) each tick. */
@@ -71,24 +71,42 @@ const timer = setInterval(() => {
 parentPort.on("message", () => { clearInterval(timer); try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {} db.close(); parentPort.close(); });
 `;
 
-interface Checkpointer {
+export interface Checkpointer {
   stop(): Promise<void>;
+  /** Ends the thread as a crash would (tests). */
+  kill(): Promise<void>;
 }
 
+/** SQLite's own mark, and the one kept while the thread runs (a busy WAL only starts over when SQLite checkpoints it). */
+const AUTOCHECKPOINT_PAGES = 1000;
+const AUTOCHECKPOINT_BEHIND_THREAD = 4000;
+
 function startCheckpointer(sqlite: SQLite.Database, path: string, everyMs: number): Checkpointer {
-  // Far past what the checkpointer leaves, so SQLite only steps in if the thread could not keep up.
-  sqlite.pragma("wal_autocheckpoint = 20000");
+  // Under steady writes a checkpoint from another connection never sees a quiet moment to start the WAL over,
+  // so SQLite's own (on the main thread) still runs past this mark; it finds the pages already copied and
+  // costs little. The file is cut back to this size after it.
+  sqlite.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_BEHIND_THREAD}`);
+  sqlite.pragma(`journal_size_limit = ${AUTOCHECKPOINT_BEHIND_THREAD * 4096}`);
   const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { path, everyMs, module: createRequire(import.meta.url).resolve("better-sqlite3") } });
+  let stopping = false;
   worker.on("message", (m) => process.emitWarning(`SQLite checkpoint of ${path} failed: ${String(m)}`));
   worker.on("error", (e) => process.emitWarning(`SQLite checkpointer for ${path} stopped: ${e.message}`));
+  const ended = new Promise<void>((r) =>
+    worker.once("exit", () => {
+      // Gone without being stopped: SQLite checkpoints on its own again, as it would without the thread.
+      if (!stopping && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      r();
+    }),
+  );
   // After the listeners: adding a "message" listener refs the worker again, and it must not keep a process alive.
   worker.unref();
-  const ended = new Promise<void>((r) => worker.once("exit", () => r()));
   return {
     async stop() {
+      stopping = true;
       worker.postMessage("stop");
       await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
     },
+    kill: () => worker.terminate().then(() => undefined),
   };
 }
 

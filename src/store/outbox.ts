@@ -114,7 +114,6 @@ export async function flagInFlight(db: Q, platform: string, canLookUp: boolean):
   return Number(r.numUpdatedRows);
 }
 
-/** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
 /**
  * A platform's calls since `since`, with their kinds: what the platform may still be counting. A post is
  * marked when it is called; an edit (not marked: sending it twice is harmless) is known from when it was sent.
@@ -129,6 +128,7 @@ export async function recentCalls(db: Q, platform: string, since: number): Promi
   return rows.map((r) => ({ kind: r.kind, at: Math.max(r.called_at ?? 0, r.sent_at ?? 0) })).sort((a, b) => a.at - b.at);
 }
 
+/** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
 export async function recoveryCounts(db: Q): Promise<{ platform: string; recovery: string; n: number }[]> {
   const rows = await db.selectFrom("outbox").select(["platform", "recovery", db.fn.countAll<number>().as("n")]).where("recovery", "is not", null).groupBy(["platform", "recovery"]).orderBy("platform").execute();
   return rows.map((r) => ({ platform: r.platform, recovery: r.recovery ?? "", n: Number(r.n) }));

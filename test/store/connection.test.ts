@@ -60,13 +60,13 @@ describe("SQLite connection", () => {
   it("checkpoints from its own thread when asked: the file takes the pages while the connection goes on writing", async () => {
     const path = tempDbPath("checkpoint.db");
     const { db, sqlite } = openDatabase(path, { checkpointInBackground: true, checkpointEveryMs: 20 });
-    expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(20000);
+    expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(4000);
     await sql`CREATE TABLE log (id INTEGER PRIMARY KEY, who TEXT NOT NULL)`.execute(db);
     const before = statSync(path).size;
     for (let i = 0; i < 200; i++) await sql`INSERT INTO log (who) VALUES (${"x".repeat(2000)})`.execute(db);
     const deadline = Date.now() + 5000;
     while (statSync(path).size <= before + 200 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    // Nothing here checkpointed (SQLite's own mark is 20,000 pages): the thread did.
+    // Nothing here checkpointed (SQLite's own mark is 4,000 pages while the thread runs): the thread did.
     expect(statSync(path).size).toBeGreaterThan(before + 200 * 2000);
     expect((await sql<{ n: number }>`SELECT count(*) AS n FROM log`.execute(db)).rows[0]!.n).toBe(200);
     await db.destroy();
@@ -80,5 +80,15 @@ describe("SQLite connection", () => {
     expect(run.error).toBeUndefined();
     expect(run.stdout).toBe("done");
     expect(run.status).toBe(0);
+  });
+
+  it("hands checkpoints back to SQLite if the thread dies", async () => {
+    const { db, sqlite, checkpointer } = openDatabase(tempDbPath("dies.db"), { checkpointInBackground: true });
+    expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(4000);
+    await checkpointer!.kill();
+    const deadline = Date.now() + 2000;
+    while (sqlite.pragma("wal_autocheckpoint", { simple: true }) !== 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+    await db.destroy();
   });
 });
