@@ -18,7 +18,8 @@ import { registerShortcuts } from "./listeners/shortcuts.js";
 import { registerViews } from "./listeners/views.js";
 import { registerKnowledge } from "./listeners/knowledge.js";
 import { SlackNotifier } from "./notifier.js";
-import { SlackApprovalNotifier } from "./approvals.js";
+import { ApprovalCardNotifier } from "../../src/core/approvals/cards.js";
+import { OUTBOX, PLATFORM } from "./ids.js";
 import { SlackPeople } from "./people.js";
 import { SLACK_GROUP, SlackUserGroups } from "./groups.js";
 import { SlackDeliverer } from "./sender.js";
@@ -79,7 +80,8 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   app.error(async (err) => log(`slack: ${err.message}`));
 
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
-  desk.addNotifier(new SlackApprovalNotifier());
+  // Approvers' cards in their DMs (Reject opens a modal asking the reason).
+  desk.addNotifier(new ApprovalCardNotifier({ platform: PLATFORM, kind: OUTBOX.approval, keyPrefix: "approval" }));
   const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, yieldTo: () => desk.quiet(250), ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
   // Before anything is sent: rows a kill left in flight are flagged to be looked for (and the count logged).
   await outbox.recoverInFlight();

@@ -14,7 +14,7 @@ import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { approvalCardView } from "../../src/core/approvals/view.js";
-import { approvalLink, type ApprovalPayload } from "./approvals.js";
+import { approvalLink, type ApprovalPayload } from "../../src/core/approvals/cards.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { uploadFiles } from "./files.js";

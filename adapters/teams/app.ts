@@ -14,8 +14,9 @@ import { DeskBot } from "./bot.js";
 import { aadGroupsFor } from "./graph.js";
 import { showFiles } from "./files.js";
 import { installedChannel } from "./conversations.js";
-import { TeamsNotifier } from "./notifier.js";
-import { TeamsApprovalNotifier } from "./approvals.js";
+import { ROW, TeamsNotifier } from "./notifier.js";
+import { ApprovalCardNotifier } from "../../src/core/approvals/cards.js";
+import { PLATFORM } from "./translate.js";
 import { TeamsDeliverer, type SenderOptions } from "./sender.js";
 
 export const MESSAGES_PATH = "/api/messages";
@@ -73,7 +74,8 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     showFiles: async (files) => showFiles(o.desk.db, await keepFiles(o.desk.db, files, o.clock.now()), publicUrl, o.clock.now()),
   });
   o.desk.addNotifier(new TeamsNotifier(() => agentsChannel));
-  o.desk.addNotifier(new TeamsApprovalNotifier());
+  // Approvers' cards in their 1:1 chats (Reject opens an Action.ShowCard asking the reason).
+  o.desk.addNotifier(new ApprovalCardNotifier({ platform: PLATFORM, kind: ROW.approval, keyPrefix: "teams-approval" }));
 
   const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...(publicUrl ? { publicUrl } : {}), ...o.sender });
   const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, yieldTo: () => o.desk.quiet(250), ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });

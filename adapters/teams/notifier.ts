@@ -8,7 +8,7 @@ import type { ActionView } from "../../src/core/views.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */
-export const ROW = { card: "card", thread: "thread", dm: "dm", incident: "incident", notice: "notice" } as const;
+export const ROW = { card: "card", thread: "thread", dm: "dm", incident: "incident", notice: "notice", approval: "approval" } as const;
 
 /** A change told directly to someone beyond the ticket's own (a lead, an escalation channel). */
 export interface NoticePayload {

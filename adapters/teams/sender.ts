@@ -12,7 +12,7 @@ import { Pace, scaled } from "../../src/outbox/pace.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
-import { APPROVAL_ROW, approvalLink, type ApprovalPayload } from "./approvals.js";
+import { approvalLink, type ApprovalPayload } from "../../src/core/approvals/cards.js";
 import { approvalCardView } from "../../src/core/approvals/view.js";
 import { attachment, filesCard, incidentCard, requesterCard, ticketCard } from "./render.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
@@ -84,7 +84,7 @@ export class TeamsDeliverer implements Deliverer {
         return this.dm(row.target, payload as DmPayload);
       case ROW.incident:
         return this.incident(row.target, payload as IncidentPayload);
-      case APPROVAL_ROW:
+      case ROW.approval:
         return this.approval(payload as ApprovalPayload);
       case ROW.notice:
         return this.notice(row.target, payload as NoticePayload);
