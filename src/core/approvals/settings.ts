@@ -2,7 +2,7 @@
 // who approves them (per category or service, else the policy's list, else a fallback), the rule
 // (any | all | majority), when unanswered approvers are reminded and when the request escalates to the leads.
 import { z } from "zod";
-import { parseDuration } from "../sla/config.js";
+import { durationSchema as duration } from "../sla/config.js";
 import { TYPES, type TicketType } from "../ticket.js";
 
 export const RULES = ["any", "all", "majority"] as const;
@@ -10,15 +10,6 @@ export type ApprovalRule = (typeof RULES)[number];
 
 /** People are named as roles are: "slack:U123", "teams:<aad object id>", "email:x@y" (console:<name> for the terminal). */
 const approver = z.string().regex(/^(slack|teams|console|email):\S+$/, 'expected "slack:<user id>", "teams:<aad object id>", "console:<name>" or "email:<address>"');
-
-const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const r = parseDuration(v);
-  if (typeof r === "string") {
-    ctx.addIssue({ code: "custom", message: r });
-    return z.NEVER;
-  }
-  return r;
-});
 
 const policy = z
   .object({

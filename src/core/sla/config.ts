@@ -36,7 +36,8 @@ export function parseDuration(v: string | number): number | string {
   return ms > 0 ? ms : "a target must be longer than zero";
 }
 
-const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+/** A duration in the settings file ("30m", "4h", "1h30m", "2d", or minutes as a number), in milliseconds. */
+export const durationSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const r = parseDuration(v);
   if (typeof r === "string") {
     ctx.addIssue({ code: "custom", message: r });
@@ -61,8 +62,8 @@ const policy = z
     priority: z.enum(PRIORITIES),
     type: z.enum(TYPES).optional(),
     team: z.string().min(1).optional(),
-    first_response: duration,
-    resolution: duration,
+    first_response: durationSchema,
+    resolution: durationSchema,
     /** business: counted only inside the calendar's working hours; calendar: around the clock. */
     time: z.enum(["business", "calendar"]).default("business"),
     calendar: z.string().min(1).optional(),
