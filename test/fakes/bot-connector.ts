@@ -3,7 +3,7 @@
 import { SPECS } from "../helpers/shared.js";
 import http from "node:http";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "./loopback.js";
 
 const SPEC = `${SPECS}/teams/botbuilder-js/ConnectorAPI.json`;
 
@@ -54,14 +54,12 @@ export class FakeBotConnector {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    this.url = `${await listenOnLoopback(this.server)}/`;
     return this.url;
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
   }
 
   /** The next `count` calls (optionally only matching ones) answer `status` (429, 412, 502, 504...). */

@@ -2,7 +2,7 @@
 // to verify incoming activities, and a signer for tokens as the Bot Connector would send them.
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "./loopback.js";
 
 const b64url = (v: Buffer | string) => Buffer.from(v).toString("base64url");
 
@@ -47,13 +47,11 @@ export class FakeBotIssuer {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
   }
 
   /** A channel token for `appId`, signed with this issuer's key, or with `forgeWith` (a key it does not publish). */

@@ -3,7 +3,7 @@
 // documents them (bearer token, JSON body {groupIds} of 1 to 20 ids, answer {value: [...]}, 404 for an
 // unknown user). Every request that breaks those rules is recorded as a violation.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "./loopback.js";
 
 export interface GraphCall {
   path: string;
@@ -26,14 +26,12 @@ export class FakeGraph {
   url = "";
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
   }
 
   get tokenUrl(): string {

@@ -5,8 +5,8 @@
 // call takes effect upstream, then the connection drops before the answer: the case that makes a sender
 // wonder whether it posted). The fakes stay as they are: this composes with them.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { RateLimits } from "./rate-limits.js";
+import { closeServer, listenOnLoopback } from "./loopback.js";
 
 export type FaultKind = "429" | "5xx" | "timeout" | "lost";
 
@@ -64,14 +64,12 @@ export class LimitedProxy {
   async start(): Promise<string> {
     // Clients keep connections open between bursts; closing them while idle races a client reusing one.
     this.server.keepAliveTimeout = 120_000;
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this.url;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
     this.agent.destroy();
   }
 

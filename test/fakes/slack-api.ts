@@ -4,9 +4,9 @@
 import { SPECS as SHARED_SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { checkSurface } from "./slack-blocks.js";
 import { NEWER_ARGS, SlackHistory } from "./slack-history.js";
+import { closeServer, listenOnLoopback } from "./loopback.js";
 
 const SPECS = `${SHARED_SPECS}/slack`;
 const SAMPLES = `${SPECS}/java-slack-sdk/json-logs/samples/api`;
@@ -114,14 +114,12 @@ export class FakeSlackApi {
   lean = false;
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
   }
 
   get apiUrl(): string {

@@ -1,5 +1,5 @@
 // Steps shared by the Teams tests: install, a requester's message, the outbox drained.
-import { CHANNEL, TENANT, newId, recorded, type Harness } from "./harness.js";
+import { AGENT, CHANNEL, TENANT, newId, recorded, type Harness } from "./harness.js";
 
 /** The app installed in the team's channel (a real conversationUpdate, re-aimed at the fake connector). */
 export function install(h: Harness) {
@@ -16,6 +16,13 @@ export function install(h: Harness) {
 /** The requester of the recordings writes to the bot in their personal chat. */
 export function personalMessage(h: Harness, text: string, id = newId()) {
   return h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id, text }));
+}
+
+/** An agent @mentions the bot in the team's channel (the recorded mention, aimed at this bot). */
+export function channelMention(h: Harness, text: string, from = AGENT) {
+  const a = recorded("20191021205430160-request-integrationBot.json", h.connector.url, { id: newId(), text: `<at>Integration Bot</at> ${text}`, from });
+  a.entities[0].mentioned.id = "28:cd59cf47-aca1-41e0-8441-387faee8331e";
+  return h.post(a);
 }
 
 /** Installed, one ticket opened from personal chat, its card in the agents' channel. */

@@ -2,8 +2,8 @@
 // Action.Execute runs `incident update` through the core; the status card is updated in place, requesters
 // hear it, and mistakes or refusals come back on the card with nothing changed.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { install, personalMessage } from "./flows.js";
-import { AGENT, CHANNEL, PERSONAL, REQUESTER, cardText, executeInvoke, harness, newId, recorded, type Harness } from "./harness.js";
+import { channelMention, install, personalMessage } from "./flows.js";
+import { AGENT, CHANNEL, PERSONAL, REQUESTER, cardText, executeInvoke, harness, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -14,11 +14,7 @@ afterEach(async () => {
   await h.close();
 });
 
-function inChannel(text: string) {
-  const a = recorded("20191021205430160-request-integrationBot.json", h.connector.url, { id: newId(), text: `<at>Integration Bot</at> ${text}`, from: AGENT });
-  a.entities[0].mentioned.id = "28:cd59cf47-aca1-41e0-8441-387faee8331e";
-  return h.post(a);
-}
+const inChannel = (text: string) => channelMention(h, text);
 
 const isStatusCard = (c: { body: any }) => cardText(c.body.attachments?.[0]?.content).includes("Severity: SEV2");
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { install, personalMessage } from "./flows.js";
+import { channelMention, install, personalMessage } from "./flows.js";
 import { AGENT, CHANNEL, PERSONAL, cardText, harness, newId, recorded, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -11,12 +11,7 @@ afterEach(async () => {
   await h.close();
 });
 
-/** An agent @mentions the bot in the team's channel. */
-function inChannel(text: string) {
-  const a = recorded("20191021205430160-request-integrationBot.json", h.connector.url, { id: newId(), text: `<at>Integration Bot</at> ${text}`, from: AGENT });
-  a.entities[0].mentioned.id = "28:cd59cf47-aca1-41e0-8441-387faee8331e";
-  return h.post(a);
-}
+const inChannel = (text: string) => channelMention(h, text);
 
 describe("incidents in Teams", () => {
   it("a subscribed channel gets one status card, updated in place; requesters hear each update in their chat", async () => {
