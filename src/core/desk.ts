@@ -5,8 +5,6 @@ import type { Db } from "../store/connection.js";
 import { describeSqliteError } from "../store/connection.js";
 import type { Database, TicketUpdate } from "../store/database.js";
 import { appendAudit } from "../store/audit.js";
-import { linksOf } from "../store/links.js";
-import { enqueue } from "../store/outbox.js";
 import { personById, upsertPerson } from "../store/people.js";
 import { receiptFor, recordReceipt } from "../store/receipts.js";
 import { ticketByNumber, updateTicket } from "../store/tickets.js";
@@ -22,6 +20,7 @@ import type { DeskSettings } from "./settings.js";
 import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 import { runCommand } from "./handlers.js";
+import { CommandNotices, snapshotOf } from "./notices.js";
 
 export type Trx = Transaction<Database>;
 
@@ -268,44 +267,16 @@ export class Desk {
     const extensions = this.extensions;
     let seq = 0;
     const told: string[] = [];
-    // Notifications are planned when the command's work is done, from the ticket as it then is: each
-    // ticket is drawn once however many steps changed it (creation, triage, a duplicate found).
-    type Pending = { ticket: number; kind: ChangeKind; summary: string; id: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell };
-    const pending: (Pending | { rows: Parameters<typeof enqueue>[1] })[] = [];
-    let generation = 0; // moves on with every change: a snapshot drawn before it is stale
-    const drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
-    const current = async (t: Ticket) => {
-      const hit = drawn.get(t.number);
-      if (hit && hit.generation === generation) return hit.snap;
-      const snap = await snapshotOf(trx, (await ticketByNumber(trx, t.number)) ?? t, extensions);
-      drawn.set(t.number, { generation, snap });
-      return snap;
-    };
+    const notices = new CommandNotices({ trx, actor, envelope, now, notifiers, extensions });
     const queue = (t: Ticket, kind: ChangeKind, summary: string, id: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell) => {
       if (requesterMessage && t.requesterId === actor.id) told.push(requesterMessage);
-      if (notifiers.length) pending.push({ ticket: t.number, kind, summary, id, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}) });
-    };
-    const flush = async () => {
-      // Drawn afresh: a handler may have written a ticket's capability tables after its last change.
-      generation++;
-      const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
-      for (const p of pending.splice(0)) {
-        if ("rows" in p) {
-          await enqueue(trx, p.rows);
-          continue;
-        }
-        const snapshot = await current((await ticketByNumber(trx, p.ticket)) ?? ({ number: p.ticket } as Ticket));
-        if (!links.has(p.ticket)) links.set(p.ticket, await linksOf(trx, p.ticket));
-        const change = { id: p.id, kind: p.kind, snapshot, actor, summary: p.summary, ...(p.comment ? { comment: p.comment } : {}), ...(p.requesterMessage ? { requesterMessage: p.requesterMessage } : {}), ...(p.requesterActions?.length ? { requesterActions: p.requesterActions } : {}), ...(p.alsoTell ? { alsoTell: p.alsoTell } : {}), origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
-        const planned = notifiers.flatMap((n) => n.plan(change, links.get(p.ticket)!));
-        await enqueue(trx, planned.map((m) => ({ key: `${p.id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: p.ticket, payload: m.payload, at: now, coalesce: m.coalesce })));
-      }
+      notices.queue(t.number, { id, kind, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}) });
     };
     // Numbered within the command even when it has an idempotency key: a command that announces twice (a
     // creation and the article offered with it) must not have its second message taken for a repeat of the first.
     const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ? `${envelope.idempotencyKey}:${++seq}` : `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
     const applyChange = async (...[before, changes, kind, summary, extra = {}]: Parameters<Ctx["change"]>): Promise<Ticket> => {
-      generation++;
+      notices.changed();
       const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
       const beforeRow = rowValues(before);
       const afterRow = rowValues(after);
@@ -328,16 +299,16 @@ export class Desk {
       if (!events.length) events.push({ at: now, ticket_id: before.number, actor_id: actor.id, platform: actor.platform, action: kind, field: null, from_value: null, to_value: null, reason: extra.reason ?? null });
       await appendAudit(trx, events);
       for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
-      generation++;
+      notices.changed();
       queue(after, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell);
       return after;
     };
     const applyAnnounce = async (...[after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell]: Parameters<Ctx["announce"]>): Promise<void> => {
-      generation++;
+      notices.changed();
       await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
       // Creation has no `before`; a comment or announcement changed no field, so `before` is the ticket as it is.
       for (const x of extensions) await x.afterChange?.(ctx, { kind, before: kind === "created" ? null : after, after, ...(comment ? { comment } : {}) });
-      generation++;
+      notices.changed();
       queue(after, kind, summary, changeId(after.number), comment, requesterMessage, requesterActions, alsoTell);
     };
     const ctx: Ctx = {
@@ -365,21 +336,20 @@ export class Desk {
       roleOfPerson: (p) => this.roles.roleOf(p),
       roles: this.roles,
       async change(...a) {
-        return current(await applyChange(...a));
+        return notices.current(await applyChange(...a));
       },
       async broadcast(c) {
         const id = `inc${c.view.incident.id}:${now}:${++seq}:${Math.random().toString(36).slice(2, 8)}`;
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
-        // In turn with the tickets' notifications, which are queued at the end of the command.
-        pending.push({ rows: planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })) });
+        notices.queueRows(planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })));
       },
       async announce(...a) {
         await applyAnnounce(...a);
-        return current(a[0]);
+        return notices.current(a[0]);
       },
       record: { change: (...a) => applyChange(...a), announce: (...a) => applyAnnounce(...a) },
     };
-    return { ctx, flush };
+    return { ctx, flush: () => notices.flush() };
   }
 }
 
@@ -387,15 +357,6 @@ function needed(permission: Permission): string {
   const roles: Record<Role, string> = { requester: "requesters", agent: "agents", lead: "leads and admins", admin: "admins" };
   for (const r of ["requester", "agent", "lead", "admin"] as Role[]) if (can(r, permission)) return roles[r];
   return "admins";
-}
-
-async function snapshotOf(db: Db | Trx, t: Ticket, extensions: Extension[]): Promise<TicketSnapshot> {
-  const requester = await personById(db, t.requesterId);
-  const assignee = t.assigneeId ? await personById(db, t.assigneeId) : undefined;
-  if (!requester) throw new Error(`ticket #${t.number} names a requester that does not exist`);
-  const extras: Record<string, unknown> = {};
-  for (const x of extensions) if (x.enrich) extras[x.name] = await x.enrich(db, t);
-  return { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null, ...(Object.keys(extras).length ? { extras } : {}) };
 }
 
 function rowValues(t: Ticket): Record<string, unknown> {

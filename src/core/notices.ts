@@ -1,0 +1,87 @@
+// What a command tells people: its ticket changes and incident broadcasts, queued in the order they happen
+// and planned into outbox rows once its work is done (before commit), from each ticket as it then is. A
+// ticket is drawn once however many steps changed it (a creation that triage assigns and finds a duplicate of).
+import type { Db } from "../store/connection.js";
+import { linksOf } from "../store/links.js";
+import { enqueue, type OutboxInput } from "../store/outbox.js";
+import { personById } from "../store/people.js";
+import { ticketByNumber } from "../store/tickets.js";
+import type { Envelope } from "./commands.js";
+import type { Extension, Trx } from "./desk.js";
+import type { AlsoTell, ChangeKind, Notifier, TicketChange } from "./notify.js";
+import { toPerson, type Person } from "./people.js";
+import type { Ticket } from "./ticket.js";
+import type { ActionView, TicketSnapshot } from "./views.js";
+
+/** A ticket with its people and what each capability adds (snapshot.extras[name]). */
+export async function snapshotOf(db: Db | Trx, t: Ticket, extensions: Extension[]): Promise<TicketSnapshot> {
+  const requester = await personById(db, t.requesterId);
+  const assignee = t.assigneeId ? await personById(db, t.assigneeId) : undefined;
+  if (!requester) throw new Error(`ticket #${t.number} names a requester that does not exist`);
+  const extras: Record<string, unknown> = {};
+  for (const x of extensions) if (x.enrich) extras[x.name] = await x.enrich(db, t);
+  return { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null, ...(Object.keys(extras).length ? { extras } : {}) };
+}
+
+/** One change to tell, as queued: the snapshot is added when it is planned. */
+export interface QueuedChange {
+  id: string;
+  kind: ChangeKind;
+  summary: string;
+  comment?: { body: string; internal: boolean };
+  requesterMessage?: string;
+  requesterActions?: ActionView[];
+  alsoTell?: AlsoTell;
+}
+
+export class CommandNotices {
+  private readonly pending: ({ ticket: number; change: QueuedChange } | { rows: OutboxInput[] })[] = [];
+  /** Moves on with every change: a snapshot drawn before it is stale. */
+  private generation = 0;
+  private readonly drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
+
+  constructor(private readonly o: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: Extension[] }) {}
+
+  /** Something changed (a ticket, or what a capability keeps about one): snapshots drawn so far are stale. */
+  changed(): void {
+    this.generation++;
+  }
+
+  /** The ticket as it is now, drawn once until the next change. */
+  async current(t: Ticket): Promise<TicketSnapshot> {
+    const hit = this.drawn.get(t.number);
+    if (hit && hit.generation === this.generation) return hit.snap;
+    const snap = await snapshotOf(this.o.trx, (await ticketByNumber(this.o.trx, t.number)) ?? t, this.o.extensions);
+    this.drawn.set(t.number, { generation: this.generation, snap });
+    return snap;
+  }
+
+  queue(ticket: number, change: QueuedChange): void {
+    if (this.o.notifiers.length) this.pending.push({ ticket, change });
+  }
+
+  /** Rows already planned (an incident's status messages), kept in turn with the tickets' changes. */
+  queueRows(rows: OutboxInput[]): void {
+    this.pending.push({ rows });
+  }
+
+  /** Plans and writes everything queued, in order. */
+  async flush(): Promise<void> {
+    const { trx, actor, envelope, now, notifiers } = this.o;
+    // Drawn afresh: a handler may have written a ticket's capability tables after its last change.
+    this.changed();
+    const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
+    for (const p of this.pending.splice(0)) {
+      if ("rows" in p) {
+        await enqueue(trx, p.rows);
+        continue;
+      }
+      const { ticket, change: c } = p;
+      const snapshot = await this.current((await ticketByNumber(trx, ticket)) ?? ({ number: ticket } as Ticket));
+      if (!links.has(ticket)) links.set(ticket, await linksOf(trx, ticket));
+      const change: TicketChange = { ...c, snapshot, actor, origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const planned = notifiers.flatMap((n) => n.plan(change, links.get(ticket)!));
+      await enqueue(trx, planned.map((m) => ({ key: `${c.id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: ticket, payload: m.payload, at: now, coalesce: m.coalesce })));
+    }
+  }
+}
