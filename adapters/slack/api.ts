@@ -1,8 +1,8 @@
 // Every Web API call the adapter makes goes through here: one pace per method tier, and for chat.postMessage
 // one per channel and one for the workspace, so bursts are paced to Slack's limits instead of hitting 429s.
-import Bottleneck from "bottleneck";
 import type { webApi } from "@slack/bolt";
 import { Pace, scaled, type Window } from "../../src/outbox/pace.js";
+import { ResponseUrls } from "./responses.js";
 
 type WebClient = webApi.WebClient;
 
@@ -43,24 +43,11 @@ export interface ApiOptions {
   rateScale?: number;
 }
 
-/**
- * A limiter of `perMinute` calls, handed out as a fresh allowance every `windowMs` (bottleneck's reservoir
- * refresh). Refresh rather than per-call increase: bottleneck adds to a reservoir only on its 250 ms
- * heartbeat, so increases faster than that would silently cap the rate at 4 a second.
- */
-function refilling(perMinute: number, windowMs: number): Bottleneck {
-  const allowance = Math.max(1, Math.floor((perMinute * windowMs) / 60_000));
-  return new Bottleneck({ reservoir: allowance, reservoirRefreshAmount: allowance, reservoirRefreshInterval: windowMs, maxConcurrent: 50 });
-}
-
 export class SlackApi {
   private readonly tiers = new Map<string, Pace>();
   private readonly channels = new Map<string, Pace>();
-  /**
-   * response_url posts (slash command answers) have no published app-wide limit (each URL takes 5 posts);
-   * they are paced at 300 a second so a flood of commands cannot flood the network.
-   */
-  private readonly responses = refilling(18_000, 1000);
+  /** Slash command answers (response_url posts): not Web API calls, and not paced (see responses.ts). */
+  readonly responses = new ResponseUrls();
 
   constructor(readonly client: WebClient, private readonly o: ApiOptions = {}) {}
 
@@ -108,14 +95,9 @@ export class SlackApi {
     for (const [t, at] of Object.entries(calls)) if (at?.length) this.tier(t as keyof typeof PER_MINUTE).remember(at);
   }
 
-  /** An ephemeral answer through a slash command's or interaction's response_url (Bolt's respond()). */
-  respond<T>(send: () => Promise<T>): Promise<T> {
-    return this.responses.schedule(send);
-  }
-
   /** Drops calls still waiting: their outbox rows stay unfinished and are sent after the next start. */
   async stop(): Promise<void> {
     await Promise.all([...this.tiers.values(), ...this.channels.values()].map((l) => l.stop()));
-    await this.responses.stop({ dropWaitingJobs: true }).catch(() => {});
+    await this.responses.close().catch(() => {});
   }
 }

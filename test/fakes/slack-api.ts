@@ -170,6 +170,13 @@ export class FakeSlackApi {
 
     if (url.pathname.startsWith("/respond/")) {
       this.record("response_url", args);
+      // Slack answers an expired or used-up response_url with a 404 and the reason as plain text.
+      const refused = this.failures.find((f) => f.method === "response_url" && f.times > 0);
+      if (refused) {
+        refused.times--;
+        res.writeHead(404, { "content-type": "text/plain" }).end(refused.error);
+        return;
+      }
       return send(200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, "");

@@ -77,6 +77,16 @@ describe("/ticket", () => {
     ]);
   });
 
+  it("keeps the ticket and logs why when Slack refuses the answer (an expired response_url)", async () => {
+    h.fake.fail("response_url", "expired_url");
+    expect((await h.command("scanner offline")).status).toBe(200);
+    await h.settle();
+    expect((await ticketRows()).map((t) => t.title)).toEqual(["scanner offline"]);
+    expect(h.logs.some((l) => l.includes("response_url answered 404: expired_url"))).toBe(true);
+    // The requester still hears of the ticket in their thread, through the outbox.
+    expect(h.fake.of("chat.postMessage").some((c) => String(c.args.text).includes("#1"))).toBe(true);
+  });
+
   it("runs every grammar subcommand and answers only the person", async () => {
     await h.command("vpn drops every ten minutes");
     await h.settle();

@@ -10,11 +10,11 @@ import { isArticleFormRequest } from "../../../src/core/knowledge/form.js";
 import { openArticleForm } from "./knowledge.js";
 
 export function registerCommands(app: App, ctx: SlackContext): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack }) => {
     await ack();
     const cmd = inChannel(parseCommand(command.text ?? ""), command.channel_id);
     await ctx.track(async () => {
-      const say = (text: string) => ctx.api.respond(() => respond({ response_type: "ephemeral", text: esc(text) }));
+      const say = (text: string) => ctx.api.responses.post(command.response_url, { response_type: "ephemeral", text: esc(text) });
       if (cmd.kind === "form") {
         // trigger_id lasts about 3 seconds: do not wait long for users.info.
         const actor = await ctx.people.actor(command.user_id, command.user_name, 1000);
