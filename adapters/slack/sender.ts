@@ -7,7 +7,6 @@ import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { DeliveryAttempt } from "../../src/outbox/worker.js";
 import { findPosted, outboxMetadata } from "./recovery.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
@@ -59,37 +58,37 @@ export class SlackDeliverer implements Deliverer {
   /** Every post carries its row key in message metadata, so a post in doubt is looked for, never repeated. */
   readonly looksUp = true;
   readonly marksCalls = true;
-  /** The row being delivered, for post(), without threading it through every kind's method. */
-  private readonly current = new AsyncLocalStorage<Delivery>();
-
   constructor(private readonly o: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher }) {}
 
   async deliver(row: OutboxRow, attempt: DeliveryAttempt = { lookFirst: false, calling: async () => {} }): Promise<void | "found"> {
     const d: Delivery = { row, attempt, found: false };
-    await this.current.run(d, () => this.deliverKind(row));
+    await this.deliverKind(d);
     return d.found ? "found" : undefined;
   }
 
-  private async deliverKind(row: OutboxRow): Promise<void> {
+  // The delivery is passed down rather than kept in an AsyncLocalStorage: that would turn on Node's promise
+  // hooks for the whole process, a cost on every await of every command (about 8% of a ticket's creation).
+  private async deliverKind(d: Delivery): Promise<void> {
+    const row = d.row;
     const payload = JSON.parse(row.payload) as unknown;
     try {
       switch (row.kind) {
         case OUTBOX.card:
-          return await this.card((payload as CardPayload).ticket);
+          return await this.card(d, (payload as CardPayload).ticket);
         case OUTBOX.thread:
-          return await this.threadNote(payload as ThreadPayload);
+          return await this.threadNote(d, payload as ThreadPayload);
         case OUTBOX.requester:
-          return await this.requester(payload as RequesterPayload);
+          return await this.requester(d, payload as RequesterPayload);
         case OUTBOX.home:
           return await this.o.home?.publish((payload as HomePayload).user);
         case OUTBOX.incident:
-          return await this.incident(payload as IncidentPayload);
+          return await this.incident(d, payload as IncidentPayload);
         case FILE_MESSAGE:
-          return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage, () => this.current.getStore()?.attempt.calling() ?? Promise.resolve());
+          return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage, () => d.attempt.calling());
         case OUTBOX.approval:
-          return await this.approval(payload as ApprovalPayload);
+          return await this.approval(d, payload as ApprovalPayload);
         case OUTBOX.notice:
-          return void (await this.post({ channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
+          return void (await this.post(d, { channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
       }
       throw new DeliveryError(`unknown Slack outbox kind "${row.kind}"`, { permanent: true });
     } catch (err) {
@@ -106,8 +105,8 @@ export class SlackDeliverer implements Deliverer {
   }
 
   /** A message found after a kill was drawn then; later redraws were folded into this row, so it is drawn as it is now. */
-  private async redrawIfFound(at: { channel: string; ts: string }, message: object): Promise<void> {
-    if (this.current.getStore()?.found) await this.o.api.call("chat.update", { channel: at.channel, ts: at.ts, ...message });
+  private async redrawIfFound(d: Delivery, at: { channel: string; ts: string }, message: object): Promise<void> {
+    if (d.found) await this.o.api.call("chat.update", { channel: at.channel, ts: at.ts, ...message });
   }
 
   /**
@@ -115,9 +114,8 @@ export class SlackDeliverer implements Deliverer {
    * stop, or its answer lost), the channel or thread is searched for that key first, and a message found
    * stands for the post: the caller records its channel:ts as it would a new one's.
    */
-  private async post(args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
-    const d = this.current.getStore();
-    if (d?.attempt.lookFirst) {
+  private async post(d: Delivery, args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
+    if (d.attempt.lookFirst) {
       const where = { channel: String(args.channel), ...(typeof args.thread_ts === "string" ? { threadTs: args.thread_ts } : {}) };
       const found = await findPosted(this.o.api, where, d.row.key, d.row.first_attempt_at ?? d.row.created_at);
       if (found) {
@@ -125,12 +123,12 @@ export class SlackDeliverer implements Deliverer {
         return found;
       }
     }
-    const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", d ? { ...args, metadata: outboxMetadata(d.row.key) } : args, d && (() => d.attempt.calling()));
+    const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", { ...args, metadata: outboxMetadata(d.row.key) }, () => d.attempt.calling());
     return { channel: r.channel, ts: r.ts };
   }
 
   /** The incident's status message in a status channel: posted and pinned once, then updated in place. */
-  private async incident(p: IncidentPayload): Promise<void> {
+  private async incident(d: Delivery, p: IncidentPayload): Promise<void> {
     const db = this.o.desk.db;
     const row = await incidentById(db, p.incident);
     if (!row) return; // gone: nothing left to say
@@ -141,15 +139,15 @@ export class SlackDeliverer implements Deliverer {
       await this.o.api.call("chat.update", { channel, ts, ...message });
       return;
     }
-    const posted = await this.post({ channel: p.channel, ...message });
-    await this.redrawIfFound(posted, message);
+    const posted = await this.post(d, { channel: p.channel, ...message });
+    await this.redrawIfFound(d, posted, message);
     await setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref: `${posted.channel}:${posted.ts}` });
     // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
     await this.o.api.call("pins.add", { channel: posted.channel, timestamp: posted.ts }).catch(() => undefined);
   }
 
   /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */
-  private async card(ticket: number): Promise<void> {
+  private async card(d: Delivery, ticket: number): Promise<void> {
     const snapshot = await this.o.desk.snapshot(ticket);
     if (!snapshot || !this.o.triageChannel) return; // deleted since: nothing left to draw
     const message = card(ticketView(snapshot));
@@ -159,13 +157,13 @@ export class SlackDeliverer implements Deliverer {
       await this.o.api.call("chat.update", { channel, ts, ...message, blocks: message.blocks });
       return;
     }
-    const posted = await this.post({ channel: this.o.triageChannel, ...message });
-    await this.redrawIfFound(posted, message);
+    const posted = await this.post(d, { channel: this.o.triageChannel, ...message });
+    await this.redrawIfFound(d, posted, message);
     await this.setLink(ticket, LINK.card, `${posted.channel}:${posted.ts}`);
   }
 
   /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
-  private async approval(p: ApprovalPayload): Promise<void> {
+  private async approval(d: Delivery, p: ApprovalPayload): Promise<void> {
     const snapshot = await this.o.desk.snapshot(p.ticket);
     if (!snapshot) return; // deleted since: nothing left to draw
     const message = card(approvalCardView(snapshot));
@@ -175,20 +173,20 @@ export class SlackDeliverer implements Deliverer {
       await this.o.api.call("chat.update", { channel, ts, ...message });
       return;
     }
-    const posted = await this.post({ channel: p.user, ...message });
-    await this.redrawIfFound(posted, message);
+    const posted = await this.post(d, { channel: p.user, ...message });
+    await this.redrawIfFound(d, posted, message);
     await this.setLink(p.ticket, approvalLink(p.user), `${posted.channel}:${posted.ts}`);
   }
 
-  private async threadNote(p: ThreadPayload): Promise<void> {
+  private async threadNote(d: Delivery, p: ThreadPayload): Promise<void> {
     const ref = await this.link(p.ticket, LINK.card);
     if (!ref) throw new DeliveryError(`#${p.ticket} has no card yet`); // retried after the card is posted
     const { channel, ts } = splitRef(ref);
-    await this.post({ channel, thread_ts: ts, ...textMessage(p.text) });
+    await this.post(d, { channel, thread_ts: ts, ...textMessage(p.text) });
   }
 
   /** In the thread where they asked; else in their DM, where the first message becomes the thread. */
-  private async requester(p: RequesterPayload): Promise<void> {
+  private async requester(d: Delivery, p: RequesterPayload): Promise<void> {
     const snapshot = await this.o.desk.snapshot(p.ticket);
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
     const message = p.resolution ? resolutionMessage(p.ticket, p.text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(p.text), p.actions ?? [], `requester.${p.ticket}`);
@@ -197,7 +195,7 @@ export class SlackDeliverer implements Deliverer {
     if (thread) {
       const { channel, ts } = splitRef(thread);
       try {
-        await this.post({ channel, thread_ts: ts, ...message });
+        await this.post(d, { channel, thread_ts: ts, ...message });
         if (!known) await this.setLink(p.ticket, LINK.requester, thread);
         return;
       } catch (err) {
@@ -205,7 +203,7 @@ export class SlackDeliverer implements Deliverer {
         if (known || !["not_in_channel", "channel_not_found", "is_archived"].includes(slackError(err) ?? "")) throw err;
       }
     }
-    const posted = await this.post({ channel: snapshot.requester.userId, ...message });
+    const posted = await this.post(d, { channel: snapshot.requester.userId, ...message });
     await this.setLink(p.ticket, LINK.requester, `${posted.channel}:${posted.ts}`);
   }
 }

@@ -7,7 +7,6 @@ import { ticketView } from "../../src/core/views.js";
 import type { Db } from "../../src/store/connection.js";
 import type { OutboxRow } from "../../src/store/database.js";
 import { linksOf, setLink } from "../../src/store/links.js";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Pace, scaled } from "../../src/outbox/pace.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
@@ -56,40 +55,40 @@ export class TeamsDeliverer implements Deliverer {
    * again and counted (the outbox's may_repeat). Only sends are marked: an update sent twice shows once.
    */
   readonly marksCalls = true;
-  /** The delivery under way, so each send can mark its row just before the call. */
-  private readonly current = new AsyncLocalStorage<DeliveryAttempt>();
   private readonly threads = new Map<string, Pace>();
   private readonly tenants = new Map<string, Pace>();
 
   constructor(private readonly o: SenderOptions) {}
 
   async deliver(row: OutboxRow, attempt?: DeliveryAttempt): Promise<void> {
-    return attempt ? this.current.run(attempt, () => this.deliverKind(row)) : this.deliverKind(row);
+    // The attempt is passed down, not kept in an AsyncLocalStorage: that would turn on Node's promise hooks
+    // for the whole process, a cost on every await of every command.
+    return this.deliverKind(row, attempt);
   }
 
   /** Sends `activity` in the turn, marking the row as possibly sent first. */
-  private async say(ctx: TurnContext, activity: Partial<Activity>): ReturnType<TurnContext["sendActivity"]> {
-    await this.current.getStore()?.calling();
+  private async say(a: DeliveryAttempt | undefined, ctx: TurnContext, activity: Partial<Activity>): ReturnType<TurnContext["sendActivity"]> {
+    await a?.calling();
     return ctx.sendActivity(activity);
   }
 
-  private async deliverKind(row: OutboxRow): Promise<void> {
+  private async deliverKind(row: OutboxRow, a: DeliveryAttempt | undefined): Promise<void> {
     const payload = JSON.parse(row.payload) as unknown;
     switch (row.kind) {
       case ROW.card:
-        return this.card(row.target, payload as CardPayload);
+        return this.card(a, row.target, payload as CardPayload);
       case ROW.thread:
-        return this.thread(payload as ThreadPayload);
+        return this.thread(a, payload as ThreadPayload);
       case ROW.dm:
-        return this.dm(row.target, payload as DmPayload);
+        return this.dm(a, row.target, payload as DmPayload);
       case ROW.incident:
-        return this.incident(row.target, payload as IncidentPayload);
+        return this.incident(a, row.target, payload as IncidentPayload);
       case ROW.approval:
-        return this.approval(payload as ApprovalPayload);
+        return this.approval(a, payload as ApprovalPayload);
       case ROW.notice:
-        return this.notice(row.target, payload as NoticePayload);
+        return this.notice(a, row.target, payload as NoticePayload);
       case FILE_MESSAGE:
-        return this.fileMessage(payload as FileMessage);
+        return this.fileMessage(a, payload as FileMessage);
     }
     throw new DeliveryError(`unknown Teams message kind "${row.kind}"`, { permanent: true });
   }
@@ -102,7 +101,7 @@ export class TeamsDeliverer implements Deliverer {
   }
 
   /** Posts the ticket's card to the agents' channel, or updates it where it already is; drawn from the ticket as it is now. */
-  private async card(channel: string, p: CardPayload): Promise<void> {
+  private async card(a: DeliveryAttempt | undefined, channel: string, p: CardPayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const content = ticketCard(ticketView(snap));
@@ -112,13 +111,13 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await this.say(ctx, { type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
     await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
   }
 
   /** The incident's one status message in a subscribed channel: posted the first time, then updated in place. */
-  private async incident(channel: string, p: IncidentPayload): Promise<void> {
+  private async incident(a: DeliveryAttempt | undefined, channel: string, p: IncidentPayload): Promise<void> {
     const row = await incidentById(this.o.db, p.incident);
     if (!row) throw new DeliveryError(`incident ${p.incident} no longer exists`, { permanent: true });
     const content = incidentCard(await incidentView({ trx: this.o.db as never }, row));
@@ -128,39 +127,39 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await this.say(ctx, { type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
     await setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref: cardRef(channel, id) });
   }
 
   /** Says the change in the card's reply chain (the card row before it in the outbox created the card). */
-  private async thread(p: ThreadPayload): Promise<void> {
+  private async thread(a: DeliveryAttempt | undefined, p: ThreadPayload): Promise<void> {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => this.say(ctx, { type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
-  private async fileMessage(p: FileMessage): Promise<void> {
+  private async fileMessage(a: DeliveryAttempt | undefined, p: FileMessage): Promise<void> {
     const shown = await showFiles(this.o.db, p.files, this.o.publicUrl, this.now());
     const activity = { type: ActivityTypes.Message, summary: p.text.split("\n")[0]!, attachments: [attachment(filesCard(p.text, shown, false))] };
-    if (p.to.user) return this.toUser(p.to.user, activity);
+    if (p.to.user) return this.toUser(a, p.to.user, activity);
     if (!p.to.channel) throw new DeliveryError("a file message names no channel and no person", { permanent: true });
-    await this.send(p.to.channel, (ctx) => this.say(ctx, activity).then(() => undefined));
+    await this.send(p.to.channel, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
 
   /** The change above the ticket's card, to a person's chat or a channel. */
-  private async notice(target: string, p: NoticePayload): Promise<void> {
+  private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
-    if (target.startsWith("user:")) return this.toUser(target.replace(/^user:/, ""), activity);
-    await this.send(target, (ctx) => this.say(ctx, activity).then(() => undefined));
+    if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
+    await this.send(target, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
 
   /** An approver's approval card in their 1:1 chat: sent once, then updated in place to show the votes and who decided. */
-  private async approval(p: ApprovalPayload): Promise<void> {
+  private async approval(a: DeliveryAttempt | undefined, p: ApprovalPayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const content = ticketCard(approvalCardView(snap));
@@ -174,25 +173,25 @@ export class TeamsDeliverer implements Deliverer {
     const user = await teamsUser(this.o.db, p.user);
     const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
     // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
-    if (!chat) return this.toUser(p.user, activity);
-    const id = await this.send(chat, async (ctx) => (await this.say(ctx, activity))?.id);
+    if (!chat) return this.toUser(a, p.user, activity);
+    const id = await this.send(chat, async (ctx) => (await this.say(a, ctx, activity))?.id);
     if (id) await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: approvalLink(p.user), ref: cardRef(chat, id), at: this.now() });
   }
 
   /** A message in the person's 1:1 chat with the bot, opening that chat if they only spoke in channels. */
-  private async dm(target: string, p: DmPayload): Promise<void> {
+  private async dm(a: DeliveryAttempt | undefined, target: string, p: DmPayload): Promise<void> {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
-    return this.toUser(userId, activity, p.ticket);
+    return this.toUser(a, userId, activity, p.ticket);
   }
 
-  private async toUser(userId: string, activity: Partial<Activity>, ticket?: number): Promise<void> {
+  private async toUser(a: DeliveryAttempt | undefined, userId: string, activity: Partial<Activity>, ticket?: number): Promise<void> {
     const user = await teamsUser(this.o.db, userId);
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
     if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
-      const id = await this.send(user.personalConversationId, async (ctx) => (await this.say(ctx, activity))?.id);
+      const id = await this.send(user.personalConversationId, async (ctx) => (await this.say(a, ctx, activity))?.id);
       if (id && ticket !== undefined) await setLink(this.o.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
       return;
     }
@@ -202,7 +201,7 @@ export class TeamsDeliverer implements Deliverer {
         const conversationId = ctx.activity.conversation.id;
         await saveUser(this.o.db, { ...user, personalConversationId: conversationId }, this.now());
         await saveConversation(this.o.db, { ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: "personal" }, bot: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" } as unknown as Partial<ConversationReference>, this.now());
-        await this.say(ctx, activity);
+        await this.say(a, ctx, activity);
       }),
     );
   }
@@ -222,9 +221,6 @@ export class TeamsDeliverer implements Deliverer {
   }
 
   private async limited(key: string, tenantId: string | undefined, call: () => Promise<void>): Promise<void> {
-    // A queued job runs in whatever async context freed its slot, so the delivery's own is taken along by hand.
-    const attempt = this.current.getStore();
-    if (attempt) call = ((inner) => () => this.current.run(attempt, inner))(call);
     const attempts = this.o.attempts ?? 4;
     const base = this.o.backoffMs ?? 500;
     for (let i = 0; ; i++) {
