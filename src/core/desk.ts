@@ -21,6 +21,7 @@ import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 import { runCommand } from "./handlers.js";
 import { CommandNotices, snapshotOf } from "./notices.js";
+import { CommandBatches, type BatchLimits } from "./batches.js";
 
 export type Trx = Transaction<Database>;
 
@@ -53,6 +54,8 @@ export interface DeskDeps {
   notifiers?: Notifier[];
   extensions?: Extension[];
   log?: (message: string) => void;
+  /** Group commit's limits (tests set them; the defaults suit production). */
+  batchLimits?: BatchLimits;
 }
 
 /**
@@ -111,6 +114,8 @@ export class Desk {
   private readonly notifiers: Notifier[];
   private readonly extensions: Extension[];
   private readonly commitListeners: (() => void)[] = [];
+  /** Transactions run one at a time, each on a fresh turn of the event loop, and commit in batches (batches.ts). */
+  private readonly batches: CommandBatches;
   /** Who holds which role (settings, admins' overrides, group directories the adapters add). */
   readonly roles: RoleResolver;
 
@@ -118,6 +123,9 @@ export class Desk {
     this.roles = new RoleResolver(deps.settings, deps.log);
     this.notifiers = [...(deps.notifiers ?? [])];
     this.extensions = [...(deps.extensions ?? [])];
+    this.batches = new CommandBatches(deps.db, () => {
+      for (const l of this.commitListeners) l();
+    }, deps.batchLimits);
   }
 
   get settings(): DeskSettings {
@@ -173,7 +181,7 @@ export class Desk {
       if (env.command.kind === "assign") await this.roles.resolveNamed(db, env.actor.platform, env.command.assignee);
       const asked = env.command;
       if (asked.kind === "capability") await this.extensions.find((x) => x.name === asked.capability && x.prepare)?.prepare!(this, asked, env.actor);
-      const outcome = await this.inTurn(() => db.transaction().execute(async (trx) => {
+      const outcome = await this.inTurn(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.
         if (env.idempotencyKey) {
@@ -189,8 +197,7 @@ export class Desk {
         await flush();
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
-      }));
-      for (const l of this.commitListeners) l();
+      });
       return outcome;
     } catch (err) {
       if (isDeskError(err)) return { ok: false, code: err.code, text: err.message, ...(err.field ? { field: err.field } : {}) };
@@ -208,36 +215,22 @@ export class Desk {
    * commit listeners run after. The envelope's command is only a placeholder ("help"): `fn` is the work.
    */
   async system<T>(name: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-    const { db, clock } = this.deps;
+    const { clock } = this.deps;
     const actorRef = { platform: "system", userId: name, displayName: `Deskhand ${name}` };
-    const result = await this.inTurn(() =>
-      db.transaction().execute(async (trx) => {
-        const now = clock.now();
-        const actor = toPerson(await upsertPerson(trx, actorRef, now));
-        const { ctx, flush } = this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin");
-        const result = await fn(ctx);
-        await flush();
-        return result;
-      }),
-    );
-    for (const l of this.commitListeners) l();
-    return result;
+    return this.inTurn(async (trx) => {
+      const now = clock.now();
+      const actor = toPerson(await upsertPerson(trx, actorRef, now));
+      const { ctx, flush } = this.context(trx, { actor: actorRef, command: { kind: "help" } }, actor, now, "admin");
+      const result = await fn(ctx);
+      await flush();
+      return result;
+    });
   }
 
-  private queue: Promise<unknown> = Promise.resolve();
 
-  /**
-   * Transactions run one at a time. Handed on through promises alone, a backlog of them (an alert storm)
-   * would run back to back in one microtask chain and starve the event loop: no Slack request could be
-   * acked until the backlog was gone. Each transaction therefore starts on a fresh turn of the loop, so
-   * requests that arrived meanwhile are read (and acked) between two transactions.
-   */
-  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  private inTurn<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     this.pending++;
-    const run = this.queue.then(() => new Promise<void>((r) => setImmediate(r))).then(fn);
-    this.queue = run.catch(() => undefined);
-    void this.queue.then(() => this.settled());
-    return run;
+    return this.batches.run(work).finally(() => this.settled());
   }
 
   private pending = 0;
