@@ -123,8 +123,18 @@ export function similarity(a: { title: string; description: string }, b: { title
 }
 
 /**
+ * How many of the newest matching open tickets are ranked. Scoring costs each match a walk through its word
+ * positions, and in a burst every open ticket shares the burst's words ("wifi", "floor"), so ranking them
+ * all would make each report slower than the last. A burst's own reports are the newest, and a match on one
+ * of them leads to its original (findDuplicate), so the cap loses only a distinct older ticket that 200
+ * newer open ones share a word with.
+ */
+export const RANKED_CANDIDATES = 200;
+
+/**
  * Open tickets created since `since` that match the new ticket's words, best bm25 first (title weighs 3x),
  * from triage_open_fts, which holds only open tickets, so the search costs the same however long the history.
+ * FTS5 walks the matches newest first and only the first RANKED_CANDIDATES are scored.
  */
 export async function similarOpenTickets(db: Q, ticketId: number, title: string, description: string, since: number, limit = 10): Promise<Candidate[]> {
   const ws = queryWords(title, description);
@@ -135,8 +145,9 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
   const fromId = first.rows[0]?.id ?? ticketId;
   const rows = await sql<{ id: number; title: string; description: string; service: string | null; source_kind: string }>`
     SELECT t.id, t.title, t.description, t.service, t.source_kind
-    FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
-          WHERE triage_open_fts MATCH ${match} AND rowid >= ${fromId} AND rowid != ${ticketId} ORDER BY rank LIMIT ${limit * 3}) m
+    FROM (SELECT rowid, rank FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
+            WHERE triage_open_fts MATCH ${match} AND rowid >= ${fromId} AND rowid != ${ticketId} ORDER BY rowid DESC LIMIT ${RANKED_CANDIDATES})
+          ORDER BY rank LIMIT ${limit * 3}) m
     JOIN tickets t ON t.id = m.rowid
     WHERE t.created_at >= ${since} AND t.status NOT IN ('resolved', 'closed')
     ORDER BY m.rank LIMIT ${limit}`.execute(db);
