@@ -50,13 +50,16 @@ export class CommandBatches {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length) {
-      // Each batch starts on a fresh turn: a backlog (an alert storm) must not run as one microtask chain
-      // that starves the event loop, or no Slack request could be acked until it was gone.
-      await nextTurn();
-      await this.batch();
+    try {
+      while (this.queue.length) {
+        // Each batch starts on a fresh turn: a backlog (an alert storm) must not run as one microtask chain
+        // that starves the event loop, or no Slack request could be acked until it was gone.
+        await nextTurn();
+        await this.batch();
+      }
+    } finally {
+      this.running = false;
     }
-    this.running = false;
   }
 
   private async batch(): Promise<void> {

@@ -124,7 +124,14 @@ export class Desk {
     this.notifiers = [...(deps.notifiers ?? [])];
     this.extensions = [...(deps.extensions ?? [])];
     this.batches = new CommandBatches(deps.db, () => {
-      for (const l of this.commitListeners) l();
+      for (const l of this.commitListeners) {
+        try {
+          l();
+        } catch (err) {
+          // A listener only wakes background work: its failure must not stop the others, nor the next batch.
+          deps.log?.(`after commit: ${(err as Error)?.message ?? err}`);
+        }
+      }
     }, deps.batchLimits);
   }
 
