@@ -3,8 +3,8 @@
 // them. A commit writes every page the transaction touched: a new ticket alone touches about forty (the
 // ticket and its indexes, both full-text indexes, SLA steps, audit, receipts), most of them the same pages
 // the next ticket touches, so under a burst the batch writes each once instead of once per ticket.
-// A caller hears of its command only after the commit (nothing is reported done that a crash could undo),
-// and a command that fails rolls back to its savepoint, leaving the others in the batch untouched.
+// A caller hears of its command only after the commit (nothing is reported done that a crash of the process
+// could undo), and a command that fails rolls back to its savepoint, leaving the others in the batch untouched.
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../store/database.js";
 
@@ -19,6 +19,7 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxCommands: 16, maxMs: 40 };
 
 interface Job {
   work: (trx: Transaction<Database>) => Promise<unknown>;
+  solo: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -27,6 +28,20 @@ type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** A fresh turn of the event loop: requests that arrived meanwhile are read (and acked) before the next command. */
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+const sqliteCode = (err: unknown) => {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_") ? code : undefined;
+};
+
+/**
+ * What a command hears when another command's failure undid the batch it was in: a storage error with the
+ * cause's SQLite code (never the other command's own message, which may be meant for someone else).
+ */
+function undoneBy(cause: unknown): Error {
+  const reason = sqliteCode(cause) ? (cause as Error).message : "a storage error";
+  return Object.assign(new Error(`the change was undone with its batch: ${reason}`), { code: sqliteCode(cause) ?? "SQLITE_ABORT" });
+}
 
 export class CommandBatches {
   private readonly queue: Job[] = [];
@@ -39,10 +54,14 @@ export class CommandBatches {
     private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
   ) {}
 
-  /** Runs `work` in a transaction shared with the commands queued beside it; resolves once it has committed. */
-  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction shared with the commands queued beside it; resolves once it has committed.
+   * `solo` work (an alert webhook's thousands of alerts, an incident update across its tickets) runs in a
+   * transaction of its own: a quick command queued before it is not kept waiting for its commit.
+   */
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>, opts: { solo?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, solo: opts.solo ?? false, resolve: resolve as (v: unknown) => void, reject });
       if (this.running) return;
       this.running = true;
       void this.drain();
@@ -62,15 +81,25 @@ export class CommandBatches {
     }
   }
 
+  /** Whether the next queued command may join a batch that already holds `taken` commands. */
+  private joins(taken: number, started: number): boolean {
+    const next = this.queue[0];
+    if (!next) return false;
+    if (taken === 0) return true;
+    return !next.solo && taken < this.limits.maxCommands && performance.now() - started < this.limits.maxMs;
+  }
+
   private async batch(): Promise<void> {
     const taken: { job: Job; result?: Result }[] = [];
     const started = performance.now();
     let cause: unknown;
     try {
       await this.db.transaction().execute(async (trx) => {
-        while (this.queue.length && taken.length < this.limits.maxCommands && (taken.length === 0 || performance.now() - started < this.limits.maxMs)) {
-          if (taken.length) await nextTurn();
-          if (!this.queue.length) break;
+        while (this.joins(taken.length, started)) {
+          if (taken.length) {
+            await nextTurn();
+            if (!this.joins(taken.length, started)) break;
+          }
           const entry: { job: Job; result?: Result } = { job: this.queue.shift()! };
           taken.push(entry);
           await sql`SAVEPOINT command`.execute(trx);
@@ -88,12 +117,16 @@ export class CommandBatches {
               cause = error;
               throw error;
             }
+            // A storage error (another process holding the write lock, say) leaves this transaction's view of
+            // the file behind: what was done so far commits, and the next commands start a fresh transaction.
+            if (sqliteCode(error)) break;
           }
+          if (entry.job.solo) break;
         }
       });
     } catch (error) {
-      // Nothing in the batch was committed: every command in it fails, with the error that ended the batch.
-      for (const t of taken) if (!t.result || t.result.ok) t.result = { ok: false, error: cause ?? error };
+      // Nothing in the batch was committed: every command in it fails, as a storage error.
+      for (const t of taken) if (!t.result || t.result.ok) t.result = { ok: false, error: undoneBy(cause ?? error) };
     }
     for (const t of taken) {
       const r = t.result!;

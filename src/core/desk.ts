@@ -188,6 +188,8 @@ export class Desk {
       if (env.command.kind === "assign") await this.roles.resolveNamed(db, env.actor.platform, env.command.assignee);
       const asked = env.command;
       if (asked.kind === "capability") await this.extensions.find((x) => x.name === asked.capability && x.prepare)?.prepare!(this, asked, env.actor);
+      // Per-ticket commands share commits; an incident's or a capability's may touch many tickets, so it commits alone.
+      const solo = asked.kind === "incident" || asked.kind === "capability";
       const outcome = await this.inTurn(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.
@@ -204,7 +206,7 @@ export class Desk {
         await flush();
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
-      });
+      }, solo);
       return outcome;
     } catch (err) {
       if (isDeskError(err)) return { ok: false, code: err.code, text: err.message, ...(err.field ? { field: err.field } : {}) };
@@ -231,13 +233,13 @@ export class Desk {
       const result = await fn(ctx);
       await flush();
       return result;
-    });
+    }, true);
   }
 
 
-  private inTurn<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+  private inTurn<T>(work: (trx: Trx) => Promise<T>, solo: boolean): Promise<T> {
     this.pending++;
-    return this.batches.run(work).finally(() => this.settled());
+    return this.batches.run(work, { solo }).finally(() => this.settled());
   }
 
   private pending = 0;

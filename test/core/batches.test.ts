@@ -99,6 +99,52 @@ describe("group commit", () => {
     expect(committed()).toEqual(["c"]);
   });
 
+  it("tells the others of an undone batch only that storage failed, never the failing command's own words", async () => {
+    await openTables();
+    const batches = new CommandBatches(db, () => {});
+    const lost = async (trx: Db) => {
+      await sql`ROLLBACK`.execute(trx);
+      throw new Error("Only agents can do that; you are a requester.");
+    };
+    const [a, own] = await Promise.allSettled([batches.run(insert("a")), batches.run(lost)]);
+    expect((own as PromiseRejectedResult).reason.message).toBe("Only agents can do that; you are a requester.");
+    expect((a as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_ABORT", message: "the change was undone with its batch: a storage error" });
+  });
+
+  it("commits what was done when a command hits a storage error, and runs the rest in a fresh transaction", async () => {
+    await openTables();
+    let commits = 0;
+    const batches = new CommandBatches(db, () => commits++);
+    const busy = async () => {
+      throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+    };
+    const seenByC: string[][] = [];
+    const c = async (trx: Db) => {
+      seenByC.push(committed());
+      return insert("c")(trx);
+    };
+    const results = await Promise.allSettled([batches.run(insert("a")), batches.run(busy), batches.run(c)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(commits).toBe(2);
+    expect(seenByC).toEqual([["a"]]);
+    expect(committed()).toEqual(["a", "c"]);
+  });
+
+  it("runs solo work in a transaction of its own: what was queued before it is committed first", async () => {
+    await openTables();
+    let commits = 0;
+    const batches = new CommandBatches(db, () => commits++);
+    const seenBySolo: string[][] = [];
+    const long = async (trx: Db) => {
+      seenBySolo.push(committed());
+      return insert("solo")(trx);
+    };
+    await Promise.all([batches.run(insert("a")), batches.run(insert("b")), batches.run(long, { solo: true }), batches.run(insert("c")), batches.run(insert("d"))]);
+    expect(seenBySolo).toEqual([["a", "b"]]);
+    expect(commits).toBe(3);
+    expect(committed()).toEqual(["a", "b", "solo", "c", "d"]);
+  });
+
   it("keeps a batch to its command limit", async () => {
     await openTables();
     let commits = 0;
