@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type SqlBool } from "kysely";
 import type { Database, OutboxRow } from "./database.js";
 
 type Q = Kysely<Database>;
@@ -50,11 +50,18 @@ async function waiting(db: Q, platform: string, coalesce: string): Promise<boole
  * crash interrupted: they are due again.
  */
 export function due(db: Q, platform: string, now: number, limit: number): Promise<OutboxRow[]> {
+  return dueQuery(db, platform, now, limit).execute();
+}
+
+/** Written out, not bound, the statuses let SQLite use the partial index outbox_unfinished: the oldest first, no sort. */
+const UNFINISHED_SQL = sql<SqlBool>`outbox.status IN ('pending', 'retrying', 'sending')`;
+
+export function dueQuery(db: Q, platform: string, now: number, limit: number) {
   return db
     .selectFrom("outbox")
     .selectAll()
     .where("platform", "=", platform)
-    .where("status", "in", UNFINISHED)
+    .where(UNFINISHED_SQL)
     .where("next_attempt_at", "<=", now)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -70,8 +77,7 @@ export function due(db: Q, platform: string, now: number, limit: number): Promis
       ),
     )
     .orderBy("id")
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 /** An attempt begins: `sending` until it ends; `called_at` is cleared until the attempt reaches the platform call. */
