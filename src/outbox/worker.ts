@@ -47,6 +47,26 @@ export interface WorkerOptions {
   yieldTo?: () => Promise<void>;
 }
 
+const turnQueue: (() => void)[] = [];
+
+function nextInLine(): void {
+  turnQueue.shift()?.();
+  if (turnQueue.length) setImmediate(nextInLine);
+}
+
+/**
+ * Resolves on a turn of the event loop of its own. The store answers at once, so a pass's deliveries (drawing
+ * cards, planning calls) would otherwise run back to back and hold back the acks of requests that arrived
+ * meanwhile, by 100 ms and more after a burst; and callbacks given to setImmediate together all run in the
+ * same turn, so each waiter is let go from the callback of the one before.
+ */
+function ownTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    turnQueue.push(resolve);
+    if (turnQueue.length === 1) setImmediate(nextInLine);
+  });
+}
+
 /** The least time before a row that failed is tried again within the same pass. */
 const RETAKE_MS = 1000;
 
@@ -201,6 +221,7 @@ export class OutboxWorker {
   private async deliverOne(row: OutboxRow): Promise<boolean> {
     const { db, clock, deliverer } = this.o;
     await this.o.yieldTo?.();
+    await ownTurn();
     await markSending(db, row.id, clock.now());
     let called = false;
     const attempt: DeliveryAttempt = {
