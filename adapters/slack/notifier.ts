@@ -44,6 +44,8 @@ export const ticketTarget = (n: number) => `ticket:${n}`;
 export const requesterTarget = (n: number) => `requester:${n}`;
 
 export class SlackNotifier implements Notifier {
+  /** Cards are drawn when they are sent, from the ticket as it is then: nothing of the capabilities is read here. */
+  readonly extras = [];
   /**
    * @param triageChannel where cards go (no cards when unset)
    * @param homeViewers Slack users whose App Home is refreshed on change (those who opened it)

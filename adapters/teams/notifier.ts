@@ -48,6 +48,8 @@ export const cardRef = (conversationId: string, activityId: string) => `${conver
 export const threadId = (conversationId: string, activityId: string) => `${conversationId};messageid=${activityId}`;
 
 export class TeamsNotifier implements Notifier {
+  /** Cards are drawn when they are sent, from the ticket as it is then: nothing of the capabilities is read here. */
+  readonly extras = [];
   /** `agentsChannel` says where cards go now (configured, or where the app was installed; may be unknown). */
   constructor(private readonly agentsChannel: () => string | undefined) {}
 

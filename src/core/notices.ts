@@ -67,9 +67,13 @@ export class CommandNotices {
 
   /** Plans and writes everything queued, in order. */
   async flush(): Promise<void> {
-    const { trx, actor, envelope, now, notifiers } = this.o;
-    // Drawn afresh: a handler may have written a ticket's capability tables after its last change.
+    const { trx, actor, envelope, now, notifiers, extensions } = this.o;
+    // Drawn afresh, once per ticket: a handler may have written a ticket's capability tables after its last
+    // change. Only the capabilities' extras some notifier reads are drawn.
     this.changed();
+    const read = notifiers.some((n) => !n.extras) ? undefined : new Set(notifiers.flatMap((n) => n.extras ?? []));
+    const drawWith = read ? extensions.filter((x) => read.has(x.name)) : extensions;
+    const snapshots = new Map<number, TicketSnapshot>();
     const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
     for (const p of this.pending.splice(0)) {
       if ("rows" in p) {
@@ -77,7 +81,13 @@ export class CommandNotices {
         continue;
       }
       const { ticket, change: c } = p;
-      const snapshot = await this.current((await ticketByNumber(trx, ticket)) ?? ({ number: ticket } as Ticket));
+      let snapshot = snapshots.get(ticket);
+      if (!snapshot) {
+        const t = await ticketByNumber(trx, ticket);
+        if (!t) continue; // deleted by the command itself: nobody to tell about it
+        snapshot = await snapshotOf(trx, t, drawWith);
+        snapshots.set(ticket, snapshot);
+      }
       if (!links.has(ticket)) links.set(ticket, await linksOf(trx, ticket));
       const change: TicketChange = { ...c, snapshot, actor, origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
       const planned = notifiers.flatMap((n) => n.plan(change, links.get(ticket)!));

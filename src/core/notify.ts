@@ -61,6 +61,11 @@ export interface IncidentChange {
 }
 
 export interface Notifier {
+  /**
+   * The capabilities whose extras this notifier reads from change.snapshot.extras. Snapshots for notifiers
+   * carry only the extras some notifier declares (each costs queries, for every change). Unset: all of them.
+   */
+  readonly extras?: readonly string[];
   plan(change: TicketChange, links: TicketLinkRow[]): PlannedMessage[];
   /** Optional: notifiers of platforms that carry status channels. */
   planIncident?(change: IncidentChange): PlannedMessage[];

@@ -183,6 +183,22 @@ describe("audit trail", () => {
 describe("notifications and redelivery", () => {
   const recorder: Notifier = { plan: (change) => [{ platform: "test", kind: "said", target: "t", payload: { summary: change.summary }, key: "said" }] };
 
+  it("draws for notifiers only the capabilities' extras they say they read", async () => {
+    const seen: Record<string, string[]> = {};
+    const reading = (name: string, extras?: string[]): Notifier => ({
+      ...(extras ? { extras } : {}),
+      plan: (change) => ((seen[name] = Object.keys(change.snapshot.extras ?? {}).sort()), []),
+    });
+    const { as } = await makeDesk({ sla: true, notifiers: [reading("none", []), reading("triage", ["triage"])] });
+    ok(await as("carol", "printer jams on floor 3"));
+    expect(seen).toEqual({ none: ["triage"], triage: ["triage"] });
+    const all = await makeDesk({ sla: true, notifiers: [reading("undeclared")] });
+    ok(await all.as("carol", "printer jams on floor 3"));
+    // One that says nothing is given every capability's extras, as before the declaration existed.
+    expect(seen.undeclared).toEqual(expect.arrayContaining(["sla", "triage"]));
+    expect(seen.undeclared!.length).toBeGreaterThan(2);
+  });
+
   it("queues the notifiers' messages in the change's transaction", async () => {
     const { as, db } = await makeDesk({ notifiers: [recorder] });
     ok(await as("carol", "badge reader broken"));

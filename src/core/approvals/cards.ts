@@ -3,7 +3,7 @@
 // after every vote and the decision. A row carries only the ticket and the person: the card is drawn at
 // send time. Each platform plans its own people's cards with this notifier, under its own names.
 import type { Notifier, PlannedMessage, TicketChange } from "../notify.js";
-import { CARD_KINDS, approvalsOf } from "./model.js";
+import { APPROVALS, CARD_KINDS, approvalsOf } from "./model.js";
 
 export interface ApprovalPayload {
   ticket: number;
@@ -15,6 +15,7 @@ export interface ApprovalPayload {
 export const approvalLink = (user: string) => `approval:${user}`;
 
 export class ApprovalCardNotifier implements Notifier {
+  readonly extras = [APPROVALS];
   constructor(private readonly o: { platform: string; kind: string; keyPrefix: string }) {}
 
   plan(change: TicketChange): PlannedMessage[] {
