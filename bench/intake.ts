@@ -65,9 +65,9 @@ export async function run(args: string[]): Promise<void> {
       child.send({ ...job, secret: SECRET, users: USERS, responseUrlBase: fake.responseUrl("") });
     });
 
-  // Warm-up: every bench user known (users.info cached), JIT warm, on both apps.
+  // Warm-up: every bench user known (users.info cached), JIT warm under load like the rounds', on both apps.
   await load({ url: bare.url, rate: 50, count: 100, concurrency: 1, label: "warm-bare", maxMs: 10_000 });
-  await load({ url: deskUrl, rate: 50, count: 100, concurrency: 1, label: "warm", maxMs: 10_000 });
+  await load({ url: deskUrl, rate: 100, count: 400, concurrency: 32, label: "warm", maxMs: 10_000 });
   await slack.idle();
 
   const rows: string[] = [];
