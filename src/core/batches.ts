@@ -6,6 +6,7 @@
 // A caller hears of its command only after the commit (nothing is reported done that a crash of the process
 // could undo), and a command that fails rolls back to its savepoint, leaving the others in the batch untouched.
 import { sql, type Kysely, type Transaction } from "kysely";
+import { sqliteCode } from "../store/connection.js";
 import type { Database } from "../store/database.js";
 
 export interface BatchLimits {
@@ -28,11 +29,6 @@ type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** A fresh turn of the event loop: requests that arrived meanwhile are read (and acked) before the next command. */
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
-
-const sqliteCode = (err: unknown) => {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_") ? code : undefined;
-};
 
 /**
  * What a command hears when another command's failure undid the batch it was in: a storage error with the

@@ -2,7 +2,7 @@
 // writes its audit events and queues its notifications before it commits.
 import type { Transaction } from "kysely";
 import type { Db } from "../store/connection.js";
-import { describeSqliteError } from "../store/connection.js";
+import { describeSqliteError, sqliteCode } from "../store/connection.js";
 import type { Database, TicketUpdate } from "../store/database.js";
 import { appendAudit } from "../store/audit.js";
 import { personById, upsertPerson } from "../store/people.js";
@@ -210,8 +210,7 @@ export class Desk {
       return outcome;
     } catch (err) {
       if (isDeskError(err)) return { ok: false, code: err.code, text: err.message, ...(err.field ? { field: err.field } : {}) };
-      const code = (err as { code?: string })?.code;
-      if (typeof code === "string" && code.startsWith("SQLITE_")) {
+      if (sqliteCode(err)) {
         return { ok: false, code: "STORAGE_UNAVAILABLE", text: `Nothing was changed: ${describeSqliteError(err)}.` };
       }
       throw err;

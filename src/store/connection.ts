@@ -15,6 +15,12 @@ export class StorageError extends Error {
   }
 }
 
+/** The SQLite error code (SQLITE_BUSY, SQLITE_FULL...) an error carries, if it came from SQLite. */
+export function sqliteCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_") ? code : undefined;
+}
+
 /** Turns SQLite's error codes into one line a person can act on. */
 export function describeSqliteError(err: unknown, path?: string): string {
   const db = path ? `the database ${path}` : "the database";
