@@ -54,7 +54,7 @@ export function due(db: Q, platform: string, now: number, limit: number): Promis
 }
 
 /** Written out, not bound, the statuses let SQLite use the partial index outbox_unfinished: the oldest first, no sort. */
-const UNFINISHED_SQL = sql<SqlBool>`outbox.status IN ('pending', 'retrying', 'sending')`;
+const UNFINISHED_SQL = sql<SqlBool>`outbox.status IN (${sql.raw(UNFINISHED.map((s) => `'${s}'`).join(", "))})`;
 
 export function dueQuery(db: Q, platform: string, now: number, limit: number) {
   return db
