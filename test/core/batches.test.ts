@@ -29,6 +29,12 @@ function committed(): string[] {
   }
 }
 
+/** A command during which SQLite rolls the whole transaction back (as on a full disk or an I/O error), then throws `error`. */
+const rollsEverythingBack = (error: Error) => async (trx: Db) => {
+  await sql`ROLLBACK`.execute(trx);
+  throw error;
+};
+
 const insert = (name: string) => async (trx: Db) => {
   await sql`INSERT INTO rows (name) VALUES (${name})`.execute(trx);
   return name;
@@ -87,11 +93,8 @@ describe("group commit", () => {
   it("fails the whole batch with the cause when SQLite has rolled the transaction back under it", async () => {
     await openTables();
     const batches = new CommandBatches(db, () => {});
-    // As SQLite does on a full disk or an I/O error: the whole transaction is gone, savepoints too.
-    const lost = async (trx: Db) => {
-      await sql`ROLLBACK`.execute(trx);
-      throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
-    };
+    // The whole transaction is gone, savepoints too.
+    const lost = rollsEverythingBack(Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" }));
     const results = await Promise.allSettled([batches.run(insert("a")), batches.run(lost), batches.run(insert("c"))]);
     // "a" was undone with the transaction and is told why; "c" was still queued and runs in the next batch.
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "fulfilled"]);
@@ -102,10 +105,7 @@ describe("group commit", () => {
   it("tells the others of an undone batch only that storage failed, never the failing command's own words", async () => {
     await openTables();
     const batches = new CommandBatches(db, () => {});
-    const lost = async (trx: Db) => {
-      await sql`ROLLBACK`.execute(trx);
-      throw new Error("Only agents can do that; you are a requester.");
-    };
+    const lost = rollsEverythingBack(new Error("Only agents can do that; you are a requester."));
     const [a, own] = await Promise.allSettled([batches.run(insert("a")), batches.run(lost)]);
     expect((own as PromiseRejectedResult).reason.message).toBe("Only agents can do that; you are a requester.");
     expect((a as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_ABORT", message: "the change was undone with its batch: a storage error" });
