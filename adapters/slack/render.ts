@@ -1,6 +1,7 @@
 // Neutral views -> Block Kit. Every field and every action of a TicketView is drawn generically, so
 // the fields and verbs other capabilities add appear without changes here.
 import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
+import { withoutControls } from "../../src/core/text.js";
 import type { FormField } from "../../src/core/form.js";
 import type { ActionView, FieldView, TicketView } from "../../src/core/views.js";
 import { incidentUpdateActionId } from "./ids.js";
@@ -22,14 +23,18 @@ export const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0,
  * way, in notifications too); never for plain_text fields, which show `&lt;` as it is written. Applied at
  * render time to text as stored: translate.ts decodes Slack's entities on the way in.
  */
-export const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+export const esc = (s: string) => withoutControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 /** Clips escaped text without cutting an entity in two (a cut `&am…` would show as typed). */
 export const clipEscaped = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1).replace(/&[a-z]{0,3}$/, "")}…`);
 /** A message's fallback `text`: what notifications, screen readers and old clients show, parsed like mrkdwn. */
 export const fallback = (s: string) => clipEscaped(esc(s), LIMITS.fallbackText);
 /** A link the app draws as `<url|label>`: only http(s) with none of the characters that would end the token early. */
 export const safeLink = (url: string | null | undefined): string | undefined => (url && /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined);
-const plain = (text: string, n: number) => ({ type: "plain_text", text: clip(text, n), emoji: true });
+/**
+ * Plain text, shown as written: no entities. Control characters are dropped here and in esc(): the store has
+ * none, but not all text comes from it (a message a shortcut prefills from, a name Slack gave).
+ */
+const plain = (text: string, n: number) => ({ type: "plain_text", text: clip(withoutControls(text), n), emoji: true });
 const mrkdwn = (text: string, n: number = LIMITS.sectionText) => ({ type: "mrkdwn", text: clipEscaped(text, n) });
 const section = (text: string): Block => ({ type: "section", text: mrkdwn(text) });
 
@@ -136,7 +141,7 @@ export function ticketFormModal(fields: FormField[], prefill: { title?: string; 
     const el: Block =
       f.kind === "select"
         ? { type: "static_select", action_id: f.name, options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })) }
-        : { type: "plain_text_input", action_id: f.name, multiline: f.kind === "multiline", ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}), ...(initial ? { initial_value: clip(initial, Math.min(f.maxLength ?? 3000, 3000)) } : {}) };
+        : { type: "plain_text_input", action_id: f.name, multiline: f.kind === "multiline", ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}), ...(initial ? { initial_value: clip(withoutControls(initial), Math.min(f.maxLength ?? 3000, 3000)) } : {}) };
     if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
     blocks.push({ type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el });
   }
