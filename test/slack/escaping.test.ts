@@ -260,8 +260,11 @@ describe("hostile text on every Slack surface", () => {
   });
 
   it("knowledge-base answers: the article found by kb, and offered at intake", () => {
-    const answers = fieldsWhere((c) => c.method === "response_url");
-    expectShown(answers, "vpn drops <!channel> <@U0ADMIN1>", "kb search");
+    const article = "vpn drops <!channel> <@U0ADMIN1>";
+    expectShown(fieldsWhere((c) => c.method === "response_url"), article, "kb search");
+    const offer = fieldsWhere((c) => c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER));
+    expectShown(offer.filter((f) => f.where === "text"), article, "the article offered to the requester");
+    expectShown(fieldsWhere((c) => c.args.channel === TRIAGE && !c.args.thread_ts), article, "the card's Offered field");
   });
 
   it("incident status messages and the Post update modal", () => {
