@@ -245,7 +245,9 @@ async function reopen(ctx: Ctx, number: number, reason: string): Promise<Outcome
   const why = reason.trim().slice(0, LIMITS.comment);
   await insertComment(ctx.trx, { ticketId: number, authorId: ctx.actor.id, body: `Reopened: ${why}`, internal: false, at: ctx.now });
   const to = t.assigneeId ? "in_progress" : "triaged";
-  return done(ctx, "reopen", await ctx.change(t, { status: to, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, { reason: why, comment: { body: `Reopened: ${why}`, internal: false } }));
+  // The old resolution did not hold: it is cleared, so no card or later close shows it as the answer
+  // (its text stays in the conversation and the audit trail).
+  return done(ctx, "reopen", await ctx.change(t, { status: to, resolution: null, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, { reason: why, comment: { body: `Reopened: ${why}`, internal: false } }));
 }
 
 /** An agent sets or corrects the category; the team follows the category's team when it has one. */
