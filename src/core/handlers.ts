@@ -36,7 +36,7 @@ export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
     case "history":
       return history(ctx, cmd.number);
     case "claim":
-      return claim(ctx, cmd.number);
+      return claim(ctx, cmd.number, cmd.force === true);
     case "assign":
       return assign(ctx, cmd.number, cmd.assignee);
     case "priority": {
@@ -119,7 +119,7 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outco
 async function list(ctx: Ctx, requested?: ListScope): Promise<Outcome> {
   const agent = atLeast(ctx.role, "agent");
   const scope = requested ?? (agent ? "open" : "mine");
-  if (scope !== "mine" && !agent) throw forbidden(`Only agents can list the ${scope === "queue" ? "queue" : `${scope} tickets`}; you are a requester. Try: list mine.`);
+  if (scope !== "mine" && !agent) throw forbidden(`Only agents can list ${scope === "queue" ? "the queue" : scope === "all" ? "all tickets" : "the open tickets"}; you are a requester. Try: list mine.`);
   const tickets =
     scope === "mine"
       ? [...(await listTickets(ctx.trx, { requesterId: ctx.actor.id, openOnly: true })), ...(agent ? await listTickets(ctx.trx, { assigneeId: ctx.actor.id, openOnly: true }) : [])]
@@ -164,10 +164,12 @@ function historyText(h: HistoryLine): string {
   return `  ${when}  ${h.actor} (${h.platform})  ${h.action}${what ? `  ${what}` : ""}${h.reason ? `  [${h.reason}]` : ""}`;
 }
 
-async function claim(ctx: Ctx, number: number): Promise<Outcome> {
+async function claim(ctx: Ctx, number: number, force: boolean): Promise<Outcome> {
   ctx.require("claim", "claim tickets");
   const t = await openTicket(ctx, number);
   if (t.assigneeId === ctx.actor.id) throw new DeskError("INVALID_TRANSITION", `#${number} is already yours.`);
+  // Taking a ticket from a colleague is asked for by name, so a stale card or a wrong number takes nobody's work.
+  if (t.assigneeId !== null && !force) throw new DeskError("INVALID_TRANSITION", `#${number} is with ${(await ctx.person(t.assigneeId)).name}; \`claim ${number} force\` to take it over.`);
   const changes = { assignee_id: ctx.actor.id, ...(t.status === "new" || t.status === "triaged" ? { status: "in_progress" } : {}), ...(t.firstResponseAt ? {} : { first_response_at: ctx.now }) };
   return done(ctx, "claim", await ctx.change(t, changes, "claimed", `${ctx.actor.name} claimed #${number}`));
 }
