@@ -10,6 +10,7 @@ import { insertTicket, listTickets, searchTickets } from "../store/tickets.js";
 import { insertComment } from "../store/comments.js";
 import { auditOfTicket } from "../store/audit.js";
 import { personByHandle, personByPlatformId, upsertPerson } from "../store/people.js";
+import { historyText, isNote } from "./history-text.js";
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
 import { runIncident } from "./incidents/handlers.js";
@@ -153,15 +154,18 @@ async function openTicket(ctx: Ctx, number: number): Promise<Ticket> {
 async function history(ctx: Ctx, number: number): Promise<Outcome> {
   await visible(ctx, number);
   const rows = await auditOfTicket(ctx.trx, number);
-  const lines: HistoryLine[] = rows.map((r) => ({ at: r.at, actor: r.actor_name ?? "system", platform: r.platform, action: r.action, field: r.field, from: r.from_value, to: r.to_value, reason: r.reason }));
-  const text = [`History of #${number}:`, ...lines.map(historyText)].join("\n");
-  return { ok: true, kind: "history", text, history: lines };
-}
-
-function historyText(h: HistoryLine): string {
-  const when = new Date(h.at).toISOString().replace("T", " ").slice(0, 16);
-  const what = h.field ? `${h.field}: ${h.from ?? "(none)"} -> ${h.to ?? "(none)"}` : "";
-  return `  ${when}  ${h.actor} (${h.platform})  ${h.action}${what ? `  ${what}` : ""}${h.reason ? `  [${h.reason}]` : ""}`;
+  const all: HistoryLine[] = rows.map((r) => ({ at: r.at, actor: r.actor_name ?? "system", platform: r.platform, action: r.action, field: r.field, from: r.from_value, to: r.to_value, reason: r.reason }));
+  // A requester does not learn that an internal note exists.
+  const lines = atLeast(ctx.role, "agent") ? all : all.filter((h) => !isNote(h));
+  // People are named as the audit keeps them ("console:ana"); the history shows their names.
+  const names = new Map<string, string>();
+  for (const key of new Set(lines.filter((h) => h.field === "assignee").flatMap((h) => [h.from, h.to]))) {
+    const at = key?.indexOf(":") ?? -1;
+    if (!key || at < 0) continue;
+    const p = await personByPlatformId(ctx.trx, key.slice(0, at), key.slice(at + 1));
+    if (p) names.set(key, p.display_name);
+  }
+  return { ok: true, kind: "history", text: historyText(number, lines, { timezone: ctx.settings.timezone, names }), history: lines };
 }
 
 async function claim(ctx: Ctx, number: number, force: boolean): Promise<Outcome> {
