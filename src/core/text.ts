@@ -19,3 +19,11 @@ export function describeList(list: TicketSnapshot[], scope: string): string {
   if (!list.length) return `No tickets (${scope}).`;
   return [`${list.length} ticket${list.length === 1 ? "" : "s"} (${scope}):`, ...list.map((s) => `  ${oneLine(s)}`)].join("\n");
 }
+
+/**
+ * A card field as one line of text. A value that already starts with its label ("Respond by 13:00" under
+ * "Respond by") is shown alone, so plain-text renderings never read "Respond by: Respond by 13:00".
+ */
+export function fieldText(f: { label: string; value: string }): string {
+  return f.value.toLowerCase().startsWith(f.label.toLowerCase()) ? f.value : `${f.label}: ${f.value}`;
+}
