@@ -6,11 +6,14 @@ export interface StormJob {
   url: string;
   token: string;
   rate: number;
+  /** POSTs to send. */
   count: number;
   concurrency: number;
   /** One fingerprint for the whole storm (one ticket, a repeat count) or one per alert. */
   sameFingerprint: boolean;
   label: string;
+  /** Alerts in each POST (one by default): 2,000 in one body is a monitoring tool's flush after an outage. */
+  perPost?: number;
 }
 
 export interface StormResult {
@@ -24,16 +27,18 @@ process.on("message", async (job: StormJob) => {
   const out: StormResult = { sent: 0, accepted: 0, failed: 0, elapsedMs: 0 };
   const start = performance.now();
   let next = 0;
+  const perPost = job.perPost ?? 1;
+  const alert = (i: number) => ({ source: "bench", fingerprint: job.sameFingerprint ? `${job.label}-storm` : `${job.label}-${i}`, status: "firing", severity: "critical", summary: `checkout 5xx above 5% (${job.label})`, labels: { service: `checkout-${job.label}` } });
   const one = async (i: number) => {
-    const body = JSON.stringify({ source: "bench", fingerprint: job.sameFingerprint ? `${job.label}-storm` : `${job.label}-${i}`, status: "firing", severity: "critical", summary: `checkout 5xx above 5% (${job.label})`, labels: { service: `checkout-${job.label}` } });
-    out.sent++;
+    const body = JSON.stringify(perPost === 1 ? alert(i) : { alerts: Array.from({ length: perPost }, (_, k) => alert(i * perPost + k)) });
+    out.sent += perPost;
     try {
       const r = await fetch(job.url, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${job.token}` } });
       const j = (await r.json()) as { accepted?: number };
       if (r.status === 200) out.accepted += j.accepted ?? 0;
-      else out.failed++;
+      else out.failed += perPost;
     } catch {
-      out.failed++;
+      out.failed += perPost;
     }
   };
   if (job.rate > 0) {

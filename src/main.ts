@@ -1,6 +1,7 @@
 // config -> db -> migrate -> core -> adapters -> scheduler; graceful stop.
 import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
+import { ConsoleNotifier } from "../adapters/console/notifier.js";
 import { startSlack } from "../adapters/slack/app.js";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -29,11 +30,18 @@ async function main(): Promise<number> {
   await migrateToLatest(db);
   const extensions = standardExtensions(settings);
   const desk = new Desk({ db, clock: systemClock, settings, log, extensions });
+  const consoleWanted = config.forceConsole || (!config.slack && !config.teams.appId) || Boolean(process.stdin.isTTY);
+  // What the desk tells console people waits for them in the outbox until they next act at the console.
+  if (consoleWanted) desk.addNotifier(new ConsoleNotifier());
+  // In a terminal, start-up notes are gathered and said in one block before the prompt; later ones go to stderr.
+  const startupNotes: string[] = [];
+  let gathering = Boolean(process.stdin.isTTY);
+  const startLog = (m: string) => (gathering ? void startupNotes.push(m) : log(m));
   // A change to the settings file's roles since the last run goes into the audit trail.
   const rolesChanged = await auditRoleConfig(desk);
-  if (rolesChanged && rolesChanged !== FIRST_ROLES) log(`roles changed in the settings file: ${rolesChanged} (recorded in the audit trail)`);
+  if (rolesChanged && rolesChanged !== FIRST_ROLES) startLog(`roles changed in the settings file: ${rolesChanged} (recorded in the audit trail)`);
   // Trained now rather than on the first ticket, which would otherwise wait for it.
-  for (const x of extensions) if (x instanceof Triage && (await x.train(db)) > 0) log(`triage: learned categories from the desk's resolved tickets`);
+  for (const x of extensions) if (x instanceof Triage && (await x.train(db)) > 0) startLog(`triage: learned categories from the desk's resolved tickets`);
 
   const http = new HttpServer(log);
   const platforms: string[] = [];
@@ -48,13 +56,13 @@ async function main(): Promise<number> {
   // piped console use does not pay for loading botbuilder.
   if (config.teams.appId || process.stdin.isTTY) {
     const { startTeams } = await import("../adapters/teams/app.js");
-    const teams = await startTeams({ desk, config, http, clock: systemClock, log, sender: { rateScale: config.rateScale } });
+    const teams = await startTeams({ desk, config, http, clock: systemClock, log: startLog, sender: { rateScale: config.rateScale } });
     if (config.teams.appId) platforms.push("teams");
     stoppers.push(() => teams.stop());
   }
 
   // Start-up notes go to a person watching (a terminal, or a service's log when a platform runs).
-  const note = (m: string) => (process.stdin.isTTY || platforms.length ? log(m) : undefined);
+  const note = (m: string) => (process.stdin.isTTY || platforms.length ? startLog(m) : undefined);
   const webhooks = mountWebhooks({ http, desk, clock: systemClock, sources: settings.alerts ?? [], env: process.env, log: note });
 
   // SLA escalations: catch up on what fell due while the desk was down, then one timer for every ticket.
@@ -79,14 +87,19 @@ async function main(): Promise<number> {
     stoppers.push(async () => digest.stop());
   }
 
-  const consoleWanted = config.forceConsole || platforms.length === 0 || Boolean(process.stdin.isTTY);
+  let httpState: string;
   try {
     const port = await http.listen(config.port, config.host);
-    if (process.stdin.isTTY || platforms.length) log(`HTTP on ${config.host}:${port} (/healthz)`);
+    httpState = `on ${config.host}:${port} (/healthz)`;
+    if (!gathering && platforms.length) log(`HTTP on ${config.host}:${port} (/healthz)`);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? `port ${config.port} is in use (set PORT)` : (err as Error).message;
     if (platforms.length) throw new ConfigError(`cannot listen for HTTP: ${why}`);
-    if (process.stdin.isTTY) log(`HTTP is off: ${why}; the console works without it.`);
+    httpState = `off: ${why}; the console works without it`;
+  }
+  if (gathering) {
+    gathering = false;
+    log(startupBlock({ deskName: settings.deskName, platforms, http: httpState, emulator: !config.teams.appId, console: consoleWanted, webhooks, alertSources: (settings.alerts ?? []).map((a) => a.name), sla: Boolean(settings.sla), approvals: Boolean(settings.approvals), digest: Boolean(settings.reports?.digest) }, startupNotes));
   }
 
   let stopping = false;
@@ -107,6 +120,29 @@ async function main(): Promise<number> {
     if (!platforms.length && !webhooks.length) await stop(0);
   }
   return 0;
+}
+
+/** Notes the block already says in its on/off lines (an emulator's and an unused webhook's warnings). */
+const SAID_BY_THE_BLOCK = [/^Teams: POST \S+ in Emulator mode/, /^Teams: no agents' channel yet/, /^Teams: PUBLIC_URL is not set/, /^Webhooks refusing alerts until their secret is set/];
+
+/** What is on and what is off, in one short block before the prompt; notes it does not cover follow it. */
+function startupBlock(s: { deskName: string; platforms: string[]; http: string; emulator: boolean; console: boolean; webhooks: string[]; alertSources: string[]; sla: boolean; approvals: boolean; digest: boolean }, notes: string[]): string {
+  const on: string[] = [];
+  const off: string[] = [];
+  if (s.console) on.push("console");
+  (s.http.startsWith("on ") ? on : off).push(`HTTP ${s.http.replace(/^off: /, "(")}${s.http.startsWith("off") ? ")" : ""}`);
+  (s.platforms.includes("slack") ? on : off).push(s.platforms.includes("slack") ? "Slack" : "Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)");
+  if (s.platforms.includes("teams")) on.push("Teams");
+  else {
+    if (s.emulator && s.http.startsWith("on ")) on.push("Teams Emulator on /api/messages (loopback only, unauthenticated)");
+    off.push("Teams (set MicrosoftAppId and MicrosoftAppPassword)");
+  }
+  if (s.webhooks.length) on.push(`alert webhooks: ${s.webhooks.join(", ")}`);
+  const waiting = s.alertSources.filter((a) => !s.webhooks.includes(a));
+  if (waiting.length) off.push(`alert webhooks ${waiting.join(", ")} (no secret set; see "Monitoring alerts" in the README)`);
+  for (const [name, wanted] of [["SLA clocks", s.sla], ["approvals", s.approvals], ["weekly digest", s.digest]] as const) (wanted ? on : off).push(name);
+  const rest = notes.filter((n) => !SAID_BY_THE_BLOCK.some((r) => r.test(n)) || s.platforms.includes("teams"));
+  return [`${s.deskName} is ready.`, `  On:  ${on.join(" · ")}`, `  Off: ${off.join(" · ")}`, ...rest.map((n) => `  ${n}`)].join("\n");
 }
 
 main().catch((err) => {

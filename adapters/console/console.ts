@@ -1,11 +1,18 @@
 // The terminal adapter (like Hubot's shell): the grammar at a prompt, or commands piped on stdin with
-// one answer per line of input, ending when the input ends.
+// one answer per line of input, ending when the input ends. `as @name` switches who is acting; what the
+// desk told that person since they last acted (ConsoleNotifier) is printed when they act.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Actor } from "../../src/core/commands.js";
 import type { Desk, Outcome } from "../../src/core/desk.js";
 import { validateForm, type FormField, type FormValues } from "../../src/core/form.js";
 import { parseCommand } from "../../src/core/grammar.js";
+import { KB } from "../../src/core/knowledge/extension.js";
+import { atLeast } from "../../src/core/roles/permissions.js";
+import { commentsOf } from "../../src/store/comments.js";
+import { personById } from "../../src/store/people.js";
+import { takeNotices } from "./notifier.js";
+import { listText, showText, terminalSafe, type ConversationLine } from "./render.js";
 
 export interface ConsoleOptions {
   input: Readable;
@@ -17,17 +24,22 @@ export interface ConsoleOptions {
 
 const PLATFORM = "console";
 
+/** Console names are matched case-insensitively: `as @Ana` is ana. */
 export function consoleActor(name: string): Actor {
-  const id = name.replace(/^@/, "");
+  const id = name.replace(/^@/, "").toLowerCase();
   return { platform: PLATFORM, userId: id, displayName: id };
 }
+
+/** What only the console understands, added under the desk's own help. */
+const CONSOLE_HELP = ["At the console:", "  as @name  act as someone else (what the desk told them is shown then)", "  quit      leave (also: exit)"].join("\n");
 
 /** Runs until the input ends (or `quit`). Resolves when done. */
 export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void> {
   const rl = createInterface({ input: opts.input, output: opts.interactive ? opts.output : undefined, terminal: opts.interactive });
   const lines = rl[Symbol.asyncIterator]();
   let actor = consoleActor(opts.user);
-  const say = (text: string) => opts.output.write(`${text}\n`);
+  // Every line goes through terminalSafe: answers quote what people typed.
+  const say = (text: string) => opts.output.write(`${terminalSafe(text)}\n`);
   const prompt = () => {
     if (opts.interactive) {
       rl.setPrompt(`deskhand (${actor.userId})> `);
@@ -39,8 +51,14 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
     const next = await lines.next();
     return next.done ? undefined : next.value;
   };
+  // What the desk told the person acting since they last acted: printed once, then marked sent.
+  const news = async () => {
+    const notices = await takeNotices(desk, actor.userId);
+    if (notices.length) say([`For ${actor.userId}:`, ...notices.map((n) => `  ${n.text.split("\n").join("\n    ")}`)].join("\n"));
+  };
 
-  if (opts.interactive) say(`${desk.settings.deskName}: type a problem to open a ticket, or "help". You are ${actor.userId}.`);
+  if (opts.interactive) say(`${desk.settings.deskName}: type a problem to open a ticket, or "help". You are ${actor.userId}; "as @name" to act as someone else.`);
+  await news();
   prompt();
   try {
     for (;;) {
@@ -52,16 +70,21 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
         continue;
       }
       if (/^(quit|exit)$/i.test(line)) break;
-      const as = /^as\s+(\S+)$/i.exec(line);
+      const as = /^as(?:\s+(.*))?$/i.exec(line);
       if (as) {
-        actor = consoleActor(as[1]!);
-        say(`You are now ${actor.userId} (${desk.roleOf(actor)}).`);
+        const name = (as[1] ?? "").trim().replace(/^@/, "");
+        if (!/^[\w.\-]+$/.test(name)) say(`! Say who: as @name (letters, digits, dots and dashes)${name ? `; "${name}" is not a name` : ""}.`);
+        else {
+          actor = consoleActor(name);
+          say(`You are now ${actor.userId} (${desk.roleOf(actor)}).`);
+        }
       } else {
         const command = parseCommand(line);
         let outcome: Outcome = await desk.handle({ actor, command });
         if (outcome.ok && outcome.form) outcome = await fillForm(desk, actor, outcome.form, ask, say);
-        say(render(outcome));
+        say(await render(desk, actor, outcome, command.kind === "help" && Boolean(command.unknown)));
       }
+      await news();
       prompt();
     }
   } finally {
@@ -69,11 +92,32 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
   }
 }
 
-function render(o: Outcome): string {
+/** One style for every refusal: a first line starting with "! ", whether the desk or the grammar refused. */
+async function render(desk: Desk, actor: Actor, o: Outcome, refused: boolean): Promise<string> {
   if (!o.ok) return `! ${o.text}`;
+  if (refused) return `! ${o.text}`;
+  if (o.kind === "help") return `${o.text}\n${CONSOLE_HELP}`;
+  if ((o.kind === "list" || o.kind === "search") && o.list) return listText(o);
+  if (o.kind === "show" && o.snapshot) return showText(o.snapshot, await conversationOf(desk, actor, o.snapshot.ticket.number), desk.settings.timezone);
   // A file the text does not already name is listed by its path, the console's way of handing it over.
   const files = (o.files ?? []).filter((f) => !o.text.includes(f.path)).map((f) => `File: ${f.path} (${f.title})`);
-  return [o.text, ...files].join("\n");
+  return [o.text, ...offerHint(o), ...files].join("\n");
+}
+
+/** The article offered with a new ticket has buttons on Slack and Teams; at the console it is answered in words. */
+function offerHint(o: Extract<Outcome, { ok: true }>): string[] {
+  const offers = o.kind === "create" ? (o.snapshot?.extras?.[KB] as { outcome: string | null }[] | undefined) : undefined;
+  const n = o.snapshot?.ticket.number;
+  return offers?.some((x) => x.outcome === null) ? [`Answer with \`kb solved ${n}\` (it worked: the ticket closes) or \`kb unsolved ${n}\` (an agent takes it on).`] : [];
+}
+
+/** Public comments for everyone who may see the ticket; internal notes only for agents (a requester does not learn one exists). */
+async function conversationOf(desk: Desk, actor: Actor, number: number): Promise<ConversationLine[]> {
+  const agent = atLeast(desk.roleOf(actor), "agent");
+  const rows = (await commentsOf(desk.db, number)).filter((c) => agent || !c.internal);
+  const names = new Map<number, string>();
+  for (const id of new Set(rows.map((c) => c.author_id))) names.set(id, (await personById(desk.db, id))?.display_name ?? "someone");
+  return rows.map((c) => ({ at: c.created_at, author: names.get(c.author_id)!, body: c.body, internal: c.internal === 1 }));
 }
 
 /** The guided form: one question a field; blank skips an optional field; a bad answer is asked again. */

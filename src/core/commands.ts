@@ -45,7 +45,8 @@ export type Command =
   | { kind: "form" }
   | { kind: "list"; scope?: ListScope }
   | { kind: "show"; number: number }
-  | { kind: "claim"; number: number }
+  /** `force` takes over a ticket another agent holds; without it the desk asks first. */
+  | { kind: "claim"; number: number; force?: boolean }
   | { kind: "assign"; number: number; assignee: PersonRef }
   | { kind: "priority"; number: number; priority: Priority }
   | { kind: "status"; number: number; status: Status }

@@ -217,8 +217,24 @@ export class Desk {
       if (sqliteCode(err)) {
         return { ok: false, code: "STORAGE_UNAVAILABLE", text: `Nothing was changed: ${describeSqliteError(err)}.` };
       }
-      throw err;
+      return this.failed(env, err);
     }
+  }
+
+  /**
+   * Anything else a command throws (a capability's hook with a bug, a report's folder that cannot be written)
+   * fails that command alone: its savepoint has rolled back, the person is told so with a reference to the
+   * one log line that describes it, and the desk goes on with the next command.
+   */
+  private failed(env: Envelope, err: unknown): Outcome {
+    const ref = Math.random().toString(36).slice(2, 8);
+    const e = err instanceof Error ? err : new Error(String(err));
+    const where = /\n\s+at (.*)/.exec(e.stack ?? "")?.[1] ?? "unknown place";
+    const command = env.command.kind === "capability" ? `${env.command.capability} ${env.command.verb}` : env.command.kind;
+    (this.deps.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`command ${command} by ${personKey(env.actor)} failed (ref ${ref}): ${e.name}: ${e.message.split("\n")[0]} (at ${where})`);
+    // A system error names its kind (ENOTDIR, EACCES) but never the path, which is the server's business.
+    const kind = typeof (e as NodeJS.ErrnoException).code === "string" ? ` (${(e as NodeJS.ErrnoException).code})` : "";
+    return { ok: false, code: "COMMAND_FAILED", text: `That failed on the desk's side${kind}, and nothing was changed. Try again later; if it keeps failing, tell the desk's admins (ref ${ref}).` };
   }
 
   /**

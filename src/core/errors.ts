@@ -6,7 +6,9 @@ export type ErrorCode =
   | "INVALID_INPUT"
   | "PERSON_NOT_FOUND"
   | "UNKNOWN_COMMAND"
-  | "STORAGE_UNAVAILABLE";
+  | "STORAGE_UNAVAILABLE"
+  /** A bug or a fault outside the desk's rules (a capability's hook threw, a file could not be written). */
+  | "COMMAND_FAILED";
 
 export class DeskError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly field?: string) {

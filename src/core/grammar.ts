@@ -15,7 +15,7 @@ export const USAGE: Usage[] = [
   { verb: "new", form: "new", says: "open a ticket with the full form" },
   { verb: "list", form: "list [mine|queue|open|all]", says: "list tickets" },
   { verb: "show", form: "show N", says: "show ticket N" },
-  { verb: "claim", form: "claim N", says: "take ticket N yourself" },
+  { verb: "claim", form: "claim N [force]", says: "take ticket N yourself (force: take it over from another agent)" },
   { verb: "assign", form: "assign N @who", says: "give ticket N to an agent" },
   { verb: "priority", form: "priority N P1|P2|P3|P4", says: "set the priority" },
   { verb: "status", form: `status N ${STATUSES.filter((s) => s !== "new" && s !== "resolved" && s !== "awaiting_approval").join("|")}`, says: "change the status" },
@@ -71,6 +71,11 @@ export function parsePersonRef(token: string): PersonRef | undefined {
   return handle ? { name: handle[1]! } : undefined;
 }
 
+/** The core's own command words (capabilities add theirs with registerVerb, the incidents grammar its own). */
+const CORE_WORDS = ["new", "list", "show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "search", "category", "help"];
+const INCIDENT_WORDS = ["incident", "incidents", "link", "unlink"];
+const commandWords = () => new Set([...CORE_WORDS, ...INCIDENT_WORDS, ...extraVerbs.keys()]);
+
 const NUMBERED = new Set(["show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "category"]);
 const SCOPES: readonly ListScope[] = ["mine", "queue", "open", "all"];
 
@@ -90,10 +95,13 @@ export function parseCommand(input: string): Command {
   if (verb === "new") return quickCreate(freeText(1));
   const incidentCommand = parseIncidentCommand(verb, args, (n) => freeText(n + 1));
   if (incidentCommand) return incidentCommand;
-  if (verb === "help") return { kind: "help", topic: args[0]?.toLowerCase() };
+  // "help me reset my password" is a request for help, not for the command list.
+  if (verb === "help") return args.length > 1 && !commandWords().has(args[0]!.toLowerCase()) ? quickCreate(text) : { kind: "help", topic: args[0]?.toLowerCase() };
   if (verb === "list") {
     if (args.length === 0) return { kind: "list" };
     const scope = args[0]!.toLowerCase() as ListScope;
+    // "list of printers is wrong" is a problem, not a list: only a scope (or a near miss of one) reads as one.
+    if (args.length > 1 && !SCOPES.some((x) => distance(x, scope) <= 1)) return quickCreate(text);
     if (args.length > 1 || !SCOPES.includes(scope)) return bad("list", `"${tail(0)}" is not a list I know.`);
     return { kind: "list", scope };
   }
@@ -103,14 +111,18 @@ export function parseCommand(input: string): Command {
   }
   const extra = extraVerbs.get(verb)?.(args, freeText(1));
   if (extra) return extra;
-  if (!NUMBERED.has(verb)) return quickCreate(text);
+  if (!NUMBERED.has(verb)) return commandAttempt(text, verb, args) ?? quickCreate(text);
 
   const number = parseNumber(args[0]);
+  // "status page is down", "close button missing in Outlook": a sentence naming no ticket and no one is a problem.
+  if (number === undefined && args.length >= 3 && !args.some((a) => /\d/.test(a) || a.startsWith("@") || a.startsWith("<@"))) return quickCreate(text);
   if (number === undefined) return bad(verb, args[0] ? `"${args[0]}" is not a ticket number.` : "Which ticket?");
   const more = args.slice(1);
   switch (verb) {
-    case "show":
     case "claim":
+      if (more.length === 1 && more[0]!.toLowerCase() === "force") return { kind: "claim", number, force: true };
+      return more.length ? bad(verb, `I did not expect "${more.join(" ")}".`) : { kind: verb, number };
+    case "show":
     case "close":
     case "history":
       return more.length ? bad(verb, `I did not expect "${more.join(" ")}".`) : { kind: verb, number };
@@ -145,6 +157,68 @@ export function parseCommand(input: string): Command {
     }
   }
   return { kind: "help", unknown: text };
+}
+
+/**
+ * A line that reads as a mistyped command rather than a problem gets "Did you mean ...?" instead of a ticket:
+ * a near miss of a command word that, corrected, is a whole command (`lsit`, `shwo 3`; but not "slow laptop",
+ * which corrected is no command), a command word glued to its number (`claim3`), `ticket 5`, or a capability's
+ * word followed by what its commands take (a person, a number) in a shape it does not accept
+ * (`role @zoe superuser`). Anything else opens a ticket, as one line always has.
+ */
+function commandAttempt(text: string, verb: string, args: string[]): Command | undefined {
+  const words = commandWords();
+  const rest = args.join(" ");
+  const glued = /^([a-z]+)#?(\d{1,9})$/.exec(verb);
+  if (glued && !args.length) {
+    const word = words.has(glued[1]!) ? glued[1]! : nearestWord(glued[1]!, words);
+    const fixed = word ? `${word} ${glued[2]}` : undefined;
+    if (fixed && wholeCommand(fixed)) return didYouMean(fixed, text);
+  }
+  if ((verb === "ticket" || verb === "tickets") && (args.length === 0 || (args.length === 1 && parseNumber(args[0]) !== undefined))) {
+    return didYouMean(args.length ? `show ${parseNumber(args[0])}` : "list", text);
+  }
+  if (words.has(verb)) {
+    // A capability's own word with arguments it does not take: a command gone wrong when it names a person or a ticket.
+    const takes = USAGE.filter((u) => u.verb === verb).map((u) => u.form);
+    const first = args[0] ?? "";
+    const shaped = !args.length || (/^(@|<@|[a-z-]+:\S)/i.test(first) && takes.some((f) => /@who/.test(f))) || (parseNumber(first) !== undefined && takes.some((f) => /\bN\b/.test(f)));
+    return shaped ? { kind: "help", topic: verb, unknown: `I did not understand "${text}". ${usageOf(verb)} To open a ticket with these words, type \`new ${text}\`.` } : undefined;
+  }
+  if (verb.length < 4) return undefined;
+  const word = nearestWord(verb, words);
+  if (!word) return undefined;
+  // A lone word is never a problem worth a ticket: "shwo" is offered as `show N`.
+  if (!args.length) return didYouMean(wholeCommand(word) ? word : (USAGE.find((u) => u.verb === word)?.form ?? word), text);
+  const fixed = `${word} ${rest}`;
+  return wholeCommand(fixed) ? didYouMean(fixed, text) : undefined;
+}
+
+/** Whether `line` parses as a command (not as a new ticket, nor as help with a problem). */
+function wholeCommand(line: string): boolean {
+  const c = parseCommand(line);
+  return c.kind !== "create" && c.kind !== "form" && !(c.kind === "help" && c.unknown);
+}
+
+const didYouMean = (fixed: string, text: string): Command => ({ kind: "help", unknown: `Did you mean \`${fixed}\`? To open a ticket with these words, type \`new ${text}\`.` });
+
+/** The command word one typo away from `word` (words of four letters or more; shorter ones have too many neighbours). */
+function nearestWord(word: string, words: Set<string>): string | undefined {
+  if (word.length < 4) return undefined;
+  return [...words].find((w) => w.length >= 4 && distance(w, word) === 1);
+}
+
+/** Edits between two words, a swap of neighbours counting as one ("lsit" is one from "list"). */
+export function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** One line opens a ticket; " -- " splits the title from the details. */

@@ -10,6 +10,7 @@ import { insertTicket, listTickets, searchTickets } from "../store/tickets.js";
 import { insertComment } from "../store/comments.js";
 import { auditOfTicket } from "../store/audit.js";
 import { personByHandle, personByPlatformId, upsertPerson } from "../store/people.js";
+import { historyText, isNote } from "./history-text.js";
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
 import { runIncident } from "./incidents/handlers.js";
@@ -36,7 +37,7 @@ export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
     case "history":
       return history(ctx, cmd.number);
     case "claim":
-      return claim(ctx, cmd.number);
+      return claim(ctx, cmd.number, cmd.force === true);
     case "assign":
       return assign(ctx, cmd.number, cmd.assignee);
     case "priority": {
@@ -119,7 +120,7 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outco
 async function list(ctx: Ctx, requested?: ListScope): Promise<Outcome> {
   const agent = atLeast(ctx.role, "agent");
   const scope = requested ?? (agent ? "open" : "mine");
-  if (scope !== "mine" && !agent) throw forbidden(`Only agents can list the ${scope === "queue" ? "queue" : `${scope} tickets`}; you are a requester. Try: list mine.`);
+  if (scope !== "mine" && !agent) throw forbidden(`Only agents can list ${scope === "queue" ? "the queue" : scope === "all" ? "all tickets" : "the open tickets"}; you are a requester. Try: list mine.`);
   const tickets =
     scope === "mine"
       ? [...(await listTickets(ctx.trx, { requesterId: ctx.actor.id, openOnly: true })), ...(agent ? await listTickets(ctx.trx, { assigneeId: ctx.actor.id, openOnly: true }) : [])]
@@ -153,21 +154,26 @@ async function openTicket(ctx: Ctx, number: number): Promise<Ticket> {
 async function history(ctx: Ctx, number: number): Promise<Outcome> {
   await visible(ctx, number);
   const rows = await auditOfTicket(ctx.trx, number);
-  const lines: HistoryLine[] = rows.map((r) => ({ at: r.at, actor: r.actor_name ?? "system", platform: r.platform, action: r.action, field: r.field, from: r.from_value, to: r.to_value, reason: r.reason }));
-  const text = [`History of #${number}:`, ...lines.map(historyText)].join("\n");
-  return { ok: true, kind: "history", text, history: lines };
+  const all: HistoryLine[] = rows.map((r) => ({ at: r.at, actor: r.actor_name ?? "system", platform: r.platform, action: r.action, field: r.field, from: r.from_value, to: r.to_value, reason: r.reason }));
+  // A requester does not learn that an internal note exists.
+  const lines = atLeast(ctx.role, "agent") ? all : all.filter((h) => !isNote(h));
+  // People are named as the audit keeps them ("console:ana"); the history shows their names.
+  const names = new Map<string, string>();
+  for (const key of new Set(lines.filter((h) => h.field === "assignee").flatMap((h) => [h.from, h.to]))) {
+    const at = key?.indexOf(":") ?? -1;
+    if (!key || at < 0) continue;
+    const p = await personByPlatformId(ctx.trx, key.slice(0, at), key.slice(at + 1));
+    if (p) names.set(key, p.display_name);
+  }
+  return { ok: true, kind: "history", text: historyText(number, lines, { timezone: ctx.settings.timezone, names }), history: lines };
 }
 
-function historyText(h: HistoryLine): string {
-  const when = new Date(h.at).toISOString().replace("T", " ").slice(0, 16);
-  const what = h.field ? `${h.field}: ${h.from ?? "(none)"} -> ${h.to ?? "(none)"}` : "";
-  return `  ${when}  ${h.actor} (${h.platform})  ${h.action}${what ? `  ${what}` : ""}${h.reason ? `  [${h.reason}]` : ""}`;
-}
-
-async function claim(ctx: Ctx, number: number): Promise<Outcome> {
+async function claim(ctx: Ctx, number: number, force: boolean): Promise<Outcome> {
   ctx.require("claim", "claim tickets");
   const t = await openTicket(ctx, number);
   if (t.assigneeId === ctx.actor.id) throw new DeskError("INVALID_TRANSITION", `#${number} is already yours.`);
+  // Taking a ticket from a colleague is asked for by name, so a stale card or a wrong number takes nobody's work.
+  if (t.assigneeId !== null && !force) throw new DeskError("INVALID_TRANSITION", `#${number} is with ${(await ctx.person(t.assigneeId)).name}; \`claim ${number} force\` to take it over.`);
   const changes = { assignee_id: ctx.actor.id, ...(t.status === "new" || t.status === "triaged" ? { status: "in_progress" } : {}), ...(t.firstResponseAt ? {} : { first_response_at: ctx.now }) };
   return done(ctx, "claim", await ctx.change(t, changes, "claimed", `${ctx.actor.name} claimed #${number}`));
 }
@@ -245,7 +251,9 @@ async function reopen(ctx: Ctx, number: number, reason: string): Promise<Outcome
   const why = reason.trim().slice(0, LIMITS.comment);
   await insertComment(ctx.trx, { ticketId: number, authorId: ctx.actor.id, body: `Reopened: ${why}`, internal: false, at: ctx.now });
   const to = t.assigneeId ? "in_progress" : "triaged";
-  return done(ctx, "reopen", await ctx.change(t, { status: to, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, { reason: why, comment: { body: `Reopened: ${why}`, internal: false } }));
+  // The old resolution did not hold: it is cleared, so no card or later close shows it as the answer
+  // (its text stays in the conversation and the audit trail).
+  return done(ctx, "reopen", await ctx.change(t, { status: to, resolution: null, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, { reason: why, comment: { body: `Reopened: ${why}`, internal: false } }));
 }
 
 /** An agent sets or corrects the category; the team follows the category's team when it has one. */

@@ -20,6 +20,14 @@ export function describeList(list: TicketSnapshot[], scope: string): string {
   return [`${list.length} ticket${list.length === 1 ? "" : "s"} (${scope}):`, ...list.map((s) => `  ${oneLine(s)}`)].join("\n");
 }
 
+/**
+ * A card field as one line of text. A value that already starts with its label ("Respond by 13:00" under
+ * "Respond by") is shown alone, so plain-text renderings never read "Respond by: Respond by 13:00".
+ */
+export function fieldText(f: { label: string; value: string }): string {
+  return f.value.toLowerCase().startsWith(f.label.toLowerCase()) ? f.value : `${f.label}: ${f.value}`;
+}
+
 /** C0 and C1 control characters but tab and newline: a NUL, a bell or an ESC starting a terminal sequence. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 

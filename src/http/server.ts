@@ -2,6 +2,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** An error's name and first line of message, without its stack. */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.split("\n")[0]!.slice(0, 300);
+}
+
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
 export class HttpServer {
@@ -32,8 +38,10 @@ export class HttpServer {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
-    Promise.resolve(handler(req, res)).catch((err) => {
-      this.log(`http ${req.method} ${path} failed: ${(err as Error).stack ?? err}`);
+    // A handler that throws (at once or later) is answered 500 with no internal text, and logged as one line:
+    // a malformed request repeated a thousand times must not print a thousand stack traces.
+    new Promise<void>((resolve) => resolve(handler(req, res))).catch((err) => {
+      this.log(`http ${req.method} ${path} failed: ${oneLine(err)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("internal error");
     });

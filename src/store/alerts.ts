@@ -72,3 +72,9 @@ export async function stormTicket(db: Q, source: string, service: string, since:
 export async function recordStorm(db: Q, s: { source: string; service: string; at: number; ticketId: number }): Promise<void> {
   await db.insertInto("alert_storms").values({ source: s.source, service: s.service, at: s.at, ticket_id: s.ticketId }).onConflict((oc) => oc.doNothing()).execute();
 }
+
+/** How many alerts a ticket carries (counted, not read: a storm's ticket carries thousands). */
+export async function alertCountOfTicket(db: Q, ticketId: number): Promise<number> {
+  const r = await db.selectFrom("alerts").select(db.fn.countAll<number>().as("n")).where("ticket_id", "=", ticketId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/core/grammar.js";
+import { distance, parseCommand } from "../../src/core/grammar.js";
+import { standardExtensions } from "../../src/core/capabilities.js";
+import { exampleSettings } from "../helpers/desk.js";
 
 describe("grammar", () => {
   it.each([
@@ -62,5 +64,64 @@ describe("grammar", () => {
       expect(cmd.kind).toBe("help");
       expect(cmd.kind === "help" && cmd.unknown).toMatch(message);
     });
+  });
+});
+
+describe("the grammar forgives a mistyped command, and still opens real problems at once", () => {
+  // The capabilities' words (role, report, shift, kb...) are part of the grammar once the desk is assembled.
+  standardExtensions(exampleSettings());
+  const answer = (line: string) => {
+    const c = parseCommand(line);
+    return c.kind === "help" ? c.unknown : undefined;
+  };
+
+  it.each([
+    ["lsit", "Did you mean `list`? To open a ticket with these words, type `new lsit`."],
+    ["lsit queue", "Did you mean `list queue`?"],
+    ["shwo 3", "Did you mean `show 3`?"],
+    ["shwo", "Did you mean `show N`?"],
+    ["claim3", "Did you mean `claim 3`?"],
+    ["Clam 3", "Did you mean `claim 3`?"],
+    ["histroy #4", "Did you mean `history #4`?"],
+    ["commnet 3 tried a restart", "Did you mean `comment 3 tried a restart`?"],
+    ["asign 3 @ana", "Did you mean `assign 3 @ana`?"],
+    ["ticket 5", "Did you mean `show 5`?"],
+    ["tickets", "Did you mean `list`?"],
+    ["role @zoe superuser", 'I did not understand "role @zoe superuser". Usage: role @who'],
+    ["shift", "Usage: shift on|off"],
+  ])("%s asks instead of opening a ticket", (line, asked) => {
+    expect(answer(line)).toContain(asked);
+    expect(answer(line)).toContain(`\`new ${line}\``);
+  });
+
+  it.each([
+    "printer on 3rd floor jams",
+    "list of printers is wrong",
+    "slow laptop since the update",
+    "slow 2 laptops in finance",
+    "lost my badge",
+    "status page is down",
+    "close button missing in Outlook",
+    "note taking app crashes on start",
+    "help me reset my password",
+    "report printers are broken",
+    "shift key stuck on my keyboard",
+    "role change for a new starter",
+    "ticket system sends no emails",
+    "claims portal down for everyone",
+    "reports are wrong since Monday",
+  ])("%s opens a ticket", (line) => {
+    expect(parseCommand(line)).toEqual({ kind: "create", title: line });
+  });
+
+  it("takes a claimed ticket over only when asked to", () => {
+    expect(parseCommand("claim 3 force")).toEqual({ kind: "claim", number: 3, force: true });
+    expect(parseCommand("claim 3")).toEqual({ kind: "claim", number: 3 });
+  });
+
+  it("counts a swap of neighbouring letters as one typo", () => {
+    expect(distance("lsit", "list")).toBe(1);
+    expect(distance("slow", "show")).toBe(1);
+    expect(distance("history", "mystery")).toBeGreaterThan(1);
   });
 });

@@ -1,8 +1,15 @@
 // Alerts become tickets: one per fingerprint (or per Alertmanager group), repeats counted, cleared alerts
 // noted or resolved, re-fires reopened, and a storm on one service turned into one incident offer (its later
-// alerts joining the offer's ticket) or declaration. A whole webhook body is one transaction: a sender's
-// retry after a failure starts clean.
-import { alertByFingerprint, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, stormTicket, touchAlert } from "../../store/alerts.js";
+// alerts joining the offer's ticket) or declaration.
+// A webhook body is taken in chunks of about CHUNK_MS of work, each its own transaction, so the commands
+// that arrive meanwhile (a Slack `/ticket` waiting for its commit) run between two chunks instead of after
+// two thousand alerts. A body that fits one chunk commits whole. A larger one commits each chunk with a row
+// saying which alerts it covered and what became of them: if the process dies part-way, the sender (which
+// heard no answer) sends the same body again and the desk continues after the last committed chunk, so no
+// alert is counted twice; the rows are deleted in the transaction that takes the body's last alert.
+import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { alertByFingerprint, alertCountOfTicket, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, stormTicket, touchAlert } from "../../store/alerts.js";
 import { incidentOfTicket, openIncidents } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Desk, Outcome } from "../desk.js";
@@ -10,7 +17,8 @@ import { DeskError } from "../errors.js";
 import { runCommand } from "../handlers.js";
 import { LIMITS, isOpen } from "../ticket.js";
 import type { Command } from "../commands.js";
-import type { Alert, AlertSource } from "./model.js";
+import { deliveryChunks, forgetDelivery, recordDeliveryChunk, recordSignature, signatureSeen } from "../../store/webhook-deliveries.js";
+import { PartialDeliveryError, ReplayError, type Alert, type AlertSource } from "./model.js";
 
 export type AlertResult = { fingerprint: string; ticket: number | null; action: "opened" | "repeated" | "joined" | "noted" | "resolved" | "reopened" | "ignored" };
 
@@ -25,12 +33,77 @@ async function run(ctx: Ctx, cmd: Command): Promise<Extract<Outcome, { ok: true 
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export async function receiveAlerts(desk: Desk, source: AlertSource, alerts: Alert[]): Promise<AlertResult[]> {
-  return desk.system(source.name, async (ctx) => {
-    const out: AlertResult[] = [];
-    for (const a of alerts) out.push(await one(ctx, source, a));
-    return out;
-  });
+/** Alerts are taken in one transaction until this much time has gone; the rest wait for the next one. */
+export const CHUNK_MS = 20;
+/** A retry of the same body continues its unfinished delivery within this long; later it starts over. */
+export const RESUME_WITHIN_MS = 60 * 60_000;
+
+/** Which body this is, and the signature it came with (refused if already used since `since`). */
+export interface Delivery {
+  key: string;
+  signature?: { value: string; since: number };
+}
+
+/** Deliveries of the same body run one after the other (per desk): a second copy waits, then resumes, repeats or is refused. */
+const lanesOf = new WeakMap<Desk, Map<string, Promise<unknown>>>();
+
+export function deliveryKey(body: Buffer | string): string {
+  return createHash("sha256").update(body).digest("hex");
+}
+
+export async function receiveAlerts(desk: Desk, source: AlertSource, alerts: Alert[], delivery: Delivery = { key: deliveryKey(JSON.stringify(alerts)) }): Promise<AlertResult[]> {
+  // One alert always fits one chunk, and without a signature there is nothing to refuse: no need to queue.
+  if (alerts.length <= 1 && !delivery.signature) return takeInChunks(desk, source, alerts, delivery);
+  let lanes = lanesOf.get(desk);
+  if (!lanes) lanesOf.set(desk, (lanes = new Map()));
+  const lane = `${source.name}:${delivery.key}`;
+  const mine = (lanes.get(lane) ?? Promise.resolve()).catch(() => {}).then(() => takeInChunks(desk, source, alerts, delivery));
+  lanes.set(lane, mine);
+  try {
+    return await mine;
+  } finally {
+    if (lanes.get(lane) === mine) lanes.delete(lane);
+  }
+}
+
+async function takeInChunks(desk: Desk, source: AlertSource, alerts: Alert[], delivery: Delivery): Promise<AlertResult[]> {
+  const results: AlertResult[] = [];
+  let chunked = false;
+  do {
+    const first = results.length === 0 && !chunked;
+    const from = results.length;
+    let chunk: { earlier: AlertResult[]; taken: AlertResult[] };
+    try {
+      chunk = await desk.system(source.name, async (ctx) => {
+        const earlier: AlertResult[] = [];
+        if (first) {
+          if (delivery.signature && (await signatureSeen(ctx.trx, source.name, delivery.signature.value, delivery.signature.since))) throw new ReplayError();
+          // A retry of a body that a crash interrupted: its committed chunks, in order, from the first alert on.
+          const resumable = alerts.length > 1 ? await deliveryChunks<AlertResult>(ctx.trx, source.name, delivery.key, ctx.now - RESUME_WITHIN_MS) : [];
+          for (const c of resumable) {
+            if (c.first !== earlier.length) break;
+            earlier.push(...c.results);
+          }
+        }
+        const start = from + earlier.length;
+        const started = performance.now();
+        const taken: AlertResult[] = [];
+        while (start + taken.length < alerts.length && (taken.length === 0 || performance.now() - started < CHUNK_MS)) taken.push(await one(ctx, source, alerts[start + taken.length]!));
+        if (start + taken.length < alerts.length) await recordDeliveryChunk(ctx.trx, source.name, delivery.key, start, taken, ctx.now);
+        else {
+          if (start > 0) await forgetDelivery(ctx.trx, source.name, delivery.key, ctx.now - RESUME_WITHIN_MS);
+          if (delivery.signature) await recordSignature(ctx.trx, source.name, delivery.signature.value, ctx.now, delivery.signature.since);
+        }
+        return { earlier, taken };
+      });
+    } catch (err) {
+      if (results.length === 0 || err instanceof ReplayError) throw err;
+      throw new PartialDeliveryError(results.length, alerts.length, err);
+    }
+    results.push(...chunk.earlier, ...chunk.taken);
+    chunked = true;
+  } while (results.length < alerts.length);
+  return results;
 }
 
 async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult> {
@@ -82,7 +155,7 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
   }
   if (target !== undefined) {
     await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: target, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
-    const count = (await alertsOfTicket(ctx.trx, target)).length;
+    const count = await alertCountOfTicket(ctx.trx, target);
     if (ANNOUNCE_AT.has(count)) await ctx.record.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, { action: "alert_join", field: "alerts", to: String(count) });
     return { fingerprint: a.fingerprint, ticket: target, action: "joined" };
   }

@@ -33,3 +33,19 @@ export class PayloadError extends Error {
     this.name = "PayloadError";
   }
 }
+
+/** A signed request whose signature was already used inside its window (answered as 401). */
+export class ReplayError extends Error {
+  constructor() {
+    super("this signature was already used: a replayed request is refused");
+    this.name = "ReplayError";
+  }
+}
+
+/** A large body failed part-way: `taken` of its alerts are committed, and a retry of the same body takes the rest. */
+export class PartialDeliveryError extends Error {
+  constructor(readonly taken: number, readonly total: number, override readonly cause: unknown) {
+    super(`${taken} of ${total} alerts were taken before a failure: ${(cause as Error)?.message ?? cause}`);
+    this.name = "PartialDeliveryError";
+  }
+}

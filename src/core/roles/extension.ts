@@ -95,5 +95,11 @@ async function findPerson(ctx: Ctx, token: string, create: boolean): Promise<Per
   if (ref.id && create) return toPerson(await upsertPerson(ctx.trx, { platform: ctx.actor.platform, userId: ref.id, ...(ref.name ? { displayName: ref.name } : {}) }, ctx.now));
   // A mention of someone the desk has not met yet: their role can still be told.
   if (ref.id) return { id: 0, platform: ctx.actor.platform, userId: ref.id, name: ref.name ?? ref.id, email: null, tz: null };
+  // At the console a handle is the person's id itself (`as @zoe` acts as console:zoe): a name not seen yet is still someone.
+  if (ctx.actor.platform === "console" && ref.name) {
+    const userId = ref.name.toLowerCase();
+    if (create) return toPerson(await upsertPerson(ctx.trx, { platform: "console", userId, displayName: userId }, ctx.now));
+    return { id: 0, platform: "console", userId, name: userId, email: null, tz: null };
+  }
   throw new DeskError("PERSON_NOT_FOUND", `I don't know ${token}. Name them by mention or email:<address>.`);
 }

@@ -22,6 +22,11 @@ export interface SlaClocksTable {
   running_since: number | null;
   due_at: number | null;
   stopped_at: number | null;
+  /**
+   * The moment the clock passed its target, kept while it is paused or stopped, so a resume or a reopen
+   * neither moves the breach nor schedules its escalation again. Null while within the target.
+   */
+  breached_at: number | null;
 }
 
 export interface SlaStepsTable {

@@ -1,0 +1,88 @@
+// `history N` as a person reads it: local times in the desk's zone, people by name, and what happened in
+// words ("ana claimed it: status new -> in progress, assignee none -> ana"), one line per step. The audit
+// trail keeps the raw values (ISO times, "console:ana", "sla_retarget"); this is only how they read.
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
+import type { HistoryLine } from "./desk.js";
+import { STATUS_LABEL, type Status } from "./ticket.js";
+
+/** What each audited action reads as; an action not listed reads as its words ("access_granted": "access granted"). */
+const DID: Record<string, string> = {
+  create: "opened it",
+  claimed: "claimed it",
+  assigned: "assigned it",
+  priority: "changed the priority",
+  status: "changed the status",
+  closed: "closed it",
+  reopened: "reopened it",
+  resolved: "resolved it",
+  category: "set the category",
+  comment: "commented",
+  commented: "commented",
+  note: "added an internal note",
+  noted: "added an internal note",
+  sla_start: "SLA clock started",
+  sla_retarget: "SLA target changed",
+  sla_pause: "SLA clock paused",
+  sla_resume: "SLA clock resumed",
+  sla_stop: "SLA clock stopped",
+  sla_warning: "SLA warning",
+  sla_breach: "SLA breached",
+};
+
+const SLA_TARGET: Record<string, string> = { first_response: "first response", resolution: "resolution" };
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
+
+export interface HistoryWords {
+  /** The desk's time zone, where times are shown. */
+  timezone: string;
+  /** Display names of people an audit value names ("console:ana" -> "ana"). */
+  names: Map<string, string>;
+}
+
+/** Whether a step is an internal note: a requester is not told that one exists. */
+export const isNote = (h: HistoryLine) => h.action === "note" || h.action === "noted";
+
+export function historyText(number: number, lines: HistoryLine[], words: HistoryWords): string {
+  if (!lines.length) return `#${number} has no history yet.`;
+  const local = (at: number) => format(new TZDate(at, words.timezone), "EEE d MMM HH:mm");
+  const value = (field: string | null, v: string | null, sla: boolean): string => {
+    if (v === null) return "none";
+    if (ISO_TIME.test(v)) return local(Date.parse(v));
+    if (field === "assignee") return words.names.get(v) ?? v;
+    if (field === "status" && !sla) return STATUS_LABEL[v as Status] ?? v.replace(/_/g, " ");
+    return v;
+  };
+  const what = (h: HistoryLine): string => {
+    if (!h.field) return "";
+    const sla = h.action.startsWith("sla_");
+    if (sla) {
+      const target = SLA_TARGET[h.field] ?? h.field;
+      if (h.action === "sla_start" || h.action === "sla_resume") return `${target} due ${value(h.field, h.to, true)}`;
+      if (h.action === "sla_warning" || h.action === "sla_breach") return `${target} due ${value(h.field, h.to, true)}`;
+      if (h.action === "sla_retarget") return `${target} now under ${value(h.field, h.to, true)}`;
+      return `${target} ${value(h.field, h.to, true)}`;
+    }
+    const field = h.field.replace(/_/g, " ");
+    return h.from === null ? `${field} ${value(h.field, h.to, false)}` : `${field} ${value(h.field, h.from, false)} -> ${value(h.field, h.to, false)}`;
+  };
+
+  // The audit writes one row per field a step changed: rows of one moment, person and action read as one line.
+  const steps: HistoryLine[][] = [];
+  for (const h of lines) {
+    const last = steps[steps.length - 1]?.[0];
+    if (last && last.at === h.at && last.actor === h.actor && last.action === h.action) steps[steps.length - 1]!.push(h);
+    else steps.push([h]);
+  }
+  const out = steps.map((step) => {
+    const h = step[0]!;
+    const did = DID[h.action] ?? h.action.replace(/_/g, " ");
+    const via = h.platform === "console" || h.platform === "system" ? "" : ` (via ${h.platform})`;
+    // One reason for the whole step is said once at its end; different reasons go with their own change.
+    const reasons = [...new Set(step.map((x) => x.reason).filter(Boolean))];
+    const each = reasons.length > 1;
+    const changes = step.map((x) => `${what(x)}${each && x.reason ? ` (${x.reason})` : ""}`).filter((x) => x.trim()).join(", ");
+    return `  ${local(h.at)}  ${h.actor}${via} ${did}${changes ? `: ${changes}` : ""}${!each && reasons.length ? ` (${reasons[0]})` : ""}`;
+  });
+  return [`History of #${number} (times in ${words.timezone}):`, ...out].join("\n");
+}
