@@ -195,9 +195,11 @@ describe("hostile text reaches the agent's terminal as text", () => {
     expect(printed).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 
-  it("shows an escape sequence visibly instead of obeying it", async () => {
+  it("shows an escape sequence's text instead of obeying it", async () => {
     const d = await consoleDesk();
     const printed = await d.type(["\u001b[2J\u001b[31mred\u001b[0m printer"]);
-    expect(printed).toContain("\\u{1b}[2J\\u{1b}[31mred\\u{1b}[0m printer");
+    // The desk stores text without control characters (Desk.handle), so the ESC never reaches the terminal.
+    expect(printed).toContain("[2J[31mred[0m printer");
+    expect(printed).not.toMatch(CONTROL);
   });
 });
