@@ -30,7 +30,7 @@ export interface Harness extends TestDesk {
   command(text: string, user?: string, extra?: Record<string, string>): Promise<{ status: number; body: string }>;
   /** Every answer a slash command got in its ack (the ack's JSON body), in the order the commands were sent. */
   answers: { response_type: string; text: string }[];
-  interact(payload: Record<string, unknown>): Promise<{ status: number; body: string }>;
+  interact(payload: Record<string, unknown>): Promise<{ status: number; body: string; ms: number }>;
   event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number; body: string }>;
   /** Waits for after-ack work and drains the outbox. */
   settle(): Promise<void>;
