@@ -50,6 +50,9 @@ async function main(): Promise<number> {
     const slack = await startSlack({ desk, config: config.slack, http, clock: systemClock, log, tuning: { api: { rateScale: config.rateScale } } });
     platforms.push("slack");
     stoppers.push(() => slack.stop());
+    // Events acknowledged before the last stop whose work was not finished: worked now, each acting once.
+    const replayed = await slack.replayInbox();
+    if (replayed) log(`slack: working ${replayed} event${replayed === 1 ? "" : "s"} acknowledged before the last stop`);
   }
   // Teams answers POST /api/messages: verified with an app id (a platform that keeps the process serving), or,
   // without one, from a terminal, in Emulator mode (unauthenticated, loopback only). Imported on demand, so

@@ -13,7 +13,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const responses = () => h.fake.of("response_url").map((c) => String(c.args.text));
+const responses = () => h.answers.map((a) => a.text);
 const fileRows = () => h.db.selectFrom("outbox").selectAll().where("kind", "=", "file").execute();
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
