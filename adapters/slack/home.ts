@@ -8,6 +8,8 @@ import { listTickets } from "../../src/store/tickets.js";
 import type { SlackApi } from "./api.js";
 import { PLATFORM, type HomeTab } from "./ids.js";
 import { esc, homeView, type HomeRow } from "./render.js";
+import { SlackNames } from "./names.js";
+import { SlackPeople } from "./people.js";
 
 /** What a requester may do from their home; agents get every action of the card. */
 const REQUESTER_VERBS = new Set(["close", "reopen"]);
@@ -17,7 +19,12 @@ export class HomeService {
   readonly viewers = new Set<string>();
   private readonly tabs = new Map<string, HomeTab>();
 
-  constructor(private readonly desk: Desk, private readonly api: SlackApi) {}
+  /** Names people the desk knows only by id (an assignee never looked up), before a row shows them. */
+  private readonly names: SlackNames;
+
+  constructor(private readonly desk: Desk, private readonly api: SlackApi, names?: SlackNames) {
+    this.names = names ?? new SlackNames(desk.db, new SlackPeople(api), () => desk.clock.now());
+  }
 
   opened(userId: string, tab?: HomeTab): void {
     this.viewers.add(userId);
@@ -37,8 +44,9 @@ export class HomeService {
     const counts = { status: tally(tickets, (t) => STATUS_LABEL[t.status]), priority: tally(tickets, (t) => t.priority) };
     const rows: HomeRow[] = [];
     for (const t of tickets.slice(0, 40)) {
-      const s = await this.desk.snapshot(t.number);
-      if (!s) continue;
+      const found = await this.desk.snapshot(t.number);
+      if (!found) continue;
+      const s = await this.names.snapshot(found);
       const v = ticketView(s);
       rows.push({
         text: `*#${t.number}* ${esc(t.title)}\n${t.priority} · ${STATUS_LABEL[t.status]} · ${esc(s.assignee?.name ?? "unassigned")} · from ${esc(s.requester.name)}`,

@@ -4,7 +4,7 @@ import type { Command } from "../../src/core/commands.js";
 import { INCIDENT_STATUSES, incidentName, type IncidentStatus, type IncidentView } from "../../src/core/incidents/model.js";
 import { LIMITS as TICKET_LIMITS } from "../../src/core/ticket.js";
 import { INCIDENT_UPDATE_FIELDS as F, INCIDENT_UPDATE_VIEW } from "./ids.js";
-import { LIMITS, type Block } from "./render.js";
+import { LIMITS, clipEscaped, esc, type Block } from "./render.js";
 
 const plain = (text: string, n: number) => ({ type: "plain_text", text: text.length > n ? `${text.slice(0, n - 1)}…` : text });
 const option = (s: string) => ({ text: plain(s, LIMITS.optionText), value: s });
@@ -26,7 +26,8 @@ export function incidentUpdateModal(v: IncidentView, meta: UpdateMeta): Block {
     close: plain("Cancel", LIMITS.viewTitle),
     private_metadata: JSON.stringify(meta),
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${incidentName(i.id)} ${i.title.replace(/[<>&]/g, "")}* is ${i.status}. The update goes to every status channel and to the requester of each of its tickets.`.slice(0, LIMITS.sectionText) } },
+      // The title as typed, escaped (mrkdwn): stripping `<>&` instead would change what people read.
+      { type: "section", text: { type: "mrkdwn", text: clipEscaped(`*${incidentName(i.id)} ${esc(i.title)}* is ${i.status}. The update goes to every status channel and to the requester of each of its tickets.`, LIMITS.sectionText) } },
       { type: "input", block_id: F.status.block, label: plain("Status", LIMITS.label), element: { type: "static_select", action_id: F.status.action, options: INCIDENT_STATUSES.map(option), initial_option: option(i.status) } },
       { type: "input", block_id: F.message.block, label: plain("Update", LIMITS.label), element: { type: "plain_text_input", action_id: F.message.action, multiline: true, max_length: UPDATE_MAX, placeholder: plain("What changed, and what people should do", LIMITS.placeholder) } },
     ],

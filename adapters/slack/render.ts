@@ -1,6 +1,7 @@
 // Neutral views -> Block Kit. Every field and every action of a TicketView is drawn generically, so
 // the fields and verbs other capabilities add appear without changes here.
 import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
+import { withoutControls } from "../../src/core/text.js";
 import type { FormField } from "../../src/core/form.js";
 import type { ActionView, FieldView, TicketView } from "../../src/core/views.js";
 import { incidentUpdateActionId } from "./ids.js";
@@ -16,10 +17,25 @@ export interface Message {
 }
 
 export const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-/** Slack's three control characters in mrkdwn and plain text. */
-export const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const plain = (text: string, n: number) => ({ type: "plain_text", text: clip(text, n), emoji: true });
-const mrkdwn = (text: string, n: number = LIMITS.sectionText) => ({ type: "mrkdwn", text: clip(text, n) });
+/**
+ * Slack's three control characters as entities, so that `<!channel>`, `<@U1>` or `<https://x|y>` typed by a
+ * person is shown, never acted on. For mrkdwn and every message's fallback `text` (which Slack parses the same
+ * way, in notifications too); never for plain_text fields, which show `&lt;` as it is written. Applied at
+ * render time to text as stored: translate.ts decodes Slack's entities on the way in.
+ */
+export const esc = (s: string) => withoutControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/** Clips escaped text without cutting an entity in two (a cut `&am…` would show as typed). */
+export const clipEscaped = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1).replace(/&[a-z]{0,3}$/, "")}…`);
+/** A message's fallback `text`: what notifications, screen readers and old clients show, parsed like mrkdwn. */
+export const fallback = (s: string) => clipEscaped(esc(s), LIMITS.fallbackText);
+/** A link the app draws as `<url|label>`: only http(s) with none of the characters that would end the token early. */
+export const safeLink = (url: string | null | undefined): string | undefined => (url && /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined);
+/**
+ * Plain text, shown as written: no entities. Control characters are dropped here and in esc(): the store has
+ * none, but not all text comes from it (a message a shortcut prefills from, a name Slack gave).
+ */
+const plain = (text: string, n: number) => ({ type: "plain_text", text: clip(withoutControls(text), n), emoji: true });
+const mrkdwn = (text: string, n: number = LIMITS.sectionText) => ({ type: "mrkdwn", text: clipEscaped(text, n) });
 const section = (text: string): Block => ({ type: "section", text: mrkdwn(text) });
 
 export function fieldText(f: FieldView): string {
@@ -70,10 +86,11 @@ export function card(v: TicketView): Message {
   const blocks: Block[] = [{ type: "header", text: plain(`#${v.number} ${v.title}`, LIMITS.header) }];
   if (v.description) blocks.push(section(esc(v.description)));
   blocks.push(...fieldBlocks(v.fields));
-  if (v.link) blocks.push({ type: "context", elements: [mrkdwn(`<${v.link}|Original message>`)] });
+  const link = safeLink(v.link);
+  if (link) blocks.push({ type: "context", elements: [mrkdwn(`<${link}|Original message>`)] });
   blocks.push(...actionBlocks(v.actions, `card.${v.number}`));
   const summary = v.fields.map((f) => `${f.label}: ${f.value}`).join(" · ");
-  return { text: clip(`#${v.number} ${v.title} — ${summary}`, LIMITS.fallbackText), blocks: blocks.slice(0, LIMITS.messageBlocks) };
+  return { text: fallback(`#${v.number} ${v.title} — ${summary}`), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 
 /** An incident's status message in a status channel: one per channel, pinned, updated in place. */
@@ -82,16 +99,16 @@ export function incidentMessage(v: IncidentView): Message {
   const updated = Math.floor((v.latest?.at ?? i.updatedAt) / 1000);
   const blocks: Block[] = [
     { type: "header", text: plain(`${incidentName(i.id)} ${i.title}`, LIMITS.header) },
-    { type: "section", fields: [mrkdwn(`*Status*\n${i.status.toUpperCase()}`), mrkdwn(`*Severity*\n${i.severity}`), ...(i.service ? [mrkdwn(`*Service*\n${esc(i.service)}`)] : []), mrkdwn(`*Tickets*\n${v.ticketCount}`)] },
+    { type: "section", fields: [mrkdwn(`*Status*\n${esc(i.status.toUpperCase())}`), mrkdwn(`*Severity*\n${esc(String(i.severity))}`), ...(i.service ? [mrkdwn(`*Service*\n${esc(i.service)}`)] : []), mrkdwn(`*Tickets*\n${v.ticketCount}`)] },
   ];
   if (v.latest) blocks.push(section(`*${esc(v.latest.author)}:* ${esc(v.latest.body)}`));
   if (i.status !== "resolved") blocks.push({ type: "actions", block_id: `incident.${i.id}`, elements: [{ type: "button", action_id: incidentUpdateActionId(i.id), text: plain("Post update", LIMITS.buttonText), value: JSON.stringify({ incident: i.id }), style: "primary" }] });
   blocks.push({ type: "context", elements: [mrkdwn(`Updated <!date^${updated}^{date_short_pretty} {time}|${new Date(updated * 1000).toISOString()}>`)] });
-  return { text: clip(`${incidentName(i.id)} ${i.title}: ${i.status}${v.latest ? ` — ${v.latest.body}` : ""}`, LIMITS.fallbackText), blocks };
+  return { text: fallback(`${incidentName(i.id)} ${i.title}: ${i.status}${v.latest ? ` — ${v.latest.body}` : ""}`), blocks };
 }
 
 export function textMessage(text: string): Message {
-  return { text: clip(text, LIMITS.fallbackText), blocks: [section(esc(text))] };
+  return { text: fallback(text), blocks: [section(esc(text))] };
 }
 
 /** A message with a capability's buttons under it. */
@@ -103,7 +120,7 @@ export function withActions(m: Message, actions: ActionView[], blockPrefix: stri
 export function resolutionMessage(number: number, text: string, reopen: ActionView | undefined): Message {
   const rating = [1, 2, 3, 4, 5].map((n) => ({ type: "button", action_id: rateActionId(number, n), text: plain("★".repeat(n), LIMITS.buttonText), value: value({ ticket: number, verb: "rate", input: String(n) }) }));
   return {
-    text: clip(text, LIMITS.fallbackText),
+    text: fallback(text),
     blocks: [
       section(esc(text)),
       ...(reopen ? actionBlocks([reopen], `resolution.${number}`) : []),
@@ -116,13 +133,15 @@ export function resolutionMessage(number: number, text: string, reopen: ActionVi
 /** The full ticket form as a modal; block ids are the form's field names (inline errors use them). */
 export function ticketFormModal(fields: FormField[], prefill: { title?: string; description?: string; link?: string }, metadata: string): Block {
   const blocks: Block[] = [];
-  if (prefill.link) blocks.push({ type: "context", elements: [mrkdwn(`From <${prefill.link}|this message>`)] });
+  const link = safeLink(prefill.link);
+  if (link) blocks.push({ type: "context", elements: [mrkdwn(`From <${link}|this message>`)] });
   for (const f of fields) {
+    // Prefilled values go in plain_text_input, which shows them as they are: no escaping.
     const initial = f.name === "title" ? prefill.title : f.name === "description" ? prefill.description : undefined;
     const el: Block =
       f.kind === "select"
         ? { type: "static_select", action_id: f.name, options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })) }
-        : { type: "plain_text_input", action_id: f.name, multiline: f.kind === "multiline", ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}), ...(initial ? { initial_value: clip(initial, Math.min(f.maxLength ?? 3000, 3000)) } : {}) };
+        : { type: "plain_text_input", action_id: f.name, multiline: f.kind === "multiline", ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}), ...(initial ? { initial_value: clip(withoutControls(initial), Math.min(f.maxLength ?? 3000, 3000)) } : {}) };
     if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
     blocks.push({ type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el });
   }

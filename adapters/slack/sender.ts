@@ -18,6 +18,8 @@ import { incidentById, incidentLink, setIncidentLink } from "../../src/store/inc
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { uploadFiles } from "./files.js";
 import { card, incidentMessage, resolutionMessage, textMessage, withActions } from "./render.js";
+import { SlackNames } from "./names.js";
+import { SlackPeople } from "./people.js";
 
 /** Slack errors that will not change on a retry: the message is dead-lettered. */
 export const PERMANENT = new Set(["channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "too_many_attachments", "user_not_found", "invalid_auth", "account_inactive", "token_revoked", "missing_scope", "not_authed", "cant_update_message", "message_not_found", "restricted_action"]);
@@ -58,7 +60,11 @@ export class SlackDeliverer implements Deliverer {
   /** Every post carries its row key in message metadata, so a post in doubt is looked for, never repeated. */
   readonly looksUp = true;
   readonly marksCalls = true;
-  constructor(private readonly o: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher }) {}
+  /** Names people the desk knows only by id, before a message shows them. */
+  private readonly names: SlackNames;
+  constructor(private readonly o: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher; names?: SlackNames }) {
+    this.names = o.names ?? new SlackNames(o.desk.db, new SlackPeople(o.api), () => o.desk.clock.now());
+  }
 
   async deliver(row: OutboxRow, attempt: DeliveryAttempt = { lookFirst: false, calling: async () => {} }): Promise<void | "found"> {
     const d: Delivery = { row, attempt, found: false };
@@ -88,7 +94,7 @@ export class SlackDeliverer implements Deliverer {
         case OUTBOX.approval:
           return await this.approval(d, payload as ApprovalPayload);
         case OUTBOX.notice:
-          return void (await this.post(d, { channel: (payload as NoticePayload).to, ...textMessage((payload as NoticePayload).text) }));
+          return void (await this.post(d, { channel: (payload as NoticePayload).to, ...textMessage(await this.names.text((payload as NoticePayload).text)) }));
       }
       throw new DeliveryError(`unknown Slack outbox kind "${row.kind}"`, { permanent: true });
     } catch (err) {
@@ -132,7 +138,8 @@ export class SlackDeliverer implements Deliverer {
     const db = this.o.desk.db;
     const row = await incidentById(db, p.incident);
     if (!row) return; // gone: nothing left to say
-    const message = incidentMessage(await incidentView({ trx: db as never }, row));
+    const view = await incidentView({ trx: db as never }, row);
+    const message = incidentMessage(view.latest ? { ...view, latest: { ...view.latest, author: await this.names.text(view.latest.author) } } : view);
     const ref = await incidentLink(db, p.incident, PLATFORM, p.channel);
     if (ref) {
       const { channel, ts } = splitRef(ref);
@@ -148,9 +155,9 @@ export class SlackDeliverer implements Deliverer {
 
   /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */
   private async card(d: Delivery, ticket: number): Promise<void> {
-    const snapshot = await this.o.desk.snapshot(ticket);
-    if (!snapshot || !this.o.triageChannel) return; // deleted since: nothing left to draw
-    const message = card(ticketView(snapshot));
+    const found = await this.o.desk.snapshot(ticket);
+    if (!found || !this.o.triageChannel) return; // deleted since: nothing left to draw
+    const message = card(await this.names.view(ticketView(await this.names.snapshot(found))));
     const ref = await this.link(ticket, LINK.card);
     if (ref) {
       const { channel, ts } = splitRef(ref);
@@ -164,9 +171,9 @@ export class SlackDeliverer implements Deliverer {
 
   /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
   private async approval(d: Delivery, p: ApprovalPayload): Promise<void> {
-    const snapshot = await this.o.desk.snapshot(p.ticket);
-    if (!snapshot) return; // deleted since: nothing left to draw
-    const message = card(approvalCardView(snapshot));
+    const found = await this.o.desk.snapshot(p.ticket);
+    if (!found) return; // deleted since: nothing left to draw
+    const message = card(await this.names.view(approvalCardView(await this.names.snapshot(found))));
     const ref = await this.link(p.ticket, approvalLink(p.user));
     if (ref) {
       const { channel, ts } = splitRef(ref);
@@ -182,14 +189,16 @@ export class SlackDeliverer implements Deliverer {
     const ref = await this.link(p.ticket, LINK.card);
     if (!ref) throw new DeliveryError(`#${p.ticket} has no card yet`); // retried after the card is posted
     const { channel, ts } = splitRef(ref);
-    await this.post(d, { channel, thread_ts: ts, ...textMessage(p.text) });
+    await this.post(d, { channel, thread_ts: ts, ...textMessage(await this.names.text(p.text)) });
   }
 
   /** In the thread where they asked; else in their DM, where the first message becomes the thread. */
   private async requester(d: Delivery, p: RequesterPayload): Promise<void> {
     const snapshot = await this.o.desk.snapshot(p.ticket);
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
-    const message = p.resolution ? resolutionMessage(p.ticket, p.text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(p.text), p.actions ?? [], `requester.${p.ticket}`);
+    // Composed at commit time, when an assignee known only by id had no name yet.
+    const text = await this.names.text(p.text);
+    const message = p.resolution ? resolutionMessage(p.ticket, text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(text), p.actions ?? [], `requester.${p.ticket}`);
     const known = await this.link(p.ticket, LINK.requester);
     const thread = known ?? p.thread;
     if (thread) {

@@ -22,6 +22,8 @@ import type { ActionView, TicketSnapshot } from "./views.js";
 import { runCommand } from "./handlers.js";
 import { CommandNotices, snapshotOf } from "./notices.js";
 import { CommandBatches, type BatchLimits } from "./batches.js";
+import { withoutServerPaths } from "./files.js";
+import { stripControls } from "./text.js";
 
 export type Trx = Transaction<Database>;
 
@@ -173,7 +175,9 @@ export class Desk {
   /** Runs one command (counted from its arrival, so Desk.quiet waits for it before its turn comes, too). */
   handle(env: Envelope): Promise<Outcome> {
     this.pending++;
-    return this.handleNow(env).finally(() => this.settled());
+    // Every surface's strings pass here: no control character is stored, and no answer names a server path.
+    const clean = { ...env, actor: stripControls(env.actor), command: stripControls(env.command) };
+    return this.handleNow(clean).then(withoutServerPaths).finally(() => this.settled());
   }
 
   private settled(): void {

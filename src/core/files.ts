@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/database.js";
 import { storeFile, type FileRef } from "../store/files.js";
 import { enqueue } from "../store/outbox.js";
-import type { OutcomeFile } from "./desk.js";
+import type { Outcome, OutcomeFile } from "./desk.js";
 
 export type { FileRef } from "../store/files.js";
 
@@ -31,6 +31,21 @@ export interface FileMessage {
 /** The outbox target: one conversation's messages stay in order. */
 export const fileTarget = (to: FileDestination) => `files:${to.channel ?? `user:${to.user ?? "?"}`}`;
 
+/**
+ * An outcome as people read it: each of its files named by its name, not by where it lies on this server. The
+ * files still carry their paths: the console, run by the operator on this machine, prints them.
+ */
+export function withoutServerPaths(o: Outcome): Outcome {
+  if (!o.ok || !o.files?.length) return o;
+  return { ...o, text: namesForPaths(o.text, o.files) };
+}
+
+function namesForPaths(text: string, files: OutcomeFile[]): string {
+  let out = text;
+  for (const f of files) out = out.split(f.path).join(basename(f.path));
+  return out;
+}
+
 /** Reads a command's files from disk into the store. */
 export async function keepFiles(db: Kysely<Database>, files: OutcomeFile[], at: number): Promise<FileRef[]> {
   const out: FileRef[] = [];
@@ -47,7 +62,7 @@ export async function queueOutcomeFiles(db: Kysely<Database>, m: { platform: str
   return db.transaction().execute(async (trx) => {
     if (await trx.selectFrom("outbox").select("id").where("key", "=", key).executeTakeFirst()) return false;
     const refs = await keepFiles(trx, m.files, m.at);
-    await queueFileMessage(trx, { platform: m.platform, key, message: { text: m.text, files: refs, to: m.to }, at: m.at });
+    await queueFileMessage(trx, { platform: m.platform, key, message: { text: namesForPaths(m.text, m.files), files: refs, to: m.to }, at: m.at });
     return true;
   });
 }

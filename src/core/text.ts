@@ -27,3 +27,19 @@ export function describeList(list: TicketSnapshot[], scope: string): string {
 export function fieldText(f: { label: string; value: string }): string {
   return f.value.toLowerCase().startsWith(f.label.toLowerCase()) ? f.value : `${f.label}: ${f.value}`;
 }
+
+/** C0 and C1 control characters but tab and newline: a NUL, a bell or an ESC starting a terminal sequence. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text as the desk keeps it: CR LF and a lone CR become a newline; other control characters are dropped. */
+export function withoutControls(s: string): string {
+  return s.replace(/\r\n?/g, "\n").replace(CONTROL, "");
+}
+
+/** Every string in a command (its title, a comment, a person's name...) without control characters. */
+export function stripControls<T>(value: T): T {
+  if (typeof value === "string") return withoutControls(value) as T;
+  if (Array.isArray(value)) return value.map((v) => stripControls(v)) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripControls(v)])) as T;
+  return value;
+}

@@ -18,8 +18,8 @@ describe("files in the console", () => {
     const done = runConsole(d.desk, { input, output, interactive: false, user: "ana" });
     input.end(["report 7d", "export 7d", ""].join("\n"));
     await done;
-    const chart = /Chart: (\S+\.png)/.exec(printed)?.[1];
-    const csv = /to (\S+\.csv)/.exec(printed)?.[1];
+    const chart = /File: (\S+\.png)/.exec(printed)?.[1];
+    const csv = /File: (\S+\.csv)/.exec(printed)?.[1];
     expect(chart && existsSync(chart)).toBe(true);
     expect(readFileSync(chart!).subarray(1, 4).toString("ascii")).toBe("PNG");
     expect(csv && existsSync(csv)).toBe(true);

@@ -91,7 +91,8 @@ describe("approvals on Slack", () => {
       const text = JSON.stringify(card.blocks);
       for (const s of ["Risk", "high", "Planned window", "Sat 22:00-23:00 UTC", "Rollback plan", "Reload the saved config", "Test evidence", "Ran for a week in the lab", "Waiting: 0 of 2 approvals", "ticket.approve.1", "ticket.reject.1"]) expect(text).toContain(s);
     }
-    expect(requesterDms().join("\n")).toContain("#1 needs approval by a majority of slack:UANA, slack:UBOB, slack:UCARL before work starts");
+    // The approvers as configured (slack:U…), named as Slack names them.
+    expect(requesterDms().join("\n")).toContain("#1 needs approval by a majority of ana, bob, carl before work starts");
 
     await clickCard(AGENTS.ana, "approve");
     expect(await status()).toBe("awaiting_approval");

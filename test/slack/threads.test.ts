@@ -44,7 +44,7 @@ describe("ticket threads", () => {
     await h.event(message(AGENTS.ana, card, "Have you tried <https://vpn.example.com|the new client>?"));
     await h.settle();
     expect(await comments()).toEqual([{ body: "Have you tried the new client (https://vpn.example.com)?", internal: 0 }]);
-    expect(inThread(requester).at(-1)).toBe("ana replied on #1:\n> Have you tried the new client (https://vpn.example.com)?");
+    expect(inThread(requester).at(-1)).toBe("ana replied on #1:\n&gt; Have you tried the new client (https://vpn.example.com)?");
     expect(inThread(card)).toEqual([]);
     expect(h.fake.of("chat.update")).toHaveLength(1);
   });
@@ -63,7 +63,7 @@ describe("ticket threads", () => {
     await h.event(message(REQUESTER, requester, "It happens on home wifi too"));
     await h.settle();
     expect(await comments()).toEqual([{ body: "It happens on home wifi too", internal: 0 }]);
-    expect(inThread(card)).toEqual(["rita commented on #1\n> It happens on home wifi too"]);
+    expect(inThread(card)).toEqual(["rita commented on #1\n&gt; It happens on home wifi too"]);
     expect(inThread(requester)).toHaveLength(before);
   });
 
@@ -77,7 +77,7 @@ describe("ticket threads", () => {
     await h.event(message("UBOT", card, "our own relay", { bot_id: "BBOT" }));
     await h.settle();
     expect(await comments()).toEqual([{ body: "Still broken", internal: 0 }]);
-    expect(inThread(card)).toEqual(["rita commented on #1\n> Still broken"]);
+    expect(inThread(card)).toEqual(["rita commented on #1\n&gt; Still broken"]);
   });
 
   it("a reply from someone who may not comment is answered only to them", async () => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { PassThrough } from "node:stream";
 import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -59,7 +60,7 @@ describe("audit export", () => {
     const file = o.files![0]!;
     expect(file).toMatchObject({ mime: "text/csv", title: "Audit trail 2026-11-02..2026-11-03" });
     const all = await d.db.selectFrom("audit_events").selectAll().where("at", ">=", Date.UTC(2026, 10, 2)).where("at", "<", Date.UTC(2026, 10, 4)).orderBy("id").execute();
-    expect(o.text).toBe(`Exported ${all.length} audit events (2026-11-02..2026-11-03) as CSV to ${file.path}. Every event's hash checks out.`);
+    expect(o.text).toBe(`Exported ${all.length} audit events (2026-11-02..2026-11-03) as CSV to ${basename(file.path)}. Every event's hash checks out.`);
     const [header, ...rows] = parseCsv(readFileSync(file.path, "utf8"));
     expect(header).toEqual([...AUDIT_COLUMNS]);
     const recs = rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]])));
@@ -150,7 +151,8 @@ describe("audit export", () => {
     const done = runConsole(d.desk, { input, output, interactive: false, user: "lee" });
     input.end("audit export 2026-11-01 2026-11-04 jsonl\nhistory 1\n");
     await done;
-    const path = /to (\S+\.jsonl)\./.exec(printed)?.[1];
+    // The answer names the file; the console, on the server itself, also prints where it is.
+    const path = /File: (\S+\.jsonl)/.exec(printed)?.[1];
     expect(path && existsSync(path)).toBe(true);
     expect(printed).toMatch(/History of #1:\n {2}2026-11-01 12:00 {2}carol \(console\) {2}create {2}status: \(none\) -> new/);
     expect(printed).toMatch(/2026-11-02 09:00 {2}ana \(console\) {2}priority {2}priority: P2 -> P1/);
