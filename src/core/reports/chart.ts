@@ -102,6 +102,8 @@ function dayTicks(days: string[]): number[] {
 const OWN_COLOURS = { scale: { color: "independent" as const }, legend: { color: "independent" as const } };
 /** Grouped horizontal bars are sized by their bars, so each period's bar stays inside its row. */
 const ROW = { step: 13, for: "offset" as const };
+/** An axis over nothing but zeros still reads 0 to 1, not a single "0.000000". */
+const emptyScale = (values: number[]) => (values.some((v) => v > 0) ? {} : { scale: { domain: [0, 1] } });
 const count = (title: string | null) => ({ field: "count", type: "quantitative" as const, title, axis: { tickMinStep: 1, format: "d" } });
 const period = { field: "period", type: "nominal" as const, ...PERIOD_COLOUR };
 const offset = { field: "period", type: "nominal" as const, sort: [THIS, BEFORE], title: null };
@@ -114,7 +116,7 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
   const firstDay = (rows: { day: string; period: Period }[], which: Period) => rows.find((d) => d.period === which)?.day ?? "";
   const lastDay = (rows: { day: string; period: Period }[], which: Period) => rows.filter((d) => d.period === which).at(-1)?.day ?? "";
   const subtitle = `Blue: this period (${firstDay(p.days, THIS)} to ${lastDay(p.days, THIS)}). Grey: the ${f.range.days} days before (${firstDay(p.days, BEFORE)} to ${lastDay(p.days, BEFORE)}); for the backlog and agents, when this period began.`;
-  const dateAxis = { field: "date", type: "temporal" as const, timeUnit: "utcyearmonthdate" as const, title: null, axis: { values: dayTicks(thisDays), format: "%d %b", labelAngle: 0, labelOverlap: "greedy", grid: false } };
+  const dateAxis = { field: "date", type: "temporal" as const, timeUnit: "utcyearmonthdate" as const, title: null, axis: { values: dayTicks(thisDays), format: "%d %b", labelAngle: 0, labelFlush: false, labelOverlap: "greedy", grid: false } };
 
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -133,7 +135,7 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             width: 540,
             height: 190,
             data: { values: p.days },
-            encoding: { x: dateAxis, y: count("tickets"), color: period },
+            encoding: { x: dateAxis, y: { ...count("tickets"), ...emptyScale(p.days.map((d) => d.count)) }, color: period },
             layer: [
               { transform: [{ filter: { field: "period", equal: THIS } }], mark: { type: "bar", color: COLOURS.this } },
               { transform: [{ filter: { field: "period", equal: BEFORE } }], mark: { type: "line", color: COLOURS.before, strokeWidth: 2, point: { color: COLOURS.before, size: 18 } } },
@@ -158,7 +160,7 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             height: 170,
             data: { values: p.backlog },
             mark: { type: "bar" },
-            encoding: { x: { field: "age", type: "ordinal", sort: null, title: null, axis: { labelAngle: 0 } }, xOffset: offset, y: count("open tickets"), color: period },
+            encoding: { x: { field: "age", type: "ordinal", sort: null, title: null, axis: { labelAngle: 0 } }, xOffset: offset, y: { ...count("open tickets"), ...emptyScale(p.backlog.map((b) => b.count)) }, color: period },
           },
           {
             title: { text: "SLA attainment (clocks of tickets opened)", subtitle: `met ${pct(r.sla.current.firstResponse.rate)} / ${pct(r.sla.current.resolution.rate)} this period (response / resolution)` },
@@ -168,7 +170,7 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             mark: { type: "bar" },
             encoding: {
               y: { field: "row", type: "nominal", sort: null, title: null },
-              x: { field: "count", type: "quantitative", stack: "zero", title: "clocks", axis: { tickMinStep: 1, format: "d" } },
+              x: { field: "count", type: "quantitative", stack: "zero", title: "clocks", axis: { tickMinStep: 1, format: "d" }, ...emptyScale(p.sla.map((x) => x.count)) },
               color: { field: "outcome", type: "nominal", title: null, scale: { domain: ["met", "breached", "open"], range: [COLOURS.met, COLOURS.breached, COLOURS.open] }, legend: { orient: "bottom", direction: "horizontal" } },
               order: { field: "outcome", sort: "descending" },
             },
@@ -197,7 +199,7 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             width: 360,
             height: ROW,
             data: { values: p.times },
-            encoding: { y: { field: "measure", type: "nominal", sort: null, title: null }, yOffset: offset, x: { field: "hours", type: "quantitative", title: "hours", scale: { nice: true } } },
+            encoding: { y: { field: "measure", type: "nominal", sort: null, title: null }, yOffset: offset, x: { field: "hours", type: "quantitative", title: "hours", axis: { format: "~r" }, ...emptyScale(p.times.map((x) => x.hours)) } },
             layer: [
               { mark: { type: "bar" }, encoding: { color: period } },
               { mark: { type: "text", align: "left", dx: 3, fontSize: 10 }, encoding: { text: { field: "label" } } },
