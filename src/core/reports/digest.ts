@@ -8,7 +8,7 @@ import { queueFileMessage } from "../files.js";
 import { claimDigest, digestSent, storeFile } from "../../store/files.js";
 import { renderPng, reportSpec } from "./chart.js";
 import { reportText } from "./extension.js";
-import { computeFigures, dayKey } from "./figures.js";
+import { computeReportFigures, dayKey } from "./figures.js";
 import { WEEKDAYS, type DigestSettings } from "./settings.js";
 
 export interface Timers {
@@ -69,7 +69,7 @@ export class DigestScheduler {
     const day = new TZDate(due, this.tz);
     const to = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), this.tz).getTime();
     const from = new TZDate(day.getFullYear(), day.getMonth(), day.getDate() - days, this.tz).getTime();
-    const figures = await computeFigures(this.desk.db, this.desk.settings, { from, to, days }, due);
+    const figures = await computeReportFigures(this.desk.db, this.desk.settings, { from, to, days }, due);
     const png = await renderPng(reportSpec(figures));
     const title = `Tickets, ${this.digest.every === "weekly" ? "week" : "day"} to ${dayKey(to - 1, this.tz)}`;
     const text = `${this.desk.settings.deskName} ${this.digest.every} digest\n${reportText(figures, this.tz)}`;
