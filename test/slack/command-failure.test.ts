@@ -38,6 +38,6 @@ describe("a hook that throws, through Slack", () => {
     const second = await h.command("vpn drops every ten minutes");
     expect(second.status).toBe(200);
     expect(await answerTo(h, second, 1)).toMatch(/^Opened #1 /);
-    expect((await counts(h.db)).tickets).toBe(before.tickets + 1);
+    expect((await counts(h.db)).tickets).toBe(before.tickets! + 1);
   });
 });
