@@ -5,9 +5,11 @@ import type { Command } from "../commands.js";
 import type { Ctx, Extension, Outcome } from "../desk.js";
 import { invalid } from "../errors.js";
 import { registerVerb } from "../grammar.js";
-import { renderPng, reportSpec } from "./chart.js";
-import { ticketsCsv } from "./export.js";
-import { computeReportFigures, dayKey, type Attainment, type Figures, type PeriodFigures, type ReportFigures, type Spread } from "./figures.js";
+import type { Db } from "../../store/connection.js";
+import { can } from "../roles/permissions.js";
+import type { DeskSettings } from "../settings.js";
+import { reportOffThread, ticketsCsvOffThread } from "./compute.js";
+import { dayKey, type Attainment, type Figures, type PeriodFigures, type ReportFigures, type Spread } from "./figures.js";
 import { duration, pct, plural } from "./format.js";
 
 export const REPORTS = "reports";
@@ -64,29 +66,57 @@ export function reportsExtension(opts: { outDir?: string } = {}): Extension {
   };
   const stamp = (ctx: Ctx) => `${new Date(ctx.now).toISOString().replace(/[:.]/g, "-")}-${Math.random().toString(36).slice(2, 6)}`;
 
+  // The figures, chart and CSV are read in the reader thread before the command's transaction (prepare),
+  // so neither the event loop nor the commands queued behind this one wait for them; the command then only
+  // writes the file. A person who may not see reports is refused by command() before anything is read.
+  const prepared = new WeakMap<Command, Promise<Prepared>>();
+  const plan = (settings: DeskSettings, cmd: Extract<Command, { kind: "capability" }>, now: number): ((db: Db) => Promise<Prepared>) => {
+    const words = (cmd.text ?? "").trim().split(/\s+/).filter(Boolean);
+    if (cmd.verb === "report") {
+      const key = (words[0] ?? "7d").toLowerCase();
+      const days = RANGES[key];
+      if (!days) throw invalid(`The range must be 7d, 30d or 90d (got "${words[0]}").`);
+      const team = words.slice(1).join(" ") || undefined;
+      if (team && !settings.teams.some((t) => t.name.toLowerCase() === team.toLowerCase())) throw invalid(`There is no team "${team}"; teams: ${settings.teams.map((t) => t.name).join(", ")}.`);
+      const teamName = team ? settings.teams.find((t) => t.name.toLowerCase() === team.toLowerCase())!.name : undefined;
+      const range = { from: now - days * DAY, to: now, days, ...(teamName ? { team: teamName } : {}) };
+      return (db) => reportOffThread(db, settings, range, now).then((r) => ({ kind: "report", key, days, ...r }));
+    }
+    const { from, to, label } = exportRange(words[0] ?? "30d", now);
+    return (db) => ticketsCsvOffThread(db, from, to).then((r) => ({ kind: "export", label, ...r }));
+  };
+
   return {
     name: REPORTS,
+    async prepare(desk, cmd, actor) {
+      if (cmd.verb !== "report" && cmd.verb !== "export") return;
+      if (!can(desk.roleOf(actor), "view_any")) return;
+      let work: (db: Db) => Promise<Prepared>;
+      try {
+        work = plan(desk.settings, cmd, desk.clock.now());
+      } catch {
+        return; // bad arguments: command() says what is wrong
+      }
+      const pending = work(desk.db);
+      pending.catch(() => {}); // awaited by command(); a refusal before that must not leave it unhandled
+      prepared.set(cmd, pending);
+    },
     async command(ctx, cmd): Promise<Outcome> {
       ctx.require("view_any", cmd.verb === "report" ? "see reports" : "export tickets");
-      const words = (cmd.text ?? "").trim().split(/\s+/).filter(Boolean);
-      if (cmd.verb === "report") {
-        const key = (words[0] ?? "7d").toLowerCase();
-        const days = RANGES[key];
-        if (!days) throw invalid(`The range must be 7d, 30d or 90d (got "${words[0]}").`);
-        const team = words.slice(1).join(" ") || undefined;
-        if (team && !ctx.settings.teams.some((t) => t.name.toLowerCase() === team.toLowerCase())) throw invalid(`There is no team "${team}"; teams: ${ctx.settings.teams.map((t) => t.name).join(", ")}.`);
-        const teamName = team ? ctx.settings.teams.find((t) => t.name.toLowerCase() === team.toLowerCase())!.name : undefined;
-        const figures = await computeReportFigures(ctx.trx as never, ctx.settings, { from: ctx.now - days * DAY, to: ctx.now, days, ...(teamName ? { team: teamName } : {}) }, ctx.now);
-        const path = write(`report-${key}-${stamp(ctx)}.png`, await renderPng(reportSpec(figures)));
-        return { ok: true, kind: "capability", text: `${reportText(figures, ctx.settings.timezone)}\nChart: ${path}`, files: [{ path, title: `Tickets, last ${days} days`, mime: "image/png" }] };
+      const ready = prepared.get(cmd) ?? plan(ctx.settings, cmd, ctx.now)(ctx.trx as never);
+      prepared.delete(cmd);
+      const r = await ready;
+      if (r.kind === "report") {
+        const path = write(`report-${r.key}-${stamp(ctx)}.png`, r.png);
+        return { ok: true, kind: "capability", text: `${reportText(r.figures, ctx.settings.timezone)}\nChart: ${path}`, files: [{ path, title: `Tickets, last ${r.days} days`, mime: "image/png" }] };
       }
-      const { from, to, label } = exportRange(words[0] ?? "30d", ctx.now);
-      const { csv, rows } = await ticketsCsv(ctx.trx as never, from, to);
-      const path = write(`tickets-${label}-${stamp(ctx)}.csv`, csv);
-      return { ok: true, kind: "capability", text: `Exported ${rows} ticket${rows === 1 ? "" : "s"} (${label}) to ${path}`, files: [{ path, title: `Tickets ${label}`, mime: "text/csv" }] };
+      const path = write(`tickets-${r.label}-${stamp(ctx)}.csv`, r.csv);
+      return { ok: true, kind: "capability", text: `Exported ${r.rows} ticket${r.rows === 1 ? "" : "s"} (${r.label}) to ${path}`, files: [{ path, title: `Tickets ${r.label}`, mime: "text/csv" }] };
     },
   };
 }
+
+type Prepared = { kind: "report"; key: string; days: number; figures: ReportFigures; png: Buffer } | { kind: "export"; label: string; csv: string; rows: number };
 
 /** "30d", or "2026-11-01..2026-11-23" (UTC days, both included). */
 export function exportRange(text: string, now: number): { from: number; to: number; label: string } {
