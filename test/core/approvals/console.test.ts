@@ -42,6 +42,6 @@ describe("approvals at the console", () => {
     // carl (a requester) reads the request he decides on; zoe, who does not decide, cannot.
     expect(printed).toContain("You are now carl (requester).\n#1 [P3 awaiting approval] Upgrade the core switch");
     expect(printed).toContain("You are now zoe (requester).\n! #1 is someone else's ticket; only agents can see it.");
-    expect(printed).toMatch(/approved\s+status: awaiting_approval -> (new|triaged)\s+\[approved by console:carl \(changes: majority\)\]/);
+    expect(printed).toMatch(/carl approved: status awaiting approval -> (new|triaged) \(approved by console:carl \(changes: majority\)\)/);
   });
 });
