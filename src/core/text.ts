@@ -27,3 +27,8 @@ export function describeList(list: TicketSnapshot[], scope: string): string {
 export function fieldText(f: { label: string; value: string }): string {
   return f.value.toLowerCase().startsWith(f.label.toLowerCase()) ? f.value : `${f.label}: ${f.value}`;
 }
+
+/** "1 article", "3 articles": a count with its noun, never "article(s)". */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
