@@ -3,6 +3,8 @@
 // Slack adapter with the whole desk behind it, both mounted the same way on an HttpServer, with the fake
 // Slack Web API answering
 // (in a third process). Then counts the tickets in SQLite: none may be lost or doubled.
+// Deskhand acknowledges each request only after its ticket is committed (group commit, src/core/batches.ts),
+// with the answer in the ack itself; the bare app acknowledges before doing anything.
 import { fork } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
@@ -110,8 +112,9 @@ export async function run(args: string[]): Promise<void> {
     .executeTakeFirstOrThrow();
   const pending = await db.selectFrom("outbox").select(db.fn.countAll<number>().as("n")).where("status", "!=", "sent").executeTakeFirstOrThrow();
   console.log(`${coreOnly ? "Ticket core only (no capabilities)" : "Full desk (standard capabilities: triage, SLA, incidents...)"}; ${ROUNDS} rounds of ${SECONDS} s at each rate (max: 1,500 requests, 32 in flight), each round the bare app then Deskhand; ${USERS} users; loopback; generator in a second process`);
-  console.log("Rates: the round with the median ratio; ack latencies: every request of the rounds.\n");
-  console.log("| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack p50 / p99 ms | vs bare | each round | errors |");
+  console.log("Rates: the round with the median ratio; ack latencies: every request of the rounds.");
+  console.log("Deskhand's ack follows the commit: a 200 means the ticket is in SQLite, and carries the answer (the bare app acks before any work).\n");
+  console.log("| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack (after commit) p50 / p99 ms | vs bare | each round | errors |");
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
   console.log(`\nAcked ${acked} of ${sentTotal} requests; tickets in SQLite: ${Number(all.n)} (${Number(all.distinct)} distinct): lost ${acked - Number(all.distinct)}, doubled ${Number(all.n) - Number(all.distinct)}.`);

@@ -2,6 +2,7 @@
 import dotenv from "dotenv";
 import { runConsole } from "../adapters/console/console.js";
 import { ConsoleNotifier } from "../adapters/console/notifier.js";
+import { startupBlock } from "../adapters/console/startup.js";
 import { startSlack } from "../adapters/slack/app.js";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -50,6 +51,9 @@ async function main(): Promise<number> {
     const slack = await startSlack({ desk, config: config.slack, http, clock: systemClock, log, tuning: { api: { rateScale: config.rateScale } } });
     platforms.push("slack");
     stoppers.push(() => slack.stop());
+    // Events acknowledged before the last stop whose work was not finished: worked now, each acting once.
+    const replayed = await slack.replayInbox();
+    if (replayed) log(`slack: working ${replayed} event${replayed === 1 ? "" : "s"} acknowledged before the last stop`);
   }
   // Teams answers POST /api/messages: verified with an app id (a platform that keeps the process serving), or,
   // without one, from a terminal, in Emulator mode (unauthenticated, loopback only). Imported on demand, so
@@ -120,29 +124,6 @@ async function main(): Promise<number> {
     if (!platforms.length && !webhooks.length) await stop(0);
   }
   return 0;
-}
-
-/** Notes the block already says in its on/off lines (an emulator's and an unused webhook's warnings). */
-const SAID_BY_THE_BLOCK = [/^Teams: POST \S+ in Emulator mode/, /^Teams: no agents' channel yet/, /^Teams: PUBLIC_URL is not set/, /^Webhooks refusing alerts until their secret is set/];
-
-/** What is on and what is off, in one short block before the prompt; notes it does not cover follow it. */
-function startupBlock(s: { deskName: string; platforms: string[]; http: string; emulator: boolean; console: boolean; webhooks: string[]; alertSources: string[]; sla: boolean; approvals: boolean; digest: boolean }, notes: string[]): string {
-  const on: string[] = [];
-  const off: string[] = [];
-  if (s.console) on.push("console");
-  (s.http.startsWith("on ") ? on : off).push(`HTTP ${s.http.replace(/^off: /, "(")}${s.http.startsWith("off") ? ")" : ""}`);
-  (s.platforms.includes("slack") ? on : off).push(s.platforms.includes("slack") ? "Slack" : "Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)");
-  if (s.platforms.includes("teams")) on.push("Teams");
-  else {
-    if (s.emulator && s.http.startsWith("on ")) on.push("Teams Emulator on /api/messages (loopback only, unauthenticated)");
-    off.push("Teams (set MicrosoftAppId and MicrosoftAppPassword)");
-  }
-  if (s.webhooks.length) on.push(`alert webhooks: ${s.webhooks.join(", ")}`);
-  const waiting = s.alertSources.filter((a) => !s.webhooks.includes(a));
-  if (waiting.length) off.push(`alert webhooks ${waiting.join(", ")} (no secret set; see "Monitoring alerts" in the README)`);
-  for (const [name, wanted] of [["SLA clocks", s.sla], ["approvals", s.approvals], ["weekly digest", s.digest]] as const) (wanted ? on : off).push(name);
-  const rest = notes.filter((n) => !SAID_BY_THE_BLOCK.some((r) => r.test(n)) || s.platforms.includes("teams"));
-  return [`${s.deskName} is ready.`, `  On:  ${on.join(" · ")}`, `  Off: ${off.join(" · ")}`, ...rest.map((n) => `  ${n}`)].join("\n");
 }
 
 main().catch((err) => {

@@ -1,5 +1,7 @@
 // Starts the Slack adapter: Bolt on the project's HTTP server at POST /slack/events (or Socket Mode),
 // the Slack notifier on the desk, and the outbox worker that delivers through the paced sender.
+// Every request is acknowledged only once what it asked for, or the raw request (the inbox), is committed
+// (acks.ts); requests no listener takes are acknowledged at once with nothing done.
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
@@ -23,6 +25,8 @@ import { OUTBOX, PLATFORM } from "./ids.js";
 import { SlackPeople } from "./people.js";
 import { SLACK_GROUP, SlackUserGroups } from "./groups.js";
 import { SlackDeliverer } from "./sender.js";
+import { ackAfterListeners } from "./acks.js";
+import { guardSlackRequest } from "./guard.js";
 
 
 export const EVENTS_PATH = "/slack/events";
@@ -42,6 +46,11 @@ export interface SlackHandle {
   /** Resolves when no after-ack work runs (tests await it instead of sleeping). */
   idle(): Promise<void>;
   outbox: OutboxWorker;
+  /**
+   * Works the inbox rows (stored, acknowledged events) a stop left unfinished, after the ack path is up.
+   * Returns how many were scheduled; idle() waits for them.
+   */
+  replayInbox(): Promise<number>;
 }
 
 export async function startSlack({ desk, config, http, clock, log, tuning = {} }: SlackDeps): Promise<SlackHandle> {
@@ -58,10 +67,24 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   const socketMode = Boolean(config.appToken);
   const receiver = socketMode
     ? // Built here, not by App, so that apps.connections.open also goes to SLACK_API_URL (GovSlack, tests).
-      new SocketModeReceiver({ appToken: config.appToken!, logger, installerOptions: { clientOptions } })
-    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: EVENTS_PATH, logger, unhandledRequestTimeoutMillis: 2500 });
+      // A request whose listener failed is not acked: Slack retries an event, and shows the person an error.
+      new SocketModeReceiver({ appToken: config.appToken!, logger, installerOptions: { clientOptions }, processEventErrorHandler: async () => false })
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: EVENTS_PATH,
+        logger,
+        unhandledRequestTimeoutMillis: 2500,
+        // A listener failed before anything was committed: 500 at once (Slack retries an event), no stack trace.
+        processEventErrorHandler: async ({ response }) => {
+          if (!response.headersSent) response.writeHead(500).end();
+          return true;
+        },
+      });
   // No conversation store: nothing here reads context.conversation, and Bolt would look it up for every event.
-  const app = new App({ token: config.botToken, logger, clientOptions, receiver, convoStore: false });
+  // The extended error handler is given the request's body, so ackAfterListeners knows which request failed.
+  const app = new App({ token: config.botToken, logger, clientOptions, receiver, convoStore: false, extendedErrorHandler: true });
+  const failed = new WeakSet<object>();
+  ackAfterListeners(app, failed);
 
   const api = new SlackApi(app.client, tuning.api);
   const people = new SlackPeople(api, { log });
@@ -77,7 +100,10 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   registerActions(app, ctx);
   registerKnowledge(app, ctx);
   registerIncidents(app, ctx);
-  app.error(async (err) => log(`slack: ${err.message}`));
+  app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
+    if (body && typeof body === "object") failed.add(body);
+    log(`slack: ${error.message}`);
+  }) as never);
 
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
   // Approvers' cards in their DMs (Reject opens a modal asking the reason).
@@ -97,7 +123,11 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   const configuredGroups = Object.values(desk.settings.roles).flatMap((ms) => ms ?? []).filter((m) => m.startsWith(`${SLACK_GROUP}:`)).map((m) => m.slice(SLACK_GROUP.length + 1));
   if (configuredGroups.length) void groups.warm(configuredGroups);
 
-  if (receiver instanceof HTTPReceiver) http.route("POST", EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
+  if (receiver instanceof HTTPReceiver) {
+    http.route("POST", EVENTS_PATH, async (req, res) => {
+      if (await guardSlackRequest(req, res, { signingSecret: config.signingSecret, log })) receiver.requestListener(req, res);
+    });
+  }
   else await app.start();
   if (!config.triageChannel) log("slack: SLACK_TRIAGE_CHANNEL is not set: new tickets get no triage card.");
   log(`slack: ${socketMode ? "Socket Mode" : `HTTP at POST ${EVENTS_PATH}`}, bot ${auth.user_id ?? "?"}`);
@@ -105,6 +135,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   return {
     outbox,
     idle: () => ctx.idle(),
+    replayInbox: () => ctx.inbox.replay(),
     async stop() {
       outbox.stop();
       if (socketMode) await app.stop();

@@ -1,11 +1,14 @@
 // What every listener needs: the desk, the paced Web API, who people are, and the means to answer.
+import type { Actor } from "../../src/core/commands.js";
 import type { Desk, Outcome } from "../../src/core/desk.js";
 import { queueOutcomeFiles } from "../../src/core/files.js";
+import { upsertPerson } from "../../src/store/people.js";
 import { PLATFORM } from "./ids.js";
 import type { SlackApi } from "./api.js";
 import type { HomeService } from "./home.js";
 import type { SlackPeople } from "./people.js";
 import { esc } from "./render.js";
+import { SlackInbox } from "./inbox.js";
 
 export interface Where {
   user: string;
@@ -20,6 +23,10 @@ export class SlackContext {
   botUserId: string | undefined;
   /** Wakes the outbox worker (app.ts sets it once the worker exists). */
   wake: () => void = () => {};
+  /** Requests committed raw before their ack, whose work runs after it (Events API events). */
+  readonly inbox: SlackInbox;
+  /** Whether the settings give roles by email, which only users.info tells for someone the desk has never seen. */
+  private readonly rolesByEmail: boolean;
 
   constructor(
     readonly desk: Desk,
@@ -29,7 +36,32 @@ export class SlackContext {
     readonly log: (m: string) => void,
     /** After-ack work running at once; the rest waits its turn, so a burst cannot starve the acks of new requests. */
     private readonly concurrency = 32,
-  ) {}
+  ) {
+    this.inbox = new SlackInbox(desk, (work) => this.track(work), log);
+    this.rolesByEmail = Object.values(desk.settings.roles).some((members) => members?.some((m) => m.startsWith("email:")));
+  }
+
+  /**
+   * Who is making a request that is being acknowledged. users.info is paced (tier 4) and slow next to a commit,
+   * so a person it has not described recently is named from the payload at once and completed after the
+   * command (`complete`, run once the command has committed, so the fuller row is written after it). Only when
+   * the settings give roles by email is users.info awaited, for up to a second: without the email a new agent's
+   * first command would be refused as a requester's.
+   */
+  async requestActor(userId: string, hint?: string): Promise<{ actor: Actor; complete?: () => Promise<void> }> {
+    const known = this.people.cached(userId);
+    if (known) return { actor: known };
+    const lookup = this.people.actor(userId, hint);
+    const actor = this.rolesByEmail ? await this.people.actor(userId, hint, 1000) : { platform: PLATFORM, userId, ...(hint ? { displayName: hint } : {}) };
+    if (actor.email) return { actor };
+    return {
+      actor,
+      complete: async () => {
+        const full = await lookup;
+        if (full.email || full.displayName !== actor.displayName || full.tz) await this.desk.write((trx) => upsertPerson(trx, full, this.desk.clock.now()));
+      },
+    };
+  }
 
   /**
    * Work done after the ack, in arrival order, a few at a time. `urgent` work (opening a modal, whose

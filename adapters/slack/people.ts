@@ -13,6 +13,12 @@ export class SlackPeople {
 
   constructor(private readonly api: SlackApi, private readonly o: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {}
 
+  /** The person as users.info last described them, if that was within the cache's lifetime; never waits. */
+  cached(userId: string): Actor | undefined {
+    const hit = this.cache.get(userId);
+    return hit && (this.o.now?.() ?? Date.now()) - hit.at < (this.o.ttlMs ?? 3_600_000) ? hit.actor : undefined;
+  }
+
   /**
    * The person, as users.info describes them. `budgetMs` bounds the wait where Slack's 3 seconds are
    * running (a modal submission): past it the person is named by what the payload says, and refreshed later.

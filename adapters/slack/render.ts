@@ -6,6 +6,7 @@ import type { FormField } from "../../src/core/form.js";
 import type { ActionView, FieldView, TicketView } from "../../src/core/views.js";
 import { incidentUpdateActionId } from "./ids.js";
 import { HOME_TABS, TICKET_FORM_VIEW, VERB_INPUT_ACTION, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, homeTabActionId, rateActionId, ticketActionId, type HomeTab } from "./ids.js";
+import { fieldText as fieldLine } from "../../src/core/text.js";
 
 // Slack's published limits (Block Kit reference), also enforced by the fake Web API in tests.
 export const LIMITS = { messageBlocks: 50, viewBlocks: 100, sectionText: 3000, fieldText: 2000, fields: 10, header: 150, buttonText: 75, optionText: 75, actions: 25, value: 2000, optionValue: 150, placeholder: 150, viewTitle: 24, metadata: 3000, fallbackText: 3000, label: 2000 };
@@ -89,7 +90,7 @@ export function card(v: TicketView): Message {
   const link = safeLink(v.link);
   if (link) blocks.push({ type: "context", elements: [mrkdwn(`<${link}|Original message>`)] });
   blocks.push(...actionBlocks(v.actions, `card.${v.number}`));
-  const summary = v.fields.map((f) => `${f.label}: ${f.value}`).join(" · ");
+  const summary = v.fields.map(fieldLine).join(" · ");
   return { text: fallback(`#${v.number} ${v.title} — ${summary}`), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 

@@ -31,6 +31,21 @@ type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /**
+ * For a long loop inside one command (an incident's update to a thousand tickets, a report over a year):
+ * call the returned function on each step; once `budgetMs` has passed since the last break it yields a turn
+ * of the event loop, so HTTP requests (Slack acks, /healthz) are read meanwhile. The transaction stays open
+ * across the break, so the command is still all or nothing; the commands queued behind it still wait.
+ */
+export function breaks(budgetMs = 20): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await nextTurn();
+    since = performance.now();
+  };
+}
+
+/**
  * What a command hears when another command's failure undid the batch it was in: a storage error with the
  * cause's SQLite code (never the other command's own message, which may be meant for someone else).
  */

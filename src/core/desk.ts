@@ -256,6 +256,14 @@ export class Desk {
   }
 
 
+  /**
+   * A write that is not a command (an adapter's inbox row, a person's details learned after their command),
+   * in the next group commit with the commands queued beside it. Resolves once it has committed.
+   */
+  write<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return this.inTurn(work, false);
+  }
+
   private inTurn<T>(work: (trx: Trx) => Promise<T>, solo: boolean): Promise<T> {
     this.pending++;
     return this.batches.run(work, { solo }).finally(() => this.settled());

@@ -115,8 +115,10 @@ export function parseCommand(input: string): Command {
 
   const number = parseNumber(args[0]);
   // "status page is down", "close button missing in Outlook": a sentence naming no ticket and no one is a problem.
-  if (number === undefined && args.length >= 3 && !args.some((a) => /\d/.test(a) || a.startsWith("@") || a.startsWith("<@"))) return quickCreate(text);
-  if (number === undefined) return bad(verb, args[0] ? `"${args[0]}" is not a ticket number.` : "Which ticket?");
+  // ("assign ana to 12" still reads as a command: a #number, a mention, or a number among its first words.)
+  const namesSomething = args.some((a, i) => a.startsWith("#") || a.startsWith("@") || a.startsWith("<@") || (i < 3 && parseNumber(a) !== undefined));
+  if (number === undefined && args.length >= 3 && !namesSomething) return quickCreate(text);
+  if (number === undefined) return args[0] ? withNewHint(bad(verb, `"${args[0]}" is not a ticket number.`), text) : bad(verb, "Which ticket?");
   const more = args.slice(1);
   switch (verb) {
     case "claim":
@@ -198,6 +200,11 @@ function commandAttempt(text: string, verb: string, args: string[]): Command | u
 function wholeCommand(line: string): boolean {
   const c = parseCommand(line);
   return c.kind !== "create" && c.kind !== "form" && !(c.kind === "help" && c.unknown);
+}
+
+/** Adds the way out of a refusal: the same words as a new ticket. */
+function withNewHint(c: Command, text: string): Command {
+  return c.kind === "help" && c.unknown ? { ...c, unknown: `${c.unknown} To open a ticket with these words, type \`new ${text}\`.` } : c;
 }
 
 const didYouMean = (fixed: string, text: string): Command => ({ kind: "help", unknown: `Did you mean \`${fixed}\`? To open a ticket with these words, type \`new ${text}\`.` });

@@ -61,7 +61,8 @@ export function historyText(number: number, lines: HistoryLine[], words: History
       if (h.action === "sla_start" || h.action === "sla_resume") return `${target} due ${value(h.field, h.to, true)}`;
       if (h.action === "sla_warning" || h.action === "sla_breach") return `${target} due ${value(h.field, h.to, true)}`;
       if (h.action === "sla_retarget") return `${target} now under ${value(h.field, h.to, true)}`;
-      return `${target} ${value(h.field, h.to, true)}`;
+      // "met" with the reason "met: 0 min of 4 h used" reads once: "first response met: 0 min of 4 h used".
+      return h.reason?.startsWith(`${h.to}:`) ? `${target} ${h.reason}` : `${target} ${value(h.field, h.to, true)}`;
     }
     const field = h.field.replace(/_/g, " ");
     return h.from === null ? `${field} ${value(h.field, h.to, false)}` : `${field} ${value(h.field, h.from, false)} -> ${value(h.field, h.to, false)}`;
@@ -79,7 +80,7 @@ export function historyText(number: number, lines: HistoryLine[], words: History
     const did = DID[h.action] ?? h.action.replace(/_/g, " ");
     const via = h.platform === "console" || h.platform === "system" ? "" : ` (via ${h.platform})`;
     // One reason for the whole step is said once at its end; different reasons go with their own change.
-    const reasons = [...new Set(step.map((x) => x.reason).filter(Boolean))];
+    const reasons = [...new Set(step.filter((x) => !(x.reason && x.to && x.reason.startsWith(`${x.to}:`))).map((x) => x.reason).filter(Boolean))];
     const each = reasons.length > 1;
     const changes = step.map((x) => `${what(x)}${each && x.reason ? ` (${x.reason})` : ""}`).filter((x) => x.trim()).join(", ");
     return `  ${local(h.at)}  ${h.actor}${via} ${did}${changes ? `: ${changes}` : ""}${!each && reasons.length ? ` (${reasons[0]})` : ""}`;

@@ -6,6 +6,7 @@ import { linksOf } from "../store/links.js";
 import { enqueue, type OutboxInput } from "../store/outbox.js";
 import { personById } from "../store/people.js";
 import { ticketByNumber } from "../store/tickets.js";
+import { breaks } from "./batches.js";
 import type { Envelope } from "./commands.js";
 import type { Extension, Trx } from "./desk.js";
 import type { AlsoTell, ChangeKind, Notifier, TicketChange } from "./notify.js";
@@ -75,7 +76,10 @@ export class CommandNotices {
     const drawWith = read ? extensions.filter((x) => read.has(x.name)) : extensions;
     const snapshots = new Map<number, TicketSnapshot>();
     const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
+    // An incident's update plans a message for each of its thousand tickets: the event loop gets a turn between.
+    const pause = breaks();
     for (const p of this.pending.splice(0)) {
+      await pause();
       if ("rows" in p) {
         await enqueue(trx, p.rows);
         continue;

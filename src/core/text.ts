@@ -43,3 +43,8 @@ export function stripControls<T>(value: T): T {
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripControls(v)])) as T;
   return value;
 }
+
+/** "1 article", "3 articles": a count with its noun, never "article(s)". */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

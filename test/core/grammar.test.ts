@@ -89,6 +89,7 @@ describe("the grammar forgives a mistyped command, and still opens real problems
     ["tickets", "Did you mean `list`?"],
     ["role @zoe superuser", 'I did not understand "role @zoe superuser". Usage: role @who'],
     ["shift", "Usage: shift on|off"],
+    ["assign ana to 12", '"ana" is not a ticket number'],
   ])("%s asks instead of opening a ticket", (line, asked) => {
     expect(answer(line)).toContain(asked);
     expect(answer(line)).toContain(`\`new ${line}\``);
@@ -101,6 +102,7 @@ describe("the grammar forgives a mistyped command, and still opens real problems
     "slow 2 laptops in finance",
     "lost my badge",
     "status page is down",
+    "status page is down since 9",
     "close button missing in Outlook",
     "note taking app crashes on start",
     "help me reset my password",

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 /** Where the reports extension writes (its default, under the working directory). */
 const REPORTS_DIR = resolve("data/reports");
-const responses = () => h.fake.of("response_url").map((c) => String(c.args.text));
+const responses = () => h.answers.map((a) => a.text);
 const fileRows = () => h.db.selectFrom("outbox").selectAll().where("kind", "=", "file").execute();
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */

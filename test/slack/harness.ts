@@ -11,6 +11,10 @@ export const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const TRIAGE = "CTRIAGE";
 export const AGENTS = { ana: "UANA", bob: "UBOB" };
 export const REQUESTER = "UREQ";
+/** The fake Slack of the harness started last: payloads name a person by the handle it knows them by. */
+let slackOfTest: FakeSlackApi | undefined;
+/** A person's Slack handle, as payloads carry it in user.name (and users.info as name). */
+const handle = (user: string) => slackOfTest?.users.get(user)?.name ?? user.toLowerCase();
 
 export function slackSettings(): DeskSettings {
   const s = exampleSettings();
@@ -24,7 +28,9 @@ export interface Harness extends TestDesk {
   logs: string[];
   post(body: string, contentType: string, headers?: Record<string, string>): Promise<{ status: number; body: string; ms: number }>;
   command(text: string, user?: string, extra?: Record<string, string>): Promise<{ status: number; body: string }>;
-  interact(payload: Record<string, unknown>): Promise<{ status: number; body: string }>;
+  /** Every answer a slash command got in its ack (the ack's JSON body), in the order the commands were sent. */
+  answers: { response_type: string; text: string }[];
+  interact(payload: Record<string, unknown>): Promise<{ status: number; body: string; ms: number }>;
   event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number; body: string }>;
   /** Waits for after-ack work and drains the outbox. */
   settle(): Promise<void>;
@@ -36,6 +42,7 @@ let seq = 0;
 /** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
 export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number } = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlackApi().start());
+  slackOfTest = fake;
   fake.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
   fake.users.set(AGENTS.bob, { name: "bob" });
   fake.users.set(REQUESTER, { name: "rita", email: "rita@example.com", tz: "Europe/Paris" });
@@ -64,11 +71,14 @@ export async function startHarness(opts: { triage?: string | null; path?: string
     url,
     logs,
     post,
-    command(text, user = REQUESTER, extra = {}) {
+    answers: [],
+    async command(text, user = REQUESTER, extra = {}) {
       const n = ++seq;
       // The fields and order of a real slash command (java-slack-sdk SlashCommandPayload).
       const body = new URLSearchParams({ token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: user, user_name: fake.users.get(user)?.name ?? user, command: "/ticket", text, api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(n), trigger_id: `${n}.1.trigger${n}`, ...extra }).toString();
-      return post(body, "application/x-www-form-urlencoded");
+      const r = await post(body, "application/x-www-form-urlencoded");
+      if (r.status === 200 && r.body.startsWith("{")) h.answers.push(JSON.parse(r.body) as { response_type: string; text: string });
+      return r;
     },
     interact(payload) {
       return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
@@ -99,7 +109,7 @@ export async function startHarness(opts: { triage?: string | null; path?: string
 export function blockAction(user: string, action: Record<string, unknown>, where: { channel: string; ts: string; thread_ts?: string } = { channel: TRIAGE, ts: "1700000000.000101" }): Record<string, unknown> {
   return {
     type: "block_actions",
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0001" },
+    user: { id: user, username: handle(user), name: handle(user), team_id: "T0001" },
     api_app_id: "A0001",
     token: "verification-token",
     container: { type: "message", message_ts: where.ts, channel_id: where.channel, is_ephemeral: false, ...(where.thread_ts ? { thread_ts: where.thread_ts } : {}) },
@@ -120,7 +130,7 @@ export function viewSubmission(user: string, view: Record<string, unknown>, valu
   return {
     type: "view_submission",
     team: { id: "T0001", domain: "example" },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0001" },
+    user: { id: user, username: handle(user), name: handle(user), team_id: "T0001" },
     api_app_id: "A0001",
     token: "verification-token",
     trigger_id: `${++seq}.1.trigger`,

@@ -10,7 +10,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const responses = () => h.fake.of("response_url").map((c) => (c.args as { text: string }).text);
+const responses = () => h.answers.map((a) => a.text);
 
 describe("incidents in Slack", () => {
   it("/ticket incident subscribe in a channel; the status message is posted and pinned once, then updated in place; requesters hear each update", async () => {

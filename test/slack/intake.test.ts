@@ -1,4 +1,5 @@
 import { SPECS } from "../helpers/shared.js";
+import { committed } from "./durable.js";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ticketView } from "../../src/core/views.js";
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 const ticketRows = () => h.db.selectFrom("tickets").selectAll().execute();
-const responses = () => h.fake.of("response_url").map((c) => c.args as { text: string; response_type: string });
+const responses = () => h.answers;
 
 describe("signing", () => {
   it("signs exactly as Slack's documented example", () => {
@@ -77,13 +78,17 @@ describe("/ticket", () => {
     ]);
   });
 
-  it("keeps the ticket and logs why when Slack refuses the answer (an expired response_url)", async () => {
-    h.fake.fail("response_url", "expired_url");
-    expect((await h.command("scanner offline")).status).toBe(200);
+  it("answers in the acknowledgement itself, with no response_url call, and only once the ticket is committed", async () => {
+    // A slow capability: an ack sent before the commit would arrive before the ticket is in the file.
+    h.desk.addExtension({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
+    const r = await h.command("scanner offline");
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ response_type: "ephemeral", text: expect.stringMatching(/^Opened #1 /) });
+    // Read right at the ack, before any settling, by another connection (which sees only what is committed).
+    expect(committed(h.path, "SELECT title FROM tickets")).toEqual([{ title: "scanner offline" }]);
     await h.settle();
-    expect((await ticketRows()).map((t) => t.title)).toEqual(["scanner offline"]);
-    expect(h.logs.some((l) => l.includes("response_url answered 404: expired_url"))).toBe(true);
-    // The requester still hears of the ticket in their thread, through the outbox.
+    expect(h.fake.of("response_url")).toEqual([]);
+    // The requester also hears of the ticket in their thread, through the outbox.
     expect(h.fake.of("chat.postMessage").some((c) => String(c.args.text).includes("#1"))).toBe(true);
   });
 

@@ -33,8 +33,8 @@ afterEach(async () => {
   await h.close();
 });
 
-/** What the person was told in answer to their last slash command (ephemeral, through response_url). */
-const lastAnswer = () => String(h.fake.of("response_url").at(-1)?.args.text ?? "");
+/** What the person was told in answer to their last slash command (ephemeral, in the ack). */
+const lastAnswer = () => String(h.answers.at(-1)?.text ?? "");
 const ticket = () => h.db.selectFrom("tickets").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
 const button = (verb: string) => ({ type: "button", action_id: `ticket.${verb}.1`, value: JSON.stringify({ ticket: 1, verb }), text: { type: "plain_text", text: verb } });
 

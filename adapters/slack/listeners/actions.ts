@@ -1,4 +1,5 @@
-// Card, resolution and App Home buttons: ack at once, then translate the click and call the core.
+// Card, resolution and App Home buttons: the click's command is committed, then acknowledged; the answer and
+// the App Home follow the ack.
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
 import { ticketView } from "../../../src/core/views.js";
 import { STATUS_LABEL } from "../../../src/core/ticket.js";
@@ -8,7 +9,8 @@ import { verbInputModal } from "../render.js";
 import { articleFromResolution } from "../../../src/core/knowledge/form.js";
 import { resolveModal } from "../knowledge.js";
 import { INCIDENT_UPDATE_ACTION } from "../ids.js";
-import { clickCommand, readClick, type BlockAction, type ModalMeta } from "../translate.js";
+import { clickCommand, readClick, type BlockAction, type Click, type ModalMeta } from "../translate.js";
+import { UNEXPECTED } from "./commands.js";
 
 const KNOWN = [TICKET_ACTION, RATE_ACTION, HOME_TAB_ACTION, INCIDENT_UPDATE_ACTION];
 /** Any action id none of ours matches (an old message, a forged payload). */
@@ -22,15 +24,40 @@ function whereOf(b: BoltBlockAction): Where {
 
 export function registerActions(app: App, ctx: SlackContext): void {
   const onClick = async ({ ack, body, action }: { ack: () => Promise<void>; body: unknown; action: unknown }) => {
+    const b = body as BoltBlockAction;
+    const a = action as BlockAction;
+    const where = whereOf(b);
+    const c = readClick(a);
+    const command = c.ok ? clickCommand(c) : undefined;
+    if (!c.ok || !command) {
+      // Nothing to commit: an unknown button is answered, and a verb that needs a typed text opens its modal
+      // while trigger_id (about 3 seconds) is good.
+      await ack();
+      void ctx.track(() => (c.ok ? askForText(ctx, b, c, where) : ctx.tell(where, c.text)), true);
+      return;
+    }
+    const { actor, complete } = await ctx.requestActor(b.user.id, b.user.name);
+    // A redelivered interaction carries the same action_ts: it acts once.
+    const key = `act:${b.container?.message_ts ?? b.view?.id ?? ""}:${a.action_ts ?? ""}:${b.user.id}:${a.action_id}`;
+    const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: key }).catch((err: unknown) => {
+      ctx.log(`slack: ${a.action_id} failed: ${(err as Error).stack ?? err}`);
+      return { ok: false as const, text: UNEXPECTED };
+    });
     await ack();
-    await ctx.track(() => click(ctx, body as BoltBlockAction, action as BlockAction), true);
+    // After the ack: the answer (the card itself is redrawn through the outbox), the App Home, the person's details.
+    void ctx.track(async () => {
+      if (!outcome.ok || c.verb === "rate") await ctx.tell(where, outcome.text);
+      if (b.container?.type === "view") await ctx.home.publish(b.user.id);
+      await complete?.();
+    });
   };
   app.action(TICKET_ACTION, onClick);
   app.action(RATE_ACTION, onClick);
   app.action(UNKNOWN, onClick);
   app.action(HOME_TAB_ACTION, async ({ ack, body, action }) => {
+    // Switching tabs commits nothing.
     await ack();
-    await ctx.track(async () => {
+    void ctx.track(async () => {
       const tab = HOME_TAB_ACTION.exec((action as BlockAction).action_id)![1] as HomeTab;
       ctx.home.opened(body.user.id, tab);
       await ctx.home.publish(body.user.id);
@@ -38,28 +65,14 @@ export function registerActions(app: App, ctx: SlackContext): void {
   });
 }
 
-async function click(ctx: SlackContext, b: BoltBlockAction, a: BlockAction): Promise<void> {
-  const where = whereOf(b);
-  const c = readClick(a);
-  if (!c.ok) return ctx.tell(where, c.text);
-  const actor = await ctx.people.actor(b.user.id, b.user.name);
-  const command = clickCommand(c);
-  if (!command) {
-    // The verb needs a typed text (resolve's note, reopen's reason): ask for it in a modal.
-    const snapshot = await ctx.desk.snapshot(c.ticket);
-    if (!snapshot) return ctx.tell(where, `There is no ticket #${c.ticket} any more. Nothing was changed.`);
-    const view = ticketView(snapshot).actions.find((x) => x.verb === c.verb);
-    if (!view || view.input?.kind !== "text") return ctx.tell(where, `#${c.ticket} is ${STATUS_LABEL[snapshot.ticket.status]}; "${c.verb}" cannot be done now. Nothing was changed.`);
-    const meta: ModalMeta = { ticket: c.ticket, verb: c.verb, ...(where.channel ? { channel: where.channel } : {}), ...(where.thread ? { thread: where.thread } : {}) };
-    // Resolve also offers "Save as article", prefilled from the ticket; the resolution typed above completes it.
-    const modal = c.verb === "resolve" ? resolveModal({ ...view, input: view.input }, articleFromResolution(snapshot.ticket, ""), JSON.stringify(meta)) : verbInputModal({ ...view, input: view.input }, JSON.stringify(meta));
-    await ctx.api.call("views.open", { trigger_id: b.trigger_id, view: modal });
-    return;
-  }
-  // A redelivered interaction carries the same action_ts: it acts once.
-  const key = `act:${b.container?.message_ts ?? b.view?.id ?? ""}:${a.action_ts ?? ""}:${b.user.id}:${a.action_id}`;
-  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: key });
-  if (!outcome.ok) await ctx.tell(where, outcome.text);
-  else if (c.verb === "rate") await ctx.tell(where, outcome.text);
-  if (b.container?.type === "view") await ctx.home.publish(b.user.id);
+/** A verb that needs a typed text (resolve's note, reopen's reason): asks for it in a modal. */
+async function askForText(ctx: SlackContext, b: BoltBlockAction, c: Extract<Click, { ok: true }>, where: Where): Promise<void> {
+  const snapshot = await ctx.desk.snapshot(c.ticket);
+  if (!snapshot) return ctx.tell(where, `There is no ticket #${c.ticket} any more. Nothing was changed.`);
+  const view = ticketView(snapshot).actions.find((x) => x.verb === c.verb);
+  if (!view || view.input?.kind !== "text") return ctx.tell(where, `#${c.ticket} is ${STATUS_LABEL[snapshot.ticket.status]}; "${c.verb}" cannot be done now. Nothing was changed.`);
+  const meta: ModalMeta = { ticket: c.ticket, verb: c.verb, ...(where.channel ? { channel: where.channel } : {}), ...(where.thread ? { thread: where.thread } : {}) };
+  // Resolve also offers "Save as article", prefilled from the ticket; the resolution typed above completes it.
+  const modal = c.verb === "resolve" ? resolveModal({ ...view, input: view.input }, articleFromResolution(snapshot.ticket, ""), JSON.stringify(meta)) : verbInputModal({ ...view, input: view.input }, JSON.stringify(meta));
+  await ctx.api.call("views.open", { trigger_id: b.trigger_id, view: modal });
 }

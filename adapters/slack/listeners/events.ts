@@ -1,5 +1,6 @@
 // Events API: mentions and DMs (commands), thread replies (comments), :ticket: reactions, App Home.
-// Bolt acks events before listeners run; each event acts once, keyed by its event_id.
+// An event that is ours is committed to the inbox before its ack (a reaction must first read its message from
+// Slack, which may not fit in the 3 seconds), then worked from there; each acts once, keyed by its event_id.
 import type { App } from "@slack/bolt";
 import type { Command } from "../../../src/core/commands.js";
 import { linkByRef } from "../../../src/store/links.js";
@@ -22,36 +23,59 @@ interface MessageEvent {
 const eventId = (body: unknown) => (body as { event_id?: string }).event_id ?? "";
 
 export function registerEvents(app: App, ctx: SlackContext): void {
+  // What each stored event asks for, run after its ack (and again at start-up if a stop cut it short).
+  ctx.inbox.work = (body) => work(ctx, body as unknown as EventBody);
+
   app.event("message", async ({ event, body }) => {
     const m = event as unknown as MessageEvent;
     // Edits, deletions, joins and bot posts (our own relays included) are never echoed back.
     if ((m.subtype && m.subtype !== "thread_broadcast" && m.subtype !== "file_share") || m.bot_id || !m.user) return;
-    await ctx.track(() => onMessage(ctx, m, eventId(body)));
+    // Ours: a reply in a ticket's thread, or a DM to the bot; channel chatter is not stored.
+    const inTicketThread = Boolean(m.thread_ts && m.thread_ts !== m.ts && (await threadLink(ctx, m.channel, m.thread_ts)));
+    if (inTicketThread || (m.channel_type === "im" && !m.thread_ts)) await ctx.inbox.accept(inboxKey(body), body as never);
   });
 
   app.event("app_mention", async ({ event, body }) => {
     const m = event as unknown as MessageEvent;
     if (m.bot_id || !m.user) return;
-    await ctx.track(async () => {
-      // A mention inside a ticket thread is a reply there; the message listener takes it.
-      if (m.thread_ts && (await threadLink(ctx, m.channel, m.thread_ts))) return;
-      await asCommand(ctx, m, eventId(body));
-    });
+    // A mention inside a ticket thread is a reply there; the message listener takes it.
+    if (m.thread_ts && (await threadLink(ctx, m.channel, m.thread_ts))) return;
+    await ctx.inbox.accept(inboxKey(body), body as never);
   });
 
   app.event("reaction_added", async ({ event, body }) => {
     if (event.reaction !== TICKET_REACTION || event.item.type !== "message") return;
-    const item = event.item as { channel: string; ts: string };
-    await ctx.track(() => fromReaction(ctx, item.channel, item.ts, event.user, (event as { item_user?: string }).item_user, eventId(body)));
+    await ctx.inbox.accept(inboxKey(body), body as never);
   });
 
   app.event("app_home_opened", async ({ event }) => {
     if (event.tab !== "home") return;
-    await ctx.track(async () => {
+    // Asks only for a view drawn from what is stored already: nothing to commit.
+    void ctx.track(async () => {
       ctx.home.opened(event.user);
       await ctx.home.publish(event.user);
     });
   });
+}
+
+interface EventBody {
+  event_id?: string;
+  event: MessageEvent & { reaction?: string; item?: { type: string; channel: string; ts: string }; item_user?: string };
+}
+
+/** A stored event's key: its event_id, the same on every retry of it (X-Slack-Retry-Num). */
+function inboxKey(body: unknown): string {
+  const b = body as EventBody;
+  return `evt:${b.event_id || `${b.event?.type}:${b.event?.channel ?? b.event?.item?.channel ?? ""}:${b.event?.ts ?? b.event?.item?.ts ?? ""}`}`;
+}
+
+/** What a stored event asks for. */
+async function work(ctx: SlackContext, body: EventBody): Promise<void> {
+  const e = body.event;
+  const id = body.event_id ?? "";
+  if (e.type === "message") return onMessage(ctx, e, id);
+  if (e.type === "app_mention") return asCommand(ctx, e, id);
+  if (e.type === "reaction_added" && e.item) return fromReaction(ctx, e.item.channel, e.item.ts, e.user!, e.item_user, id);
 }
 
 async function threadLink(ctx: SlackContext, channel: string, threadTs: string) {

@@ -11,8 +11,9 @@ import { formErrors } from "../render.js";
 
 export function registerIncidents(app: App, ctx: SlackContext): void {
   app.action(INCIDENT_UPDATE_ACTION, async ({ ack, body, action }) => {
+    // Opening the modal commits nothing: ack now, open it while trigger_id is good.
     await ack();
-    await ctx.track(async () => {
+    void ctx.track(async () => {
       const b = body as BoltBlockAction;
       const id = Number(INCIDENT_UPDATE_ACTION.exec((action as { action_id: string }).action_id)![1]);
       const where: Where = { user: b.user.id, ...(b.channel?.id ? { channel: b.channel.id } : {}) };
@@ -27,9 +28,10 @@ export function registerIncidents(app: App, ctx: SlackContext): void {
   app.view(INCIDENT_UPDATE_VIEW, async ({ ack, body, view }) => {
     const read = readIncidentUpdate(view);
     if (!read.ok) return ack(formErrors(read.errors));
-    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     const outcome = await ctx.desk.handle({ actor, command: read.command, idempotencyKey: `view:${view.id}` });
     if (!outcome.ok) return ack(formErrors({ [INCIDENT_UPDATE_FIELDS.message.block]: outcome.text }));
     await ack();
+    if (complete) void ctx.track(complete);
   });
 }

@@ -13,11 +13,14 @@ export function registerKnowledge(app: App, ctx: SlackContext): void {
   app.view(KB_ARTICLE_VIEW, async ({ ack, body, view }) => {
     const checked = validateArticle(ctx.desk.settings, articleValues(view.state as never));
     if (!checked.ok) return ack(formErrors(checked.errors));
-    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     const outcome = await ctx.desk.handle({ actor, command: articleCommand(checked.fields), idempotencyKey: `view:${view.id}` });
     if (!outcome.ok) return ack(formErrors({ [outcome.field === "body" || outcome.field === "tags" || outcome.field === "category" ? outcome.field : "title"]: outcome.text }));
     await ack();
-    await ctx.track(() => ctx.tell({ user: body.user.id }, outcome.text));
+    void ctx.track(async () => {
+      await ctx.tell({ user: body.user.id }, outcome.text);
+      await complete?.();
+    });
   });
 }
 

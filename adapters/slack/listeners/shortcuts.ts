@@ -7,9 +7,10 @@ import { openForm } from "./commands.js";
 
 export function registerShortcuts(app: App, ctx: SlackContext): void {
   app.shortcut(CREATE_TICKET_SHORTCUT, async ({ ack, shortcut }) => {
+    // Opening the form commits nothing: ack now, open it while trigger_id is good.
     await ack();
     const s = shortcut as MessageShortcut;
-    await ctx.track(async () => {
+    void ctx.track(async () => {
       const channel = s.channel.id;
       const ts = s.message.ts;
       const [actor, permalink] = await Promise.all([

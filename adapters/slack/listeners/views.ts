@@ -1,5 +1,6 @@
 // Modal submissions. Checked before the ack so mistakes come back as inline field errors
-// (response_action: errors); the core call is one short SQLite transaction, well inside Slack's 3 seconds.
+// (response_action: errors); the core call is one short SQLite transaction, well inside Slack's 3 seconds,
+// and the ack follows its commit.
 import type { App } from "@slack/bolt";
 import type { Source } from "../../../src/core/commands.js";
 import { validateForm } from "../../../src/core/form.js";
@@ -19,11 +20,12 @@ export function registerViews(app: App, ctx: SlackContext): void {
     const checked = validateForm(ctx.desk.settings, formValues(view.state as never));
     if (!checked.ok) return ack(formErrors(checked.errors));
     const meta = readMeta(view.private_metadata);
-    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     const source: Source | undefined = meta.channel && meta.ts ? { kind: PLATFORM, ref: ref(meta.channel, meta.ts), ...(meta.link ? { link: meta.link } : {}) } : undefined;
     const outcome = await ctx.desk.handle({ actor, command: { kind: "create", ...checked.fields, ...(source ? { source } : {}) }, idempotencyKey: `view:${view.id}`, ...(meta.thread ? { originRef: meta.thread } : {}) });
     if (!outcome.ok) return ack(formErrors({ [outcome.field && FORM_BLOCKS.has(outcome.field) ? outcome.field : "title"]: outcome.text }));
     await ack();
+    if (complete) void ctx.track(complete);
   });
 
   app.view(VERB_INPUT_VIEW, async ({ ack, body, view }) => {
@@ -38,13 +40,15 @@ export function registerViews(app: App, ctx: SlackContext): void {
     const wanted = meta.verb === "resolve" ? savedArticle(view.state as never) : undefined;
     const article = wanted ? validateArticle(ctx.desk.settings, { title: wanted.title, body: completeArticleBody(wanted.body, text) }) : undefined;
     if (article && !article.ok) return ack(formErrors({ [SAVE_ARTICLE.title]: article.errors.title, [SAVE_ARTICLE.body]: article.errors.body }));
-    const actor = await ctx.people.actor(body.user.id, body.user.name, 1000);
+    const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `view:${view.id}` });
     if (!outcome.ok) return ack(formErrors({ [VERB_INPUT_BLOCK]: outcome.text }));
+    // The article asked for with the resolution is committed before the ack too: the ack says both are done.
+    const saved = article?.ok ? await ctx.desk.handle({ actor, command: articleCommand(article.fields, meta.ticket), idempotencyKey: `view:${view.id}:kb` }) : undefined;
     await ack();
-    if (article?.ok) {
-      const saved = await ctx.desk.handle({ actor, command: articleCommand(article.fields, meta.ticket), idempotencyKey: `view:${view.id}:kb` });
-      await ctx.track(() => ctx.tell({ user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) }, saved.text));
-    }
+    void ctx.track(async () => {
+      if (saved) await ctx.tell({ user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) }, saved.text);
+      await complete?.();
+    });
   });
 }

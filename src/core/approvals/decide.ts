@@ -101,7 +101,7 @@ export async function decide(ctx: Ctx, number: number, decision: Decision, reaso
       reason: `approved by ${key}${as} (${req.policy}: ${rule})`,
       requesterMessage: `Good news: ${ctx.actor.name} approved your request #${number}. It is now with ${team}.`,
     });
-    return { ok: true, kind: "capability", text: `You approved #${number}${as}: approved, and it goes on to ${team}.`, snapshot };
+    return { ok: true, kind: "capability", text: `You approved #${number}${as}; it goes on to ${team}.`, snapshot };
   }
   const resolution = `Rejected by ${ctx.actor.name}: ${why || "no reason given"}`;
   const snapshot = await ctx.change(t, { status: "resolved", resolution, resolved_at: ctx.now }, KIND.rejected, `${ctx.actor.name} rejected #${number}${as}: ${why}`, {

@@ -6,7 +6,8 @@ import type { Command } from "../commands.js";
 import type { Extension, Outcome } from "../desk.js";
 import { invalid } from "../errors.js";
 import { registerVerb } from "../grammar.js";
-import { DEFAULT_MAX_DAYS, parseExportArgs, writeAuditExport } from "./export.js";
+import { readOffThread } from "../../store/reader-thread.js";
+import { DEFAULT_MAX_DAYS, parseExportArgs, type writeAuditExport } from "./export.js";
 
 export const AUDIT = "audit";
 
@@ -26,7 +27,9 @@ export function auditExtension(opts: { outDir?: string } = {}): Extension {
       mkdirSync(outDir, { recursive: true });
       const stamp = `${new Date(ctx.now).toISOString().replace(/[:.]/g, "-")}-${Math.random().toString(36).slice(2, 6)}`;
       const path = join(outDir, `audit-${range.label.replace("..", "_")}-${stamp}.${format}`);
-      const r = await writeAuditExport(ctx.trx, range, format, path);
+      // Read and written in the reader thread (its own connection sees the last commit): a year of audit
+      // events must not stop the event loop.
+      const r = await readOffThread<Awaited<ReturnType<typeof writeAuditExport>>>(ctx.trx as never, new URL("./export.ts", import.meta.url), "writeAuditExport", [range, format, path]);
       const check = r.broken.length ? `WARNING: ${r.broken.length === 1 ? "1 event does not match its hash" : `${r.broken.length} events do not match their hashes`} (first: event ${r.broken[0]}); run npm run audit:verify.` : "Every event's hash checks out.";
       return {
         ok: true,

@@ -19,6 +19,7 @@ import {
   updatesOf,
 } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
+import { breaks } from "../batches.js";
 import type { Ctx, Outcome } from "../desk.js";
 import { DeskError, invalid } from "../errors.js";
 import { isOpen, type Ticket } from "../ticket.js";
@@ -152,7 +153,9 @@ async function link(ctx: Ctx, ticket: number, id: number): Promise<Outcome> {
 
 async function openLinkedTickets(ctx: Ctx, id: number): Promise<Ticket[]> {
   const out: Ticket[] = [];
+  const pause = breaks();
   for (const n of await ticketsOfIncident(ctx.trx, id)) {
+    await pause();
     const t = await ticketByNumber(ctx.trx, n);
     if (t && isOpen(t.status)) out.push(t);
   }
@@ -170,7 +173,9 @@ async function update(ctx: Ctx, id: number, message: string, status?: IncidentSt
   await auditIncident(ctx, "incident_update", r, next, message);
   await tell(ctx, r, "updated", `${incidentName(id)} ${next}: ${message}`);
   const tickets = await openLinkedTickets(ctx, id);
+  const pause = breaks();
   for (const t of tickets) {
+    await pause();
     await ctx.record.announce(t, "incident_update", `${incidentName(id)} ${next}: ${message}`, { action: "incident_update", field: "incident", to: next, reason: message }, undefined, `Update on ${incidentName(id)} (${r.title}), ${next}: ${message}`);
   }
   return { ok: true, kind: "incident", text: `Posted to ${incidentName(id)} (${next}); ${tickets.length} requester${tickets.length === 1 ? "" : "s"} and every status channel will hear it.` };
@@ -185,7 +190,9 @@ async function resolveIncident(ctx: Ctx, id: number, message: string): Promise<O
   await auditIncident(ctx, "incident_resolve", r, "resolved", message);
   await tell(ctx, r, "resolved", `${incidentName(id)} resolved: ${message}`);
   const tickets = await openLinkedTickets(ctx, id);
+  const pause = breaks();
   for (const t of tickets) {
+    await pause();
     await ctx.record.change(t, { status: "resolved", resolution: message, resolved_at: ctx.now }, "resolved", `${ctx.actor.name} resolved #${t.number} with ${incidentName(id)}`, {
       reason: `${incidentName(id)} resolved`,
       comment: { body: message, internal: false },

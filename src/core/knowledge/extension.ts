@@ -12,6 +12,7 @@ import { isOpen } from "../ticket.js";
 import { registerAction, registerViewContributor, type ActionView, type TicketSnapshot } from "../views.js";
 import { coverage, significantWords } from "../words.js";
 import { articleFromResolution, parseArticleJson, validateArticle } from "./form.js";
+import { counted } from "../text.js";
 
 export const KB = "knowledge";
 export const SOLVED_VERB = "kb_solved";
@@ -150,7 +151,7 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
       const mine = stale.filter((a) => a.author_id === ctx.actor.id);
       const list = [...mine, ...stale.filter((a) => a.author_id !== ctx.actor.id)];
       if (!list.length) return ok(`No article has gone ${o.staleDays} days without a review.`);
-      return ok([`${list.length} article(s) not reviewed in ${o.staleDays} days${mine.length ? ` (${mine.length} of them yours)` : ""}:`, ...list.map((a) => `  ${articleName(a.id)} ${a.title} · reviewed ${new Date(a.reviewed_at).toISOString().slice(0, 10)}${a.author_id === ctx.actor.id ? " · yours" : ""}`)].join("\n"));
+      return ok([`${counted(list.length, "article")} not reviewed in ${o.staleDays} days${mine.length ? ` (${mine.length} of them yours)` : ""}:`, ...list.map((a) => `  ${articleName(a.id)} ${a.title} · reviewed ${new Date(a.reviewed_at).toISOString().slice(0, 10)}${a.author_id === ctx.actor.id ? " · yours" : ""}`)].join("\n"));
     }
     case "solved":
     case "unsolved":
@@ -158,7 +159,7 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
   }
   const found = await searchArticles(ctx.trx, text, 5);
   if (!found.length) return ok(`No article matches "${text.trim()}".`);
-  return ok([`${found.length} article(s) for "${text.trim()}":`, ...found.map((a) => `  ${articleName(a.id)} ${a.title}: ${firstLines(a.body).slice(0, 120)}`)].join("\n"));
+  return ok([`${counted(found.length, "article")} for "${text.trim()}":`, ...found.map((a) => `  ${articleName(a.id)} ${a.title}: ${firstLines(a.body).slice(0, 120)}`)].join("\n"));
 }
 
 function splitArticle(text: string): [string, string] {

@@ -6,9 +6,9 @@ import type { Clock } from "../clock.js";
 import type { Desk } from "../desk.js";
 import { queueFileMessage } from "../files.js";
 import { claimDigest, digestSent, storeFile } from "../../store/files.js";
-import { renderPng, reportSpec } from "./chart.js";
+import { reportOffThread } from "./compute.js";
 import { reportText } from "./extension.js";
-import { computeFigures, dayKey } from "./figures.js";
+import { dayKey } from "./figures.js";
 import { WEEKDAYS, type DigestSettings } from "./settings.js";
 
 export interface Timers {
@@ -69,8 +69,8 @@ export class DigestScheduler {
     const day = new TZDate(due, this.tz);
     const to = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), this.tz).getTime();
     const from = new TZDate(day.getFullYear(), day.getMonth(), day.getDate() - days, this.tz).getTime();
-    const figures = await computeFigures(this.desk.db, this.desk.settings, { from, to, days }, due);
-    const png = await renderPng(reportSpec(figures));
+    // Read in the reader thread: a week of figures and a chart must not stop the desk acknowledging anyone.
+    const { figures, png } = await reportOffThread(this.desk.db, this.desk.settings, { from, to, days }, due);
     const title = `Tickets, ${this.digest.every === "weekly" ? "week" : "day"} to ${dayKey(to - 1, this.tz)}`;
     const text = `${this.desk.settings.deskName} ${this.digest.every} digest\n${reportText(figures, this.tz)}`;
     const queued = await this.desk.system("digest", async (ctx) => {

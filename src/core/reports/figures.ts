@@ -194,3 +194,126 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
     agents,
   };
 }
+
+// ---- What the chart compares: each period-based figure against the period before, SLA attainment per target,
+// and the backlog and each agent's open tickets as they stood when the period began.
+
+/** The same number of days just before `range`. */
+export function previousRange(range: Range): Range {
+  const span = range.to - range.from;
+  return { ...range, from: range.from - span, to: range.from };
+}
+
+export interface Attainment {
+  /** Clocks stopped within their target. */
+  met: number;
+  /** Clocks past their target, stopped or not (the same test as Figures.sla). */
+  breached: number;
+  /** Clocks still counting (running or paused) and within their target. */
+  open: number;
+  /** met / (met + breached): what share of the decided clocks kept their target. */
+  rate: number | null;
+}
+
+export interface SlaAttainment {
+  firstResponse: Attainment;
+  resolution: Attainment;
+}
+
+/** SLA attainment per target for the tickets opened in `range`, judged at `now`. */
+export async function computeSlaAttainment(db: Db, range: Range, now: number): Promise<SlaAttainment> {
+  const team = range.team ? sql`AND t.team = ${range.team}` : sql``;
+  const rows = (
+    await sql<{ target: string; measured: number; breached: number; met: number }>`
+      SELECT c.target, count(*) AS measured,
+        coalesce(sum(c.consumed_ms > c.target_ms OR (c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ${now})), 0) AS breached,
+        coalesce(sum(c.state = 'stopped' AND c.consumed_ms <= c.target_ms), 0) AS met
+      FROM sla_clocks c JOIN tickets t ON t.id = c.ticket_id
+      WHERE t.created_at >= ${range.from} AND t.created_at < ${range.to} ${team}
+      GROUP BY c.target`.execute(db)
+  ).rows;
+  const of = (target: string): Attainment => {
+    const r = rows.find((x) => x.target === target);
+    const met = Number(r?.met ?? 0);
+    const breached = Number(r?.breached ?? 0);
+    return { met, breached, open: Number(r?.measured ?? 0) - met - breached, rate: rate(met, met + breached) };
+  };
+  return { firstResponse: of("first_response"), resolution: of("resolution") };
+}
+
+export interface Standing {
+  at: number;
+  backlog: { open: number; buckets: { label: string; count: number }[] };
+  /** Agents with open tickets assigned to them at `at`, most first. */
+  agents: { name: string; open: number }[];
+}
+
+/** Age buckets of open tickets, as Figures.backlog counts them. */
+export function ageBuckets(ages: number[]): { label: string; count: number }[] {
+  const bucket = (lo: number, hi: number) => ages.filter((a) => a >= lo * DAY && a < hi * DAY).length;
+  return [
+    { label: "under 1 day", count: bucket(0, 1) },
+    { label: "1-3 days", count: bucket(1, 3) },
+    { label: "3-7 days", count: bucket(3, 7) },
+    { label: "over 7 days", count: bucket(7, Infinity) },
+  ];
+}
+
+/**
+ * The open tickets and who held them at the moment `at`, read back from the audit trail: each ticket's last
+ * status and assignee event before `at`. A ticket whose last resolution or close came before `at` was not open
+ * then (a reopen clears both stamps), so only the others are looked up.
+ */
+export async function computeStanding(db: Db, settings: DeskSettings, range: Range, at: number): Promise<Standing> {
+  const team = range.team ? sql`AND t.team = ${range.team}` : sql``;
+  const rows = (
+    await sql<{ created_at: number; status: string | null; assignee: string | null }>`
+      SELECT t.created_at,
+        (SELECT a.to_value FROM audit_events a WHERE a.ticket_id = t.id AND a.field = 'status' AND a.at < ${at} ORDER BY a.id DESC LIMIT 1) AS status,
+        (SELECT a.to_value FROM audit_events a WHERE a.ticket_id = t.id AND a.field = 'assignee' AND a.at < ${at} ORDER BY a.id DESC LIMIT 1) AS assignee
+      FROM tickets t
+      WHERE t.created_at < ${at} AND (coalesce(t.resolved_at, t.closed_at) IS NULL OR coalesce(t.resolved_at, t.closed_at) >= ${at}) ${team}`.execute(db)
+  ).rows;
+  // A ticket with no status event yet before `at` was new then.
+  const open = rows.filter((r) => r.status !== "resolved" && r.status !== "closed");
+  const held = new Map<string, number>();
+  for (const r of open) if (r.assignee) held.set(r.assignee, (held.get(r.assignee) ?? 0) + 1);
+  // The audit trail names assignees as platform:user; they are matched back to people for their names and roles.
+  const people = held.size
+    ? await db
+        .selectFrom("people")
+        .select(["platform", "user_id", "email", "display_name"])
+        .where(sql<string>`platform || ':' || user_id`, "in", [...held.keys()])
+        .execute()
+    : [];
+  const agents = people
+    .filter((p) => p.platform !== "system" && atLeast(roleOf(settings, { platform: p.platform, userId: p.user_id, email: p.email }), "agent"))
+    .map((p) => ({ name: p.display_name, open: held.get(`${p.platform}:${p.user_id}`)! }))
+    .sort((a, b) => b.open - a.open || a.name.localeCompare(b.name));
+  return { at, backlog: { open: open.length, buckets: ageBuckets(open.map((r) => at - r.created_at)) }, agents };
+}
+
+/** The period-based figures of the period before, without the standing ones (backlog, agents) that only mean "now". */
+export type PeriodFigures = Omit<Figures, "backlog" | "agents">;
+
+export interface ReportFigures {
+  current: Figures;
+  previous: PeriodFigures;
+  sla: { current: SlaAttainment; previous: SlaAttainment };
+  /** The backlog and agents' open tickets when the period began, beside Figures.backlog and agents (now). */
+  atStart: Standing;
+}
+
+/** Everything `report` tells and draws: this period, the one before, and how the desk stood when this one began. */
+export async function computeReportFigures(db: Db, settings: DeskSettings, range: Range, now: number): Promise<ReportFigures> {
+  const before = previousRange(range);
+  const current = await computeFigures(db, settings, range, now);
+  // The period before is judged as of now, like this one: its clocks still running are breached or not today.
+  const { backlog: _b, agents: _a, ...previous } = await computeFigures(db, settings, before, now);
+  return {
+    current,
+    previous,
+    sla: { current: await computeSlaAttainment(db, range, now), previous: await computeSlaAttainment(db, before, now) },
+    atStart: await computeStanding(db, settings, range, range.from),
+  };
+}

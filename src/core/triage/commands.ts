@@ -10,6 +10,7 @@ import { isOpen } from "../ticket.js";
 import { ticketView } from "../views.js";
 import type { Triage } from "./extension.js";
 import * as store from "./store.js";
+import { counted, fieldText } from "../text.js";
 
 type Cap = Extract<Command, { kind: "capability" }>;
 
@@ -42,7 +43,7 @@ export async function runTriageCommand(triage: Triage, ctx: Ctx, cmd: Cap): Prom
 async function show(ctx: Ctx, number: number): Promise<Outcome> {
   const snapshot = await ctx.snapshot(await ctx.load(number));
   const view = ticketView(snapshot);
-  const lines = [`Triage of #${number}:`, ...view.fields.map((f) => `  ${f.label}: ${f.value}`), `  Actions: ${view.actions.map((a) => a.label).join(" · ")}`];
+  const lines = [`Triage of #${number}:`, ...view.fields.map((f) => `  ${fieldText(f)}`), `  Actions: ${view.actions.map((a) => a.label).join(" · ")}`];
   return { ok: true, kind: "capability", text: lines.join("\n"), snapshot };
 }
 
@@ -129,7 +130,7 @@ async function stats(triage: Triage, ctx: Ctx): Promise<Outcome> {
   const decided = s.accepted + s.corrected;
   const acc = decided ? `${Math.round((s.accepted / decided) * 100)}%` : "n/a";
   const lines = [
-    `Triage (${triage.conf.mode} mode, model trained on ${triage.model.examples} tickets):`,
+    `Triage (${triage.conf.mode} mode, model trained on ${counted(triage.model.examples, "ticket")}):`,
     `  suggestions ${s.suggested}: accepted ${s.accepted}, corrected ${s.corrected}, not yet reviewed ${s.pending}; accuracy ${acc}`,
     ...s.bySource.map((b) => `  ${b.source}: accepted ${b.accepted}, corrected ${b.corrected}`),
   ];

@@ -38,10 +38,10 @@ describe("approvals at the console", () => {
     expect(printed).toContain("! You already approved #1; nothing was changed.");
     expect(printed).toContain("Say why you reject #1; the requester will read it. Usage: reject N <reason>.");
     expect(printed).toContain("You rejected #1. 1 of 2 approvals needed; still waiting for the others.");
-    expect(printed).toContain("You approved #1: approved, and it goes on to the service desk.");
+    expect(printed).toContain("You approved #1; it goes on to the service desk.");
     // carl (a requester) reads the request he decides on; zoe, who does not decide, cannot.
     expect(printed).toContain("You are now carl (requester).\n#1 [P3 awaiting approval] Upgrade the core switch");
     expect(printed).toContain("You are now zoe (requester).\n! #1 is someone else's ticket; only agents can see it.");
-    expect(printed).toMatch(/approved\s+status: awaiting_approval -> (new|triaged)\s+\[approved by console:carl \(changes: majority\)\]/);
+    expect(printed).toMatch(/carl approved: status awaiting approval -> (new|triaged) \(approved by console:carl \(changes: majority\)\)/);
   });
 });

@@ -154,8 +154,8 @@ describe("audit export", () => {
     // The answer names the file; the console, on the server itself, also prints where it is.
     const path = /File: (\S+\.jsonl)/.exec(printed)?.[1];
     expect(path && existsSync(path)).toBe(true);
-    expect(printed).toMatch(/History of #1:\n {2}2026-11-01 12:00 {2}carol \(console\) {2}create {2}status: \(none\) -> new/);
-    expect(printed).toMatch(/2026-11-02 09:00 {2}ana \(console\) {2}priority {2}priority: P2 -> P1/);
+    expect(printed).toMatch(/History of #1 \(times in Europe\/London\):\n {2}Sun 1 Nov 12:00 {2}carol opened it: status new/);
+    expect(printed).toMatch(/Mon 2 Nov 09:00 {2}ana changed the priority: priority P2 -> P1/);
     expect(Date.UTC(2026, 10, 4) - Date.UTC(2026, 10, 1)).toBe(3 * DAY);
   });
 });

@@ -100,7 +100,7 @@ describe("weekly digest", () => {
     // Slack: the chart uploaded and shared in the digest channel, the figures as its comment.
     const [done] = slackApi.of("files.completeUploadExternal");
     expect(done!.args.channel_id).toBe("CDIGEST");
-    expect(String(done!.args.initial_comment)).toMatch(/^IT Help Desk weekly digest\nReport: last 7 days \(2026-11-23 to 2026-11-29\), all teams\n {2}Opened: 2\n/);
+    expect(String(done!.args.initial_comment)).toMatch(/^IT Help Desk weekly digest\nReport: last 7 days \(2026-11-23 to 2026-11-29\), all teams; each figure is followed by the previous 7 days \(2026-11-16 to 2026-11-22\)\n {2}Opened: 2; previous 7 days: 0\n/);
     const [upload] = [...slackApi.uploads.values()];
     expect(upload!.bytes!.subarray(1, 4).toString("ascii")).toBe("PNG");
     expect(JSON.parse(String(done!.args.files))).toEqual([{ id: upload!.id, title: "Tickets, week to 2026-11-29" }]);

@@ -5,16 +5,26 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { rateCommand } from "../../../src/core/satisfaction/index.js";
-import { deskTime, spread } from "../../../src/core/reports/figures.js";
-import { exportRange } from "../../../src/core/reports/extension.js";
+import { BEFORE, COLOURS, THIS, reportSpec } from "../../../src/core/reports/chart.js";
+import { computeFigures, computeReportFigures, computeStanding, deskTime, spread } from "../../../src/core/reports/figures.js";
+import { exportRange, reportText } from "../../../src/core/reports/extension.js";
 import { makeDesk, ok, refused, consoleUser } from "../../helpers/desk.js";
 
 const H = 3_600_000;
+const DAY = 24 * H;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Every panel of the chart (a view with a data table), by title, wherever it sits in its rows. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function panelsOf(spec: any): { title: string; values: unknown[]; spec: any }[] {
+  if (spec.vconcat || spec.hconcat) return [...(spec.vconcat ?? []), ...(spec.hconcat ?? [])].flatMap(panelsOf);
+  return [{ title: typeof spec.title === "string" ? spec.title : spec.title.text, values: spec.data.values, spec }];
+}
 const at = (iso: string) => Date.parse(iso);
 
 /** A week whose answers are worked out by hand below. */
-async function seededWeek() {
-  const d = await makeDesk();
+async function seededWeek(opts: { sla?: boolean } = {}) {
+  const d = await makeDesk(opts);
   const step = async (when: string, user: string, cmd: Parameters<typeof d.as>[1]) => {
     d.clock.set(at(when));
     return ok(await d.as(user, cmd));
@@ -56,51 +66,165 @@ describe("report figures", () => {
     expect(deskTime(0, 10 * H, [ev(1, "waiting"), ev(3, "in_progress"), ev(4, "resolved"), ev(8, "in_progress"), ev(10, "resolved")])).toBe(1 * H + 1 * H + 2 * H);
   });
 
-  it("answers every figure of a seeded week as computed by hand", async () => {
-    const d = await seededWeek();
+  it("answers every figure of a seeded week, and of the week before, as computed by hand", async () => {
+    const d = await seededWeek({ sla: true });
     const r = ok(await d.as("lee", "report 7d"));
     const lines = r.text.split("\n");
-    expect(lines.slice(0, 15)).toEqual([
-      "Report: last 7 days (2026-11-17 to 2026-11-24), all teams",
-      "  Opened: 4",
-      // #1 (14 days) and #5 (18 h) are open.
-      "  Backlog: 2 open, median age 7.4 d, oldest 14.0 d (under 1 day 1, 1-3 days 0, 3-7 days 0, over 7 days 1)",
-      // First actions: #2 claimed after 30 min, #3 answered after 20 min (#4, #5: none by an agent).
-      "  Time to first action: median 25 min, p90 30 min (2 tickets)",
-      "  Time to acknowledge: median 25 min, p90 30 min (2 tickets)",
+    expect(lines.slice(0, 17)).toEqual([
+      "Report: last 7 days (2026-11-17 to 2026-11-24), all teams; each figure is followed by the previous 7 days (2026-11-10 to 2026-11-17)",
+      // The week before holds #1 alone (opened 10 Nov 09:00, the first instant of that week).
+      "  Opened: 4; previous 7 days: 1",
+      // #1 (14 days) and #5 (18 h) are open; when the week began (17 Nov 09:00), #1 alone was, 7 days old.
+      "  Backlog: 2 open, median age 7.4 d, oldest 14.0 d (under 1 day 1, 1-3 days 0, 3-7 days 0, over 7 days 1); when the period began: 1 open (under 1 day 0, 1-3 days 0, 3-7 days 0, over 7 days 1)",
+      // First actions: #2 claimed after 30 min, #3 answered after 20 min (#4, #5: none by an agent). Nobody touched #1.
+      "  Time to first action: median 25 min, p90 30 min (2 tickets); previous 7 days: median n/a, p90 n/a (0 tickets)",
+      "  Time to acknowledge: median 25 min, p90 30 min (2 tickets); previous 7 days: median n/a, p90 n/a (0 tickets)",
       // #2: 10:00-11:00 and 13:00-14:00, then 09:00-10:00 after the reopen = 3 h; #3: 2 h 20 min; #4: 5 min.
-      "  Time to resolve: median 2.3 h, p90 3.0 h (3 tickets), waiting on requesters excluded",
-      "  SLA breaches: 0 of 0 clocks (n/a)",
-      "  Reopened: 1 of 3 resolved (33.3%)",
-      "  Duplicates: 0 of 4 (0.0%)",
-      "  Deflected by an article: 1 of 4 (25.0%; 1 offered one)",
-      "  Closed with no human touch: 1 of 3 (33.3%)",
-      "  Satisfaction: 3.0 / 5 from 2 ratings",
-      "  By category: Hardware 2, Network 2",
-      "  Agents: ana 0 open / 1 resolved; bob 0 open / 1 resolved",
+      "  Time to resolve (waiting on requesters excluded): median 2.3 h, p90 3.0 h (3 tickets); previous 7 days: median n/a, p90 n/a (0 tickets)",
+      // #2, #3 and #4 were answered and resolved or closed in time; #5 (opened Mon 15:00) has used 2.5 of its 4
+      // business hours. #1 has waited two weeks: both its clocks are breached.
+      "  SLA first response: 3 met, 0 breached, 1 still counting (100.0% met); previous 7 days: 0 met, 1 breached, 0 still counting (0.0% met)",
+      "  SLA resolution: 3 met, 0 breached, 1 still counting (100.0% met); previous 7 days: 0 met, 1 breached, 0 still counting (0.0% met)",
+      "  Reopened: 1 of 3 resolved (33.3%); previous 7 days: 0 of 0 (n/a)",
+      "  Duplicates: 0 of 4 (0.0%); previous 7 days: 0 of 1 (0.0%)",
+      "  Deflected by an article: 1 of 4 (25.0%; 1 offered one); previous 7 days: 0 of 1 (0.0%)",
+      "  Closed with no human touch: 1 of 3 (33.3%); previous 7 days: 0 of 0 (n/a)",
+      "  Satisfaction: 3.0 / 5 from 2 ratings; previous 7 days: no ratings",
+      "  By category: Hardware 2, Network 2; previous 7 days: Hardware 1",
+      "  Agents: ana 0 open / 1 resolved; bob 0 open / 1 resolved; open when the period began: none",
       expect.stringMatching(/^Chart: .*report-7d-.*\.png$/),
     ]);
     expect(r.ok && r.files?.[0]).toMatchObject({ mime: "image/png" });
   });
 
-  it("draws the chart as a PNG that decodes to the expected size", async () => {
+  it("reads the backlog and each agent's open tickets back from the audit trail at any moment, as they were", async () => {
+    const d = await seededWeek({ sla: true });
+    const settings = d.desk.settings;
+    d.clock.advance(60_000);
+    ok(await d.as("ana", "claim 5"));
+    const now = d.clock.now() + 1;
+    // Read back at now, the standing agrees with what the tickets say now.
+    const current = await computeFigures(d.db, settings, { from: now - 7 * DAY, to: now, days: 7 }, now);
+    const standing = await computeStanding(d.db, settings, { from: 0, to: now, days: 7 }, now);
+    expect(standing.backlog).toEqual({ open: current.backlog.open, buckets: current.backlog.buckets });
+    expect(standing.agents).toEqual(current.agents.filter((a) => a.open).map((a) => ({ name: a.name, open: a.open })));
+    expect(standing.agents).toEqual([{ name: "ana", open: 1 }]);
+    // On 17 Nov 12:00 #1 was open and #2 with ana, waiting (#3 did not exist yet); at 15:00 #2 was resolved;
+    // on 18 Nov 09:30 it was reopened and with ana again.
+    const at = (iso: string) => computeStanding(d.db, settings, { from: 0, to: 0, days: 7 }, Date.parse(iso));
+    expect(await at("2026-11-17T12:00:00Z")).toMatchObject({ backlog: { open: 2 }, agents: [{ name: "ana", open: 1 }] });
+    expect(await at("2026-11-17T15:00:00Z")).toMatchObject({ backlog: { open: 1 }, agents: [] });
+    expect(await at("2026-11-18T09:30:00Z")).toMatchObject({ backlog: { open: 2 }, agents: [{ name: "ana", open: 1 }] });
+    expect((await at("2026-11-19T12:00:00Z")).backlog.buckets).toEqual([
+      { label: "under 1 day", count: 0 },
+      { label: "1-3 days", count: 0 },
+      { label: "3-7 days", count: 0 },
+      { label: "over 7 days", count: 1 },
+    ]);
+  });
+
+  it("draws each panel from the same figures as the text report", async () => {
+    const d = await seededWeek({ sla: true });
+    d.clock.advance(60_000);
+    ok(await d.as("ana", "claim 5"));
+    const answer = ok(await d.as("lee", "report 7d"));
+    const now = d.clock.now();
+    const figures = await computeReportFigures(d.db, d.desk.settings, { from: now - 7 * DAY, to: now, days: 7 }, now);
+    // The command told exactly these figures...
+    expect(answer.text.split("\nChart: ")[0]).toBe(reportText(figures, d.desk.settings.timezone));
+    const line = (start: string) => answer.text.split("\n").find((l) => l.startsWith(`  ${start}`))!;
+    const halves = (start: string) => line(start).split(/; previous 7 days: |; when the period began: |; open when the period began: /) as [string, string];
+    const thisHalf = (start: string) => halves(start)[0];
+    const beforeHalf = (start: string) => halves(start)[1];
+    // ...and each panel of the chart drawn from them says the same.
+    const spec = reportSpec(figures);
+    const panel = <T>(title: string) => panelsOf(spec).find((p) => p.title === title)!.values as T[];
+    const mine = <T extends { period: string }>(rows: T[]) => rows.filter((r) => r.period === THIS);
+    const theirs = <T extends { period: string }>(rows: T[]) => rows.filter((r) => r.period === BEFORE);
+    const numbers = (s: string) => [...s.matchAll(/(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+
+    const days = panel<{ period: string; count: number }>("Opened per day");
+    expect([sum(mine(days).map((x) => x.count)), sum(theirs(days).map((x) => x.count))]).toEqual(halves("Opened:").map((h) => numbers(h)[0]));
+    expect(mine(days)).toHaveLength(7);
+    expect(theirs(days)).toHaveLength(7);
+
+    const cats = panel<{ period: string; category: string; count: number }>("Opened by category");
+    const listed = (s: string) => s.replace(/^ *By category: /, "").split(", ").filter((x) => x !== "none");
+    expect(mine(cats).filter((c) => c.count).map((c) => `${c.category} ${c.count}`)).toEqual(listed(thisHalf("By category")));
+    expect(theirs(cats).filter((c) => c.count).map((c) => `${c.category} ${c.count}`)).toEqual(listed(beforeHalf("By category")));
+
+    const backlog = panel<{ period: string; age: string; count: number }>("Backlog by age (open tickets)");
+    const buckets = (s: string) => /\(([^)]*)\)$/.exec(s)![1]!;
+    expect(mine(backlog).map((b) => `${b.age} ${b.count}`).join(", ")).toBe(buckets(thisHalf("Backlog")));
+    expect(theirs(backlog).map((b) => `${b.age} ${b.count}`).join(", ")).toBe(buckets(beforeHalf("Backlog")));
+
+    const sla = panel<{ row: string; outcome: string; count: number }>("SLA attainment (clocks of tickets opened)");
+    const outcomes = (row: string) => sla.filter((x) => x.row === row).map((x) => x.count);
+    expect(outcomes("Response (this)")).toEqual(numbers(thisHalf("SLA first response")).slice(0, 3));
+    expect(outcomes("Response (before)")).toEqual(numbers(beforeHalf("SLA first response")).slice(0, 3));
+    expect(outcomes("Resolution (this)")).toEqual(numbers(thisHalf("SLA resolution")).slice(0, 3));
+    expect(outcomes("Resolution (before)")).toEqual(numbers(beforeHalf("SLA resolution")).slice(0, 3));
+    expect(sum(sla.filter((x) => x.row.endsWith("(this)") && x.outcome === "breached").map((x) => x.count))).toBe(figures.current.sla.breached);
+    expect(sum(sla.filter((x) => x.row.endsWith("(this)")).map((x) => x.count))).toBe(figures.current.sla.measured);
+
+    const times = panel<{ period: string; measure: string; label: string }>("Time to first action and to resolve (hours)");
+    const spreadOf = (s: string) => /median (.+?), p90 (.+?) \(/.exec(s)!.slice(1, 3);
+    const labels = (rows: { measure: string; label: string }[], what: string) => rows.filter((x) => x.measure.startsWith(what)).map((x) => x.label);
+    expect(labels(mine(times), "First action")).toEqual(spreadOf(thisHalf("Time to first action")));
+    expect(labels(theirs(times), "First action")).toEqual(spreadOf(beforeHalf("Time to first action")));
+    expect(labels(mine(times), "Resolve")).toEqual(spreadOf(thisHalf("Time to resolve")));
+    expect(labels(theirs(times), "Resolve")).toEqual(spreadOf(beforeHalf("Time to resolve")));
+
+    const csat = panel<{ period: string; average: number; label: string }>("Satisfaction (average of 5)");
+    const [average, , ratings] = numbers(thisHalf("Satisfaction"));
+    expect(mine(csat)[0]).toMatchObject({ average, label: `${average!.toFixed(1)} / 5 (${ratings})` });
+    expect(theirs(csat)[0]!.label).toBe(beforeHalf("Satisfaction"));
+
+    const agents = panel<{ period: string; agent: string; open: number }>("Open tickets per agent");
+    const heldNow = [...thisHalf("Agents").matchAll(/(\w+) (\d+) open/g)].filter((m) => m[2] !== "0").map((m) => `${m[1]} ${m[2]}`);
+    expect(heldNow).toEqual(["ana 1"]);
+    expect(mine(agents).filter((a) => a.open).map((a) => `${a.agent} ${a.open}`)).toEqual(heldNow);
+    expect(theirs(agents).filter((a) => a.open).map((a) => `${a.agent} ${a.open}`).join(", ") || "none").toBe(beforeHalf("Agents"));
+  });
+
+  it("keeps date labels apart at 30 and 90 days", async () => {
     const d = await seededWeek();
+    const now = d.clock.now();
+    for (const days of [7, 30, 90]) {
+      const spec = reportSpec(await computeReportFigures(d.db, d.desk.settings, { from: now - days * DAY, to: now, days }, now));
+      const chart = panelsOf(spec).find((p) => p.title === "Opened per day")!;
+      const ticks = chart.spec.encoding.x.axis.values as number[];
+      // Each label ("17 Nov", about 40 px at 11 px DejaVu Sans) gets at least 60 px of the panel's width, level.
+      const pxPerDay = chart.spec.width / days;
+      const gaps = ticks.slice(1).map((t, i) => ((t - ticks[i]!) / DAY) * pxPerDay);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(60);
+      expect(ticks.length).toBeGreaterThanOrEqual(days === 7 ? 7 : 5);
+      expect(chart.spec.encoding.x.axis.labelAngle).toBe(0);
+    }
+  });
+
+  it("draws the chart as a PNG that decodes, with both periods and the SLA outcomes in it", async () => {
+    const d = await seededWeek({ sla: true });
     const r = ok(await d.as("ana", "report 30d Network"));
-    expect(r.text).toMatch(/^Report: last 30 days \(2026-10-25 to 2026-11-24\), Network\n  Opened: 2\n/);
-    const png = PNG.sync.read(readFileSync(r.files![0]!.path));
-    // Two panels (460 + 260 wide, 220 high) with axes, titles and padding, zoomed 1.5x.
-    expect(png.width).toBeGreaterThan(1100);
-    expect(png.width).toBeLessThan(1600);
-    expect(png.height).toBeGreaterThan(400);
-    expect(png.height).toBeLessThan(700);
-    // The bars are drawn: pixels of the day bars' colour (#4C78A8) and the category bars' (#F58518).
-    const count = (r: number, g: number, b: number) => {
+    expect(r.text).toMatch(/^Report: last 30 days \(2026-10-25 to 2026-11-24\), Network; .*\n {2}Opened: 2; previous 30 days: 0\n/);
+    const r7 = ok(await d.as("ana", "report 7d"));
+    for (const file of [r.files![0]!.path, r7.files![0]!.path]) {
+      const png = PNG.sync.read(readFileSync(file));
+      // Three rows of panels (about 1350 x 800 before the 1.5x zoom), with titles, axes and padding.
+      expect(png.width).toBeGreaterThan(1500);
+      expect(png.width).toBeLessThan(2400);
+      expect(png.height).toBeGreaterThan(900);
+      expect(png.height).toBeLessThan(1600);
+    }
+    const png = PNG.sync.read(readFileSync(r7.files![0]!.path));
+    const count = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
       let n = 0;
       for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === r && png.data[i + 1] === g && png.data[i + 2] === b) n++;
       return n;
     };
-    expect(count(0x4c, 0x78, 0xa8)).toBeGreaterThan(100);
-    expect(count(0xf5, 0x85, 0x18)).toBeGreaterThan(100);
+    // This period's bars, the previous period's, and the SLA panel's met and breached clocks are all drawn.
+    for (const colour of [COLOURS.this, COLOURS.before, COLOURS.met, COLOURS.breached]) expect(count(colour)).toBeGreaterThan(100);
   });
 
   it("exports tickets as CSV, quoting what needs quoting", async () => {
