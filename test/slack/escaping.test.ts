@@ -1,7 +1,7 @@
 // What a person types is shown, never obeyed, on every Slack surface. The shared hostile corpus goes in through
 // the real Bolt app as Slack delivers it (the ticket form, thread replies, a mention, slash commands, the message
 // shortcut, the article form, the incident and reject modals), and every field of every Web API call and
-// response_url answer the desk made is then read as Slack reads it: mrkdwn and every fallback `text` must hold
+// answer (acknowledgement or response_url) the desk made is then read as Slack reads it: mrkdwn and every fallback `text` must hold
 // no live token (broadcast, mention, group, channel or labelled link) but the app's own, and must still show the
 // person's words once Slack decodes its entities; plain_text fields and prefilled inputs must show them as typed,
 // not entity-escaped; no field anywhere holds a control character.
@@ -20,7 +20,8 @@ interface Field {
   text: string;
 }
 
-const FALLBACK_METHODS = new Set(["chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"]);
+/** "ack": a slash command answered in its acknowledgement (the HTTP response body Slack shows the person). */
+const FALLBACK_METHODS = new Set(["chat.postMessage", "chat.update", "chat.postEphemeral", "response_url", "ack"]);
 
 /** Every text Slack shows from a call, with how Slack reads it. */
 function fieldsOf(c: Call): Field[] {
@@ -73,6 +74,18 @@ const CSTATUS = "CSTATUS";
 
 let h: Harness;
 let seq = 0;
+/** Slash commands' acknowledgements that carried an answer, as calls (Slack shows them like a response_url post). */
+const acks: Call[] = [];
+/** Every call the desk made to Slack, and every answer it gave in an acknowledgement. */
+const allCalls = () => [...h.fake.calls, ...acks];
+const answers = (c: Call) => c.method === "response_url" || c.method === "ack";
+
+/** A signed /ticket, keeping its acknowledgement's answer. */
+async function command(text: string, user: string, extra?: Record<string, string>): Promise<void> {
+  const r = await h.command(text, user, extra);
+  expect(r.status, `/ticket ${text}`).toBe(200);
+  if (r.body.trim().startsWith("{")) acks.push({ method: "ack", args: JSON.parse(r.body) as Record<string, unknown>, at: Date.now() });
+}
 const ts = () => `1700001000.${String(++seq).padStart(6, "0")}`;
 
 /** A message event as the Events API delivers it; `text` is what Slack sends (its tokens live, its entities encoded). */
@@ -89,7 +102,7 @@ const cardWhere = async (n: number) => {
 const button = (verb: string, n: number) => ({ type: "button", action_id: `ticket.${verb}.${n}`, value: JSON.stringify({ ticket: n, verb }), text: { type: "plain_text", text: verb } });
 
 /** The calls made to `method` (and `match`), as fields. */
-const fieldsWhere = (match: (c: Call) => boolean) => h.fake.calls.filter(match).flatMap(fieldsOf);
+const fieldsWhere = (match: (c: Call) => boolean) => allCalls().filter(match).flatMap(fieldsOf);
 /** Every line of `text` is shown whole by some field of `fields` (a relay quotes each line on its own). */
 function expectShown(fields: Field[], text: string, what: string): void {
   expect(fields.length, `${what}: no such field was sent`).toBeGreaterThan(0);
@@ -106,13 +119,13 @@ beforeAll(async () => {
   h.desk.addExtension(approvalsExtension(h.desk.settings));
 
   // Status updates go to a channel; an article waits to be offered and found.
-  await h.command("incident subscribe", AGENTS.ana, { channel_id: CSTATUS, channel_name: "status" });
-  await h.command("kb new", AGENTS.ana);
+  await command("incident subscribe", AGENTS.ana, { channel_id: CSTATUS, channel_name: "status" });
+  await command("kb new", AGENTS.ana);
   await h.settle();
   await h.interact(viewSubmission(AGENTS.ana, lastView(), { title: { title: input("vpn drops <!channel> <@U0ADMIN1>") }, body: { body: input(ALL) } }));
 
   // #1 from the ticket form: title and description exactly as typed in plain_text inputs.
-  await h.command("", REQUESTER);
+  await command("", REQUESTER);
   await h.settle();
   await h.interact(viewSubmission(REQUESTER, lastView(), { title: { title: input(TITLE) }, description: { description: input(ALL) } }));
   await h.settle();
@@ -130,16 +143,16 @@ beforeAll(async () => {
   await h.event(message(REQUESTER, mine.split(":")[0]!, ALL, { thread_ts: mine.split(":")[1]! }));
   await h.settle();
 
-  // Answers only the person sees: a mention in a channel (ephemeral) and slash commands (response_url).
+  // Answers only the person sees: a mention in a channel (ephemeral) and slash commands (their acknowledgements).
   await h.event(message(REQUESTER, "CGENERAL", "<@UBOT> show 1", { type: "app_mention" }));
-  await h.command("show 1", REQUESTER);
-  await h.command("kb vpn drops", REQUESTER);
+  await command("show 1", REQUESTER);
+  await command("kb vpn drops", REQUESTER);
   await h.settle();
 
   // An incident from #1: its status message, an update typed in /ticket, and the Post update modal.
-  await h.command("incident from 1", AGENTS.ana);
+  await command("incident from 1", AGENTS.ana);
   await h.settle();
-  await h.command(`incident update 1 identified ${HOSTILE[0]!.text}`, AGENTS.ana);
+  await command(`incident update 1 identified ${HOSTILE[0]!.text}`, AGENTS.ana);
   await h.settle();
   await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "incident.update.1", value: JSON.stringify({ incident: 1 }), text: { type: "plain_text", text: "Post update" } }, { channel: CSTATUS, ts: "1700000000.000500" }));
   await h.settle();
@@ -170,7 +183,7 @@ beforeAll(async () => {
   await h.settle();
 
   // #2, an access request: approval cards in the approvers' DMs; bob rejects it with a hostile reason.
-  await h.command("", REQUESTER);
+  await command("", REQUESTER);
   await h.settle();
   await h.interact(viewSubmission(REQUESTER, lastView(), { title: { title: input(`access ${HOSTILE[1]!.text}`) }, description: { description: input(ALL) }, type: { type: select("access_request") } }));
   await h.settle();
@@ -179,8 +192,8 @@ beforeAll(async () => {
   await h.interact(viewSubmission(AGENTS.bob, lastView(), { verb_input: { text: input(HOSTILE[3]!.text) } }));
   await h.settle();
 
-  // An export asked in a channel: answered there, the CSV uploaded into the agent's DM.
-  await h.command("export 30d", AGENTS.ana);
+  // An export asked in the agent's DM: answered there, the CSV uploaded into it.
+  await h.event(message(AGENTS.ana, "DANA", "export 30d"));
   await h.settle();
 }, 120_000);
 
@@ -204,19 +217,19 @@ describe("hostile text on every Slack surface", () => {
   });
 
   it("no mrkdwn field and no fallback text of any call carries a live token from user text", () => {
-    const fields = h.fake.calls.flatMap(fieldsOf).filter((f) => f.kind === "mrkdwn");
+    const fields = allCalls().flatMap(fieldsOf).filter((f) => f.kind === "mrkdwn");
     expect(fields.length).toBeGreaterThan(50);
     const live = fields.flatMap((f) => liveTokens(f.text).map((t) => `${f.method} ${f.where}: ${t}`));
     expect(live).toEqual([]);
   });
 
   it("no field of any call carries a control character", () => {
-    const bad = h.fake.calls.flatMap((c) => stringsOf(c).filter((s) => CONTROL.test(s)).map((s) => `${c.method}: ${JSON.stringify(s)}`));
+    const bad = allCalls().flatMap((c) => stringsOf(c).filter((s) => CONTROL.test(s)).map((s) => `${c.method}: ${JSON.stringify(s)}`));
     expect(bad).toEqual([]);
   });
 
   it("plain_text fields and prefilled inputs show the words as typed, never entity-escaped", () => {
-    const plain = h.fake.calls.flatMap(fieldsOf).filter((f) => f.kind === "plain");
+    const plain = allCalls().flatMap(fieldsOf).filter((f) => f.kind === "plain");
     // Entities only escaping could have made (the corpus's own typed `&lt;b&gt;` is the person's words).
     const escaped = /&lt;!channel&gt; &lt;!here&gt;|&lt;@U0ADMIN|&lt;https:\/\/evil|&lt;!subteam/;
     expect(plain.filter((f) => escaped.test(f.text)).map((f) => `${f.method} ${f.where}: ${f.text}`)).toEqual([]);
@@ -256,12 +269,12 @@ describe("hostile text on every Slack surface", () => {
     expectShown(fieldsWhere((c) => c.method === "views.publish"), TITLE, "App Home");
     const description = (await ticket(1)).description!;
     expectShown(fieldsWhere((c) => c.method === "chat.postEphemeral" && c.args.user === REQUESTER), `${TITLE}\n${description}`, "the ephemeral show");
-    expectShown(fieldsWhere((c) => c.method === "response_url"), `${TITLE}\n${description}`, "/ticket show");
+    expectShown(fieldsWhere(answers), `${TITLE}\n${description}`, "/ticket show");
   });
 
   it("knowledge-base answers: the article found by kb, and offered at intake", () => {
     const article = "vpn drops <!channel> <@U0ADMIN1>";
-    expectShown(fieldsWhere((c) => c.method === "response_url"), article, "kb search");
+    expectShown(fieldsWhere(answers), article, "kb search");
     const offer = fieldsWhere((c) => c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER));
     expectShown(offer.filter((f) => f.where === "text"), article, "the article offered to the requester");
     expectShown(fieldsWhere((c) => c.args.channel === TRIAGE && !c.args.thread_ts), article, "the card's Offered field");
@@ -294,7 +307,7 @@ describe("hostile text on every Slack surface", () => {
 
   it("file upload comments and the answer that announces them name no server path", () => {
     const dir = process.cwd();
-    const said = h.fake.calls.flatMap(fieldsOf).filter((f) => f.text.includes(dir) || f.text.includes("data/reports/"));
+    const said = allCalls().flatMap(fieldsOf).filter((f) => f.text.includes(dir) || f.text.includes("data/reports/"));
     expect(said.map((f) => `${f.method} ${f.where}`)).toEqual([]);
     const [share] = h.fake.of("files.completeUploadExternal");
     expect(String(share!.args.initial_comment)).toMatch(/^Tickets 30d \(Exported \d+ tickets? \(30d\) to tickets-30d-.*\.csv\)$/);
