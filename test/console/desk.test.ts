@@ -209,7 +209,9 @@ describe("the deflection offer", () => {
 describe("hostile text reaches the agent's terminal as text", () => {
   it.each(HOSTILE.map((h) => [h.name, h.text]))("%s", async (_name, text) => {
     const d = await consoleDesk();
-    const printed = await d.type(["as @carol", `${text} on the 3rd floor`, `comment 1 ${text}`, "as @ana", "show 1", "list", "history 1", `search ${text}`]);
+    // Through every way the console prints a person's text: answers, show, list, history, search, and the news kept for carol.
+    const printed = await d.type(["as @carol", `${text} on the 3rd floor`, `comment 1 ${text}`, "as @ana", "show 1", "list", "history 1", `search ${text}`, "claim 1", `comment 1 ${text}`, `resolve 1 ${text}`, "as @carol"]);
+    expect(printed).toContain("For carol:");
     expect(printed).not.toMatch(CONTROL);
     expect(printed).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
