@@ -3,14 +3,15 @@
 // desk told that person since they last acted (ConsoleNotifier) is printed when they act.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Actor } from "../../src/core/commands.js";
-import type { Desk, Outcome } from "../../src/core/desk.js";
+import type { Actor, Command } from "../../src/core/commands.js";
+import type { Desk, HistoryLine, Outcome } from "../../src/core/desk.js";
 import { validateForm, type FormField, type FormValues } from "../../src/core/form.js";
 import { parseCommand } from "../../src/core/grammar.js";
 import { KB } from "../../src/core/knowledge/extension.js";
 import { atLeast } from "../../src/core/roles/permissions.js";
 import { commentsOf } from "../../src/store/comments.js";
-import { personById } from "../../src/store/people.js";
+import { personById, personByPlatformId } from "../../src/store/people.js";
+import { historyText } from "../../src/core/history-text.js";
 import { takeNotices } from "./notifier.js";
 import { listText, showText, terminalSafe, type ConversationLine } from "./render.js";
 
@@ -52,13 +53,17 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
     return next.done ? undefined : next.value;
   };
   // What the desk told the person acting since they last acted: printed once, then marked sent.
-  const news = async () => {
+  const news = async (): Promise<string[]> => {
     const notices = await takeNotices(desk, actor.userId);
-    if (notices.length) say([`For ${actor.userId}:`, ...notices.map((n) => `  ${n.text.split("\n").join("\n    ")}`)].join("\n"));
+    return notices.length ? [`For ${actor.userId}:`, ...notices.map((n) => `  ${n.text.split("\n").join("\n    ")}`)] : [];
+  };
+  // The answer and what the person was told come out as one write, so a reader takes them as one answer.
+  const answer = async (text: string | undefined) => {
+    const out = [...(text === undefined ? [] : [text]), ...(await news())];
+    if (out.length) say(out.join("\n"));
   };
 
-  if (opts.interactive) say(`${desk.settings.deskName}: type a problem to open a ticket, or "help". You are ${actor.userId}; "as @name" to act as someone else.`);
-  await news();
+  await answer(opts.interactive ? `${desk.settings.deskName}: type a problem to open a ticket, or "help". You are ${actor.userId}; "as @name" to act as someone else.` : undefined);
   prompt();
   try {
     for (;;) {
@@ -73,18 +78,17 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
       const as = /^as(?:\s+(.*))?$/i.exec(line);
       if (as) {
         const name = (as[1] ?? "").trim().replace(/^@/, "");
-        if (!/^[\w.\-]+$/.test(name)) say(`! Say who: as @name (letters, digits, dots and dashes)${name ? `; "${name}" is not a name` : ""}.`);
+        if (!/^[\w.\-]+$/.test(name)) await answer(`! Say who: as @name (letters, digits, dots and dashes)${name ? `; "${name}" is not a name` : ""}.`);
         else {
           actor = consoleActor(name);
-          say(`You are now ${actor.userId} (${desk.roleOf(actor)}).`);
+          await answer(`You are now ${actor.userId} (${desk.roleOf(actor)}).`);
         }
       } else {
         const command = parseCommand(line);
         let outcome: Outcome = await desk.handle({ actor, command });
         if (outcome.ok && outcome.form) outcome = await fillForm(desk, actor, outcome.form, ask, say);
-        say(await render(desk, actor, outcome, command.kind === "help" && Boolean(command.unknown)));
+        await answer(await render(desk, actor, outcome, command));
       }
-      await news();
       prompt();
     }
   } finally {
@@ -93,9 +97,10 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
 }
 
 /** One style for every refusal: a first line starting with "! ", whether the desk or the grammar refused. */
-async function render(desk: Desk, actor: Actor, o: Outcome, refused: boolean): Promise<string> {
+async function render(desk: Desk, actor: Actor, o: Outcome, command: Command): Promise<string> {
   if (!o.ok) return `! ${o.text}`;
-  if (refused) return `! ${o.text}`;
+  if (command.kind === "help" && command.unknown) return `! ${o.text}`;
+  if (o.kind === "history" && o.history && command.kind === "history") return historyText(command.number, o.history, { timezone: desk.settings.timezone, names: await namesIn(desk, o.history) });
   if (o.kind === "help") return `${o.text}\n${CONSOLE_HELP}`;
   if ((o.kind === "list" || o.kind === "search") && o.list) return listText(o);
   if (o.kind === "show" && o.snapshot) return showText(o.snapshot, await conversationOf(desk, actor, o.snapshot.ticket.number), desk.settings.timezone);
@@ -109,6 +114,18 @@ function offerHint(o: Extract<Outcome, { ok: true }>): string[] {
   const offers = o.kind === "create" ? (o.snapshot?.extras?.[KB] as { outcome: string | null }[] | undefined) : undefined;
   const n = o.snapshot?.ticket.number;
   return offers?.some((x) => x.outcome === null) ? [`Answer with \`kb solved ${n}\` (it worked: the ticket closes) or \`kb unsolved ${n}\` (an agent takes it on).`] : [];
+}
+
+/** The names of people a history names by key ("console:ana" -> "ana"). */
+async function namesIn(desk: Desk, lines: HistoryLine[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const key of new Set(lines.filter((h) => h.field === "assignee").flatMap((h) => [h.from, h.to]))) {
+    const at = key?.indexOf(":") ?? -1;
+    if (!key || at < 0) continue;
+    const p = await personByPlatformId(desk.db, key.slice(0, at), key.slice(at + 1));
+    if (p) names.set(key, p.display_name);
+  }
+  return names;
 }
 
 /** Public comments for everyone who may see the ticket; internal notes only for agents (a requester does not learn one exists). */

@@ -51,7 +51,7 @@ export class ConsoleNotifier implements Notifier {
         if (!byRequester) tell(s.requester, `#${n} is now ${STATUS_LABEL[t.status]}.`);
         break;
       case "resolved":
-        tell(s.requester, `#${n} is resolved: ${t.resolution ?? ""} If it is not fixed: reopen ${n} <why>.`);
+        tell(s.requester, `#${n} is resolved: ${t.resolution ?? ""}\nIf it is not fixed: reopen ${n} <why>.`);
         break;
       case "commented":
         if (!byRequester && change.comment && !change.comment.internal) tell(s.requester, `${change.actor.name} replied on #${n}${quoted}`);

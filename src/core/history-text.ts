@@ -30,6 +30,7 @@ const DID: Record<string, string> = {
   sla_breach: "SLA breached",
 };
 
+const PLATFORM_NAME: Record<string, string> = { slack: "Slack", teams: "Teams" };
 const SLA_TARGET: Record<string, string> = { first_response: "first response", resolution: "resolution" };
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
 
@@ -78,7 +79,7 @@ export function historyText(number: number, lines: HistoryLine[], words: History
   const out = steps.map((step) => {
     const h = step[0]!;
     const did = DID[h.action] ?? h.action.replace(/_/g, " ");
-    const via = h.platform === "console" || h.platform === "system" ? "" : ` (via ${h.platform})`;
+    const via = h.platform === "console" || h.platform === "system" ? "" : ` (via ${PLATFORM_NAME[h.platform] ?? h.platform})`;
     // One reason for the whole step is said once at its end; different reasons go with their own change.
     const reasons = [...new Set(step.filter((x) => !(x.reason && x.to && x.reason.startsWith(`${x.to}:`))).map((x) => x.reason).filter(Boolean))];
     const each = reasons.length > 1;

@@ -8,12 +8,14 @@ import { SlaRules } from "../../src/core/sla/rules.js";
 import { SlaScheduler } from "../../src/core/sla/scheduler.js";
 import { CONTROL, HOSTILE } from "../helpers/hostile.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
+import type { DeskSettings } from "../../src/core/settings.js";
+import { accessRequest, approvalSettings } from "../core/approvals/setup.js";
 
 const at = (s: string) => Date.parse(s);
 
 /** A desk with the console's notifier (and SLA clocks), and `type` to run lines at its console as one session. */
-async function consoleDesk(opts: { sla?: boolean } = {}) {
-  const d = await makeDesk({ sla: opts.sla ?? true, notifiers: [new ConsoleNotifier()] });
+async function consoleDesk(opts: { sla?: boolean; settings?: DeskSettings } = {}) {
+  const d = await makeDesk({ sla: opts.sla ?? true, notifiers: [new ConsoleNotifier()], ...(opts.settings ? { settings: opts.settings } : {}) });
   const type = async (lines: string[], user = "operator") => {
     const input = new PassThrough();
     const output = new PassThrough();
@@ -159,6 +161,13 @@ describe("what the desk told each person, shown when they act", () => {
     expect(printed.match(/resolution target/g)?.length).toBe(2);
   });
 
+  it("tells each approver that a request waits for them", async () => {
+    const d = await consoleDesk({ settings: approvalSettings() });
+    await accessRequest(d);
+    const printed = await d.type(["as @carl", "as @Carl", "as @lee"]);
+    expect(printed).toContain(["You are now carl (requester).", "For carl:", "  #1 waits for your approval: Access to the finance share. Answer with approve 1, or reject 1 <reason>.", "You are now carl (requester).", "You are now lee (lead)."].join("\n"));
+  });
+
   it("tells the requester of an incident update on their ticket", async () => {
     const d = await consoleDesk();
     const printed = await d.type(["as @carol", "email bounces for everyone", "as @ana", "incident SEV2 mail outage", "link 1 to incident 1", "incident update 1 identified the relay is down", "as @carol"]);
@@ -178,6 +187,16 @@ describe("history N, for people", () => {
   });
 });
 
+describe("wording", () => {
+  it("counts nouns as people say them and never says 'the all'", async () => {
+    const d = await consoleDesk();
+    const printed = await d.type(["as @ana", "kb new Printer jams on the 3rd floor -- Open tray 2 and pull out the stuck sheet. #printer", "kb printer", "as @carol", "list all"]);
+    expect(printed).toContain('1 article for "printer":');
+    expect(printed).toContain("! Only agents can list all tickets; you are a requester. Try: list mine.");
+    expect(printed).not.toMatch(/\(s\)|the all/);
+  });
+});
+
 describe("the deflection offer", () => {
   it("says how to answer it at the console", async () => {
     const d = await consoleDesk();
@@ -190,7 +209,9 @@ describe("the deflection offer", () => {
 describe("hostile text reaches the agent's terminal as text", () => {
   it.each(HOSTILE.map((h) => [h.name, h.text]))("%s", async (_name, text) => {
     const d = await consoleDesk();
-    const printed = await d.type(["as @carol", `${text} on the 3rd floor`, `comment 1 ${text}`, "as @ana", "show 1", "list", "history 1", `search ${text}`]);
+    // Through every way the console prints a person's text: answers, show, list, history, search, and the news kept for carol.
+    const printed = await d.type(["as @carol", `${text} on the 3rd floor`, `comment 1 ${text}`, "as @ana", "show 1", "list", "history 1", `search ${text}`, "claim 1", `comment 1 ${text}`, `resolve 1 ${text}`, "as @carol"]);
+    expect(printed).toContain("For carol:");
     expect(printed).not.toMatch(CONTROL);
     expect(printed).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });

@@ -158,9 +158,8 @@ describe("audit trail", () => {
     ]);
     expect(events[1]!.at).toBe(clock.now());
     const h = ok(await as("ana", "history 1"));
-    // One line a step: the claim's two fields read as one.
-    expect(h.text.split("\n")).toHaveLength(4);
-    expect(h.text).toContain("ana changed the priority: priority P3 -> P1");
+    expect(h.text.split("\n")).toHaveLength(5);
+    expect(h.text).toContain("ana (console)  priority  priority: P3 -> P1");
   });
 
   it("rolls back the change and its audit event together when the transaction fails", async () => {

@@ -56,7 +56,8 @@ export async function recipientsOf(db: Db | Trx, names: string[]): Promise<{ pla
     const kind = name.slice(0, i);
     const known = await peopleNamed(db, name);
     const people = known.length ? known.map((p) => ({ platform: p.platform, userId: p.user_id })) : kind === "email" ? [] : [{ platform: kind, userId: name.slice(i + 1) }];
-    for (const p of people) if (p.platform !== "console" && p.platform !== "system") out.set(`${p.platform}:${p.userId}`, p);
+    // Console people are told too (the console keeps it for them until they act); the desk itself is not.
+    for (const p of people) if (p.platform !== "system") out.set(`${p.platform}:${p.userId}`, p);
   }
   return [...out.values()];
 }
