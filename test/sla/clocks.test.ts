@@ -89,7 +89,7 @@ describe("SLA clocks through the console", () => {
     // P2: 1 h to first response; 30 min used, 30 min left from 09:30.
     expect(field(await card(desk), "Respond by")!.value).toBe("Respond by 10:00 (in 30 min)");
     const h = ok(await as("operator", "history 1")).text;
-    expect(h).toMatch(/sla_retarget {2}first_response: \(none\) -> P2 \(business hours, london\) {2}\[4 h -> 1 h \(was P3 \(business hours, london\)\)\]/);
+    expect(h).toMatch(/operator SLA target changed: first response now under P2 \(business hours, london\) \(4 h -> 1 h \(was P3 \(business hours, london\)\)\)/);
   });
 
   it("shows the due time in a given time zone, for a viewer whose zone is known", async () => {
@@ -158,7 +158,7 @@ describe("settings changed under running clocks", () => {
     const again = await makeDesk({ sla: true, settings: renamed, path: first.path });
     again.clock.advance(H);
     expect(ok(await again.as("ana", "status 1 in_progress")).text).toContain("[P3 in progress]");
-    expect(ok(await again.as("ana", "history 1")).text).toMatch(/sla_retarget {2}first_response: \(none\) -> P3 \(business hours, uk\) {2}\[4 h -> 4 h \(was P3 \(business hours, london\)\)\]/);
+    expect(ok(await again.as("ana", "history 1")).text).toMatch(/ana SLA target changed: first response now under P3 \(business hours, uk\) \(4 h -> 4 h \(was P3 \(business hours, london\)\)\)/);
     expect(field(await card(again.desk), "Respond by")!.value).toBe("Respond by 13:00 (in 3 h)");
   });
 });
