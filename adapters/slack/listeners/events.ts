@@ -24,7 +24,7 @@ const eventId = (body: unknown) => (body as { event_id?: string }).event_id ?? "
 
 export function registerEvents(app: App, ctx: SlackContext): void {
   // What each stored event asks for, run after its ack (and again at start-up if a stop cut it short).
-  ctx.inbox.work = (body) => work(ctx, body as unknown as EventBody);
+  ctx.inbox.on("event", (body) => work(ctx, body as unknown as EventBody));
 
   app.event("message", async ({ event, body }) => {
     const m = event as unknown as MessageEvent;
@@ -32,7 +32,7 @@ export function registerEvents(app: App, ctx: SlackContext): void {
     if ((m.subtype && m.subtype !== "thread_broadcast" && m.subtype !== "file_share") || m.bot_id || !m.user) return;
     // Ours: a reply in a ticket's thread, or a DM to the bot; channel chatter is not stored.
     const inTicketThread = Boolean(m.thread_ts && m.thread_ts !== m.ts && (await threadLink(ctx, m.channel, m.thread_ts)));
-    if (inTicketThread || (m.channel_type === "im" && !m.thread_ts)) await ctx.inbox.accept(inboxKey(body), body as never);
+    if (inTicketThread || (m.channel_type === "im" && !m.thread_ts)) await ctx.inbox.accept("event", inboxKey(body), body as never);
   });
 
   app.event("app_mention", async ({ event, body }) => {
@@ -40,12 +40,12 @@ export function registerEvents(app: App, ctx: SlackContext): void {
     if (m.bot_id || !m.user) return;
     // A mention inside a ticket thread is a reply there; the message listener takes it.
     if (m.thread_ts && (await threadLink(ctx, m.channel, m.thread_ts))) return;
-    await ctx.inbox.accept(inboxKey(body), body as never);
+    await ctx.inbox.accept("event", inboxKey(body), body as never);
   });
 
   app.event("reaction_added", async ({ event, body }) => {
     if (event.reaction !== TICKET_REACTION || event.item.type !== "message") return;
-    await ctx.inbox.accept(inboxKey(body), body as never);
+    await ctx.inbox.accept("event", inboxKey(body), body as never);
   });
 
   app.event("app_home_opened", async ({ event }) => {
