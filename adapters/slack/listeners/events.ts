@@ -4,6 +4,8 @@
 import type { App } from "@slack/bolt";
 import type { Command } from "../../../src/core/commands.js";
 import { linkByRef } from "../../../src/store/links.js";
+import { receiptFor } from "../../../src/store/receipts.js";
+import type { Outcome } from "../../../src/core/desk.js";
 import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { LINK, PLATFORM, TICKET_REACTION } from "../ids.js";
 import { inChannel, messageCommand, plainText, ref, ticketFromMessage, withoutMention } from "../translate.js";
@@ -118,6 +120,14 @@ async function asCommand(ctx: SlackContext, m: MessageEvent, id: string): Promis
 
 /** :ticket: on a message: one ticket per message, whoever reacts and however often. */
 async function fromReaction(ctx: SlackContext, channel: string, ts: string, reactor: string, author: string | undefined, id: string): Promise<void> {
+  const key = `react:${channel}:${ts}`;
+  // Already made a ticket by an earlier reaction: this reactor is told which (their event is worked once).
+  const earlier = await receiptFor(ctx.desk.db, key);
+  if (earlier) {
+    const o = JSON.parse(earlier) as Outcome;
+    if (o.ok && o.snapshot) await ctx.tell({ user: reactor, channel }, `That message is already ticket #${o.snapshot.ticket.number}: ${o.snapshot.ticket.title}. Nothing new was made.`);
+    return;
+  }
   const history = await ctx.api.call<{ messages?: MessageEvent[] }>("conversations.replies", { channel, ts, limit: 1, inclusive: true });
   const message = history.messages?.find((x) => x.ts === ts) ?? history.messages?.[0];
   if (!message) return ctx.tell({ user: reactor, channel }, "I could not read that message, so no ticket was made.");
@@ -126,7 +136,7 @@ async function fromReaction(ctx: SlackContext, channel: string, ts: string, reac
   if (!command) return ctx.tell({ user: reactor, channel }, "That message has no text to make a ticket of.");
   // The message's author asked for help: they are the requester (the reactor when the author is a bot).
   const actor = await ctx.people.actor(message.user ?? author ?? reactor);
-  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `react:${channel}:${ts}`, originRef: ref(channel, message.thread_ts ?? ts) });
+  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: key, originRef: ref(channel, message.thread_ts ?? ts) });
   if (!outcome.ok) await ctx.tell({ user: reactor, channel }, outcome.text);
   void id;
 }
