@@ -38,7 +38,7 @@ export interface SlackDeps {
   clock: Clock;
   log: (m: string) => void;
   /** Tests and benchmarks: the outbox poll interval, backoff base and limiter rates. */
-  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions; callTimeoutMs?: number };
+  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions; callTimeoutMs?: number; ackBudgetMs?: number };
 }
 
 export interface SlackHandle {
@@ -73,7 +73,8 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
         signingSecret: config.signingSecret,
         endpoints: EVENTS_PATH,
         logger,
-        unhandledRequestTimeoutMillis: 2500,
+        // Past the ack budget a request is held in the inbox and acked; this only catches a listener that hangs.
+        unhandledRequestTimeoutMillis: 2800,
         // A listener failed before anything was committed: 500 at once (Slack retries an event), no stack trace.
         processEventErrorHandler: async ({ response }) => {
           if (!response.headersSent) response.writeHead(500).end();
@@ -93,6 +94,7 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   desk.roles.addDirectory(groups);
   const home = new HomeService(desk, api);
   const ctx = new SlackContext(desk, api, people, home, log);
+  if (tuning.ackBudgetMs !== undefined) ctx.ackBudgetMs = tuning.ackBudgetMs;
   registerCommands(app, ctx);
   registerShortcuts(app, ctx);
   registerViews(app, ctx);

@@ -10,6 +10,12 @@ import type { SlackPeople } from "./people.js";
 import { esc } from "./render.js";
 import { SlackInbox } from "./inbox.js";
 
+/**
+ * Slack waits 3 seconds for an ack; the request's parsing and the network take some of it. A command not
+ * committed within this is held in the inbox (committed ahead of the queue) and acknowledged without its answer.
+ */
+export const ACK_BUDGET_MS = 2000;
+
 export interface Where {
   user: string;
   channel?: string;
@@ -86,6 +92,23 @@ export class SlackContext {
     void p.finally(() => this.pending.delete(p));
     return p;
   }
+
+  /**
+   * `pending`'s value if it settles within `budgetMs`, else undefined (it keeps running). A request whose command
+   * has not committed by then is held in the inbox instead, so its ack never waits past Slack's 3 seconds.
+   */
+  async withinBudget<T>(pending: Promise<T>, budgetMs = this.ackBudgetMs): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), budgetMs)));
+    try {
+      return await Promise.race([pending, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** How long a command may take to commit before its request is held in the inbox (tests shorten it). */
+  ackBudgetMs = ACK_BUDGET_MS;
 
   /** Resolves when no after-ack work is running (tests and shutdown). */
   async idle(): Promise<void> {

@@ -21,6 +21,7 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxCommands: 16, maxMs: 40 };
 interface Job {
   work: (trx: Transaction<Database>) => Promise<unknown>;
   solo: boolean;
+  first: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -69,10 +70,15 @@ export class CommandBatches {
    * Runs `work` in a transaction shared with the commands queued beside it; resolves once it has committed.
    * `solo` work (an alert webhook's thousands of alerts, an incident update across its tickets) runs in a
    * transaction of its own: a quick command queued before it is not kept waiting for its commit.
+   * `first` work goes ahead of everything queued.
    */
-  run<T>(work: (trx: Transaction<Database>) => Promise<T>, opts: { solo?: boolean } = {}): Promise<T> {
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>, opts: { solo?: boolean; first?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, solo: opts.solo ?? false, resolve: resolve as (v: unknown) => void, reject });
+      const job = { work, solo: opts.solo ?? false, first: opts.first ?? false, resolve: resolve as (v: unknown) => void, reject };
+      // `first`: a small write that must not wait behind the queue (an adapter storing a request it must
+      // acknowledge before Slack gives up on it) goes to the front, and so into the next batch.
+      if (opts.first) this.queue.unshift(job);
+      else this.queue.push(job);
       if (this.running) return;
       this.running = true;
       void this.drain();
@@ -92,11 +98,15 @@ export class CommandBatches {
     }
   }
 
-  /** Whether the next queued command may join a batch that already holds `taken` commands. */
-  private joins(taken: number, started: number): boolean {
+  /**
+   * Whether the next queued command may join a batch that already holds `taken` commands. Once a `first` job
+   * is in the batch only other `first` jobs join, so it commits without waiting for the queue's next command.
+   */
+  private joins(taken: number, started: number, hasFirst: boolean): boolean {
     const next = this.queue[0];
     if (!next) return false;
     if (taken === 0) return true;
+    if (hasFirst && !next.first) return false;
     return !next.solo && taken < this.limits.maxCommands && performance.now() - started < this.limits.maxMs;
   }
 
@@ -106,10 +116,10 @@ export class CommandBatches {
     let cause: unknown;
     try {
       await this.db.transaction().execute(async (trx) => {
-        while (this.joins(taken.length, started)) {
+        while (this.joins(taken.length, started, taken.some((t) => t.job.first))) {
           if (taken.length) {
             await nextTurn();
-            if (!this.joins(taken.length, started)) break;
+            if (!this.joins(taken.length, started, taken.some((t) => t.job.first))) break;
           }
           const entry: { job: Job; result?: Result } = { job: this.queue.shift()! };
           taken.push(entry);

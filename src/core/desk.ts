@@ -258,15 +258,16 @@ export class Desk {
 
   /**
    * A write that is not a command (an adapter's inbox row, a person's details learned after their command),
-   * in the next group commit with the commands queued beside it. Resolves once it has committed.
+   * in the next group commit with the commands queued beside it. Resolves once it has committed. `first`
+   * puts it ahead of the commands already queued (a request that must be stored before Slack's 3 seconds end).
    */
-  write<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
-    return this.inTurn(work, false);
+  write<T>(work: (trx: Trx) => Promise<T>, opts: { first?: boolean } = {}): Promise<T> {
+    return this.inTurn(work, false, opts.first);
   }
 
-  private inTurn<T>(work: (trx: Trx) => Promise<T>, solo: boolean): Promise<T> {
+  private inTurn<T>(work: (trx: Trx) => Promise<T>, solo: boolean, first = false): Promise<T> {
     this.pending++;
-    return this.batches.run(work, { solo }).finally(() => this.settled());
+    return this.batches.run(work, { solo, first }).finally(() => this.settled());
   }
 
   private pending = 0;

@@ -51,7 +51,7 @@ describe("the ack follows the commit", () => {
     expect(r.status).toBe(200);
     const stored = committed<{ key: string; body: string }>(h.path, "SELECT key, body FROM inbox");
     expect(stored.map((s) => s.key)).toEqual(["evt:EvDurable1"]);
-    expect(JSON.parse(stored[0]!.body)).toMatchObject({ event_id: "EvDurable1", event: { text: "monitor flickers -- since the update" } });
+    expect(JSON.parse(stored[0]!.body)).toMatchObject({ kind: "event", body: { event_id: "EvDurable1", event: { text: "monitor flickers -- since the update" } } });
     // Slack retries (it did not hear us in time, say): the same event_id, X-Slack-Retry-Num 1 and 2.
     expect((await h.event(dm("monitor flickers -- since the update", at), { eventId: "EvDurable1", retryNum: 1 })).status).toBe(200);
     await h.settle();
@@ -85,7 +85,65 @@ describe("the ack follows the commit", () => {
   });
 });
 
+describe("a desk too far behind to commit within the ack budget", () => {
+  it("/ticket: the raw request is committed ahead of the queue and acked with a holding answer; the answer follows", async () => {
+    h = await startHarness({ ackBudgetMs: 200 });
+    slowChanges(150);
+    // A backlog of about 1.2 s of commands ahead of the /ticket.
+    const backlog = Array.from({ length: 8 }, (_, i) => h!.as("operator", `backlog ${i}`));
+    const r = await h.command("projector has no signal");
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ response_type: "ephemeral", text: "Got it. The desk is busy, so your answer follows here in a moment." });
+    // Acked after the budget and the command running then, not after the whole backlog.
+    expect(r.ms).toBeLessThan(700);
+    await Promise.all(backlog);
+    // At the ack the request itself is in the file (the ticket is still being made).
+    expect(committed(h.path, "SELECT json_extract(body, '$.kind') AS kind, json_extract(body, '$.body.text') AS text FROM inbox")).toEqual([{ kind: "slash", text: "projector has no signal" }]);
+    await h.settle();
+    expect(committed(h.path, "SELECT title FROM tickets WHERE title NOT LIKE 'backlog%'")).toEqual([{ title: "projector has no signal" }]);
+    expect(h.fake.of("response_url").map((c) => c.args)).toEqual([{ response_type: "ephemeral", text: expect.stringMatching(/^Opened #\d+ \[P3 new\] projector has no signal/) }]);
+    expect(committed(h.path, "SELECT done_at IS NOT NULL AS done FROM inbox")).toEqual([{ done: 1 }]);
+  });
+
+  it("a click: held the same way, and applied once", async () => {
+    h = await startHarness({ ackBudgetMs: 200 });
+    await h.as("rita", "printer jams");
+    slowChanges(150);
+    const backlog = Array.from({ length: 8 }, (_, i) => h!.as("operator", `backlog ${i}`));
+    const r = await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "ticket.claim.1", value: JSON.stringify({ ticket: 1, verb: "claim" }) }));
+    expect([r.status, r.body]).toEqual([200, ""]);
+    expect(r.ms).toBeLessThan(700);
+    expect(committed(h.path, "SELECT json_extract(body, '$.kind') AS kind FROM inbox")).toEqual([{ kind: "click" }]);
+    await Promise.all(backlog);
+    await h.settle();
+    expect(committed(h.path, "SELECT status FROM tickets WHERE id = 1")).toEqual([{ status: "in_progress" }]);
+    expect(committed(h.path, "SELECT count(*) AS n FROM audit_events WHERE action = 'claimed' AND field = 'assignee'")).toEqual([{ n: 1 }]);
+    expect(committed(h.path, "SELECT done_at IS NOT NULL AS done FROM inbox")).toEqual([{ done: 1 }]);
+  });
+});
+
 describe("the inbox at start-up", () => {
+  it("works a held /ticket that a stop left unworked, and answers it through response_url", async () => {
+    const first = await startHarness();
+    const path = first.path;
+    await first.close();
+    const { openDatabase } = await import("../../src/store/connection.js");
+    const { db } = openDatabase(path);
+    const command = { token: "t", team_id: "T0001", channel_id: "CGENERAL", user_id: REQUESTER, user_name: "rita", command: "/ticket", text: "scanner &amp; fax offline", response_url: "", trigger_id: "77.1.held" };
+    await storeRequest(db, { platform: "slack", key: "cmd:77.1.held", body: JSON.stringify({ kind: "slash", body: command }), at: Date.now() });
+    await db.destroy();
+
+    h = await startHarness({ path });
+    // The response_url is the fake's (set now the fake is up): Slack's stays good for 30 minutes.
+    await h.db.updateTable("inbox" as never).set({ body: JSON.stringify({ kind: "slash", body: { ...command, response_url: h.fake.responseUrl("held") } }) } as never).execute();
+    expect(await h.slack.replayInbox()).toBe(1);
+    await h.settle();
+    expect(committed(path, "SELECT title FROM tickets")).toEqual([{ title: "scanner & fax offline" }]);
+    expect(h.fake.of("response_url").map((c) => c.args.text)).toEqual([expect.stringMatching(/^Opened #1 /)]);
+    expect(committed(path, "SELECT done_at IS NOT NULL AS done FROM inbox")).toEqual([{ done: 1 }]);
+  });
+
+
   it("works an event that was acknowledged but not worked before a stop, once", async () => {
     const first = await startHarness();
     const path = first.path;
@@ -95,7 +153,7 @@ describe("the inbox at start-up", () => {
     const { openDatabase } = await import("../../src/store/connection.js");
     const { db } = openDatabase(path);
     const body = { token: "t", team_id: "T0001", api_app_id: "A0001", type: "event_callback", event_id: "EvReplay1", event_time: 1700003000, event: dm("keyboard missing keys", at) };
-    await storeRequest(db, { platform: "slack", key: "evt:EvReplay1", body: JSON.stringify(body), at: Date.now() });
+    await storeRequest(db, { platform: "slack", key: "evt:EvReplay1", body: JSON.stringify({ kind: "event", body }), at: Date.now() });
     await db.destroy();
 
     h = await startHarness({ path });

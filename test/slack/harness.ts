@@ -27,7 +27,7 @@ export interface Harness extends TestDesk {
   url: string;
   logs: string[];
   post(body: string, contentType: string, headers?: Record<string, string>): Promise<{ status: number; body: string; ms: number }>;
-  command(text: string, user?: string, extra?: Record<string, string>): Promise<{ status: number; body: string }>;
+  command(text: string, user?: string, extra?: Record<string, string>): Promise<{ status: number; body: string; ms: number }>;
   /** Every answer a slash command got in its ack (the ack's JSON body), in the order the commands were sent. */
   answers: { response_type: string; text: string }[];
   interact(payload: Record<string, unknown>): Promise<{ status: number; body: string; ms: number }>;
@@ -40,7 +40,7 @@ export interface Harness extends TestDesk {
 let seq = 0;
 
 /** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
-export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number } = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlackApi().start());
   slackOfTest = fake;
   fake.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
@@ -56,7 +56,7 @@ export async function startHarness(opts: { triage?: string | null; path?: string
     http,
     clock: t.clock,
     log: (m) => logs.push(m),
-    tuning: { pollMs: 60_000, backoffMs: 1000, ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}) },
+    tuning: { pollMs: 60_000, backoffMs: 1000, ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}), ...(opts.ackBudgetMs !== undefined ? { ackBudgetMs: opts.ackBudgetMs } : {}) },
   });
   const url = `http://127.0.0.1:${port}/slack/events`;
   const post = async (body: string, contentType: string, headers: Record<string, string> = {}) => {

@@ -7,6 +7,7 @@ import { FakeSlackApi } from "../fakes/slack-api.js";
 import { FakeSocketMode } from "../fakes/slack-socket.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
 import { AGENTS, REQUESTER, SECRET, TRIAGE, blockAction, slackSettings } from "./harness.js";
+import { committed } from "./durable.js";
 
 let fake: FakeSlackApi;
 let socket: FakeSocketMode;
@@ -69,5 +70,18 @@ describe("Socket Mode", () => {
     await settle();
     expect((await desk.db.selectFrom("tickets").select("title").orderBy("id").execute()).map((r) => r.title)).toEqual(["printer on floor 3 is jammed", "vpn drops every few minutes"]);
     expect(socket.acks.map((a) => a.envelope_id)).toEqual(["env-1", "env-2", "env-3"]);
+  });
+
+  it("an envelope is acked only once its work is committed: a slash command's answer is in the ack, an event is in the inbox", async () => {
+    // A slow capability: an ack sent before the commit would arrive before the ticket is in the file.
+    desk.desk.addExtension({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
+    const ack = await socket.send("slash_commands", { token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: REQUESTER, user_name: "rita", command: "/ticket", text: "badge reader dead", api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(2), trigger_id: "2.1.trigger2" });
+    expect(committed(desk.path, "SELECT id, title FROM tickets")).toEqual([{ id: 1, title: "badge reader dead" }]);
+    expect(ack.payload).toEqual({ response_type: "ephemeral", text: expect.stringMatching(/^Opened #1 /) });
+    const at = "1700002100.000100";
+    await socket.send("events_api", { token: "verification-token", team_id: "T0001", api_app_id: "A0001", event: { type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text: "mouse is dead", ts: at, event_ts: at, team: "T0001" }, type: "event_callback", event_id: "EvSocket2", event_time: 1700002100, authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false });
+    expect(committed(desk.path, "SELECT key FROM inbox")).toEqual([{ key: "evt:EvSocket2" }]);
+    await settle();
+    expect(committed(desk.path, "SELECT title FROM tickets ORDER BY id")).toEqual([{ title: "badge reader dead" }, { title: "mouse is dead" }]);
   });
 });

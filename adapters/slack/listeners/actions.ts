@@ -3,6 +3,7 @@
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
 import { ticketView } from "../../../src/core/views.js";
 import { STATUS_LABEL } from "../../../src/core/ticket.js";
+import type { Actor, Command } from "../../../src/core/commands.js";
 import type { SlackContext, Where } from "../context.js";
 import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab } from "../ids.js";
 import { verbInputModal } from "../render.js";
@@ -23,6 +24,17 @@ function whereOf(b: BoltBlockAction): Where {
 }
 
 export function registerActions(app: App, ctx: SlackContext): void {
+  // A click held in the inbox and left unworked by a stop: run (or read back from its receipt) and answered.
+  ctx.inbox.on("click", async (body) => {
+    const b = body as unknown as BoltBlockAction;
+    const a = b.actions[0] as unknown as BlockAction;
+    const c = readClick(a);
+    const command = c.ok ? clickCommand(c) : undefined;
+    if (!c.ok || !command) return;
+    const outcome = await runClick(ctx, await ctx.people.actor(b.user.id, b.user.name), command, clickKey(b, a), a);
+    await answerClick(ctx, b, c, whereOf(b), outcome);
+  });
+
   const onClick = async ({ ack, body, action }: { ack: () => Promise<void>; body: unknown; action: unknown }) => {
     const b = body as BoltBlockAction;
     const a = action as BlockAction;
@@ -37,19 +49,22 @@ export function registerActions(app: App, ctx: SlackContext): void {
       return;
     }
     const { actor, complete } = await ctx.requestActor(b.user.id, b.user.name);
-    // A redelivered interaction carries the same action_ts: it acts once.
-    const key = `act:${b.container?.message_ts ?? b.view?.id ?? ""}:${a.action_ts ?? ""}:${b.user.id}:${a.action_id}`;
-    const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: key }).catch((err: unknown) => {
-      ctx.log(`slack: ${a.action_id} failed: ${(err as Error).stack ?? err}`);
-      return { ok: false as const, text: UNEXPECTED };
-    });
-    await ack();
+    const key = clickKey(b, a);
+    const handled = runClick(ctx, actor, command, key, a);
+    const outcome = await ctx.withinBudget(handled);
     // After the ack: the answer (the card itself is redrawn through the outbox), the App Home, the person's details.
-    void ctx.track(async () => {
-      if (!outcome.ok || c.verb === "rate") await ctx.tell(where, outcome.text);
-      if (b.container?.type === "view") await ctx.home.publish(b.user.id);
+    const rest = async (o: { ok: boolean; text: string }) => {
+      await answerClick(ctx, b, c, where, o);
       await complete?.();
-    });
+    };
+    if (outcome) {
+      await ack();
+      void ctx.track(() => rest(outcome));
+      return;
+    }
+    // The desk is too far behind to commit it before Slack gives up: stored raw (ahead of the queue), then acked.
+    await ctx.inbox.hold("click", key, b as never, async () => rest(await handled));
+    await ack();
   };
   app.action(TICKET_ACTION, onClick);
   app.action(RATE_ACTION, onClick);
@@ -63,6 +78,22 @@ export function registerActions(app: App, ctx: SlackContext): void {
       await ctx.home.publish(body.user.id);
     });
   });
+}
+
+/** A redelivered interaction carries the same action_ts: it acts once. */
+const clickKey = (b: BoltBlockAction, a: BlockAction) => `act:${b.container?.message_ts ?? b.view?.id ?? ""}:${a.action_ts ?? ""}:${b.user.id}:${a.action_id}`;
+
+function runClick(ctx: SlackContext, actor: Actor, command: Command, key: string, a: BlockAction): Promise<{ ok: boolean; text: string }> {
+  return ctx.desk.handle({ actor, command, idempotencyKey: key }).catch((err: unknown) => {
+    ctx.log(`slack: ${a.action_id} failed: ${(err as Error).stack ?? err}`);
+    return { ok: false, text: UNEXPECTED };
+  });
+}
+
+/** What follows a click's commit: a refusal or a rating's thanks to the person, and their App Home redrawn. */
+async function answerClick(ctx: SlackContext, b: BoltBlockAction, c: Click, where: Where, outcome: { ok: boolean; text: string }): Promise<void> {
+  if (!outcome.ok || (c.ok && c.verb === "rate")) await ctx.tell(where, outcome.text);
+  if (b.container?.type === "view") await ctx.home.publish(b.user.id);
 }
 
 /** A verb that needs a typed text (resolve's note, reopen's reason): asks for it in a modal. */

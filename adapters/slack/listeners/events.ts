@@ -4,6 +4,8 @@
 import type { App } from "@slack/bolt";
 import type { Command } from "../../../src/core/commands.js";
 import { linkByRef } from "../../../src/store/links.js";
+import { receiptFor } from "../../../src/store/receipts.js";
+import type { Outcome } from "../../../src/core/desk.js";
 import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { LINK, PLATFORM, TICKET_REACTION } from "../ids.js";
 import { inChannel, messageCommand, plainText, ref, ticketFromMessage, withoutMention } from "../translate.js";
@@ -24,7 +26,7 @@ const eventId = (body: unknown) => (body as { event_id?: string }).event_id ?? "
 
 export function registerEvents(app: App, ctx: SlackContext): void {
   // What each stored event asks for, run after its ack (and again at start-up if a stop cut it short).
-  ctx.inbox.work = (body) => work(ctx, body as unknown as EventBody);
+  ctx.inbox.on("event", (body) => work(ctx, body as unknown as EventBody));
 
   app.event("message", async ({ event, body }) => {
     const m = event as unknown as MessageEvent;
@@ -32,7 +34,7 @@ export function registerEvents(app: App, ctx: SlackContext): void {
     if ((m.subtype && m.subtype !== "thread_broadcast" && m.subtype !== "file_share") || m.bot_id || !m.user) return;
     // Ours: a reply in a ticket's thread, or a DM to the bot; channel chatter is not stored.
     const inTicketThread = Boolean(m.thread_ts && m.thread_ts !== m.ts && (await threadLink(ctx, m.channel, m.thread_ts)));
-    if (inTicketThread || (m.channel_type === "im" && !m.thread_ts)) await ctx.inbox.accept(inboxKey(body), body as never);
+    if (inTicketThread || (m.channel_type === "im" && !m.thread_ts)) await ctx.inbox.accept("event", inboxKey(body), body as never);
   });
 
   app.event("app_mention", async ({ event, body }) => {
@@ -40,12 +42,12 @@ export function registerEvents(app: App, ctx: SlackContext): void {
     if (m.bot_id || !m.user) return;
     // A mention inside a ticket thread is a reply there; the message listener takes it.
     if (m.thread_ts && (await threadLink(ctx, m.channel, m.thread_ts))) return;
-    await ctx.inbox.accept(inboxKey(body), body as never);
+    await ctx.inbox.accept("event", inboxKey(body), body as never);
   });
 
   app.event("reaction_added", async ({ event, body }) => {
     if (event.reaction !== TICKET_REACTION || event.item.type !== "message") return;
-    await ctx.inbox.accept(inboxKey(body), body as never);
+    await ctx.inbox.accept("event", inboxKey(body), body as never);
   });
 
   app.event("app_home_opened", async ({ event }) => {
@@ -118,6 +120,14 @@ async function asCommand(ctx: SlackContext, m: MessageEvent, id: string): Promis
 
 /** :ticket: on a message: one ticket per message, whoever reacts and however often. */
 async function fromReaction(ctx: SlackContext, channel: string, ts: string, reactor: string, author: string | undefined, id: string): Promise<void> {
+  const key = `react:${channel}:${ts}`;
+  // Already made a ticket by an earlier reaction: this reactor is told which (their event is worked once).
+  const earlier = await receiptFor(ctx.desk.db, key);
+  if (earlier) {
+    const o = JSON.parse(earlier) as Outcome;
+    if (o.ok && o.snapshot) await ctx.tell({ user: reactor, channel }, `That message is already ticket #${o.snapshot.ticket.number}: ${o.snapshot.ticket.title}. Nothing new was made.`);
+    return;
+  }
   const history = await ctx.api.call<{ messages?: MessageEvent[] }>("conversations.replies", { channel, ts, limit: 1, inclusive: true });
   const message = history.messages?.find((x) => x.ts === ts) ?? history.messages?.[0];
   if (!message) return ctx.tell({ user: reactor, channel }, "I could not read that message, so no ticket was made.");
@@ -126,7 +136,7 @@ async function fromReaction(ctx: SlackContext, channel: string, ts: string, reac
   if (!command) return ctx.tell({ user: reactor, channel }, "That message has no text to make a ticket of.");
   // The message's author asked for help: they are the requester (the reactor when the author is a bot).
   const actor = await ctx.people.actor(message.user ?? author ?? reactor);
-  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `react:${channel}:${ts}`, originRef: ref(channel, message.thread_ts ?? ts) });
+  const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: key, originRef: ref(channel, message.thread_ts ?? ts) });
   if (!outcome.ok) await ctx.tell({ user: reactor, channel }, outcome.text);
   void id;
 }
