@@ -242,7 +242,8 @@ export class Desk {
    * changes nobody typed: SLA escalations, scheduled jobs. Its changes audit and notify like any command's;
    * commit listeners run after. The envelope's command is only a placeholder ("help"): `fn` is the work.
    */
-  async system<T>(name: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  /** `solo: false` lets small work (one alert) share a group commit with the commands queued beside it. */
+  async system<T>(name: string, fn: (ctx: Ctx) => Promise<T>, opts: { solo?: boolean } = {}): Promise<T> {
     const { clock } = this.deps;
     const actorRef = { platform: "system", userId: name, displayName: `Deskhand ${name}` };
     return this.inTurn(async (trx) => {
@@ -252,7 +253,7 @@ export class Desk {
       const result = await fn(ctx);
       await flush();
       return result;
-    }, true);
+    }, opts.solo ?? true);
   }
 
 

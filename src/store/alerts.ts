@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { AlertRow, Database } from "./database.js";
 
 type Q = Kysely<Database>;
@@ -77,4 +77,18 @@ export async function recordStorm(db: Q, s: { source: string; service: string; a
 export async function alertCountOfTicket(db: Q, ticketId: number): Promise<number> {
   const r = await db.selectFrom("alerts").select(db.fn.countAll<number>().as("n")).where("ticket_id", "=", ticketId).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/**
+ * What a ticket's card shows of its alerts, in three small queries instead of reading every row: a storm's
+ * ticket carries thousands, and its card is drawn at each announcement. The first alert's labels and the
+ * last one's link, in the order alertsOfTicket reads them (first seen, then as inserted).
+ */
+export async function alertSummaryOfTicket(db: Q, ticketId: number): Promise<{ count: number; firing: number; repeats: number; labels: string; link: string | null } | undefined> {
+  const totals = await sql<{ n: number; firing: number | null; repeats: number | null }>`SELECT count(*) AS n, sum(status = 'firing') AS firing, sum(repeats) AS repeats FROM alerts WHERE ticket_id = ${ticketId}`.execute(db);
+  const t = totals.rows[0];
+  if (!t || !t.n) return undefined;
+  const first = await sql<{ labels: string }>`SELECT labels FROM alerts WHERE ticket_id = ${ticketId} ORDER BY first_at, rowid LIMIT 1`.execute(db);
+  const last = await sql<{ link: string | null }>`SELECT link FROM alerts WHERE ticket_id = ${ticketId} ORDER BY first_at DESC, rowid DESC LIMIT 1`.execute(db);
+  return { count: Number(t.n), firing: Number(t.firing ?? 0), repeats: Number(t.repeats ?? 0), labels: first.rows[0]!.labels, link: last.rows[0]!.link };
 }

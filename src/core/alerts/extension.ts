@@ -1,5 +1,5 @@
 // What an alert ticket's card shows: the alert, how often it fired, its labels and where it came from.
-import { alertsOfTicket } from "../../store/alerts.js";
+import { alertSummaryOfTicket } from "../../store/alerts.js";
 import type { Extension } from "../desk.js";
 import { registerViewContributor, type FieldView, type TicketSnapshot } from "../views.js";
 
@@ -31,15 +31,9 @@ export function alertsExtension(): Extension {
     name: "alerts",
     async enrich(db, ticket): Promise<TicketAlerts | null> {
       if (!ticket.tags.includes("alert")) return null;
-      const rows = await alertsOfTicket(db, ticket.number);
-      if (!rows.length) return null;
-      return {
-        count: rows.length,
-        firing: rows.filter((r) => r.status === "firing").length,
-        repeats: rows.reduce((n, r) => n + r.repeats, 0),
-        labels: JSON.parse(rows[0]!.labels) as Record<string, string>,
-        link: rows.at(-1)!.link,
-      };
+      const s = await alertSummaryOfTicket(db, ticket.number);
+      if (!s) return null;
+      return { count: s.count, firing: s.firing, repeats: s.repeats, labels: JSON.parse(s.labels) as Record<string, string>, link: s.link };
     },
   };
 }

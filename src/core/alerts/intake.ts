@@ -95,7 +95,9 @@ async function takeInChunks(desk: Desk, source: AlertSource, alerts: Alert[], de
           if (delivery.signature) await recordSignature(ctx.trx, source.name, delivery.signature.value, ctx.now, delivery.signature.since);
         }
         return { earlier, taken };
-      });
+        // A one-alert body (a storm arrives as hundreds of them) shares group commits with the commands beside
+        // it, so a burst of alerts does not hold each /ticket behind a commit of its own.
+      }, { solo: alerts.length > 1 });
     } catch (err) {
       if (results.length === 0 || err instanceof ReplayError) throw err;
       throw new PartialDeliveryError(results.length, alerts.length, err);
