@@ -41,7 +41,8 @@ export class SlackInbox {
    * scheduled again; the first delivery's row does the work.
    */
   async accept(kind: InboxKind, key: string, body: Record<string, unknown>): Promise<void> {
-    const id = await this.store(kind, key, body, false);
+    // Ahead of the queued commands: a row is one small insert, and Slack retries an event not acked in 3 s.
+    const id = await this.store(kind, key, body, true);
     if (id !== undefined) void this.track(() => this.run(id, key, () => this.work(kind, body)));
   }
 
