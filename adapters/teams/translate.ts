@@ -1,6 +1,6 @@
 // Teams activities -> core commands. Text goes through the shared grammar; card clicks through
 // actionCommand, so verbs other capabilities register work here without changes.
-import type { Activity } from "botbuilder";
+import type { Activity } from "@microsoft/agents-activity";
 import type { Actor, Command, Envelope } from "../../src/core/commands.js";
 import { parseCommand } from "../../src/core/grammar.js";
 import { VERBS, actionCommand, isRegisteredAction } from "../../src/core/views.js";
@@ -8,28 +8,52 @@ import { RATE_VERB, RATING_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js
 
 export const PLATFORM = "teams";
 
-/** The person behind an activity: their AAD object id when Teams gives it (stable across chats). */
+/**
+ * The person behind an activity: their AAD object id when Teams gives it (stable across chats). Only called
+ * on activities app.ts accepted, which always name a sender (`from.id`).
+ */
 export function actorOf(a: Partial<Activity>): Actor {
-  const from = a.from ?? { id: "unknown", name: "" };
+  const from = a.from ?? { id: "" };
   const email = (from as { email?: string }).email ?? (from as { userPrincipalName?: string }).userPrincipalName;
   return {
     platform: PLATFORM,
-    userId: from.aadObjectId ?? from.id,
+    userId: from.aadObjectId ?? from.id ?? "",
     ...(from.name ? { displayName: from.name } : {}),
     ...(email && email.includes("@") ? { email } : {}),
     ...(a.localTimezone ? { tz: a.localTimezone } : {}),
   };
 }
 
-/** The text a person typed, without the bot's @mention and Teams' HTML leftovers. */
+const AT_TAG = /<at>([^<]*)<\/at>/g;
+
+/**
+ * The text a person typed: the bot's own @mention removed, anyone else's @mention kept as that person's
+ * name ("wifi drops for <at>Olo Brockhouse</at>" keeps "Olo Brockhouse"), and Teams' HTML leftovers gone.
+ */
 export function typedText(a: Partial<Activity>): string {
-  const bot = a.recipient?.id;
-  let t = a.text ?? "";
+  return withoutBotMention(typeof a.text === "string" ? a.text : "", a);
+}
+
+/** `text` (Teams markup) with the bot's mention dropped and other mentions turned into names. */
+export function withoutBotMention(text: string, a: Partial<Activity>): string {
+  const bot = a.recipient;
+  let t = text;
   for (const e of a.entities ?? []) {
-    const m = e as { type?: string; mentioned?: { id?: string }; text?: string };
-    if (m.type === "mention" && m.mentioned?.id === bot && m.text) t = t.split(m.text).join(" ");
+    const m = e as { type?: string; mentioned?: { id?: string; name?: string }; text?: string };
+    if (m.type !== "mention" || typeof m.text !== "string" || !m.text) continue;
+    const isBot = Boolean(bot?.id) && m.mentioned?.id === bot?.id;
+    const name = m.mentioned?.name ?? m.text.replace(AT_TAG, "$1");
+    t = isBot ? dropped(t, m.text) : t.split(m.text).join(name);
   }
-  return t.replace(/<at>[^<]*<\/at>/g, " ").replace(/&nbsp;/g, " ").trim();
+  // A tag no entity explains: the bot's own name is dropped, anyone else's kept as written.
+  t = t.replace(AT_TAG, (tag, name: string) => (bot?.name && name.trim() === bot.name ? tag : name));
+  if (bot?.name) t = dropped(t, `<at>${bot.name}</at>`);
+  return t.replace(/&nbsp;/g, " ").trim();
+}
+
+/** `text` without `part`, and without one space after it, so "hi <at>Bot</at> there" reads "hi there". */
+function dropped(text: string, part: string): string {
+  return text.split(part).reduce((out, piece, i) => (i === 0 ? piece : out + (out.endsWith(" ") || out === "" ? piece.replace(/^ /, "") : piece)), "");
 }
 
 /** One key per delivered activity, so a redelivery acts once. */
