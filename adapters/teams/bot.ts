@@ -6,7 +6,7 @@ import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
 import type { ShownFile } from "./files.js";
 import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
 import { ticketView } from "../../src/core/views.js";
-import { saveConversation, saveUser } from "./conversations.js";
+import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, ticketCard, type Card } from "./render.js";
 import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
 import { INCIDENT_UPDATE_VERB } from "./verbs.js";
@@ -66,7 +66,7 @@ export class DeskBot extends ActivityHandler {
       await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome) : errorCard((click as { message: string }).message))] }));
       return;
     }
-    const command = textCommand(a);
+    const command = await textCommand(a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
     if (isArticleFormRequest(command)) {
       // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
       const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");

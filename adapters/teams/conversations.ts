@@ -81,3 +81,9 @@ export async function teamsUser(db: Db, userId: string): Promise<TeamsUser | und
   const row = r.rows[0];
   return row ? { userId: row.user_id, botUserId: row.bot_user_id, botId: row.bot_id, serviceUrl: row.service_url, tenantId: row.tenant_id, personalConversationId: row.personal_conversation_id } : undefined;
 }
+
+/** The AAD object id of someone the bot has met, from their Teams user id ("29:..."), as a mention gives it. */
+export async function aadOfTeamsUser(db: Db, botUserId: string): Promise<string | undefined> {
+  const r = await sql<{ user_id: string }>`SELECT user_id FROM teams_users WHERE bot_user_id = ${botUserId} LIMIT 1`.execute(db);
+  return r.rows[0]?.user_id;
+}

@@ -51,6 +51,19 @@ export function withoutBotMention(text: string, a: Partial<Activity>): string {
   return t.replace(/&nbsp;/g, " ").trim();
 }
 
+/** The typed text with each mention of someone else as a reference the core resolves (or a one-word @handle). */
+async function mentionsAsPeople(a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined>): Promise<string> {
+  let t = typeof a.text === "string" ? a.text : "";
+  for (const e of a.entities ?? []) {
+    const m = e as { type?: string; mentioned?: { id?: string; name?: string; aadObjectId?: string }; text?: string };
+    if (m.type !== "mention" || typeof m.text !== "string" || !m.text || m.mentioned?.id === a.recipient?.id) continue;
+    const aad = m.mentioned?.aadObjectId ?? (m.mentioned?.id ? await aadOf(m.mentioned.id) : undefined);
+    t = t.split(m.text).join(aad ? `teams-aad:${aad}` : `@${(m.mentioned?.name ?? "").replace(/\s+/g, "")}`);
+  }
+  t = t.replace(AT_TAG, (tag, name: string) => (a.recipient?.name && name.trim() === a.recipient.name ? tag : `@${name.replace(/\s+/g, "")}`));
+  return withoutBotMention(t, a);
+}
+
 /** `text` without `part`, and without one space after it, so "hi <at>Bot</at> there" reads "hi there". */
 function dropped(text: string, part: string): string {
   return text.split(part).reduce((out, piece, i) => (i === 0 ? piece : out + (out.endsWith(" ") || out === "" ? piece.replace(/^ /, "") : piece)), "");
@@ -61,8 +74,17 @@ export function envelopeOf(a: Partial<Activity>, command: Command, originRef?: s
   return { actor: actorOf(a), command, ...(a.id ? { idempotencyKey: `teams:${a.conversation?.id ?? ""}:${a.id}` } : {}), ...(originRef ? { originRef } : {}) };
 }
 
-export function textCommand(a: Partial<Activity>): Command {
-  const cmd = parseCommand(typedText(a));
+/**
+ * The command a message asks for. Ticket text keeps other people's @mentions as their names; when the
+ * message is a command about someone (`role <at>Ana</at> agent`, `assign 4 <at>Ana</at>`), the mention
+ * names that person instead: `teams-aad:<id>` when Teams or `aadOf` (the people the bot has met) knows them.
+ */
+export async function textCommand(a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined> = async () => undefined): Promise<Command> {
+  let cmd = parseCommand(typedText(a));
+  if (cmd.kind === "create" && typeof a.text === "string" && a.text.includes("<at>")) {
+    const asPeople = parseCommand(await mentionsAsPeople(a, aadOf));
+    if (asPeople.kind !== "create") cmd = asPeople;
+  }
   // Subscribing to incident updates acts on the channel where it is said (not a personal chat).
   if (cmd.kind === "incident" && (cmd.action.kind === "subscribe" || cmd.action.kind === "unsubscribe") && a.conversation?.conversationType !== "personal" && a.conversation?.id) {
     return { ...cmd, action: { ...cmd.action, channel: channelOf(a.conversation.id) } };
