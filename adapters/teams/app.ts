@@ -1,7 +1,7 @@
 // Starts the Teams adapter: the Microsoft 365 Agents SDK's CloudAdapter on the one HTTP server at
 // POST /api/messages, the notifier that plans Teams messages, and the outbox worker that sends them.
 import { Activity } from "@microsoft/agents-activity";
-import { CloudAdapter, authorizeJWT, type AuthConfiguration } from "@microsoft/agents-hosting";
+import { CloudAdapter, authorizeJWT, getAuthConfigWithDefaults, type AuthConfiguration } from "@microsoft/agents-hosting";
 import type { Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
@@ -43,7 +43,8 @@ export interface TeamsHandle {
 export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   const t = o.config.teams;
   const appId = t.appId ?? "";
-  const settings = authSettings(t, o.auth);
+  // One configuration, completed with the SDK's defaults, for the adapter and the token check alike.
+  const settings = getAuthConfigWithDefaults(authSettings(t, o.auth));
   // The service URL claim is also compared exactly in inbound.ts; the SDK's own (host) check is kept on.
   const adapter = new CloudAdapter(settings, undefined, undefined, { validateServiceUrl: true, emitStackTrace: false });
   const checkToken = authorizeJWT(settings);

@@ -1,4 +1,4 @@
-// A fake Bot Connector on 127.0.0.1: the REST routes botbuilder calls (checked against the published
+// A fake Bot Connector on 127.0.0.1: the REST routes the Agents SDK calls (checked against the published
 // ConnectorAPI.json), each call recorded, realistic ids answered, and failures (429, 502...) on demand.
 import { SPECS } from "../helpers/shared.js";
 import http from "node:http";
@@ -16,6 +16,8 @@ export interface ConnectorCall {
   activityId?: string;
   body: any;
   status: number;
+  /** The Authorization header the bot sent (a Bearer token from Entra, or none in Emulator mode). */
+  authorization?: string;
 }
 
 interface Route {
@@ -97,7 +99,7 @@ export class FakeBotConnector {
       }
     }
     const json = (status: number, value: unknown) => {
-      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status });
+      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(value));
       this.wake();
     };
