@@ -7,7 +7,7 @@ import type { ShownFile } from "./files.js";
 import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
 import { ticketView } from "../../src/core/views.js";
 import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
-import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, ticketCard, type Card } from "./render.js";
+import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card } from "./render.js";
 import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
 import { INCIDENT_UPDATE_VERB } from "./verbs.js";
 import { runIncidentUpdate } from "./incident-click.js";
@@ -75,7 +75,7 @@ export class DeskBot extends ActivityHandler {
     }
     const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation!.id));
     const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
-    await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome, files))], summary: outcome.text.split("\n")[0] }));
+    await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome, files))], summary: plain(outcome.text.split("\n")[0]!) }));
   }
 
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {

@@ -25,13 +25,41 @@ const card = (body: Element[], actions: Element[] = []): Card => ({
   ...(actions.length ? { actions } : {}),
 });
 
-const text = (t: string, extra: Element = {}): Element => ({ type: "TextBlock", text: t, wrap: true, ...extra });
+/**
+ * Text shown as it was typed in a TextBlock or a FactSet, both of which Teams reads as Markdown and scans
+ * for {{DATE()}}/{{TIME()}} functions: Markdown's active characters are backslash-escaped (so
+ * `[reset](https://evil)` shows as written, never as a disguised link), `{{` and `${` are split with a
+ * zero-width space so no function or binding runs, and control characters (but newline and tab) are dropped.
+ */
+export function shown(t: string): string {
+  return t
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "")
+    .replace(/[\\`*_~[\]]/g, "\\$&")
+    .replace(/^([ \t]*)([-+])(?=[ \t])/gm, "$1\\$2")
+    .replace(/^([ \t]*\d+)\.(?=[ \t])/gm, "$1\\.")
+    .replace(/\{\{/g, "{\u200b{")
+    .replace(/\$\{/g, "$\u200b{");
+}
 
-/** An ISO time Teams formats in each viewer's own time zone ({{DATE}} / {{TIME}} text functions). */
-function timeText(f: FieldView): string {
-  if (!f.time) return f.value;
-  const iso = new Date(f.time.at).toISOString().replace(/\.\d{3}Z$/, "Z");
-  return `${f.time.prefix ?? ""}{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+/** Text for a plain-text field (an activity's `text` in plain format, its notification `summary`): control characters dropped. */
+export function plain(t: string): string {
+  return t.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "");
+}
+
+/** A TextBlock of text that may hold what a person typed (every TextBlock here: see shown()). */
+const text = (t: string, extra: Element = {}): Element => ({ type: "TextBlock", text: shown(t), wrap: true, ...extra });
+
+/** Teams' own date and time functions, written by us: formatted in each viewer's own time zone. */
+function localTime(at: number): string {
+  const iso = new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+}
+
+/** A field's value for a FactSet: shown as typed, a time as Teams' functions. */
+function factValue(f: FieldView): string {
+  if (!f.time) return shown(f.value);
+  return `${shown(f.time.prefix ?? "")}${localTime(f.time.at)}`;
 }
 
 export function attachment(c: Card): { contentType: string; content: Card } {
@@ -44,7 +72,7 @@ export function ticketCard(v: TicketView, notice?: { text: string; tone: "error"
   if (notice) body.push(text(notice.text, { color: notice.tone === "error" ? "attention" : "accent", weight: "bolder" }));
   body.push(text(`#${v.number} ${v.title}`, { size: "medium", weight: "bolder" }));
   if (v.description) body.push(text(v.description, { isSubtle: true, maxLines: 8 }));
-  body.push({ type: "FactSet", facts: v.fields.map((f) => ({ title: f.label, value: timeText(f) })) });
+  body.push({ type: "FactSet", facts: v.fields.map((f) => ({ title: shown(f.label), value: factValue(f) })) });
   const actions = v.actions.map((a) => actionElement(a, a.verb === "resolve" ? saveArticleInputs(v) : []));
   if (v.link) actions.push({ type: "Action.OpenUrl", title: "Original message", url: v.link });
   return card(body, actions);
@@ -177,17 +205,17 @@ export function outcomeCard(o: Outcome, files?: ShownFile[]): Card {
 export function incidentCard(v: IncidentView, notice?: { text: string; tone: "info" | "error" }): Card {
   const i = v.incident;
   const colour = i.status === "resolved" ? "good" : i.status === "monitoring" ? "accent" : "attention";
-  const updated = new Date(v.latest?.at ?? i.updatedAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+
   const body: Element[] = [
     text(`${incidentName(i.id)} ${i.title}`, { size: "medium", weight: "bolder" }),
     text(i.status.toUpperCase(), { color: colour, weight: "bolder" }),
     {
       type: "FactSet",
       facts: [
-        { title: "Severity", value: i.severity },
-        ...(i.service ? [{ title: "Service", value: i.service }] : []),
+        { title: "Severity", value: shown(i.severity) },
+        ...(i.service ? [{ title: "Service", value: shown(i.service) }] : []),
         { title: "Tickets", value: String(v.ticketCount) },
-        { title: "Updated", value: `{{DATE(${updated}, SHORT)}} {{TIME(${updated})}}` },
+        { title: "Updated", value: localTime(v.latest?.at ?? i.updatedAt) },
       ],
     },
   ];

@@ -14,7 +14,7 @@ import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } 
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
 import { approvalLink, type ApprovalPayload } from "../../src/core/approvals/cards.js";
 import { approvalCardView } from "../../src/core/approvals/view.js";
-import { attachment, filesCard, incidentCard, requesterCard, ticketCard } from "./render.js";
+import { attachment, filesCard, incidentCard, plain, requesterCard, ticketCard } from "./render.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { showFiles } from "./files.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
@@ -118,7 +118,7 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
     await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
   }
@@ -134,7 +134,7 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
     await setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref: cardRef(channel, id) });
   }
@@ -144,13 +144,13 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(p.text), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
   private async fileMessage(a: DeliveryAttempt | undefined, p: FileMessage): Promise<void> {
     const shown = await showFiles(this.o.db, p.files, this.o.publicUrl, this.now());
-    const activity = { type: ActivityTypes.Message, summary: p.text.split("\n")[0]!, attachments: [attachment(filesCard(p.text, shown, false))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text.split("\n")[0]!), attachments: [attachment(filesCard(p.text, shown, false))] };
     if (p.to.user) return this.toUser(a, p.to.user, activity);
     if (!p.to.channel) throw new DeliveryError("a file message names no channel and no person", { permanent: true });
     await this.send(p.to.channel, (ctx) => this.say(a, ctx, activity).then(() => undefined));
@@ -160,7 +160,7 @@ export class TeamsDeliverer implements Deliverer {
   private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
     await this.send(target, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
@@ -176,7 +176,7 @@ export class TeamsDeliverer implements Deliverer {
       await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
       return;
     }
-    const activity = { type: ActivityTypes.Message, summary: `Approval needed: #${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] };
+    const activity = { type: ActivityTypes.Message, summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] };
     const user = await teamsUser(this.o.db, p.user);
     const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
     // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
@@ -190,7 +190,7 @@ export class TeamsDeliverer implements Deliverer {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
     return this.toUser(a, userId, activity, p.ticket);
   }
 

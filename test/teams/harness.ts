@@ -148,7 +148,10 @@ export function executeInvoke(h: Harness, who: typeof AGENT, verb: string, data:
   });
 }
 
-/** The text of every TextBlock in a card. */
+/** What a reader sees of card text: Markdown's backslash escapes and the zero-width splits of {{ taken out. */
+export const visible = (t: string) => t.replace(/\\(.)/g, "$1").replace(/\u200b/g, "");
+
+/** The text of every TextBlock and fact in a card, as a reader sees it. */
 export function cardText(card: any): string {
   const out: string[] = [];
   const walk = (x: any) => {
@@ -158,5 +161,5 @@ export function cardText(card: any): string {
     for (const k of Object.keys(x)) walk(x[k]);
   };
   walk(card);
-  return out.join("\n");
+  return visible(out.join("\n"));
 }
