@@ -15,6 +15,7 @@ import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, 
 import { articleCommand, articleForm, isArticleFormRequest, validateArticle } from "../../src/core/knowledge/form.js";
 import { can } from "../../src/core/roles/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
+import { viewerFor } from "./viewer.js";
 import { actorOf } from "./translate.js";
 import { articleFormCard, openArticleCard } from "./render.js";
 
@@ -63,7 +64,8 @@ export class DeskBot extends ActivityHandler {
     if (a.value && typeof a.value === "object") {
       const click = clickCommand(undefined, a.value as Record<string, unknown>);
       const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
-      await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome) : errorCard((click as { message: string }).message))] }));
+      const viewer = outcome ? await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined) : {};
+      await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
       return;
     }
     const command = await textCommand(a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
@@ -75,7 +77,9 @@ export class DeskBot extends ActivityHandler {
     }
     const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation!.id));
     const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
-    await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome, files))], summary: plain(outcome.text.split("\n")[0]!) }));
+    // The person's own card: only the buttons they may press (a requester's "Opened #N" has no Claim).
+    const viewer = await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined);
+    await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome, files, viewer))], summary: plain(outcome.text.split("\n")[0]!) }));
   }
 
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
@@ -116,27 +120,29 @@ export class DeskBot extends ActivityHandler {
     const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
     if (value.action.verb === INCIDENT_UPDATE_VERB) return reply(await runIncidentUpdate(this.deps.desk, context.activity, value.action.data as Record<string, unknown>));
     const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
-    if (!click.ok) return reply(await this.withNotice((value.action.data as Record<string, unknown>)?.ticketId, click.message));
+    if (!click.ok) return reply(await this.withNotice(context, (value.action.data as Record<string, unknown>)?.ticketId, click.message));
     // "Save as article" on Resolve: checked before anything changes, saved once the ticket is resolved.
     const cmd = click.command;
     const article = cmd.kind === "resolve" ? savedArticle(this.deps.desk.settings, value.action.data as Record<string, unknown>, cmd.resolution) : undefined;
-    if (article && !article.ok) return reply(await this.withNotice(cmd.kind === "resolve" ? cmd.number : undefined, article.message));
+    if (article && !article.ok) return reply(await this.withNotice(context, cmd.kind === "resolve" ? cmd.number : undefined, article.message));
     const envelope = envelopeOf(context.activity, cmd);
     const outcome = await this.deps.desk.handle(envelope);
-    if (!outcome.ok) return reply(await this.withNotice("number" in cmd ? cmd.number : undefined, outcome.text));
+    if (!outcome.ok) return reply(await this.withNotice(context, "number" in cmd ? cmd.number : undefined, outcome.text));
     let done = `Done: ${outcome.text.split("\n")[0]}`;
     if (article?.ok && cmd.kind === "resolve") {
       const saved = await this.deps.desk.handle({ ...envelopeOf(context.activity, articleCommand(article.fields, cmd.number)), ...(envelope.idempotencyKey ? { idempotencyKey: `${envelope.idempotencyKey}:kb` } : {}) });
       done += ` ${saved.text}`;
     }
-    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: done, tone: "info" }) : outcomeCard(outcome));
+    const viewer = await viewerFor(this.deps.desk, actorOf(context.activity), outcome.snapshot?.requester);
+    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: done, tone: "info" }, viewer) : outcomeCard(outcome, undefined, viewer));
   }
 
   /** The ticket's card as it is now with a notice on top (nothing changed), or an error card when there is no ticket. */
-  private async withNotice(ticketId: unknown, message: string): Promise<Card> {
+  private async withNotice(context: TurnContext, ticketId: unknown, message: string): Promise<Card> {
     const n = Number(ticketId);
     const snap = Number.isInteger(n) && n > 0 ? await this.deps.desk.snapshot(n) : undefined;
-    return snap ? ticketCard(ticketView(snap), { text: message, tone: "error" }) : errorCard(message);
+    if (!snap) return errorCard(message);
+    return ticketCard(ticketView(snap), { text: message, tone: "error" }, await viewerFor(this.deps.desk, actorOf(context.activity), snap.requester));
   }
 
   private async taskFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {

@@ -20,6 +20,7 @@ import { showFiles } from "./files.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
 import { PLATFORM } from "./translate.js";
+import { teamsAgents } from "./viewer.js";
 
 /** Per bot per thread (DESIGN.md): 7 per 1 s, 8 per 2 s, 60 per 30 s, 1,800 per hour. */
 export const THREAD_LIMITS = [
@@ -111,7 +112,8 @@ export class TeamsDeliverer implements Deliverer {
   private async card(a: DeliveryAttempt | undefined, channel: string, p: CardPayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const content = ticketCard(ticketView(snap));
+    // The agents' card: every button, and Assign offering the desk's agents.
+    const content = ticketCard(ticketView(snap), undefined, { agents: await teamsAgents(this.o.desk) });
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (link) {
       const { conversationId, activityId } = parseCardRef(link.ref);

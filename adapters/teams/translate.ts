@@ -102,7 +102,10 @@ export function clickCommand(verb: string | undefined, data: Record<string, unkn
   if (!Number.isInteger(ticketId) || ticketId <= 0) return { ok: false, message: "This button does not name a ticket." };
   const raw = v === RATE_VERB ? data?.[RATING_KEY] : data?.[inputId(v)];
   const input = typeof raw === "string" ? raw : raw === undefined ? undefined : String(raw);
-  const command = actionCommand(v, ticketId, input);
+  // Assign's field gives a person: the picked agent's id, or a name, @name or email typed by hand. Each is
+  // looked up as a handle (user id, display name or email); "Dave Taniguchi" has a space no @handle can hold.
+  const named = input?.trim().replace(/^@/, "").trim();
+  const command = v === "assign" && named ? ({ kind: "assign", number: ticketId, assignee: { name: named } } as const) : actionCommand(v, ticketId, input);
   if (command) return { ok: true, command };
   if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB || isRegisteredAction(v)) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
   return { ok: false, message: `I don't know the action "${v}". Nothing was changed.` };
