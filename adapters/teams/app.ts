@@ -119,7 +119,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   });
   o.log(
     emulator
-      ? `Teams: POST ${MESSAGES_PATH} in Emulator mode: no MicrosoftAppId, so activities are NOT authenticated and only loopback clients are accepted.`
+      ? `Teams: POST ${MESSAGES_PATH} in Emulator mode${t.emulator ? " (TEAMS_EMULATOR=true)" : ""}: no MicrosoftAppId, so activities are NOT authenticated and only loopback clients are accepted.`
       : `Teams: POST ${MESSAGES_PATH} for app ${appId}; every activity's token is verified.`,
   );
   if (!publicUrl) o.log("Teams: PUBLIC_URL is not set: report charts and exports cannot be linked in Teams cards.");
