@@ -49,6 +49,8 @@ export class FakeBotConnector {
   private failures: { status: number; left: number; match?: (c: { method: string; route: string; conversationId?: string }) => boolean }[] = [];
   private seq = 1;
   private waiters: { n: number; resolve: () => void }[] = [];
+  /** While set, requests wait here before they are answered (see hold()). */
+  private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[] } | undefined;
   url = "";
 
   constructor() {
@@ -69,6 +71,24 @@ export class FakeBotConnector {
     this.failures.push({ status, left: count, ...(match ? { match } : {}) });
   }
 
+  /** Holds every request from now on until the returned function is called (a slow Bot Connector). */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = { held: 0, open: new Promise<void>((r) => (release = r)), watchers: [] };
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Resolves once `n` requests are being held. */
+  waitForHeld(n: number): Promise<void> {
+    const gate = this.gate;
+    if (!gate) return Promise.reject(new Error("the connector is not holding requests"));
+    if (gate.held >= n) return Promise.resolve();
+    return new Promise((resolve) => gate.watchers.push({ n, resolve }));
+  }
+
   /** Successful calls that sent an activity (posts and updates). */
   sent(): ConnectorCall[] {
     return this.calls.filter((c) => c.status < 300 && (c.method === "POST" || c.method === "PUT") && c.route.includes("activities"));
@@ -83,6 +103,12 @@ export class FakeBotConnector {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const gate = this.gate;
+    if (gate) {
+      gate.held++;
+      gate.watchers = gate.watchers.filter((w) => (gate.held >= w.n ? (w.resolve(), false) : true));
+      await gate.open;
+    }
     const raw = Buffer.concat(chunks).toString("utf8");
     const body = raw ? JSON.parse(raw) : undefined;
     const path = (req.url ?? "/").split("?")[0]!;
