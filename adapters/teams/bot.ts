@@ -1,6 +1,6 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
-import { ActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
+import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
 import type { ShownFile } from "./files.js";
@@ -16,6 +16,7 @@ import { articleCommand, articleForm, isArticleFormRequest, validateArticle } fr
 import { can } from "../../src/core/roles/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
 import { viewerFor } from "./viewer.js";
+import { personByPlatformId } from "../../src/store/people.js";
 import { actorOf } from "./translate.js";
 import { articleFormCard, openArticleCard } from "./render.js";
 
@@ -54,8 +55,46 @@ export class DeskBot extends ActivityHandler {
 
   /** Every activity: remember the conversation and the person, so later messages can reach them. */
   override async run(context: TurnContext): Promise<void> {
+    await this.withMemberDetails(context);
     await this.remember(context, false);
     await super.run(context);
+  }
+
+  /** Email and AAD object id per Teams user id, once asked (null: the Bot Connector could not say). */
+  private readonly members = new Map<string, { email?: string; aadObjectId?: string } | null>();
+
+  /**
+   * Teams activities rarely carry the sender's email (and some lack the AAD object id), yet roles may name
+   * people by `email:`. The member is looked up once through the SDK's connector client (GET
+   * /v3/conversations/{id}/members/{userId}), and what it says is added to the activity's `from`, where Teams
+   * puts it when it sends it. A person whose email the desk already has is not asked about.
+   */
+  private async withMemberDetails(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const from = a.from as (typeof a.from & { email?: string }) | undefined;
+    if (!from?.id || from.id === a.recipient?.id || from.email) return;
+    let known = this.members.get(from.id);
+    if (known === undefined) {
+      const person = await personByPlatformId(this.deps.desk.db, PLATFORM, from.aadObjectId ?? from.id);
+      known = person?.email ? { email: person.email } : await this.lookUpMember(context, from.id);
+      this.members.set(from.id, known);
+    }
+    if (!known) return;
+    if (known.email && !from.email) from.email = known.email;
+    if (known.aadObjectId && !from.aadObjectId) from.aadObjectId = known.aadObjectId;
+  }
+
+  private async lookUpMember(context: TurnContext, userId: string): Promise<{ email?: string; aadObjectId?: string } | null> {
+    const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+    if (!client) return null;
+    try {
+      const m = (await client.getConversationMember(userId, channelOf(context.activity.conversation!.id))) as { email?: string; userPrincipalName?: string; aadObjectId?: string } | undefined;
+      const email = [m?.email, m?.userPrincipalName].find((e) => typeof e === "string" && e.includes("@"));
+      return { ...(email ? { email } : {}), ...(m?.aadObjectId ? { aadObjectId: m.aadObjectId } : {}) };
+    } catch (err) {
+      this.deps.log(`teams: could not look up member ${userId}: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {

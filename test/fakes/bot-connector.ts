@@ -5,7 +5,8 @@ import http from "node:http";
 import { readFileSync } from "node:fs";
 import { closeServer, listenOnLoopback } from "./loopback.js";
 
-const SPEC = `${SPECS}/teams/botbuilder-js/ConnectorAPI.json`;
+/** botbuilder's Connector API, and the Bot Framework protocol's channel API (it also lists GET .../members/{memberId}). */
+const SPECS_USED = [`${SPECS}/teams/botbuilder-js/ConnectorAPI.json`, `${SPECS}/teams/botframework-sdk/specs/botframework-protocol/botframework-channel.json`];
 
 export interface ConnectorCall {
   method: string;
@@ -28,12 +29,19 @@ interface Route {
 }
 
 function routesFromSpec(): Route[] {
-  const spec = JSON.parse(readFileSync(new URL(`file://${SPEC}`), "utf8")) as { paths: Record<string, Record<string, unknown>> };
   const out: Route[] = [];
-  for (const [template, methods] of Object.entries(spec.paths)) {
-    const names: string[] = [];
-    const re = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)"))}$`);
-    for (const m of Object.keys(methods)) out.push({ method: m.toUpperCase(), template, re, names });
+  const seen = new Set<string>();
+  for (const file of SPECS_USED) {
+    const spec = JSON.parse(readFileSync(new URL(`file://${file}`), "utf8")) as { paths: Record<string, Record<string, unknown>> };
+    for (const [template, methods] of Object.entries(spec.paths)) {
+      const names: string[] = [];
+      const re = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)"))}$`);
+      for (const m of Object.keys(methods)) {
+        const key = `${m.toUpperCase()} ${template}`;
+        if (!seen.has(key)) out.push({ method: m.toUpperCase(), template, re, names });
+        seen.add(key);
+      }
+    }
   }
   // Literal segments ("history") before the {activityId} catch-all.
   const params = (r: Route) => r.names.length;
@@ -48,6 +56,8 @@ export class FakeBotConnector {
   private readonly routes = routesFromSpec();
   private failures: { status: number; left: number; match?: (c: { method: string; route: string; conversationId?: string }) => boolean }[] = [];
   private seq = 1;
+  /** People GET /v3/conversations/{id}/members/{memberId} knows, by their Teams user id ("29:..."). */
+  private readonly members = new Map<string, Record<string, unknown>>();
   private waiters: { n: number; resolve: () => void }[] = [];
   /** While set, requests wait here before they are answered (see hold()). */
   private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[] } | undefined;
@@ -69,6 +79,11 @@ export class FakeBotConnector {
   /** The next `count` calls (optionally only matching ones) answer `status` (429, 412, 502, 504...). */
   failNext(status: number, count = 1, match?: (c: { method: string; route: string; conversationId?: string }) => boolean): void {
     this.failures.push({ status, left: count, ...(match ? { match } : {}) });
+  }
+
+  /** A member of every conversation, as Teams describes one (id, name, aadObjectId, email, userPrincipalName). */
+  addMember(member: { id: string } & Record<string, unknown>): void {
+    this.members.set(member.id, member);
   }
 
   /** Holds every request from now on until the returned function is called (a slow Bot Connector). */
@@ -154,7 +169,11 @@ export class FakeBotConnector {
         if (method === "DELETE") return json(200, {});
         return json(201, { id: id() });
       case "/v3/conversations/{conversationId}/members":
-        return json(200, []);
+        return json(200, [...this.members.values()]);
+      case "/v3/conversations/{conversationId}/members/{memberId}": {
+        const member = this.members.get(params.memberId ?? "");
+        return member ? json(200, member) : json(404, { error: { code: "MemberNotFoundInConversation", message: "The member is not in this conversation." } });
+      }
       default:
         return json(200, {});
     }

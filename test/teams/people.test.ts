@@ -2,7 +2,8 @@
 // each person sees only the buttons they may press, and @mentions stay names in what a person wrote.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { channelMention, install, personalMessage } from "./flows.js";
-import { AGENT, BOT, CHANNEL, PERSONAL, REQUESTER, TENANT, cardText, cardsIn, executeInvoke, harness, newId, recorded, type Harness } from "./harness.js";
+import { exampleSettings } from "../helpers/desk.js";
+import { AGENT, BOT, CHANNEL, PERSONAL, REQUESTER, TENANT, cardText, cardsIn, executeInvoke, harness, newId, recorded, teamsSettings, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -100,5 +101,26 @@ describe("@mentions in what people write", () => {
     const res = await h.post(recorded("20191030203551783-request-integrationBot.json", h.connector.url, { id: newId(), conversation: { conversationType: "channel", tenantId: TENANT, id: CHANNEL }, value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload } }));
     const form = cardsIn(res.body)[0] as any;
     expect(form.body.find((e: any) => e.id === "title").value).toBe("VPN fails for Olo Brockhouse");
+  });
+});
+
+describe("member lookup", () => {
+  const OLO = { id: "29:1olo-brockhouse", name: "Olo Brockhouse", aadObjectId: "0f3c1a52-7d0e-4b8e-9c61-3b1e0a6f2d11" };
+
+  it("an agent named in the settings only by email is recognised: Teams gives no email, so the member is looked up once", async () => {
+    await h.close();
+    const base = teamsSettings(exampleSettings());
+    h = await harness({ settings: { ...base, roles: { ...base.roles, agent: [...(base.roles.agent ?? []), "email:olo@contoso.example"] } } });
+    h.connector.addMember({ ...OLO, email: "olo@contoso.example", userPrincipalName: "olo@contoso.example", givenName: "Olo", surname: "Brockhouse" });
+    await install(h);
+    await personalMessage(h, "printer jams");
+    const res = await h.post(executeInvoke(h, OLO, "claim", { verb: "claim", ticketId: 1 }));
+    expect(cardText(res.body.value)).toContain("Assignee: Olo Brockhouse");
+    await h.post(executeInvoke(h, OLO, "priority", { verb: "priority", ticketId: 1, input_priority: "P1" }));
+    const lookups = h.connector.calls.filter((c) => c.method === "GET" && c.route === "/v3/conversations/{conversationId}/members/{memberId}");
+    expect(lookups.filter((c) => c.path.endsWith(encodeURIComponent(OLO.id)) || c.path.endsWith(OLO.id))).toHaveLength(1);
+    expect(h.connector.unknown).toEqual([]);
+    const olo = await h.t.db.selectFrom("people").select(["email", "user_id"]).where("display_name", "=", OLO.name).executeTakeFirstOrThrow();
+    expect(olo).toEqual({ email: "olo@contoso.example", user_id: OLO.aadObjectId });
   });
 });
