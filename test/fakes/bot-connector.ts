@@ -60,7 +60,7 @@ export class FakeBotConnector {
   private readonly members = new Map<string, Record<string, unknown>>();
   private waiters: { n: number; resolve: () => void }[] = [];
   /** While set, requests wait here before they are answered (see hold()). */
-  private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[] } | undefined;
+  private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[]; match?: (c: { method: string; path: string }) => boolean } | undefined;
   url = "";
 
   constructor() {
@@ -86,10 +86,10 @@ export class FakeBotConnector {
     this.members.set(member.id, member);
   }
 
-  /** Holds every request from now on until the returned function is called (a slow Bot Connector). */
-  hold(): () => void {
+  /** Holds every request (or every matching one) from now on until the returned function is called (a slow Bot Connector). */
+  hold(match?: (c: { method: string; path: string }) => boolean): () => void {
     let release!: () => void;
-    this.gate = { held: 0, open: new Promise<void>((r) => (release = r)), watchers: [] };
+    this.gate = { held: 0, open: new Promise<void>((r) => (release = r)), watchers: [], ...(match ? { match } : {}) };
     return () => {
       this.gate = undefined;
       release();
@@ -119,7 +119,7 @@ export class FakeBotConnector {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const gate = this.gate;
-    if (gate) {
+    if (gate && (!gate.match || gate.match({ method: req.method ?? "GET", path: req.url ?? "/" }))) {
       gate.held++;
       gate.watchers = gate.watchers.filter((w) => (gate.held >= w.n ? (w.resolve(), false) : true));
       await gate.open;

@@ -27,7 +27,8 @@ describe("the answer follows the commit", () => {
     h = await harness();
     const events: string[] = [];
     h.t.desk.onCommit(() => events.push("commit"));
-    const release = h.connector.hold();
+    // Only the reply is held (the member lookup before the command is answered at once).
+    const release = h.connector.hold((c) => c.method === "POST" && c.path.includes("/activities"));
     const answer = personalMessage(h, "printer jams").then((r) => (events.push(`answer ${r.status}`), r));
     await h.connector.waitForHeld(1);
     // The command is in SQLite while the HTTP answer is still pending.
