@@ -25,12 +25,15 @@ export class FakeBotIssuer {
       if (req.url === "/v1/.well-known/openidconfiguration") {
         return json({ issuer: BOT_FRAMEWORK_ISSUER, authorization_endpoint: "https://invalid.botframework.com", jwks_uri: `https://${BOT_FRAMEWORK_LOGIN}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ["RS256"], token_endpoint_auth_methods_supported: ["private_key_jwt"] });
       }
-      if (req.url === "/v1/.well-known/keys") {
-        const jwk = this.key.publicKey.export({ format: "jwk" }) as { n: string; e: string };
-        return json({ keys: [{ kty: "RSA", use: "sig", kid: this.kid, n: jwk.n, e: jwk.e, endorsements: ["msteams"] }] });
-      }
+      if (req.url === "/v1/.well-known/keys") return json(this.jwks());
       res.writeHead(404).end();
     });
+  }
+
+  /** The published signing keys (JWKS). */
+  jwks(): { keys: Record<string, unknown>[] } {
+    const jwk = this.key.publicKey.export({ format: "jwk" }) as { n: string; e: string };
+    return { keys: [{ kty: "RSA", use: "sig", kid: this.kid, n: jwk.n, e: jwk.e, endorsements: ["msteams"] }] };
   }
 
   /** The host this fake stands in for, for routeHosts(). */

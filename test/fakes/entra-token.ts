@@ -21,8 +21,14 @@ export class FakeEntraToken {
   private readonly server: http.Server;
   url = "";
 
-  /** `secrets`: client id -> the secret it must present (others are refused as Entra does, 401 invalid_client). */
-  constructor(private readonly secrets: Record<string, string>) {
+  /**
+   * `secrets`: client id -> the secret it must present (others are refused as Entra does, 401 invalid_client).
+   * `keys`: the signing keys Entra publishes for its tenants (GET /<tenant>/discovery/v2.0/keys); none if not given.
+   */
+  constructor(
+    private readonly secrets: Record<string, string>,
+    private readonly keys?: () => unknown,
+  ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
@@ -47,6 +53,7 @@ export class FakeEntraToken {
     if (url.pathname === "/common/discovery/instance") {
       return json(200, { tenant_discovery_endpoint: `${base}/common/v2.0/.well-known/openid-configuration`, "api-version": "1.1", metadata: [{ preferred_network: ENTRA_LOGIN, preferred_cache: "login.windows.net", aliases: [ENTRA_LOGIN, "login.windows.net", "login.microsoft.com", "sts.windows.net"] }] });
     }
+    if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url.pathname) && this.keys) return json(200, this.keys());
     const meta = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (meta) {
       const t = meta[1]!;

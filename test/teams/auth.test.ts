@@ -29,7 +29,8 @@ afterEach(async () => {
 async function authenticated(opts: { appPassword?: string } = {}) {
   issuer = new FakeBotIssuer();
   await issuer.start();
-  entra = new FakeEntraToken({ [APP_ID]: SECRET });
+  // Entra publishes the same keys, so a token from another issuer fails on its issuer, not on a missing key.
+  entra = new FakeEntraToken({ [APP_ID]: SECRET }, () => issuer!.jwks());
   await entra.start();
   unroute = await routeHosts({ ...issuer.hosts, ...entra.hosts });
   h = await harness({ teams: { appId: APP_ID, appPassword: opts.appPassword ?? SECRET } });
@@ -76,6 +77,7 @@ describe("Teams authentication with an app id", () => {
     expect((await h.post(b, bearer(issuer.token(APP_ID, b.serviceUrl, { expiresInS: -600 })))).status).toBe(401);
     const c = taskFetch(h);
     expect((await h.post(c, bearer(issuer.token(APP_ID, c.serviceUrl, { issuer: "https://sts.example.com/" })))).status).toBe(401);
+    expect(h.logs.at(-1)).toMatch(/issuer/i);
   });
 
   it("a token whose service URL claim is missing or names another host gets 401", async () => {

@@ -1,4 +1,4 @@
-// Drives the real Teams adapter: a desk on a temp SQLite file, the one HTTP server, botbuilder's
+// Drives the real Teams adapter: a desk on a temp SQLite file, the one HTTP server, the Agents SDK's
 // CloudAdapter, and a fake Bot Connector that receives everything the bot sends.
 import { SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Roles on Teams, through botbuilder's CloudAdapter and a fake Microsoft Graph: AAD object ids and AAD groups
+// Roles on Teams, through the Agents SDK's CloudAdapter and a fake Microsoft Graph: AAD object ids and AAD groups
 // (checkMemberGroups with the app's client-credentials token) give roles, refusals on messages and card
 // clicks name the role needed, an admin's role change is audited, and history answers on Teams.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
