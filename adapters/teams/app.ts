@@ -2,7 +2,7 @@
 // POST /api/messages, the notifier that plans Teams messages, and the outbox worker that sends them.
 import { Activity } from "@microsoft/agents-activity";
 import { CloudAdapter, authorizeJWT, getAuthConfigWithDefaults, type AuthConfiguration } from "@microsoft/agents-hosting";
-import type { Config } from "../../src/config.js";
+import { ConfigError, type Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
 import type { HttpServer } from "../../src/http/server.js";
@@ -44,6 +44,10 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   const t = o.config.teams;
   const appId = t.appId ?? "";
   // One configuration, completed with the SDK's defaults, for the adapter and the token check alike.
+  if (!appId && process.env.NODE_ENV === "production") {
+    // The SDK refuses to run without an app id in production; said plainly instead of as its stack trace.
+    throw new ConfigError("Teams Emulator mode (no MicrosoftAppId) cannot run with NODE_ENV=production: set MicrosoftAppId, or unset NODE_ENV to test locally");
+  }
   const settings = getAuthConfigWithDefaults(authSettings(t, o.auth));
   // The service URL claim is also compared exactly in inbound.ts; the SDK's own (host) check is kept on.
   const adapter = new CloudAdapter(settings, undefined, undefined, { validateServiceUrl: true, emitStackTrace: false });

@@ -67,6 +67,10 @@ describe("npm start with TEAMS_EMULATOR=true", () => {
     expect(await res.text()).toContain("conversation");
   }, 60_000);
 
+  it("refuses Emulator mode under NODE_ENV=production, saying why", async () => {
+    await expect(start({ TEAMS_EMULATOR: "true", NODE_ENV: "production" })).rejects.toThrow(/exited 1: deskhand: Teams Emulator mode \(no MicrosoftAppId\) cannot run with NODE_ENV=production/);
+  }, 60_000);
+
   it("refuses to start with both TEAMS_EMULATOR=true and an app id, saying why", async () => {
     await expect(start({ TEAMS_EMULATOR: "true", MicrosoftAppId: "cd59cf47-aca1-41e0-8441-387faee8331e", MicrosoftAppPassword: "secret" })).rejects.toThrow(/exited 1: deskhand: TEAMS_EMULATOR=true runs Teams without authentication/);
   }, 60_000);
