@@ -1,7 +1,8 @@
 // Starts the Teams adapter: the Microsoft 365 Agents SDK's CloudAdapter on the one HTTP server at
 // POST /api/messages, the notifier that plans Teams messages, and the outbox worker that sends them.
 import { Activity } from "@microsoft/agents-activity";
-import { CloudAdapter, authorizeJWT, getAuthConfigWithDefaults, type AuthConfiguration } from "@microsoft/agents-hosting";
+import type http from "node:http";
+import { CloudAdapter, authorizeJWT, getAuthConfigWithDefaults, type AuthConfiguration, type Request as AgentRequest } from "@microsoft/agents-hosting";
 import { ConfigError, type Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
@@ -86,7 +87,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   worker.start(o.outbox?.intervalMs ?? 1000);
 
   const emulator = !appId;
-  const refuse = (res: import("node:http").ServerResponse, r: Refusal, answered = false) => {
+  const refuse = (res: http.ServerResponse, r: Refusal, answered = false) => {
     // One line for each refused request, never a stack: these are the sender's mistakes (or an attack).
     o.log(`teams: refused a request to ${MESSAGES_PATH} (${r.status}): ${r.reason}`);
     if (!answered && !res.writableEnded) res.writeHead(r.status, { "content-type": "text/plain; charset=utf-8" }).end(r.reason);
@@ -99,7 +100,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     }
     const body = await readActivityBody(req, res);
     if (!body.ok) return refuse(res, body.refusal, body.answered);
-    let user;
+    let user: AgentRequest["user"];
     if (!emulator) {
       // Who is calling before what they sent is looked at: an unauthenticated caller learns nothing more.
       const auth = await authenticate(checkToken, req, body.value);
@@ -115,7 +116,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     } catch (err) {
       // The turn's own failures are answered by onTurnError; this is the adapter failing around it
       // (e.g. no token for the Bot Connector). The caller hears that it failed, not why.
-      o.log(`teams: could not process an activity: ${(err as Error)?.message ?? String(err)}`);
+      o.log(`teams: could not process an activity: ${String((err as Error)?.message ?? err).replace(/\s+/g, " ").slice(0, 300)}`);
       if (!res.writableEnded) res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("the bot could not process this activity; nothing was changed");
       return;
     }
