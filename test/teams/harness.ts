@@ -130,9 +130,12 @@ export async function harness(opts: { path?: string; settings?: DeskSettings; te
     },
     async close() {
       await teams.stop();
+      const unknown = [...connector.unknown];
       await http.close();
       if (!opts.connector) await connector.close();
       await t.db.destroy();
+      // Every call the SDK made is one the published Bot Connector APIs have.
+      expect(unknown, "calls outside the published Connector API").toEqual([]);
     },
   };
 }
