@@ -4,10 +4,10 @@ module.exports = {
   forbidden: [
     {
       name: "core-imports-no-platform-sdk",
-      comment: "src/core and src/store stay platform-neutral: no @slack/*, no botbuilder*",
+      comment: "src/core and src/store stay platform-neutral: no @slack/*, no Microsoft 365 Agents SDK (@microsoft/agents-*), no botbuilder*",
       severity: "error",
       from: { path: "^src/(core|store)/" },
-      to: { path: "(^|/)node_modules/(@slack/|botbuilder|botframework)" },
+      to: { path: "(^|/)node_modules/(@slack/|@microsoft/agents|botbuilder|botframework)" },
     },
     {
       name: "core-imports-no-adapter",

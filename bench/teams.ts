@@ -1,6 +1,8 @@
-// Teams adapter overhead: activities per second through POST /api/messages (botbuilder's CloudAdapter,
+// Teams adapter overhead: activities per second through POST /api/messages (the Agents SDK's CloudAdapter,
 // the bot, the desk, the in-turn reply to a local fake Bot Connector) against a baseline doing the same
-// work without botbuilder (Desk.handle, then one plain POST of the reply to the same fake), in the same run.
+// work without the SDK (Desk.handle, then one plain POST of the reply to the same fake), in the same run.
+// The adapter's figures include its checks (the activity's shape, escaping every card) and answering only
+// after the commit.
 import { startTeams } from "../adapters/teams/app.js";
 import { ManualClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
@@ -30,7 +32,7 @@ export async function run(args: string[]): Promise<void> {
   const conversation = { conversationType: "personal", tenantId: "t1", id: "a:bench-chat" };
   const activity = (i: number, extra: Record<string, unknown>) => ({ type: "message", id: `m${i}`, channelId: "msteams", serviceUrl, from: from("requester"), recipient: { id: "28:bot", name: "Deskhand" }, conversation, ...extra });
 
-  // Baseline: the desk and one reply POST, no botbuilder.
+  // Baseline: the desk and one reply POST, no SDK.
   const a = await freshDesk();
   const baseline = await timeIt(n, async (i) => {
     await a.desk.handle({ actor: { platform: "teams", userId: "aad-requester" }, command: { kind: "create", title: `printer ${i} jams` }, idempotencyKey: `b:${i}` });

@@ -11,7 +11,8 @@ export interface Config {
   /** Where people's clients reach this server (PUBLIC_URL): the base of file links (Teams charts and exports). */
   publicUrl?: string;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string; triageChannel?: string };
-  teams: { appId?: string; appPassword?: string; tenantId?: string; appType: string; triageConversation?: string; graph?: GraphConfig };
+  /** Teams: the bot's Azure registration (MicrosoftApp*), or `emulator` (TEAMS_EMULATOR=true): no app id, unauthenticated, loopback only. */
+  teams: { appId?: string; appPassword?: string; tenantId?: string; appType: string; emulator?: boolean; triageConversation?: string; graph?: GraphConfig };
 }
 
 /** Microsoft Graph, for roles given to AAD groups (teams-group:<id>): client credentials, by default the bot's own. */
@@ -54,6 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
   const appId = blank(env.MicrosoftAppId);
   if (appId && appType !== "UserAssignedMSI" && !blank(env.MicrosoftAppPassword)) throw new ConfigError("MicrosoftAppPassword is missing: it is needed with MicrosoftAppId");
   if (appType === "SingleTenant" && appId && !blank(env.MicrosoftAppTenantId)) throw new ConfigError("MicrosoftAppTenantId is missing: a SingleTenant bot needs it");
+  const emulatorText = (blank(env.TEAMS_EMULATOR) ?? "false").toLowerCase();
+  if (!["true", "1", "false", "0"].includes(emulatorText)) throw new ConfigError(`TEAMS_EMULATOR must be true or false (got "${env.TEAMS_EMULATOR}")`);
+  const emulator = emulatorText === "true" || emulatorText === "1";
+  if (emulator && appId) throw new ConfigError("TEAMS_EMULATOR=true runs Teams without authentication, so it cannot be used with MicrosoftAppId: unset one of them");
 
   const graphUrl = blank(env.GRAPH_API_URL) ?? "https://graph.microsoft.com/v1.0";
   if (!/^https?:\/\//.test(graphUrl)) throw new ConfigError(`GRAPH_API_URL must be an http(s) URL (got "${graphUrl}")`);
@@ -76,6 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
     rateScale,
     ...(publicUrl ? { publicUrl } : {}),
     ...(botToken && signingSecret ? { slack: { botToken, signingSecret, appToken, apiUrl, triageChannel: blank(env.SLACK_TRIAGE_CHANNEL) } } : {}),
-    teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION), graph },
+    teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, ...(emulator ? { emulator } : {}), triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION), graph },
   });
 }

@@ -55,13 +55,13 @@ async function main(): Promise<number> {
     const replayed = await slack.replayInbox();
     if (replayed) log(`slack: working ${replayed} event${replayed === 1 ? "" : "s"} acknowledged before the last stop`);
   }
-  // Teams answers POST /api/messages: verified with an app id (a platform that keeps the process serving), or,
-  // without one, from a terminal, in Emulator mode (unauthenticated, loopback only). Imported on demand, so
-  // piped console use does not pay for loading botbuilder.
-  if (config.teams.appId || process.stdin.isTTY) {
+  // Teams answers POST /api/messages: verified with an app id, or in Emulator mode (unauthenticated, loopback
+  // only) when TEAMS_EMULATOR=true asks for it or a terminal is attached. An app id or TEAMS_EMULATOR makes Teams
+  // a platform that keeps the process serving. Imported on demand, so piped console use does not load the SDK.
+  if (config.teams.appId || config.teams.emulator || process.stdin.isTTY) {
     const { startTeams } = await import("../adapters/teams/app.js");
     const teams = await startTeams({ desk, config, http, clock: systemClock, log: startLog, sender: { rateScale: config.rateScale } });
-    if (config.teams.appId) platforms.push("teams");
+    if (config.teams.appId || config.teams.emulator) platforms.push("teams");
     stoppers.push(() => teams.stop());
   }
 

@@ -1,9 +1,9 @@
-// Starts the Teams adapter: botbuilder's CloudAdapter on the one HTTP server at POST /api/messages,
-// the notifier that plans Teams messages, and the outbox worker that sends them.
+// Starts the Teams adapter: the Microsoft 365 Agents SDK's CloudAdapter on the one HTTP server at
+// POST /api/messages, the notifier that plans Teams messages, and the outbox worker that sends them.
+import { Activity } from "@microsoft/agents-activity";
 import type http from "node:http";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type Response as BotResponse } from "botbuilder";
-import { AuthenticationError } from "botframework-connector";
-import type { Config } from "../../src/config.js";
+import { CloudAdapter, authorizeJWT, getAuthConfigWithDefaults, type AuthConfiguration, type Request as AgentRequest } from "@microsoft/agents-hosting";
+import { ConfigError, type Config } from "../../src/config.js";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
 import type { HttpServer } from "../../src/http/server.js";
@@ -18,9 +18,9 @@ import { ROW, TeamsNotifier } from "./notifier.js";
 import { ApprovalCardNotifier } from "../../src/core/approvals/cards.js";
 import { PLATFORM } from "./translate.js";
 import { TeamsDeliverer, type SenderOptions } from "./sender.js";
+import { CapturedResponse, activityProblem, authSettings, authenticate, readActivityBody, type Refusal } from "./inbound.js";
 
 export const MESSAGES_PATH = "/api/messages";
-const MAX_BODY = 1024 * 1024;
 
 export interface TeamsOptions {
   desk: Desk;
@@ -28,8 +28,8 @@ export interface TeamsOptions {
   http: HttpServer;
   clock: Clock;
   log: (m: string) => void;
-  /** Extra botbuilder auth settings (tests point the OpenID metadata at a local server). */
-  auth?: ConfigurationBotFrameworkAuthenticationOptions;
+  /** Extra Agents SDK auth settings, over those made from the MicrosoftApp* variables. */
+  auth?: Partial<AuthConfiguration>;
   /** Outbox and sender tuning (tests make backoff small). */
   outbox?: { intervalMs?: number; backoffMs?: number; maxAttempts?: number };
   sender?: Pick<SenderOptions, "attempts" | "backoffMs" | "rateScale">;
@@ -44,21 +44,21 @@ export interface TeamsHandle {
 export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   const t = o.config.teams;
   const appId = t.appId ?? "";
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: appId,
-    MicrosoftAppPassword: t.appPassword ?? "",
-    MicrosoftAppTenantId: t.tenantId ?? "",
-    MicrosoftAppType: t.appType,
-    ...o.auth,
-  });
-  rejectBadSignatures(auth);
-  const adapter = new CloudAdapter(auth);
+  // One configuration, completed with the SDK's defaults, for the adapter and the token check alike.
+  if (!appId && process.env.NODE_ENV === "production") {
+    // The SDK refuses to run without an app id in production; said plainly instead of as its stack trace.
+    throw new ConfigError("Teams Emulator mode (no MicrosoftAppId) cannot run with NODE_ENV=production: set MicrosoftAppId, or unset NODE_ENV to test locally");
+  }
+  const settings = getAuthConfigWithDefaults(authSettings(t, o.auth));
+  // The service URL claim is also compared exactly in inbound.ts; the SDK's own (host) check is kept on.
+  const adapter = new CloudAdapter(settings, undefined, undefined, { validateServiceUrl: true, emitStackTrace: false });
+  const checkToken = authorizeJWT(settings);
   // Roles given to AAD groups ("teams-group:<id>"): membership asked of Microsoft Graph.
   const aadGroups = aadGroupsFor(o.desk.settings.roles, t.graph, { now: () => o.clock.now(), log: o.log });
   if (aadGroups) o.desk.roles.addDirectory(aadGroups);
   adapter.onTurnError = async (context, error) => {
-    o.log(`teams: turn failed: ${(error as Error).stack ?? error}`);
-    await context.sendActivity({ type: "message", text: "Sorry, something went wrong on my side; nothing was lost, please try again.", textFormat: "plain" }).catch(() => undefined);
+    o.log(`teams: turn failed: ${error.stack ?? error}`);
+    await context.sendActivity(Activity.fromObject({ type: "message", text: "Sorry, something went wrong on my side; nothing was lost, please try again.", textFormat: "plain" })).catch(() => undefined);
   };
 
   // Where agents' cards go: the configured channel, else the channel the app was last installed in.
@@ -87,22 +87,44 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   worker.start(o.outbox?.intervalMs ?? 1000);
 
   const emulator = !appId;
+  const refuse = (res: http.ServerResponse, r: Refusal, answered = false) => {
+    // One line for each refused request, never a stack: these are the sender's mistakes (or an attack).
+    o.log(`teams: refused a request to ${MESSAGES_PATH} (${r.status}): ${r.reason}`);
+    if (!answered && !res.writableEnded) res.writeHead(r.status, { "content-type": "text/plain; charset=utf-8" }).end(r.reason);
+  };
   o.http.route("POST", MESSAGES_PATH, async (req, res) => {
     // Without an app id nothing is authenticated, so only this machine may talk to the bot.
     if (emulator && !isLoopback(req.socket.remoteAddress)) {
       res.writeHead(403, { "content-type": "text/plain" }).end("Teams runs in Emulator mode (no MicrosoftAppId): only loopback clients are accepted.");
       return;
     }
-    const body = await readJson(req);
-    if (!body.ok) {
-      res.writeHead(body.status, { "content-type": "text/plain" }).end(body.error);
+    const body = await readActivityBody(req, res);
+    if (!body.ok) return refuse(res, body.refusal, body.answered);
+    let user: AgentRequest["user"];
+    if (!emulator) {
+      // Who is calling before what they sent is looked at: an unauthenticated caller learns nothing more.
+      const auth = await authenticate(checkToken, req, body.value);
+      if (!auth.ok) return refuse(res, auth.refusal);
+      user = auth.user;
+    }
+    const problem = activityProblem(body.value);
+    if (problem) return refuse(res, { status: 400, reason: problem });
+    // The SDK answers only once the turn is over, and the turn awaits desk.handle: the 2xx follows the commit.
+    const answer = new CapturedResponse();
+    try {
+      await adapter.process({ body: body.value, headers: req.headers as Record<string, string>, method: req.method ?? "POST", ...(user ? { user } : {}) }, answer, (context) => bot.run(context));
+    } catch (err) {
+      // The turn's own failures are answered by onTurnError; this is the adapter failing around it
+      // (e.g. no token for the Bot Connector). The caller hears that it failed, not why.
+      o.log(`teams: could not process an activity: ${String((err as Error)?.message ?? err).replace(/\s+/g, " ").slice(0, 300)}`);
+      if (!res.writableEnded) res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("the bot could not process this activity; nothing was changed");
       return;
     }
-    await adapter.process({ body: body.value, headers: req.headers as Record<string, string>, method: req.method }, botResponse(res), (context) => bot.run(context));
+    answer.writeTo(res);
   });
   o.log(
     emulator
-      ? `Teams: POST ${MESSAGES_PATH} in Emulator mode: no MicrosoftAppId, so activities are NOT authenticated and only loopback clients are accepted.`
+      ? `Teams: POST ${MESSAGES_PATH} in Emulator mode${t.emulator ? " (TEAMS_EMULATOR=true)" : ""}: no MicrosoftAppId, so activities are NOT authenticated and only loopback clients are accepted.`
       : `Teams: POST ${MESSAGES_PATH} for app ${appId}; every activity's token is verified.`,
   );
   if (!publicUrl) o.log("Teams: PUBLIC_URL is not set: report charts and exports cannot be linked in Teams cards.");
@@ -122,68 +144,7 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   };
 }
 
-/**
- * botbuilder reports a token whose signature does not verify as a plain jsonwebtoken error, which
- * CloudAdapter answers with 500; it is a refused token like any other, so it is answered 401.
- */
-function rejectBadSignatures(auth: ConfigurationBotFrameworkAuthentication): void {
-  const authenticate = auth.authenticateRequest.bind(auth);
-  auth.authenticateRequest = async (...args) => {
-    try {
-      return await authenticate(...args);
-    } catch (err) {
-      const name = (err as Error)?.name;
-      if (name === "JsonWebTokenError" || name === "NotBeforeError" || name === "TokenExpiredError") throw new AuthenticationError(`Unauthorized: ${(err as Error).message}`, 401);
-      throw err;
-    }
-  };
-}
-
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
-}
-
-async function readJson(req: http.IncomingMessage): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; status: number; error: string }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return { ok: false, status: 413, error: "activity too large" };
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const value = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-    if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, status: 400, error: "the body must be a JSON activity object" };
-    return { ok: true, value: value as Record<string, unknown> };
-  } catch {
-    return { ok: false, status: 400, error: "the body is not JSON" };
-  }
-}
-
-/** Node's plain ServerResponse in the shape CloudAdapter.process expects (Express-like status/header/send). */
-function botResponse(res: http.ServerResponse): BotResponse {
-  let status = 200;
-  let body: unknown;
-  return {
-    socket: res.socket,
-    status(code: number) {
-      status = code;
-      return this;
-    },
-    header(name: string, value: unknown) {
-      res.setHeader(name, String(value));
-      return this;
-    },
-    send(b: unknown) {
-      body = b;
-      return this;
-    },
-    end() {
-      if (res.writableEnded) return;
-      if (body === undefined) res.writeHead(status).end();
-      else if (typeof body === "string") res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
-      else res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
-    },
-  };
 }

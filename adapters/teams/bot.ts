@@ -1,22 +1,13 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
-import {
-  ActivityTypes,
-  TeamsActivityHandler,
-  TurnContext,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type MessagingExtensionAction,
-  type MessagingExtensionActionResponse,
-  type TaskModuleRequest,
-  type TaskModuleResponse,
-} from "botbuilder";
+import { Activity, ActivityTypes } from "@microsoft/agents-activity";
+import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
 import type { ShownFile } from "./files.js";
 import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
 import { ticketView } from "../../src/core/views.js";
-import { saveConversation, saveUser } from "./conversations.js";
-import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, ticketCard, type Card } from "./render.js";
+import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
+import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card } from "./render.js";
 import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
 import { INCIDENT_UPDATE_VERB } from "./verbs.js";
 import { runIncidentUpdate } from "./incident-click.js";
@@ -24,6 +15,8 @@ import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, 
 import { articleCommand, articleForm, isArticleFormRequest, validateArticle } from "../../src/core/knowledge/form.js";
 import { can } from "../../src/core/roles/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
+import { viewerFor } from "./viewer.js";
+import { personByPlatformId } from "../../src/store/people.js";
 import { actorOf } from "./translate.js";
 import { articleFormCard, openArticleCard } from "./render.js";
 
@@ -40,15 +33,68 @@ export interface BotDeps {
 const DIALOG_TITLE = "New ticket";
 const ARTICLE_TITLE = "New article";
 
-export class DeskBot extends TeamsActivityHandler {
+/**
+ * Teams' dialog (task module) and message-action invokes. The Agents SDK's ActivityHandler answers
+ * adaptiveCard/action itself; the Teams-only invokes are read here, from the published wire format
+ * (the SDK's Teams extension package is deprecated, so it is not used).
+ */
+interface TaskModuleRequest {
+  data?: Record<string, unknown>;
+}
+interface MessageAction {
+  commandId?: string;
+  data?: Record<string, unknown>;
+  messagePayload?: { body?: { content?: string }; linkToMessage?: string; mentions?: { mentionText?: string; mentioned?: { application?: { id?: string; displayName?: string } } }[] };
+}
+type TaskModuleResponse = { task: { type: "continue"; value: Record<string, unknown> } | { type: "message"; value: string } };
+
+export class DeskBot extends ActivityHandler {
   constructor(private readonly deps: BotDeps) {
     super();
   }
 
   /** Every activity: remember the conversation and the person, so later messages can reach them. */
   override async run(context: TurnContext): Promise<void> {
+    await this.withMemberDetails(context);
     await this.remember(context, false);
     await super.run(context);
+  }
+
+  /** Email and AAD object id per Teams user id, once asked (null: the Bot Connector could not say). */
+  private readonly members = new Map<string, { email?: string; aadObjectId?: string } | null>();
+
+  /**
+   * Teams activities rarely carry the sender's email (and some lack the AAD object id), yet roles may name
+   * people by `email:`. The member is looked up once through the SDK's connector client (GET
+   * /v3/conversations/{id}/members/{userId}), and what it says is added to the activity's `from`, where Teams
+   * puts it when it sends it. A person whose email the desk already has is not asked about.
+   */
+  private async withMemberDetails(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const from = a.from as (typeof a.from & { email?: string }) | undefined;
+    if (!from?.id || from.id === a.recipient?.id || from.email) return;
+    let known = this.members.get(from.id);
+    if (known === undefined) {
+      const person = await personByPlatformId(this.deps.desk.db, PLATFORM, from.aadObjectId ?? from.id);
+      known = person?.email ? { email: person.email } : await this.lookUpMember(context, from.id);
+      this.members.set(from.id, known);
+    }
+    if (!known) return;
+    if (known.email && !from.email) from.email = known.email;
+    if (known.aadObjectId && !from.aadObjectId) from.aadObjectId = known.aadObjectId;
+  }
+
+  private async lookUpMember(context: TurnContext, userId: string): Promise<{ email?: string; aadObjectId?: string } | null> {
+    const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+    if (!client) return null;
+    try {
+      const m = (await client.getConversationMember(userId, channelOf(context.activity.conversation!.id))) as { email?: string; userPrincipalName?: string; aadObjectId?: string } | undefined;
+      const email = [m?.email, m?.userPrincipalName].find((e) => typeof e === "string" && e.includes("@"));
+      return { ...(email ? { email } : {}), ...(m?.aadObjectId ? { aadObjectId: m.aadObjectId } : {}) };
+    } catch (err) {
+      this.deps.log(`teams: could not look up member ${userId}: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
@@ -57,65 +103,88 @@ export class DeskBot extends TeamsActivityHandler {
     if (a.value && typeof a.value === "object") {
       const click = clickCommand(undefined, a.value as Record<string, unknown>);
       const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
-      await context.sendActivity({ attachments: [attachment(outcome ? outcomeCard(outcome) : errorCard((click as { message: string }).message))] });
+      const viewer = outcome ? await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined) : {};
+      await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
       return;
     }
-    const command = textCommand(a);
+    const command = await textCommand(a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
     if (isArticleFormRequest(command)) {
       // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
       const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");
-      await context.sendActivity({ attachments: [attachment(card)] });
+      await context.sendActivity(message({ attachments: [attachment(card)] }));
       return;
     }
-    const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation.id));
+    const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation!.id));
     const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
-    await context.sendActivity({ attachments: [attachment(outcomeCard(outcome, files))], summary: outcome.text.split("\n")[0] });
+    // The person's own card: only the buttons they may press (a requester's "Opened #N" has no Claim).
+    const viewer = await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined);
+    await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome, files, viewer))], summary: plain(outcome.text.split("\n")[0]!) }));
   }
 
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const added = (a.membersAdded ?? []).some((m) => m.id === a.recipient.id);
+    const added = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
     if (added) {
       await this.remember(context, true);
-      const channel = a.conversation.conversationType === "channel";
-      if (channel) this.deps.onInstalledInChannel?.(channelOf(a.conversation.id));
-      this.deps.log(`teams: installed in ${a.conversation.conversationType ?? "a"} conversation ${channelOf(a.conversation.id)}`);
+      const conversation = a.conversation!;
+      const channel = conversation.conversationType === "channel";
+      if (channel) this.deps.onInstalledInChannel?.(channelOf(conversation.id));
+      this.deps.log(`teams: installed in ${conversation.conversationType ?? "a"} conversation ${channelOf(conversation.id)}`);
       const hello = channel
         ? "Deskhand is here. New tickets appear in this channel as cards; claim, assign and resolve them from the card."
         : "Hi, I'm the IT help desk. Tell me what is wrong in one line and I open a ticket, or type new for the full form. Type help for every command.";
-      await context.sendActivity({ type: ActivityTypes.Message, text: hello, textFormat: "plain" });
+      await context.sendActivity(message({ text: hello, textFormat: "plain" }));
     }
     await super.onConversationUpdateActivity(context);
   }
 
+  /** Dialogs and the message action; anything else (adaptiveCard/action included) as the SDK dispatches it. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const value = (context.activity.value ?? {}) as Record<string, unknown>;
+    const ok = (body: unknown): InvokeResponse => ({ status: 200, body });
+    switch (context.activity.name) {
+      case "task/fetch":
+        return ok(await this.taskFetch(context, value as TaskModuleRequest));
+      case "task/submit":
+        return ok(await this.taskSubmit(context, value as TaskModuleRequest));
+      case "composeExtension/fetchTask":
+        return ok(await this.messageActionFetch(context, value as MessageAction));
+      case "composeExtension/submitAction":
+        return ok(await this.messageActionSubmit(context, value as MessageAction));
+    }
+    return super.onInvokeActivity(context);
+  }
+
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card as never });
+    const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
     if (value.action.verb === INCIDENT_UPDATE_VERB) return reply(await runIncidentUpdate(this.deps.desk, context.activity, value.action.data as Record<string, unknown>));
     const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
-    if (!click.ok) return reply(await this.withNotice((value.action.data as Record<string, unknown>)?.ticketId, click.message));
+    if (!click.ok) return reply(await this.withNotice(context, (value.action.data as Record<string, unknown>)?.ticketId, click.message));
     // "Save as article" on Resolve: checked before anything changes, saved once the ticket is resolved.
     const cmd = click.command;
     const article = cmd.kind === "resolve" ? savedArticle(this.deps.desk.settings, value.action.data as Record<string, unknown>, cmd.resolution) : undefined;
-    if (article && !article.ok) return reply(await this.withNotice(cmd.kind === "resolve" ? cmd.number : undefined, article.message));
+    if (article && !article.ok) return reply(await this.withNotice(context, cmd.kind === "resolve" ? cmd.number : undefined, article.message));
     const envelope = envelopeOf(context.activity, cmd);
     const outcome = await this.deps.desk.handle(envelope);
-    if (!outcome.ok) return reply(await this.withNotice("number" in cmd ? cmd.number : undefined, outcome.text));
+    if (!outcome.ok) return reply(await this.withNotice(context, "number" in cmd ? cmd.number : undefined, outcome.text));
     let done = `Done: ${outcome.text.split("\n")[0]}`;
     if (article?.ok && cmd.kind === "resolve") {
       const saved = await this.deps.desk.handle({ ...envelopeOf(context.activity, articleCommand(article.fields, cmd.number)), ...(envelope.idempotencyKey ? { idempotencyKey: `${envelope.idempotencyKey}:kb` } : {}) });
       done += ` ${saved.text}`;
     }
-    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: done, tone: "info" }) : outcomeCard(outcome));
+    const viewer = await viewerFor(this.deps.desk, actorOf(context.activity), outcome.snapshot?.requester);
+    return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: done, tone: "info" }, viewer) : outcomeCard(outcome, undefined, viewer));
   }
 
   /** The ticket's card as it is now with a notice on top (nothing changed), or an error card when there is no ticket. */
-  private async withNotice(ticketId: unknown, message: string): Promise<Card> {
+  private async withNotice(context: TurnContext, ticketId: unknown, message: string): Promise<Card> {
     const n = Number(ticketId);
     const snap = Number.isInteger(n) && n > 0 ? await this.deps.desk.snapshot(n) : undefined;
-    return snap ? ticketCard(ticketView(snap), { text: message, tone: "error" }) : errorCard(message);
+    if (!snap) return errorCard(message);
+    return ticketCard(ticketView(snap), { text: message, tone: "error" }, await viewerFor(this.deps.desk, actorOf(context.activity), snap.requester));
   }
 
-  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+  private async taskFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
     const data = (request.data ?? {}) as Record<string, unknown>;
     if (data[DIALOG_KEY] === KB_ARTICLE_DIALOG) {
       if (!can(this.deps.desk.roleOf(actorOf(context.activity)), "note")) return dialogMessage("Only agents can write articles.");
@@ -127,7 +196,7 @@ export class DeskBot extends TeamsActivityHandler {
     return dialog(formCard(outcome.form));
   }
 
-  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+  private async taskSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
     const data = (request.data ?? {}) as Record<string, unknown>;
     if (data[DIALOG_KEY] === KB_ARTICLE_DIALOG) return this.submitArticle(context, data);
     return this.submitForm(context, data);
@@ -144,15 +213,16 @@ export class DeskBot extends TeamsActivityHandler {
     return dialogMessage(outcome.text);
   }
 
-  protected override async handleTeamsMessagingExtensionFetchTask(_context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  /** "Create ticket" on a message: the form, prefilled from the message without the bot's own @mention. */
+  private async messageActionFetch(context: TurnContext, action: MessageAction): Promise<TaskModuleResponse> {
     if (action.commandId !== CREATE_FROM_MESSAGE) return dialogMessage(`I don't know the command "${action.commandId}".`);
-    const text = htmlToText(action.messagePayload?.body?.content ?? "");
+    const text = htmlToText(withoutBotMentions(String(action.messagePayload?.body?.content ?? ""), context.activity, action));
     const firstLine = text.split("\n")[0]!.slice(0, 150);
     const values: FormValues = { title: firstLine, description: text };
     return dialog(formCard(ticketForm(this.deps.desk.settings), { values, ...(action.messagePayload?.linkToMessage ? { sourceLink: action.messagePayload.linkToMessage } : {}) }));
   }
 
-  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  private async messageActionSubmit(context: TurnContext, action: MessageAction): Promise<TaskModuleResponse> {
     if (action.commandId !== CREATE_FROM_MESSAGE) return dialogMessage(`I don't know the command "${action.commandId}".`);
     return this.submitForm(context, (action.data ?? {}) as Record<string, unknown>);
   }
@@ -168,26 +238,46 @@ export class DeskBot extends TeamsActivityHandler {
     const source = { kind: link ? "teams-message" : PLATFORM, ...(link ? { link } : {}) };
     const outcome: Outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "create", ...checked.fields, source }));
     if (!outcome.ok) return outcome.field ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) })) : dialogMessage(outcome.text);
-    await context.sendActivity({ attachments: [attachment(outcomeCard(outcome))] });
+    await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome))] }));
     return dialogMessage(`Opened #${outcome.snapshot!.ticket.number}: ${outcome.snapshot!.ticket.title}`);
   }
 
   private async remember(context: TurnContext, installed: boolean): Promise<void> {
     const a = context.activity;
     const now = this.deps.clock.now();
-    const ref = TurnContext.getConversationReference(a);
-    const conversationId = channelOf(a.conversation.id);
-    await saveConversation(this.deps.desk.db, { ...ref, conversation: { ...ref.conversation!, id: conversationId } }, now, installed);
+    const ref = a.getConversationReference();
+    const conversationId = channelOf(ref.conversation.id);
+    await saveConversation(this.deps.desk.db, { ...ref, conversation: { ...ref.conversation, id: conversationId } }, now, installed);
     const from = a.from;
-    if (from?.id && a.serviceUrl && from.id !== a.recipient?.id) {
-      const tenantId = a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null;
-      await saveUser(this.deps.desk.db, { userId: from.aadObjectId ?? from.id, botUserId: from.id, botId: a.recipient.id, serviceUrl: a.serviceUrl, tenantId, ...(a.conversation.conversationType === "personal" ? { personalConversationId: a.conversation.id } : {}) }, now);
+    const conversation = a.conversation!;
+    if (from?.id && a.serviceUrl && a.recipient?.id && from.id !== a.recipient.id) {
+      const tenantId = conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null;
+      await saveUser(this.deps.desk.db, { userId: from.aadObjectId ?? from.id, botUserId: from.id, botId: a.recipient.id, serviceUrl: a.serviceUrl, tenantId, ...(conversation.conversationType === "personal" ? { personalConversationId: conversation.id } : {}) }, now);
     }
   }
 }
 
 function dialog(card: Card, title = DIALOG_TITLE): TaskModuleResponse {
-  return { task: { type: "continue", value: { title, width: "medium", height: "large", card: attachment(card) as never } } };
+  return { task: { type: "continue", value: { title, width: "medium", height: "large", card: attachment(card) } } };
+}
+
+/** A reply in the turn, as the SDK's Activity. */
+function message(fields: Record<string, unknown>): Activity {
+  return Activity.fromObject({ type: ActivityTypes.Message, ...fields });
+}
+
+/**
+ * A forwarded message's HTML without the bot's own @mentions: tagged with the bot's name (the invoke's
+ * recipient) or naming an application the message payload lists as mentioned.
+ */
+function withoutBotMentions(html: string, a: Activity, action: MessageAction): string {
+  const names = new Set<string>();
+  if (a.recipient?.name) names.add(a.recipient.name);
+  for (const m of action.messagePayload?.mentions ?? []) {
+    if (m.mentioned?.application) names.add(m.mentioned.application.displayName ?? m.mentionText ?? "");
+  }
+  names.delete("");
+  return html.replace(/<at(?:\s[^>]*)?>([^<]*)<\/at>\s?/gi, (tag, name: string) => (names.has(name.trim()) ? "" : tag));
 }
 
 function dialogMessage(text: string): TaskModuleResponse {

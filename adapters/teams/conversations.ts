@@ -1,6 +1,6 @@
 // Where the Teams bot can speak, kept in SQLite (migrations/2026-11-24T1310_teams.ts) so proactive
 // messages reach people after a restart. Teams-only tables, so their repository lives with the adapter.
-import type { ConversationReference } from "botbuilder";
+import type { ChannelAccount, ConversationReference } from "@microsoft/agents-activity";
 import { sql } from "kysely";
 import type { Db } from "../../src/store/connection.js";
 
@@ -14,21 +14,32 @@ export interface TeamsUser {
   personalConversationId: string | null;
 }
 
+/**
+ * A stored reference. Rows written before the move to the Agents SDK name the bot `bot` (botbuilder's
+ * field); the SDK calls it `agent`. Both are read, so a desk upgraded in place still reaches everyone.
+ */
+export type StoredReference = Partial<ConversationReference> & { bot?: Partial<ChannelAccount> };
+
+function current(ref: StoredReference): Partial<ConversationReference> {
+  const { bot, ...rest } = ref;
+  return rest.agent || !bot ? rest : { ...rest, agent: bot as ChannelAccount };
+}
+
 /** Stores (or refreshes) the reference of a conversation the bot heard from. `installed` marks an install. */
-export async function saveConversation(db: Db, ref: Partial<ConversationReference>, at: number, installed = false): Promise<void> {
+export async function saveConversation(db: Db, ref: StoredReference, at: number, installed = false): Promise<void> {
   const id = ref.conversation?.id;
   if (!id) return;
   const type = ref.conversation?.conversationType ?? "personal";
   await sql`
     INSERT INTO teams_conversations (conversation_id, conversation_type, reference, installed, updated_at)
-    VALUES (${id}, ${type}, ${JSON.stringify(ref)}, ${installed ? 1 : 0}, ${at})
+    VALUES (${id}, ${type}, ${JSON.stringify(current(ref))}, ${installed ? 1 : 0}, ${at})
     ON CONFLICT (conversation_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at,
       installed = MAX(teams_conversations.installed, excluded.installed)`.execute(db);
 }
 
 export async function conversationRef(db: Db, conversationId: string): Promise<Partial<ConversationReference> | undefined> {
   const r = await sql<{ reference: string }>`SELECT reference FROM teams_conversations WHERE conversation_id = ${conversationId}`.execute(db);
-  return r.rows[0] ? (JSON.parse(r.rows[0].reference) as Partial<ConversationReference>) : undefined;
+  return r.rows[0] ? current(JSON.parse(r.rows[0].reference) as StoredReference) : undefined;
 }
 
 /**
@@ -41,7 +52,7 @@ export async function referenceFor(db: Db, conversationId: string): Promise<Part
   const r = await sql<{ reference: string }>`
     SELECT reference FROM teams_conversations ORDER BY (conversation_type = 'channel') DESC, updated_at DESC LIMIT 1`.execute(db);
   if (!r.rows[0]) return undefined;
-  const like = JSON.parse(r.rows[0].reference) as Partial<ConversationReference>;
+  const like = current(JSON.parse(r.rows[0].reference) as StoredReference);
   return { ...like, conversation: { ...like.conversation!, id: conversationId, conversationType: "channel" } };
 }
 
@@ -69,4 +80,10 @@ export async function teamsUser(db: Db, userId: string): Promise<TeamsUser | und
     SELECT * FROM teams_users WHERE user_id = ${userId}`.execute(db);
   const row = r.rows[0];
   return row ? { userId: row.user_id, botUserId: row.bot_user_id, botId: row.bot_id, serviceUrl: row.service_url, tenantId: row.tenant_id, personalConversationId: row.personal_conversation_id } : undefined;
+}
+
+/** The AAD object id of someone the bot has met, from their Teams user id ("29:..."), as a mention gives it. */
+export async function aadOfTeamsUser(db: Db, botUserId: string): Promise<string | undefined> {
+  const r = await sql<{ user_id: string }>`SELECT user_id FROM teams_users WHERE bot_user_id = ${botUserId} LIMIT 1`.execute(db);
+  return r.rows[0]?.user_id;
 }

@@ -1,6 +1,6 @@
 // A "Post update" click on an incident's status card: runs the update through the core and answers with
 // the card as it now is (or as it was, with why nothing changed).
-import type { Activity } from "botbuilder";
+import type { Activity } from "@microsoft/agents-activity";
 import type { Desk } from "../../src/core/desk.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { incidentById } from "../../src/store/incidents.js";

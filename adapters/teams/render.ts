@@ -25,27 +25,63 @@ const card = (body: Element[], actions: Element[] = []): Card => ({
   ...(actions.length ? { actions } : {}),
 });
 
-const text = (t: string, extra: Element = {}): Element => ({ type: "TextBlock", text: t, wrap: true, ...extra });
+/**
+ * Text shown as it was typed in a TextBlock or a FactSet, both of which Teams reads as Markdown and scans
+ * for {{DATE()}}/{{TIME()}} functions: Markdown's active characters are backslash-escaped (so
+ * `[reset](https://evil)` shows as written, never as a disguised link), `{{` and `${` are split with a
+ * zero-width space so no function or binding runs, and control characters (but newline and tab) are dropped.
+ */
+export function shown(t: string): string {
+  return t
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "")
+    .replace(/[\\`*_~[\]]/g, "\\$&")
+    .replace(/^([ \t]*)([-+])(?=[ \t])/gm, "$1\\$2")
+    .replace(/^([ \t]*\d+)\.(?=[ \t])/gm, "$1\\.")
+    .replace(/\{\{/g, "{\u200b{")
+    .replace(/\$\{/g, "$\u200b{");
+}
 
-/** An ISO time Teams formats in each viewer's own time zone ({{DATE}} / {{TIME}} text functions). */
-function timeText(f: FieldView): string {
-  if (!f.time) return f.value;
-  const iso = new Date(f.time.at).toISOString().replace(/\.\d{3}Z$/, "Z");
-  return `${f.time.prefix ?? ""}{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+/** Text for a plain-text field (an activity's `text` in plain format, its notification `summary`): control characters dropped. */
+export function plain(t: string): string {
+  return t.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "");
+}
+
+/** A TextBlock of text that may hold what a person typed (every TextBlock here: see shown()). */
+const text = (t: string, extra: Element = {}): Element => ({ type: "TextBlock", text: shown(t), wrap: true, ...extra });
+
+/** Teams' own date and time functions, written by us: formatted in each viewer's own time zone. */
+function localTime(at: number): string {
+  const iso = new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+}
+
+/** A field's value for a FactSet: shown as typed, a time as Teams' functions. */
+function factValue(f: FieldView): string {
+  if (!f.time) return shown(f.value);
+  return `${shown(f.time.prefix ?? "")}${localTime(f.time.at)}`;
 }
 
 export function attachment(c: Card): { contentType: string; content: Card } {
   return { contentType: CARD_CONTENT_TYPE, content: c };
 }
 
+/** Who a card is drawn for: the agents Assign offers, and which of the ticket's buttons the viewer may press. */
+export interface Viewer {
+  /** The desk's agents on Teams, for Assign's picker (title: name, value: user id). */
+  agents?: { title: string; value: string }[];
+  /** The buttons shown; all when not given (the agents' channel card). */
+  may?: (a: ActionView) => boolean;
+}
+
 /** A ticket as agents and requesters see it; `notice` is shown above it (e.g. why a click changed nothing). */
-export function ticketCard(v: TicketView, notice?: { text: string; tone: "error" | "info" }): Card {
+export function ticketCard(v: TicketView, notice?: { text: string; tone: "error" | "info" }, viewer: Viewer = {}): Card {
   const body: Element[] = [];
   if (notice) body.push(text(notice.text, { color: notice.tone === "error" ? "attention" : "accent", weight: "bolder" }));
   body.push(text(`#${v.number} ${v.title}`, { size: "medium", weight: "bolder" }));
   if (v.description) body.push(text(v.description, { isSubtle: true, maxLines: 8 }));
-  body.push({ type: "FactSet", facts: v.fields.map((f) => ({ title: f.label, value: timeText(f) })) });
-  const actions = v.actions.map((a) => actionElement(a, a.verb === "resolve" ? saveArticleInputs(v) : []));
+  body.push({ type: "FactSet", facts: v.fields.map((f) => ({ title: shown(f.label), value: factValue(f) })) });
+  const actions = v.actions.filter((a) => viewer.may?.(a) ?? true).map((a) => actionElement(a, a.verb === "resolve" ? saveArticleInputs(v) : [], viewer));
   if (v.link) actions.push({ type: "Action.OpenUrl", title: "Original message", url: v.link });
   return card(body, actions);
 }
@@ -64,7 +100,7 @@ function saveArticleInputs(v: TicketView): Element[] {
   ];
 }
 
-function actionElement(a: ActionView, extraInputs: Element[] = []): Element {
+function actionElement(a: ActionView, extraInputs: Element[] = [], viewer: Viewer = {}): Element {
   const style = a.style === "primary" ? "positive" : a.style === "danger" ? "destructive" : undefined;
   const execute = { type: "Action.Execute", title: a.label, verb: a.verb, data: executeData(a), ...(style ? { style } : {}) };
   if (!a.input) return execute;
@@ -74,7 +110,10 @@ function actionElement(a: ActionView, extraInputs: Element[] = []): Element {
     a.input.kind === "choice"
       ? { type: "Input.ChoiceSet", id, label: a.label, style: "compact", isRequired: true, errorMessage: "Pick one.", choices: a.input.options.map((o) => ({ title: o, value: o })) }
       : a.input.kind === "user"
-        ? { type: "Input.Text", id, label: "Agent (@name or email)", placeholder: "@ana", isRequired: true, errorMessage: "Say who.", maxLength: 200 }
+        ? viewer.agents?.length
+          ? // The desk's agents to pick from (compact: the published 1.5 schema has no "filtered" style).
+            { type: "Input.ChoiceSet", id, label: "Agent", style: "compact", isRequired: true, errorMessage: "Pick an agent.", placeholder: "Pick an agent", choices: viewer.agents.map((p) => ({ title: p.title, value: p.value })) }
+          : { type: "Input.Text", id, label: "Agent (name or email)", placeholder: "Dave Taniguchi", isRequired: true, errorMessage: "Say who.", maxLength: 200 }
         : { type: "Input.Text", id, label: a.input.label, isMultiline: true, isRequired: true, errorMessage: "This is needed.", maxLength: a.input.maxLength };
   return { type: "Action.ShowCard", title: a.label, card: { type: "AdaptiveCard", body: [input, ...extraInputs], actions: [{ ...execute, title: `${a.label} #${a.ticketId}` }] } };
 }
@@ -164,11 +203,11 @@ export function filesCard(message: string, files: ShownFile[], monospace = true)
 }
 
 /** The answer to a person's own command, as the card (or text) the bot replies with in the turn. */
-export function outcomeCard(o: Outcome, files?: ShownFile[]): Card {
+export function outcomeCard(o: Outcome, files?: ShownFile[], viewer: Viewer = {}): Card {
   if (!o.ok) return errorCard(o.text);
   if (files?.length) return filesCard(o.text, files);
   if (o.kind === "form") return openFormCard(o.text);
-  if (o.snapshot) return ticketCard(ticketView(o.snapshot), o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined);
+  if (o.snapshot) return ticketCard(ticketView(o.snapshot), o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined, viewer);
   if (o.list) return listCard(o.text.split("\n")[0]!, o.list.map(oneLine));
   return card([text(o.text, { fontType: "monospace" })]);
 }
@@ -177,17 +216,17 @@ export function outcomeCard(o: Outcome, files?: ShownFile[]): Card {
 export function incidentCard(v: IncidentView, notice?: { text: string; tone: "info" | "error" }): Card {
   const i = v.incident;
   const colour = i.status === "resolved" ? "good" : i.status === "monitoring" ? "accent" : "attention";
-  const updated = new Date(v.latest?.at ?? i.updatedAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+
   const body: Element[] = [
     text(`${incidentName(i.id)} ${i.title}`, { size: "medium", weight: "bolder" }),
     text(i.status.toUpperCase(), { color: colour, weight: "bolder" }),
     {
       type: "FactSet",
       facts: [
-        { title: "Severity", value: i.severity },
-        ...(i.service ? [{ title: "Service", value: i.service }] : []),
+        { title: "Severity", value: shown(i.severity) },
+        ...(i.service ? [{ title: "Service", value: shown(i.service) }] : []),
         { title: "Tickets", value: String(v.ticketCount) },
-        { title: "Updated", value: `{{DATE(${updated}, SHORT)}} {{TIME(${updated})}}` },
+        { title: "Updated", value: localTime(v.latest?.at ?? i.updatedAt) },
       ],
     },
   ];

@@ -1,7 +1,8 @@
-// Delivers Teams outbox rows through botbuilder (proactively, from stored conversation references),
+// Delivers Teams outbox rows through the Agents SDK (proactively, from stored conversation references),
 // paced per conversation at Teams' published per-thread limits and per tenant, retrying what Teams
 // asks to be retried (429, 412, 502, 504: exponential backoff with jitter; Teams sends no Retry-After).
-import { type Activity, ActivityTypes, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import { Activity, ActivityTypes, type ConversationReference } from "@microsoft/agents-activity";
+import type { CloudAdapter, TurnContext } from "@microsoft/agents-hosting";
 import type { Desk } from "../../src/core/desk.js";
 import { ticketView } from "../../src/core/views.js";
 import type { Db } from "../../src/store/connection.js";
@@ -13,12 +14,13 @@ import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } 
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
 import { approvalLink, type ApprovalPayload } from "../../src/core/approvals/cards.js";
 import { approvalCardView } from "../../src/core/approvals/view.js";
-import { attachment, filesCard, incidentCard, requesterCard, ticketCard } from "./render.js";
+import { attachment, filesCard, incidentCard, plain, requesterCard, ticketCard } from "./render.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { showFiles } from "./files.js";
 import { incidentView } from "../../src/core/incidents/handlers.js";
 import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
 import { PLATFORM } from "./translate.js";
+import { teamsAgents } from "./viewer.js";
 
 /** Per bot per thread (DESIGN.md): 7 per 1 s, 8 per 2 s, 60 per 30 s, 1,800 per hour. */
 export const THREAD_LIMITS = [
@@ -34,6 +36,7 @@ const BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com";
 
 export interface SenderOptions {
   adapter: CloudAdapter;
+  /** The bot's app id; empty in Emulator mode, where nothing is signed. */
   appId: string;
   db: Db;
   desk: Desk;
@@ -67,9 +70,14 @@ export class TeamsDeliverer implements Deliverer {
   }
 
   /** Sends `activity` in the turn, marking the row as possibly sent first. */
-  private async say(a: DeliveryAttempt | undefined, ctx: TurnContext, activity: Partial<Activity>): ReturnType<TurnContext["sendActivity"]> {
+  private async say(a: DeliveryAttempt | undefined, ctx: TurnContext, activity: Record<string, unknown>): ReturnType<TurnContext["sendActivity"]> {
     await a?.calling();
-    return ctx.sendActivity(activity);
+    return ctx.sendActivity(Activity.fromObject(activity));
+  }
+
+  /** Replaces a message already sent (a card refreshed in place). */
+  private async update(ctx: TurnContext, activityId: string, content: Record<string, unknown>): Promise<void> {
+    await ctx.updateActivity(Activity.fromObject({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content as never)] }));
   }
 
   private async deliverKind(row: OutboxRow, a: DeliveryAttempt | undefined): Promise<void> {
@@ -104,14 +112,15 @@ export class TeamsDeliverer implements Deliverer {
   private async card(a: DeliveryAttempt | undefined, channel: string, p: CardPayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const content = ticketCard(ticketView(snap));
+    // The agents' card: every button, and Assign offering the desk's agents.
+    const content = ticketCard(ticketView(snap), undefined, { agents: await teamsAgents(this.o.desk) });
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (link) {
       const { conversationId, activityId } = parseCardRef(link.ref);
-      await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
+      await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: `#${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
     await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
   }
@@ -124,10 +133,10 @@ export class TeamsDeliverer implements Deliverer {
     const ref = await incidentLink(this.o.db, p.incident, PLATFORM, channel);
     if (ref) {
       const { conversationId, activityId } = parseCardRef(ref);
-      await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
+      await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
       return;
     }
-    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: row.title, attachments: [attachment(content)] }))?.id);
+    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id);
     if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
     await setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref: cardRef(channel, id) });
   }
@@ -137,13 +146,13 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: p.text, textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(p.text), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
   private async fileMessage(a: DeliveryAttempt | undefined, p: FileMessage): Promise<void> {
     const shown = await showFiles(this.o.db, p.files, this.o.publicUrl, this.now());
-    const activity = { type: ActivityTypes.Message, summary: p.text.split("\n")[0]!, attachments: [attachment(filesCard(p.text, shown, false))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text.split("\n")[0]!), attachments: [attachment(filesCard(p.text, shown, false))] };
     if (p.to.user) return this.toUser(a, p.to.user, activity);
     if (!p.to.channel) throw new DeliveryError("a file message names no channel and no person", { permanent: true });
     await this.send(p.to.channel, (ctx) => this.say(a, ctx, activity).then(() => undefined));
@@ -153,7 +162,7 @@ export class TeamsDeliverer implements Deliverer {
   private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
     await this.send(target, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
@@ -166,10 +175,10 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === approvalLink(p.user));
     if (link) {
       const { conversationId, activityId } = parseCardRef(link.ref);
-      await this.send(conversationId, (ctx) => ctx.updateActivity({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content)] }).then(() => undefined));
+      await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
       return;
     }
-    const activity = { type: ActivityTypes.Message, summary: `Approval needed: #${p.ticket} ${snap.ticket.title}`, attachments: [attachment(content)] };
+    const activity = { type: ActivityTypes.Message, summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] };
     const user = await teamsUser(this.o.db, p.user);
     const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
     // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
@@ -183,11 +192,11 @@ export class TeamsDeliverer implements Deliverer {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: p.text, attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
     return this.toUser(a, userId, activity, p.ticket);
   }
 
-  private async toUser(a: DeliveryAttempt | undefined, userId: string, activity: Partial<Activity>, ticket?: number): Promise<void> {
+  private async toUser(a: DeliveryAttempt | undefined, userId: string, activity: Record<string, unknown>, ticket?: number): Promise<void> {
     const user = await teamsUser(this.o.db, userId);
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
     if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
@@ -195,12 +204,16 @@ export class TeamsDeliverer implements Deliverer {
       if (id && ticket !== undefined) await setLink(this.o.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
       return;
     }
-    const params = { isGroup: false, bot: { id: user.botId, name: "" }, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
+    const bot = { id: user.botId, name: "" };
+    // The SDK names the bot `agent`; the Bot Connector's POST /v3/conversations reads `bot` (ConnectorAPI.json),
+    // and the SDK sends these parameters as they are, so both are given.
+    const params = { isGroup: false, agent: bot, bot, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
     await this.limited(`user:${userId}`, user.tenantId ?? undefined, () =>
       this.proactive((logic) => this.o.adapter.createConversationAsync(this.o.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic), async (ctx) => {
-        const conversationId = ctx.activity.conversation.id;
-        await saveUser(this.o.db, { ...user, personalConversationId: conversationId }, this.now());
-        await saveConversation(this.o.db, { ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: "personal" }, bot: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" } as unknown as Partial<ConversationReference>, this.now());
+        const conversation = { ...ctx.activity.conversation!, conversationType: "personal" };
+        await saveUser(this.o.db, { ...user, personalConversationId: conversation.id }, this.now());
+        const reference: Partial<ConversationReference> = { conversation, agent: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" };
+        await saveConversation(this.o.db, reference, this.now());
         await this.say(a, ctx, activity);
       }),
     );
@@ -214,9 +227,11 @@ export class TeamsDeliverer implements Deliverer {
     const { activityId: _last, ...base } = ref;
     const target = inConversation ? { ...base, conversation: { ...ref.conversation!, id: inConversation } } : base;
     let result: T | undefined;
-    await this.limited(inConversation ?? conversationId, ref.conversation?.tenantId, () => this.proactive((logic) => this.o.adapter.continueConversationAsync(this.o.appId, target, logic), async (ctx) => {
-      result = await fn(ctx);
-    }));
+    await this.limited(inConversation ?? conversationId, ref.conversation?.tenantId, () =>
+      this.proactive((logic) => this.o.adapter.continueConversation(this.identity(), { channelId: "msteams", ...target } as ConversationReference, logic), async (ctx) => {
+        result = await fn(ctx);
+      }),
+    );
     return result;
   }
 
@@ -244,14 +259,24 @@ export class TeamsDeliverer implements Deliverer {
     }
   }
 
+  /** Who the proactive turn acts as: the app (its token is fetched for the Bot Connector), or, in Emulator mode, nobody. */
+  private identity(): Parameters<CloudAdapter["continueConversation"]>[0] {
+    return this.o.appId || {};
+  }
+
   /**
-   * Runs a proactive turn and lets its failure reach the caller: botbuilder would otherwise hand it to
+   * Runs a proactive turn and lets its failure reach the caller: the SDK would otherwise hand it to
    * onTurnError (made for answering people), and the outbox would think the message was sent.
    */
   private async proactive(run: (logic: (ctx: TurnContext) => Promise<void>) => Promise<void>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
     let failure: unknown;
     await run(async (ctx) => {
-      this.quiet(ctx);
+      // A proactive turn's activity is made up by the SDK (its id a random UUID, or the new chat's id), and the
+      // SDK would send every message as a reply to it: these are new messages, posted to the conversation.
+      ctx.onSendActivities(async (_ctx, activities, next) => {
+        for (const out of activities) delete out.replyToId;
+        return next();
+      });
       try {
         await logic(ctx);
       } catch (err) {
@@ -276,15 +301,6 @@ export class TeamsDeliverer implements Deliverer {
     return { thread, tenant };
   }
 
-  /**
-   * The connector's HTTP pipeline has a generic retry policy of its own (5xx, seconds apart); Teams'
-   * rules are applied above instead, so it is taken out to keep retries in one place.
-   */
-  private quiet(ctx: TurnContext): void {
-    const client = ctx.turnState.get(this.o.adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } } | undefined;
-    client?.client?.pipeline?.removePolicy({ name: "defaultRetryPolicy" });
-  }
-
   private now(): number {
     return this.o.now?.() ?? Date.now();
   }
@@ -292,6 +308,7 @@ export class TeamsDeliverer implements Deliverer {
 
 const jittered = (base: number, attempt: number) => Math.round(base * 2 ** attempt * (0.5 + Math.random() / 2));
 
+/** The HTTP status of a failed Bot Connector call (the SDK's HttpError carries it as `status`). */
 function statusOf(err: unknown): number | undefined {
   const e = err as { statusCode?: number; status?: number; response?: { status?: number } };
   return e?.statusCode ?? e?.response?.status ?? (typeof e?.status === "number" ? e.status : undefined);

@@ -1,5 +1,5 @@
 // One ticket core, two platforms: a ticket raised in Teams is claimed and resolved by an agent in Slack.
-// The real Bolt app and the real botbuilder adapter share one desk and one HTTP server, each talking to
+// The real Bolt app and the real Agents SDK adapter share one desk and one HTTP server, each talking to
 // its own fake platform server.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSlack, type SlackHandle } from "../../adapters/slack/app.js";

@@ -1,11 +1,12 @@
-// A fake Bot Connector on 127.0.0.1: the REST routes botbuilder calls (checked against the published
+// A fake Bot Connector on 127.0.0.1: the REST routes the Agents SDK calls (checked against the published
 // ConnectorAPI.json), each call recorded, realistic ids answered, and failures (429, 502...) on demand.
 import { SPECS } from "../helpers/shared.js";
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import { closeServer, listenOnLoopback } from "./loopback.js";
 
-const SPEC = `${SPECS}/teams/botbuilder-js/ConnectorAPI.json`;
+/** botbuilder's Connector API, and the Bot Framework protocol's channel API (it also lists GET .../members/{memberId}). */
+const SPECS_USED = [`${SPECS}/teams/botbuilder-js/ConnectorAPI.json`, `${SPECS}/teams/botframework-sdk/specs/botframework-protocol/botframework-channel.json`];
 
 export interface ConnectorCall {
   method: string;
@@ -16,6 +17,8 @@ export interface ConnectorCall {
   activityId?: string;
   body: any;
   status: number;
+  /** The Authorization header the bot sent (a Bearer token from Entra, or none in Emulator mode). */
+  authorization?: string;
 }
 
 interface Route {
@@ -26,12 +29,19 @@ interface Route {
 }
 
 function routesFromSpec(): Route[] {
-  const spec = JSON.parse(readFileSync(new URL(`file://${SPEC}`), "utf8")) as { paths: Record<string, Record<string, unknown>> };
   const out: Route[] = [];
-  for (const [template, methods] of Object.entries(spec.paths)) {
-    const names: string[] = [];
-    const re = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)"))}$`);
-    for (const m of Object.keys(methods)) out.push({ method: m.toUpperCase(), template, re, names });
+  const seen = new Set<string>();
+  for (const file of SPECS_USED) {
+    const spec = JSON.parse(readFileSync(new URL(`file://${file}`), "utf8")) as { paths: Record<string, Record<string, unknown>> };
+    for (const [template, methods] of Object.entries(spec.paths)) {
+      const names: string[] = [];
+      const re = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)"))}$`);
+      for (const m of Object.keys(methods)) {
+        const key = `${m.toUpperCase()} ${template}`;
+        if (!seen.has(key)) out.push({ method: m.toUpperCase(), template, re, names });
+        seen.add(key);
+      }
+    }
   }
   // Literal segments ("history") before the {activityId} catch-all.
   const params = (r: Route) => r.names.length;
@@ -46,7 +56,11 @@ export class FakeBotConnector {
   private readonly routes = routesFromSpec();
   private failures: { status: number; left: number; match?: (c: { method: string; route: string; conversationId?: string }) => boolean }[] = [];
   private seq = 1;
+  /** People GET /v3/conversations/{id}/members/{memberId} knows, by their Teams user id ("29:..."). */
+  private readonly members = new Map<string, Record<string, unknown>>();
   private waiters: { n: number; resolve: () => void }[] = [];
+  /** While set, requests wait here before they are answered (see hold()). */
+  private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[]; match?: (c: { method: string; path: string }) => boolean } | undefined;
   url = "";
 
   constructor() {
@@ -67,6 +81,29 @@ export class FakeBotConnector {
     this.failures.push({ status, left: count, ...(match ? { match } : {}) });
   }
 
+  /** A member of every conversation, as Teams describes one (id, name, aadObjectId, email, userPrincipalName). */
+  addMember(member: { id: string } & Record<string, unknown>): void {
+    this.members.set(member.id, member);
+  }
+
+  /** Holds every request (or every matching one) from now on until the returned function is called (a slow Bot Connector). */
+  hold(match?: (c: { method: string; path: string }) => boolean): () => void {
+    let release!: () => void;
+    this.gate = { held: 0, open: new Promise<void>((r) => (release = r)), watchers: [], ...(match ? { match } : {}) };
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Resolves once `n` requests are being held. */
+  waitForHeld(n: number): Promise<void> {
+    const gate = this.gate;
+    if (!gate) return Promise.reject(new Error("the connector is not holding requests"));
+    if (gate.held >= n) return Promise.resolve();
+    return new Promise((resolve) => gate.watchers.push({ n, resolve }));
+  }
+
   /** Successful calls that sent an activity (posts and updates). */
   sent(): ConnectorCall[] {
     return this.calls.filter((c) => c.status < 300 && (c.method === "POST" || c.method === "PUT") && c.route.includes("activities"));
@@ -81,6 +118,12 @@ export class FakeBotConnector {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const gate = this.gate;
+    if (gate && (!gate.match || gate.match({ method: req.method ?? "GET", path: req.url ?? "/" }))) {
+      gate.held++;
+      gate.watchers = gate.watchers.filter((w) => (gate.held >= w.n ? (w.resolve(), false) : true));
+      await gate.open;
+    }
     const raw = Buffer.concat(chunks).toString("utf8");
     const body = raw ? JSON.parse(raw) : undefined;
     const path = (req.url ?? "/").split("?")[0]!;
@@ -97,7 +140,7 @@ export class FakeBotConnector {
       }
     }
     const json = (status: number, value: unknown) => {
-      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status });
+      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(value));
       this.wake();
     };
@@ -126,7 +169,11 @@ export class FakeBotConnector {
         if (method === "DELETE") return json(200, {});
         return json(201, { id: id() });
       case "/v3/conversations/{conversationId}/members":
-        return json(200, []);
+        return json(200, [...this.members.values()]);
+      case "/v3/conversations/{conversationId}/members/{memberId}": {
+        const member = this.members.get(params.memberId ?? "");
+        return member ? json(200, member) : json(404, { error: { code: "MemberNotFoundInConversation", message: "The member is not in this conversation." } });
+      }
       default:
         return json(200, {});
     }

@@ -1,4 +1,4 @@
-// Approvals through the real botbuilder stack against the fake Bot Connector (every card checked against
+// Approvals through the real Agents SDK stack against the fake Bot Connector (every card checked against
 // the Adaptive Card 1.5 schema): the dialog asks a change for its details, approvers get cards in their
 // 1:1 chats, Reject takes its reason from an Action.ShowCard input, cards update in place, the requester is told.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Drives the real Teams adapter: a desk on a temp SQLite file, the one HTTP server, botbuilder's
+// Drives the real Teams adapter: a desk on a temp SQLite file, the one HTTP server, the Agents SDK's
 // CloudAdapter, and a fake Bot Connector that receives everything the bot sends.
 import { SPECS } from "../helpers/shared.js";
 import { readFileSync } from "node:fs";
@@ -130,9 +130,12 @@ export async function harness(opts: { path?: string; settings?: DeskSettings; te
     },
     async close() {
       await teams.stop();
+      const unknown = [...connector.unknown];
       await http.close();
       if (!opts.connector) await connector.close();
       await t.db.destroy();
+      // Every call the SDK made is one the published Bot Connector APIs have.
+      expect(unknown, "calls outside the published Connector API").toEqual([]);
     },
   };
 }
@@ -148,7 +151,10 @@ export function executeInvoke(h: Harness, who: typeof AGENT, verb: string, data:
   });
 }
 
-/** The text of every TextBlock in a card. */
+/** What a reader sees of card text: Markdown's backslash escapes and the zero-width splits of {{ taken out. */
+export const visible = (t: string) => t.replace(/\\(.)/g, "$1").replace(/\u200b/g, "");
+
+/** The text of every TextBlock and fact in a card, as a reader sees it. */
 export function cardText(card: any): string {
   const out: string[] = [];
   const walk = (x: any) => {
@@ -158,5 +164,5 @@ export function cardText(card: any): string {
     for (const k of Object.keys(x)) walk(x[k]);
   };
   walk(card);
-  return out.join("\n");
+  return visible(out.join("\n"));
 }

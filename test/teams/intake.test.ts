@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { install, personalMessage } from "./flows.js";
-import { AGENT, CHANNEL, PERSONAL, REQUESTER, TENANT, harness, newId, recorded, type Harness } from "./harness.js";
+import { AGENT, CHANNEL, PERSONAL, REQUESTER, TENANT, cardText, cardsIn, harness, newId, recorded, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -81,6 +81,6 @@ describe("Teams intake", () => {
     await personalMessage(h, "printer jams");
     const res = await h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "list queue", from: AGENT, conversation: { conversationType: "personal", tenantId: TENANT, id: "a:agent-chat" } }));
     expect(res.status).toBe(200);
-    expect(JSON.stringify(h.connector.sent().at(-1)!.body)).toContain("#1 [P3 new] printer jams");
+    expect(cardsIn(h.connector.sent().at(-1)!.body).map(cardText).join("\n")).toContain("#1 [P3 new] printer jams");
   });
 });

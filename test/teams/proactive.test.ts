@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeBotConnector } from "../fakes/bot-connector.js";
 import { tempDbPath } from "../helpers/desk.js";
@@ -18,6 +19,20 @@ async function start(opts: Parameters<typeof harness>[0] = {}) {
 const outbox = (h: Harness) => h.t.db.selectFrom("outbox").selectAll().where("platform", "=", "teams").execute();
 
 describe("Teams proactive updates", () => {
+  it("references stored before the move to the Agents SDK (botbuilder's `bot` field) still reach their conversations", async () => {
+    const h = await start();
+    await install(h);
+    // The channel's reference as botbuilder wrote it: the bot under `bot`, not the SDK's `agent`.
+    const legacy = { activityId: "1571691269919", user: { id: AGENT.id, name: AGENT.name, aadObjectId: AGENT.aadObjectId }, bot: { id: "28:cd59cf47-aca1-41e0-8441-387faee8331e", name: "Deskhand" }, conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL }, channelId: "msteams", serviceUrl: h.connector.url };
+    await sql`UPDATE teams_conversations SET reference = ${JSON.stringify(legacy)} WHERE conversation_id = ${CHANNEL}`.execute(h.t.db);
+    await personalMessage(h, "printer jams");
+    await h.flush();
+    const card = h.connector.sent().find((c) => c.conversationId === CHANNEL && c.body.attachments)!;
+    expect(card).toBeDefined();
+    expect(card.route).toBe("/v3/conversations/{conversationId}/activities");
+    expect(card.body.from.id).toBe("28:cd59cf47-aca1-41e0-8441-387faee8331e");
+  });
+
   it("after a restart (new adapter, same SQLite file) a change made at the console still reaches the requester's chat and the channel card", async () => {
     const path = tempDbPath();
     const connector = new FakeBotConnector();

@@ -1,0 +1,126 @@
+// People on Teams cards, through the real adapter: Assign offers the desk's agents and takes display names,
+// each person sees only the buttons they may press, and @mentions stay names in what a person wrote.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { channelMention, install, personalMessage } from "./flows.js";
+import { exampleSettings } from "../helpers/desk.js";
+import { AGENT, BOT, CHANNEL, PERSONAL, REQUESTER, TENANT, cardText, cardsIn, executeInvoke, harness, newId, recorded, teamsSettings, type Harness } from "./harness.js";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await harness();
+  await install(h);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const ticket = (n = 1) => h.t.db.selectFrom("tickets").selectAll().where("id", "=", n).executeTakeFirstOrThrow();
+const assigneeName = async (n = 1) => {
+  const t = await ticket(n);
+  return t.assignee_id ? (await h.t.db.selectFrom("people").select("display_name").where("id", "=", t.assignee_id).executeTakeFirstOrThrow()).display_name : null;
+};
+/** The Assign button's input on a card. */
+const assignInput = (card: any) => card.actions.find((a: any) => a.title === "Assign")?.card.body[0];
+const buttons = (card: any) => (card.actions ?? []).map((a: any) => a.title);
+
+describe("Assign on Teams", () => {
+  it("the agents' card offers the desk's agents to pick from (not requesters); a pick assigns", async () => {
+    await channelMention(h, "list queue"); // the agent has spoken to the bot, so the desk knows their name
+    await personalMessage(h, "printer on 3rd floor jams");
+    await h.flush();
+    const card = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL).at(-1)!.body)[0] as any;
+    const input = assignInput(card);
+    expect(input).toMatchObject({ type: "Input.ChoiceSet", isRequired: true });
+    expect(input.choices).toEqual([{ title: AGENT.name, value: AGENT.aadObjectId }]);
+    expect(h.checkSentCards()).toBeGreaterThan(0);
+
+    const res = await h.post(executeInvoke(h, AGENT, "assign", { verb: "assign", ticketId: 1, [input.id]: input.choices[0].value }));
+    expect(cardText(res.body.value)).toContain(`Assignee: ${AGENT.name}`);
+    expect(await assigneeName()).toBe(AGENT.name);
+  });
+
+  it("a display name, with or without @, or an email is accepted as typed", async () => {
+    await channelMention(h, "list queue");
+    await h.t.db.updateTable("people").set({ email: "dave@contoso.example" }).where("user_id", "=", AGENT.aadObjectId).execute();
+    for (const [i, typed] of ["Dave Taniguchi", "@Dave Taniguchi", "dave@contoso.example"].entries()) {
+      await personalMessage(h, `ticket ${i}`);
+      const n = i + 1;
+      const res = await h.post(executeInvoke(h, AGENT, "assign", { verb: "assign", ticketId: n, input_assign: typed }));
+      expect(res.status).toBe(200);
+      expect(cardText(res.body.value), typed).toContain(`Done: `);
+      expect(await assigneeName(n), typed).toBe(AGENT.name);
+    }
+  });
+
+  it("a name the desk does not know is refused on the card, nothing changed", async () => {
+    await personalMessage(h, "printer jams");
+    const res = await h.post(executeInvoke(h, AGENT, "assign", { verb: "assign", ticketId: 1, input_assign: "Nobody Known" }));
+    expect(cardText(res.body.value)).toContain("I don't know @Nobody Known");
+    expect(await assigneeName()).toBeNull();
+  });
+});
+
+describe("each person sees what they may do", () => {
+  it("the requester's own Opened #N card offers Close but no agent's button; the agents' card has them all", async () => {
+    const res = await personalMessage(h, "printer jams");
+    expect(res.status).toBe(200);
+    const own = h.connector.sent().find((c) => c.conversationId === PERSONAL)!;
+    const card = cardsIn(own.body)[0] as any;
+    expect(cardText(card)).toContain("Opened #1");
+    expect(buttons(card)).toEqual(["Close"]);
+    await h.flush();
+    const agents = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL).at(-1)!.body)[0] as any;
+    expect(buttons(agents)).toEqual(expect.arrayContaining(["Claim", "Assign", "Priority", "Resolve", "Close"]));
+  });
+
+  it("a requester's refused click answers with the card as they may use it", async () => {
+    await personalMessage(h, "printer jams");
+    const res = await h.post(executeInvoke(h, REQUESTER, "claim", { verb: "claim", ticketId: 1 }, PERSONAL));
+    expect(cardText(res.body.value)).toContain("Only agents can claim tickets");
+    expect(buttons(res.body.value)).toEqual(["Close"]);
+  });
+});
+
+describe("@mentions in what people write", () => {
+  it("only the bot's own mention leaves the ticket text; someone else's becomes their name", async () => {
+    const a = recorded("20191021205430160-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      from: REQUESTER,
+      text: "<at>Integration Bot</at> wifi drops for <at>Olo Brockhouse</at> every hour",
+      entities: [
+        { type: "mention", text: "<at>Integration Bot</at>", mentioned: { id: BOT.id, name: "Integration Bot" } },
+        { type: "mention", text: "<at>Olo Brockhouse</at>", mentioned: { id: "29:1olo", name: "Olo Brockhouse" } },
+      ],
+    });
+    expect((await h.post(a)).status).toBe(200);
+    expect((await ticket()).title).toBe("wifi drops for Olo Brockhouse every hour");
+  });
+
+  it("the message action's prefilled title drops the bot's mention and keeps other people's names", async () => {
+    const messagePayload = { id: "1571691269919", body: { contentType: "html", content: "<div><p><at id=\"0\">Deskhand</at> VPN fails for <at id=\"1\">Olo Brockhouse</at></p></div>" }, mentions: [{ id: 0, mentionText: "Deskhand", mentioned: { application: { id: "cd59cf47-aca1-41e0-8441-387faee8331e", displayName: "Deskhand" } } }, { id: 1, mentionText: "Olo Brockhouse", mentioned: { user: { id: "x", displayName: "Olo Brockhouse" } } }], linkToMessage: "https://teams.microsoft.com/l/message/19:abc@thread.skype/1571691269919" };
+    const res = await h.post(recorded("20191030203551783-request-integrationBot.json", h.connector.url, { id: newId(), conversation: { conversationType: "channel", tenantId: TENANT, id: CHANNEL }, value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload } }));
+    const form = cardsIn(res.body)[0] as any;
+    expect(form.body.find((e: any) => e.id === "title").value).toBe("VPN fails for Olo Brockhouse");
+  });
+});
+
+describe("member lookup", () => {
+  const OLO = { id: "29:1olo-brockhouse", name: "Olo Brockhouse", aadObjectId: "0f3c1a52-7d0e-4b8e-9c61-3b1e0a6f2d11" };
+
+  it("an agent named in the settings only by email is recognised: Teams gives no email, so the member is looked up once", async () => {
+    await h.close();
+    const base = teamsSettings(exampleSettings());
+    h = await harness({ settings: { ...base, roles: { ...base.roles, agent: [...(base.roles.agent ?? []), "email:olo@contoso.example"] } } });
+    h.connector.addMember({ ...OLO, email: "olo@contoso.example", userPrincipalName: "olo@contoso.example", givenName: "Olo", surname: "Brockhouse" });
+    await install(h);
+    await personalMessage(h, "printer jams");
+    const res = await h.post(executeInvoke(h, OLO, "claim", { verb: "claim", ticketId: 1 }));
+    expect(cardText(res.body.value)).toContain("Assignee: Olo Brockhouse");
+    await h.post(executeInvoke(h, OLO, "priority", { verb: "priority", ticketId: 1, input_priority: "P1" }));
+    const lookups = h.connector.calls.filter((c) => c.method === "GET" && c.route === "/v3/conversations/{conversationId}/members/{memberId}");
+    expect(lookups.filter((c) => c.path.endsWith(encodeURIComponent(OLO.id)) || c.path.endsWith(OLO.id))).toHaveLength(1);
+    expect(h.connector.unknown).toEqual([]);
+    const olo = await h.t.db.selectFrom("people").select(["email", "user_id"]).where("display_name", "=", OLO.name).executeTakeFirstOrThrow();
+    expect(olo).toEqual({ email: "olo@contoso.example", user_id: OLO.aadObjectId });
+  });
+});
