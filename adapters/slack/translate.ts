@@ -98,6 +98,8 @@ export function verbInputText(state: { values?: StateValues } | undefined): stri
 
 export interface ModalMeta {
   channel?: string;
+  /** The Slack user who wrote the message a ticket is being made from, when it is not the person filling the form. */
+  author?: string;
   ts?: string;
   thread?: string;
   link?: string;

@@ -2,6 +2,7 @@
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
 import type { Clock } from "../../src/core/clock.js";
+import type { Actor } from "../../src/core/commands.js";
 import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
 import type { ShownFile } from "./files.js";
 import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
@@ -44,7 +45,7 @@ interface TaskModuleRequest {
 interface MessageAction {
   commandId?: string;
   data?: Record<string, unknown>;
-  messagePayload?: { body?: { content?: string }; linkToMessage?: string; mentions?: { mentionText?: string; mentioned?: { application?: { id?: string; displayName?: string } } }[] };
+  messagePayload?: { body?: { content?: string }; linkToMessage?: string; from?: { user?: { id?: string; displayName?: string } | null } | null; mentions?: { mentionText?: string; mentioned?: { application?: { id?: string; displayName?: string } } }[] };
 }
 type TaskModuleResponse = { task: { type: "continue"; value: Record<string, unknown> } | { type: "message"; value: string } };
 
@@ -224,11 +225,15 @@ export class DeskBot extends ActivityHandler {
 
   private async messageActionSubmit(context: TurnContext, action: MessageAction): Promise<TaskModuleResponse> {
     if (action.commandId !== CREATE_FROM_MESSAGE) return dialogMessage(`I don't know the command "${action.commandId}".`);
-    return this.submitForm(context, (action.data ?? {}) as Record<string, unknown>);
+    // Someone else's message: its author asked for help and is the requester; the person acting raised it for them.
+    const author = action.messagePayload?.from?.user;
+    const me = actorOf(context.activity);
+    const onBehalfOf = author?.id && author.id !== me.userId ? { platform: me.platform, userId: author.id, ...(author.displayName ? { displayName: author.displayName } : {}) } : undefined;
+    return this.submitForm(context, (action.data ?? {}) as Record<string, unknown>, onBehalfOf);
   }
 
   /** A submitted ticket form: its errors shown in the dialog again, or the ticket opened. */
-  private async submitForm(context: TurnContext, data: Record<string, unknown>): Promise<TaskModuleResponse> {
+  private async submitForm(context: TurnContext, data: Record<string, unknown>, onBehalfOf?: Actor): Promise<TaskModuleResponse> {
     const settings = this.deps.desk.settings;
     const fields = ticketForm(settings);
     const values = Object.fromEntries(fields.map((f) => [f.name, typeof data[f.name] === "string" ? (data[f.name] as string) : undefined])) as FormValues;
@@ -236,7 +241,7 @@ export class DeskBot extends ActivityHandler {
     const checked = validateForm(settings, values);
     if (!checked.ok) return dialog(formCard(fields, { values, errors: checked.errors, ...(link ? { sourceLink: link } : {}) }));
     const source = { kind: link ? "teams-message" : PLATFORM, ...(link ? { link } : {}) };
-    const outcome: Outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "create", ...checked.fields, source }));
+    const outcome: Outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "create", ...checked.fields, source, ...(onBehalfOf ? { onBehalfOf } : {}) }));
     if (!outcome.ok) return outcome.field ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) })) : dialogMessage(outcome.text);
     await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome))] }));
     return dialogMessage(`Opened #${outcome.snapshot!.ticket.number}: ${outcome.snapshot!.ticket.title}`);

@@ -41,7 +41,11 @@ export interface CreateFields {
 export type ListScope = "mine" | "queue" | "open" | "all";
 
 export type Command =
-  | ({ kind: "create"; source?: Source } & CreateFields)
+  /**
+   * `onBehalfOf`: the person whose message this is (a shortcut or message action on someone else's message):
+   * they are the requester and hear the updates; the actor is recorded as the one who raised it.
+   */
+  | ({ kind: "create"; source?: Source; onBehalfOf?: Actor } & CreateFields)
   | { kind: "form" }
   | { kind: "list"; scope?: ListScope }
   | { kind: "show"; number: number }

@@ -1,5 +1,5 @@
 // One function per command: check permission, check the lifecycle, change, answer.
-import type { Command, CreateFields, ListScope, PersonRef, Source } from "./commands.js";
+import type { Actor, Command, CreateFields, ListScope, PersonRef, Source } from "./commands.js";
 import type { Ctx, HistoryLine, Outcome } from "./desk.js";
 import { DeskError, forbidden, invalid } from "./errors.js";
 import { ticketForm } from "./form.js";
@@ -19,7 +19,7 @@ import { decidesOn } from "./approvals/decide.js";
 export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
   switch (cmd.kind) {
     case "create":
-      return create(ctx, cmd, cmd.source);
+      return create(ctx, cmd, cmd.source, cmd.onBehalfOf);
     case "form":
       ctx.require("create", "open tickets");
       return { ok: true, kind: "form", text: "Fill in the form to open a ticket.", form: ticketForm(ctx.settings) };
@@ -75,7 +75,7 @@ function done(ctx: Ctx, kind: Command["kind"], snapshot: Awaited<ReturnType<Ctx[
   return { ok: true, kind, text: text ?? describe(snapshot), snapshot };
 }
 
-async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outcome> {
+async function create(ctx: Ctx, f: CreateFields, source?: Source, onBehalfOf?: Actor): Promise<Outcome> {
   ctx.require("create", "open tickets");
   const title = f.title.trim();
   const description = (f.description ?? "").trim();
@@ -88,6 +88,8 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outco
   const urgency = f.urgency ?? settings.defaults.urgency;
   const category = f.category ?? null;
   const team = settings.categories.find((c) => c.name === category)?.team ?? settings.services.find((s) => s.name === f.service)?.team ?? null;
+  // Raised from someone else's message: its author asked for help, so they are the requester.
+  const requester = onBehalfOf && !(onBehalfOf.platform === ctx.actor.platform && onBehalfOf.userId === ctx.actor.userId) ? toPerson(await upsertPerson(ctx.trx, onBehalfOf, ctx.now)) : ctx.actor;
   const ticket = await insertTicket(ctx.trx, {
     title,
     description,
@@ -98,7 +100,7 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outco
     urgency,
     priority: priorityOf(settings.priorityMatrix, impact, urgency),
     status: "new",
-    requester_id: ctx.actor.id,
+    requester_id: requester.id,
     assignee_id: null,
     team,
     tags: JSON.stringify(f.tags ?? []),
@@ -112,7 +114,9 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source): Promise<Outco
     resolved_at: null,
     closed_at: null,
   });
-  const snapshot = await ctx.announce(ticket, "created", `${ctx.actor.name} opened #${ticket.number}: ${ticket.title}`, { action: "create", field: "status", to: "new", reason: `priority ${ticket.priority} from impact ${impact} x urgency ${urgency}` });
+  const forWhom = requester.id === ctx.actor.id ? "" : ` for ${requester.name}`;
+  const onBehalf = forWhom ? `; raised by ${ctx.actor.name} on behalf of ${requester.name}` : "";
+  const snapshot = await ctx.announce(ticket, "created", `${ctx.actor.name} opened #${ticket.number}${forWhom}: ${ticket.title}`, { action: "create", field: "status", to: "new", reason: `priority ${ticket.priority} from impact ${impact} x urgency ${urgency}${onBehalf}` });
   const told = ctx.told.length ? `\n${ctx.told.join("\n")}` : "";
   return { ok: true, kind: "create", text: `Opened ${describe(snapshot)}${told}`, snapshot };
 }

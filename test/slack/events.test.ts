@@ -83,6 +83,40 @@ describe("intake from messages", () => {
     expect(await tickets()).toEqual([expect.objectContaining({ source_ref: `CGENERAL:${at}`, source_link: expect.stringContaining("/archives/CGENERAL/") })]);
     expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened *#1*");
   });
+
+  it("the shortcut on someone else's message makes its author the requester and records who raised it", async () => {
+    const at = ts();
+    await h.interact({
+      type: "message_action",
+      token: "verification-token",
+      action_ts: ts(),
+      team: { id: "T0001", domain: "example" },
+      user: { id: AGENTS.ana, username: "ana", name: "ana", team_id: "T0001" },
+      channel: { id: "CGENERAL", name: "general" },
+      callback_id: "create_ticket",
+      trigger_id: "42.2.trigger",
+      response_url: h.fake.responseUrl("sc2"),
+      message_ts: at,
+      message: { type: "message", user: REQUESTER, ts: at, text: `<@${AGENTS.ana}> the badge reader at door 4 rejects every card`, team: "T0001" },
+    });
+    await h.settle();
+    const open = h.fake.of("views.open")[0]!;
+    const blocks = open.view!.blocks as { block_id?: string; element?: { initial_value?: string } }[];
+    // The mention that opened the message addressed ana; it is not the title's first word.
+    expect(blocks.find((b) => b.block_id === "title")!.element!.initial_value).toBe("the badge reader at door 4 rejects every card");
+    await h.interact(viewSubmission(AGENTS.ana, open.view!, { title: { title: { type: "plain_text_input", value: "the badge reader at door 4 rejects every card" } } }));
+    await h.settle();
+    const [ticket] = await tickets();
+    const requester = await h.db.selectFrom("people").selectAll().where("id", "=", ticket!.requester_id).executeTakeFirstOrThrow();
+    expect(requester).toEqual(expect.objectContaining({ platform: "slack", user_id: REQUESTER }));
+    const created = await h.db.selectFrom("audit_events").innerJoin("people", "people.id", "audit_events.actor_id").select(["people.user_id", "audit_events.reason"]).where("action", "=", "create").executeTakeFirstOrThrow();
+    expect(created.user_id).toBe(AGENTS.ana);
+    expect(created.reason).toMatch(/raised by .+ on behalf of /);
+    // The author hears in their message's thread, and the ticket is theirs to follow: /ticket list shows it to them.
+    expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened *#1*");
+    const mine = await h.command("list", REQUESTER);
+    expect(JSON.parse(mine.body).text).toContain("#1");
+  });
 });
 
 describe("App Home and the requester's updates", () => {

@@ -84,6 +84,21 @@ describe("Teams message action: Create ticket", () => {
     expect(h.checkSentCards()).toBeGreaterThan(0);
   });
 
+  it("on someone else's message, its author becomes the requester and the person acting is recorded as raising it", async () => {
+    await install(h);
+    const author = { id: "6b2d9d8e-0f1a-4c3b-9d1e-5a7b8c9d0e1f", displayName: "Tien Suwandy", userIdentityType: "aadUser" };
+    const payload = { ...messagePayload, from: { user: author } };
+    const submit = recorded("20191030203553176-request-integrationBot.json", h.connector.url, { id: newId(), value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload: payload, data: { title: "Outlook keeps asking for my password" } } });
+    const done = await h.post(submit);
+    expect(done.body.task).toEqual({ type: "message", value: "Opened #1: Outlook keeps asking for my password" });
+    const [t] = await tickets();
+    const requester = await h.t.db.selectFrom("people").selectAll().where("id", "=", t!.requester_id).executeTakeFirstOrThrow();
+    expect(requester).toMatchObject({ platform: "teams", user_id: author.id, display_name: "Tien Suwandy" });
+    const created = await h.t.db.selectFrom("audit_events").innerJoin("people", "people.id", "audit_events.actor_id").select(["people.user_id", "audit_events.reason"]).where("action", "=", "create").executeTakeFirstOrThrow();
+    expect(created.user_id).not.toBe(author.id);
+    expect(created.reason).toMatch(/raised by .+ on behalf of Tien Suwandy/);
+  });
+
   it("a submitAction with errors shows them in the dialog again", async () => {
     const res = await h.post(submitAction(h, { title: "t".repeat(151), category: "Plumbing" }));
     expect(res.body.task.type).toBe("continue");

@@ -13,6 +13,7 @@ import { articleCommand, completeArticleBody, validateArticle } from "../../../s
 import { SAVE_ARTICLE } from "../ids.js";
 import { savedArticle } from "../knowledge.js";
 
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const FORM_BLOCKS = new Set(["title", "description", "type", "impact", "urgency", "service", "category"]);
 
 export function registerViews(app: App, ctx: SlackContext): void {
@@ -22,10 +23,13 @@ export function registerViews(app: App, ctx: SlackContext): void {
     const meta = readMeta(view.private_metadata);
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     const source: Source | undefined = meta.channel && meta.ts ? { kind: PLATFORM, ref: ref(meta.channel, meta.ts), ...(meta.link ? { link: meta.link } : {}) } : undefined;
-    const outcome = await ctx.desk.handle({ actor, command: { kind: "create", ...checked.fields, ...(source ? { source } : {}) }, idempotencyKey: `view:${view.id}`, ...(meta.thread ? { originRef: meta.thread } : {}) });
+    // From someone else's message (the shortcut): its author is the requester, named from what the desk knows.
+    const author = meta.author && SLACK_USER.test(meta.author) && meta.author !== body.user.id ? await ctx.requestActor(meta.author) : undefined;
+    const outcome = await ctx.desk.handle({ actor, command: { kind: "create", ...checked.fields, ...(source ? { source } : {}), ...(author ? { onBehalfOf: author.actor } : {}) }, idempotencyKey: `view:${view.id}`, ...(meta.thread ? { originRef: meta.thread } : {}) });
     if (!outcome.ok) return ack(formErrors({ [outcome.field && FORM_BLOCKS.has(outcome.field) ? outcome.field : "title"]: outcome.text }));
     await ack();
     if (complete) void ctx.track(complete);
+    if (author?.complete) void ctx.track(author.complete);
   });
 
   app.view(VERB_INPUT_VIEW, async ({ ack, body, view }) => {
