@@ -4,14 +4,13 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Actor, Command } from "../../src/core/commands.js";
-import type { Desk, HistoryLine, Outcome } from "../../src/core/desk.js";
+import type { Desk, Outcome } from "../../src/core/desk.js";
 import { validateForm, type FormField, type FormValues } from "../../src/core/form.js";
 import { parseCommand } from "../../src/core/grammar.js";
 import { KB } from "../../src/core/knowledge/extension.js";
 import { atLeast } from "../../src/core/roles/permissions.js";
 import { commentsOf } from "../../src/store/comments.js";
-import { personById, personByPlatformId } from "../../src/store/people.js";
-import { historyText } from "../../src/core/history-text.js";
+import { personById } from "../../src/store/people.js";
 import { takeNotices } from "./notifier.js";
 import { listText, showText, terminalSafe, type ConversationLine } from "./render.js";
 
@@ -100,7 +99,6 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
 async function render(desk: Desk, actor: Actor, o: Outcome, command: Command): Promise<string> {
   if (!o.ok) return `! ${o.text}`;
   if (command.kind === "help" && command.unknown) return `! ${o.text}`;
-  if (o.kind === "history" && o.history && command.kind === "history") return historyText(command.number, o.history, { timezone: desk.settings.timezone, names: await namesIn(desk, o.history) });
   if (o.kind === "help") return `${o.text}\n${CONSOLE_HELP}`;
   if ((o.kind === "list" || o.kind === "search") && o.list) return listText(o);
   if (o.kind === "show" && o.snapshot) return showText(o.snapshot, await conversationOf(desk, actor, o.snapshot.ticket.number), desk.settings.timezone);
@@ -117,17 +115,6 @@ function offerHint(o: Extract<Outcome, { ok: true }>): string[] {
 }
 
 /** The names of people a history names by key ("console:ana" -> "ana"). */
-async function namesIn(desk: Desk, lines: HistoryLine[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const key of new Set(lines.filter((h) => h.field === "assignee").flatMap((h) => [h.from, h.to]))) {
-    const at = key?.indexOf(":") ?? -1;
-    if (!key || at < 0) continue;
-    const p = await personByPlatformId(desk.db, key.slice(0, at), key.slice(at + 1));
-    if (p) names.set(key, p.display_name);
-  }
-  return names;
-}
-
 /** Public comments for everyone who may see the ticket; internal notes only for agents (a requester does not learn one exists). */
 async function conversationOf(desk: Desk, actor: Actor, number: number): Promise<ConversationLine[]> {
   const agent = atLeast(desk.roleOf(actor), "agent");

@@ -10,7 +10,7 @@ import { insertTicket, listTickets, searchTickets } from "../store/tickets.js";
 import { insertComment } from "../store/comments.js";
 import { auditOfTicket } from "../store/audit.js";
 import { personByHandle, personByPlatformId, upsertPerson } from "../store/people.js";
-import { isNote } from "./history-text.js";
+import { historyText, isNote } from "./history-text.js";
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
 import { runIncident } from "./incidents/handlers.js";
@@ -161,15 +161,21 @@ async function history(ctx: Ctx, number: number): Promise<Outcome> {
   const all: HistoryLine[] = rows.map((r) => ({ at: r.at, actor: r.actor_name ?? "system", platform: r.platform, action: r.action, field: r.field, from: r.from_value, to: r.to_value, reason: r.reason }));
   // A requester does not learn that an internal note exists.
   const lines = atLeast(ctx.role, "agent") ? all : all.filter((h) => !isNote(h));
-  const text = [`History of #${number}:`, ...lines.map(historyLineText)].join("\n");
-  // The console reads `history` in words (src/core/history-text.ts); chat adapters show this text.
+  // Read by people on every platform: in words, local times, names (the audit trail keeps the raw values).
+  const text = historyText(number, lines, { timezone: ctx.settings.timezone, names: await assigneeNames(ctx, lines) });
   return { ok: true, kind: "history", text, history: lines };
 }
 
-function historyLineText(h: HistoryLine): string {
-  const when = new Date(h.at).toISOString().replace("T", " ").slice(0, 16);
-  const what = h.field ? `${h.field}: ${h.from ?? "(none)"} -> ${h.to ?? "(none)"}` : "";
-  return `  ${when}  ${h.actor} (${h.platform})  ${h.action}${what ? `  ${what}` : ""}${h.reason ? `  [${h.reason}]` : ""}`;
+/** Display names of the people the history's assignee changes name ("console:ana" -> "ana"). */
+async function assigneeNames(ctx: Ctx, lines: HistoryLine[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const key of new Set(lines.filter((h) => h.field === "assignee").flatMap((h) => [h.from, h.to]))) {
+    const at = key?.indexOf(":") ?? -1;
+    if (!key || at < 0) continue;
+    const p = await personByPlatformId(ctx.trx, key.slice(0, at), key.slice(at + 1));
+    if (p) names.set(key, p.display_name);
+  }
+  return names;
 }
 
 async function claim(ctx: Ctx, number: number, force: boolean): Promise<Outcome> {

@@ -158,8 +158,10 @@ describe("audit trail", () => {
     ]);
     expect(events[1]!.at).toBe(clock.now());
     const h = ok(await as("ana", "history 1"));
-    expect(h.text.split("\n")).toHaveLength(5);
-    expect(h.text).toContain("ana (console)  priority  priority: P3 -> P1");
+    // Read by people: one line a step (the claim's two fields on one), in words.
+    expect(h.text.split("\n")).toHaveLength(4);
+    expect(h.text).toMatch(/ana claimed it: status new -> in progress, assignee ana\n/);
+    expect(h.text).toMatch(/ana changed the priority: priority P3 -> P1$/);
   });
 
   it("rolls back the change and its audit event together when the transaction fails", async () => {

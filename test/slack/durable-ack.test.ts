@@ -80,7 +80,7 @@ describe("the ack follows the commit", () => {
     });
     const r = await h.command("vpn drops");
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body).text).toMatch(/^Something went wrong on our side and nothing was changed/);
+    expect(JSON.parse(r.body).text).toMatch(/^That failed on the desk's side, and nothing was changed/);
     expect(committed(h.path, "SELECT id FROM tickets")).toEqual([]);
   });
 });

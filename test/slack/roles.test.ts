@@ -145,8 +145,8 @@ describe("role changes and history on Slack", () => {
     await h.command("history 1", AGENTS.ana);
     await h.settle();
     const text = lastAnswer();
-    expect(text.startsWith("```History of #1:\n")).toBe(true);
-    expect(text).toMatch(/rita \(slack\) {2}create {2}status: \(none\) -&gt; new/);
-    expect(text).toMatch(/ana \(slack\) {2}priority {2}priority: P\d -&gt; P1/);
+    expect(text.startsWith("```History of #1")).toBe(true);
+    expect(text).toMatch(/rita \(via Slack\) opened it: status new/);
+    expect(text).toMatch(/ana \(via Slack\) changed the priority: priority P\d -&gt; P1/);
   });
 });
