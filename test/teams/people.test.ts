@@ -43,7 +43,7 @@ describe("Assign on Teams", () => {
     await channelMention(h, "list queue");
     await h.t.db.updateTable("people").set({ email: "dave@contoso.example" }).where("user_id", "=", AGENT.aadObjectId).execute();
     for (const [i, typed] of ["Dave Taniguchi", "@Dave Taniguchi", "dave@contoso.example"].entries()) {
-      await personalMessage(h, `ticket ${i}`);
+      await personalMessage(h, `printer ${i} is jammed`);
       const n = i + 1;
       const res = await h.post(executeInvoke(h, AGENT, "assign", { verb: "assign", ticketId: n, input_assign: typed }));
       expect(res.status).toBe(200);
