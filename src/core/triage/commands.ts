@@ -8,7 +8,7 @@ import { incidentOfTicket } from "../../store/incidents.js";
 import { personKey } from "../people.js";
 import { isOpen } from "../ticket.js";
 import { ticketView } from "../views.js";
-import type { Triage } from "./extension.js";
+import { publicIncident, type Triage } from "./extension.js";
 import * as store from "./store.js";
 
 type Cap = Extract<Command, { kind: "capability" }>;
@@ -52,7 +52,7 @@ async function accept(triage: Triage, ctx: Ctx, number: number): Promise<Outcome
   if (!row?.category) throw invalid(`#${number} has no suggested category to accept; set one with: category ${number} <name>.`);
   if (row.outcome) throw new DeskError("INVALID_TRANSITION", `#${number}'s suggestion (${row.category}) was already ${row.outcome}.`);
   await store.setOutcome(ctx.trx, number, "accepted", null);
-  triage.model.learn(`${t.title}\n${t.description}`, row.category);
+  await triage.accepted(ctx, t, row.category);
   let snapshot;
   if (t.category !== row.category) {
     const team = ctx.settings.categories.find((c) => c.name === row.category)?.team;
@@ -75,7 +75,7 @@ async function link(ctx: Ctx, number: number, of?: string): Promise<Outcome> {
   if (existing?.state === "linked" && existing.original_id === originalId) throw new DeskError("INVALID_TRANSITION", `#${number} is already linked to #${originalId}.`);
   if ((await store.duplicatesOf(ctx.trx, number, ["linked"])).length) throw invalid(`#${number} has duplicates of its own; link them to #${originalId} first.`);
   await store.saveDuplicate(ctx.trx, { ticket_id: number, original_id: originalId, score: existing?.score ?? 1, state: "linked", created_at: existing?.created_at ?? ctx.now, decided_at: ctx.now });
-  const snapshot = await ctx.announce(t, "duplicate_linked", `${ctx.actor.name} linked #${number} as a duplicate of #${originalId}`, { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: "linked by an agent" }, undefined, `Your ticket is linked to #${originalId} (${original.title}); you will hear here when it is fixed.`);
+  const snapshot = await ctx.announce(t, "duplicate_linked", `${ctx.actor.name} linked #${number} as a duplicate of #${originalId}`, { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: "linked by an agent" }, undefined, await linkedMessage(ctx, originalId));
   // Linked to an original that is already done: follow it now.
   if (!isOpen(original.status) && isOpen(t.status)) {
     const note = `Resolved with #${originalId}: ${original.resolution ?? "fixed"}`;
@@ -134,4 +134,10 @@ async function stats(triage: Triage, ctx: Ctx): Promise<Outcome> {
     ...s.bySource.map((b) => `  ${b.source}: accepted ${b.accepted}, corrected ${b.corrected}`),
   ];
   return { ok: true, kind: "capability", text: lines.join("\n") };
+}
+
+/** The requester of a linked duplicate hears that it joins another report: its number, not its title (extension.ts sameProblemMessage). */
+async function linkedMessage(ctx: Ctx, originalId: number): Promise<string> {
+  const incident = await publicIncident(ctx, originalId);
+  return `Your ticket is linked to #${originalId}${incident ? ` (${incident})` : ""}, the same problem reported by others; you will hear here when it is fixed.`;
 }

@@ -1,0 +1,69 @@
+// Rules and the learned model together. A configured rule (keywords, patterns) is the admin's own routing and
+// decides where it matches; the model covers what no rule matches. Where a rule and the model disagree, the
+// rule's record decides: on the tickets held back from training, and on agents' later corrections, was the
+// rule or the model right more often when they disagreed on this category? A rule with no record keeps its
+// word (a fresh desk routes by its rules), one that keeps losing to the model gives way, and so rules plus
+// model do at least as well as the model alone wherever the record says so.
+import type { Guess, Ranked } from "./classifier.js";
+import type { RuleMatch } from "./infer.js";
+
+export interface Suggestion {
+  category: string;
+  /** Calibrated probability of the category (the model's), or the rule's share of matches when the model knows nothing. */
+  confidence: number;
+  source: "rule" | "model";
+  reason: string;
+  /** The model's categories, best first (the card's Change button offers them first). */
+  ranked: Ranked[];
+  /** What the model alone said, when it said something else than the rule. */
+  modelCategory: string | null;
+}
+
+/** Per rule category: disagreements with the model the rule won, and those the model won. */
+export type RuleRecord = Map<string, { rule: number; model: number }>;
+
+/** A record from examples whose truth is known and the model's guess on each was made without seeing it. */
+export function ruleRecordFrom(guesses: { text: string; truth: string; guess: string }[], ruleOf: (text: string) => RuleMatch | undefined): RuleRecord {
+  const out: RuleRecord = new Map();
+  for (const g of guesses) {
+    const r = ruleOf(g.text);
+    if (!r || r.category === g.guess) continue;
+    const tally = out.get(r.category) ?? { rule: 0, model: 0 };
+    if (g.truth === r.category) tally.rule++;
+    else if (g.truth === g.guess) tally.model++;
+    out.set(r.category, tally);
+  }
+  return out;
+}
+
+export function addRecords(a: RuleRecord, b: RuleRecord): RuleRecord {
+  const out: RuleRecord = new Map([...a].map(([k, v]) => [k, { ...v }]));
+  for (const [k, v] of b) {
+    const t = out.get(k) ?? { rule: 0, model: 0 };
+    out.set(k, { rule: t.rule + v.rule, model: t.model + v.model });
+  }
+  return out;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/**
+ * The category to suggest (or apply): the rule where one matches and its record does not say the model knows
+ * better; else the model's guess at `suggestThreshold` or above; else nothing.
+ */
+export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, examples: number, suggestThreshold: number): Suggestion | undefined {
+  const ranked = g?.ranked.slice(0, 3) ?? [];
+  const model = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: logistic regression on ${examples} tickets`, ranked, modelCategory: g.label } : undefined;
+  if (rule) {
+    const agrees = !g || g.label === rule.category;
+    const tally = record.get(rule.category) ?? { rule: 0, model: 0 };
+    if (agrees || tally.rule >= tally.model) {
+      const p = g?.ranked.find((r) => r.label === rule.category)?.p;
+      const note = agrees ? (g ? `; the model agrees (${pct(g.confidence)})` : "") : `; over the model's ${g!.label} (${pct(g!.confidence)})`;
+      return { category: rule.category, confidence: p ?? rule.confidence, source: "rule", reason: `${rule.reason}${note}`, ranked, modelCategory: g?.label ?? null };
+    }
+    return { ...model!, reason: `${model!.reason}, over ${rule.reason} (agents took the model's side ${tally.model} of ${tally.rule + tally.model} times)` };
+  }
+  if (!model || model.confidence < suggestThreshold) return undefined;
+  return model;
+}
