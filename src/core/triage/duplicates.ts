@@ -21,8 +21,15 @@ const CONTEXT = new Set(
   ).split(" "),
 );
 
-/** Crude plural and tense folding, so "drops" meets "dropped" (the full-text index does the same with porter). */
-export const fold = (w: string): string => (w.length > 4 ? w.replace(/(ing|ed|es|s)$/, "") : w);
+/**
+ * Crude plural and tense folding, so "drops" meets "dropped" and "jams" meets "jamming" (the full-text index
+ * does the same with porter): a suffix goes when three letters stay, then a doubled last letter is halved.
+ */
+export function fold(w: string): string {
+  const stem = w.length > 3 ? w.replace(/(ing|ed|es|s)$/, "") : w;
+  const base = stem.length >= 3 ? stem : w;
+  return base.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(base) ? base.slice(0, -1) : base;
+}
 
 /** 1 for a word about the problem, CONTEXT_WEIGHT for a place, time, number or ordinal. */
 export function contextDiscount(word: string): number {
