@@ -196,7 +196,7 @@ export function evaluate(name: string, examples: Example[], how: Split, opts: { 
   for (const e of train) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
   const byCount = [...counts.entries()].sort((a, b) => b[1] - a[1]);
   const majority = byCount[0]![0];
-  const rows: [string, Score][] = [["logistic regression (learned)", score(truth, guesses.map((g) => (g ? { label: g.label, confidence: g.confidence, ranked: names(g.ranked) } : { confidence: 0 })))]];
+  const rows: [string, Score][] = [["linear model (learned, calibrated)", score(truth, guesses.map((g) => (g ? { label: g.label, confidence: g.confidence, ranked: names(g.ranked) } : { confidence: 0 })))]];
   if (opts.withRules ?? true) {
     const settings = derivedRules(train);
     const triage = DEFAULT_TRIAGE;

@@ -53,7 +53,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
  */
 export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, examples: number, suggestThreshold: number): Suggestion | undefined {
   const ranked = g?.ranked.slice(0, 3) ?? [];
-  const model = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: logistic regression on ${examples} tickets`, ranked, modelCategory: g.label } : undefined;
+  const model = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: trained on ${examples} tickets`, ranked, modelCategory: g.label } : undefined;
   if (rule) {
     const agrees = !g || g.label === rule.category;
     const tally = record.get(rule.category) ?? { rule: 0, model: 0 };

@@ -12,8 +12,8 @@ export function words(text: string): string[] {
 }
 
 /** The shortest and longest character n-grams taken inside each padded word. */
-const CHAR_MIN = Number(process.env.CMIN ?? 2);
-const CHAR_MAX = Number(process.env.CMAX ?? 5);
+const CHAR_MIN = 3;
+const CHAR_MAX = 5;
 
 /**
  * The classifier's features with their counts, in two groups that are weighted apart: words and adjacent
@@ -94,7 +94,7 @@ export class Vectorizer {
       }
       const g = groups[f.startsWith("c:") ? 1 : 0]!;
       g.index.push(id);
-      g.value.push((process.env.TFRAW ? tf : 1 + Math.log(tf)) * this.idf[id]!);
+      g.value.push((1 + Math.log(tf)) * this.idf[id]!);
     }
     const out: Sparse = { index: [], value: [] };
     for (const g of groups) {
@@ -102,7 +102,7 @@ export class Vectorizer {
       if (!norm) continue;
       for (let i = 0; i < g.index.length; i++) {
         out.index.push(g.index[i]!);
-        out.value.push((g.value[i]! / norm) * (g === groups[0] ? Number(process.env.WW ?? Math.SQRT1_2) : Math.sqrt(1 - Number(process.env.WW ?? Math.SQRT1_2) ** 2)));
+        out.value.push(g.value[i]! / norm / Math.SQRT2);
       }
     }
     return out;

@@ -23,7 +23,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     ok(await d.as("ana", actionCommand("change_category", 1, "Hardware")!));
     ok(await d.as("dave", "badge reader beeps red at the side door"));
     let v = await card(d, 2);
-    expect(field(v, "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: logistic regression on 1 tickets$/);
+    expect(field(v, "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 tickets$/);
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
     const accept = actionCommand("accept_category", 2)!;
     expect(refused(await d.as("carol", accept)).code).toBe("FORBIDDEN");
@@ -31,7 +31,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     expect((await d.desk.snapshot(2))!.ticket).toMatchObject({ category: "Hardware", team: "Service Desk" });
     v = await card(d, 2);
     expect(v.actions.some((a) => a.verb === "accept_category")).toBe(false);
-    expect((await history(d, 2)).find((h) => h.field === "category")).toMatchObject({ to: "Hardware", reason: expect.stringContaining("suggestion accepted (model: logistic regression") });
+    expect((await history(d, 2)).find((h) => h.field === "category")).toMatchObject({ to: "Hardware", reason: expect.stringContaining("suggestion accepted (model: trained on") });
     // A second click is answered, not applied twice.
     expect(refused(await d.as("ana", accept)).text).toBe("#2's suggestion (Hardware) was already accepted.");
     expect(ok(await d.as("ana", "triage stats")).text).toContain("suggestions 1: accepted 1, corrected 0, not yet reviewed 0; accuracy 100%");
@@ -76,7 +76,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     ok(await d.as("ana", "category 1 Access"));
     ok(await d.as("dave", "outlook shared calendar invites vanish"));
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
-    expect(field(await card(d, 2), "Category")).toMatch(/^Access \(\d+%\) suggested · model: logistic regression on 1 tickets, over rule: keyword "outlook" \(agents took the model's side 1 of 1 times\)$/);
+    expect(field(await card(d, 2), "Category")).toMatch(/^Access \(\d+%\) suggested · model: trained on 1 tickets, over rule: keyword "outlook" \(agents took the model's side 1 of 1 times\)$/);
     // Other rules keep deciding: the record is per rule category.
     ok(await d.as("dave", "printer on floor 2 jams"));
     expect((await d.desk.snapshot(3))!.ticket.category).toBe("Hardware");
@@ -106,7 +106,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     const { settingsWith } = await import("./helpers.js");
     const d2 = await makeDesk({ path: d1.path, settings: settingsWith("  mode: suggest\n") });
     ok(await d2.as("carol", "stapler jammed"));
-    expect(field(await card(d2, 4), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: logistic regression on 3 tickets/);
+    expect(field(await card(d2, 4), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 3 tickets/);
   });
 });
 

@@ -4,13 +4,15 @@ import { Vectorizer, features, words } from "../../../src/core/triage/features.j
 import { CATEGORIES, expectedCalibrationError, syntheticTickets } from "./synthetic.js";
 
 describe("the classifier's features", () => {
-  it("are words without stop words, word pairs, and character n-grams of each padded word, counted", () => {
+  it("are words without stop words, word pairs, and character 3- to 5-grams of each padded word, counted", () => {
     expect(words("The Wi-Fi is DOWN for me, please!")).toEqual(["wifi", "down"]);
     const f = features("wifi down wifi");
     expect(f.get("w:wifi")).toBe(2);
     expect(f.get("b:wifi_down")).toBe(1);
     expect(f.get("b:down_wifi")).toBe(1);
-    for (const gram of ["c:^w", "c:wif", "c:ifi$", "c:^wifi", "c:wn$"]) expect(f.has(gram)).toBe(true);
+    for (const gram of ["c:^wi", "c:wif", "c:ifi$", "c:^wifi", "c:wn$"]) expect(f.has(gram)).toBe(true);
+    // Three to five characters, never across words.
+    expect(f.has("c:^w")).toBe(false);
     expect(f.has("c:wifid")).toBe(false);
   });
 
@@ -61,7 +63,7 @@ describe("L-BFGS", () => {
   });
 });
 
-describe("logistic regression", () => {
+describe("the category model (linear SVM, calibrated)", () => {
   const small = () => {
     const m = new LogisticModel(["Network", "Hardware", "Access"]);
     const ex = [
