@@ -104,6 +104,11 @@ async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
   let linked = 0;
   if (declared.ok && id !== undefined) {
     for (const d of await store.duplicatesOf(ctx.trx, number, ["suggested", "linked"])) {
+      // Linked duplicates joined with the declaration itself (incidents/handlers.ts declare).
+      if ((await incidentOfTicket(ctx.trx, d.ticket_id)) === id) {
+        linked++;
+        continue;
+      }
       try {
         await runCommand(ctx, { kind: "incident", action: { kind: "link", ticket: d.ticket_id, id } });
         linked++;
@@ -114,7 +119,9 @@ async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
     }
   }
   await store.saveOffer(ctx.trx, number, offer.count, "declared", offer.created_at);
-  return { ok: true, kind: "capability", text: `${declared.ok ? declared.text : ""} ${linked} duplicate${linked === 1 ? "" : "s"} of #${number} joined it.`.trim() };
+  // The declaration's own count of linked duplicates is part of this one.
+  const said = declared.ok ? declared.text.replace(/ \d+ linked duplicates? of #\d+ joined it\.$/, "") : "";
+  return { ok: true, kind: "capability", text: `${said} ${linked} duplicate${linked === 1 ? "" : "s"} of #${number} joined it.`.trim() };
 }
 
 async function shift(ctx: Ctx, arg: string): Promise<Outcome> {
