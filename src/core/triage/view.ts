@@ -39,15 +39,17 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   if (x.typeReason) fields.push({ label: "Type reason", value: x.typeReason });
   if (x.priorityReason) fields.push({ label: "Priority reason", value: x.priorityReason });
   if (x.ownerReason) fields.push({ label: "Owner reason", value: x.ownerReason });
+  // The original is named by number only: the same card reaches the requester (Teams shows it in their chat),
+  // and another requester's title is theirs.
   const d = x.duplicate;
   if (d && d.state === "suggested") {
-    fields.push({ label: "Duplicate", value: `Looks like #${d.original} (${d.title})` });
+    fields.push({ label: "Duplicate", value: `Looks like #${d.original} (${pct(d.score)} alike)` });
     if (open) {
       actions.push({ verb: TRIAGE_VERBS.linkDuplicate, label: `Link as duplicate of #${d.original}`, ticketId: t.number });
       actions.push({ verb: TRIAGE_VERBS.notDuplicate, label: "Not a duplicate", ticketId: t.number });
     }
   } else if (d && d.state === "linked") {
-    fields.push({ label: "Duplicate", value: `Duplicate of #${d.original} (${d.title}); closes with it` });
+    fields.push({ label: "Duplicate", value: `Duplicate of #${d.original}; closes with it` });
   }
   if (x.duplicates) fields.push({ label: "Duplicates", value: `${x.duplicates} other report${x.duplicates === 1 ? "" : "s"} look like this one` });
   // Once declared, the incidents capability shows the incident itself.

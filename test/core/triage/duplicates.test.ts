@@ -10,7 +10,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     ok(await d.as("carol", "wifi down on the 3rd floor -- no connection since 9"));
     ok(await d.as("dave", "3rd floor wifi down"));
     const v = await card(d, 2);
-    expect(field(v, "Duplicate")).toBe("Looks like #1 (wifi down on the 3rd floor)");
+    expect(field(v, "Duplicate")).toMatch(/^Looks like #1 \(\d+% alike\)$/);
     expect(v.actions.filter((a) => a.verb === "link_duplicate" || a.verb === "not_duplicate").map((a) => a.label)).toEqual(["Link as duplicate of #1", "Not a duplicate"]);
     expect(field(await card(d, 1), "Duplicates")).toBe("1 other report look like this one");
     const told = d.told.changes.find((c) => c.kind === "duplicate_suggested");
@@ -28,7 +28,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     // Labelled duplicates in real trackers arrive days or weeks apart: three weeks on, #1 is still the original.
     d.clock.advance(21 * 86_400_000);
     ok(await d.as("erin", "printer on floor 2 is out of toner again"));
-    expect(field(await card(d, 3), "Duplicate")).toBe("Looks like #1 (printer on floor 2 is out of toner)");
+    expect(field(await card(d, 3), "Duplicate")).toMatch(/^Looks like #1 \(\d+% alike\)$/);
     ok(await d.as("ana", "resolve 1 toner replaced"));
     ok(await d.as("ana", "resolve 3 toner replaced"));
     ok(await d.as("fay", "printer on floor 2 is out of toner"));
@@ -61,7 +61,7 @@ describe("triage: duplicates caught at the second ticket", () => {
       const d = await triageDesk();
       ok(await d.as("carol", first));
       ok(await d.as("dave", second));
-      expect(field(await card(d, 2), "Duplicate"), `${second} vs ${first}`).toBe(`Looks like #1 (${first})`);
+      expect(field(await card(d, 2), "Duplicate"), `${second} vs ${first}`).toMatch(/^Looks like #1 \(\d+% alike\)$/);
     }
   });
 
@@ -70,7 +70,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     ok(await d.as("carol", { kind: "create", title: "email", description: "shared mailbox for finance is not syncing" }));
     ok(await d.as("erin", { kind: "create", title: "finance shared mailbox not syncing", description: "since the migration" }));
     ok(await d.as("dave", { kind: "create", title: "finance shared mailbox stopped syncing", description: "" }));
-    expect(field(await card(d, 3), "Duplicate")).toBe("Looks like #2 (finance shared mailbox not syncing)");
+    expect(field(await card(d, 3), "Duplicate")).toMatch(/^Looks like #2 \(\d+% alike\)$/);
   });
 
   it("links by the card's button; the duplicate shares the original's resolution and closes with it", async () => {
@@ -81,7 +81,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     expect(link).toEqual({ kind: "capability", capability: "triage", verb: "link", number: 2 });
     expect(ok(await d.as("ana", link)).text).toBe("#2 is linked as a duplicate of #1; it will close with it.");
     expect(refused(await d.as("ana", link)).text).toBe("#2 is already linked to #1.");
-    expect(field(await card(d, 2), "Duplicate")).toBe("Duplicate of #1 (wifi down on the 3rd floor); closes with it");
+    expect(field(await card(d, 2), "Duplicate")).toBe("Duplicate of #1; closes with it");
     expect(d.told.changes.find((c) => c.kind === "duplicate_linked")?.requesterMessage).toBe("Your ticket is linked to #1, the same problem reported by others; you will hear here when it is fixed.");
 
     ok(await d.as("ana", "resolve 1 access point rebooted"));
@@ -124,7 +124,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     ok(await d.as("erin", "mail is slow"));
     expect(refused(await d.as("ana", "duplicate 3 of 3")).text).toBe("#3 cannot duplicate itself.");
     ok(await d.as("ana", "duplicate 3 of 1"));
-    expect(field(await card(d, 3), "Duplicate")).toBe("Duplicate of #1 (outlook crashes when opening attachments); closes with it");
+    expect(field(await card(d, 3), "Duplicate")).toBe("Duplicate of #1; closes with it");
     expect(refused(await d.as("ana", "duplicate 9 of 1")).code).toBe("TICKET_NOT_FOUND");
   });
 
@@ -140,7 +140,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     expect(offers[0]!.snapshot.ticket.number).toBe(1);
     expect(offers[0]!.summary).toBe("Declare incident from #1 and its 5 duplicates");
     // Every later report points at the first, not at another duplicate.
-    for (let n = 2; n <= 30; n++) expect(field(await card(d, n), "Duplicate")).toBe("Looks like #1 (wifi down on the 3rd floor)");
+    for (let n = 2; n <= 30; n++) expect(field(await card(d, n), "Duplicate")).toMatch(/^Looks like #1 \(\d+% alike\)$/);
     const v = await card(d, 1);
     expect(field(v, "Incident offer")).toBe("Declare incident from #1 and its 5 duplicates?");
     expect(field(v, "Duplicates")).toBe("29 other reports look like this one");
@@ -183,6 +183,6 @@ describe("triage: duplicates caught at the second ticket", () => {
     expect(entries).toBe(2);
     // A second report of the reopened ticket's new subject is caught against it.
     ok(await d.as("erin", "badge reader broken at the door"));
-    expect(field(await card(d, 3), "Duplicate")).toBe("Looks like #1 (badge reader broken)");
+    expect(field(await card(d, 3), "Duplicate")).toMatch(/^Looks like #1 \(\d+% alike\)$/);
   });
 });
