@@ -205,7 +205,7 @@ export function evaluate(name: string, examples: Example[], how: Split, opts: { 
     rows.push(["keyword rules only", score(truth, matches.map((m) => (m ? { label: m.category, confidence: m.confidence } : { confidence: 0 })))]);
     // What the desk does: a rule decides where it matches, unless its record on the held-back tickets says the model knows better.
     const record = ruleRecordFrom(model.heldBackGuesses, ruleOf);
-    const both = test.map((_, i) => combine(matches[i], guesses[i], record, train.length, 0));
+    const both = test.map((_, i) => combine(matches[i], guesses[i], record, model, 0));
     rows.push(["rules + model (the desk)", score(truth, both.map((s) => (s ? { label: s.category, confidence: s.confidence, ranked: [s.category, ...names(s.ranked).filter((l) => l !== s.category)] } : { confidence: 0 })))]);
   }
   rows.push(["majority class (baseline)", score(truth, test.map(() => ({ label: majority, confidence: byCount[0]![1] / train.length, ranked: byCount.slice(0, 3).map(([l]) => l) })))]);

@@ -76,6 +76,14 @@ export class LogisticModel {
     return this.trainedOn + this.learned;
   }
 
+  /** Examples learned per label (training and corrections). */
+  private readonly perLabel = new Map<string, number>();
+
+  /** Whether the model has learned the label from any ticket (a configured category nobody used yet it cannot guess). */
+  knows(label: string): boolean {
+    return (this.perLabel.get(label) ?? 0) > 0;
+  }
+
   /** How many tickets the calibration and the precision figures were measured on. */
   get heldBackCount(): number {
     return this.heldBack.length;
@@ -107,6 +115,8 @@ export class LogisticModel {
     this.fitWeights(examples, labels, options);
     this.trainedOn = examples.length;
     this.learned = 0;
+    this.perLabel.clear();
+    for (const e of examples) this.perLabel.set(e.label, (this.perLabel.get(e.label) ?? 0) + 1);
   }
 
   /**
@@ -161,12 +171,14 @@ export class LogisticModel {
       }
     }
     this.learned++;
+    this.perLabel.set(label, (this.perLabel.get(label) ?? 0) + 1);
     // Kept by feature and label name, not position: a label added later re-lays the weights out.
     return { changes: [...changed].map(([at, delta]) => ({ feature: Math.floor(at / K), label: this.labels[at % K]!, delta })), vocabulary: { before, after: this.vectorizer.size } };
   }
 
   /** Takes a lesson back (its correction was rolled back). */
-  unlearn(lesson: Lesson): void {
+  unlearn(lesson: Lesson, label: string): void {
+    this.perLabel.set(label, Math.max(0, (this.perLabel.get(label) ?? 0) - 1));
     const K = this.labels.length;
     for (const { feature, label, delta } of lesson.changes) {
       const k = this.labels.indexOf(label);

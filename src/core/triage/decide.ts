@@ -1,9 +1,10 @@
 // Rules and the learned model together. A configured rule (keywords, patterns) is the admin's own routing and
 // decides where it matches; the model covers what no rule matches. Where a rule and the model disagree, the
 // rule's record decides: on the tickets held back from training, and on agents' later corrections, was the
-// rule or the model right more often when they disagreed on this category? A rule with no record keeps its
-// word (a fresh desk routes by its rules), one that keeps losing to the model gives way, and so rules plus
-// model do at least as well as the model alone wherever the record says so.
+// rule or the model right more often when they disagreed on this category? On a fresh desk (a model never
+// measured) and for a category the model never learned, the rule keeps its word; once the model has been
+// measured, a disagreeing rule wins only with a better record, so rules plus model are not worse than the
+// model alone where the record can tell.
 import type { Guess, Ranked } from "./classifier.js";
 import type { RuleMatch } from "./infer.js";
 
@@ -47,23 +48,34 @@ export function addRecords(a: RuleRecord, b: RuleRecord): RuleRecord {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** What combine needs to know of the model: how much it learned, whether it was measured, which labels it knows. */
+export interface ModelStanding {
+  examples: number;
+  heldBackCount: number;
+  knows(label: string): boolean;
+}
+
 /**
- * The category to suggest (or apply): the rule where one matches and its record does not say the model knows
- * better; else the model's guess at `suggestThreshold` or above; else nothing.
+ * The category to suggest (or apply). Where a rule matches: the rule, when the model agrees, when there is no
+ * record and the model cannot judge (it was never measured on held-back tickets, or never learned the rule's
+ * category), or when the rule's record beats the model's; else the model's guess, with the rule it overrode in the reason.
+ * Where no rule matches: the model's guess at `suggestThreshold` or above; else nothing.
  */
-export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, examples: number, suggestThreshold: number): Suggestion | undefined {
+export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, model: ModelStanding, suggestThreshold: number): Suggestion | undefined {
   const ranked = g?.ranked.slice(0, 3) ?? [];
-  const model = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: trained on ${examples} tickets`, ranked, modelCategory: g.label } : undefined;
+  const guess = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: trained on ${model.examples} tickets`, ranked, modelCategory: g.label } : undefined;
   if (rule) {
     const agrees = !g || g.label === rule.category;
     const tally = record.get(rule.category) ?? { rule: 0, model: 0 };
-    if (agrees || tally.rule >= tally.model) {
+    // With no record, the model cannot judge a rule before it was measured, nor on a category it never learned.
+    const unjudged = tally.rule + tally.model === 0 && (model.heldBackCount === 0 || !model.knows(rule.category));
+    if (agrees || unjudged || tally.rule > tally.model) {
       const p = g?.ranked.find((r) => r.label === rule.category)?.p;
       const note = agrees ? (g ? `; the model agrees (${pct(g.confidence)})` : "") : `; over the model's ${g!.label} (${pct(g!.confidence)})`;
       return { category: rule.category, confidence: p ?? rule.confidence, source: "rule", reason: `${rule.reason}${note}`, ranked, modelCategory: g?.label ?? null };
     }
-    return { ...model!, reason: `${model!.reason}, over ${rule.reason} (agents took the model's side ${tally.model} of ${tally.rule + tally.model} times)` };
+    return { ...guess!, reason: `${guess!.reason}, over ${rule.reason} (the rule was right ${tally.rule} of ${tally.rule + tally.model} times they disagreed)` };
   }
-  if (!model || model.confidence < suggestThreshold) return undefined;
-  return model;
+  if (!guess || guess.confidence < suggestThreshold) return undefined;
+  return guess;
 }

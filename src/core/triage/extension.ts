@@ -39,6 +39,7 @@ export type { Suggestion } from "./decide.js";
 /** A correction the model learned from, until its command is known to have committed (see settle). */
 interface PendingLesson {
   lesson: Lesson;
+  label: string;
   at: number;
   record?: { category: string; side: "rule" | "model" };
 }
@@ -83,7 +84,7 @@ export class Triage implements Extension {
 
   /** The category a rule decides, or the model's guess where no rule matches (decide.ts). */
   suggest(text: string): Suggestion | undefined {
-    return combine(ruleCategory(text, this.settings, this.conf), this.model.guess(text), this.record, this.model.examples, this.conf.suggest_threshold);
+    return combine(ruleCategory(text, this.settings, this.conf), this.model.guess(text), this.record, this.model, this.conf.suggest_threshold);
   }
 
   /** The confidence from which the model's own guesses are applied in auto mode: where its held-back precision reaches auto_precision. */
@@ -100,7 +101,7 @@ export class Triage implements Extension {
     const present = await store.lessonsPresent(ctx.trx, [...this.pending.keys()]);
     for (const [nonce, p] of this.pending) {
       if (!present.has(nonce)) {
-        this.model.unlearn(p.lesson);
+        this.model.unlearn(p.lesson, p.label);
         if (p.record) this.tally(p.record, -1);
         this.pending.delete(nonce);
       } else if (p.at < ctx.now - SETTLED_MS) this.pending.delete(nonce);
@@ -113,7 +114,7 @@ export class Triage implements Extension {
     await store.saveLesson(ctx.trx, { ticket_id: t.number, label, nonce, created_at: ctx.now });
     const lesson = this.model.learn(`${t.title}\n${t.description}`, label);
     if (record) this.tally(record, 1);
-    this.pending.set(nonce, { lesson, at: ctx.now, ...(record ? { record } : {}) });
+    this.pending.set(nonce, { lesson, label, at: ctx.now, ...(record ? { record } : {}) });
   }
 
   private tally(r: { category: string; side: "rule" | "model" }, by: number): void {

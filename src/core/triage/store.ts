@@ -148,7 +148,7 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
 /**
  * Each word's weight from how many open tickets hold it (inverse document frequency, counted by the full-text
  * index), times duplicates.ts's discount for words that say where or when rather than what. Only the new
- * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as rare ones.
+ * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as a typical one.
  */
 async function openWordWeights(db: Q, ws: string[]): Promise<(word: string) => number> {
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(db)).rows[0]?.n ?? 0);
@@ -157,7 +157,10 @@ async function openWordWeights(db: Q, ws: string[]): Promise<(word: string) => n
     const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${`"${w}"`}`.execute(db);
     df.set(w, Number(r.rows[0]?.n ?? 0));
   }
-  return (w) => idf(total, df.get(w) ?? 1) * contextDiscount(w);
+  // A word only a candidate has weighs as a typical word of the query: rarer would make long tickets look unlike everything.
+  const known = [...df.values()].map((n) => idf(total, n));
+  const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : idf(total, 1);
+  return (w) => (df.has(w) ? idf(total, df.get(w)!) : typical) * contextDiscount(w);
 }
 
 export async function countDuplicates(db: Q, originalId: number, since = 0): Promise<number> {

@@ -76,7 +76,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     ok(await d.as("ana", "category 1 Access"));
     ok(await d.as("dave", "outlook shared calendar invites vanish"));
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
-    expect(field(await card(d, 2), "Category")).toMatch(/^Access \(\d+%\) suggested · model: trained on 1 tickets, over rule: keyword "outlook" \(agents took the model's side 1 of 1 times\)$/);
+    expect(field(await card(d, 2), "Category")).toMatch(/^Access \(\d+%\) suggested · model: trained on 1 tickets, over rule: keyword "outlook" \(the rule was right 0 of 1 times they disagreed\)$/);
     // Other rules keep deciding: the record is per rule category.
     ok(await d.as("dave", "printer on floor 2 jams"));
     expect((await d.desk.snapshot(3))!.ticket.category).toBe("Hardware");

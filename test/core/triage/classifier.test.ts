@@ -98,7 +98,7 @@ describe("the category model (linear SVM, calibrated)", () => {
     const lesson = m.learn("badge reader at the door beeps red", "Access");
     expect(m.guess("badge reader beeps")!.label).toBe("Access");
     expect(m.examples).toBe(12);
-    m.unlearn(lesson);
+    m.unlearn(lesson, "Access");
     expect(m.guess("badge reader beeps")?.label).toBe(before);
     expect(m.examples).toBe(11);
   });
