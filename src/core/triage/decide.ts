@@ -3,8 +3,8 @@
 // rule's record decides: on the tickets held back from training, and on agents' later corrections, was the
 // rule or the model right more often when they disagreed on this category? On a fresh desk (a model never
 // measured) and for a category the model never learned, the rule keeps its word; once the model has been
-// measured, a disagreeing rule wins only with a better record, so rules plus model are not worse than the
-// model alone where the record can tell.
+// measured, a disagreeing rule wins only with a clearly better record, so rules plus model are not worse than
+// the model alone where the record can tell.
 import type { Guess, Ranked } from "./classifier.js";
 import type { RuleMatch } from "./infer.js";
 
@@ -48,6 +48,15 @@ export function addRecords(a: RuleRecord, b: RuleRecord): RuleRecord {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/**
+ * Whether the rule beat the model by more than chance would explain: its lead over the model is more than twice
+ * the spread a coin would give over as many disagreements (a sign test at about 2 sigma), so a lucky streak of
+ * one or two does not make the desk follow a rule where the model is right more often.
+ */
+export function clearlyBetter(t: { rule: number; model: number }): boolean {
+  return t.rule - t.model > 2 * Math.sqrt(t.rule + t.model);
+}
+
 /** What combine needs to know of the model: how much it learned, whether it was measured, which labels it knows. */
 export interface ModelStanding {
   examples: number;
@@ -58,7 +67,7 @@ export interface ModelStanding {
 /**
  * The category to suggest (or apply). Where a rule matches: the rule, when the model agrees, when there is no
  * record and the model cannot judge (it was never measured on held-back tickets, or never learned the rule's
- * category), or when the rule's record beats the model's; else the model's guess, with the rule it overrode in the reason.
+ * category), or when the rule's record is clearly better than the model's; else the model's guess, with the rule it overrode in the reason.
  * Where no rule matches: the model's guess at `suggestThreshold` or above; else nothing.
  */
 export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, model: ModelStanding, suggestThreshold: number): Suggestion | undefined {
@@ -69,7 +78,7 @@ export function combine(rule: RuleMatch | undefined, g: Guess | undefined, recor
     const tally = record.get(rule.category) ?? { rule: 0, model: 0 };
     // With no record, the model cannot judge a rule before it was measured, nor on a category it never learned.
     const unjudged = tally.rule + tally.model === 0 && (model.heldBackCount === 0 || !model.knows(rule.category));
-    if (agrees || unjudged || tally.rule > tally.model) {
+    if (agrees || unjudged || clearlyBetter(tally)) {
       const p = g?.ranked.find((r) => r.label === rule.category)?.p;
       const note = agrees ? (g ? `; the model agrees (${pct(g.confidence)})` : "") : `; over the model's ${g!.label} (${pct(g!.confidence)})`;
       return { category: rule.category, confidence: p ?? rule.confidence, source: "rule", reason: `${rule.reason}${note}`, ranked, modelCategory: g?.label ?? null };
