@@ -122,13 +122,14 @@ async function duplicates(args: string[]): Promise<void> {
   const results: { expected: boolean; rankOfPartner: number; topHit: boolean; score: number }[] = [];
   const self = { service: null };
   const latencies: number[] = [];
+  const counts = new Map();
   for (const r of issues) {
     const row = await db.insertInto("tickets").values({ title: r.title, description: r.description, type: "incident", impact: "medium", urgency: "medium", priority: "P3", status: "new", requester_id: 1, tags: "[]", source_kind: "jira", created_at: r.at, updated_at: r.at }).returning("id").executeTakeFirstOrThrow();
     numberOf.set(r.id, row.id);
     idOf.set(row.id, r.id);
     const earlier = [...(partners.get(r.id) ?? [])].filter((p) => numberOf.has(p));
     const t0 = performance.now();
-    const found = (await similarOpenTickets(db, row.id, r.title, r.description, r.at)).map((c) => ({ c, rank: rankOf(c, self) })).sort((a, b) => b.rank - a.rank);
+    const found = (await similarOpenTickets(db, row.id, r.title, r.description, r.at, counts)).map((c) => ({ c, rank: rankOf(c, self) })).sort((a, b) => b.rank - a.rank);
     latencies.push(performance.now() - t0);
     const position = found.findIndex((f) => earlier.includes(idOf.get(f.c.id)!));
     results.push({ expected: earlier.length > 0, rankOfPartner: position < 0 ? Infinity : position + 1, topHit: position === 0, score: found[0]?.c.similarity ?? 0 });

@@ -88,10 +88,10 @@ export function similarity(a: { title: string; description: string }, b: { title
 }
 
 /**
- * Ranking weight of a candidate's age: a report from a month ago counts 80% of one from today, an old one never
- * less than 60%. Duplicates arrive days or weeks after their original, so age only breaks near-ties.
+ * Ranking weight of a candidate's age: a report from a month ago counts 90% of one from today, an old one never
+ * less than 80%. Duplicates arrive days, weeks, even months after their original, so age only breaks near-ties.
  */
 export function recency(ageMs: number): number {
   const days = Math.max(0, ageMs) / 86_400_000;
-  return 0.6 + 0.4 * 0.5 ** (days / 30);
+  return 0.8 + 0.2 * 0.5 ** (days / 30);
 }

@@ -56,6 +56,8 @@ export class Triage implements Extension {
   /** Rules against the model where they disagreed: from the held-back history, then from agents' corrections. */
   private record: RuleRecord = new Map();
   private readonly pending = new Map<string, PendingLesson>();
+  /** How many open tickets hold each word, for the duplicate search's weights (store.ts openCount). */
+  private readonly wordCounts: store.WordCounts = new Map();
 
   constructor(private readonly settings: DeskSettings) {
     this.model = new LogisticModel(settings.categories.map((c) => c.name));
@@ -230,7 +232,7 @@ export class Triage implements Extension {
 
   private async findDuplicate(ctx: Ctx, t: Ticket): Promise<void> {
     const d = this.conf.duplicates;
-    const found = await store.similarOpenTickets(ctx.trx, t.number, t.title, t.description, ctx.now);
+    const found = await store.similarOpenTickets(ctx.trx, t.number, t.title, t.description, ctx.now, this.wordCounts);
     const best = found
       .filter((c) => c.similarity >= d.threshold)
       .map((c) => ({ c, score: c.similarity, rank: rankOf(c, t) }))

@@ -123,7 +123,7 @@ const COMPARED = 40;
  * word by word with weights from how common each word is among open tickets (duplicates.ts) and ranked by that
  * similarity and their age.
  */
-export async function similarOpenTickets(db: Q, ticketId: number, title: string, description: string, now: number, limit = 10): Promise<Candidate[]> {
+export async function similarOpenTickets(db: Q, ticketId: number, title: string, description: string, now: number, counts: WordCounts = new Map(), limit = 10): Promise<Candidate[]> {
   const ws = queryWords(title, description, QUERY_WORDS);
   if (!ws.length) return [];
   const match = ws.map((w) => `"${w}"`).join(" OR ");
@@ -134,7 +134,7 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
     JOIN tickets t ON t.id = m.rowid
     WHERE t.status NOT IN ('resolved', 'closed')`.execute(db);
   if (!rows.rows.length) return [];
-  const weigh = await openWordWeights(db, ws);
+  const weigh = await openWordWeights(db, ws, counts);
   const query = termVector({ title, description }, weigh);
   return rows.rows
     .map((r) => {
@@ -146,17 +146,37 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
 }
 
 /**
+ * How many open tickets hold each word, remembered for a while (each desk's triage keeps its own counts): a word's count moves slowly next to the open
+ * queue's size, and a desk's words repeat (a burst repeats them all), so most searches count few words afresh.
+ * A count is taken again after DF_REFRESH further searches that use it, or when the queue's size has moved by
+ * a tenth. Only the weighting uses it, never which tickets match.
+ */
+export type WordCounts = Map<string, { n: number; total: number; uses: number }>;
+const DF_REFRESH = 200;
+const DF_CACHE_MAX = 50_000;
+
+async function openCount(db: Q, word: string, total: number, dfCache: WordCounts): Promise<number> {
+  const hit = dfCache.get(word);
+  if (hit && hit.uses < DF_REFRESH && Math.abs(hit.total - total) <= total / 10) {
+    hit.uses++;
+    return Math.min(hit.n, total);
+  }
+  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${`"${word}"`}`.execute(db);
+  const n = Number(r.rows[0]?.n ?? 0);
+  if (dfCache.size >= DF_CACHE_MAX) dfCache.clear();
+  dfCache.set(word, { n, total, uses: 0 });
+  return n;
+}
+
+/**
  * Each word's weight from how many open tickets hold it (inverse document frequency, counted by the full-text
  * index), times duplicates.ts's discount for words that say where or when rather than what. Only the new
  * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as a typical one.
  */
-async function openWordWeights(db: Q, ws: string[]): Promise<(word: string) => number> {
+async function openWordWeights(db: Q, ws: string[], counts: WordCounts): Promise<(word: string) => number> {
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(db)).rows[0]?.n ?? 0);
   const df = new Map<string, number>();
-  for (const w of ws) {
-    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${`"${w}"`}`.execute(db);
-    df.set(w, Number(r.rows[0]?.n ?? 0));
-  }
+  for (const w of ws) df.set(w, await openCount(db, w, total, counts));
   // A word only a candidate has weighs as a typical word of the query: rarer would make long tickets look unlike everything.
   const known = [...df.values()].map((n) => idf(total, n));
   const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : idf(total, 1);
