@@ -109,6 +109,8 @@ export interface Candidate {
   similarity: number;
   /** similarity weighed by recency: what the candidates are ranked by. */
   rank: number;
+  /** Its place in the full-text (bm25) order, 0 first: the benchmark compares the two orders. */
+  textRank: number;
 }
 
 /** How many distinct words of the new ticket make the full-text query: its title's, then its description's. */
@@ -132,14 +134,14 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
     FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
           WHERE triage_open_fts MATCH ${match} AND rowid != ${ticketId} ORDER BY rank LIMIT ${COMPARED}) m
     JOIN tickets t ON t.id = m.rowid
-    WHERE t.status NOT IN ('resolved', 'closed')`.execute(db);
+    WHERE t.status NOT IN ('resolved', 'closed') ORDER BY m.rank`.execute(db);
   if (!rows.rows.length) return [];
   const weigh = await openWordWeights(db, ws, counts);
   const query = termVector({ title, description }, weigh);
   return rows.rows
-    .map((r) => {
+    .map((r, textRank) => {
       const s = cosine(query, termVector(r, weigh));
-      return { id: r.id, title: r.title, service: r.service, sourceKind: r.source_kind, createdAt: r.created_at, similarity: s, rank: s * recency(now - r.created_at) };
+      return { id: r.id, title: r.title, service: r.service, sourceKind: r.source_kind, createdAt: r.created_at, similarity: s, rank: s * recency(now - r.created_at), textRank };
     })
     .sort((a, b) => b.rank - a.rank || b.id - a.id)
     .slice(0, limit);
