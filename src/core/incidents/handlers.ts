@@ -20,6 +20,7 @@ import {
 } from "../../store/incidents.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import { breaks } from "../batches.js";
+import { duplicatesOf } from "../triage/store.js";
 import type { Ctx, Outcome } from "../desk.js";
 import { DeskError, invalid } from "../errors.js";
 import { isOpen, type Ticket } from "../ticket.js";
@@ -120,9 +121,20 @@ async function declare(ctx: Ctx, title: string, severity: Severity, fromTicket?:
   const r = await insertIncident(ctx.trx, { title: name, severity, service: origin?.service ?? null, originTicketId: origin?.number ?? null, declaredBy: ctx.actor.id, at: ctx.now });
   await insertUpdate(ctx.trx, { incidentId: r.id, authorId: ctx.actor.id, status: "investigating", body: `Investigating: ${name}`, at: ctx.now });
   await auditIncident(ctx, "incident_declare", r, "investigating", severity);
-  if (origin) await attach(ctx, origin, r, `declared from #${origin.number}`);
+  let joined = 0;
+  if (origin) {
+    await attach(ctx, origin, r, `declared from #${origin.number}`);
+    // The tickets agents linked as duplicates of the origin are the same problem: their requesters hear the incident too.
+    for (const d of await duplicatesOf(ctx.trx, origin.number, ["linked"])) {
+      const dup = await ticketByNumber(ctx.trx, d.ticket_id);
+      if (!dup || !isOpen(dup.status) || (await incidentOfTicket(ctx.trx, dup.number)) !== undefined) continue;
+      await attach(ctx, dup, r, `duplicate of #${origin.number}`);
+      joined++;
+    }
+  }
   await tell(ctx, r, "declared", `${ctx.actor.name} declared ${incidentName(r.id)} (${severity}): ${name}`);
-  return { ok: true, kind: "incident", text: `Declared ${incidentName(r.id)} [${severity} investigating] ${name}${origin ? ` from #${origin.number}` : ""}.` };
+  const also = joined ? ` ${joined} linked duplicate${joined === 1 ? "" : "s"} of #${origin!.number} joined it.` : "";
+  return { ok: true, kind: "incident", text: `Declared ${incidentName(r.id)} [${severity} investigating] ${name}${origin ? ` from #${origin.number}` : ""}.${also}` };
 }
 
 /**

@@ -8,7 +8,7 @@ import { incidentOfTicket } from "../../store/incidents.js";
 import { personKey } from "../people.js";
 import { isOpen } from "../ticket.js";
 import { ticketView } from "../views.js";
-import type { Triage } from "./extension.js";
+import { publicIncident, type Triage } from "./extension.js";
 import * as store from "./store.js";
 import { counted, fieldText } from "../text.js";
 
@@ -53,7 +53,7 @@ async function accept(triage: Triage, ctx: Ctx, number: number): Promise<Outcome
   if (!row?.category) throw invalid(`#${number} has no suggested category to accept; set one with: category ${number} <name>.`);
   if (row.outcome) throw new DeskError("INVALID_TRANSITION", `#${number}'s suggestion (${row.category}) was already ${row.outcome}.`);
   await store.setOutcome(ctx.trx, number, "accepted", null);
-  triage.model.learn(`${t.title}\n${t.description}`, row.category);
+  await triage.accepted(ctx, t, row.category);
   let snapshot;
   if (t.category !== row.category) {
     const team = ctx.settings.categories.find((c) => c.name === row.category)?.team;
@@ -76,7 +76,7 @@ async function link(ctx: Ctx, number: number, of?: string): Promise<Outcome> {
   if (existing?.state === "linked" && existing.original_id === originalId) throw new DeskError("INVALID_TRANSITION", `#${number} is already linked to #${originalId}.`);
   if ((await store.duplicatesOf(ctx.trx, number, ["linked"])).length) throw invalid(`#${number} has duplicates of its own; link them to #${originalId} first.`);
   await store.saveDuplicate(ctx.trx, { ticket_id: number, original_id: originalId, score: existing?.score ?? 1, state: "linked", created_at: existing?.created_at ?? ctx.now, decided_at: ctx.now });
-  const snapshot = await ctx.announce(t, "duplicate_linked", `${ctx.actor.name} linked #${number} as a duplicate of #${originalId}`, { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: "linked by an agent" }, undefined, `Your ticket is linked to #${originalId} (${original.title}); you will hear here when it is fixed.`);
+  const snapshot = await ctx.announce(t, "duplicate_linked", `${ctx.actor.name} linked #${number} as a duplicate of #${originalId}`, { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: "linked by an agent" }, undefined, await linkedMessage(ctx, originalId));
   // Linked to an original that is already done: follow it now.
   if (!isOpen(original.status) && isOpen(t.status)) {
     const note = `Resolved with #${originalId}: ${original.resolution ?? "fixed"}`;
@@ -105,6 +105,11 @@ async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
   let linked = 0;
   if (declared.ok && id !== undefined) {
     for (const d of await store.duplicatesOf(ctx.trx, number, ["suggested", "linked"])) {
+      // Linked duplicates joined with the declaration itself (incidents/handlers.ts declare).
+      if ((await incidentOfTicket(ctx.trx, d.ticket_id)) === id) {
+        linked++;
+        continue;
+      }
       try {
         await runCommand(ctx, { kind: "incident", action: { kind: "link", ticket: d.ticket_id, id } });
         linked++;
@@ -115,7 +120,9 @@ async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
     }
   }
   await store.saveOffer(ctx.trx, number, offer.count, "declared", offer.created_at);
-  return { ok: true, kind: "capability", text: `${declared.ok ? declared.text : ""} ${linked} duplicate${linked === 1 ? "" : "s"} of #${number} joined it.`.trim() };
+  // The declaration's own count of linked duplicates is part of this one.
+  const said = declared.ok ? declared.text.replace(/ \d+ linked duplicates? of #\d+ joined it\.$/, "") : "";
+  return { ok: true, kind: "capability", text: `${said} ${linked} duplicate${linked === 1 ? "" : "s"} of #${number} joined it.`.trim() };
 }
 
 async function shift(ctx: Ctx, arg: string): Promise<Outcome> {
@@ -135,4 +142,10 @@ async function stats(triage: Triage, ctx: Ctx): Promise<Outcome> {
     ...s.bySource.map((b) => `  ${b.source}: accepted ${b.accepted}, corrected ${b.corrected}`),
   ];
   return { ok: true, kind: "capability", text: lines.join("\n") };
+}
+
+/** The requester of a linked duplicate hears that it joins another report: its number, not its title (extension.ts sameProblemMessage). */
+async function linkedMessage(ctx: Ctx, originalId: number): Promise<string> {
+  const incident = await publicIncident(ctx, originalId);
+  return `Your ticket is linked to #${originalId}${incident ? ` (${incident})` : ""}, the same problem reported by others; you will hear here when it is fixed.`;
 }

@@ -7,10 +7,14 @@ import type { ChangeKind } from "../notify.js";
 import { personKey } from "../people.js";
 import { atLeast } from "../roles/permissions.js";
 import type { DeskSettings } from "../settings.js";
-import { STATUS_LABEL, isOpen, priorityOf, type Ticket } from "../ticket.js";
-import { NaiveBayes, type Guess } from "./classifier.js";
+import { STATUS_LABEL, TYPE_LABEL, isOpen, priorityOf, type Ticket } from "../ticket.js";
+import { randomUUID } from "node:crypto";
+import { incidentOfTicket, incidentById } from "../../store/incidents.js";
+import { incidentName } from "../incidents/model.js";
+import { LogisticModel, type Lesson } from "./classifier.js";
 import { runTriageCommand } from "./commands.js";
-import { inferImpact, inferUrgency, ruleCategory, type RuleMatch } from "./infer.js";
+import { addRecords, combine, ruleRecordFrom, type RuleRecord, type Suggestion } from "./decide.js";
+import { inferImpact, inferType, inferUrgency, ruleCategory } from "./infer.js";
 import { chooseOwner } from "./owner.js";
 import { DEFAULT_TRIAGE, type TriageSettings } from "./settings.js";
 import * as store from "./store.js";
@@ -19,7 +23,10 @@ import type { Command } from "../commands.js";
 /** What triage adds to a snapshot (snapshot.extras.triage), for the card. */
 export interface TriageExtras {
   suggestion?: { category: string; confidence: number; source: string; reason: string; applied: boolean; outcome: string | null };
+  /** The model's best categories, most likely first (at most 3). */
+  ranked: string[];
   priorityReason?: string;
+  typeReason?: string;
   ownerReason?: string;
   duplicate?: { original: number; title: string; score: number; state: store.DuplicateRow["state"] };
   duplicates: number;
@@ -27,22 +34,33 @@ export interface TriageExtras {
   categories: string[];
 }
 
-export interface Suggestion {
-  category: string;
-  confidence: number;
-  source: "rule" | "model";
-  reason: string;
+export type { Suggestion } from "./decide.js";
+
+/** A correction the model learned from, until its command is known to have committed (see settle). */
+interface PendingLesson {
+  lesson: Lesson;
+  label: string;
+  at: number;
+  record?: { category: string; side: "rule" | "model" };
 }
+
+/** A lesson older than this (on the desk's clock) belongs to a command that committed long ago. */
+const SETTLED_MS = 60_000;
 
 /** The original's changes its duplicates' requesters hear of (resolve and close they follow outright). */
 const SHARED = new Set(["commented", "status", "claimed", "assigned"]);
 
 export class Triage implements Extension {
   readonly name = "triage";
-  readonly model: NaiveBayes;
+  model: LogisticModel;
+  /** Rules against the model where they disagreed: from the held-back history, then from agents' corrections. */
+  private record: RuleRecord = new Map();
+  private readonly pending = new Map<string, PendingLesson>();
+  /** How many open tickets hold each word, for the duplicate search's weights (store.ts openCount). */
+  private readonly wordCounts: store.WordCounts = new Map();
 
   constructor(private readonly settings: DeskSettings) {
-    this.model = new NaiveBayes(settings.categories.map((c) => c.name));
+    this.model = new LogisticModel(settings.categories.map((c) => c.name));
   }
 
   get conf(): TriageSettings {
@@ -51,31 +69,82 @@ export class Triage implements Extension {
 
   private trained = false;
 
-  /** Learns from the desk's resolved history (once); returns how many tickets it read. */
-  async train(db: Db | Trx): Promise<number> {
+  /**
+   * Learns from the desk's history (once): resolved and closed tickets with a category, and open tickets agents
+   * categorised. Returns how many tickets it read.
+   */
+  async train(db: Db | Trx, limit?: number): Promise<number> {
     if (this.trained) return 0;
     this.trained = true;
-    const rows = await store.trainingSet(db);
-    for (const r of rows) this.model.learn(`${r.title}\n${r.description}`, r.category);
+    const rows = await store.trainingSet(db, limit);
+    const model = new LogisticModel(this.settings.categories.map((c) => c.name));
+    if (rows.length) model.fit(rows.map((r) => ({ text: `${r.title}\n${r.description}`, label: r.category })));
+    this.model = model;
+    this.record = addRecords(ruleRecordFrom(model.heldBackGuesses, (text) => ruleCategory(text, this.settings, this.conf)), await store.ruleRecord(db));
     return rows.length;
   }
 
-  /** The category rules point at, unless the model learned otherwise with confidence; else the model's guess. */
+  /** The category a rule decides, or the model's guess where no rule matches (decide.ts). */
   suggest(text: string): Suggestion | undefined {
-    return combine(ruleCategory(text, this.settings, this.conf), this.model.guess(text), this.model.examples, this.conf);
+    return combine(ruleCategory(text, this.settings, this.conf), this.model.guess(text), this.record, this.model, this.conf.suggest_threshold);
+  }
+
+  /** The confidence from which the model's own guesses are applied in auto mode: where its held-back precision reaches auto_precision. */
+  get autoThreshold(): number {
+    return this.model.thresholdFor(this.conf.auto_precision);
+  }
+
+  /**
+   * Takes back what the model learned in commands that rolled back. Each lesson's row is written in its
+   * command's transaction: a lesson whose row is gone was rolled back, and one old enough is committed for good.
+   */
+  private async settle(ctx: Ctx): Promise<void> {
+    if (!this.pending.size) return;
+    const present = await store.lessonsPresent(ctx.trx, [...this.pending.keys()]);
+    for (const [nonce, p] of this.pending) {
+      if (!present.has(nonce)) {
+        this.model.unlearn(p.lesson, p.label);
+        if (p.record) this.tally(p.record, -1);
+        this.pending.delete(nonce);
+      } else if (p.at < ctx.now - SETTLED_MS) this.pending.delete(nonce);
+    }
+  }
+
+  /** An agent said a ticket's category is `label`: the model learns it now, and the lesson is kept with the command. */
+  private async learn(ctx: Ctx, t: Ticket, label: string, record?: PendingLesson["record"]): Promise<void> {
+    const nonce = randomUUID();
+    await store.saveLesson(ctx.trx, { ticket_id: t.number, label, nonce, created_at: ctx.now });
+    const lesson = this.model.learn(`${t.title}\n${t.description}`, label);
+    if (record) this.tally(record, 1);
+    this.pending.set(nonce, { lesson, label, at: ctx.now, ...(record ? { record } : {}) });
+  }
+
+  private tally(r: { category: string; side: "rule" | "model" }, by: number): void {
+    const t = this.record.get(r.category) ?? { rule: 0, model: 0 };
+    t[r.side] += by;
+    this.record.set(r.category, t);
+  }
+
+  /** Accepting a suggestion teaches the model that category (commands.ts). */
+  async accepted(ctx: Ctx, t: Ticket, category: string): Promise<void> {
+    await this.settle(ctx);
+    await this.learn(ctx, t, category);
   }
 
   async afterChange(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void> {
     await this.train(ctx.trx);
+    await this.settle(ctx);
     // Triage's own changes use kinds it does not react to ("triaged"), so its ctx.change calls cannot recurse.
     if (change.kind === "created" && ctx.envelope.command.kind === "create") return this.onCreated(ctx, change.after, ctx.envelope.command);
     if (change.kind === "category" && atLeast(ctx.role, "agent")) return this.onAgentCategory(ctx, change.after);
+    if (change.kind === "priority" && ctx.envelope.command.kind === "priority") return this.onAgentPriority(ctx, change.after);
     if (change.kind === "resolved" || change.kind === "closed") return this.followOriginal(ctx, change.after, change.kind === "resolved" ? "resolved" : "closed");
     if (SHARED.has(change.kind)) return this.shareWithDuplicates(ctx, change.after, change.kind, change.comment);
   }
 
   async command(ctx: Ctx, cmd: Extract<Command, { kind: "capability" }>): Promise<Outcome> {
     await this.train(ctx.trx);
+    await this.settle(ctx);
     return runTriageCommand(this, ctx, cmd);
   }
 
@@ -85,21 +154,35 @@ export class Triage implements Extension {
     const original = dup && dup.state !== "rejected" ? await db.selectFrom("tickets").select("title").where("id", "=", dup.original_id).executeTakeFirst() : undefined;
     const dups = await store.countDuplicates(db, t.number);
     const offer = await store.offerFor(db, t.number);
+    const categories = this.settings.categories.map((c) => c.name);
+    const ranked = row?.ranked ? (JSON.parse(row.ranked) as { label: string }[]).map((r) => r.label).filter((l) => categories.includes(l)) : [];
     return {
       ...(row?.category ? { suggestion: { category: row.category, confidence: row.confidence ?? 0, source: row.source ?? "rule", reason: row.reason ?? "", applied: row.applied === 1, outcome: row.outcome } } : {}),
-      ...(row?.priority_reason ? { priorityReason: row.priority_reason } : {}),
+      ranked,
+      // A reason names the priority it explains: one for a priority the ticket no longer has is not shown.
+      ...(row?.priority_reason && row.priority_reason.startsWith(`${t.priority}:`) ? { priorityReason: row.priority_reason } : {}),
+      ...(row?.type_reason && row.type_reason.startsWith(`${t.type}:`) ? { typeReason: row.type_reason } : {}),
       ...(row?.owner_reason ? { ownerReason: row.owner_reason } : {}),
       ...(dup && original ? { duplicate: { original: dup.original_id, title: original.title, score: dup.score, state: dup.state } } : {}),
       duplicates: dups,
       ...(offer ? { offer: { count: offer.count, state: offer.state } } : {}),
-      categories: this.settings.categories.map((c) => c.name),
+      categories,
     };
   }
 
   private async onCreated(ctx: Ctx, created: Ticket, cmd: Extract<Command, { kind: "create" }>): Promise<void> {
     let t = created;
     const text = `${t.title}\n${t.description}`;
-    const row: store.TriageTicketRow = { ticket_id: t.number, category: null, confidence: null, source: null, reason: null, applied: 0, outcome: null, corrected_to: null, priority_reason: null, owner_reason: null, created_at: ctx.now };
+    const row: store.TriageTicketRow = { ticket_id: t.number, category: null, confidence: null, source: null, reason: null, applied: 0, outcome: null, corrected_to: null, priority_reason: null, owner_reason: null, created_at: ctx.now, ranked: null, model_category: null, type_reason: null };
+
+    // Type: a one-line request for access or for something to be provided is not an incident.
+    if (!cmd.type) {
+      const type = inferType(t.title, t.description);
+      if (type && type.type !== t.type) {
+        row.type_reason = `${type.type}: ${type.reason}`;
+        t = await ctx.record.change(t, { type: type.type }, "triaged", `Triage made #${t.number} ${TYPE_LABEL[type.type]}`, { reason: type.reason });
+      }
+    }
 
     // Priority: impact x urgency, inferring what the requester did not choose.
     const requester = await ctx.person(t.requesterId);
@@ -113,17 +196,22 @@ export class Triage implements Extension {
       t = await ctx.load(t.number);
     }
 
-    // Category and team: suggested, or applied in auto mode above the threshold.
+    // Category and team: a matching rule applies in either mode; the model's guess is suggested, or applied
+    // in auto mode where its held-back precision reaches auto_precision.
     if (!cmd.category) {
       const s = this.suggest(text);
       if (s) {
-        Object.assign(row, { category: s.category, confidence: s.confidence, source: s.source, reason: s.reason });
-        if (this.conf.mode === "auto" && s.confidence >= this.conf.auto_threshold) {
+        Object.assign(row, { category: s.category, confidence: s.confidence, source: s.source, reason: s.reason, ranked: JSON.stringify(s.ranked), model_category: s.modelCategory });
+        const threshold = this.autoThreshold;
+        const why = s.source === "rule" ? s.reason : this.conf.mode === "auto" && s.confidence >= threshold ? `${s.reason} (${pct(s.confidence)}; auto at ${pct(threshold)} and above, where ${pct(this.conf.auto_precision)} of held-back guesses were right)` : undefined;
+        if (why && this.settings.categories.some((c) => c.name === s.category)) {
           row.applied = 1;
           const team = this.settings.categories.find((c) => c.name === s.category)?.team;
-          await ctx.record.change(t, { category: s.category, ...(team ? { team } : {}) }, "triaged", `Triage put #${t.number} in ${s.category}`, { reason: `${s.reason} (${pct(s.confidence)}, auto above ${pct(this.conf.auto_threshold)})` });
-          t = await ctx.load(t.number);
+          t = await ctx.record.change(t, { category: s.category, ...(team ? { team } : {}) }, "triaged", `Triage put #${t.number} in ${s.category}`, { reason: why });
         }
+      } else {
+        const g = this.model.guess(text);
+        if (g) row.ranked = JSON.stringify(g.ranked.slice(0, 3));
       }
     }
     await store.saveTriage(ctx.trx, row);
@@ -144,11 +232,12 @@ export class Triage implements Extension {
 
   private async findDuplicate(ctx: Ctx, t: Ticket): Promise<void> {
     const d = this.conf.duplicates;
-    const found = await store.similarOpenTickets(ctx.trx, t.number, t.title, t.description, ctx.now - d.window_hours * 3_600_000);
+    const found = await store.similarOpenTickets(ctx.trx, t.number, t.title, t.description, ctx.now, this.wordCounts);
     const best = found
-      .map((c) => ({ c, score: weighted(c, t) }))
-      .sort((a, b) => b.score - a.score)[0];
-    if (!best || best.score < d.threshold) return;
+      .filter((c) => c.similarity >= d.threshold)
+      .map((c) => ({ c, score: c.similarity, rank: rankOf(c, t) }))
+      .sort((a, b) => b.rank - a.rank)[0];
+    if (!best) return;
     // Point at the first report: a match on another duplicate means its original.
     const via = await store.duplicateOf(ctx.trx, best.c.id);
     const originalId = via && via.state !== "rejected" ? via.original_id : best.c.id;
@@ -159,9 +248,9 @@ export class Triage implements Extension {
       t,
       "duplicate_suggested",
       `#${t.number} looks like #${originalId} (${original.title})`,
-      { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: `full-text similarity ${pct(best.score)}${best.c.service && best.c.service === t.service ? ", same service" : ""}${best.c.sourceKind === t.source.kind ? ", same source" : ""}` },
+      { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: `similarity ${pct(best.score)}${best.c.service && best.c.service === t.service ? ", same service" : ""}` },
       undefined,
-      `You are not alone: others have reported this too (#${originalId}: ${original.title}). The desk is on it and you will hear here.`,
+      await sameProblemMessage(ctx, originalId),
     );
     await this.maybeOfferIncident(ctx, original);
   }
@@ -184,19 +273,32 @@ export class Triage implements Extension {
   /** An agent set or corrected the category: the model learns it, and the suggestion is scored. */
   private async onAgentCategory(ctx: Ctx, t: Ticket): Promise<void> {
     if (!t.category) return;
-    this.model.learn(`${t.title}\n${t.description}`, t.category);
     const row = await store.triageOf(ctx.trx, t.number);
+    // A rule's decision the agent changed counts against the rule; one they kept counts for it where the model
+    // had said otherwise. That record decides the next disagreement (decide.ts).
+    const undecided = row?.source === "rule" && row.category && !row.outcome;
+    const side = !undecided ? undefined : t.category !== row!.category ? "model" : row!.model_category && row!.model_category !== row!.category ? "rule" : undefined;
+    await this.learn(ctx, t, t.category, side ? { category: row!.category!, side } : undefined);
     if (row?.category && !row.outcome) await store.setOutcome(ctx.trx, t.number, row.category === t.category ? "accepted" : "corrected", row.category === t.category ? null : t.category);
     await this.assignOwner(ctx, t);
+  }
+
+  /** Someone set the priority by hand: the card's reason says so (the inferred one no longer explains it). */
+  private async onAgentPriority(ctx: Ctx, t: Ticket): Promise<void> {
+    const row = await store.triageOf(ctx.trx, t.number);
+    if (row) await store.saveTriage(ctx.trx, { ...row, priority_reason: `${t.priority}: set by ${ctx.actor.name}` });
   }
 
   /** Linked duplicates close with their original, each requester told through their own ticket. */
   /** The original's public updates reach the requesters of its linked duplicates, in their own threads or chats. */
   private async shareWithDuplicates(ctx: Ctx, original: Ticket, kind: string, comment?: { body: string; internal: boolean }): Promise<void> {
-    if (comment?.internal) return;
+    // Notes are internal, and the original's requester's own words are theirs: only the desk's public replies are shared.
+    if (comment?.internal || (comment && ctx.actor.id === original.requesterId)) return;
     const links = await store.duplicatesOf(ctx.trx, original.number, ["linked"]);
     if (!links.length) return;
-    const of = `#${original.number} (${original.title})`;
+    // The original is another person's ticket: its number, never its title or text (unless it is a declared incident's).
+    const incident = await publicIncident(ctx, original.number);
+    const of = `#${original.number}${incident ? ` (${incident})` : ""}`;
     const assignee = original.assigneeId ? (await ctx.person(original.assigneeId)).name : "an agent";
     for (const d of links) {
       const dup = await ctx.load(d.ticket_id);
@@ -222,26 +324,28 @@ export class Triage implements Extension {
   }
 }
 
-/**
- * Rules first, as the desk's admins wrote them, except where the model (which learns from every correction)
- * disagrees at auto_threshold or above, having learned from enough tickets that one correction is not its
- * whole world: that is how a corrected rule stops repeating its mistake.
- */
-const MIN_EXAMPLES_TO_OVERRIDE = 20;
-
-export function combine(rule: RuleMatch | undefined, g: Guess | undefined, examples: number, conf: TriageSettings): Suggestion | undefined {
-  const model = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: naive Bayes on ${examples} tickets` } : undefined;
-  const overrides = model && examples >= MIN_EXAMPLES_TO_OVERRIDE && model.category !== rule?.category && model.confidence >= conf.auto_threshold;
-  if (rule && !overrides) return { category: rule.category, confidence: rule.confidence, source: "rule", reason: rule.reason };
-  if (!model || model.confidence < conf.suggest_threshold) return undefined;
-  return rule ? { ...model, reason: `${model.reason}, over ${rule.reason}` } : model;
+/** A declared incident's name and title, which are public, when the ticket is part of one. */
+export async function publicIncident(ctx: Ctx, ticket: number): Promise<string | undefined> {
+  const id = await incidentOfTicket(ctx.trx, ticket);
+  const r = id === undefined ? undefined : await incidentById(ctx.trx, id);
+  return r ? `${incidentName(r.id)}: ${r.title}` : undefined;
 }
 
-/** Similarity weighted by the same affected service and the same source. */
-export function weighted(c: store.Candidate, t: Ticket): number {
-  const service = c.service && c.service === t.service ? 1.25 : 1;
-  const source = c.sourceKind === t.source.kind ? 1.1 : 1;
-  return Math.min(1, c.similarity * service * source);
+/**
+ * What a requester hears when their report matches another: that others reported the same problem, never the
+ * other person's title or words (their ticket may say more than they would tell a colleague), unless the match
+ * is part of a declared incident, whose title the desk made public.
+ */
+export async function sameProblemMessage(ctx: Ctx, originalId: number): Promise<string> {
+  const incident = await publicIncident(ctx, originalId);
+  return incident
+    ? `You are not alone: this looks like ${incident}, which the desk is working on. You will hear here.`
+    : "You are not alone: others have reported the same problem. The desk is on it and you will hear here.";
+}
+
+/** Ranking of a candidate: similarity weighed by recency, a little more for the same affected service. */
+export function rankOf(c: store.Candidate, t: Pick<Ticket, "service">): number {
+  return c.rank * (c.service && c.service === t.service ? 1.1 : 1);
 }
 
 export function pct(x: number): string {

@@ -71,3 +71,31 @@ export function ruleCategory(text: string, settings: DeskSettings, triage: Triag
   const [category, why] = [...hits.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
   return { category, confidence: why.length / all, reason: `rule: ${why.join(", ")}` };
 }
+
+export interface InferredType {
+  type: "access_request" | "service_request";
+  reason: string;
+}
+
+// Asking for access, a permission, a role or membership: "need admin access to the AWS prod account",
+// "please grant me write permission on the finance share", "add me to the sales channel".
+const ACCESS = /\b((need|needs|want|request(ing)?|give|grant|get|requires?)\b[^.?!]{0,40}\b(access|permissions?|rights|admin|role|privileges?)\b|\badd (me|us|\w+) to (the )?[\w -]{1,40}\b(group|channel|team|list|repo|repository|project|share|drive|folder)\b|\b(access|permission) (request|to)\b)/;
+// Asking for something to be provided or set up: "please install Visio", "need a new monitor", "set up a mailbox".
+const SERVICE = /\b(please |pls |can (you|i|we) |could (you|i|we) |need (to )?|want to |would like (to )?|request(ing)? )?(install|set ?up|provision|order|upgrade|create|get)\b|\b(need|want|request(ing)?|would like|order)\b[^.?!]{0,20}\b(new|another|a|an|second|spare)\b [\w -]{0,30}\b(laptop|monitor|screen|keyboard|mouse|headset|phone|license|licence|account|mailbox|desk|dock|docking station|software|chair|adapter|cable)s?\b/;
+// What a broken thing says: then it is an incident, however the sentence starts.
+const BROKEN = /\b(broken|down|crash(es|ed|ing)?|fail(s|ed|ing)?|error|not working|doesn'?t work|does not work|can'?t|cannot|unable|stopped|won'?t|lost|slow|frozen|freez(es|ing))\b/;
+
+/**
+ * The type of a ticket told in one line (a title with little or no description): a request for access or for a
+ * service, with the words that say so; undefined for anything else (it stays an incident) or when something is
+ * reported broken.
+ */
+export function inferType(title: string, description: string): InferredType | undefined {
+  const text = normal(`${title} ${description}`.trim());
+  if (description.trim().split(/\s+/).length > 30 || BROKEN.test(text)) return undefined;
+  const access = ACCESS.exec(text);
+  if (access) return { type: "access_request", reason: `asks for access: ${quote(access)}` };
+  const service = SERVICE.exec(text);
+  if (service) return { type: "service_request", reason: `asks for something to be provided: ${quote(service)}` };
+  return undefined;
+}

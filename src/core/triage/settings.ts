@@ -5,9 +5,14 @@ const matcher = z.string().regex(/^(slack|teams|console|email|webhook):\S+$/, 'e
 
 export const triageSchema = z
   .object({
-    /** suggest: the card offers the category; auto: applied when the confidence reaches auto_threshold. */
+    /**
+     * Configured rules apply in both modes. suggest: the card offers the model's category; auto: the model's
+     * category is applied where its precision on held-back tickets reaches auto_precision.
+     */
     mode: z.enum(["suggest", "auto"]).default("suggest"),
-    auto_threshold: z.number().min(0).max(1).default(0.8),
+    auto_precision: z.number().min(0.5).max(1).default(0.9),
+    /** Replaced by auto_precision and ignored (a raw confidence does not say how often it is right); kept so older files load. */
+    auto_threshold: z.number().min(0).max(1).optional(),
     /** Below this confidence the model's guess is not shown at all. */
     suggest_threshold: z.number().min(0).max(1).default(0.3),
     /** Regular expressions per category, on top of each category's keywords. */
@@ -18,14 +23,15 @@ export const triageSchema = z
     owner: z.array(z.object({ team: z.string().min(1), rule: z.enum(["round_robin", "least_loaded", "claim"]) }).strict()).default([]),
     duplicates: z
       .object({
-        window_hours: z.number().positive().default(24),
+        /** No longer used: every open ticket is a candidate, however old (kept so that older files still load). */
+        window_hours: z.number().positive().optional(),
         threshold: z.number().min(0).max(1).default(0.5),
         /** K similar tickets within M minutes offer an incident, once per original. */
         incident_after: z.number().int().min(2).default(6),
         incident_window_minutes: z.number().positive().default(10),
       })
       .strict()
-      .default({ window_hours: 24, threshold: 0.5, incident_after: 6, incident_window_minutes: 10 }),
+      .default({ threshold: 0.5, incident_after: 6, incident_window_minutes: 10 }),
   })
   .strict();
 

@@ -25,24 +25,31 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   const t = s.ticket;
   const open = isOpen(t.status);
   const sg = x.suggestion;
+  // A rule's share of matches is no probability: a rule's category shows the rule (and the model's view) instead.
+  const sure = (x: NonNullable<TriageExtras["suggestion"]>) => (x.source === "rule" ? "" : ` (${pct(x.confidence)})`);
   if (sg && !sg.applied && !sg.outcome && !t.category) {
-    fields.push({ label: "Category", value: `${sg.category} (${pct(sg.confidence)}) suggested · ${sg.reason}` });
+    fields.push({ label: "Category", value: `${sg.category}${sure(sg)} suggested · ${sg.reason}` });
     if (open) actions.push({ verb: TRIAGE_VERBS.acceptCategory, label: `Accept ${sg.category}`, ticketId: t.number, style: "primary" });
-  } else if (sg?.applied) {
-    fields.push({ label: "Category reason", value: `${sg.category} (${pct(sg.confidence)}) · ${sg.reason}` });
+  } else if (sg?.applied && t.category === sg.category) {
+    fields.push({ label: "Category reason", value: `${sg.category}${sure(sg)} · ${sg.reason}` });
   }
-  if (open && x.categories.length) actions.push({ verb: TRIAGE_VERBS.changeCategory, label: t.category || sg ? "Change category" : "Set category", ticketId: t.number, input: { kind: "choice", options: x.categories } });
+  // The model's next best come first, then the other categories (the current one is no choice).
+  const options = [...new Set([...x.ranked, ...x.categories])].filter((c) => c !== t.category);
+  if (open && options.length) actions.push({ verb: TRIAGE_VERBS.changeCategory, label: t.category || sg ? "Change category" : "Set category", ticketId: t.number, input: { kind: "choice", options } });
+  if (x.typeReason) fields.push({ label: "Type reason", value: x.typeReason });
   if (x.priorityReason) fields.push({ label: "Priority reason", value: x.priorityReason });
   if (x.ownerReason) fields.push({ label: "Owner reason", value: x.ownerReason });
+  // The original is named by number only: the same card reaches the requester (Teams shows it in their chat),
+  // and another requester's title is theirs.
   const d = x.duplicate;
   if (d && d.state === "suggested") {
-    fields.push({ label: "Duplicate", value: `Looks like #${d.original} (${d.title})` });
+    fields.push({ label: "Duplicate", value: `Looks like #${d.original} (${pct(d.score)} alike)` });
     if (open) {
       actions.push({ verb: TRIAGE_VERBS.linkDuplicate, label: `Link as duplicate of #${d.original}`, ticketId: t.number });
       actions.push({ verb: TRIAGE_VERBS.notDuplicate, label: "Not a duplicate", ticketId: t.number });
     }
   } else if (d && d.state === "linked") {
-    fields.push({ label: "Duplicate", value: `Duplicate of #${d.original} (${d.title}); closes with it` });
+    fields.push({ label: "Duplicate", value: `Duplicate of #${d.original}; closes with it` });
   }
   if (x.duplicates) fields.push({ label: "Duplicates", value: `${x.duplicates} other report${x.duplicates === 1 ? "" : "s"} look like this one` });
   // Once declared, the incidents capability shows the incident itself.

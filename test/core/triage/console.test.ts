@@ -19,21 +19,29 @@ async function drive(lines: string[]) {
 }
 
 describe("triage through the console", () => {
-  it("shows the suggestion and the duplicate, accepts, links, and reports accuracy", async () => {
-    const { printed, d } = await drive(["as @carol", "wifi down on the 3rd floor", "as @dave", "3rd floor wifi down", "as @ana", "triage 2", "accept 2", "duplicate 2", "triage stats", "help"]);
-    expect(printed).toContain(["Triage of #2:", "  Requester: dave", "  Priority: P3", "  Status: new", "  Assignee: unassigned", "  Type: incident"].join("\n"));
-    expect(printed).toContain('  Category: Network (100%) suggested · rule: keyword "wifi"');
+  it("applies the rule, shows the duplicate to agents, links, and reports accuracy", async () => {
+    const { printed, d } = await drive(["as @carol", "wifi down on the 3rd floor", "as @dave", "3rd floor wifi down", "as @ana", "triage 2", "duplicate 2", "triage stats", "help"]);
+    expect(printed).toContain(["Triage of #2:", "  Requester: dave", "  Priority: P3", "  Status: triaged", "  Assignee: bob", "  Type: incident", "  Category: Network", "  Team: Network"].join("\n"));
+    expect(printed).toContain('  Category reason: Network · rule: keyword "wifi"');
     expect(printed).toContain("  Priority reason: P3: impact medium (default) x urgency medium (default)");
-    expect(printed).toContain("  Duplicate: Looks like #1 (wifi down on the 3rd floor)");
-    expect(printed).toContain("  Actions: Claim · Assign · Priority · Resolve · Close");
-    expect(printed).toContain("Accept Network · Change category · Link as duplicate of #1 · Not a duplicate");
-    expect(printed).toContain("#2 is in Network.");
+    expect(printed).toContain("  Owner reason: bob: round-robin in Network (1 on shift)");
+    expect(printed).toMatch(/  Duplicate: Looks like #1 \(\d+% alike\)/);
+    expect(printed).toContain("Change category · Link as duplicate of #1 · Not a duplicate");
     expect(printed).toContain("#2 is linked as a duplicate of #1; it will close with it.");
-    expect(printed).toContain("suggestions 2: accepted 1, corrected 0, not yet reviewed 1; accuracy 100%");
+    expect(printed).toContain("suggestions 2: accepted 0, corrected 0, not yet reviewed 2; accuracy n/a");
     expect(printed).toMatch(/triage N \| triage stats\s+a ticket's triage/);
     expect(printed).toMatch(/shift on\|off\s+take new tickets, or stop/);
-    // Accepting put #2 in Network, whose rule is round-robin: it has an owner now.
     expect((await d.desk.snapshot(2))!.assignee?.name).toBe("bob");
+  });
+
+  it("tells a requester others reported the same problem, never another requester's title", async () => {
+    const { printed } = await drive(["as @carol", "payroll export to the bank fails with error 4012", "as @dave", "the payroll export to the bank fails", "as @ana", "triage 2"]);
+    const asDave = printed.slice(printed.indexOf("You are now dave"), printed.indexOf("You are now ana"));
+    expect(asDave).toContain("You are not alone: others have reported the same problem. The desk is on it and you will hear here.");
+    expect(asDave).not.toContain("4012");
+    expect(asDave).not.toContain("#1");
+    // The agent sees which ticket it is.
+    expect(printed.slice(printed.indexOf("You are now ana"))).toMatch(/Looks like #1 \(\d+% alike\)/);
   });
 
   it("answers a triage verb without a ticket number as a ticket, not an error, and parses category", () => {

@@ -20,6 +20,20 @@ describe("triage: priority from impact x urgency, inferred with its reason", () 
     expect(h.find((l) => l.field === "priority")).toMatchObject({ from: "P3", to: "P1", reason: expect.stringContaining('affects many people: "everyone"') });
   });
 
+  it("after a priority change the card gives the reason for the priority the ticket has now (issue 20)", async () => {
+    const d = await triageDesk();
+    ok(await d.as("carol", "email is down for everyone on the 3rd floor and we can't work"));
+    expect(field(await card(d, 1), "Priority reason")).toMatch(/^P1: impact high/);
+    ok(await d.as("ana", "priority 1 P3"));
+    expect((await d.desk.snapshot(1))!.ticket.priority).toBe("P3");
+    expect(field(await card(d, 1), "Priority reason")).toBe("P3: set by ana");
+    // A change by something else than a person's priority command (an SLA escalation) hides a reason that no longer holds.
+    await d.desk.system("sla", async (ctx) => {
+      await ctx.record.change(await ctx.load(1), { priority: "P2" }, "priority", "SLA raised #1 to P2", { reason: "resolution breached" });
+    });
+    expect(field(await card(d, 1), "Priority reason")).toBeUndefined();
+  });
+
   it("gives a VIP requester high impact", async () => {
     const d = await triageDesk("  vip: [console:ceo]\n");
     const o = ok(await d.as("ceo", "my monitor flickers"));
