@@ -1,4 +1,4 @@
-// What the webhooks remember between requests (migration 2026-12-07T1800_hooks): the chunks of a large body
+// What the webhooks remember between requests (migration 2026-12-07T1801_hooks): the chunks of a large body
 // taken so far, and the HMAC signatures already used. Raw SQL on the transaction, so the rest of the store's
 // types need not know these two small tables.
 import { type Kysely, sql } from "kysely";
