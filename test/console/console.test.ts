@@ -21,7 +21,7 @@ describe("console adapter, through its streams", () => {
   it("opens a ticket and lists it, one answer per line of input", async () => {
     const { printed } = await drive(["/ticket printer on 3rd floor jams", "/ticket list"]);
     expect(printed).toBe(
-      ["Opened #1 [P3 new] printer on 3rd floor jams (unassigned)", "  requester operator · incident · impact medium · urgency medium", "1 ticket (open):", "  #1 [P3 new] printer on 3rd floor jams (unassigned)", ""].join("\n"),
+      ["Opened #1 [P3 new] printer on 3rd floor jams (unassigned)", "  requester operator · incident · impact medium · urgency medium · Hardware · team Service Desk", "1 ticket (open):", "  #1 [P3 new] printer on 3rd floor jams (unassigned)", ""].join("\n"),
     );
   });
 

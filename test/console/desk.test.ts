@@ -88,7 +88,7 @@ describe("claiming someone else's ticket", () => {
 });
 
 describe("show N", () => {
-  it("shows agents the SLA due times, the category suggestion, the duplicate hint and the whole conversation in order", async () => {
+  it("shows agents the SLA due times, the category triage applied and why, the duplicate hint and the whole conversation in order", async () => {
     const d = await consoleDesk();
     const printed = await d.type([
       "as @carol",
@@ -103,12 +103,15 @@ describe("show N", () => {
       "show 2",
     ]);
     const shown = printed.slice(printed.lastIndexOf("#2 [P3"));
-    // ana's reply was the first response; the resolution is due in three working days.
+    // ana's reply was the first response. "wifi" puts the ticket in Network on arrival, and team Network counts
+    // on new-york hours: 24 working hours from Tue 08:00 New York, skipping Thanksgiving (Thu 26 Nov), end Fri
+    // 12:00 New York, shown in desk time (London).
     expect(shown).toContain("  First response: in time: 0 min of 4 h");
-    expect(shown).toContain("  Resolve by Thu 16:00\n");
+    expect(shown).toContain("  Resolve by Fri 17:00\n");
     expect(shown).not.toContain("Resolve by: Resolve by");
-    expect(shown).toMatch(/ {2}Category: Network \(\d+%\) suggested/);
-    expect(shown).toContain("  Duplicate: Looks like #1 (wifi down on the 3rd floor)");
+    expect(shown).toContain("  requester carol · incident · impact medium · urgency medium · Network · team Network\n");
+    expect(shown).toContain('  Category reason: Network · rule: keyword "wifi"\n');
+    expect(shown).toContain("  Duplicate: Looks like #1 (97% alike)");
     expect(shown).toContain(
       ["  Conversation:", "    Tue 24 Nov 09:00  ana: Is it every access point?", "    Tue 24 Nov 09:00  ana (internal note): carol is on the VIP list", "    Tue 24 Nov 09:00  carol: Yes, all of them"].join("\n"),
     );

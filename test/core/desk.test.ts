@@ -152,14 +152,18 @@ describe("audit trail", () => {
     const events = await auditOfTicket(db, 1);
     expect(events.map((e) => [e.action, e.field, e.from_value, e.to_value, e.actor_name, e.platform])).toEqual([
       ["create", "status", null, "new", "carol", "console"],
+      // "laptop" matches Hardware's keywords: triage sets the category and its team on arrival.
+      ["triaged", "category", null, "Hardware", "carol", "console"],
+      ["triaged", "team", null, "Service Desk", "carol", "console"],
       ["claimed", "status", "new", "in_progress", "ana", "console"],
       ["claimed", "assignee", null, "console:ana", "ana", "console"],
       ["priority", "priority", "P3", "P1", "ana", "console"],
     ]);
-    expect(events[1]!.at).toBe(clock.now());
+    expect(events[3]!.at).toBe(clock.now());
     const h = ok(await as("ana", "history 1"));
-    // Read by people: one line a step (the claim's two fields on one), in words.
-    expect(h.text.split("\n")).toHaveLength(4);
+    // Read by people: a heading, then one line a step (triage's two fields on one, the claim's two on one), in words.
+    expect(h.text.split("\n")).toHaveLength(5);
+    expect(h.text).toMatch(/carol triaged: category Hardware, team Service Desk \(rule: keyword "laptop"\)\n/);
     expect(h.text).toMatch(/ana claimed it: status new -> in progress, assignee ana\n/);
     expect(h.text).toMatch(/ana changed the priority: priority P3 -> P1$/);
   });

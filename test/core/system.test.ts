@@ -20,7 +20,8 @@ describe("desk.system: changes nobody typed", () => {
     expect(seen.at(-1)).toMatchObject({ kind: "sla_breach", summary: "SLA breached: #1 raised to P2", actor: { platform: "system", userId: "sla" } });
     const audit = await db.selectFrom("audit_events").selectAll().where("action", "=", "sla_breach").execute();
     expect(audit).toMatchObject([{ field: "priority", from_value: "P3", to_value: "P2", reason: "resolution target missed" }]);
-    expect((await db.selectFrom("outbox").select("kind").execute()).length).toBe(2);
+    // One row each for the creation, triage's change ("vpn" puts it in Network) and the system's change.
+    expect((await db.selectFrom("outbox").select("kind").execute()).length).toBe(3);
   });
 
   it("rolls everything back when the function throws", async () => {

@@ -73,7 +73,9 @@ describe("SLA clocks through the console", () => {
 
   it("a claim stops the first-response clock; a breach shows how long ago", async () => {
     const { desk, clock, as } = await makeDesk({ sla: true });
-    ok(await as("carol", "vpn drops every hour"));
+    // Words no category rule matches, so the ticket stays on London hours (a "vpn" ticket would go to team
+    // Network, on new-york hours).
+    ok(await as("carol", "kettle in kitchen 2 leaks every hour"));
     clock.advance(4 * H + 20 * MIN); // 13:20, 20 min past the 4 h target
     const respond = field(await card(desk), "Respond by")!;
     expect(respond).toEqual({ label: "Respond by", value: "Breached 20 min ago", time: { at: Date.parse("2026-11-24T13:00:00Z"), prefix: "Breached; was due " } });

@@ -41,15 +41,20 @@ describe("SLA on the platforms' cards", () => {
     clock.set(Date.parse("2026-11-24T12:00:00Z"));
     expect(await new SlaScheduler(desk, new SlaRules(desk.settings.sla!), clock).tick()).toBe(1);
     const rows = await db.selectFrom("outbox").select(["platform", "kind", "target", "payload"]).where("platform", "=", "slack").orderBy("id").execute();
-    const last = rows.slice(-2).map((r) => ({ kind: r.kind, target: r.target, payload: JSON.parse(r.payload) }));
-    expect(last).toEqual([
+    // The card is still pending, so the escalation's refresh is that same row; triage's note ("printer" puts it
+    // in Hardware on arrival) comes between the card and the warning in the thread.
+    const all = rows.map((r) => ({ kind: r.kind, target: r.target, payload: JSON.parse(r.payload) }));
+    expect(all).toEqual([
       { kind: OUTBOX.card, target: "ticket:1", payload: { ticket: 1 } },
+      { kind: OUTBOX.thread, target: "ticket:1", payload: { ticket: 1, text: "Triage put #1 in Hardware" } },
       { kind: OUTBOX.thread, target: "ticket:1", payload: { ticket: 1, text: "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card." } },
     ]);
   });
   it("a breach is told directly to the lead and every escalation channel, on each one's platform", async () => {
     const settings = exampleSettings();
     settings.roles.lead = ["slack:U0LEAD"];
+    // "printer" puts the ticket in Hardware, team Service Desk, on arrival: the team's own lead is the one told.
+    settings.sla!.escalation.leads["Service Desk"] = "slack:U0LEAD";
     settings.sla!.escalation.channels = ["slack:C0ESCALATE", "teams:19:escalate@thread.tacv2"];
     const { desk, db, clock, as } = await makeDesk({ sla: true, settings, notifiers: [new SlackNotifier({ triageChannel: "C0TRIAGE" }), new TeamsNotifier(() => undefined)] });
     ok(await as("carol", "printer on 3rd floor jams"));

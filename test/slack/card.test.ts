@@ -35,7 +35,7 @@ describe("triage card buttons", () => {
     const [update] = updates();
     expect(update!.args).toMatchObject({ channel: TRIAGE, ts: (await where()).ts });
     expect(JSON.stringify(update!.blocks)).toContain("in progress");
-    expect(await threadNotes()).toEqual(["ana claimed #1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "ana claimed #1"]);
     const dm = h.fake.of("chat.postMessage").filter((c) => c.args.channel === "DREQ");
     expect(dm.at(-1)!.args.text).toBe("#1 is now with ana (in progress).");
     expect(dm.at(-1)!.args.thread_ts).toBeDefined();
@@ -45,7 +45,7 @@ describe("triage card buttons", () => {
     const w = await where();
     await Promise.all([h.interact(blockAction(AGENTS.ana, button("claim"), w)), h.interact(blockAction(AGENTS.ana, button("claim"), w))]);
     await h.settle();
-    expect(await threadNotes()).toEqual(["ana claimed #1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "ana claimed #1"]);
     expect(ephemerals()).toEqual([expect.objectContaining({ user: AGENTS.ana, channel: TRIAGE, text: "#1 is already yours." })]);
     const audit = await h.db.selectFrom("audit_events").selectAll().where("action", "=", "claimed").execute();
     expect(audit.filter((a) => a.field === "assignee")).toHaveLength(1);
@@ -56,7 +56,7 @@ describe("triage card buttons", () => {
     await h.interact(payload);
     await h.interact(payload);
     await h.settle();
-    expect(await threadNotes()).toEqual(["ana claimed #1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "ana claimed #1"]);
     expect(ephemerals()).toEqual([]);
   });
 
@@ -72,7 +72,7 @@ describe("triage card buttons", () => {
     expect(t.priority).toBe("P1");
     const ana = await h.db.selectFrom("people").select("id").where("user_id", "=", AGENTS.ana).executeTakeFirstOrThrow();
     expect(t.assignee_id).toBe(ana.id);
-    expect(await threadNotes()).toEqual(["bob claimed #1", "ana assigned #1 to ana", "ana set #1 to P1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "bob claimed #1", "ana assigned #1 to ana", "ana set #1 to P1"]);
   });
 
   it("Resolve opens a modal for the note; the submission resolves and the requester gets Reopen and the rating", async () => {
@@ -109,7 +109,7 @@ describe("triage card buttons", () => {
     await h.settle();
     // The console's change updated the card too, and was said in its thread.
     expect(updates()).toHaveLength(1);
-    expect(await threadNotes()).toEqual(["operator closed #1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "operator closed #1"]);
     await h.interact(blockAction(AGENTS.ana, button("claim"), w));
     await h.interact(blockAction(AGENTS.ana, button("resolve"), w));
     await h.settle();
@@ -144,12 +144,12 @@ describe("outbound", () => {
     await h.settle();
     const row = await h.db.selectFrom("outbox").selectAll().where("kind", "=", "card").where("status", "=", "retrying").executeTakeFirstOrThrow();
     expect(row.next_attempt_at - h.clock.now()).toBe(30_000);
-    // The thread note waits behind the card (same target, in order).
-    expect(await threadNotes()).toEqual([]);
+    // The thread note waits behind the card (same target, in order); only the triage note from arrival is there.
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network"]);
     h.clock.advance(30_000);
     await h.settle();
     expect(updates().filter((c) => c.args.ts)).toHaveLength(2);
-    expect(await threadNotes()).toEqual(["ana claimed #1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "ana claimed #1"]);
     const left = await h.db.selectFrom("outbox").select("status").where("status", "!=", "sent").execute();
     expect(left).toEqual([]);
   });
@@ -160,6 +160,6 @@ describe("outbound", () => {
     await h.settle();
     const dead = await h.db.selectFrom("outbox").selectAll().where("status", "=", "dead").execute();
     expect(dead.map((d) => [d.kind, d.last_error])).toEqual([["card", "Slack said channel_not_found"]]);
-    expect(await threadNotes()).toEqual(["ana claimed #1"]);
+    expect(await threadNotes()).toEqual(["Triage put #1 in Network", "ana claimed #1"]);
   });
 });

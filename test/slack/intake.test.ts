@@ -143,7 +143,10 @@ describe("/ticket", () => {
     const rows = await ticketRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ title: "Outlook will not start", priority: "P1", service: "Email", impact: "high" });
-    expect(h.fake.of("chat.postMessage").filter((c) => c.args.channel === TRIAGE)).toHaveLength(1);
+    // One card, plus triage's note in its thread ("Outlook" is a Software keyword).
+    const triagePosts = h.fake.of("chat.postMessage").filter((c) => c.args.channel === TRIAGE);
+    expect(triagePosts.filter((c) => !c.args.thread_ts)).toHaveLength(1);
+    expect(triagePosts.filter((c) => c.args.thread_ts).map((c) => String(c.args.text))).toEqual(["Triage put #1 in Software"]);
   });
 
   it("refuses an unknown category from a forged submission inline", async () => {

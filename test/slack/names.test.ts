@@ -39,7 +39,7 @@ describe("people named on Slack", () => {
     expect(JSON.stringify(card)).not.toContain(ADMIN);
     expect(requesterTexts().at(-1)).toBe("#1 is now with Ada Admin (triaged).");
     const thread = h.fake.of("chat.postMessage").filter((c) => c.args.channel === channel && c.args.thread_ts === ts).map((c) => String(c.args.text));
-    expect(thread).toEqual(["ana assigned #1 to Ada Admin"]);
+    expect(thread).toEqual(["Triage put #1 in Network", "ana assigned #1 to Ada Admin"]);
 
     await h.event({ type: "app_home_opened", user: AGENTS.ana, channel: "DANA", tab: "home", event_ts: "1700000500.000100" });
     await h.settle();

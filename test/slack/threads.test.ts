@@ -6,6 +6,8 @@ let h: Harness;
 let card: { channel: string; ts: string };
 let requester: { channel: string; ts: string };
 let seq = 0;
+/** What the card's thread holds once the ticket is open: triage files "vpn ..." under Network on arrival. */
+const TRIAGED = "Triage put #1 in Network";
 
 beforeEach(async () => {
   h = await startHarness();
@@ -45,7 +47,7 @@ describe("ticket threads", () => {
     await h.settle();
     expect(await comments()).toEqual([{ body: "Have you tried the new client (https://vpn.example.com)?", internal: 0 }]);
     expect(inThread(requester).at(-1)).toBe("ana replied on #1:\n&gt; Have you tried the new client (https://vpn.example.com)?");
-    expect(inThread(card)).toEqual([]);
+    expect(inThread(card)).toEqual([TRIAGED]);
     expect(h.fake.of("chat.update")).toHaveLength(1);
   });
 
@@ -55,7 +57,7 @@ describe("ticket threads", () => {
     await h.settle();
     expect(await comments()).toEqual([{ body: "user is on the old laptop image", internal: 1 }]);
     expect(inThread(requester)).toHaveLength(before);
-    expect(inThread(card)).toEqual([]);
+    expect(inThread(card)).toEqual([TRIAGED]);
   });
 
   it("the requester's reply in their thread is a comment relayed to the agents' thread", async () => {
@@ -63,7 +65,7 @@ describe("ticket threads", () => {
     await h.event(message(REQUESTER, requester, "It happens on home wifi too"));
     await h.settle();
     expect(await comments()).toEqual([{ body: "It happens on home wifi too", internal: 0 }]);
-    expect(inThread(card)).toEqual(["rita commented on #1\n&gt; It happens on home wifi too"]);
+    expect(inThread(card)).toEqual([TRIAGED, "rita commented on #1\n&gt; It happens on home wifi too"]);
     expect(inThread(requester)).toHaveLength(before);
   });
 
@@ -77,7 +79,7 @@ describe("ticket threads", () => {
     await h.event(message("UBOT", card, "our own relay", { bot_id: "BBOT" }));
     await h.settle();
     expect(await comments()).toEqual([{ body: "Still broken", internal: 0 }]);
-    expect(inThread(card)).toEqual(["rita commented on #1\n&gt; Still broken"]);
+    expect(inThread(card)).toEqual([TRIAGED, "rita commented on #1\n&gt; Still broken"]);
   });
 
   it("a reply from someone who may not comment is answered only to them", async () => {

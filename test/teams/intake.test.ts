@@ -32,16 +32,20 @@ describe("Teams intake", () => {
     expect(reply.conversationId).toBe(PERSONAL);
     expect(JSON.stringify(reply.body.attachments[0].content)).toContain("Opened #1");
 
-    expect(await h.flush()).toBe(1);
-    const card = h.connector.sent().at(-1)!;
-    expect(card.method).toBe("POST");
-    expect(card.conversationId).toBe(CHANNEL);
-    const content = JSON.stringify(card.body.attachments[0].content);
+    // The card, then triage's line in the card's thread ("printer" files the ticket under Hardware on arrival).
+    expect(await h.flush()).toBe(2);
+    const [card, triaged] = h.connector.sent().slice(-2);
+    expect(card!.method).toBe("POST");
+    expect(card!.conversationId).toBe(CHANNEL);
+    const content = JSON.stringify(card!.body.attachments[0].content);
     expect(content).toContain("#1 printer on 3rd floor jams");
     expect(content).toContain('"verb":"claim"');
     const link = await h.t.db.selectFrom("ticket_links").selectAll().executeTakeFirstOrThrow();
     expect(link).toMatchObject({ ticket_id: 1, platform: "teams", role: "card" });
-    expect(link.ref).toBe(`${CHANNEL}|${card.body.id ?? link.ref.split("|")[1]}`);
+    expect(link.ref).toBe(`${CHANNEL}|${card!.body.id ?? link.ref.split("|")[1]}`);
+    expect(triaged!.method).toBe("POST");
+    expect(triaged!.conversationId).toBe(`${CHANNEL};messageid=${link.ref.split("|")[1]}`);
+    expect(triaged!.body.text).toBe("Triage put #1 in Hardware");
     expect(h.checkSentCards()).toBeGreaterThanOrEqual(2);
     expect(h.connector.unknown).toEqual([]);
   });

@@ -79,7 +79,11 @@ describe("Teams proactive updates", () => {
     await install(h);
     await h.t.as("carol", "wifi is down on floor 2");
     await h.flush();
-    expect(h.connector.sent().at(-1)!.conversationId).toBe(CHANNEL);
+    // The card, then triage's line in its thread ("wifi" files the ticket under Network); nothing to carol.
+    const cardId = (await h.t.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split("|")[1];
+    const opened = h.connector.sent().slice(-2);
+    expect(opened.map((c) => [c.method, c.conversationId])).toEqual([["POST", CHANNEL], ["POST", `${CHANNEL};messageid=${cardId}`]]);
+    expect(opened[1]!.body.text).toBe("Triage put #1 in Network");
     await h.t.as("bob", "claim 1");
     await h.flush();
     const last = h.connector.sent().slice(-2);
@@ -127,7 +131,7 @@ describe("Teams sender: retries and pacing", () => {
     await install(h);
     h.connector.failNext(403, 1, (c) => c.conversationId === CHANNEL);
     await personalMessage(h, "scanner offline");
-    await personalMessage(h, "keyboard missing keys");
+    await personalMessage(h, "kettle in kitchen 2 leaks"); // words no category rule matches: one card row each
     await h.flush();
     const rows = await outbox(h);
     expect(rows.map((r) => r.status)).toEqual(["dead", "sent"]);

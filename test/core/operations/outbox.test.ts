@@ -10,7 +10,8 @@ describe("outbox command", () => {
     const d = await makeDesk({ notifiers: [notifier] });
     ok(await d.as("carol", "wifi down"));
     ok(await d.as("carol", "printer jams"));
-    expect(ok(await d.as("operator", "outbox")).text).toBe("Outbox: 0 sent.\n  slack: 2 pending");
+    // Each ticket's creation and its triage ("wifi" -> Network, "printer" -> Hardware) plan one card each.
+    expect(ok(await d.as("operator", "outbox")).text).toBe("Outbox: 0 sent.\n  slack: 4 pending");
     const [first] = await d.db.selectFrom("outbox").select("id").orderBy("id").execute();
     await markDead(d.db, first!.id, "channel_not_found");
     const shown = ok(await d.as("operator", "outbox")).text;
@@ -18,7 +19,7 @@ describe("outbox command", () => {
     expect(shown).toContain(`  #${first!.id} dead slack card to C-TRIAGE (ticket #1), 0 attempts: channel_not_found`);
     expect(refused(await d.as("operator", "outbox retry 999")).text).toBe("Message 999 is not dead (only dead messages are retried by hand).");
     expect(ok(await d.as("operator", "outbox retry dead")).text).toBe("1 message queued again.");
-    expect(ok(await d.as("operator", "outbox")).text).toBe("Outbox: 0 sent.\n  slack: 2 pending");
+    expect(ok(await d.as("operator", "outbox")).text).toBe("Outbox: 0 sent.\n  slack: 4 pending");
     expect(refused(await d.as("operator", "outbox retry dead")).text).toBe("There are no dead messages.");
   });
 
