@@ -295,6 +295,36 @@ export function fitTemperature(logits: number[][], truth: number[]): number {
 
 type Objective = (w: Float64Array, grad: Float64Array) => number;
 
+/** z = W x + b for one ticket: W is features x K (row-major), the K biases follow it at `bias`. */
+function scoreInto(z: Float64Array, w: Float64Array, x: Sparse, bias: number, K: number): void {
+  for (let k = 0; k < K; k++) z[k] = w[bias + k]!;
+  for (let t = 0; t < x.index.length; t++) {
+    const at = x.index[t]! * K;
+    const v = x.value[t]!;
+    for (let k = 0; k < K; k++) z[k]! += w[at + k]! * v;
+  }
+}
+
+/** grad += d x (and d for the biases): the loss's derivative `d` per label, back through W x + b. */
+function addGradient(grad: Float64Array, d: Float64Array, x: Sparse, bias: number, K: number): void {
+  for (let k = 0; k < K; k++) grad[bias + k]! += d[k]!;
+  for (let t = 0; t < x.index.length; t++) {
+    const at = x.index[t]! * K;
+    const v = x.value[t]!;
+    for (let k = 0; k < K; k++) grad[at + k]! += d[k]! * v;
+  }
+}
+
+/** The L2 penalty on W (not the biases), added to `grad`; returns (lambda / 2) |W|^2. */
+function addL2(w: Float64Array, grad: Float64Array, bias: number, lambda: number): number {
+  let reg = 0;
+  for (let j = 0; j < bias; j++) {
+    reg += w[j]! * w[j]!;
+    grad[j]! += lambda * w[j]!;
+  }
+  return (lambda / 2) * reg;
+}
+
 /** Mean cross-entropy of softmax(W x + b) plus an L2 penalty on W (not on the biases), and its gradient. */
 function logLoss(xs: Sparse[], ys: number[], features: number, K: number, lambda: number): Objective {
   const n = xs.length;
@@ -305,12 +335,7 @@ function logLoss(xs: Sparse[], ys: number[], features: number, K: number, lambda
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const x = xs[i]!;
-      for (let k = 0; k < K; k++) z[k] = w[bias + k]!;
-      for (let t = 0; t < x.index.length; t++) {
-        const at = x.index[t]! * K;
-        const v = x.value[t]!;
-        for (let k = 0; k < K; k++) z[k]! += w[at + k]! * v;
-      }
+      scoreInto(z, w, x, bias, K);
       let max = -Infinity;
       for (let k = 0; k < K; k++) if (z[k]! > max) max = z[k]!;
       let sum = 0;
@@ -318,20 +343,9 @@ function logLoss(xs: Sparse[], ys: number[], features: number, K: number, lambda
       const logSum = max + Math.log(sum);
       loss += logSum - z[ys[i]!]!;
       for (let k = 0; k < K; k++) z[k] = (Math.exp(z[k]! - logSum) - (k === ys[i] ? 1 : 0)) / n;
-      for (let k = 0; k < K; k++) grad[bias + k]! += z[k]!;
-      for (let t = 0; t < x.index.length; t++) {
-        const at = x.index[t]! * K;
-        const v = x.value[t]!;
-        for (let k = 0; k < K; k++) grad[at + k]! += z[k]! * v;
-      }
+      addGradient(grad, z, x, bias, K);
     }
-    loss /= n;
-    let reg = 0;
-    for (let j = 0; j < bias; j++) {
-      reg += w[j]! * w[j]!;
-      grad[j]! += lambda * w[j]!;
-    }
-    return loss + (lambda / 2) * reg;
+    return loss / n + addL2(w, grad, bias, lambda);
   };
 }
 
@@ -348,12 +362,7 @@ function squaredHinge(xs: Sparse[], ys: number[], features: number, K: number, l
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const x = xs[i]!;
-      for (let k = 0; k < K; k++) z[k] = w[bias + k]!;
-      for (let t = 0; t < x.index.length; t++) {
-        const at = x.index[t]! * K;
-        const v = x.value[t]!;
-        for (let k = 0; k < K; k++) z[k]! += w[at + k]! * v;
-      }
+      scoreInto(z, w, x, bias, K);
       let any = false;
       for (let k = 0; k < K; k++) {
         const y = k === ys[i] ? 1 : -1;
@@ -365,20 +374,9 @@ function squaredHinge(xs: Sparse[], ys: number[], features: number, K: number, l
         } else z[k] = 0;
       }
       if (!any) continue;
-      for (let k = 0; k < K; k++) grad[bias + k]! += z[k]!;
-      for (let t = 0; t < x.index.length; t++) {
-        const at = x.index[t]! * K;
-        const v = x.value[t]!;
-        for (let k = 0; k < K; k++) grad[at + k]! += z[k]! * v;
-      }
+      addGradient(grad, z, x, bias, K);
     }
-    loss /= n;
-    let reg = 0;
-    for (let j = 0; j < bias; j++) {
-      reg += w[j]! * w[j]!;
-      grad[j]! += lambda * w[j]!;
-    }
-    return loss + (lambda / 2) * reg;
+    return loss / n + addL2(w, grad, bias, lambda);
   };
 }
 
