@@ -14,6 +14,22 @@ afterEach(async () => {
 let seq = 0;
 const ts = () => `1700001000.${String(++seq).padStart(6, "0")}`;
 const tickets = () => h.db.selectFrom("tickets").selectAll().orderBy("id").execute();
+/** "Create ticket" on a message in #general, as Slack sends it (a message_action payload). */
+const messageShortcut = (user: { id: string; name: string }, message: { user: string; ts: string; text: string }) => ({
+  type: "message_action",
+  token: "verification-token",
+  action_ts: ts(),
+  team: { id: "T0001", domain: "example" },
+  user: { id: user.id, username: user.name, name: user.name, team_id: "T0001" },
+  channel: { id: "CGENERAL", name: "general" },
+  is_enterprise_install: false,
+  enterprise: null,
+  callback_id: "create_ticket",
+  trigger_id: `42.${++seq}.trigger`,
+  response_url: h.fake.responseUrl(`sc${seq}`),
+  message_ts: message.ts,
+  message: { type: "message", ...message, team: "T0001" },
+});
 const posts = (channel: string, thread?: string) => h.fake.of("chat.postMessage").filter((c) => c.args.channel === channel && (thread === undefined || c.args.thread_ts === thread));
 
 describe("intake from messages", () => {
@@ -57,21 +73,7 @@ describe("intake from messages", () => {
 
   it("the message shortcut opens the form prefilled with the text and a permalink; submitting makes the ticket", async () => {
     const at = ts();
-    await h.interact({
-      type: "message_action",
-      token: "verification-token",
-      action_ts: ts(),
-      team: { id: "T0001", domain: "example" },
-      user: { id: REQUESTER, username: "rita", name: "rita", team_id: "T0001" },
-      channel: { id: "CGENERAL", name: "general" },
-      is_enterprise_install: false,
-      enterprise: null,
-      callback_id: "create_ticket",
-      trigger_id: "42.1.trigger",
-      response_url: h.fake.responseUrl("sc"),
-      message_ts: at,
-      message: { type: "message", user: REQUESTER, ts: at, text: "Printer on 2 prints blank pages\nSince the toner change", team: "T0001" },
-    });
+    await h.interact(messageShortcut({ id: REQUESTER, name: "rita" }, { user: REQUESTER, ts: at, text: "Printer on 2 prints blank pages\nSince the toner change" }));
     await h.settle();
     const open = h.fake.of("views.open")[0]!;
     const blocks = open.view!.blocks as { type: string; block_id?: string; element?: { initial_value?: string }; elements?: { text: string }[] }[];
@@ -86,19 +88,7 @@ describe("intake from messages", () => {
 
   it("the shortcut on someone else's message makes its author the requester and records who raised it", async () => {
     const at = ts();
-    await h.interact({
-      type: "message_action",
-      token: "verification-token",
-      action_ts: ts(),
-      team: { id: "T0001", domain: "example" },
-      user: { id: AGENTS.ana, username: "ana", name: "ana", team_id: "T0001" },
-      channel: { id: "CGENERAL", name: "general" },
-      callback_id: "create_ticket",
-      trigger_id: "42.2.trigger",
-      response_url: h.fake.responseUrl("sc2"),
-      message_ts: at,
-      message: { type: "message", user: REQUESTER, ts: at, text: `<@${AGENTS.ana}> the badge reader at door 4 rejects every card`, team: "T0001" },
-    });
+    await h.interact(messageShortcut({ id: AGENTS.ana, name: "ana" }, { user: REQUESTER, ts: at, text: `<@${AGENTS.ana}> the badge reader at door 4 rejects every card` }));
     await h.settle();
     const open = h.fake.of("views.open")[0]!;
     const blocks = open.view!.blocks as { block_id?: string; element?: { initial_value?: string } }[];
