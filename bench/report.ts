@@ -2,7 +2,7 @@
 // each with its audit trail, against a baseline of one bare aggregate scan over the same 90 days.
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { computeFigures, computeReportFigures } from "../src/core/reports/figures.js";
+import { computeFigures, computeReportFigures } from "../src/capabilities/reports/figures.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
 import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";

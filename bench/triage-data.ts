@@ -2,11 +2,11 @@
 // classifiers on them: train on 80%, test on the other 20% (split by date, by a seeded shuffle, or in file
 // order), with accuracy, macro-F1, top-3 accuracy and expected calibration error for each classifier.
 import { readFileSync } from "node:fs";
-import { LogisticModel, type Ranked } from "../src/core/triage/classifier.js";
-import { combine, ruleRecordFrom } from "../src/core/triage/decide.js";
-import { words } from "../src/core/triage/features.js";
-import { ruleCategory } from "../src/core/triage/infer.js";
-import { DEFAULT_TRIAGE } from "../src/core/triage/settings.js";
+import { LogisticModel, type Ranked } from "../src/capabilities/triage/classifier.js";
+import { combine, ruleRecordFrom } from "../src/capabilities/triage/decide.js";
+import { words } from "../src/capabilities/triage/features.js";
+import { ruleCategory } from "../src/capabilities/triage/infer.js";
+import { DEFAULT_TRIAGE } from "../src/capabilities/triage/settings.js";
 import type { DeskSettings } from "../src/core/settings.js";
 
 export function parseCsv(text: string): string[][] {

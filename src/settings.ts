@@ -3,14 +3,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { ROLES } from "./core/roles/permissions.js";
+import { ROLES } from "./capabilities/roles/permissions.js";
 import type { DeskSettings } from "./core/settings.js";
-import { slaCrossCheck, slaSettingsSchema } from "./core/sla/config.js";
+import { slaCrossCheck, slaSettingsSchema } from "./capabilities/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
-import { triageCrossCheck, triageSchema } from "./core/triage/settings.js";
-import { alertsCrossCheck, alertsSchema } from "./core/alerts/settings.js";
-import { reportsCrossCheck, reportsSchema } from "./core/reports/settings.js";
-import { approvalsCrossCheck, approvalsSchema } from "./core/approvals/settings.js";
+import { triageCrossCheck, triageSchema } from "./capabilities/triage/settings.js";
+import { alertsCrossCheck, alertsSchema } from "./capabilities/alerts/settings.js";
+import { reportsCrossCheck, reportsSchema } from "./capabilities/reports/settings.js";
+import { approvalsCrossCheck, approvalsSchema } from "./capabilities/approvals/settings.js";
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);

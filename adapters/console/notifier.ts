@@ -3,7 +3,7 @@
 // transaction, one per person. Nobody is on the other end of a terminal until that person acts again: the
 // console prints a person's rows when they act (or become the one acting, `as @lee`) and marks them sent.
 import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
-import type { ApprovalExtras } from "../../src/core/approvals/model.js";
+import type { ApprovalExtras } from "../../src/capabilities/approvals/model.js";
 import { STATUS_LABEL } from "../../src/core/ticket.js";
 import type { Desk } from "../../src/core/desk.js";
 import { markSent } from "../../src/store/outbox.js";

@@ -4,8 +4,8 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import type { Outcome } from "../../src/core/desk.js";
-import { SLA, type SlaExtras } from "../../src/core/sla/extension.js";
-import { formatSpan } from "../../src/core/sla/format.js";
+import { SLA, type SlaExtras } from "../../src/capabilities/sla/extension.js";
+import { formatSpan } from "../../src/capabilities/sla/format.js";
 import { PRIORITIES, STATUS_LABEL, TYPE_LABEL } from "../../src/core/ticket.js";
 import { describe, fieldText, oneLine } from "../../src/core/text.js";
 import { ticketView, type TicketSnapshot } from "../../src/core/views.js";

@@ -20,7 +20,7 @@ import { registerShortcuts } from "./listeners/shortcuts.js";
 import { registerViews } from "./listeners/views.js";
 import { registerKnowledge } from "./listeners/knowledge.js";
 import { SlackNotifier } from "./notifier.js";
-import { ApprovalCardNotifier } from "../../src/core/approvals/cards.js";
+import { ApprovalCardNotifier } from "../../src/capabilities/approvals/cards.js";
 import { OUTBOX, PLATFORM } from "./ids.js";
 import { SlackPeople } from "./people.js";
 import { SLACK_GROUP, SlackUserGroups } from "./groups.js";

@@ -1,6 +1,6 @@
 // Slack user groups as the core's group directory: "slack-group:S0123" in the roles settings gives a role
 // to every member, read with usergroups.users.list (through the paced API), cached and refreshed.
-import { TtlCache, type GroupDirectory } from "../../src/core/roles/groups.js";
+import { TtlCache, type GroupDirectory } from "../../src/capabilities/roles/groups.js";
 import type { SlackApi } from "./api.js";
 import { PLATFORM } from "./ids.js";
 

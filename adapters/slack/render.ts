@@ -1,6 +1,6 @@
 // Neutral views -> Block Kit. Every field and every action of a TicketView is drawn generically, so
 // the fields and verbs other capabilities add appear without changes here.
-import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
+import { incidentName, type IncidentView } from "../../src/capabilities/incidents/model.js";
 import { withoutControls } from "../../src/core/text.js";
 import type { FormField } from "../../src/core/form.js";
 import type { ActionView, FieldView, TicketView } from "../../src/core/views.js";

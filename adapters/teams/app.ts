@@ -15,7 +15,7 @@ import { aadGroupsFor } from "./graph.js";
 import { showFiles } from "./files.js";
 import { installedChannel } from "./conversations.js";
 import { ROW, TeamsNotifier } from "./notifier.js";
-import { ApprovalCardNotifier } from "../../src/core/approvals/cards.js";
+import { ApprovalCardNotifier } from "../../src/capabilities/approvals/cards.js";
 import { PLATFORM } from "./translate.js";
 import { TeamsDeliverer, type SenderOptions } from "./sender.js";
 import { CapturedResponse, activityProblem, authSettings, authenticate, readActivityBody, type Refusal } from "./inbound.js";

@@ -2,7 +2,7 @@
 // to every member, asked of Microsoft Graph (POST /users/{id}/checkMemberGroups, transitive) with the app's
 // client-credentials token, cached per person.
 import type { GraphConfig } from "../../src/config.js";
-import { TtlCache, type GroupDirectory } from "../../src/core/roles/groups.js";
+import { TtlCache, type GroupDirectory } from "../../src/capabilities/roles/groups.js";
 import { PLATFORM } from "./translate.js";
 
 export const TEAMS_GROUP = "teams-group";

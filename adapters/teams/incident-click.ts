@@ -2,7 +2,7 @@
 // the card as it now is (or as it was, with why nothing changed).
 import type { Activity } from "@microsoft/agents-activity";
 import type { Desk } from "../../src/core/desk.js";
-import { incidentView } from "../../src/core/incidents/handlers.js";
+import { incidentView } from "../../src/capabilities/incidents/handlers.js";
 import { incidentById } from "../../src/store/incidents.js";
 import { incidentUpdateCommand } from "./incidents.js";
 import { errorCard, incidentCard, type Card } from "./render.js";

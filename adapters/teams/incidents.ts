@@ -1,7 +1,7 @@
 // "Post update" on an incident's status card: a form under the card (Action.ShowCard: status and message)
 // whose Action.Execute runs the same command as `incident update I [status] <message>`.
 import type { Command } from "../../src/core/commands.js";
-import { INCIDENT_STATUSES, incidentName, type IncidentStatus } from "../../src/core/incidents/model.js";
+import { INCIDENT_STATUSES, incidentName, type IncidentStatus } from "../../src/capabilities/incidents/model.js";
 import { LIMITS } from "../../src/core/ticket.js";
 import { INCIDENT_KEY, INCIDENT_UPDATE_INPUTS as I, INCIDENT_UPDATE_VERB } from "./verbs.js";
 

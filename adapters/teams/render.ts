@@ -2,12 +2,12 @@
 // view holds is drawn generically, so fields and verbs other capabilities add appear without changes here.
 import type { FormField, FormValues } from "../../src/core/form.js";
 import type { Outcome } from "../../src/core/desk.js";
-import { incidentName, type IncidentView } from "../../src/core/incidents/model.js";
+import { incidentName, type IncidentView } from "../../src/capabilities/incidents/model.js";
 import { incidentUpdateAction } from "./incidents.js";
 import { oneLine } from "../../src/core/text.js";
 import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
 import type { ShownFile } from "./files.js";
-import { articleFromResolution, type ArticleField, type ArticleValues } from "../../src/core/knowledge/form.js";
+import { articleFromResolution, type ArticleField, type ArticleValues } from "../../src/capabilities/knowledge/form.js";
 import { KB_ARTICLE_DIALOG, SAVE_ARTICLE } from "./verbs.js";
 import { DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 

@@ -5,9 +5,9 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../src/core/clock.js";
 import type { Desk } from "../../src/core/desk.js";
-import { deliveryKey, receiveAlerts } from "../../src/core/alerts/intake.js";
-import { PartialDeliveryError, PayloadError, ReplayError, type AlertSource } from "../../src/core/alerts/model.js";
-import { parseAlerts } from "../../src/core/alerts/parse.js";
+import { deliveryKey, receiveAlerts } from "../../src/capabilities/alerts/intake.js";
+import { PartialDeliveryError, PayloadError, ReplayError, type AlertSource } from "../../src/capabilities/alerts/model.js";
+import { parseAlerts } from "../../src/capabilities/alerts/parse.js";
 import type { HttpServer } from "../../src/http/server.js";
 
 export const MAX_BODY = 1024 * 1024;

@@ -1,5 +1,5 @@
 // What people can ask of the desk, whatever platform they ask from.
-import type { IncidentAction } from "./incidents/model.js";
+import type { IncidentAction } from "../capabilities/incidents/model.js";
 import type { Level, Priority, Status, TicketType } from "./ticket.js";
 
 /** A person as a platform knows them. */
@@ -34,7 +34,7 @@ export interface CreateFields {
   window?: string;
   rollback?: string;
   evidence?: string;
-  /** An access request's end of temporary access, "YYYY-MM-DD" (src/core/approvals/grants.ts). */
+  /** An access request's end of temporary access, "YYYY-MM-DD" (src/capabilities/approvals/grants.ts). */
   accessUntil?: string;
 }
 

@@ -2,7 +2,7 @@
 // prompts, and validate what comes back with validateForm so every platform gives the same answers.
 import type { CreateFields } from "./commands.js";
 import type { DeskSettings } from "./settings.js";
-import { approvalFormFields, validateApprovalFields } from "./approvals/form.js";
+import { approvalFormFields, validateApprovalFields } from "../capabilities/approvals/form.js";
 import { LEVELS, LIMITS, TYPES, TYPE_LABEL, parseLevel, parseType } from "./ticket.js";
 
 export interface FormOption {

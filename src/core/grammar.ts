@@ -1,7 +1,7 @@
 // The `/ticket ...` text grammar shared by every adapter. Parsing never throws: bad input becomes
 // a help command carrying what went wrong.
 import type { Command, ListScope, PersonRef } from "./commands.js";
-import { INCIDENT_USAGE, parseIncidentCommand } from "./incidents/grammar.js";
+import { INCIDENT_USAGE, parseIncidentCommand } from "../capabilities/incidents/grammar.js";
 import { LIMITS, PRIORITIES, STATUSES, parsePriority, parseStatus } from "./ticket.js";
 
 export interface Usage {

@@ -5,7 +5,7 @@ import { DeskError, forbidden, invalid } from "./errors.js";
 import { ticketForm } from "./form.js";
 import { helpText } from "./grammar.js";
 import { personKey, toPerson, type Person } from "./people.js";
-import { atLeast } from "./roles/permissions.js";
+import { atLeast } from "../capabilities/roles/permissions.js";
 import { insertTicket, listTickets, searchTickets } from "../store/tickets.js";
 import { insertComment } from "../store/comments.js";
 import { auditOfTicket } from "../store/audit.js";
@@ -13,8 +13,8 @@ import { personByHandle, personByPlatformId, upsertPerson } from "../store/peopl
 import { historyText, isNote } from "./history-text.js";
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
-import { runIncident } from "./incidents/handlers.js";
-import { decidesOn } from "./approvals/decide.js";
+import { runIncident } from "../capabilities/incidents/handlers.js";
+import { decidesOn } from "../capabilities/approvals/decide.js";
 
 export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
   switch (cmd.kind) {

@@ -1,7 +1,7 @@
 // The port through which the core says what must be told to whom. Notifiers (one per platform) plan
 // outbox messages for a change; the desk writes them in the change's own transaction.
 import type { TicketLinkRow } from "../store/database.js";
-import type { IncidentView } from "./incidents/model.js";
+import type { IncidentView } from "../capabilities/incidents/model.js";
 import type { Person } from "./people.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 

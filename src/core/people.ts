@@ -1,7 +1,7 @@
 // People as the core sees them, and how their role follows from configuration.
 import type { PersonRow } from "../store/database.js";
-import type { Role } from "./roles/permissions.js";
-import { ROLES } from "./roles/permissions.js";
+import type { Role } from "../capabilities/roles/permissions.js";
+import { ROLES } from "../capabilities/roles/permissions.js";
 import type { DeskSettings } from "./settings.js";
 
 export interface Person {
@@ -20,7 +20,7 @@ export function toPerson(r: PersonRow): Person {
 /** "slack:U123" — how a person is named in configuration and in the audit trail. */
 export const personKey = (p: { platform: string; userId: string }) => `${p.platform}:${p.userId}`;
 
-/** Matcher schemes that name groups; their members come from a GroupDirectory (src/core/roles/groups.ts). */
+/** Matcher schemes that name groups; their members come from a GroupDirectory (src/capabilities/roles/groups.ts). */
 export const GROUP_SCHEMES = ["slack-group", "teams-group"] as const;
 
 /**

@@ -44,7 +44,7 @@ export const TYPE_LABEL: Record<TicketType, string> = {
 /** Where a status may go by a plain status change. Reopen is its own verb (from resolved or closed). */
 const NEXT: Record<Status, readonly Status[]> = {
   new: ["triaged", "in_progress", "waiting", "resolved", "closed"],
-  // Only a decision (approve/reject, src/core/approvals) moves it on; withdrawing or resolving it cancels the request.
+  // Only a decision (approve/reject, src/capabilities/approvals) moves it on; withdrawing or resolving it cancels the request.
   awaiting_approval: ["resolved", "closed"],
   triaged: ["in_progress", "waiting", "resolved", "closed"],
   in_progress: ["triaged", "waiting", "resolved", "closed"],

@@ -10,7 +10,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runConsole } from "../../adapters/console/console.js";
 import { standardExtensions } from "../../src/core/capabilities.js";
-import { reportsExtension } from "../../src/core/reports/extension.js";
+import { reportsExtension } from "../../src/capabilities/reports/extension.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { Desk } from "../../src/core/desk.js";
 import { openDatabase } from "../../src/store/connection.js";

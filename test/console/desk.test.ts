@@ -4,12 +4,12 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runConsole } from "../../adapters/console/console.js";
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
-import { SlaRules } from "../../src/core/sla/rules.js";
-import { SlaScheduler } from "../../src/core/sla/scheduler.js";
+import { SlaRules } from "../../src/capabilities/sla/rules.js";
+import { SlaScheduler } from "../../src/capabilities/sla/scheduler.js";
 import { CONTROL, HOSTILE } from "../helpers/hostile.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
 import type { DeskSettings } from "../../src/core/settings.js";
-import { accessRequest, approvalSettings } from "../core/approvals/setup.js";
+import { accessRequest, approvalSettings } from "../capabilities/approvals/setup.js";
 
 const at = (s: string) => Date.parse(s);
 

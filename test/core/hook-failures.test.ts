@@ -7,10 +7,10 @@ import { standardExtensions } from "../../src/core/capabilities.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
 import { parseCommand } from "../../src/core/grammar.js";
-import { rateCommand } from "../../src/core/satisfaction/index.js";
+import { rateCommand } from "../../src/capabilities/satisfaction/index.js";
 import { openDatabase } from "../../src/store/connection.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
-import { approvalSettings } from "./approvals/setup.js";
+import { approvalSettings } from "../capabilities/approvals/setup.js";
 import { consoleUser, counts, exampleSettings, ok, tempDbPath } from "../helpers/desk.js";
 
 type Hook = "afterChange" | "enrich" | "command" | "prepare";

@@ -6,7 +6,7 @@ import { ticketCard } from "../../adapters/teams/render.js";
 import { ticketView } from "../../src/core/views.js";
 import { checkSurface } from "../fakes/slack-blocks.js";
 import { makeDesk } from "../helpers/desk.js";
-import { consoleSession } from "../sla/drive.js";
+import { consoleSession } from "../capabilities/sla/drive.js";
 import { expectValidCard } from "../teams/harness.js";
 
 type TestDesk = Awaited<ReturnType<typeof makeDesk>>;

@@ -2,10 +2,10 @@
 // validated): the form asks a change for its details, approvers get cards in their DMs, Reject asks for a
 // reason in a modal, the cards update in place, the requester is told, and bad clicks change nothing.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { approvalsExtension } from "../../src/core/approvals/extension.js";
-import { ApprovalScheduler } from "../../src/core/approvals/timers.js";
-import type { ApprovalRule } from "../../src/core/approvals/settings.js";
-import { HOUR, approvalSettings } from "../core/approvals/setup.js";
+import { approvalsExtension } from "../../src/capabilities/approvals/extension.js";
+import { ApprovalScheduler } from "../../src/capabilities/approvals/timers.js";
+import type { ApprovalRule } from "../../src/capabilities/approvals/settings.js";
+import { HOUR, approvalSettings } from "../capabilities/approvals/setup.js";
 import { AGENTS, REQUESTER, TRIAGE, blockAction, startHarness, viewSubmission, type Harness } from "./harness.js";
 
 const CARL = "UCARL";

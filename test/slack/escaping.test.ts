@@ -6,8 +6,8 @@
 // person's words once Slack decodes its entities; plain_text fields and prefilled inputs must show them as typed,
 // not entity-escaped; no field anywhere holds a control character.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalsExtension } from "../../src/core/approvals/extension.js";
-import { approvalSettings } from "../core/approvals/setup.js";
+import { approvalsExtension } from "../../src/capabilities/approvals/extension.js";
+import { approvalSettings } from "../capabilities/approvals/setup.js";
 import type { Call } from "../fakes/slack-api.js";
 import { CONTROL, HOSTILE } from "../helpers/hostile.js";
 import { AGENTS, REQUESTER, TRIAGE, blockAction, startHarness, viewSubmission, type Harness } from "./harness.js";

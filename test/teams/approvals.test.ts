@@ -2,9 +2,9 @@
 // the Adaptive Card 1.5 schema): the dialog asks a change for its details, approvers get cards in their
 // 1:1 chats, Reject takes its reason from an Action.ShowCard input, cards update in place, the requester is told.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ApprovalScheduler } from "../../src/core/approvals/timers.js";
-import type { ApprovalRule } from "../../src/core/approvals/settings.js";
-import { HOUR, approvalSettings } from "../core/approvals/setup.js";
+import { ApprovalScheduler } from "../../src/capabilities/approvals/timers.js";
+import type { ApprovalRule } from "../../src/capabilities/approvals/settings.js";
+import { HOUR, approvalSettings } from "../capabilities/approvals/setup.js";
 import { exampleSettings } from "../helpers/desk.js";
 import { install, personalMessage } from "./flows.js";
 import { AGENT, PERSONAL, REQUESTER, TENANT, cardText, executeInvoke, harness, newId, recorded, teamsSettings, type Harness } from "./harness.js";

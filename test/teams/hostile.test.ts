@@ -3,7 +3,7 @@
 // end to end through the real adapter where a person's text travels, and each outbound field is checked.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ticketView } from "../../src/core/views.js";
-import { approvalCardView } from "../../src/core/approvals/view.js";
+import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { articleFormCard, errorCard, filesCard, formCard, incidentCard, listCard, outcomeCard, requesterCard, shown, ticketCard } from "../../adapters/teams/render.js";
 import { ticketForm } from "../../src/core/form.js";
 import { CONTROL, HOSTILE } from "../helpers/hostile.js";

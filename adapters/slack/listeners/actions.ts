@@ -7,7 +7,7 @@ import type { Actor, Command } from "../../../src/core/commands.js";
 import type { SlackContext, Where } from "../context.js";
 import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab } from "../ids.js";
 import { verbInputModal } from "../render.js";
-import { articleFromResolution } from "../../../src/core/knowledge/form.js";
+import { articleFromResolution } from "../../../src/capabilities/knowledge/form.js";
 import { resolveModal } from "../knowledge.js";
 import { INCIDENT_UPDATE_ACTION } from "../ids.js";
 import { clickCommand, readClick, type BlockAction, type Click, type ModalMeta } from "../translate.js";

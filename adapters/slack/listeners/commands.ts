@@ -11,7 +11,7 @@ import { answerText, filesNote, shareFiles, type SlackContext } from "../context
 import { SLASH_COMMAND } from "../ids.js";
 import { esc, ticketFormModal } from "../render.js";
 import { inChannel, plainText, type ModalMeta } from "../translate.js";
-import { isArticleFormRequest } from "../../../src/core/knowledge/form.js";
+import { isArticleFormRequest } from "../../../src/capabilities/knowledge/form.js";
 import { openArticleForm } from "./knowledge.js";
 
 /** What the person sees when their command failed in a way the desk did not foresee (it rolled back). */

@@ -1,8 +1,8 @@
 // "Post update" on an incident's status message: ack, open the modal (status and message); the submission,
 // checked before the ack so mistakes come back inline, runs `incident update` through the core.
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
-import { incidentView } from "../../../src/core/incidents/handlers.js";
-import { incidentName } from "../../../src/core/incidents/model.js";
+import { incidentView } from "../../../src/capabilities/incidents/handlers.js";
+import { incidentName } from "../../../src/capabilities/incidents/model.js";
 import { incidentById } from "../../../src/store/incidents.js";
 import type { SlackContext, Where } from "../context.js";
 import { INCIDENT_UPDATE_ACTION, INCIDENT_UPDATE_FIELDS, INCIDENT_UPDATE_VIEW } from "../ids.js";

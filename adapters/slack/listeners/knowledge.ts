@@ -1,8 +1,8 @@
 // The article modal's submission: checked before the ack (inline errors), saved through the knowledge base's
 // own command, and confirmed to the agent in their DM.
 import type { App } from "@slack/bolt";
-import { articleCommand, articleForm, validateArticle } from "../../../src/core/knowledge/form.js";
-import { can } from "../../../src/core/roles/permissions.js";
+import { articleCommand, articleForm, validateArticle } from "../../../src/capabilities/knowledge/form.js";
+import { can } from "../../../src/capabilities/roles/permissions.js";
 import type { Actor } from "../../../src/core/commands.js";
 import type { SlackContext } from "../context.js";
 import { KB_ARTICLE_VIEW } from "../ids.js";

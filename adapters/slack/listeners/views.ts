@@ -9,7 +9,7 @@ import type { SlackContext } from "../context.js";
 import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
 import { formErrors } from "../render.js";
 import { formValues, readMeta, ref, verbInputText } from "../translate.js";
-import { articleCommand, completeArticleBody, validateArticle } from "../../../src/core/knowledge/form.js";
+import { articleCommand, completeArticleBody, validateArticle } from "../../../src/capabilities/knowledge/form.js";
 import { SAVE_ARTICLE } from "../ids.js";
 import { savedArticle } from "../knowledge.js";
 

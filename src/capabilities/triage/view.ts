@@ -1,0 +1,93 @@
+// Triage on the card (fields and buttons every adapter renders) and in the text grammar.
+import type { Command } from "../../core/commands.js";
+import { parseNumber, registerVerb } from "../../core/grammar.js";
+import { isOpen } from "../../core/ticket.js";
+import { registerAction, registerViewContributor, type ActionView, type FieldView, type TicketSnapshot } from "../../core/views.js";
+import type { TriageExtras } from "./extension.js";
+
+/** The card verbs triage adds; adapters pass them back through actionCommand(verb, ticket, input). */
+export const TRIAGE_VERBS = {
+  acceptCategory: "accept_category",
+  changeCategory: "change_category",
+  linkDuplicate: "link_duplicate",
+  notDuplicate: "not_duplicate",
+  declareIncident: "declare_incident_offer",
+} as const;
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const cap = (verb: string, number?: number, text?: string): Command => ({ kind: "capability", capability: "triage", verb, ...(number !== undefined ? { number } : {}), ...(text ? { text } : {}) });
+
+export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: ActionView[] } {
+  const x = s.extras?.triage as TriageExtras | undefined;
+  const fields: FieldView[] = [];
+  const actions: ActionView[] = [];
+  if (!x) return { fields, actions };
+  const t = s.ticket;
+  const open = isOpen(t.status);
+  const sg = x.suggestion;
+  // A rule's share of matches is no probability: a rule's category shows the rule (and the model's view) instead.
+  const sure = (x: NonNullable<TriageExtras["suggestion"]>) => (x.source === "rule" ? "" : ` (${pct(x.confidence)})`);
+  if (sg && !sg.applied && !sg.outcome && !t.category) {
+    fields.push({ label: "Category", value: `${sg.category}${sure(sg)} suggested · ${sg.reason}` });
+    if (open) actions.push({ verb: TRIAGE_VERBS.acceptCategory, label: `Accept ${sg.category}`, ticketId: t.number, style: "primary" });
+  } else if (sg?.applied && t.category === sg.category) {
+    fields.push({ label: "Category reason", value: `${sg.category}${sure(sg)} · ${sg.reason}` });
+  }
+  // The model's next best come first, then the other categories (the current one is no choice).
+  const options = [...new Set([...x.ranked, ...x.categories])].filter((c) => c !== t.category);
+  if (open && options.length) actions.push({ verb: TRIAGE_VERBS.changeCategory, label: t.category || sg ? "Change category" : "Set category", ticketId: t.number, input: { kind: "choice", options } });
+  if (x.typeReason) fields.push({ label: "Type reason", value: x.typeReason });
+  if (x.priorityReason) fields.push({ label: "Priority reason", value: x.priorityReason });
+  if (x.ownerReason) fields.push({ label: "Owner reason", value: x.ownerReason });
+  // The original is named by number only: the same card reaches the requester (Teams shows it in their chat),
+  // and another requester's title is theirs.
+  const d = x.duplicate;
+  if (d && d.state === "suggested") {
+    fields.push({ label: "Duplicate", value: `Looks like #${d.original} (${pct(d.score)} alike)` });
+    if (open) {
+      actions.push({ verb: TRIAGE_VERBS.linkDuplicate, label: `Link as duplicate of #${d.original}`, ticketId: t.number });
+      actions.push({ verb: TRIAGE_VERBS.notDuplicate, label: "Not a duplicate", ticketId: t.number });
+    }
+  } else if (d && d.state === "linked") {
+    fields.push({ label: "Duplicate", value: `Duplicate of #${d.original}; closes with it` });
+  }
+  if (x.duplicates) fields.push({ label: "Duplicates", value: `${x.duplicates} other report${x.duplicates === 1 ? "" : "s"} look like this one` });
+  // Once declared, the incidents capability shows the incident itself.
+  if (x.offer?.state === "offered") {
+    fields.push({ label: "Incident offer", value: `Declare incident from #${t.number} and its ${x.offer.count} duplicates?` });
+    if (open) actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger" });
+  }
+  return { fields, actions };
+}
+
+let registered = false;
+
+/** Registers the card contributor, the card verbs and the text verbs (once per process). */
+export function registerTriageViews(): void {
+  if (registered) return;
+  registered = true;
+  registerViewContributor(triageCard);
+  registerAction(TRIAGE_VERBS.acceptCategory, (n) => cap("accept", n));
+  registerAction(TRIAGE_VERBS.changeCategory, (n, input) => (input ? { kind: "category", number: n, category: input } : undefined));
+  registerAction(TRIAGE_VERBS.linkDuplicate, (n) => cap("link", n));
+  registerAction(TRIAGE_VERBS.notDuplicate, (n) => cap("notdup", n));
+  registerAction(TRIAGE_VERBS.declareIncident, (n) => cap("incident", n));
+  const usage = (verb: string, form: string, says: string) => [{ verb, form, says }];
+  registerVerb(usage("triage", "triage N | triage stats", "a ticket's triage (suggestions, duplicates) or the desk's accuracy"), ([a, ...more]) =>
+    more.length ? undefined : a?.toLowerCase() === "stats" ? cap("stats") : numbered(a, (n) => cap("show", n)),
+  );
+  registerVerb(usage("accept", "accept N", "accept the suggested category"), ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("accept", n))));
+  registerVerb(usage("duplicate", "duplicate N [of M]", "link N as a duplicate (of the suggested original, or of M)"), ([a, of, m, ...more]) => {
+    if (more.length) return undefined;
+    if (of === undefined) return numbered(a, (n) => cap("link", n));
+    const original = parseNumber(m);
+    return of.toLowerCase() === "of" && original !== undefined ? numbered(a, (n) => cap("link", n, String(original))) : undefined;
+  });
+  registerVerb(usage("notdup", "notdup N", "N is not a duplicate after all"), ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("notdup", n))));
+  registerVerb(usage("shift", "shift on|off", "take new tickets, or stop"), ([a, ...more]) => (!more.length && /^(on|off)$/i.test(a ?? "") ? cap("shift", undefined, a!.toLowerCase()) : undefined));
+}
+
+function numbered(token: string | undefined, make: (n: number) => Command): Command | undefined {
+  const n = parseNumber(token);
+  return n === undefined ? undefined : make(n);
+}

@@ -1,0 +1,56 @@
+// Triage through the console adapter, driven through its streams as a person would type.
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runConsole } from "../../../adapters/console/console.js";
+import { parseCommand } from "../../../src/core/grammar.js";
+import { registerTriageViews } from "../../../src/capabilities/triage/view.js";
+import { triageDesk } from "./helpers.js";
+
+async function drive(lines: string[]) {
+  const d = await triageDesk("  mode: suggest\n  owner:\n    - { team: Network, rule: round_robin }\n");
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = "";
+  output.on("data", (c) => (printed += c));
+  const done = runConsole(d.desk, { input, output, interactive: false, user: "operator" });
+  input.end(lines.map((l) => `${l}\n`).join(""));
+  await done;
+  return { printed, d };
+}
+
+describe("triage through the console", () => {
+  it("applies the rule, shows the duplicate to agents, links, and reports accuracy", async () => {
+    const { printed, d } = await drive(["as @carol", "wifi down on the 3rd floor", "as @dave", "3rd floor wifi down", "as @ana", "triage 2", "duplicate 2", "triage stats", "help"]);
+    expect(printed).toContain(["Triage of #2:", "  Requester: dave", "  Priority: P3", "  Status: triaged", "  Assignee: bob", "  Type: incident", "  Category: Network", "  Team: Network"].join("\n"));
+    expect(printed).toContain('  Category reason: Network · rule: keyword "wifi"');
+    expect(printed).toContain("  Priority reason: P3: impact medium (default) x urgency medium (default)");
+    expect(printed).toContain("  Owner reason: bob: round-robin in Network (1 on shift)");
+    expect(printed).toMatch(/  Duplicate: Looks like #1 \(\d+% alike\)/);
+    expect(printed).toContain("Change category · Link as duplicate of #1 · Not a duplicate");
+    expect(printed).toContain("#2 is linked as a duplicate of #1; it will close with it.");
+    expect(printed).toContain("suggestions 2: accepted 0, corrected 0, not yet reviewed 2; accuracy n/a");
+    expect(printed).toMatch(/triage N \| triage stats\s+a ticket's triage/);
+    expect(printed).toMatch(/shift on\|off\s+take new tickets, or stop/);
+    expect((await d.desk.snapshot(2))!.assignee?.name).toBe("bob");
+  });
+
+  it("tells a requester others reported the same problem, never another requester's title", async () => {
+    const { printed } = await drive(["as @carol", "payroll export to the bank fails with error 4012", "as @dave", "the payroll export to the bank fails", "as @ana", "triage 2"]);
+    const asDave = printed.slice(printed.indexOf("You are now dave"), printed.indexOf("You are now ana"));
+    expect(asDave).toContain("You are not alone: others have reported the same problem. The desk is on it and you will hear here.");
+    expect(asDave).not.toContain("4012");
+    expect(asDave).not.toContain("#1");
+    // The agent sees which ticket it is.
+    expect(printed.slice(printed.indexOf("You are now ana"))).toMatch(/Looks like #1 \(\d+% alike\)/);
+  });
+
+  it("answers a triage verb without a ticket number as a ticket, not an error, and parses category", () => {
+    registerTriageViews();
+    expect(parseCommand("accept the new policy terms in the portal")).toMatchObject({ kind: "create" });
+    expect(parseCommand("duplicate charge on my expense card")).toMatchObject({ kind: "create" });
+    expect(parseCommand("duplicate 4 of #2")).toEqual({ kind: "capability", capability: "triage", verb: "link", number: 4, text: "2" });
+    expect(parseCommand("category 7 Network")).toEqual({ kind: "category", number: 7, category: "Network" });
+    expect(parseCommand("category x Network")).toMatchObject({ kind: "help", unknown: expect.stringContaining('"x" is not a ticket number.') });
+    expect(parseCommand("triage stats")).toEqual({ kind: "capability", capability: "triage", verb: "stats" });
+  });
+});
