@@ -2,6 +2,7 @@
 // 10 seconds for one service does to the Slack `/ticket` ack path (p50/p99), against the same `/ticket`
 // load with no storm, measured in the same run. Generators run in their own processes; the fake Slack
 // Web API in a third.
+import { HELD } from "../adapters/slack/listeners/commands.js";
 import { fork } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
@@ -44,7 +45,7 @@ export async function run(args: string[]): Promise<void> {
   const ticketLoad = (label: string, seconds: number) =>
     new Promise<LoadResult>((resolve) => {
       tickets.once("message", (r) => resolve(r as LoadResult));
-      tickets.send({ url: `${base}/slack/events`, secret: SECRET, rate: ticketRate, count: ticketRate * seconds, concurrency: 32, users: 20, label, responseUrlBase: `${fakeUrl}/respond/`, maxMs: 30_000 } satisfies LoadJob);
+      tickets.send({ url: `${base}/slack/events`, secret: SECRET, rate: ticketRate, count: ticketRate * seconds, concurrency: 32, users: 20, label, responseUrlBase: `${fakeUrl}/respond/`, maxMs: 30_000, heldText: HELD } satisfies LoadJob);
     });
   const storm = (job: Omit<StormJob, "url" | "token">) =>
     new Promise<StormResult>((resolve) => {

@@ -16,12 +16,16 @@ export interface LoadJob {
   responseUrlBase: string;
   /** Stop sending after this long, whatever is left. */
   maxMs: number;
+  /** The ack text of a request held in the inbox (its answer follows through response_url). */
+  heldText: string;
 }
 
 export interface LoadResult {
   sent: number;
   ok: number;
   failed: number;
+  /** Acked with the holding answer: the raw request was committed, the ticket followed after the ack. */
+  held: number;
   latencies: number[];
   elapsedMs: number;
 }
@@ -34,8 +38,9 @@ async function one(job: LoadJob, i: number, out: LoadResult): Promise<void> {
   out.sent++;
   try {
     const r = await fetch(job.url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": slackSignature(job.secret, ts, body) } });
-    await r.arrayBuffer();
+    const text = await r.text();
     out.latencies.push(performance.now() - start);
+    if (text && (JSON.parse(text) as { text?: string }).text === job.heldText) out.held++;
     if (r.status === 200) out.ok++;
     else out.failed++;
   } catch {
@@ -44,7 +49,7 @@ async function one(job: LoadJob, i: number, out: LoadResult): Promise<void> {
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {
-  const out: LoadResult = { sent: 0, ok: 0, failed: 0, latencies: [], elapsedMs: 0 };
+  const out: LoadResult = { sent: 0, ok: 0, failed: 0, held: 0, latencies: [], elapsedMs: 0 };
   const start = performance.now();
   const inflight = new Set<Promise<void>>();
   if (job.rate > 0) {

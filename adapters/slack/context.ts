@@ -16,6 +16,13 @@ import { SlackInbox } from "./inbox.js";
  */
 export const ACK_BUDGET_MS = 2000;
 
+/**
+ * The budget when other commands are already queued as the request arrives (a burst): the ack should not wait in
+ * line behind them. The raw request is committed ahead of the queue instead (a few milliseconds), so the ack still
+ * follows a commit, and the answer comes through response_url a moment later. An idle desk answers in the ack.
+ */
+export const BUSY_ACK_BUDGET_MS = 25;
+
 export interface Where {
   user: string;
   channel?: string;
@@ -109,6 +116,13 @@ export class SlackContext {
 
   /** How long a command may take to commit before its request is held in the inbox (tests shorten it). */
   ackBudgetMs = ACK_BUDGET_MS;
+  /** The same, for a request arriving while commands are queued ahead of it. */
+  busyAckBudgetMs = BUSY_ACK_BUDGET_MS;
+
+  /** The ack budget for a request arriving now: short when the desk already has a queue, so acks do not wait in it. */
+  ackBudget(): number {
+    return this.desk.backlog > 0 ? Math.min(this.busyAckBudgetMs, this.ackBudgetMs) : this.ackBudgetMs;
+  }
 
   /** Resolves when no after-ack work is running (tests and shutdown). */
   async idle(): Promise<void> {

@@ -137,6 +137,11 @@ export class Desk {
     }, deps.batchLimits);
   }
 
+  /** Commands queued behind the batch running now: a request arriving while it is above 0 will wait for them. */
+  get backlog(): number {
+    return this.batches.queued;
+  }
+
   get settings(): DeskSettings {
     return this.deps.settings;
   }

@@ -86,6 +86,15 @@ describe("the ack follows the commit", () => {
 });
 
 describe("a desk too far behind to commit within the ack budget", () => {
+  it("/ticket on an idle desk: a command slower than the busy budget is still answered in the ack (only a queue shortens the wait)", async () => {
+    h = await startHarness();
+    slowChanges(300);
+    const r = await h.command("scanner offline");
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).text).toMatch(/^Opened #1 \[P3 new\] scanner offline/);
+    expect(committed(h.path, "SELECT count(*) AS n FROM inbox")).toEqual([{ n: 0 }]);
+  });
+
   it("/ticket: the raw request is committed ahead of the queue and acked with a holding answer; the answer follows", async () => {
     h = await startHarness({ ackBudgetMs: 200 });
     slowChanges(150);
