@@ -13,7 +13,7 @@ import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./tr
 import { INCIDENT_UPDATE_VERB } from "./verbs.js";
 import { runIncidentUpdate } from "./incident-click.js";
 import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
-import { articleCommand, articleForm, isArticleFormRequest, validateArticle } from "../../src/capabilities/knowledge/form.js";
+import { articleCommand, articleForm, isArticleFormRequest, resolveWithArticleCommand, validateArticle } from "../../src/capabilities/knowledge/form.js";
 import { can } from "../../src/capabilities/roles/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
 import { viewerFor } from "./viewer.js";
@@ -165,14 +165,13 @@ export class DeskBot extends ActivityHandler {
     const cmd = click.command;
     const article = cmd.kind === "resolve" ? savedArticle(this.deps.desk.settings, value.action.data as Record<string, unknown>, cmd.resolution) : undefined;
     if (article && !article.ok) return reply(await this.withNotice(context, cmd.kind === "resolve" ? cmd.number : undefined, article.message));
-    const envelope = envelopeOf(context.activity, cmd);
+    // Resolve with its article is one command: both commit, or neither does.
+    const envelope = envelopeOf(context.activity, article?.ok && cmd.kind === "resolve" ? resolveWithArticleCommand(cmd.number, cmd.resolution, article.fields) : cmd);
     const outcome = await this.deps.desk.handle(envelope);
     if (!outcome.ok) return reply(await this.withNotice(context, "number" in cmd ? cmd.number : undefined, outcome.text));
-    let done = `Done: ${outcome.text.split("\n")[0]}`;
-    if (article?.ok && cmd.kind === "resolve") {
-      const saved = await this.deps.desk.handle({ ...envelopeOf(context.activity, articleCommand(article.fields, cmd.number)), ...(envelope.idempotencyKey ? { idempotencyKey: `${envelope.idempotencyKey}:kb` } : {}) });
-      done += ` ${saved.text}`;
-    }
+    // With an article, the command's last line says which one was saved.
+    const lines = outcome.text.split("\n");
+    const done = `Done: ${lines[0]}${article?.ok && lines.length > 1 ? ` ${lines.at(-1)}` : ""}`;
     const viewer = await viewerFor(this.deps.desk, actorOf(context.activity), outcome.snapshot?.requester);
     return reply(outcome.snapshot ? ticketCard(ticketView(outcome.snapshot), { text: done, tone: "info" }, viewer) : outcomeCard(outcome, undefined, viewer));
   }

@@ -9,7 +9,7 @@ import type { SlackContext } from "../context.js";
 import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
 import { formErrors } from "../render.js";
 import { formValues, readMeta, ref, verbInputText } from "../translate.js";
-import { articleCommand, completeArticleBody, validateArticle } from "../../../src/capabilities/knowledge/form.js";
+import { completeArticleBody, resolveWithArticleCommand, validateArticle } from "../../../src/capabilities/knowledge/form.js";
 import { SAVE_ARTICLE } from "../ids.js";
 import { savedArticle } from "../knowledge.js";
 
@@ -45,13 +45,13 @@ export function registerViews(app: App, ctx: SlackContext): void {
     const article = wanted ? validateArticle(ctx.desk.settings, { title: wanted.title, body: completeArticleBody(wanted.body, text) }) : undefined;
     if (article && !article.ok) return ack(formErrors({ [SAVE_ARTICLE.title]: article.errors.title, [SAVE_ARTICLE.body]: article.errors.body }));
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
-    const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `view:${view.id}` });
+    // Resolve with its article is one command: both commit before the ack, or neither does.
+    const withArticle = article?.ok && command.kind === "resolve" ? resolveWithArticleCommand(meta.ticket, command.resolution ?? text, article.fields) : undefined;
+    const outcome = await ctx.desk.handle({ actor, command: withArticle ?? command, idempotencyKey: `view:${view.id}` });
     if (!outcome.ok) return ack(formErrors({ [VERB_INPUT_BLOCK]: outcome.text }));
-    // The article asked for with the resolution is committed before the ack too: the ack says both are done.
-    const saved = article?.ok ? await ctx.desk.handle({ actor, command: articleCommand(article.fields, meta.ticket), idempotencyKey: `view:${view.id}:kb` }) : undefined;
     await ack();
     void ctx.track(async () => {
-      if (saved) await ctx.tell({ user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) }, saved.text);
+      if (withArticle) await ctx.tell({ user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) }, outcome.text);
       await complete?.();
     });
   });

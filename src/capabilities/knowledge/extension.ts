@@ -6,12 +6,13 @@ import type { ArticleRow } from "../../store/database.js";
 import type { Command } from "../../core/commands.js";
 import type { Ctx, Extension, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";
+import { runCommand } from "../../core/handlers.js";
 import { registerVerb } from "../../core/grammar.js";
 import { atLeast } from "../roles/permissions.js";
 import { isOpen } from "../../core/ticket.js";
 import { registerAction, registerViewContributor, type ActionView, type TicketSnapshot } from "../../core/views.js";
 import { coverage, significantWords } from "../../core/words.js";
-import { articleFromResolution, parseArticleJson, validateArticle } from "./form.js";
+import { articleFromResolution, completeArticleBody, parseArticleJson, validateArticle } from "./form.js";
 import { counted } from "../../core/text.js";
 
 export const KB = "knowledge";
@@ -133,6 +134,21 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
       const [title, body] = form ? [form.title ?? made.title, form.body ?? made.body] : edited ? splitArticle(edited) : [made.title, made.body];
       const a = await write(ctx, title, body, form?.category ?? t.category, n, form?.tags ?? []);
       return ok(`Saved ${articleName(a.id)} ${a.title} from #${n}.`);
+    }
+    case "resolve": {
+      // Resolve, then save the article from the resolution, in this one transaction: if the article is refused
+      // the resolution is undone with it, and a retry of the request (same key) does both or neither.
+      ctx.require("note", "write articles");
+      const n = Number(/^#?(\d+)$/.exec(rest[0] ?? "")?.[1]);
+      const json = tail.replace(/^\S+\s*/, "");
+      const form = parseArticleJson(json);
+      if (!n || !form) throw invalid("Which ticket, and which article? kb resolve N {json}");
+      const resolution = String((JSON.parse(json) as { resolution?: unknown }).resolution ?? "");
+      const resolved = await runCommand(ctx, { kind: "resolve", number: n, resolution });
+      if (!resolved.ok) return resolved;
+      const t = await ctx.load(n);
+      const a = await write(ctx, form.title ?? "", completeArticleBody(form.body ?? "", resolution), form.category ?? t.category, n, form.tags ?? []);
+      return { ...resolved, text: `${resolved.text}\nSaved ${articleName(a.id)} ${a.title} from #${n}.` };
     }
     case "show": {
       const a = await load(ctx, rest[0]);

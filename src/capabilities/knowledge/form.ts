@@ -55,6 +55,14 @@ export function validateArticle(settings: DeskSettings, v: ArticleValues): { ok:
   return { ok: true, fields: { title, body, tags, category } };
 }
 
+/**
+ * Resolve + "Save as article" as one command: the ticket is resolved and the checked article saved from it in
+ * one transaction, so neither happens without the other (an article that cannot be saved leaves the ticket open).
+ */
+export function resolveWithArticleCommand(number: number, resolution: string, article: ArticleFields): Command {
+  return { kind: "capability", capability: "knowledge", verb: "kb", number, text: `resolve ${number} ${JSON.stringify({ ...article, resolution })}` };
+}
+
 /** The command that writes a checked article; with `fromTicket`, as that ticket's article. */
 export function articleCommand(a: ArticleFields, fromTicket?: number): Command {
   const json = JSON.stringify(a);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runConsole } from "../../../adapters/console/console.js";
 import type { Notifier } from "../../../src/core/notify.js";
 import { actionCommand, ticketView } from "../../../src/core/views.js";
+import { resolveWithArticleCommand } from "../../../src/capabilities/knowledge/form.js";
 import { counts, makeDesk, ok, refused } from "../../helpers/desk.js";
 
 const recorder: Notifier = {
@@ -35,6 +36,24 @@ describe("knowledge base", () => {
     const a = await d.db.selectFrom("articles").selectAll().executeTakeFirstOrThrow();
     expect(a).toMatchObject({ source_ticket_id: 1, body: "since this morning\n\n**Resolution:** Removed the stale credential from Windows Credential Manager" });
     expect(ok(await d.as("ana", "kb from 1 Outlook password loop -- Clear the Outlook entries in Credential Manager.")).text).toBe("Saved KB-2 Outlook password loop from #1.");
+  });
+
+  it("Resolve + Save as article is one command in one transaction: an article that cannot be saved leaves the ticket open", async () => {
+    const d = await makeDesk();
+    ok(await d.as("carol", "Outlook asks for the password again and again -- since this morning"));
+    const article = { title: "Outlook password loop", body: "since this morning\n\n**Resolution:** ", tags: ["outlook"], category: null };
+    // Refused inside the transaction (an empty title), after the resolve step ran: both are undone.
+    expect(refused(await d.as("ana", resolveWithArticleCommand(1, "Cleared Credential Manager", { ...article, title: "" }))).text).toBe("The article needs a title.");
+    expect(await d.db.selectFrom("tickets").select(["status", "resolution"]).executeTakeFirstOrThrow()).toEqual({ status: "new", resolution: null });
+    expect(await d.db.selectFrom("articles").selectAll().execute()).toEqual([]);
+    const done = ok(await d.as("ana", resolveWithArticleCommand(1, "Cleared Credential Manager", article)));
+    expect(done.text.split("\n").at(-1)).toBe("Saved KB-1 Outlook password loop from #1.");
+    expect(await d.db.selectFrom("tickets").select(["status", "resolution"]).executeTakeFirstOrThrow()).toEqual({ status: "resolved", resolution: "Cleared Credential Manager" });
+    expect(await d.db.selectFrom("articles").select(["title", "body", "source_ticket_id"]).executeTakeFirstOrThrow()).toEqual({ title: "Outlook password loop", body: "since this morning\n\n**Resolution:** Cleared Credential Manager", source_ticket_id: 1 });
+    // A requester may not resolve-and-publish: refused as a whole, nothing changed.
+    ok(await d.as("carol", "printer jams"));
+    expect(refused(await d.as("carol", resolveWithArticleCommand(2, "fixed", article))).text).toMatch(/^Only agents can write articles/);
+    expect((await d.db.selectFrom("tickets").select("status").where("id", "=", 2).executeTakeFirstOrThrow()).status).toBe("new");
   });
 
   it("offers a matching article at intake; Solved it closes the ticket as self-served and counts a deflection", async () => {
