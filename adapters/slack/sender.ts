@@ -14,7 +14,7 @@ import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, Requeste
 import { incidentView } from "../../src/capabilities/incidents/handlers.js";
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { approvalLink, type ApprovalPayload } from "../../src/capabilities/approvals/cards.js";
-import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
+import { incidentById, incidentLink, setIncidentLink } from "../../src/capabilities/incidents/repository.js";
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { uploadFiles } from "./files.js";
 import { card, incidentMessage, resolutionMessage, textMessage, withActions } from "./render.js";

@@ -3,7 +3,7 @@
 import type { Activity } from "@microsoft/agents-activity";
 import type { Desk } from "../../src/core/desk.js";
 import { incidentView } from "../../src/capabilities/incidents/handlers.js";
-import { incidentById } from "../../src/store/incidents.js";
+import { incidentById } from "../../src/capabilities/incidents/repository.js";
 import { incidentUpdateCommand } from "./incidents.js";
 import { errorCard, incidentCard, type Card } from "./render.js";
 import { envelopeOf } from "./translate.js";

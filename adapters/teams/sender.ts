@@ -18,7 +18,7 @@ import { attachment, filesCard, incidentCard, plain, requesterCard, ticketCard }
 import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { showFiles } from "./files.js";
 import { incidentView } from "../../src/capabilities/incidents/handlers.js";
-import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
+import { incidentById, incidentLink, setIncidentLink } from "../../src/capabilities/incidents/repository.js";
 import { PLATFORM } from "./translate.js";
 import { teamsAgents } from "./viewer.js";
 

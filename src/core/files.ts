@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/database.js";
-import { storeFile, type FileRef } from "../store/files.js";
+import { type FileRef, storeFile } from "../store/files.js";
 import { enqueue } from "../store/outbox.js";
 import type { Outcome, OutcomeFile } from "./desk.js";
 

@@ -3,7 +3,7 @@
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
 import { incidentView } from "../../../src/capabilities/incidents/handlers.js";
 import { incidentName } from "../../../src/capabilities/incidents/model.js";
-import { incidentById } from "../../../src/store/incidents.js";
+import { incidentById } from "../../../src/capabilities/incidents/repository.js";
 import type { SlackContext, Where } from "../context.js";
 import { INCIDENT_UPDATE_ACTION, INCIDENT_UPDATE_FIELDS, INCIDENT_UPDATE_VIEW } from "../ids.js";
 import { incidentUpdateModal, readIncidentUpdate } from "../incidents.js";

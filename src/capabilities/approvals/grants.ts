@@ -1,7 +1,8 @@
 // Temporary access: "grant N until <date>" (or the access request's own "until" field) records when access
 // must end; when it does, the assignee is reminded to revoke it, and the ticket cannot resolve or close
 // until someone confirms the revocation ("revoked N" or the card's Access revoked button).
-import { grantOf, markRevoked, markTimerFired, requestOf, saveGrant, setTimer, type GrantRow } from "../../store/approvals.js";
+import { grantOf, markRevoked, markTimerFired, requestOf, saveGrant, setTimer } from "./repository.js";
+import { type GrantRow } from "./tables.js";
 import type { Db } from "../../store/connection.js";
 import type { Ctx, Outcome, Trx } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";

@@ -1,26 +1,11 @@
 // Incident commands: declare, update, resolve, link, subscribe. Status updates reach status channels
 // (ctx.broadcast) and every affected requester (a change on each linked ticket), in one transaction.
 import { appendAudit } from "../../store/audit.js";
-import type { IncidentRow } from "../../store/database.js";
-import {
-  countTicketsOfIncident,
-  incidentById,
-  incidentOfTicket,
-  insertIncident,
-  insertUpdate,
-  linkTicket,
-  openIncidents,
-  setIncidentStatus,
-  statusChannels,
-  subscribeChannel,
-  ticketsOfIncident,
-  unlinkTicket,
-  unsubscribeChannel,
-  updatesOf,
-} from "../../store/incidents.js";
+import type { IncidentRow } from "./tables.js";
+import { countTicketsOfIncident, incidentById, incidentOfTicket, insertIncident, insertUpdate, linkTicket, openIncidents, setIncidentStatus, statusChannels, subscribeChannel, ticketsOfIncident, unlinkTicket, unsubscribeChannel, updatesOf } from "./repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import { breaks } from "../../core/batches.js";
-import { duplicatesOf } from "../triage/store.js";
+import { duplicatesOf } from "../triage/repository.js";
 import type { Ctx, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";

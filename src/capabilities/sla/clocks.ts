@@ -8,7 +8,8 @@ import type { Person } from "../../core/people.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";
 import { formatSpan } from "./format.js";
 import type { SlaRules } from "./rules.js";
-import { TARGETS, clocksOf, saveClock, scheduleSteps, type ClockRow, type ClockState, type Target } from "./store.js";
+import { type ClockRow, type ClockState, type Target, TARGETS } from "./tables.js";
+import { clocksOf, saveClock, scheduleSteps } from "./repository.js";
 
 /** What the ticket says each clock should be doing now. */
 export function desiredState(t: Ticket, target: Target): ClockState {

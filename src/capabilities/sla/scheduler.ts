@@ -7,7 +7,7 @@ import { fireStep } from "./escalate.js";
 import type { SlaRules } from "./rules.js";
 import { syncClocks } from "./clocks.js";
 import { SLA } from "./extension.js";
-import { dueSteps, slaDb } from "./store.js";
+import { dueSteps } from "./repository.js";
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -64,7 +64,7 @@ export class SlaScheduler {
    * starting them at their creation would breach a backlog at once. Returns how many tickets got clocks.
    */
   async startMissingClocks(): Promise<number> {
-    const missing = await slaDb(this.desk.db)
+    const missing = await this.desk.db
       .selectFrom("tickets")
       .select("id")
       .where("status", "not in", ["resolved", "closed"])

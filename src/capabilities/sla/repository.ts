@@ -1,0 +1,58 @@
+// The queries the SLA capability needs, on its tables (tables.ts).
+import type { Queryable } from "../../store/database.js";
+import type { ClockRow, Step, StepRow, Target } from "./tables.js";
+
+export function clocksOf(db: Queryable, ticketId: number): Promise<ClockRow[]> {
+  return db.selectFrom("sla_clocks").selectAll().where("ticket_id", "=", ticketId).execute();
+}
+
+export async function saveClock(db: Queryable, row: ClockRow): Promise<void> {
+  const { ticket_id, target, ...rest } = row;
+  await db
+    .insertInto("sla_clocks")
+    .values(row)
+    .onConflict((oc) => oc.columns(["ticket_id", "target"]).doUpdateSet(rest))
+    .execute();
+}
+
+/** Sets when each step of a target is due; a step that has fired keeps its record and is never rescheduled. */
+export async function scheduleSteps(db: Queryable, ticketId: number, target: Target, due: Record<Step, number | null>): Promise<void> {
+  for (const step of ["warn", "breach"] as Step[]) {
+    await db
+      .insertInto("sla_steps")
+      .values({ ticket_id: ticketId, target, step, due_at: due[step], fired_at: null })
+      .onConflict((oc) => oc.columns(["ticket_id", "target", "step"]).doUpdateSet({ due_at: due[step] }).where("sla_steps.fired_at", "is", null))
+      .execute();
+  }
+}
+
+/** The scheduler's one query: every unfired step due by `now`, oldest first. */
+export function dueSteps(db: Queryable, now: number, limit: number): Promise<StepRow[]> {
+  return db
+    .selectFrom("sla_steps")
+    .selectAll()
+    .where("fired_at", "is", null)
+    .where("due_at", "is not", null)
+    .where("due_at", "<=", now)
+    .orderBy("due_at")
+    .orderBy("ticket_id")
+    .limit(limit)
+    .execute();
+}
+
+/** Marks a step fired unless it already was; true when this call fired it (exactly once, even racing). */
+export async function markFired(db: Queryable, s: { ticket_id: number; target: Target; step: Step }, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable("sla_steps")
+    .set({ fired_at: now })
+    .where("ticket_id", "=", s.ticket_id)
+    .where("target", "=", s.target)
+    .where("step", "=", s.step)
+    .where("fired_at", "is", null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export function firedSteps(db: Queryable, ticketId: number): Promise<StepRow[]> {
+  return db.selectFrom("sla_steps").selectAll().where("ticket_id", "=", ticketId).where("fired_at", "is not", null).orderBy("fired_at").execute();
+}
