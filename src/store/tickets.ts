@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Level, Priority, Status, Ticket, TicketType } from "../core/ticket.js";
 import type { NewTicketRow, Queryable, TicketRow, TicketUpdate } from "./database.js";
 
@@ -89,4 +89,17 @@ export async function searchTickets(db: Queryable, words: string, limit = 20): P
 export function ftsQuery(words: string): string {
   const tokens = words.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(tokens)].map((t) => `"${t}"`).join(" OR ");
+}
+
+/** Tickets created in [from, to), and of one team when `team` is set: the tickets a report is about. */
+export interface TicketWindow {
+  from: number;
+  to: number;
+  team?: string;
+}
+
+/** The condition "this ticket is in the window", for a query that joins `tickets`. */
+export function createdWithin(w: TicketWindow): RawBuilder<SqlBool> {
+  const team = w.team ? sql` AND tickets.team = ${w.team}` : sql``;
+  return sql<SqlBool>`(tickets.created_at >= ${w.from} AND tickets.created_at < ${w.to}${team})`;
 }

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Queryable } from "../../store/database.js";
-import { ftsQuery } from "../../store/tickets.js";
+import { createdWithin, ftsQuery, type TicketWindow } from "../../store/tickets.js";
 import type { ArticleRow } from "./tables.js";
 
 export function insertArticle(db: Queryable, a: { title: string; body: string; tags: string[]; category: string | null; authorId: number; sourceTicketId: number | null; at: number }): Promise<ArticleRow> {
@@ -66,4 +66,18 @@ export async function usefulness(db: Queryable, articleId: number): Promise<{ of
     .where("article_id", "=", articleId)
     .executeTakeFirstOrThrow();
   return { offered: Number(r.offered), solved: Number(r.solved ?? 0), notSolved: Number(r.not_solved ?? 0) };
+}
+
+/** Of the tickets of a window: how many were offered an article, and how many of those an article solved. */
+export async function offerOutcomes(db: Queryable, window: TicketWindow): Promise<{ offered: number; deflected: number }> {
+  const r = await db
+    .selectFrom("article_offers")
+    .innerJoin("tickets", "tickets.id", "article_offers.ticket_id")
+    .where(createdWithin(window))
+    .select([
+      sql<number>`count(DISTINCT article_offers.ticket_id)`.as("offered"),
+      sql<number>`count(DISTINCT CASE WHEN article_offers.outcome = 'solved' THEN article_offers.ticket_id END)`.as("deflected"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { offered: Number(r.offered), deflected: Number(r.deflected) };
 }

@@ -1,5 +1,7 @@
 // The queries the SLA capability needs, on its tables (tables.ts).
+import { sql } from "kysely";
 import type { Queryable } from "../../store/database.js";
+import { createdWithin, type TicketWindow } from "../../store/tickets.js";
 import type { ClockRow, Step, StepRow, Target } from "./tables.js";
 
 export function clocksOf(db: Queryable, ticketId: number): Promise<ClockRow[]> {
@@ -55,4 +57,31 @@ export async function markFired(db: Queryable, s: { ticket_id: number; target: T
 
 export function firedSteps(db: Queryable, ticketId: number): Promise<StepRow[]> {
   return db.selectFrom("sla_steps").selectAll().where("ticket_id", "=", ticketId).where("fired_at", "is not", null).orderBy("fired_at").execute();
+}
+
+/** How the clocks of one target stand, for the tickets of a window (what reports show). */
+export interface ClockTally {
+  target: Target;
+  measured: number;
+  /** Past their target, stopped or not: over it when stopped, or still counting with the due moment gone by. */
+  breached: number;
+  /** Stopped within their target. */
+  met: number;
+}
+
+/** Each target's clocks over the tickets created in `window`, judged at `now`. */
+export async function clockTallies(db: Queryable, window: TicketWindow, now: number): Promise<ClockTally[]> {
+  const rows = await db
+    .selectFrom("sla_clocks")
+    .innerJoin("tickets", "tickets.id", "sla_clocks.ticket_id")
+    .where(createdWithin(window))
+    .select([
+      "sla_clocks.target",
+      (eb) => eb.fn.countAll<number>().as("measured"),
+      sql<number>`coalesce(sum(sla_clocks.consumed_ms > sla_clocks.target_ms OR (sla_clocks.stopped_at IS NULL AND sla_clocks.due_at IS NOT NULL AND sla_clocks.due_at < ${now})), 0)`.as("breached"),
+      sql<number>`coalesce(sum(sla_clocks.state = 'stopped' AND sla_clocks.consumed_ms <= sla_clocks.target_ms), 0)`.as("met"),
+    ])
+    .groupBy("sla_clocks.target")
+    .execute();
+  return rows.map((r) => ({ target: r.target, measured: Number(r.measured), breached: Number(r.breached), met: Number(r.met) }));
 }

@@ -1,6 +1,7 @@
 // Triage's queries on its tables (tables.ts), and its duplicate search over triage_open_fts.
 import { sql } from "kysely";
 import type { Queryable } from "../../store/database.js";
+import { createdWithin, type TicketWindow } from "../../store/tickets.js";
 import { contextDiscount, cosine, idf, queryWords, recency, termVector } from "./duplicates.js";
 import type { DuplicateRow, TriageTicketRow } from "./tables.js";
 
@@ -154,6 +155,18 @@ export async function countDuplicates(db: Queryable, originalId: number, since =
     .where("original_id", "=", originalId)
     .where("state", "in", ["suggested", "linked"])
     .where("created_at", ">=", since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** How many tickets of the window an agent linked as a duplicate (what reports show as the duplicate rate). */
+export async function linkedDuplicateCount(db: Queryable, window: TicketWindow): Promise<number> {
+  const r = await db
+    .selectFrom("triage_duplicates")
+    .innerJoin("tickets", "tickets.id", "triage_duplicates.ticket_id")
+    .where("triage_duplicates.state", "=", "linked")
+    .where(createdWithin(window))
+    .select((e) => e.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
