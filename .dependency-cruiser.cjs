@@ -1,4 +1,5 @@
-// The core and the store never import a platform SDK or an adapter (../shared/DESIGN.md, Boundaries).
+// The core and the store never import a platform SDK or an adapter (../shared/DESIGN.md, Boundaries), and
+// adapters never import the store.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -15,6 +16,13 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(core|store)/" },
       to: { path: "^adapters/" },
+    },
+    {
+      name: "adapters-import-no-store",
+      comment: "adapters reach the database through src/core/index.ts (the core's one surface), never src/store directly",
+      severity: "error",
+      from: { path: "^adapters/" },
+      to: { path: "^src/store/" },
     },
   ],
   options: {

@@ -2,7 +2,7 @@
 // messages reach people after a restart. Teams-only tables, so their repository lives with the adapter.
 import type { ChannelAccount, ConversationReference } from "@microsoft/agents-activity";
 import { sql } from "kysely";
-import type { Db } from "../../src/store/connection.js";
+import type { Db } from "../../src/core/index.js";
 
 export interface TeamsUser {
   userId: string;

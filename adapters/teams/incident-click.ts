@@ -1,7 +1,7 @@
 // A "Post update" click on an incident's status card: runs the update through the core and answers with
 // the card as it now is (or as it was, with why nothing changed).
 import type { Activity } from "@microsoft/agents-activity";
-import type { Desk } from "../../src/core/desk.js";
+import type { Desk } from "../../src/core/index.js";
 import { incidentView } from "../../src/capabilities/incidents/handlers.js";
 import { incidentById } from "../../src/capabilities/incidents/repository.js";
 import { incidentUpdateCommand } from "./incidents.js";
