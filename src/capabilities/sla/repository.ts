@@ -55,6 +55,22 @@ export async function markFired(db: Queryable, s: { ticket_id: number; target: T
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** One step's row as it stands now (a pause, a stop or another tick may have changed it). */
+export function stepOf(db: Queryable, s: { ticket_id: number; target: Target; step: Step }): Promise<StepRow | undefined> {
+  return db.selectFrom("sla_steps").selectAll().where("ticket_id", "=", s.ticket_id).where("target", "=", s.target).where("step", "=", s.step).executeTakeFirst();
+}
+
+/** Open tickets with no clock at all (opened before the desk had an `sla:` section). */
+export async function openTicketsWithoutClocks(db: Queryable): Promise<number[]> {
+  const rows = await db
+    .selectFrom("tickets")
+    .select("id")
+    .where("status", "not in", ["resolved", "closed"])
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("sla_clocks").select("sla_clocks.ticket_id").whereRef("sla_clocks.ticket_id", "=", "tickets.id"))))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export function firedSteps(db: Queryable, ticketId: number): Promise<StepRow[]> {
   return db.selectFrom("sla_steps").selectAll().where("ticket_id", "=", ticketId).where("fired_at", "is not", null).orderBy("fired_at").execute();
 }
