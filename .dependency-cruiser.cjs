@@ -5,9 +5,9 @@ module.exports = {
   forbidden: [
     {
       name: "core-imports-no-platform-sdk",
-      comment: "src/core and src/store stay platform-neutral: no @slack/*, no Microsoft 365 Agents SDK (@microsoft/agents-*), no botbuilder*",
+      comment: "src/core, src/capabilities and src/store stay platform-neutral: no @slack/*, no Microsoft 365 Agents SDK (@microsoft/agents-*), no botbuilder*",
       severity: "error",
-      from: { path: "^src/(core|store)/" },
+      from: { path: "^src/(core|capabilities|store)/" },
       to: { path: "(^|/)node_modules/(@slack/|@microsoft/agents|botbuilder|botframework)" },
     },
     {
