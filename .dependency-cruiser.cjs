@@ -1,12 +1,13 @@
-// The core and the store never import a platform SDK or an adapter (../shared/DESIGN.md, Boundaries).
+// The core and the store never import a platform SDK or an adapter (../shared/DESIGN.md, Boundaries), and
+// adapters never import the store.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: "core-imports-no-platform-sdk",
-      comment: "src/core and src/store stay platform-neutral: no @slack/*, no Microsoft 365 Agents SDK (@microsoft/agents-*), no botbuilder*",
+      comment: "src/core, src/capabilities and src/store stay platform-neutral: no @slack/*, no Microsoft 365 Agents SDK (@microsoft/agents-*), no botbuilder*",
       severity: "error",
-      from: { path: "^src/(core|store)/" },
+      from: { path: "^src/(core|capabilities|store)/" },
       to: { path: "(^|/)node_modules/(@slack/|@microsoft/agents|botbuilder|botframework)" },
     },
     {
@@ -15,6 +16,13 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(core|store)/" },
       to: { path: "^adapters/" },
+    },
+    {
+      name: "adapters-import-no-store",
+      comment: "adapters reach the database through src/core/index.ts (the core's one surface), never src/store directly",
+      severity: "error",
+      from: { path: "^adapters/" },
+      to: { path: "^src/store/" },
     },
   ],
   options: {

@@ -8,7 +8,7 @@ import { cardRef } from "../adapters/teams/notifier.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 import { parseCommand } from "../src/core/grammar.js";
-import { linkTicket, setIncidentLink, subscribeChannel } from "../src/store/incidents.js";
+import { linkTicket, setIncidentLink, subscribeChannel } from "../src/capabilities/incidents/repository.js";
 import { setLink } from "../src/store/links.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";

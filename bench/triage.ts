@@ -11,7 +11,7 @@ import { ManualClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 import type { Ticket } from "../src/core/ticket.js";
 import { triageExtension } from "../src/capabilities/triage/index.js";
-import { similarOpenTickets } from "../src/capabilities/triage/store.js";
+import { similarOpenTickets } from "../src/capabilities/triage/repository.js";
 import { rankOf } from "../src/capabilities/triage/extension.js";
 import { DEFAULT_TRIAGE } from "../src/capabilities/triage/settings.js";
 import { openDatabase } from "../src/store/connection.js";

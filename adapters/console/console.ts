@@ -3,14 +3,9 @@
 // desk told that person since they last acted (ConsoleNotifier) is printed when they act.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Actor, Command } from "../../src/core/commands.js";
-import type { Desk, Outcome } from "../../src/core/desk.js";
-import { validateForm, type FormField, type FormValues } from "../../src/core/form.js";
-import { parseCommand } from "../../src/core/grammar.js";
+import { type Actor, type Command, commentsOf, type Desk, type FormField, type FormValues, type Outcome, parseCommand, personById, validateForm } from "../../src/core/index.js";
 import { KB } from "../../src/capabilities/knowledge/extension.js";
 import { atLeast } from "../../src/capabilities/roles/permissions.js";
-import { commentsOf } from "../../src/store/comments.js";
-import { personById } from "../../src/store/people.js";
 import { takeNotices } from "./notifier.js";
 import { listText, showText, terminalSafe, type ConversationLine } from "./render.js";
 

@@ -2,11 +2,8 @@
 // approval waiting, incident updates), kept as outbox rows of the platform "console" in the change's own
 // transaction, one per person. Nobody is on the other end of a terminal until that person acts again: the
 // console prints a person's rows when they act (or become the one acting, `as @lee`) and marks them sent.
-import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
+import { type Desk, markSent, type Notifier, type PlannedMessage, STATUS_LABEL, type TicketChange } from "../../src/core/index.js";
 import type { ApprovalExtras } from "../../src/capabilities/approvals/model.js";
-import { STATUS_LABEL } from "../../src/core/ticket.js";
-import type { Desk } from "../../src/core/desk.js";
-import { markSent } from "../../src/store/outbox.js";
 
 export const PLATFORM = "console";
 const KIND = "notice";

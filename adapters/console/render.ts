@@ -3,12 +3,9 @@
 // and every string a person typed made safe for a terminal.
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
-import type { Outcome } from "../../src/core/desk.js";
+import { describe, fieldText, oneLine, type Outcome, PRIORITIES, STATUS_LABEL, type TicketSnapshot, ticketView, TYPE_LABEL } from "../../src/core/index.js";
 import { SLA, type SlaExtras } from "../../src/capabilities/sla/extension.js";
 import { formatSpan } from "../../src/capabilities/sla/format.js";
-import { PRIORITIES, STATUS_LABEL, TYPE_LABEL } from "../../src/core/ticket.js";
-import { describe, fieldText, oneLine } from "../../src/core/text.js";
-import { ticketView, type TicketSnapshot } from "../../src/core/views.js";
 
 /**
  * Control characters (ESC starting an ANSI sequence, BEL, backspace, C1 codes) and bidirectional overrides

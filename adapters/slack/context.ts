@@ -1,8 +1,5 @@
 // What every listener needs: the desk, the paced Web API, who people are, and the means to answer.
-import type { Actor } from "../../src/core/commands.js";
-import type { Desk, Outcome } from "../../src/core/desk.js";
-import { queueOutcomeFiles } from "../../src/core/files.js";
-import { upsertPerson } from "../../src/store/people.js";
+import { type Actor, type Desk, type Outcome, queueOutcomeFiles, upsertPerson } from "../../src/core/index.js";
 import { PLATFORM } from "./ids.js";
 import type { SlackApi } from "./api.js";
 import type { HomeService } from "./home.js";

@@ -1,10 +1,8 @@
 // Files into Slack with the upload flow Slack asks apps to use since files.upload was retired:
 // files.getUploadURLExternal (name and byte length) -> POST the bytes to the upload_url it returns ->
 // files.completeUploadExternal, which shares them all in one message into the channel (or thread).
-import type { FileDestination, FileMessage } from "../../src/core/files.js";
+import { type Db, fileByToken, type FileDestination, type FileMessage } from "../../src/core/index.js";
 import { DeliveryError } from "../../src/outbox/worker.js";
-import type { Db } from "../../src/store/connection.js";
-import { fileByToken } from "../../src/store/files.js";
 import type { SlackApi } from "./api.js";
 import { clip, esc, LIMITS } from "./render.js";
 

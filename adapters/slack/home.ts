@@ -1,10 +1,6 @@
 // App Home: my requests, my assigned tickets and the team queue, with counts and each row's buttons.
-import type { Desk } from "../../src/core/desk.js";
+import { type Desk, listTickets, personByPlatformId, STATUS_LABEL, type Ticket, ticketView } from "../../src/core/index.js";
 import { atLeast } from "../../src/capabilities/roles/permissions.js";
-import { STATUS_LABEL, type Ticket } from "../../src/core/ticket.js";
-import { ticketView } from "../../src/core/views.js";
-import { personByPlatformId } from "../../src/store/people.js";
-import { listTickets } from "../../src/store/tickets.js";
 import type { SlackApi } from "./api.js";
 import { PLATFORM, type HomeTab } from "./ids.js";
 import { esc, homeView, type HomeRow } from "./render.js";

@@ -8,8 +8,7 @@
 // A row is finished once its work is done; replay() at start-up works the rows a stop left unfinished. The
 // work is a desk command under the request's own idempotency key (evt:<event_id>, react:<channel>:<ts>,
 // cmd:<trigger_id>, act:...), so a row worked twice, before a crash and after it, acts once.
-import type { Desk } from "../../src/core/desk.js";
-import { failedRequest, finishRequest, pruneInbox, storeRequest, unfinishedRequests } from "../../src/store/inbox.js";
+import { type Desk, failedRequest, finishRequest, pruneInbox, storeRequest, unfinishedRequests } from "../../src/core/index.js";
 import { PLATFORM } from "./ids.js";
 
 /** A row that failed this many times is left alone (and stays in the table, with its error, for a person to see). */

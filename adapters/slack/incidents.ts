@@ -1,8 +1,7 @@
 // The incident status message's "Post update": its modal (status and message) and what a submission says.
 // The submission runs the same command as `/ticket incident update I [status] <message>`.
-import type { Command } from "../../src/core/commands.js";
+import { type Command, LIMITS as TICKET_LIMITS } from "../../src/core/index.js";
 import { INCIDENT_STATUSES, incidentName, type IncidentStatus, type IncidentView } from "../../src/capabilities/incidents/model.js";
-import { LIMITS as TICKET_LIMITS } from "../../src/core/ticket.js";
 import { INCIDENT_UPDATE_FIELDS as F, INCIDENT_UPDATE_VIEW } from "./ids.js";
 import { LIMITS, clipEscaped, esc, type Block } from "./render.js";
 

@@ -3,10 +3,7 @@
 // every other call and cached, and the name kept in the people table, so the commands after it (their
 // summaries, the other platforms' cards) have it too. This runs when the outbox draws a message, after the
 // commit: a command's transaction never waits on Slack.
-import type { Person } from "../../src/core/people.js";
-import type { TicketSnapshot, TicketView } from "../../src/core/views.js";
-import type { Db } from "../../src/store/connection.js";
-import { personByPlatformId, upsertPerson } from "../../src/store/people.js";
+import { type Db, type Person, personByPlatformId, type TicketSnapshot, type TicketView, upsertPerson } from "../../src/core/index.js";
 import { PLATFORM } from "./ids.js";
 import type { SlackPeople } from "./people.js";
 

@@ -1,10 +1,7 @@
 // Plans what Slack must be told of a ticket change, as outbox rows written in the change's transaction.
 // Rows carry ticket numbers, not rendered blocks: the sender draws the card from the ticket's state at
 // send time, so a card updated late never shows an old state.
-import type { IncidentChange, Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
-import { STATUS_LABEL } from "../../src/core/ticket.js";
-import type { ActionView } from "../../src/core/views.js";
-import type { TicketLinkRow } from "../../src/store/database.js";
+import { type ActionView, type IncidentChange, type Notifier, type PlannedMessage, STATUS_LABEL, type TicketChange, type TicketLinkRow } from "../../src/core/index.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 
 export interface RequesterPayload {

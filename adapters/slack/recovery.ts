@@ -1,9 +1,7 @@
 // Finds a message the outbox already posted, by the row key in its message metadata: how a row that was
 // in flight at a crash (or whose answer was lost) is told apart from one that never reached Slack; and the
 // calls the last process made, counted in the paces after a restart.
-import { FILE_MESSAGE } from "../../src/core/files.js";
-import type { Db } from "../../src/store/connection.js";
-import { recentCalls } from "../../src/store/outbox.js";
+import { type Db, FILE_MESSAGE, recentCalls } from "../../src/core/index.js";
 import type { SlackApi } from "./api.js";
 import { OUTBOX, OUTBOX_EVENT_TYPE, PLATFORM } from "./ids.js";
 

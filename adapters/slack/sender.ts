@@ -1,10 +1,7 @@
 // Delivers the Slack outbox: the triage card (posted once, then chat.update), notes in its thread,
 // the requester's messages and App Home refreshes. Slack's answers steer the outbox's retries.
 import type { webApi } from "@slack/bolt";
-import type { Desk } from "../../src/core/desk.js";
-import { ticketView } from "../../src/core/views.js";
-import type { OutboxRow } from "../../src/store/database.js";
-import { linksOf, setLink } from "../../src/store/links.js";
+import { type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, setLink, ticketView } from "../../src/core/index.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import type { DeliveryAttempt } from "../../src/outbox/worker.js";
@@ -14,8 +11,7 @@ import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, Requeste
 import { incidentView } from "../../src/capabilities/incidents/handlers.js";
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { approvalLink, type ApprovalPayload } from "../../src/capabilities/approvals/cards.js";
-import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
-import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
+import { incidentById, incidentLink, setIncidentLink } from "../../src/capabilities/incidents/repository.js";
 import { uploadFiles } from "./files.js";
 import { card, incidentMessage, resolutionMessage, textMessage, withActions } from "./render.js";
 import { SlackNames } from "./names.js";

@@ -1,9 +1,6 @@
 // Slack payloads -> core commands. Text goes through the shared grammar, every click through the core's
 // actionCommand, so verbs other capabilities register work here without changes.
-import type { Command, Source } from "../../src/core/commands.js";
-import type { FormValues } from "../../src/core/form.js";
-import { parseCommand } from "../../src/core/grammar.js";
-import { actionCommand } from "../../src/core/views.js";
+import { actionCommand, type Command, type FormValues, parseCommand, type Source } from "../../src/core/index.js";
 import { RATE_ACTION, TICKET_ACTION, VERB_INPUT_ACTION, VERB_INPUT_BLOCK } from "./ids.js";
 import type { ActionValue } from "./render.js";
 

@@ -1,12 +1,8 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
-import type { Clock } from "../../src/core/clock.js";
-import type { Actor } from "../../src/core/commands.js";
-import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
+import { type Actor, type Clock, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketForm, ticketView, validateForm } from "../../src/core/index.js";
 import type { ShownFile } from "./files.js";
-import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
-import { ticketView } from "../../src/core/views.js";
 import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card } from "./render.js";
 import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
@@ -17,7 +13,6 @@ import { articleCommand, articleForm, isArticleFormRequest, resolveWithArticleCo
 import { can } from "../../src/capabilities/roles/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
 import { viewerFor } from "./viewer.js";
-import { personByPlatformId } from "../../src/store/people.js";
 import { actorOf } from "./translate.js";
 import { articleFormCard, openArticleCard } from "./render.js";
 

@@ -1,10 +1,8 @@
 // Files on Teams, where a bot cannot upload into a channel: a small picture goes into the card itself (a data
 // URI), a larger one is shown from a link to our own server, and other files (CSV) are offered as a download
 // link. Links are GET /files/<token> under PUBLIC_URL; without PUBLIC_URL there is nothing people can reach.
-import type { FileRef } from "../../src/core/files.js";
+import { type Db, fileByToken, type FileRef } from "../../src/core/index.js";
 import { fileUrl } from "../../src/http/files.js";
-import type { Db } from "../../src/store/connection.js";
-import { fileByToken } from "../../src/store/files.js";
 
 /**
  * Teams refuses a message over about 28 KB, card included; a picture inlined as base64 grows by a third, so

@@ -1,8 +1,7 @@
 // "Post update" on an incident's status card: a form under the card (Action.ShowCard: status and message)
 // whose Action.Execute runs the same command as `incident update I [status] <message>`.
-import type { Command } from "../../src/core/commands.js";
+import { type Command, LIMITS } from "../../src/core/index.js";
 import { INCIDENT_STATUSES, incidentName, type IncidentStatus } from "../../src/capabilities/incidents/model.js";
-import { LIMITS } from "../../src/core/ticket.js";
 import { INCIDENT_KEY, INCIDENT_UPDATE_INPUTS as I, INCIDENT_UPDATE_VERB } from "./verbs.js";
 
 /** The same bound as Slack's modal, so an update reads the same everywhere. */

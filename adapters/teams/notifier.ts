@@ -1,10 +1,7 @@
 // Plans what Teams must hear of a change, written to the outbox in the change's own transaction:
 // the agents' channel card (refreshed for changes from any platform), the change said once in the
 // card's reply chain, and updates to Teams requesters in their own chat.
-import type { TicketLinkRow } from "../../src/store/database.js";
-import type { IncidentChange, Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
-import { STATUS_LABEL } from "../../src/core/ticket.js";
-import type { ActionView } from "../../src/core/views.js";
+import { type ActionView, type IncidentChange, type Notifier, type PlannedMessage, STATUS_LABEL, type TicketChange, type TicketLinkRow } from "../../src/core/index.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */

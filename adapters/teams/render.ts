@@ -1,11 +1,8 @@
 // Neutral views -> Adaptive Cards 1.5 (validated against the published schema in tests). Everything a
 // view holds is drawn generically, so fields and verbs other capabilities add appear without changes here.
-import type { FormField, FormValues } from "../../src/core/form.js";
-import type { Outcome } from "../../src/core/desk.js";
+import { type ActionView, type FieldView, type FormField, type FormValues, oneLine, type Outcome, ticketView, type TicketView } from "../../src/core/index.js";
 import { incidentName, type IncidentView } from "../../src/capabilities/incidents/model.js";
 import { incidentUpdateAction } from "./incidents.js";
-import { oneLine } from "../../src/core/text.js";
-import { ticketView, type ActionView, type FieldView, type TicketView } from "../../src/core/views.js";
 import type { ShownFile } from "./files.js";
 import { articleFromResolution, type ArticleField, type ArticleValues } from "../../src/capabilities/knowledge/form.js";
 import { KB_ARTICLE_DIALOG, SAVE_ARTICLE } from "./verbs.js";

@@ -3,11 +3,7 @@
 // asks to be retried (429, 412, 502, 504: exponential backoff with jitter; Teams sends no Retry-After).
 import { Activity, ActivityTypes, type ConversationReference } from "@microsoft/agents-activity";
 import type { CloudAdapter, TurnContext } from "@microsoft/agents-hosting";
-import type { Desk } from "../../src/core/desk.js";
-import { ticketView } from "../../src/core/views.js";
-import type { Db } from "../../src/store/connection.js";
-import type { OutboxRow } from "../../src/store/database.js";
-import { linksOf, setLink } from "../../src/store/links.js";
+import { type Db, type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, setLink, ticketView } from "../../src/core/index.js";
 import { Pace, scaled } from "../../src/outbox/pace.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
@@ -15,10 +11,9 @@ import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload,
 import { approvalLink, type ApprovalPayload } from "../../src/capabilities/approvals/cards.js";
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { attachment, filesCard, incidentCard, plain, requesterCard, ticketCard } from "./render.js";
-import { FILE_MESSAGE, type FileMessage } from "../../src/core/files.js";
 import { showFiles } from "./files.js";
 import { incidentView } from "../../src/capabilities/incidents/handlers.js";
-import { incidentById, incidentLink, setIncidentLink } from "../../src/store/incidents.js";
+import { incidentById, incidentLink, setIncidentLink } from "../../src/capabilities/incidents/repository.js";
 import { PLATFORM } from "./translate.js";
 import { teamsAgents } from "./viewer.js";
 

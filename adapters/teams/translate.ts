@@ -1,9 +1,7 @@
 // Teams activities -> core commands. Text goes through the shared grammar; card clicks through
 // actionCommand, so verbs other capabilities register work here without changes.
 import type { Activity } from "@microsoft/agents-activity";
-import type { Actor, Command, Envelope } from "../../src/core/commands.js";
-import { parseCommand } from "../../src/core/grammar.js";
-import { VERBS, actionCommand, isRegisteredAction } from "../../src/core/views.js";
+import { actionCommand, type Actor, type Command, type Envelope, isRegisteredAction, parseCommand, VERBS } from "../../src/core/index.js";
 import { RATE_VERB, RATING_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 
 export const PLATFORM = "teams";

@@ -1,9 +1,7 @@
 // Cards drawn for the person who will see them: Assign offers the desk's agents on Teams, and a person is
 // shown only the buttons their role lets them press (a requester's own "Opened #N" card has no Claim).
-import type { Actor } from "../../src/core/commands.js";
-import type { Desk } from "../../src/core/desk.js";
+import type { ActionView, Actor, Desk } from "../../src/core/index.js";
 import { atLeast, can, type Permission, type Role } from "../../src/capabilities/roles/permissions.js";
-import type { ActionView } from "../../src/core/views.js";
 import type { Viewer } from "./render.js";
 import { PLATFORM } from "./translate.js";
 

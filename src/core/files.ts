@@ -3,9 +3,8 @@
 // failed upload is retried (after a restart too) without the command running again.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { Kysely } from "kysely";
-import type { Database } from "../store/database.js";
-import { storeFile, type FileRef } from "../store/files.js";
+import type { Queryable } from "../store/database.js";
+import { type FileRef, storeFile } from "../store/files.js";
 import { enqueue } from "../store/outbox.js";
 import type { Outcome, OutcomeFile } from "./desk.js";
 
@@ -47,7 +46,7 @@ function namesForPaths(text: string, files: OutcomeFile[]): string {
 }
 
 /** Reads a command's files from disk into the store. */
-export async function keepFiles(db: Kysely<Database>, files: OutcomeFile[], at: number): Promise<FileRef[]> {
+export async function keepFiles(db: Queryable, files: OutcomeFile[], at: number): Promise<FileRef[]> {
   const out: FileRef[] = [];
   for (const f of files) out.push(await storeFile(db, { name: basename(f.path), title: f.title, mime: f.mime, bytes: readFileSync(f.path), at }));
   return out;
@@ -57,7 +56,7 @@ export async function keepFiles(db: Kysely<Database>, files: OutcomeFile[], at: 
  * Queues a command's files for one person on one platform, once per `key` (a redelivered command, answered
  * from its receipt, queues nothing more). Returns false when they were already queued.
  */
-export async function queueOutcomeFiles(db: Kysely<Database>, m: { platform: string; key: string; text: string; files: OutcomeFile[]; to: FileDestination; at: number }): Promise<boolean> {
+export async function queueOutcomeFiles(db: Queryable, m: { platform: string; key: string; text: string; files: OutcomeFile[]; to: FileDestination; at: number }): Promise<boolean> {
   const key = `files:${m.platform}:${m.key}`;
   return db.transaction().execute(async (trx) => {
     if (await trx.selectFrom("outbox").select("id").where("key", "=", key).executeTakeFirst()) return false;
@@ -68,6 +67,6 @@ export async function queueOutcomeFiles(db: Kysely<Database>, m: { platform: str
 }
 
 /** One outbox row carrying stored files; call it inside the transaction that decided to send them. */
-export async function queueFileMessage(trx: Kysely<Database>, m: { platform: string; key: string; message: FileMessage; at: number }): Promise<void> {
+export async function queueFileMessage(trx: Queryable, m: { platform: string; key: string; message: FileMessage; at: number }): Promise<void> {
   await enqueue(trx, [{ key: m.key, platform: m.platform, kind: FILE_MESSAGE, target: fileTarget(m.message.to), payload: m.message, at: m.at }]);
 }

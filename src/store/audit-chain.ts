@@ -1,8 +1,7 @@
 // The audit trail's hash chain: each event's hash covers its content and the previous event's hash, so an
 // edited, deleted or reordered row breaks every hash after it.
 import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { AuditRow, Database } from "./database.js";
+import type { AuditRow, Queryable } from "./database.js";
 
 /** What the hash covers: every column of an event but its id and the chain itself. */
 export type Chainable = Omit<AuditRow, "id" | "prev_hash" | "hash">;
@@ -13,7 +12,7 @@ export function eventHash(prev: string, e: Chainable): string {
     .digest("hex");
 }
 
-export async function lastHash(db: Kysely<Database>): Promise<string> {
+export async function lastHash(db: Queryable): Promise<string> {
   const r = await db.selectFrom("audit_events").select("hash").orderBy("id", "desc").limit(1).executeTakeFirst();
   return r?.hash ?? "";
 }
@@ -21,7 +20,7 @@ export async function lastHash(db: Kysely<Database>): Promise<string> {
 export type VerifyResult = { ok: true; events: number } | { ok: false; events: number; brokenAt: number; ticketId: number | null; why: string };
 
 /** Recomputes the chain from the first event; names the first event whose stored hash does not follow. */
-export async function verifyChain(db: Kysely<Database>): Promise<VerifyResult> {
+export async function verifyChain(db: Queryable): Promise<VerifyResult> {
   let prev = "";
   let n = 0;
   let lastId = 0;

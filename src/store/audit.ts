@@ -1,14 +1,11 @@
-import type { Kysely } from "kysely";
 import { eventHash, lastHash } from "./audit-chain.js";
-import type { AuditRow, Database, NewAuditRow } from "./database.js";
-
-type Q = Kysely<Database>;
+import type { AuditRow, NewAuditRow, Queryable } from "./database.js";
 
 /**
  * Append-only (triggers refuse UPDATE and DELETE): events are inserted in the transaction of the change,
  * each chained to the previous one's hash. Transactions run one at a time, so the chain has no forks.
  */
-export async function appendAudit(db: Q, events: NewAuditRow[]): Promise<void> {
+export async function appendAudit(db: Queryable, events: NewAuditRow[]): Promise<void> {
   if (!events.length) return;
   let prev = await lastHash(db);
   const rows = events.map((e) => {
@@ -26,7 +23,7 @@ export interface AuditEntry extends AuditRow {
   actor_platform: string | null;
 }
 
-export function auditOfTicket(db: Q, ticketId: number): Promise<AuditEntry[]> {
+export function auditOfTicket(db: Queryable, ticketId: number): Promise<AuditEntry[]> {
   return db
     .selectFrom("audit_events as a")
     .leftJoin("people as p", "p.id", "a.actor_id")

@@ -1,9 +1,6 @@
-import type { Kysely } from "kysely";
-import type { CommentRow, Database } from "./database.js";
+import type { CommentRow, Queryable } from "./database.js";
 
-type Q = Kysely<Database>;
-
-export function insertComment(db: Q, c: { ticketId: number; authorId: number; body: string; internal: boolean; at: number }): Promise<CommentRow> {
+export function insertComment(db: Queryable, c: { ticketId: number; authorId: number; body: string; internal: boolean; at: number }): Promise<CommentRow> {
   return db
     .insertInto("comments")
     .values({ ticket_id: c.ticketId, author_id: c.authorId, body: c.body, internal: c.internal ? 1 : 0, created_at: c.at })
@@ -11,6 +8,6 @@ export function insertComment(db: Q, c: { ticketId: number; authorId: number; bo
     .executeTakeFirstOrThrow();
 }
 
-export function commentsOf(db: Q, ticketId: number): Promise<CommentRow[]> {
+export function commentsOf(db: Queryable, ticketId: number): Promise<CommentRow[]> {
   return db.selectFrom("comments").selectAll().where("ticket_id", "=", ticketId).orderBy("id").execute();
 }

@@ -1,5 +1,14 @@
-// Table types for kysely: one interface per table, with Selectable/Insertable aliases.
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+// Table types for kysely: the core's tables, one interface per table with Selectable/Insertable aliases, and
+// the Database every query is typed by, composed from them and each capability's tables.ts.
+import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from "kysely";
+import type { AlertTables } from "../capabilities/alerts/tables.js";
+import type { ApprovalTables } from "../capabilities/approvals/tables.js";
+import type { IncidentTables } from "../capabilities/incidents/tables.js";
+import type { KnowledgeTables } from "../capabilities/knowledge/tables.js";
+import type { ReportTables } from "../capabilities/reports/tables.js";
+import type { RoleTables } from "../capabilities/roles/tables.js";
+import type { SlaTables } from "../capabilities/sla/tables.js";
+import type { TriageTables } from "../capabilities/triage/tables.js";
 
 export interface PeopleTable {
   id: Generated<number>;
@@ -97,107 +106,72 @@ export interface TicketLinksTable {
   created_at: number;
 }
 
-export interface IncidentsTable {
-  id: Generated<number>;
+/** Files the desk hands out (charts, exports), kept as bytes so a delivery can be retried after a restart. */
+export interface StoredFilesTable {
+  token: string;
+  name: string;
   title: string;
-  severity: string;
-  status: string;
-  service: string | null;
-  origin_ticket_id: number | null;
-  declared_by: number;
+  mime: string;
+  bytes: Buffer;
+  size: number;
   created_at: number;
-  updated_at: number;
-  resolved_at: number | null;
+  expires_at: number;
 }
 
-export interface IncidentUpdatesTable {
+/** Raw requests committed before they are acknowledged (migrations/2026-12-07T1800_inbox.ts). */
+export interface InboxTable {
   id: Generated<number>;
-  incident_id: number;
-  author_id: number;
-  status: string;
+  platform: string;
+  key: string;
   body: string;
-  created_at: number;
+  received_at: number;
+  done_at: number | null;
+  attempts: Generated<number>;
+  error: string | null;
 }
 
-export interface IncidentTicketsTable {
-  ticket_id: number;
-  incident_id: number;
-  linked_by: number | null;
-  reason: string;
-  linked_at: number;
-}
-
-export interface StatusChannelsTable {
-  platform: string;
-  channel: string;
-  added_by: number | null;
-  created_at: number;
-}
-
-export interface IncidentLinksTable {
-  incident_id: number;
-  platform: string;
-  channel: string;
-  ref: string;
-}
-
-export interface AlertsTable {
+/** The chunks of a large webhook body taken so far (migrations/2026-12-07T1801_hooks.ts). */
+export interface AlertDeliveryChunksTable {
   source: string;
-  fingerprint: string;
-  ticket_id: number;
-  group_key: string | null;
-  service: string | null;
-  status: string;
-  labels: string;
-  link: string | null;
-  repeats: number;
-  first_at: number;
-  last_at: number;
-}
-
-export interface AlertStormsTable {
-  source: string;
-  service: string;
+  delivery: string;
+  first: number;
+  /** JSON array of what became of each alert of the chunk. */
+  results: string;
   at: number;
-  ticket_id: number;
 }
 
-export interface ArticlesTable {
-  id: Generated<number>;
-  title: string;
-  body: string;
-  tags: string;
-  category: string | null;
-  author_id: number;
-  source_ticket_id: number | null;
-  created_at: number;
+/** HMAC signatures used in the last minutes, so a replayed signed request is refused. */
+export interface WebhookSignaturesTable {
+  source: string;
+  signature: string;
+  at: number;
+}
+
+// The Teams adapter's tables (migrations/2026-11-24T1310_teams.ts). Typed here rather than in adapters/teams
+// so the store composes its Database without importing an adapter (the core and the store import none);
+// their queries stay with the adapter (adapters/teams/conversations.ts).
+
+export interface TeamsConversationsTable {
+  conversation_id: string;
+  conversation_type: string;
+  /** The conversation reference as JSON. */
+  reference: string;
+  installed: number;
   updated_at: number;
-  reviewed_at: number;
 }
 
-export interface ArticleOffersTable {
-  ticket_id: number;
-  article_id: number;
-  rank: number;
-  offered_at: number;
-  outcome: string | null;
-  decided_at: number | null;
+export interface TeamsUsersTable {
+  user_id: string;
+  bot_user_id: string;
+  bot_id: string;
+  service_url: string;
+  tenant_id: string | null;
+  personal_conversation_id: string | null;
+  updated_at: number;
 }
 
-export interface RoleOverridesTable {
-  subject: string;
-  role: string;
-  set_by: number | null;
-  set_at: number;
-}
-
-export interface RoleConfigTable {
-  id: Generated<number>;
-  roles: string;
-  recorded_at: number;
-}
-
-export interface Database {
+/** The generic core's tables: tickets and what every capability and adapter shares. */
+export interface CoreTables {
   people: PeopleTable;
   tickets: TicketsTable;
   comments: CommentsTable;
@@ -205,18 +179,25 @@ export interface Database {
   outbox: OutboxTable;
   receipts: ReceiptsTable;
   ticket_links: TicketLinksTable;
-  incidents: IncidentsTable;
-  incident_updates: IncidentUpdatesTable;
-  incident_tickets: IncidentTicketsTable;
-  status_channels: StatusChannelsTable;
-  incident_links: IncidentLinksTable;
-  alerts: AlertsTable;
-  alert_storms: AlertStormsTable;
-  articles: ArticlesTable;
-  article_offers: ArticleOffersTable;
-  role_overrides: RoleOverridesTable;
-  role_config: RoleConfigTable;
+  stored_files: StoredFilesTable;
+  inbox: InboxTable;
+  alert_delivery_chunks: AlertDeliveryChunksTable;
+  webhook_signatures: WebhookSignaturesTable;
 }
+
+export interface PlatformTables {
+  teams_conversations: TeamsConversationsTable;
+  teams_users: TeamsUsersTable;
+}
+
+/**
+ * Every table, as kysely sees them: the core's, each capability's own (its tables.ts), and the platforms'.
+ * One interface, so every query on any table is typed the same way, with no cast.
+ */
+export interface Database extends CoreTables, PlatformTables, ApprovalTables, AlertTables, IncidentTables, KnowledgeTables, ReportTables, RoleTables, SlaTables, TriageTables {}
+
+/** What a query runs on: the connection, or the transaction a command holds. */
+export type Queryable = Kysely<Database> | Transaction<Database>;
 
 export type PersonRow = Selectable<PeopleTable>;
 export type NewPersonRow = Insertable<PeopleTable>;
@@ -230,8 +211,4 @@ export type NewAuditRow = Omit<Insertable<AuditEventsTable>, "prev_hash" | "hash
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type TicketLinkRow = Selectable<TicketLinksTable>;
-export type IncidentRow = Selectable<IncidentsTable>;
-export type IncidentUpdateRow = Selectable<IncidentUpdatesTable>;
-export type StatusChannelRow = Selectable<StatusChannelsTable>;
-export type AlertRow = Selectable<AlertsTable>;
-export type ArticleRow = Selectable<ArticlesTable>;
+export type StoredFileRow = Selectable<StoredFilesTable>;

@@ -1,7 +1,5 @@
-import { sql, type Kysely, type SqlBool } from "kysely";
-import type { Database, OutboxRow } from "./database.js";
-
-type Q = Kysely<Database>;
+import { sql, type SqlBool } from "kysely";
+import type { OutboxRow, Queryable } from "./database.js";
 
 export interface OutboxInput {
   key: string;
@@ -18,7 +16,7 @@ export interface OutboxInput {
  * Queues messages; a key already queued is skipped, so replaying a change never doubles a message. A redraw
  * whose coalesce key is already waiting (never yet tried) is skipped too: that row will draw the latest state.
  */
-export async function enqueue(db: Q, messages: OutboxInput[]): Promise<void> {
+export async function enqueue(db: Queryable, messages: OutboxInput[]): Promise<void> {
   const fresh: OutboxInput[] = [];
   const seen = new Set<string>();
   for (const m of messages) {
@@ -39,7 +37,7 @@ export async function enqueue(db: Q, messages: OutboxInput[]): Promise<void> {
 
 const UNFINISHED = ["pending", "retrying", "sending"];
 
-async function waiting(db: Q, platform: string, coalesce: string): Promise<boolean> {
+async function waiting(db: Queryable, platform: string, coalesce: string): Promise<boolean> {
   const row = await db.selectFrom("outbox").select("id").where("platform", "=", platform).where("coalesce_key", "=", coalesce).where("status", "=", "pending").limit(1).executeTakeFirst();
   return row !== undefined;
 }
@@ -49,14 +47,14 @@ async function waiting(db: Q, platform: string, coalesce: string): Promise<boole
  * waiting for its retry (so a target's messages never overtake each other). `sending` rows are ones a
  * crash interrupted: they are due again.
  */
-export function due(db: Q, platform: string, now: number, limit: number): Promise<OutboxRow[]> {
+export function due(db: Queryable, platform: string, now: number, limit: number): Promise<OutboxRow[]> {
   return dueQuery(db, platform, now, limit).execute();
 }
 
 /** Written out, not bound, the statuses let SQLite use the partial index outbox_unfinished: the oldest first, no sort. */
 const UNFINISHED_SQL = sql<SqlBool>`outbox.status IN (${sql.raw(UNFINISHED.map((s) => `'${s}'`).join(", "))})`;
 
-export function dueQuery(db: Q, platform: string, now: number, limit: number) {
+export function dueQuery(db: Queryable, platform: string, now: number, limit: number) {
   return db
     .selectFrom("outbox")
     .selectAll()
@@ -81,7 +79,7 @@ export function dueQuery(db: Q, platform: string, now: number, limit: number) {
 }
 
 /** An attempt begins: `sending` until it ends; `called_at` is cleared until the attempt reaches the platform call. */
-export async function markSending(db: Q, id: number, at?: number): Promise<void> {
+export async function markSending(db: Queryable, id: number, at?: number): Promise<void> {
   await db
     .updateTable("outbox")
     .set((eb) => ({ status: "sending", attempts: eb("attempts", "+", 1), called_at: null, ...(at === undefined ? {} : { first_attempt_at: eb.fn.coalesce("first_attempt_at", eb.val(at)) }) }))
@@ -90,17 +88,17 @@ export async function markSending(db: Q, id: number, at?: number): Promise<void>
 }
 
 /** The attempt is about to make a call that cannot be taken back (a post): from now on it may have been sent. */
-export async function markCalled(db: Q, id: number, at: number): Promise<void> {
+export async function markCalled(db: Queryable, id: number, at: number): Promise<void> {
   await db.updateTable("outbox").set({ called_at: at }).where("id", "=", id).execute();
 }
 
 /** `recovery`: what became of a row that was in flight at a stop (found already posted, or sent again). */
-export async function markSent(db: Q, id: number, at: number, recovery?: "found" | "resent"): Promise<void> {
+export async function markSent(db: Queryable, id: number, at: number, recovery?: "found" | "resent"): Promise<void> {
   await db.updateTable("outbox").set({ status: "sent", sent_at: at, last_error: null, ...(recovery ? { recovery } : {}) }).where("id", "=", id).execute();
 }
 
 /** `lookFirst`: the failed call may have reached the platform, so the retry looks for the message before sending. */
-export async function markRetry(db: Q, id: number, nextAt: number, error: string, lookFirst = false): Promise<void> {
+export async function markRetry(db: Queryable, id: number, nextAt: number, error: string, lookFirst = false): Promise<void> {
   await db.updateTable("outbox").set({ status: "retrying", next_attempt_at: nextAt, last_error: error.slice(0, 500), ...(lookFirst ? { recovery: "lookup" } : {}) }).where("id", "=", id).execute();
 }
 
@@ -109,7 +107,7 @@ export async function markRetry(db: Q, id: number, nextAt: number, error: string
  * flight at the last stop. They are marked to be looked for before sending again (`lookup`) or, where the
  * platform cannot tell, to be sent again and counted (`may_repeat`). Returns how many.
  */
-export async function flagInFlight(db: Q, platform: string, canLookUp: boolean): Promise<number> {
+export async function flagInFlight(db: Queryable, platform: string, canLookUp: boolean): Promise<number> {
   const r = await db
     .updateTable("outbox")
     .set({ recovery: canLookUp ? "lookup" : "may_repeat" })
@@ -124,7 +122,7 @@ export async function flagInFlight(db: Q, platform: string, canLookUp: boolean):
  * A platform's calls since `since`, with their kinds: what the platform may still be counting. A post is
  * marked when it is called; an edit (not marked: sending it twice is harmless) is known from when it was sent.
  */
-export async function recentCalls(db: Q, platform: string, since: number): Promise<{ kind: string; at: number }[]> {
+export async function recentCalls(db: Queryable, platform: string, since: number): Promise<{ kind: string; at: number }[]> {
   const rows = await db
     .selectFrom("outbox")
     .select(["kind", "called_at", "sent_at"])
@@ -135,16 +133,16 @@ export async function recentCalls(db: Q, platform: string, since: number): Promi
 }
 
 /** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
-export async function recoveryCounts(db: Q): Promise<{ platform: string; recovery: string; n: number }[]> {
+export async function recoveryCounts(db: Queryable): Promise<{ platform: string; recovery: string; n: number }[]> {
   const rows = await db.selectFrom("outbox").select(["platform", "recovery", db.fn.countAll<number>().as("n")]).where("recovery", "is not", null).groupBy(["platform", "recovery"]).orderBy("platform").execute();
   return rows.map((r) => ({ platform: r.platform, recovery: r.recovery ?? "", n: Number(r.n) }));
 }
 
-export async function markDead(db: Q, id: number, error: string): Promise<void> {
+export async function markDead(db: Queryable, id: number, error: string): Promise<void> {
   await db.updateTable("outbox").set({ status: "dead", last_error: error.slice(0, 500) }).where("id", "=", id).execute();
 }
 
-export async function countsByStatus(db: Q): Promise<Record<string, number>> {
+export async function countsByStatus(db: Queryable): Promise<Record<string, number>> {
   const rows = await db.selectFrom("outbox").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

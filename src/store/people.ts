@@ -1,7 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database, PersonRow } from "./database.js";
-
-type Q = Kysely<Database>;
+import type { PersonRow, Queryable } from "./database.js";
 
 export interface PersonInput {
   platform: string;
@@ -12,7 +9,7 @@ export interface PersonInput {
 }
 
 /** Inserts the person or refreshes what the platform now tells us about them. */
-export async function upsertPerson(db: Q, p: PersonInput, now: number): Promise<PersonRow> {
+export async function upsertPerson(db: Queryable, p: PersonInput, now: number): Promise<PersonRow> {
   // Known and unchanged (nearly every command): read, not rewritten, so a command writes no page for it.
   const known = await personByPlatformId(db, p.platform, p.userId);
   const email = p.email?.toLowerCase();
@@ -31,16 +28,16 @@ export async function upsertPerson(db: Q, p: PersonInput, now: number): Promise<
   return personByPlatformId(db, p.platform, p.userId) as Promise<PersonRow>;
 }
 
-export function personById(db: Q, id: number): Promise<PersonRow | undefined> {
+export function personById(db: Queryable, id: number): Promise<PersonRow | undefined> {
   return db.selectFrom("people").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export function personByPlatformId(db: Q, platform: string, userId: string): Promise<PersonRow | undefined> {
+export function personByPlatformId(db: Queryable, platform: string, userId: string): Promise<PersonRow | undefined> {
   return db.selectFrom("people").selectAll().where("platform", "=", platform).where("user_id", "=", userId).executeTakeFirst();
 }
 
 /** A handle typed by hand: a user id or display name, preferring the given platform. */
-export async function personByHandle(db: Q, handle: string, platform: string): Promise<PersonRow | undefined> {
+export async function personByHandle(db: Queryable, handle: string, platform: string): Promise<PersonRow | undefined> {
   const h = handle.replace(/^@/, "").toLowerCase();
   const rows = await db
     .selectFrom("people")
@@ -50,7 +47,7 @@ export async function personByHandle(db: Q, handle: string, platform: string): P
   return rows.find((r) => r.platform === platform) ?? rows[0];
 }
 
-export function peopleByIds(db: Q, ids: number[]): Promise<PersonRow[]> {
+export function peopleByIds(db: Queryable, ids: number[]): Promise<PersonRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom("people").selectAll().where("id", "in", ids).execute();
 }

@@ -1,8 +1,6 @@
-import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Level, Priority, Status, Ticket, TicketType } from "../core/ticket.js";
-import type { Database, NewTicketRow, TicketRow, TicketUpdate } from "./database.js";
-
-type Q = Kysely<Database>;
+import type { NewTicketRow, Queryable, TicketRow, TicketUpdate } from "./database.js";
 
 export function toTicket(r: TicketRow): Ticket {
   return {
@@ -30,17 +28,17 @@ export function toTicket(r: TicketRow): Ticket {
   };
 }
 
-export async function insertTicket(db: Q, row: NewTicketRow): Promise<Ticket> {
+export async function insertTicket(db: Queryable, row: NewTicketRow): Promise<Ticket> {
   const created = await db.insertInto("tickets").values(row).returningAll().executeTakeFirstOrThrow();
   return toTicket(created);
 }
 
-export async function ticketByNumber(db: Q, number: number): Promise<Ticket | undefined> {
+export async function ticketByNumber(db: Queryable, number: number): Promise<Ticket | undefined> {
   const r = await db.selectFrom("tickets").selectAll().where("id", "=", number).executeTakeFirst();
   return r ? toTicket(r) : undefined;
 }
 
-export async function updateTicket(db: Q, number: number, changes: TicketUpdate): Promise<Ticket> {
+export async function updateTicket(db: Queryable, number: number, changes: TicketUpdate): Promise<Ticket> {
   const r = await db.updateTable("tickets").set(changes).where("id", "=", number).returningAll().executeTakeFirstOrThrow();
   return toTicket(r);
 }
@@ -62,7 +60,7 @@ export function registerListOrder(key: RawBuilder<unknown>): void {
   if (!listOrders.includes(key)) listOrders.push(key);
 }
 
-export async function listTickets(db: Q, f: TicketFilter): Promise<Ticket[]> {
+export async function listTickets(db: Queryable, f: TicketFilter): Promise<Ticket[]> {
   let q = db.selectFrom("tickets").selectAll();
   if (f.requesterId !== undefined) q = q.where("requester_id", "=", f.requesterId);
   if (f.assigneeId !== undefined) q = q.where("assignee_id", "=", f.assigneeId);
@@ -74,7 +72,7 @@ export async function listTickets(db: Q, f: TicketFilter): Promise<Ticket[]> {
 }
 
 /** Full-text search over title and description, best match first (bm25). */
-export async function searchTickets(db: Q, words: string, limit = 20): Promise<Ticket[]> {
+export async function searchTickets(db: Queryable, words: string, limit = 20): Promise<Ticket[]> {
   const query = ftsQuery(words);
   if (!query) return [];
   const rows = await db
@@ -91,4 +89,17 @@ export async function searchTickets(db: Q, words: string, limit = 20): Promise<T
 export function ftsQuery(words: string): string {
   const tokens = words.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(tokens)].map((t) => `"${t}"`).join(" OR ");
+}
+
+/** Tickets created in [from, to), and of one team when `team` is set: the tickets a report is about. */
+export interface TicketWindow {
+  from: number;
+  to: number;
+  team?: string;
+}
+
+/** The condition "this ticket is in the window", for a query that joins `tickets`. */
+export function createdWithin(w: TicketWindow): RawBuilder<SqlBool> {
+  const team = w.team ? sql` AND tickets.team = ${w.team}` : sql``;
+  return sql<SqlBool>`(tickets.created_at >= ${w.from} AND tickets.created_at < ${w.to}${team})`;
 }

@@ -70,8 +70,8 @@ describe("Teams proactive updates", () => {
     const dm = h.connector.sent().find((c) => c.conversationId?.startsWith("a:fake-personal-"))!;
     expect(dm).toBeDefined();
     expect(cardText(dm.body.attachments[0].content)).toContain("Dave Taniguchi is working on #1.");
-    const user = await h.t.db.selectFrom("teams_users" as never).selectAll().where("user_id" as never, "=", REQUESTER.aadObjectId as never).executeTakeFirstOrThrow();
-    expect((user as { personal_conversation_id: string }).personal_conversation_id).toBe(dm.conversationId);
+    const user = await h.t.db.selectFrom("teams_users").selectAll().where("user_id", "=", REQUESTER.aadObjectId).executeTakeFirstOrThrow();
+    expect(user.personal_conversation_id).toBe(dm.conversationId);
   });
 
   it("changes from another platform refresh the Teams card; a console requester gets no Teams message", async () => {

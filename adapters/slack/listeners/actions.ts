@@ -1,9 +1,7 @@
 // Card, resolution and App Home buttons: the click's command is committed, then acknowledged; the answer and
 // the App Home follow the ack.
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
-import { ticketView } from "../../../src/core/views.js";
-import { STATUS_LABEL } from "../../../src/core/ticket.js";
-import type { Actor, Command } from "../../../src/core/commands.js";
+import { type Actor, type Command, STATUS_LABEL, ticketView } from "../../../src/core/index.js";
 import type { SlackContext, Where } from "../context.js";
 import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab } from "../ids.js";
 import { verbInputModal } from "../render.js";

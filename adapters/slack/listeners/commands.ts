@@ -4,9 +4,7 @@
 // request is committed raw to the inbox instead and acknowledged with a holding answer; the real answer follows
 // through response_url once the command commits (or, after a crash, once the inbox row is worked at start-up).
 import type { App, SlashCommand } from "@slack/bolt";
-import type { Actor, Command } from "../../../src/core/commands.js";
-import type { Outcome } from "../../../src/core/desk.js";
-import { parseCommand } from "../../../src/core/grammar.js";
+import { type Actor, type Command, type Outcome, parseCommand } from "../../../src/core/index.js";
 import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { SLASH_COMMAND } from "../ids.js";
 import { esc, ticketFormModal } from "../render.js";

@@ -2,10 +2,7 @@
 // An event that is ours is committed to the inbox before its ack (a reaction must first read its message from
 // Slack, which may not fit in the 3 seconds), then worked from there; each acts once, keyed by its event_id.
 import type { App } from "@slack/bolt";
-import type { Command } from "../../../src/core/commands.js";
-import { linkByRef } from "../../../src/store/links.js";
-import { receiptFor } from "../../../src/store/receipts.js";
-import type { Outcome } from "../../../src/core/desk.js";
+import { type Command, linkByRef, type Outcome, receiptFor } from "../../../src/core/index.js";
 import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { LINK, PLATFORM, TICKET_REACTION } from "../ids.js";
 import { inChannel, messageCommand, plainText, ref, ticketFromMessage, withoutMention } from "../translate.js";

@@ -1,9 +1,8 @@
 // "Post update" on an incident's status message: ack, open the modal (status and message); the submission,
 // checked before the ack so mistakes come back inline, runs `incident update` through the core.
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
-import { incidentView } from "../../../src/capabilities/incidents/handlers.js";
 import { incidentName } from "../../../src/capabilities/incidents/model.js";
-import { incidentById } from "../../../src/store/incidents.js";
+import { incidentViewById } from "../../../src/capabilities/incidents/view.js";
 import type { SlackContext, Where } from "../context.js";
 import { INCIDENT_UPDATE_ACTION, INCIDENT_UPDATE_FIELDS, INCIDENT_UPDATE_VIEW } from "../ids.js";
 import { incidentUpdateModal, readIncidentUpdate } from "../incidents.js";
@@ -17,10 +16,10 @@ export function registerIncidents(app: App, ctx: SlackContext): void {
       const b = body as BoltBlockAction;
       const id = Number(INCIDENT_UPDATE_ACTION.exec((action as { action_id: string }).action_id)![1]);
       const where: Where = { user: b.user.id, ...(b.channel?.id ? { channel: b.channel.id } : {}) };
-      const row = await incidentById(ctx.desk.db, id);
-      if (!row) return ctx.tell(where, `There is no ${incidentName(id)}. Nothing was changed.`);
-      if (row.status === "resolved") return ctx.tell(where, `${incidentName(id)} is resolved; declare a new incident if it is back.`);
-      const view = incidentUpdateModal(await incidentView({ trx: ctx.desk.db as never }, row), { incident: id, ...(where.channel ? { channel: where.channel } : {}) });
+      const incident = await incidentViewById(ctx.desk.db, id);
+      if (!incident) return ctx.tell(where, `There is no ${incidentName(id)}. Nothing was changed.`);
+      if (incident.incident.status === "resolved") return ctx.tell(where, `${incidentName(id)} is resolved; declare a new incident if it is back.`);
+      const view = incidentUpdateModal(incident, { incident: id, ...(where.channel ? { channel: where.channel } : {}) });
       await ctx.api.call("views.open", { trigger_id: b.trigger_id, view });
     }, true);
   });

@@ -3,7 +3,7 @@
 import type { App } from "@slack/bolt";
 import { articleCommand, articleForm, validateArticle } from "../../../src/capabilities/knowledge/form.js";
 import { can } from "../../../src/capabilities/roles/permissions.js";
-import type { Actor } from "../../../src/core/commands.js";
+import type { Actor } from "../../../src/core/index.js";
 import type { SlackContext } from "../context.js";
 import { KB_ARTICLE_VIEW } from "../ids.js";
 import { articleModal, articleValues } from "../knowledge.js";

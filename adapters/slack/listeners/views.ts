@@ -2,9 +2,7 @@
 // (response_action: errors); the core call is one short SQLite transaction, well inside Slack's 3 seconds,
 // and the ack follows its commit.
 import type { App } from "@slack/bolt";
-import type { Source } from "../../../src/core/commands.js";
-import { validateForm } from "../../../src/core/form.js";
-import { actionCommand } from "../../../src/core/views.js";
+import { actionCommand, type Source, validateForm } from "../../../src/core/index.js";
 import type { SlackContext } from "../context.js";
 import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
 import { formErrors } from "../render.js";

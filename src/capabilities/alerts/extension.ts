@@ -1,5 +1,5 @@
 // What an alert ticket's card shows: the alert, how often it fired, its labels and where it came from.
-import { alertSummaryOfTicket } from "../../store/alerts.js";
+import { alertSummaryOfTicket } from "./repository.js";
 import type { Extension } from "../../core/desk.js";
 import { registerViewContributor, type FieldView, type TicketSnapshot } from "../../core/views.js";
 

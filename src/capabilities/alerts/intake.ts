@@ -9,8 +9,8 @@
 // alert is counted twice; the rows are deleted in the transaction that takes the body's last alert.
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { alertByFingerprint, alertCountOfTicket, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, stormTicket, touchAlert } from "../../store/alerts.js";
-import { incidentOfTicket, openIncidents } from "../../store/incidents.js";
+import { alertByFingerprint, alertCountOfTicket, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, stormTicket, touchAlert } from "./repository.js";
+import { incidentOfTicket, openIncidents } from "../incidents/repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Desk, Outcome } from "../../core/desk.js";
 import { DeskError } from "../../core/errors.js";

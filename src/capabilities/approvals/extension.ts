@@ -1,7 +1,7 @@
 // Approvals as a core Extension: access and change requests that match a policy wait in awaiting_approval
 // from creation; approvers decide with Approve / Reject (cards) or approve / reject (any adapter's text);
 // temporary access must be confirmed revoked before the ticket resolves or closes.
-import { changeOf, grantOf, peopleNamed, requestOf, saveChange, setRequestState, votesOf } from "../../store/approvals.js";
+import { changeOf, grantOf, peopleNamed, requestOf, saveChange, setRequestState, votesOf } from "./repository.js";
 import type { Db } from "../../store/connection.js";
 import type { Command } from "../../core/commands.js";
 import type { Ctx, Extension, Outcome, Trx } from "../../core/desk.js";

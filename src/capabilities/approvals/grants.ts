@@ -1,16 +1,17 @@
 // Temporary access: "grant N until <date>" (or the access request's own "until" field) records when access
 // must end; when it does, the assignee is reminded to revoke it, and the ticket cannot resolve or close
 // until someone confirms the revocation ("revoked N" or the card's Access revoked button).
-import { grantOf, markRevoked, markTimerFired, requestOf, saveGrant, setTimer, type GrantRow } from "../../store/approvals.js";
-import type { Db } from "../../store/connection.js";
-import type { Ctx, Outcome, Trx } from "../../core/desk.js";
+import { grantOf, markRevoked, markTimerFired, requestOf, saveGrant, setTimer } from "./repository.js";
+import { type GrantRow } from "./tables.js";
+import type { Ctx, Outcome } from "../../core/desk.js";
+import type { Queryable } from "../../store/database.js";
 import { DeskError, invalid } from "../../core/errors.js";
 import { isOpen } from "../../core/ticket.js";
 import { KIND } from "./model.js";
 import { parseUntil } from "./rules.js";
 
 /** A grant is in force once the request (if any) was approved, until someone confirms it revoked. */
-export async function activeGrant(db: Db | Trx, ticketId: number): Promise<GrantRow | undefined> {
+export async function activeGrant(db: Queryable, ticketId: number): Promise<GrantRow | undefined> {
   const g = await grantOf(db, ticketId);
   if (!g || g.revoked_at !== null) return undefined;
   const req = await requestOf(db, ticketId);

@@ -1,6 +1,6 @@
 // What the approvals capability tells the rest of the desk: its name, its verbs, the change kinds it
 // announces (notifiers key the approval card on them) and what a ticket's snapshot carries (extras.approvals).
-import type { Decision, RequestState } from "../../store/approvals.js";
+import type { Decision, RequestState } from "./tables.js";
 import type { ApprovalRule } from "./settings.js";
 
 export const APPROVALS = "approvals";

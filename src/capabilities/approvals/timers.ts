@@ -2,7 +2,8 @@
 // requests to the leads, and the reminder to revoke temporary access. Timers live in approval_timers; a
 // timer is marked fired in the same transaction that announces it, so it fires exactly once across
 // restarts and overlapping ticks. start() first catches up on what fell due while the desk was down.
-import { dueTimers, markEscalated, markTimerFired, requestOf, votesOf, type TimerRow } from "../../store/approvals.js";
+import { dueTimers, markEscalated, markTimerFired, requestOf, votesOf } from "./repository.js";
+import { type TimerRow } from "./tables.js";
 import type { Clock } from "../../core/clock.js";
 import type { Ctx, Desk } from "../../core/desk.js";
 import type { AlsoTell } from "../../core/notify.js";

@@ -1,5 +1,5 @@
 // At intake, a new ticket that matches an open incident joins it, and its requester hears the status at once.
-import { incidentById, incidentOfTicket, openIncidents, ticketsOfIncident } from "../../store/incidents.js";
+import { incidentById, incidentOfTicket, openIncidents, ticketsOfIncident } from "./repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Extension } from "../../core/desk.js";
 import { attach } from "./handlers.js";

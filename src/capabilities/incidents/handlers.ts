@@ -1,26 +1,12 @@
 // Incident commands: declare, update, resolve, link, subscribe. Status updates reach status channels
 // (ctx.broadcast) and every affected requester (a change on each linked ticket), in one transaction.
 import { appendAudit } from "../../store/audit.js";
-import type { IncidentRow } from "../../store/database.js";
-import {
-  countTicketsOfIncident,
-  incidentById,
-  incidentOfTicket,
-  insertIncident,
-  insertUpdate,
-  linkTicket,
-  openIncidents,
-  setIncidentStatus,
-  statusChannels,
-  subscribeChannel,
-  ticketsOfIncident,
-  unlinkTicket,
-  unsubscribeChannel,
-  updatesOf,
-} from "../../store/incidents.js";
+import type { Queryable } from "../../store/database.js";
+import type { IncidentRow } from "./tables.js";
+import { countTicketsOfIncident, incidentById, incidentOfTicket, insertIncident, insertUpdate, linkTicket, openIncidents, setIncidentStatus, statusChannels, subscribeChannel, ticketsOfIncident, unlinkTicket, unsubscribeChannel, updatesOf } from "./repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import { breaks } from "../../core/batches.js";
-import { duplicatesOf } from "../triage/store.js";
+import { duplicatesOf } from "../triage/repository.js";
 import type { Ctx, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";
@@ -30,7 +16,8 @@ export function toIncident(r: IncidentRow): Incident {
   return { id: r.id, title: r.title, severity: r.severity as Severity, status: r.status as IncidentStatus, service: r.service, originTicketId: r.origin_ticket_id, createdAt: r.created_at, updatedAt: r.updated_at, resolvedAt: r.resolved_at };
 }
 
-export async function incidentView(ctx: Pick<Ctx, "trx">, r: IncidentRow): Promise<IncidentView> {
+/** Takes the command's transaction, or the connection when read outside a command (an adapter drawing a card). */
+export async function incidentView(ctx: { trx: Queryable }, r: IncidentRow): Promise<IncidentView> {
   const updates = await updatesOf(ctx.trx, r.id);
   const last = updates.at(-1);
   const author = last ? await ctx.trx.selectFrom("people").select("display_name").where("id", "=", last.author_id).executeTakeFirst() : undefined;

@@ -1,8 +1,8 @@
 // The knowledge base: articles written by hand or from a resolution, searched with `kb`, and offered to a
 // requester the moment they open a ticket ("This may help ... Solved it / Still need help").
-import { incidentOfTicket } from "../../store/incidents.js";
-import { articleById, decideOffer, insertArticle, markReviewed, offersOfTicket, recordOffers, searchArticles, staleArticles, usefulness } from "../../store/articles.js";
-import type { ArticleRow } from "../../store/database.js";
+import { incidentOfTicket } from "../incidents/repository.js";
+import { articleById, decideOffer, insertArticle, markReviewed, offersOfTicket, recordOffers, searchArticles, staleArticles, usefulness } from "./repository.js";
+import type { ArticleRow } from "./tables.js";
 import type { Command } from "../../core/commands.js";
 import type { Ctx, Extension, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";

@@ -6,6 +6,11 @@ import type { Db } from "../../store/connection.js";
 import { roleOf } from "../../core/people.js";
 import { atLeast } from "../roles/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
+import { offerOutcomes } from "../knowledge/repository.js";
+import { ratingsGiven } from "../satisfaction/repository.js";
+import { clockTallies } from "../sla/repository.js";
+import type { Target } from "../sla/tables.js";
+import { linkedDuplicateCount } from "../triage/repository.js";
 
 export interface Range {
   from: number;
@@ -129,23 +134,11 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
   const reopened = finished.filter((t) => t.reopened).length;
   const untouched = finished.filter((t) => !t.touched).length;
 
-  // Other capabilities' tables, read by name: the report depends on their columns, not on their code.
-  const [sla] = await rows(sql<{ measured: number; breached: number }>`
-    SELECT count(*) AS measured, coalesce(sum(c.consumed_ms > c.target_ms OR (c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ${now})), 0) AS breached
-    FROM sla_clocks c JOIN tickets t ON t.id = c.ticket_id WHERE ${createdIn}`);
-  const [dupes] = await rows(sql<{ n: number }>`SELECT count(*) AS n FROM triage_duplicates d JOIN tickets t ON t.id = d.ticket_id WHERE d.state = 'linked' AND ${createdIn}`);
-  const [offers] = await rows(sql<{ offered: number; deflected: number }>`
-    SELECT count(DISTINCT o.ticket_id) AS offered, count(DISTINCT CASE WHEN o.outcome = 'solved' THEN o.ticket_id END) AS deflected
-    FROM article_offers o JOIN tickets t ON t.id = o.ticket_id WHERE ${createdIn}`);
-  // The last rating each ticket got within the range.
-  const scores = (
-    await rows(sql<{ score: string }>`
-      SELECT a.to_value AS score FROM audit_events a JOIN tickets t ON t.id = a.ticket_id
-      WHERE a.field = 'satisfaction' AND a.at >= ${range.from} AND a.at < ${range.to} ${team}
-        AND a.id = (SELECT max(b.id) FROM audit_events b WHERE b.ticket_id = a.ticket_id AND b.field = 'satisfaction' AND b.at < ${range.to})`)
-  )
-    .map((r) => Number(r.score))
-    .filter((n) => n >= 1 && n <= 5);
+  // Other capabilities' figures, through their own queries: the report knows none of their tables.
+  const tallies = await clockTallies(db, range, now);
+  const duplicates = await linkedDuplicateCount(db, range);
+  const offers = await offerOutcomes(db, range);
+  const scores = await ratingsGiven(db, range);
 
   const load = new Map<number, { open: number; resolved: number }>();
   const bump = (id: number | null, key: "open" | "resolved") => {
@@ -162,10 +155,9 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
     .map((p) => ({ name: p.display_name, ...load.get(p.id)! }))
     .sort((a, b) => b.open + b.resolved - (a.open + a.resolved) || a.name.localeCompare(b.name));
 
-  const measured = Number(sla?.measured ?? 0);
-  const breached = Number(sla?.breached ?? 0);
-  const duplicates = Number(dupes?.n ?? 0);
-  const deflected = Number(offers?.deflected ?? 0);
+  const measured = tallies.reduce((n, t) => n + t.measured, 0);
+  const breached = tallies.reduce((n, t) => n + t.breached, 0);
+  const deflected = offers.deflected;
   return {
     range,
     created: created.length,
@@ -188,7 +180,7 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
     sla: { measured, breached, rate: rate(breached, measured) },
     reopenRate: { resolved: finished.length, reopened, rate: rate(reopened, finished.length) },
     duplicateRate: { created: created.length, duplicates, rate: rate(duplicates, created.length) },
-    deflectionRate: { offered: Number(offers?.offered ?? 0), deflected, rate: rate(deflected, created.length) },
+    deflectionRate: { offered: offers.offered, deflected, rate: rate(deflected, created.length) },
     noHumanTouch: { closed: finished.length, untouched, rate: rate(untouched, finished.length) },
     csat: { count: scores.length, average: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null },
     agents,
@@ -222,21 +214,12 @@ export interface SlaAttainment {
 
 /** SLA attainment per target for the tickets opened in `range`, judged at `now`. */
 export async function computeSlaAttainment(db: Db, range: Range, now: number): Promise<SlaAttainment> {
-  const team = range.team ? sql`AND t.team = ${range.team}` : sql``;
-  const rows = (
-    await sql<{ target: string; measured: number; breached: number; met: number }>`
-      SELECT c.target, count(*) AS measured,
-        coalesce(sum(c.consumed_ms > c.target_ms OR (c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ${now})), 0) AS breached,
-        coalesce(sum(c.state = 'stopped' AND c.consumed_ms <= c.target_ms), 0) AS met
-      FROM sla_clocks c JOIN tickets t ON t.id = c.ticket_id
-      WHERE t.created_at >= ${range.from} AND t.created_at < ${range.to} ${team}
-      GROUP BY c.target`.execute(db)
-  ).rows;
-  const of = (target: string): Attainment => {
-    const r = rows.find((x) => x.target === target);
-    const met = Number(r?.met ?? 0);
-    const breached = Number(r?.breached ?? 0);
-    return { met, breached, open: Number(r?.measured ?? 0) - met - breached, rate: rate(met, met + breached) };
+  const tallies = await clockTallies(db, range, now);
+  const of = (target: Target): Attainment => {
+    const t = tallies.find((x) => x.target === target);
+    const met = t?.met ?? 0;
+    const breached = t?.breached ?? 0;
+    return { met, breached, open: (t?.measured ?? 0) - met - breached, rate: rate(met, met + breached) };
   };
   return { firstResponse: of("first_response"), resolution: of("resolution") };
 }

@@ -1,7 +1,7 @@
 // The settings file's roles, compared at start-up with those of the last run: a change (someone edited the
 // file) is recorded in the audit trail, so the trail shows every way a role was given or taken away.
 import { appendAudit } from "../../store/audit.js";
-import { lastRoleConfig, recordRoleConfig } from "../../store/roles.js";
+import { lastRoleConfig, recordRoleConfig } from "./repository.js";
 import type { Desk } from "../../core/desk.js";
 import { ROLES } from "./permissions.js";
 

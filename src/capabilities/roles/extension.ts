@@ -2,7 +2,7 @@
 // recorded in the hash-chained audit trail like any ticket change.
 import { appendAudit } from "../../store/audit.js";
 import { personByHandle, personByPlatformId, upsertPerson } from "../../store/people.js";
-import { clearRoleOverrides, setRoleOverride } from "../../store/roles.js";
+import { clearRoleOverrides, setRoleOverride } from "./repository.js";
 import type { Command } from "../../core/commands.js";
 import type { Ctx, Extension, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";

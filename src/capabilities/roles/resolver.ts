@@ -3,7 +3,7 @@
 // known under the same email.
 import type { Db } from "../../store/connection.js";
 import { personByHandle, personByPlatformId } from "../../store/people.js";
-import { allRoleOverrides, linkedPeople } from "../../store/roles.js";
+import { allRoleOverrides, linkedPeople } from "./repository.js";
 import { GROUP_SCHEMES, personKey, personMatchers, roleOf } from "../../core/people.js";
 import type { DeskSettings } from "../../core/settings.js";
 import type { GroupDirectory } from "./groups.js";

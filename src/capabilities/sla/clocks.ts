@@ -2,13 +2,13 @@
 // desired state of each clock is read off the ticket and the stored clock is moved to it. Every start,
 // pause, resume, stop and re-target is an audit event in the change's transaction.
 import { appendAudit } from "../../store/audit.js";
-import type { Database, NewAuditRow } from "../../store/database.js";
-import type { Kysely } from "kysely";
+import type { NewAuditRow, Queryable } from "../../store/database.js";
 import type { Person } from "../../core/people.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";
 import { formatSpan } from "./format.js";
 import type { SlaRules } from "./rules.js";
-import { TARGETS, clocksOf, saveClock, scheduleSteps, type ClockRow, type ClockState, type Target } from "./store.js";
+import { type ClockRow, type ClockState, type Target, TARGETS } from "./tables.js";
+import { clocksOf, saveClock, scheduleSteps } from "./repository.js";
 
 /** What the ticket says each clock should be doing now. */
 export function desiredState(t: Ticket, target: Target): ClockState {
@@ -24,7 +24,7 @@ export function consumedAt(rules: SlaRules, c: ClockRow, now: number): number {
 }
 
 /** Moves the ticket's clocks to where the ticket says they should be, auditing each move. */
-export async function syncClocks(db: Kysely<Database>, rules: SlaRules, t: Ticket, now: number, actor: Person): Promise<void> {
+export async function syncClocks(db: Queryable, rules: SlaRules, t: Ticket, now: number, actor: Person): Promise<void> {
   const existing = new Map((await clocksOf(db, t.number)).map((c) => [c.target, c]));
   const terms = rules.termsFor(t);
   const events: NewAuditRow[] = [];

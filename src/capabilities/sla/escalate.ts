@@ -8,14 +8,15 @@ import { PRIORITIES, type Priority, type Ticket } from "../../core/ticket.js";
 import { SLA } from "./extension.js";
 import { formatMoment, formatSpan } from "./format.js";
 import type { SlaRules } from "./rules.js";
-import { clocksOf, markFired, slaDb, type StepRow, type Target } from "./store.js";
+import { clocksOf, markFired, stepOf } from "./repository.js";
+import { type StepRow, type Target } from "./tables.js";
 
 const TARGET_NAME: Record<Target, string> = { first_response: "first-response", resolution: "resolution" };
 
 /** Fires the step if it is still due and unfired; false when a pause, a stop or an earlier firing got there first. */
 export function fireStep(desk: Desk, rules: SlaRules, step: StepRow): Promise<boolean> {
   return desk.system(SLA, async (ctx) => {
-    const row = await slaDb(ctx.trx).selectFrom("sla_steps").selectAll().where("ticket_id", "=", step.ticket_id).where("target", "=", step.target).where("step", "=", step.step).executeTakeFirst();
+    const row = await stepOf(ctx.trx, step);
     // Read again inside the transaction: a pause, a stop or another tick may have come first.
     if (!row || row.fired_at !== null || row.due_at === null || row.due_at > ctx.now) return false;
     if (!(await markFired(ctx.trx, step, ctx.now))) return false;

@@ -9,7 +9,8 @@ import { registerViewContributor, type FieldView, type TicketSnapshot } from "..
 import { consumedAt, syncClocks } from "./clocks.js";
 import { dueText, formatSpan } from "./format.js";
 import { SlaRules } from "./rules.js";
-import { clocksOf, type ClockState, type Target } from "./store.js";
+import { clocksOf } from "./repository.js";
+import { type ClockState, type Target } from "./tables.js";
 
 export const SLA = "sla";
 

@@ -2,7 +2,7 @@
 import type { Ticket } from "../../core/ticket.js";
 import { Calendar, businessTime, wallClock, type TimeBase } from "./calendar.js";
 import type { SlaPolicy, SlaSettings } from "./config.js";
-import type { Target } from "./store.js";
+import type { Target } from "./tables.js";
 
 export interface Terms {
   /** e.g. "P2 incident (business hours, london)" */

@@ -7,7 +7,7 @@ import { fireStep } from "./escalate.js";
 import type { SlaRules } from "./rules.js";
 import { syncClocks } from "./clocks.js";
 import { SLA } from "./extension.js";
-import { dueSteps, slaDb } from "./store.js";
+import { dueSteps, openTicketsWithoutClocks } from "./repository.js";
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -64,13 +64,8 @@ export class SlaScheduler {
    * starting them at their creation would breach a backlog at once. Returns how many tickets got clocks.
    */
   async startMissingClocks(): Promise<number> {
-    const missing = await slaDb(this.desk.db)
-      .selectFrom("tickets")
-      .select("id")
-      .where("status", "not in", ["resolved", "closed"])
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom("sla_clocks").select("sla_clocks.ticket_id").whereRef("sla_clocks.ticket_id", "=", "tickets.id"))))
-      .execute();
-    for (const { id } of missing) await this.desk.system(SLA, async (ctx) => syncClocks(ctx.trx, this.rules, await ctx.load(id), ctx.now, ctx.actor));
+    const missing = await openTicketsWithoutClocks(this.desk.db);
+    for (const id of missing) await this.desk.system(SLA, async (ctx) => syncClocks(ctx.trx, this.rules, await ctx.load(id), ctx.now, ctx.actor));
     return missing.length;
   }
 

@@ -4,12 +4,12 @@ import type { Command } from "../../core/commands.js";
 import type { Ctx, Outcome } from "../../core/desk.js";
 import { DeskError, invalid, isDeskError } from "../../core/errors.js";
 import { runCommand } from "../../core/handlers.js";
-import { incidentOfTicket } from "../../store/incidents.js";
+import { incidentOfTicket } from "../incidents/repository.js";
 import { personKey } from "../../core/people.js";
 import { isOpen } from "../../core/ticket.js";
 import { ticketView } from "../../core/views.js";
 import { publicIncident, type Triage } from "./extension.js";
-import * as store from "./store.js";
+import * as store from "./repository.js";
 import { counted, fieldText } from "../../core/text.js";
 
 type Cap = Extract<Command, { kind: "capability" }>;

@@ -9,7 +9,7 @@ import { atLeast } from "../roles/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { STATUS_LABEL, TYPE_LABEL, isOpen, priorityOf, type Ticket } from "../../core/ticket.js";
 import { randomUUID } from "node:crypto";
-import { incidentOfTicket, incidentById } from "../../store/incidents.js";
+import { incidentById, incidentOfTicket } from "../incidents/repository.js";
 import { incidentName } from "../incidents/model.js";
 import { LogisticModel, type Lesson } from "./classifier.js";
 import { runTriageCommand } from "./commands.js";
@@ -17,7 +17,7 @@ import { addRecords, combine, ruleRecordFrom, type RuleRecord, type Suggestion }
 import { inferImpact, inferType, inferUrgency, ruleCategory } from "./infer.js";
 import { chooseOwner } from "./owner.js";
 import { DEFAULT_TRIAGE, type TriageSettings } from "./settings.js";
-import * as store from "./store.js";
+import * as store from "./repository.js";
 import type { Command } from "../../core/commands.js";
 
 /** What triage adds to a snapshot (snapshot.extras.triage), for the card. */

@@ -4,7 +4,7 @@ import type { Ctx } from "../../core/desk.js";
 import { atLeast } from "../roles/permissions.js";
 import { personByPlatformId, upsertPerson } from "../../store/people.js";
 import { toPerson, type Person } from "../../core/people.js";
-import { lastInRotation, offShift, openLoad, setRotation } from "./store.js";
+import { lastInRotation, offShift, openLoad, setRotation } from "./repository.js";
 
 export interface OwnerChoice {
   person: Person;

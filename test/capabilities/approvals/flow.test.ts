@@ -1,6 +1,6 @@
 // The approval flow through the desk and the shared grammar (as the console drives it).
 import { afterEach, describe, expect, it } from "vitest";
-import { requestOf, votesOf } from "../../../src/store/approvals.js";
+import { requestOf, votesOf } from "../../../src/capabilities/approvals/repository.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import { counts, ok, refused, type TestDesk } from "../../helpers/desk.js";
 import { accessRequest, approvalDesk } from "./setup.js";

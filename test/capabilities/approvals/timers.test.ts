@@ -5,7 +5,7 @@ import { ApprovalScheduler } from "../../../src/capabilities/approvals/timers.js
 import { Desk } from "../../../src/core/desk.js";
 import { standardExtensions } from "../../../src/core/capabilities.js";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
-import { timersOf } from "../../../src/store/approvals.js";
+import { timersOf } from "../../../src/capabilities/approvals/repository.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import { ok, refused, type TestDesk } from "../../helpers/desk.js";
 import { HOUR, accessRequest, approvalDesk } from "./setup.js";

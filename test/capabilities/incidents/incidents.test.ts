@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../../src/core/grammar.js";
 import type { Notifier } from "../../../src/core/notify.js";
-import { subscribeChannel } from "../../../src/store/incidents.js";
+import { subscribeChannel } from "../../../src/capabilities/incidents/repository.js";
 import { counts, makeDesk, ok, refused } from "../../helpers/desk.js";
 
 /** Plans one outbox row per requester message and per status channel, as a platform notifier would. */

@@ -1,6 +1,6 @@
 // Time a request spends awaiting its approvers is not the desk's: the SLA clocks pause until it is decided.
 import { describe, expect, it } from "vitest";
-import { clocksOf } from "../../../src/capabilities/sla/store.js";
+import { clocksOf } from "../../../src/capabilities/sla/repository.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import { exampleSettings, makeDesk, ok } from "../../helpers/desk.js";
 import { accessRequest, approvalSettings } from "../approvals/setup.js";

@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { SlaRules } from "../../../src/capabilities/sla/rules.js";
 import { SlaScheduler, type Timers } from "../../../src/capabilities/sla/scheduler.js";
-import { slaDb } from "../../../src/capabilities/sla/store.js";
 import { ticketView } from "../../../src/core/views.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import * as breachMoment from "../../../migrations/2026-12-07T1745_sla_breach_moment.js";
@@ -33,9 +32,9 @@ async function field(d: TestDesk, n: number, label: string): Promise<string | un
 }
 
 const steps = (d: TestDesk, n: number) =>
-  slaDb(d.db).selectFrom("sla_steps").select(["target", "step", "due_at", "fired_at"]).where("ticket_id", "=", n).orderBy("target").orderBy("step").execute();
+  d.db.selectFrom("sla_steps").select(["target", "step", "due_at", "fired_at"]).where("ticket_id", "=", n).orderBy("target").orderBy("step").execute();
 const clock = (d: TestDesk, n: number, target: string) =>
-  slaDb(d.db).selectFrom("sla_clocks").selectAll().where("ticket_id", "=", n).where("target", "=", target as never).executeTakeFirstOrThrow();
+  d.db.selectFrom("sla_clocks").selectAll().where("ticket_id", "=", n).where("target", "=", target as never).executeTakeFirstOrThrow();
 
 describe("the breach moment stands", () => {
   // The ManualClock starts on Tue 24 Nov 2026 09:00 UTC (09:00 in London). A P3 gets 4 h to first response and

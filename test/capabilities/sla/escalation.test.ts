@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { SlaRules } from "../../../src/capabilities/sla/rules.js";
 import { SlaScheduler, type Timers } from "../../../src/capabilities/sla/scheduler.js";
-import { firedSteps } from "../../../src/capabilities/sla/store.js";
+import { firedSteps } from "../../../src/capabilities/sla/repository.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import { makeDesk, ok, type TestDesk } from "../../helpers/desk.js";
 
@@ -192,7 +192,7 @@ describe("the escalation ladder", () => {
     d.clock.set(at("2026-11-25T10:00:00Z"));
     const s = scheduler(d);
     expect(await s.start()).toBe(0);
-    const clocks = await d.db.withTables<{ sla_clocks: { ticket_id: number; target: string; due_at: number | null } }>().selectFrom("sla_clocks").select(["ticket_id", "target", "due_at"]).orderBy("target").execute();
+    const clocks = await d.db.selectFrom("sla_clocks").select(["ticket_id", "target", "due_at"]).orderBy("target").execute();
     expect(clocks).toEqual([
       { ticket_id: 1, target: "first_response", due_at: at("2026-11-25T14:00:00Z") },
       { ticket_id: 1, target: "resolution", due_at: at("2026-11-27T17:00:00Z") },

@@ -1,9 +1,6 @@
 // Roles set at run time (keyed by a person matcher: "email:ana@example.com", else "slack:U1"), the configured
 // roles as last recorded, and the people a role lookup links by email.
-import type { Kysely } from "kysely";
-import type { Database, PersonRow } from "./database.js";
-
-type Q = Kysely<Database>;
+import type { PersonRow, Queryable } from "../../store/database.js";
 
 export interface RoleOverride {
   subject: string;
@@ -12,12 +9,12 @@ export interface RoleOverride {
   setAt: number;
 }
 
-export async function allRoleOverrides(db: Q): Promise<RoleOverride[]> {
+export async function allRoleOverrides(db: Queryable): Promise<RoleOverride[]> {
   const rows = await db.selectFrom("role_overrides").selectAll().execute();
   return rows.map((r) => ({ subject: r.subject, role: r.role, setBy: r.set_by, setAt: r.set_at }));
 }
 
-export async function setRoleOverride(db: Q, o: RoleOverride): Promise<void> {
+export async function setRoleOverride(db: Queryable, o: RoleOverride): Promise<void> {
   await db
     .insertInto("role_overrides")
     .values({ subject: o.subject, role: o.role, set_by: o.setBy, set_at: o.setAt })
@@ -25,14 +22,14 @@ export async function setRoleOverride(db: Q, o: RoleOverride): Promise<void> {
     .execute();
 }
 
-export async function clearRoleOverrides(db: Q, subjects: string[]): Promise<number> {
+export async function clearRoleOverrides(db: Queryable, subjects: string[]): Promise<number> {
   if (!subjects.length) return 0;
   const r = await db.deleteFrom("role_overrides").where("subject", "in", subjects).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
 /** The person and everyone sharing their email (the same person on another platform). */
-export async function linkedPeople(db: Q, p: { platform: string; userId: string; email?: string | null }): Promise<PersonRow[]> {
+export async function linkedPeople(db: Queryable, p: { platform: string; userId: string; email?: string | null }): Promise<PersonRow[]> {
   const self = await db.selectFrom("people").selectAll().where("platform", "=", p.platform).where("user_id", "=", p.userId).executeTakeFirst();
   const email = (p.email ?? self?.email)?.toLowerCase();
   if (!email) return self ? [self] : [];
@@ -40,11 +37,11 @@ export async function linkedPeople(db: Q, p: { platform: string; userId: string;
   return self && !others.some((o) => o.id === self.id) ? [self, ...others] : others;
 }
 
-export async function lastRoleConfig(db: Q): Promise<string | undefined> {
+export async function lastRoleConfig(db: Queryable): Promise<string | undefined> {
   const r = await db.selectFrom("role_config").select("roles").orderBy("id", "desc").limit(1).executeTakeFirst();
   return r?.roles;
 }
 
-export async function recordRoleConfig(db: Q, roles: string, at: number): Promise<void> {
+export async function recordRoleConfig(db: Queryable, roles: string, at: number): Promise<void> {
   await db.insertInto("role_config").values({ roles, recorded_at: at }).execute();
 }

@@ -1,61 +1,24 @@
-// Triage's tables (migrations/2026-11-24T1320_triage.ts) and its duplicate search over tickets_fts.
-import { type Generated, type Kysely, sql } from "kysely";
-import type { Db } from "../../store/connection.js";
-import type { Trx } from "../../core/desk.js";
+// Triage's queries on its tables (tables.ts), and its duplicate search over triage_open_fts.
+import { sql } from "kysely";
+import type { Queryable } from "../../store/database.js";
+import { createdWithin, type TicketWindow } from "../../store/tickets.js";
 import { contextDiscount, cosine, idf, queryWords, recency, termVector } from "./duplicates.js";
+import type { DuplicateRow, TriageTicketRow } from "./tables.js";
 
-export interface TriageTicketRow {
-  ticket_id: number;
-  category: string | null;
-  confidence: number | null;
-  source: string | null;
-  reason: string | null;
-  applied: number;
-  outcome: string | null;
-  corrected_to: string | null;
-  priority_reason: string | null;
-  owner_reason: string | null;
-  created_at: number;
-  /** The model's ranked categories as JSON [{label, p}], best first (at most 3). */
-  ranked: string | null;
-  /** What the model alone said, when a rule decided (to score the rule against the model when agents correct). */
-  model_category: string | null;
-  type_reason: string | null;
+// The rows these queries take and give, for callers that use the module as a namespace (store.DuplicateRow).
+export type { DuplicateRow, TriageTicketRow };
+
+export async function triageOf(db: Queryable, ticketId: number): Promise<TriageTicketRow | undefined> {
+  return db.selectFrom("triage_tickets").selectAll().where("ticket_id", "=", ticketId).executeTakeFirst();
 }
 
-export interface DuplicateRow {
-  ticket_id: number;
-  original_id: number;
-  score: number;
-  state: "suggested" | "linked" | "rejected";
-  created_at: number;
-  decided_at: number | null;
-}
-
-interface TriageDb {
-  triage_tickets: TriageTicketRow;
-  triage_duplicates: DuplicateRow;
-  triage_offers: { original_id: number; count: number; state: string; created_at: number };
-  triage_shifts: { person: string; on_shift: number; at: number };
-  triage_rotation: { team: string; last_person: string };
-  triage_lessons: { id: Generated<number>; ticket_id: number; label: string; nonce: string; created_at: number };
-  tickets: { id: number; title: string; description: string; service: string | null; source_kind: string; status: string; created_at: number; category: string | null; assignee_id: number | null };
-}
-
-export type Q = Db | Trx;
-const q = (db: Q) => db as unknown as Kysely<TriageDb>;
-
-export async function triageOf(db: Q, ticketId: number): Promise<TriageTicketRow | undefined> {
-  return q(db).selectFrom("triage_tickets").selectAll().where("ticket_id", "=", ticketId).executeTakeFirst();
-}
-
-export async function saveTriage(db: Q, row: TriageTicketRow): Promise<void> {
+export async function saveTriage(db: Queryable, row: TriageTicketRow): Promise<void> {
   const { ticket_id, ...rest } = row;
-  await q(db).insertInto("triage_tickets").values(row).onConflict((c) => c.column("ticket_id").doUpdateSet(rest)).execute();
+  await db.insertInto("triage_tickets").values(row).onConflict((c) => c.column("ticket_id").doUpdateSet(rest)).execute();
 }
 
-export async function setOutcome(db: Q, ticketId: number, outcome: "accepted" | "corrected", correctedTo: string | null): Promise<void> {
-  await q(db).updateTable("triage_tickets").set({ outcome, corrected_to: correctedTo }).where("ticket_id", "=", ticketId).execute();
+export async function setOutcome(db: Queryable, ticketId: number, outcome: "accepted" | "corrected", correctedTo: string | null): Promise<void> {
+  await db.updateTable("triage_tickets").set({ outcome, corrected_to: correctedTo }).where("ticket_id", "=", ticketId).execute();
 }
 
 export interface Stats {
@@ -66,8 +29,8 @@ export interface Stats {
   bySource: { source: string; accepted: number; corrected: number }[];
 }
 
-export async function stats(db: Q): Promise<Stats> {
-  const rows = await q(db)
+export async function stats(db: Queryable): Promise<Stats> {
+  const rows = await db
     .selectFrom("triage_tickets")
     .select(["source", "outcome", (e) => e.fn.countAll<number>().as("n")])
     .where("category", "is not", null)
@@ -86,17 +49,17 @@ export async function stats(db: Q): Promise<Stats> {
 
 // --- duplicates
 
-export async function duplicateOf(db: Q, ticketId: number): Promise<DuplicateRow | undefined> {
-  return q(db).selectFrom("triage_duplicates").selectAll().where("ticket_id", "=", ticketId).executeTakeFirst();
+export async function duplicateOf(db: Queryable, ticketId: number): Promise<DuplicateRow | undefined> {
+  return db.selectFrom("triage_duplicates").selectAll().where("ticket_id", "=", ticketId).executeTakeFirst();
 }
 
-export async function saveDuplicate(db: Q, row: DuplicateRow): Promise<void> {
+export async function saveDuplicate(db: Queryable, row: DuplicateRow): Promise<void> {
   const { ticket_id, ...rest } = row;
-  await q(db).insertInto("triage_duplicates").values(row).onConflict((c) => c.column("ticket_id").doUpdateSet(rest)).execute();
+  await db.insertInto("triage_duplicates").values(row).onConflict((c) => c.column("ticket_id").doUpdateSet(rest)).execute();
 }
 
-export async function duplicatesOf(db: Q, originalId: number, states: DuplicateRow["state"][], since = 0): Promise<DuplicateRow[]> {
-  return q(db).selectFrom("triage_duplicates").selectAll().where("original_id", "=", originalId).where("state", "in", states).where("created_at", ">=", since).orderBy("ticket_id").execute();
+export async function duplicatesOf(db: Queryable, originalId: number, states: DuplicateRow["state"][], since = 0): Promise<DuplicateRow[]> {
+  return db.selectFrom("triage_duplicates").selectAll().where("original_id", "=", originalId).where("state", "in", states).where("created_at", ">=", since).orderBy("ticket_id").execute();
 }
 
 export interface Candidate {
@@ -125,7 +88,7 @@ const COMPARED = 40;
  * word by word with weights from how common each word is among open tickets (duplicates.ts) and ranked by that
  * similarity and their age.
  */
-export async function similarOpenTickets(db: Q, ticketId: number, title: string, description: string, now: number, counts: WordCounts = new Map(), limit = 10): Promise<Candidate[]> {
+export async function similarOpenTickets(db: Queryable, ticketId: number, title: string, description: string, now: number, counts: WordCounts = new Map(), limit = 10): Promise<Candidate[]> {
   const ws = queryWords(title, description, QUERY_WORDS);
   if (!ws.length) return [];
   const match = ws.map((w) => `"${w}"`).join(" OR ");
@@ -157,7 +120,7 @@ export type WordCounts = Map<string, { n: number; total: number; uses: number }>
 const DF_REFRESH = 200;
 const DF_CACHE_MAX = 50_000;
 
-async function openCount(db: Q, word: string, total: number, dfCache: WordCounts): Promise<number> {
+async function openCount(db: Queryable, word: string, total: number, dfCache: WordCounts): Promise<number> {
   const hit = dfCache.get(word);
   if (hit && hit.uses < DF_REFRESH && Math.abs(hit.total - total) <= total / 10) {
     hit.uses++;
@@ -175,7 +138,7 @@ async function openCount(db: Q, word: string, total: number, dfCache: WordCounts
  * index), times duplicates.ts's discount for words that say where or when rather than what. Only the new
  * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as a typical one.
  */
-async function openWordWeights(db: Q, ws: string[], counts: WordCounts): Promise<(word: string) => number> {
+async function openWordWeights(db: Queryable, ws: string[], counts: WordCounts): Promise<(word: string) => number> {
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(db)).rows[0]?.n ?? 0);
   const df = new Map<string, number>();
   for (const w of ws) df.set(w, await openCount(db, w, total, counts));
@@ -185,8 +148,8 @@ async function openWordWeights(db: Q, ws: string[], counts: WordCounts): Promise
   return (w) => (df.has(w) ? idf(total, df.get(w)!) : typical) * contextDiscount(w);
 }
 
-export async function countDuplicates(db: Q, originalId: number, since = 0): Promise<number> {
-  const r = await q(db)
+export async function countDuplicates(db: Queryable, originalId: number, since = 0): Promise<number> {
+  const r = await db
     .selectFrom("triage_duplicates")
     .select((e) => e.fn.countAll<number>().as("n"))
     .where("original_id", "=", originalId)
@@ -196,40 +159,52 @@ export async function countDuplicates(db: Q, originalId: number, since = 0): Pro
   return Number(r.n);
 }
 
-// --- incident offers
-
-export async function offerFor(db: Q, originalId: number): Promise<{ count: number; state: string; created_at: number } | undefined> {
-  return q(db).selectFrom("triage_offers").select(["count", "state", "created_at"]).where("original_id", "=", originalId).executeTakeFirst();
+/** How many tickets of the window an agent linked as a duplicate (what reports show as the duplicate rate). */
+export async function linkedDuplicateCount(db: Queryable, window: TicketWindow): Promise<number> {
+  const r = await db
+    .selectFrom("triage_duplicates")
+    .innerJoin("tickets", "tickets.id", "triage_duplicates.ticket_id")
+    .where("triage_duplicates.state", "=", "linked")
+    .where(createdWithin(window))
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
-export async function saveOffer(db: Q, originalId: number, count: number, state: string, at: number): Promise<void> {
-  await q(db).insertInto("triage_offers").values({ original_id: originalId, count, state, created_at: at }).onConflict((c) => c.column("original_id").doUpdateSet({ count, state })).execute();
+// --- incident offers
+
+export async function offerFor(db: Queryable, originalId: number): Promise<{ count: number; state: string; created_at: number } | undefined> {
+  return db.selectFrom("triage_offers").select(["count", "state", "created_at"]).where("original_id", "=", originalId).executeTakeFirst();
+}
+
+export async function saveOffer(db: Queryable, originalId: number, count: number, state: string, at: number): Promise<void> {
+  await db.insertInto("triage_offers").values({ original_id: originalId, count, state, created_at: at }).onConflict((c) => c.column("original_id").doUpdateSet({ count, state })).execute();
 }
 
 // --- shifts and rotation
 
-export async function offShift(db: Q): Promise<Set<string>> {
-  const rows = await q(db).selectFrom("triage_shifts").select("person").where("on_shift", "=", 0).execute();
+export async function offShift(db: Queryable): Promise<Set<string>> {
+  const rows = await db.selectFrom("triage_shifts").select("person").where("on_shift", "=", 0).execute();
   return new Set(rows.map((r) => r.person));
 }
 
-export async function setShift(db: Q, person: string, on: boolean, at: number): Promise<void> {
-  await q(db).insertInto("triage_shifts").values({ person, on_shift: on ? 1 : 0, at }).onConflict((c) => c.column("person").doUpdateSet({ on_shift: on ? 1 : 0, at })).execute();
+export async function setShift(db: Queryable, person: string, on: boolean, at: number): Promise<void> {
+  await db.insertInto("triage_shifts").values({ person, on_shift: on ? 1 : 0, at }).onConflict((c) => c.column("person").doUpdateSet({ on_shift: on ? 1 : 0, at })).execute();
 }
 
-export async function lastInRotation(db: Q, team: string): Promise<string | undefined> {
-  return (await q(db).selectFrom("triage_rotation").select("last_person").where("team", "=", team).executeTakeFirst())?.last_person;
+export async function lastInRotation(db: Queryable, team: string): Promise<string | undefined> {
+  return (await db.selectFrom("triage_rotation").select("last_person").where("team", "=", team).executeTakeFirst())?.last_person;
 }
 
-export async function setRotation(db: Q, team: string, person: string): Promise<void> {
-  await q(db).insertInto("triage_rotation").values({ team, last_person: person }).onConflict((c) => c.column("team").doUpdateSet({ last_person: person })).execute();
+export async function setRotation(db: Queryable, team: string, person: string): Promise<void> {
+  await db.insertInto("triage_rotation").values({ team, last_person: person }).onConflict((c) => c.column("team").doUpdateSet({ last_person: person })).execute();
 }
 
 /** Open tickets assigned to each person id. */
-export async function openLoad(db: Q, personIds: number[]): Promise<Map<number, number>> {
+export async function openLoad(db: Queryable, personIds: number[]): Promise<Map<number, number>> {
   const out = new Map(personIds.map((id) => [id, 0]));
   if (!personIds.length) return out;
-  const rows = await q(db)
+  const rows = await db
     .selectFrom("tickets")
     .select(["assignee_id", (e) => e.fn.countAll<number>().as("n")])
     .where("assignee_id", "in", personIds)
@@ -251,8 +226,8 @@ export const TRAINING_LIMIT = 5_000;
  * The classifier's start-up training set, oldest first: resolved or closed tickets with a category, and open
  * tickets an agent categorised (their latest lesson), the newest `limit` of them.
  */
-export async function trainingSet(db: Q, limit = TRAINING_LIMIT): Promise<{ title: string; description: string; category: string }[]> {
-  const done = await q(db)
+export async function trainingSet(db: Queryable, limit = TRAINING_LIMIT): Promise<{ title: string; description: string; category: string }[]> {
+  const done = await db
     .selectFrom("tickets")
     .select(["id", "title", "description", "category"])
     .where("category", "is not", null)
@@ -270,19 +245,19 @@ export async function trainingSet(db: Q, limit = TRAINING_LIMIT): Promise<{ titl
 
 // --- lessons: the agent corrections the model learned from
 
-export async function saveLesson(db: Q, row: { ticket_id: number; label: string; nonce: string; created_at: number }): Promise<void> {
-  await q(db).insertInto("triage_lessons").values(row).execute();
+export async function saveLesson(db: Queryable, row: { ticket_id: number; label: string; nonce: string; created_at: number }): Promise<void> {
+  await db.insertInto("triage_lessons").values(row).execute();
 }
 
 /** Which of these lessons are in the database (the others' commands rolled back). */
-export async function lessonsPresent(db: Q, nonces: string[]): Promise<Set<string>> {
+export async function lessonsPresent(db: Queryable, nonces: string[]): Promise<Set<string>> {
   if (!nonces.length) return new Set();
-  const rows = await q(db).selectFrom("triage_lessons").select("nonce").where("nonce", "in", nonces).execute();
+  const rows = await db.selectFrom("triage_lessons").select("nonce").where("nonce", "in", nonces).execute();
   return new Set(rows.map((r) => r.nonce));
 }
 
 /** For each rule category: how often agents kept what a rule decided against the model, and how often they changed it. */
-export async function ruleRecord(db: Q): Promise<Map<string, { rule: number; model: number }>> {
+export async function ruleRecord(db: Queryable): Promise<Map<string, { rule: number; model: number }>> {
   const rows = await sql<{ category: string; kept: number; model: number }>`
     SELECT category, sum(outcome = 'accepted' AND model_category IS NOT NULL AND model_category != category) AS kept, sum(outcome = 'corrected') AS model
     FROM triage_tickets WHERE source = 'rule' AND outcome IS NOT NULL

@@ -1,14 +1,13 @@
-import { type Kysely, sql } from "kysely";
-import type { AlertRow, Database } from "./database.js";
+import { sql } from "kysely";
+import type { Queryable } from "../../store/database.js";
+import type { AlertRow } from "./tables.js";
 
-type Q = Kysely<Database>;
-
-export function alertByFingerprint(db: Q, source: string, fingerprint: string): Promise<AlertRow | undefined> {
+export function alertByFingerprint(db: Queryable, source: string, fingerprint: string): Promise<AlertRow | undefined> {
   return db.selectFrom("alerts").selectAll().where("source", "=", source).where("fingerprint", "=", fingerprint).executeTakeFirst();
 }
 
 /** The open ticket that already carries an alert of this group, if any. */
-export async function openTicketOfGroup(db: Q, source: string, groupKey: string): Promise<number | undefined> {
+export async function openTicketOfGroup(db: Queryable, source: string, groupKey: string): Promise<number | undefined> {
   const r = await db
     .selectFrom("alerts")
     .innerJoin("tickets", "tickets.id", "alerts.ticket_id")
@@ -21,11 +20,11 @@ export async function openTicketOfGroup(db: Q, source: string, groupKey: string)
   return r?.ticket_id;
 }
 
-export async function insertAlert(db: Q, a: Omit<AlertRow, "repeats">): Promise<void> {
+export async function insertAlert(db: Queryable, a: Omit<AlertRow, "repeats">): Promise<void> {
   await db.insertInto("alerts").values({ ...a, repeats: 1 }).execute();
 }
 
-export async function touchAlert(db: Q, source: string, fingerprint: string, changes: { status: string; labels: string; link: string | null; at: number; repeat: boolean; ticketId?: number }): Promise<void> {
+export async function touchAlert(db: Queryable, source: string, fingerprint: string, changes: { status: string; labels: string; link: string | null; at: number; repeat: boolean; ticketId?: number }): Promise<void> {
   await db
     .updateTable("alerts")
     .set((eb) => ({
@@ -41,12 +40,12 @@ export async function touchAlert(db: Q, source: string, fingerprint: string, cha
     .execute();
 }
 
-export function alertsOfTicket(db: Q, ticketId: number): Promise<AlertRow[]> {
+export function alertsOfTicket(db: Queryable, ticketId: number): Promise<AlertRow[]> {
   return db.selectFrom("alerts").selectAll().where("ticket_id", "=", ticketId).orderBy("first_at").execute();
 }
 
 /** Tickets this source opened for a service since `since`, oldest first. */
-export async function recentAlertTickets(db: Q, source: string, service: string, since: number): Promise<number[]> {
+export async function recentAlertTickets(db: Queryable, source: string, service: string, since: number): Promise<number[]> {
   const rows = await db
     .selectFrom("alerts")
     .select("ticket_id")
@@ -59,22 +58,22 @@ export async function recentAlertTickets(db: Q, source: string, service: string,
   return rows.map((r) => r.ticket_id);
 }
 
-export async function stormSince(db: Q, source: string, service: string, since: number): Promise<boolean> {
+export async function stormSince(db: Queryable, source: string, service: string, since: number): Promise<boolean> {
   return (await stormTicket(db, source, service, since)) !== undefined;
 }
 
 /** The ticket that carries the service's storm noticed since `since` (the latest), if any. */
-export async function stormTicket(db: Q, source: string, service: string, since: number): Promise<number | undefined> {
+export async function stormTicket(db: Queryable, source: string, service: string, since: number): Promise<number | undefined> {
   const r = await db.selectFrom("alert_storms").select("ticket_id").where("source", "=", source).where("service", "=", service).where("at", ">=", since).orderBy("at", "desc").limit(1).executeTakeFirst();
   return r?.ticket_id ?? undefined;
 }
 
-export async function recordStorm(db: Q, s: { source: string; service: string; at: number; ticketId: number }): Promise<void> {
+export async function recordStorm(db: Queryable, s: { source: string; service: string; at: number; ticketId: number }): Promise<void> {
   await db.insertInto("alert_storms").values({ source: s.source, service: s.service, at: s.at, ticket_id: s.ticketId }).onConflict((oc) => oc.doNothing()).execute();
 }
 
 /** How many alerts a ticket carries (counted, not read: a storm's ticket carries thousands). */
-export async function alertCountOfTicket(db: Q, ticketId: number): Promise<number> {
+export async function alertCountOfTicket(db: Queryable, ticketId: number): Promise<number> {
   const r = await db.selectFrom("alerts").select(db.fn.countAll<number>().as("n")).where("ticket_id", "=", ticketId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
@@ -84,7 +83,7 @@ export async function alertCountOfTicket(db: Q, ticketId: number): Promise<numbe
  * ticket carries thousands, and its card is drawn at each announcement. The first alert's labels and the
  * last one's link, in the order alertsOfTicket reads them (first seen, then as inserted).
  */
-export async function alertSummaryOfTicket(db: Q, ticketId: number): Promise<{ count: number; firing: number; repeats: number; labels: string; link: string | null } | undefined> {
+export async function alertSummaryOfTicket(db: Queryable, ticketId: number): Promise<{ count: number; firing: number; repeats: number; labels: string; link: string | null } | undefined> {
   const totals = await sql<{ n: number; firing: number | null; repeats: number | null }>`SELECT count(*) AS n, sum(status = 'firing') AS firing, sum(repeats) AS repeats FROM alerts WHERE ticket_id = ${ticketId}`.execute(db);
   const t = totals.rows[0];
   if (!t || !t.n) return undefined;
