@@ -4,7 +4,7 @@
 // console prints a person's rows when they act (or become the one acting, `as @lee`) and marks them sent.
 import type { Notifier, PlannedMessage, TicketChange } from "../../src/core/notify.js";
 import type { ApprovalExtras } from "../../src/capabilities/approvals/model.js";
-import { STATUS_LABEL } from "../../src/core/ticket.js";
+import { audience, noticesOn, type Notice } from "../../src/core/audience.js";
 import type { Desk } from "../../src/core/desk.js";
 import { markSent } from "../../src/store/outbox.js";
 
@@ -19,6 +19,8 @@ export interface ConsoleNotice {
 }
 
 const personTarget = (userId: string) => `person:${userId}`;
+/** A sentence with the words a person wrote: on its line when short, indented under it when they run over lines. */
+const said = (x: Notice) => (!x.quote ? x.text : x.quote.includes("\n") ? `${x.text}\n    ${x.quote.replace(/\n/g, "\n    ")}` : `${x.text} ${x.quote}`);
 
 export class ConsoleNotifier implements Notifier {
   /** The approvals capability's extras name who decides a request. */
@@ -28,7 +30,6 @@ export class ConsoleNotifier implements Notifier {
     const s = change.snapshot;
     const t = s.ticket;
     const n = t.number;
-    const byRequester = change.actor.id === s.requester.id;
     const told = new Map<string, string[]>();
     const tell = (p: { platform: string; userId: string } | null | undefined, text: string | undefined) => {
       // The person acting reads the command's own answer; nobody else on a terminal is told twice.
@@ -37,37 +38,14 @@ export class ConsoleNotifier implements Notifier {
       if (!list.includes(text)) list.push(text);
       told.set(p.userId, list);
     };
-    const quoted = change.comment ? `: ${change.comment.body}` : "";
 
-    // The requester hears what a requester hears on any platform.
-    switch (change.kind) {
-      case "claimed":
-      case "assigned":
-        if (s.assignee) tell(s.requester, `#${n} is now with ${s.assignee.name} (${STATUS_LABEL[t.status]}).`);
-        break;
-      case "status":
-      case "closed":
-      case "reopened":
-        if (!byRequester) tell(s.requester, `#${n} is now ${STATUS_LABEL[t.status]}.`);
-        break;
-      case "resolved":
-        tell(s.requester, `#${n} is resolved: ${t.resolution ?? ""}\nIf it is not fixed: reopen ${n} <why>.`);
-        break;
-      case "commented":
-        if (!byRequester && change.comment && !change.comment.internal) tell(s.requester, `${change.actor.name} replied on #${n}${quoted}`);
-        break;
-    }
-    if (change.requesterMessage) tell(s.requester, change.requesterMessage);
-
-    // The agent holding the ticket hears it given to them, and the requester's replies and reopenings.
-    if (s.assignee) {
-      if (change.kind === "claimed" || change.kind === "assigned") tell(s.assignee, `${change.actor.name} gave you #${n}: ${t.title} (${t.priority}).`);
-      if (byRequester && change.kind === "commented") tell(s.assignee, `${change.actor.name} replied on #${n}${quoted}`);
-      if (byRequester && change.kind === "reopened") tell(s.assignee, `${change.actor.name} reopened #${n}: ${t.title}.`);
+    // Who hears what comes from the phrase book; a terminal has no agents' channel, so agents hear it all directly.
+    for (const notice of noticesOn(audience(change), PLATFORM)) {
+      if (notice.to.role === "channel") continue;
+      tell(notice.to.person, `${said(notice)}${notice.resolution ? `\nIf it is not fixed: reopen ${n} <why>.` : ""}`);
     }
 
-    // Those a capability names (an SLA warning's assignee, a breach's lead, approvers reminded or escalated to).
-    for (const p of change.alsoTell?.people ?? []) tell(p, change.summary);
+    // The approvers of a request now waiting (Slack and Teams show them the approval card).
     if (change.kind === APPROVAL_REQUESTED) {
       const x = s.extras?.approvals as ApprovalExtras | undefined;
       for (const p of x?.recipients ?? []) tell(p, `#${n} waits for your approval: ${t.title}. Answer with approve ${n}, or reject ${n} <reason>.`);

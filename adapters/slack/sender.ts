@@ -94,7 +94,7 @@ export class SlackDeliverer implements Deliverer {
         case OUTBOX.approval:
           return await this.approval(d, payload as ApprovalPayload);
         case OUTBOX.notice:
-          return void (await this.post(d, { channel: (payload as NoticePayload).to, ...textMessage(await this.names.text((payload as NoticePayload).text)) }));
+          return await this.notice(d, payload as NoticePayload);
       }
       throw new DeliveryError(`unknown Slack outbox kind "${row.kind}"`, { permanent: true });
     } catch (err) {
@@ -189,7 +189,12 @@ export class SlackDeliverer implements Deliverer {
     const ref = await this.link(p.ticket, LINK.card);
     if (!ref) throw new DeliveryError(`#${p.ticket} has no card yet`); // retried after the card is posted
     const { channel, ts } = splitRef(ref);
-    await this.post(d, { channel, thread_ts: ts, ...textMessage(await this.names.text(p.text)) });
+    await this.post(d, { channel, thread_ts: ts, ...textMessage(await this.names.text(p.text), p.quote) });
+  }
+
+  /** Told directly to a person (in their DM) or a channel. */
+  private async notice(d: Delivery, p: NoticePayload): Promise<void> {
+    await this.post(d, { channel: p.to, ...textMessage(await this.names.text(p.text), p.quote) });
   }
 
   /** In the thread where they asked; else in their DM, where the first message becomes the thread. */
@@ -198,7 +203,7 @@ export class SlackDeliverer implements Deliverer {
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
     // Composed at commit time, when an assignee known only by id had no name yet.
     const text = await this.names.text(p.text);
-    const message = p.resolution ? resolutionMessage(p.ticket, text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(text), p.actions ?? [], `requester.${p.ticket}`);
+    const message = p.resolution ? resolutionMessage(p.ticket, text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(text, p.quote), p.actions ?? [], `requester.${p.ticket}`);
     const known = await this.link(p.ticket, LINK.requester);
     const thread = known ?? p.thread;
     if (thread) {

@@ -146,7 +146,7 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(p.text), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(said(p)), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
@@ -162,7 +162,7 @@ export class TeamsDeliverer implements Deliverer {
   private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: said(p), tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
     await this.send(target, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
@@ -192,7 +192,7 @@ export class TeamsDeliverer implements Deliverer {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), said(p), { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
     return this.toUser(a, userId, activity, p.ticket);
   }
 
@@ -305,6 +305,9 @@ export class TeamsDeliverer implements Deliverer {
     return this.o.now?.() ?? Date.now();
   }
 }
+
+/** A notice's sentence with the words a person wrote (a reply) under it, as its own paragraph. */
+const said = (p: { text: string; quote?: string }) => (p.quote ? `${p.text}\n\n${p.quote}` : p.text);
 
 const jittered = (base: number, attempt: number) => Math.round(base * 2 ** attempt * (0.5 + Math.random() / 2));
 

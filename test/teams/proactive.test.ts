@@ -69,7 +69,7 @@ describe("Teams proactive updates", () => {
     expect(created.body).toMatchObject({ isGroup: false, members: [{ id: REQUESTER.id }], tenantId: TENANT });
     const dm = h.connector.sent().find((c) => c.conversationId?.startsWith("a:fake-personal-"))!;
     expect(dm).toBeDefined();
-    expect(cardText(dm.body.attachments[0].content)).toContain("Dave Taniguchi is working on #1.");
+    expect(cardText(dm.body.attachments[0].content)).toContain("#1 is now with Dave Taniguchi (in progress).");
     const user = await h.t.db.selectFrom("teams_users" as never).selectAll().where("user_id" as never, "=", REQUESTER.aadObjectId as never).executeTakeFirstOrThrow();
     expect((user as { personal_conversation_id: string }).personal_conversation_id).toBe(dm.conversationId);
   });
