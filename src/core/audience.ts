@@ -5,7 +5,7 @@
 // Who is told, as help desks do it:
 // - the requester hears what changes for them: who has their ticket, its status, a resolution, an agent's
 //   public reply; never an internal note, a priority or anything they did themselves;
-// - the assignee hears a ticket given to them by someone else, and the requester's replies and reopenings;
+// - the assignee hears a ticket given to them by someone else, and others' replies, notes and reopenings;
 // - the previous assignee hears when someone takes their ticket over (`claim N force`) or gives it to another;
 // - the agents' channel reads every change once (agentsLine), so notices agents read there anyway are marked
 //   `inAgentsChannel` and platforms that keep such a channel may leave them out;
@@ -50,8 +50,9 @@ const same = (a: { platform: string; userId: string } | null | undefined, b: { p
 
 export function agentsLine(change: TicketChange): AgentsLine {
   const c = change.comment;
-  if (!c) return { text: change.summary };
-  return { text: `${change.summary}${c.internal ? " (internal note)" : ""}:`, quote: c.body };
+  // A reopening's summary already carries its reason.
+  if (!c || change.kind === "reopened") return { text: change.summary };
+  return { text: `${change.summary}${c.internal ? " (internal)" : ""}:`, quote: c.body };
 }
 
 /** Everyone to tell of `change`, each with their sentence, in the order they are told. */
@@ -98,8 +99,10 @@ export function audience(change: TicketChange): Notice[] {
   if (assignee && !same(assignee, actor) && !same(assignee, s.requester)) {
     const toAssignee = (notice: Omit<Notice, "to">) => out.push({ to: { role: "assignee", person: assignee }, ...notice });
     if (change.kind === "claimed" || change.kind === "assigned") toAssignee({ text: `${who} assigned #${n} to you: ${t.title} (${t.priority}).` });
-    if (byRequester && change.kind === "commented" && publicComment) toAssignee({ text: `${who} replied on #${n}:`, quote: publicComment, inAgentsChannel: true });
-    if (byRequester && change.kind === "reopened") toAssignee({ text: `${who} reopened #${n}: ${t.title}.`, inAgentsChannel: true });
+    // What others say on their ticket, and its reopening (agents read these in the agents' channel).
+    if (change.kind === "commented" && publicComment) toAssignee({ text: `${who} replied on #${n}:`, quote: publicComment, inAgentsChannel: true });
+    if (change.kind === "noted" && change.comment) toAssignee({ text: `${who} added an internal note to #${n}:`, quote: change.comment.body, inAgentsChannel: true });
+    if (change.kind === "reopened") toAssignee({ text: `${who} reopened #${n}: ${t.title}.`, inAgentsChannel: true });
   }
 
   const previous = change.previousAssignee;
