@@ -8,6 +8,7 @@ import { linksOf, setLink } from "../../src/store/links.js";
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import type { DeliveryAttempt } from "../../src/outbox/worker.js";
+import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { findPosted, outboxMetadata } from "./recovery.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
@@ -140,17 +141,9 @@ export class SlackDeliverer implements Deliverer {
     if (!row) return; // gone: nothing left to say
     const view = await incidentView({ trx: db as never }, row);
     const message = incidentMessage(view.latest ? { ...view, latest: { ...view.latest, author: await this.names.text(view.latest.author) } } : view);
-    const ref = await incidentLink(db, p.incident, PLATFORM, p.channel);
-    if (ref) {
-      const { channel, ts } = splitRef(ref);
-      await this.o.api.call("chat.update", { channel, ts, ...message });
-      return;
-    }
-    const posted = await this.post(d, { channel: p.channel, ...message });
-    await this.redrawIfFound(d, posted, message);
-    await setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref: `${posted.channel}:${posted.ts}` });
+    const posted = await this.placeOnce(d, { channel: p.channel, message, link: () => incidentLink(db, p.incident, PLATFORM, p.channel), store: (ref) => setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref }) });
     // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
-    await this.o.api.call("pins.add", { channel: posted.channel, timestamp: posted.ts }).catch(() => undefined);
+    if (posted) await this.o.api.call("pins.add", { channel: splitRef(posted).channel, timestamp: splitRef(posted).ts }).catch(() => undefined);
   }
 
   /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */
@@ -158,15 +151,7 @@ export class SlackDeliverer implements Deliverer {
     const found = await this.o.desk.snapshot(ticket);
     if (!found || !this.o.triageChannel) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(ticketView(await this.names.snapshot(found))));
-    const ref = await this.link(ticket, LINK.card);
-    if (ref) {
-      const { channel, ts } = splitRef(ref);
-      await this.o.api.call("chat.update", { channel, ts, ...message, blocks: message.blocks });
-      return;
-    }
-    const posted = await this.post(d, { channel: this.o.triageChannel, ...message });
-    await this.redrawIfFound(d, posted, message);
-    await this.setLink(ticket, LINK.card, `${posted.channel}:${posted.ts}`);
+    await this.placeOnce(d, { channel: this.o.triageChannel, message, link: () => this.link(ticket, LINK.card), store: (ref) => this.setLink(ticket, LINK.card, ref) });
   }
 
   /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
@@ -174,15 +159,21 @@ export class SlackDeliverer implements Deliverer {
     const found = await this.o.desk.snapshot(p.ticket);
     if (!found) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(approvalCardView(await this.names.snapshot(found))));
-    const ref = await this.link(p.ticket, approvalLink(p.user));
-    if (ref) {
-      const { channel, ts } = splitRef(ref);
-      await this.o.api.call("chat.update", { channel, ts, ...message });
-      return;
-    }
-    const posted = await this.post(d, { channel: p.user, ...message });
-    await this.redrawIfFound(d, posted, message);
-    await this.setLink(p.ticket, approvalLink(p.user), `${posted.channel}:${posted.ts}`);
+    await this.placeOnce(d, { channel: p.user, message, link: () => this.link(p.ticket, approvalLink(p.user)), store: (ref) => this.setLink(p.ticket, approvalLink(p.user), ref) });
+  }
+
+  /** Posts `message` in `channel` once (its link "channel:ts" stored), then chat.update through that link. */
+  private placeOnce(d: Delivery, m: Pick<PlacedMessage, "link" | "store"> & { channel: string; message: { text: string; blocks: unknown[] } }): Promise<string | undefined> {
+    return placeOnce({
+      link: m.link,
+      update: async (ref) => void (await this.o.api.call("chat.update", { ...splitRef(ref), ...m.message })),
+      post: async () => {
+        const posted = await this.post(d, { channel: m.channel, ...m.message });
+        await this.redrawIfFound(d, posted, m.message);
+        return `${posted.channel}:${posted.ts}`;
+      },
+      store: m.store,
+    });
   }
 
   private async threadNote(d: Delivery, p: ThreadPayload): Promise<void> {
