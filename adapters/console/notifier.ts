@@ -2,7 +2,7 @@
 // approval waiting, incident updates), kept as outbox rows of the platform "console" in the change's own
 // transaction, one per person. Nobody is on the other end of a terminal until that person acts again: the
 // console prints a person's rows when they act (or become the one acting, `as @lee`) and marks them sent.
-import { type Desk, markSent, type Notifier, type PlannedMessage, STATUS_LABEL, type TicketChange } from "../../src/core/index.js";
+import { audience, type Desk, markSent, type Notice, noticesOn, type Notifier, type PlannedMessage, type TicketChange } from "../../src/core/index.js";
 import type { ApprovalExtras } from "../../src/capabilities/approvals/model.js";
 
 export const PLATFORM = "console";
@@ -16,6 +16,8 @@ export interface ConsoleNotice {
 }
 
 const personTarget = (userId: string) => `person:${userId}`;
+/** A sentence with the words a person wrote: on its line when short, indented under it when they run over lines. */
+const said = (x: Notice) => (!x.quote ? x.text : x.quote.includes("\n") ? `${x.text}\n    ${x.quote.replace(/\n/g, "\n    ")}` : `${x.text} ${x.quote}`);
 
 export class ConsoleNotifier implements Notifier {
   /** The approvals capability's extras name who decides a request. */
@@ -25,7 +27,6 @@ export class ConsoleNotifier implements Notifier {
     const s = change.snapshot;
     const t = s.ticket;
     const n = t.number;
-    const byRequester = change.actor.id === s.requester.id;
     const told = new Map<string, string[]>();
     const tell = (p: { platform: string; userId: string } | null | undefined, text: string | undefined) => {
       // The person acting reads the command's own answer; nobody else on a terminal is told twice.
@@ -34,37 +35,14 @@ export class ConsoleNotifier implements Notifier {
       if (!list.includes(text)) list.push(text);
       told.set(p.userId, list);
     };
-    const quoted = change.comment ? `: ${change.comment.body}` : "";
 
-    // The requester hears what a requester hears on any platform.
-    switch (change.kind) {
-      case "claimed":
-      case "assigned":
-        if (s.assignee) tell(s.requester, `#${n} is now with ${s.assignee.name} (${STATUS_LABEL[t.status]}).`);
-        break;
-      case "status":
-      case "closed":
-      case "reopened":
-        if (!byRequester) tell(s.requester, `#${n} is now ${STATUS_LABEL[t.status]}.`);
-        break;
-      case "resolved":
-        tell(s.requester, `#${n} is resolved: ${t.resolution ?? ""}\nIf it is not fixed: reopen ${n} <why>.`);
-        break;
-      case "commented":
-        if (!byRequester && change.comment && !change.comment.internal) tell(s.requester, `${change.actor.name} replied on #${n}${quoted}`);
-        break;
-    }
-    if (change.requesterMessage) tell(s.requester, change.requesterMessage);
-
-    // The agent holding the ticket hears it given to them, and the requester's replies and reopenings.
-    if (s.assignee) {
-      if (change.kind === "claimed" || change.kind === "assigned") tell(s.assignee, `${change.actor.name} gave you #${n}: ${t.title} (${t.priority}).`);
-      if (byRequester && change.kind === "commented") tell(s.assignee, `${change.actor.name} replied on #${n}${quoted}`);
-      if (byRequester && change.kind === "reopened") tell(s.assignee, `${change.actor.name} reopened #${n}: ${t.title}.`);
+    // Who hears what comes from the phrase book; a terminal has no agents' channel, so agents hear it all directly.
+    for (const notice of noticesOn(audience(change), PLATFORM)) {
+      if (notice.to.role === "channel") continue;
+      tell(notice.to.person, `${said(notice)}${notice.resolution ? `\nIf it is not fixed: reopen ${n} <why>.` : ""}`);
     }
 
-    // Those a capability names (an SLA warning's assignee, a breach's lead, approvers reminded or escalated to).
-    for (const p of change.alsoTell?.people ?? []) tell(p, change.summary);
+    // The approvers of a request now waiting (Slack and Teams show them the approval card).
     if (change.kind === APPROVAL_REQUESTED) {
       const x = s.extras?.approvals as ApprovalExtras | undefined;
       for (const p of x?.recipients ?? []) tell(p, `#${n} waits for your approval: ${t.title}. Answer with approve ${n}, or reject ${n} <reason>.`);

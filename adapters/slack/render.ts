@@ -105,8 +105,10 @@ export function incidentMessage(v: IncidentView): Message {
   return { text: fallback(`${incidentName(i.id)} ${i.title}: ${i.status}${v.latest ? ` — ${v.latest.body}` : ""}`), blocks };
 }
 
-export function textMessage(text: string): Message {
-  return { text: fallback(text), blocks: [section(esc(text))] };
+/** A sentence, with the words a person wrote (a reply) quoted under it. */
+export function textMessage(text: string, quote?: string): Message {
+  if (!quote) return { text: fallback(text), blocks: [section(esc(text))] };
+  return { text: fallback(`${text}\n> ${quote.replace(/\n/g, "\n> ")}`), blocks: [section(`${esc(text)}\n>${esc(quote).replace(/\n/g, "\n>")}`)] };
 }
 
 /** A message with a capability's buttons under it. */
@@ -115,7 +117,8 @@ export function withActions(m: Message, actions: ActionView[], blockPrefix: stri
 }
 
 /** The resolution, with Reopen and a 1-5 satisfaction rating. */
-export function resolutionMessage(number: number, text: string, reopen: ActionView | undefined): Message {
+export function resolutionMessage(number: number, sentence: string, reopen: ActionView | undefined): Message {
+  const text = reopen ? `${sentence}\nIf it is not fixed, press Reopen.` : sentence;
   const rating = [1, 2, 3, 4, 5].map((n) => ({ type: "button", action_id: rateActionId(number, n), text: plain("★".repeat(n), LIMITS.buttonText), value: value({ ticket: number, verb: "rate", input: String(n) }) }));
   return {
     text: fallback(text),

@@ -5,6 +5,7 @@ import { type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, set
 import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import type { DeliveryAttempt } from "../../src/outbox/worker.js";
+import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { findPosted, outboxMetadata } from "./recovery.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
@@ -90,7 +91,7 @@ export class SlackDeliverer implements Deliverer {
         case OUTBOX.approval:
           return await this.approval(d, payload as ApprovalPayload);
         case OUTBOX.notice:
-          return void (await this.post(d, { channel: (payload as NoticePayload).to, ...textMessage(await this.names.text((payload as NoticePayload).text)) }));
+          return await this.notice(d, payload as NoticePayload);
       }
       throw new DeliveryError(`unknown Slack outbox kind "${row.kind}"`, { permanent: true });
     } catch (err) {
@@ -136,17 +137,9 @@ export class SlackDeliverer implements Deliverer {
     if (!row) return; // gone: nothing left to say
     const view = await incidentView({ trx: db as never }, row);
     const message = incidentMessage(view.latest ? { ...view, latest: { ...view.latest, author: await this.names.text(view.latest.author) } } : view);
-    const ref = await incidentLink(db, p.incident, PLATFORM, p.channel);
-    if (ref) {
-      const { channel, ts } = splitRef(ref);
-      await this.o.api.call("chat.update", { channel, ts, ...message });
-      return;
-    }
-    const posted = await this.post(d, { channel: p.channel, ...message });
-    await this.redrawIfFound(d, posted, message);
-    await setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref: `${posted.channel}:${posted.ts}` });
+    const posted = await this.placeOnce(d, { channel: p.channel, message, link: () => incidentLink(db, p.incident, PLATFORM, p.channel), store: (ref) => setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref }) });
     // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
-    await this.o.api.call("pins.add", { channel: posted.channel, timestamp: posted.ts }).catch(() => undefined);
+    if (posted) await this.o.api.call("pins.add", { channel: splitRef(posted).channel, timestamp: splitRef(posted).ts }).catch(() => undefined);
   }
 
   /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */
@@ -154,15 +147,7 @@ export class SlackDeliverer implements Deliverer {
     const found = await this.o.desk.snapshot(ticket);
     if (!found || !this.o.triageChannel) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(ticketView(await this.names.snapshot(found))));
-    const ref = await this.link(ticket, LINK.card);
-    if (ref) {
-      const { channel, ts } = splitRef(ref);
-      await this.o.api.call("chat.update", { channel, ts, ...message, blocks: message.blocks });
-      return;
-    }
-    const posted = await this.post(d, { channel: this.o.triageChannel, ...message });
-    await this.redrawIfFound(d, posted, message);
-    await this.setLink(ticket, LINK.card, `${posted.channel}:${posted.ts}`);
+    await this.placeOnce(d, { channel: this.o.triageChannel, message, link: () => this.link(ticket, LINK.card), store: (ref) => this.setLink(ticket, LINK.card, ref) });
   }
 
   /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
@@ -170,22 +155,33 @@ export class SlackDeliverer implements Deliverer {
     const found = await this.o.desk.snapshot(p.ticket);
     if (!found) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(approvalCardView(await this.names.snapshot(found))));
-    const ref = await this.link(p.ticket, approvalLink(p.user));
-    if (ref) {
-      const { channel, ts } = splitRef(ref);
-      await this.o.api.call("chat.update", { channel, ts, ...message });
-      return;
-    }
-    const posted = await this.post(d, { channel: p.user, ...message });
-    await this.redrawIfFound(d, posted, message);
-    await this.setLink(p.ticket, approvalLink(p.user), `${posted.channel}:${posted.ts}`);
+    await this.placeOnce(d, { channel: p.user, message, link: () => this.link(p.ticket, approvalLink(p.user)), store: (ref) => this.setLink(p.ticket, approvalLink(p.user), ref) });
+  }
+
+  /** Posts `message` in `channel` once (its link "channel:ts" stored), then chat.update through that link. */
+  private placeOnce(d: Delivery, m: Pick<PlacedMessage, "link" | "store"> & { channel: string; message: { text: string; blocks: unknown[] } }): Promise<string | undefined> {
+    return placeOnce({
+      link: m.link,
+      update: async (ref) => void (await this.o.api.call("chat.update", { ...splitRef(ref), ...m.message })),
+      post: async () => {
+        const posted = await this.post(d, { channel: m.channel, ...m.message });
+        await this.redrawIfFound(d, posted, m.message);
+        return `${posted.channel}:${posted.ts}`;
+      },
+      store: m.store,
+    });
   }
 
   private async threadNote(d: Delivery, p: ThreadPayload): Promise<void> {
     const ref = await this.link(p.ticket, LINK.card);
     if (!ref) throw new DeliveryError(`#${p.ticket} has no card yet`); // retried after the card is posted
     const { channel, ts } = splitRef(ref);
-    await this.post(d, { channel, thread_ts: ts, ...textMessage(await this.names.text(p.text)) });
+    await this.post(d, { channel, thread_ts: ts, ...textMessage(await this.names.text(p.text), p.quote) });
+  }
+
+  /** Told directly to a person (in their DM) or a channel. */
+  private async notice(d: Delivery, p: NoticePayload): Promise<void> {
+    await this.post(d, { channel: p.to, ...textMessage(await this.names.text(p.text), p.quote) });
   }
 
   /** In the thread where they asked; else in their DM, where the first message becomes the thread. */
@@ -194,7 +190,7 @@ export class SlackDeliverer implements Deliverer {
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
     // Composed at commit time, when an assignee known only by id had no name yet.
     const text = await this.names.text(p.text);
-    const message = p.resolution ? resolutionMessage(p.ticket, text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(text), p.actions ?? [], `requester.${p.ticket}`);
+    const message = p.resolution ? resolutionMessage(p.ticket, text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(text, p.quote), p.actions ?? [], `requester.${p.ticket}`);
     const known = await this.link(p.ticket, LINK.requester);
     const thread = known ?? p.thread;
     if (thread) {

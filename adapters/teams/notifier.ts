@@ -1,16 +1,18 @@
 // Plans what Teams must hear of a change, written to the outbox in the change's own transaction:
 // the agents' channel card (refreshed for changes from any platform), the change said once in the
-// card's reply chain, and updates to Teams requesters in their own chat.
-import { type ActionView, type IncidentChange, type Notifier, type PlannedMessage, STATUS_LABEL, type TicketChange, type TicketLinkRow } from "../../src/core/index.js";
+// card's reply chain, and what the phrase book (src/core/audience.ts) tells Teams people, in their own chat.
+import { type ActionView, agentsLine, audience, type IncidentChange, noticesOn, type Notifier, type PlannedMessage, type TicketChange, type TicketLinkRow } from "../../src/core/index.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */
 export const ROW = { card: "card", thread: "thread", dm: "dm", incident: "incident", notice: "notice", approval: "approval" } as const;
 
-/** A change told directly to someone beyond the ticket's own (a lead, an escalation channel). */
+/** A change told directly to a person (the assignee, a lead) or a channel (an escalation channel). */
 export interface NoticePayload {
   ticket: number;
   text: string;
+  /** Words a person wrote, quoted under the text. */
+  quote?: string;
 }
 
 /** An incident's one status message in a subscribed channel, drawn from the incident as it is at send time. */
@@ -24,10 +26,12 @@ export interface CardPayload {
 export interface ThreadPayload {
   ticket: number;
   text: string;
+  quote?: string;
 }
 export interface DmPayload {
   ticket: number;
   text: string;
+  quote?: string;
   resolved: boolean;
   actions?: ActionView[];
 }
@@ -61,22 +65,25 @@ export class TeamsNotifier implements Notifier {
       // Said in the reply chain, unless it was typed there (the person already got the answer there).
       const saidThere = change.origin.platform === PLATFORM && card && change.origin.ref === threadId(card.conversationId, card.activityId);
       if (change.kind !== "created" && !saidThere) {
-        const body = change.comment ? `\n\n${change.comment.internal ? "Internal note: " : ""}${change.comment.body}` : "";
-        out.push({ platform: PLATFORM, kind: ROW.thread, target: channel, payload: { ticket: n, text: `${change.summary}${body}` } satisfies ThreadPayload, key: "teams-thread" });
+        out.push({ platform: PLATFORM, kind: ROW.thread, target: channel, payload: { ticket: n, ...agentsLine(change) } satisfies ThreadPayload, key: "teams-thread" });
       }
     }
-    const requester = change.snapshot.requester;
-    if (requester.platform === PLATFORM) {
-      const sentence = change.requesterMessage ?? (change.actor.id === requester.id ? undefined : requesterSentence(change));
-      const actions = change.requesterMessage ? change.requesterActions : undefined;
-      if (sentence) out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(requester.userId), payload: { ticket: n, text: sentence, resolved: change.kind === "resolved", ...(actions?.length ? { actions } : {}) } satisfies DmPayload, key: "teams-requester" });
-    }
-    // People and channels a capability wants told directly (an SLA breach's lead and escalation channel).
-    for (const p of change.alsoTell?.people ?? []) if (p.platform === PLATFORM) out.push({ platform: PLATFORM, kind: ROW.notice, target: userTarget(p.userId), payload: { ticket: n, text: change.summary } satisfies NoticePayload, key: `teams-notice:${p.userId}` });
-    for (const c of change.alsoTell?.channels ?? []) if (c.platform === PLATFORM) out.push({ platform: PLATFORM, kind: ROW.notice, target: c.channel, payload: { ticket: n, text: change.summary } satisfies NoticePayload, key: `teams-notice:${c.channel}` });
-    const assignee = change.snapshot.assignee;
-    if (change.kind === "assigned" && assignee?.platform === PLATFORM && assignee.id !== change.actor.id && assignee.id !== requester.id) {
-      out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(assignee.userId), payload: { ticket: n, text: `${change.actor.name} assigned #${n} to you.`, resolved: false } satisfies DmPayload, key: "teams-assignee" });
+    // Who hears what comes from the phrase book; here only where each one is reached on Teams.
+    for (const notice of noticesOn(audience(change), PLATFORM)) {
+      if (notice.inAgentsChannel && channel) continue; // read in the card's reply chain already
+      // A Teams requester opening a ticket reads the answer in the same chat: no receipt besides.
+      if (notice.toActor && change.kind === "created") continue;
+      const said = { text: notice.text, ...(notice.quote ? { quote: notice.quote } : {}) };
+      const to = notice.to;
+      if (to.role === "requester") {
+        out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(to.person.userId), payload: { ticket: n, ...said, resolved: Boolean(notice.resolution), ...(notice.actions?.length ? { actions: notice.actions } : {}) } satisfies DmPayload, key: out.some((m) => m.kind === ROW.dm) ? `teams-requester:${out.length}` : "teams-requester" });
+      } else if (to.role === "channel") {
+        out.push({ platform: PLATFORM, kind: ROW.notice, target: to.channel, payload: { ticket: n, ...said } satisfies NoticePayload, key: `teams-notice:${to.channel}` });
+      } else {
+        // The assignee, the one who held it before, and those a capability names: above the ticket's card, in their chat.
+        const key = to.role === "named" ? `teams-notice:${to.person.userId}` : `teams-${to.role}:${to.person.userId}`;
+        out.push({ platform: PLATFORM, kind: ROW.notice, target: userTarget(to.person.userId), payload: { ticket: n, ...said } satisfies NoticePayload, key });
+      }
     }
     return out;
   }
@@ -86,29 +93,4 @@ export class TeamsNotifier implements Notifier {
       .filter((c) => c.platform === PLATFORM)
       .map((c) => ({ platform: PLATFORM, kind: ROW.incident, target: c.channel, payload: { incident: change.view.incident.id } satisfies IncidentPayload, key: `teams-incident:${c.channel}`, coalesce: `incident:${change.view.incident.id}:${c.channel}` }));
   }
-}
-
-/** What a requester hears when someone else changes their ticket; kinds not listed say nothing. */
-function requesterSentence(c: TicketChange): string | undefined {
-  const t = c.snapshot.ticket;
-  const who = c.actor.name;
-  switch (c.kind) {
-    case "created":
-      return `${who} opened #${t.number} for you. We will keep you posted here.`;
-    case "claimed":
-      return `${who} is working on #${t.number}.`;
-    case "assigned":
-      return `#${t.number} is now with ${c.snapshot.assignee?.name ?? "an agent"}.`;
-    case "status":
-      return `#${t.number} is now ${STATUS_LABEL[t.status]}.`;
-    case "resolved":
-      return `#${t.number} is resolved: ${t.resolution ?? ""}`.trim();
-    case "closed":
-      return `#${t.number} was closed by ${who}.`;
-    case "reopened":
-      return `#${t.number} was reopened by ${who}.`;
-    case "commented":
-      return c.comment && !c.comment.internal ? `${who} replied on #${t.number}: ${c.comment.body}` : undefined;
-  }
-  return undefined;
 }

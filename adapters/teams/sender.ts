@@ -5,6 +5,7 @@ import { Activity, ActivityTypes, type ConversationReference } from "@microsoft/
 import type { CloudAdapter, TurnContext } from "@microsoft/agents-hosting";
 import { type Db, type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, setLink, ticketView } from "../../src/core/index.js";
 import { Pace, scaled } from "../../src/outbox/pace.js";
+import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
 import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
@@ -109,15 +110,15 @@ export class TeamsDeliverer implements Deliverer {
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     // The agents' card: every button, and Assign offering the desk's agents.
     const content = ticketCard(ticketView(snap), undefined, { agents: await teamsAgents(this.o.desk) });
-    const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
-    if (link) {
-      const { conversationId, activityId } = parseCardRef(link.ref);
-      await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
-      return;
-    }
-    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))?.id);
-    if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
-    await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref: cardRef(channel, id), at: this.now() });
+    await this.placeOnce(content, {
+      link: async () => (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card")?.ref,
+      post: async () => {
+        const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))?.id);
+        if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
+        return cardRef(channel, id);
+      },
+      store: (ref) => setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref, at: this.now() }),
+    });
   }
 
   /** The incident's one status message in a subscribed channel: posted the first time, then updated in place. */
@@ -125,15 +126,15 @@ export class TeamsDeliverer implements Deliverer {
     const row = await incidentById(this.o.db, p.incident);
     if (!row) throw new DeliveryError(`incident ${p.incident} no longer exists`, { permanent: true });
     const content = incidentCard(await incidentView({ trx: this.o.db as never }, row));
-    const ref = await incidentLink(this.o.db, p.incident, PLATFORM, channel);
-    if (ref) {
-      const { conversationId, activityId } = parseCardRef(ref);
-      await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
-      return;
-    }
-    const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id);
-    if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
-    await setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref: cardRef(channel, id) });
+    await this.placeOnce(content, {
+      link: () => incidentLink(this.o.db, p.incident, PLATFORM, channel),
+      post: async () => {
+        const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id);
+        if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
+        return cardRef(channel, id);
+      },
+      store: (ref) => setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref }),
+    });
   }
 
   /** Says the change in the card's reply chain (the card row before it in the outbox created the card). */
@@ -141,7 +142,7 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(p.text), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(said(p)), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
@@ -157,7 +158,7 @@ export class TeamsDeliverer implements Deliverer {
   private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: p.text, tone: "info" }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: said(p), tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
     await this.send(target, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
@@ -167,19 +168,31 @@ export class TeamsDeliverer implements Deliverer {
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const content = ticketCard(approvalCardView(snap));
-    const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === approvalLink(p.user));
-    if (link) {
-      const { conversationId, activityId } = parseCardRef(link.ref);
-      await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
-      return;
-    }
-    const activity = { type: ActivityTypes.Message, summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] };
-    const user = await teamsUser(this.o.db, p.user);
-    const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
-    // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
-    if (!chat) return this.toUser(a, p.user, activity);
-    const id = await this.send(chat, async (ctx) => (await this.say(a, ctx, activity))?.id);
-    if (id) await setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: approvalLink(p.user), ref: cardRef(chat, id), at: this.now() });
+    const role = approvalLink(p.user);
+    await this.placeOnce(content, {
+      link: async () => (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref,
+      post: async () => {
+        const activity = { type: ActivityTypes.Message, summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] };
+        const user = await teamsUser(this.o.db, p.user);
+        const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
+        // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
+        if (!chat) return void (await this.toUser(a, p.user, activity));
+        const id = await this.send(chat, async (ctx) => (await this.say(a, ctx, activity))?.id);
+        return id ? cardRef(chat, id) : undefined;
+      },
+      store: (ref) => setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role, ref, at: this.now() }),
+    });
+  }
+
+  /** Sends a card once, then replaces it in place through the link stored for it ("<conversation id>|<activity id>"). */
+  private placeOnce(content: Record<string, unknown>, m: Omit<PlacedMessage, "update">): Promise<string | undefined> {
+    return placeOnce({
+      ...m,
+      update: async (ref) => {
+        const { conversationId, activityId } = parseCardRef(ref);
+        await this.send(conversationId, (ctx) => this.update(ctx, activityId, content));
+      },
+    });
   }
 
   /** A message in the person's 1:1 chat with the bot, opening that chat if they only spoke in channels. */
@@ -187,7 +200,7 @@ export class TeamsDeliverer implements Deliverer {
     const userId = target.replace(/^user:/, "");
     const snap = await this.o.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), p.text, { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
+    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), said(p), { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
     return this.toUser(a, userId, activity, p.ticket);
   }
 
@@ -300,6 +313,9 @@ export class TeamsDeliverer implements Deliverer {
     return this.o.now?.() ?? Date.now();
   }
 }
+
+/** A notice's sentence with the words a person wrote (a reply) under it, as its own paragraph. */
+const said = (p: { text: string; quote?: string }) => (p.quote ? `${p.text}\n\n${p.quote}` : p.text);
 
 const jittered = (base: number, attempt: number) => Math.round(base * 2 ** attempt * (0.5 + Math.random() / 2));
 

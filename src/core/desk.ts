@@ -304,9 +304,9 @@ export class Desk {
     let seq = 0;
     const told: string[] = [];
     const notices = new CommandNotices({ trx, actor, envelope, now, notifiers, extensions });
-    const queue = (t: Ticket, kind: ChangeKind, summary: string, id: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell) => {
+    const queue = (t: Ticket, kind: ChangeKind, summary: string, id: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell, previousAssigneeId?: number | null) => {
       if (requesterMessage && t.requesterId === actor.id) told.push(requesterMessage);
-      notices.queue(t.number, { id, kind, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}) });
+      notices.queue(t.number, { id, kind, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}), ...(previousAssigneeId ? { previousAssigneeId } : {}) });
     };
     // Numbered within the command even when it has an idempotency key: a command that announces twice (a
     // creation and the article offered with it) must not have its second message taken for a repeat of the first.
@@ -336,7 +336,7 @@ export class Desk {
       await appendAudit(trx, events);
       for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
       notices.changed();
-      queue(after, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell);
+      queue(after, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell, before.assigneeId !== after.assigneeId ? before.assigneeId : null);
       return after;
     };
     const applyAnnounce = async (...[after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell]: Parameters<Ctx["announce"]>): Promise<void> => {

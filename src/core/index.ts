@@ -2,6 +2,7 @@
 // queries a platform needs (who someone is, where a ticket's messages are, the outbox and inbox rows), so an
 // adapter never imports src/store (a dependency-cruiser rule in npm test). Capabilities' view functions and
 // src/outbox are imported from their own folders.
+export * from "./audience.js";
 export * from "./clock.js";
 export * from "./commands.js";
 export * from "./desk.js";

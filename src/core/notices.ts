@@ -33,6 +33,8 @@ export interface QueuedChange {
   requesterMessage?: string;
   requesterActions?: ActionView[];
   alsoTell?: AlsoTell;
+  /** The ticket's assignee before this change, when the change gave it to someone else. */
+  previousAssigneeId?: number;
 }
 
 export class CommandNotices {
@@ -93,7 +95,9 @@ export class CommandNotices {
         snapshots.set(ticket, snapshot);
       }
       if (!links.has(ticket)) links.set(ticket, await linksOf(trx, ticket));
-      const change: TicketChange = { ...c, snapshot, actor, origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const { previousAssigneeId, ...queued } = c;
+      const previous = previousAssigneeId === undefined ? undefined : await personById(trx, previousAssigneeId);
+      const change: TicketChange = { ...queued, ...(previous ? { previousAssignee: toPerson(previous) } : {}), snapshot, actor, origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
       const planned = notifiers.flatMap((n) => n.plan(change, links.get(ticket)!));
       await enqueue(trx, planned.map((m) => ({ key: `${c.id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: ticket, payload: m.payload, at: now, coalesce: m.coalesce })));
     }

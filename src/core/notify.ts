@@ -14,6 +14,8 @@ export interface TicketChange {
   kind: ChangeKind;
   snapshot: TicketSnapshot;
   actor: Person;
+  /** Who held the ticket before this change, when it changed hands (a claim that takes it over). */
+  previousAssignee?: Person;
   /** One neutral sentence, e.g. "ana claimed #12". */
   summary: string;
   comment?: { body: string; internal: boolean };

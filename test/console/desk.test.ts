@@ -143,7 +143,7 @@ describe("what the desk told each person, shown when they act", () => {
     expect(first).not.toContain("For bob:");
     expect(first).not.toContain("For carol:");
     const later = await d.type(["as @bob", "list mine", "list mine", "as @Carol"]);
-    expect(later).toContain(["You are now bob (agent).", "For bob:", "  ana gave you #1: printer on 3rd floor jams (P3)."].join("\n"));
+    expect(later).toContain(["You are now bob (agent).", "For bob:", "  ana assigned #1 to you: printer on 3rd floor jams (P3)."].join("\n"));
     expect(later).toContain(["You are now carol (requester).", "For carol:", "  #1 is now with bob (triaged).", "  ana replied on #1: Tray 2 is empty; refilling it"].join("\n"));
     // Printed once: bob's second command shows nothing new.
     expect(later.match(/For bob:/g)?.length).toBe(1);
@@ -158,7 +158,7 @@ describe("what the desk told each person, shown when they act", () => {
     d.clock.set(at("2026-11-26T17:00:00Z"));
     await sla.tick();
     const printed = await d.type(["as @bob", "as @lee"]);
-    expect(printed).toMatch(/For bob:\n {2}ana gave you #1[^\n]*\n(?: {2}[^\n]*\n)* {2}SLA warning: #1 has used 75% of its resolution target[^\n]*bob, it is yours\./);
+    expect(printed).toMatch(/For bob:\n {2}ana assigned #1 to you[^\n]*\n(?: {2}[^\n]*\n)* {2}SLA warning: #1 has used 75% of its resolution target[^\n]*bob, it is yours\./);
     expect(printed).toMatch(/For lee:\n(?: {2}[^\n]*\n)* {2}SLA breached: #1 missed its resolution target \(due [^)]+\); [^\n]*please step in\./);
     // Each was said once, to the person it was meant for.
     expect(printed.match(/resolution target/g)?.length).toBe(2);

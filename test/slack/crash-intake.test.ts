@@ -227,7 +227,7 @@ describe("kill -9 in the middle of an intake burst", () => {
       const mine = tickets.filter((t) => t.title === `vpn event-${s.i} drops`);
       expect(mine, `event ${s.i}`).toHaveLength(1);
       // The person hears of it in their DM with the bot, once.
-      const confirmations = fake.history.posted.filter((p) => p.channel === dmOf(s.i) && String(p.text).includes(`I opened *#${mine[0]!.id}*`));
+      const confirmations = fake.history.posted.filter((p) => p.channel === dmOf(s.i) && String(p.text).includes(`I opened #${mine[0]!.id}:`));
       expect(confirmations, `event ${s.i}`).toHaveLength(1);
     }
     expect(new Set(tickets.map((t) => t.title)).size).toBe(tickets.length);

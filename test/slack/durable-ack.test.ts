@@ -59,7 +59,7 @@ describe("the ack follows the commit", () => {
     await h.settle();
     expect(committed(h.path, "SELECT title, description FROM tickets")).toEqual([{ title: "monitor flickers", description: "since the update" }]);
     expect(committed(h.path, "SELECT key, done_at IS NOT NULL AS done FROM inbox")).toEqual([{ key: "evt:EvDurable1", done: 1 }]);
-    expect(h.fake.of("chat.postMessage").filter((c) => String(c.args.text).includes("I opened *#1*"))).toHaveLength(1);
+    expect(h.fake.of("chat.postMessage").filter((c) => String(c.args.text).includes("I opened #1:"))).toHaveLength(1);
   });
 
   it("channel chatter outside ticket threads is acknowledged and not stored", async () => {

@@ -38,7 +38,7 @@ describe("intake from messages", () => {
     await h.event({ type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text: "laptop will not boot -- black screen after the logo", ts: at, event_ts: at, team: "T0001" });
     await h.settle();
     expect(await tickets()).toEqual([expect.objectContaining({ title: "laptop will not boot", description: "black screen after the logo", source_ref: `DREQ:${at}` })]);
-    expect(posts("DREQ", at)[0]!.args.text).toContain("I opened *#1*");
+    expect(posts("DREQ", at)[0]!.args.text).toContain("I opened #1:");
     const link = await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "requester").executeTakeFirstOrThrow();
     expect(link.ref).toBe(`DREQ:${at}`);
   });
@@ -50,7 +50,7 @@ describe("intake from messages", () => {
     await h.event({ type: "app_mention", channel: "CGENERAL", user: REQUESTER, text: "<@UBOT> list", ts: at2, event_ts: at2, team: "T0001" });
     await h.settle();
     expect((await tickets()).map((t) => t.title)).toEqual(["wifi is down in room 4"]);
-    expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened *#1*");
+    expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened #1:");
     const [eph] = h.fake.of("chat.postEphemeral");
     expect(eph!.args).toMatchObject({ channel: "CGENERAL", user: REQUESTER });
     expect(String(eph!.args.text)).toContain("#1 [P3 new] wifi is down in room 4");
@@ -83,7 +83,7 @@ describe("intake from messages", () => {
     await h.interact(viewSubmission(REQUESTER, open.view!, { title: { title: { type: "plain_text_input", value: "Printer on 2 prints blank pages" } } }));
     await h.settle();
     expect(await tickets()).toEqual([expect.objectContaining({ source_ref: `CGENERAL:${at}`, source_link: expect.stringContaining("/archives/CGENERAL/") })]);
-    expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened *#1*");
+    expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened #1:");
   });
 
   it("the shortcut on someone else's message makes its author the requester and records who raised it", async () => {
@@ -103,7 +103,7 @@ describe("intake from messages", () => {
     expect(created.user_id).toBe(AGENTS.ana);
     expect(created.reason).toMatch(/raised by .+ on behalf of /);
     // The author hears in their message's thread, and the ticket is theirs to follow: /ticket list shows it to them.
-    expect(posts("CGENERAL", at)[0]!.args.text).toContain("I opened *#1*");
+    expect(posts("CGENERAL", at)[0]!.args.text).toMatch(/^\w+ opened #1 for you: the badge reader/);
     const mine = await h.command("list", REQUESTER);
     expect(JSON.parse(mine.body).text).toContain("#1");
   });
@@ -159,7 +159,7 @@ describe("App Home and the requester's updates", () => {
     await h.command("resolve 1 new VPN profile pushed", AGENTS.ana);
     await h.settle();
     const dm = posts("DREQ").map((c) => String(c.args.text));
-    expect(posts(REQUESTER)[0]!.args.text).toContain("I opened *#1*");
+    expect(posts(REQUESTER)[0]!.args.text).toContain("I opened #1:");
     expect(dm).toEqual(["#1 is now with ana (triaged).", "#1 is now waiting on requester.", "#1 is resolved: new VPN profile pushed\nIf it is not fixed, press Reopen."]);
     const resolution = posts("DREQ").at(-1)!;
     const rate = (score: number, action_ts = ts()) => h.interact(blockAction(REQUESTER, { type: "button", action_id: `rate.1.${score}`, value: JSON.stringify({ ticket: 1, verb: "rate", input: String(score) }), action_ts }, { channel: "DREQ", ts: String(resolution.args.thread_ts ?? "") }));

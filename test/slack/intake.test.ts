@@ -70,7 +70,7 @@ describe("/ticket", () => {
     expect(fieldTexts.length).toBe(view.fields.length);
     expect(fieldTexts).toContain("*Requester*\nrita");
     const dm = posts.find((c) => c.args.channel === REQUESTER)!;
-    expect(dm.args.text).toContain("I opened *#1*");
+    expect(dm.args.text).toContain("I opened #1:");
     const links = await h.db.selectFrom("ticket_links").select(["role", "ref"]).orderBy("role").execute();
     expect(links).toEqual([
       { role: "card", ref: expect.stringMatching(/^CTRIAGE:1700000000\.\d{6}$/) },

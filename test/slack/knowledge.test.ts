@@ -134,7 +134,7 @@ describe("deflection at intake", () => {
     await h.settle();
     // The requester hears both: the ticket is open, and the article that may help.
     const toRequester = h.fake.of("chat.postMessage").filter((c) => c.args.channel === REQUESTER || c.args.channel === `D${REQUESTER.slice(1)}`);
-    expect(toRequester.map((c) => String(c.args.text).slice(0, 30)).sort()).toEqual(["Thanks, I opened *#1*: vpn dro", "This may help: KB-1 VPN drops "]);
+    expect(toRequester.map((c) => String(c.args.text).slice(0, 30)).sort()).toEqual(["Thanks, I opened #1: vpn drops", "This may help: KB-1 VPN drops "]);
     await click(offer(1), "Still need help");
     await h.command("the vpn drops every few minutes again");
     await h.settle();

@@ -65,7 +65,7 @@ describe("ticket threads", () => {
     await h.event(message(REQUESTER, requester, "It happens on home wifi too"));
     await h.settle();
     expect(await comments()).toEqual([{ body: "It happens on home wifi too", internal: 0 }]);
-    expect(inThread(card)).toEqual([TRIAGED, "rita commented on #1\n&gt; It happens on home wifi too"]);
+    expect(inThread(card)).toEqual([TRIAGED, "rita commented on #1:\n&gt; It happens on home wifi too"]);
     expect(inThread(requester)).toHaveLength(before);
   });
 
@@ -79,7 +79,7 @@ describe("ticket threads", () => {
     await h.event(message("UBOT", card, "our own relay", { bot_id: "BBOT" }));
     await h.settle();
     expect(await comments()).toEqual([{ body: "Still broken", internal: 0 }]);
-    expect(inThread(card)).toEqual([TRIAGED, "rita commented on #1\n&gt; Still broken"]);
+    expect(inThread(card)).toEqual([TRIAGED, "rita commented on #1:\n&gt; Still broken"]);
   });
 
   it("a reply from someone who may not comment is answered only to them", async () => {

@@ -34,7 +34,7 @@ describe("Teams card actions (Action.Execute)", () => {
     expect(thread.map((c) => c.body.text)).toEqual(["Dave Taniguchi claimed #1"]);
     const dm = after.filter((c) => c.conversationId === PERSONAL);
     expect(dm).toHaveLength(1);
-    expect(cardText(dm[0]!.body.attachments[0].content)).toContain("Dave Taniguchi is working on #1.");
+    expect(cardText(dm[0]!.body.attachments[0].content)).toContain("#1 is now with Dave Taniguchi (in progress).");
     expect(h.checkSentCards()).toBeGreaterThan(0);
   });
 

@@ -69,7 +69,7 @@ describe("Teams proactive updates", () => {
     expect(created.body).toMatchObject({ isGroup: false, members: [{ id: REQUESTER.id }], tenantId: TENANT });
     const dm = h.connector.sent().find((c) => c.conversationId?.startsWith("a:fake-personal-"))!;
     expect(dm).toBeDefined();
-    expect(cardText(dm.body.attachments[0].content)).toContain("Dave Taniguchi is working on #1.");
+    expect(cardText(dm.body.attachments[0].content)).toContain("#1 is now with Dave Taniguchi (in progress).");
     const user = await h.t.db.selectFrom("teams_users").selectAll().where("user_id", "=", REQUESTER.aadObjectId).executeTakeFirstOrThrow();
     expect(user.personal_conversation_id).toBe(dm.conversationId);
   });
