@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { ROLES } from "./capabilities/roles/permissions.js";
+import { ROLES } from "./core/permissions.js";
 import type { DeskSettings } from "./core/settings.js";
 import { slaCrossCheck, slaSettingsSchema } from "./capabilities/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";

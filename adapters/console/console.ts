@@ -8,7 +8,7 @@ import type { Desk, Outcome } from "../../src/core/desk.js";
 import { validateForm, type FormField, type FormValues } from "../../src/core/form.js";
 import { parseCommand } from "../../src/core/grammar.js";
 import { KB } from "../../src/capabilities/knowledge/extension.js";
-import { atLeast } from "../../src/capabilities/roles/permissions.js";
+import { atLeast } from "../../src/core/permissions.js";
 import { commentsOf } from "../../src/store/comments.js";
 import { personById } from "../../src/store/people.js";
 import { takeNotices } from "./notifier.js";

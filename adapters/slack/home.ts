@@ -1,6 +1,6 @@
 // App Home: my requests, my assigned tickets and the team queue, with counts and each row's buttons.
 import type { Desk } from "../../src/core/desk.js";
-import { atLeast } from "../../src/capabilities/roles/permissions.js";
+import { atLeast } from "../../src/core/permissions.js";
 import { STATUS_LABEL, type Ticket } from "../../src/core/ticket.js";
 import { ticketView } from "../../src/core/views.js";
 import { personByPlatformId } from "../../src/store/people.js";

@@ -14,7 +14,7 @@ import { INCIDENT_UPDATE_VERB } from "./verbs.js";
 import { runIncidentUpdate } from "./incident-click.js";
 import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
 import { articleCommand, articleForm, isArticleFormRequest, validateArticle } from "../../src/capabilities/knowledge/form.js";
-import { can } from "../../src/capabilities/roles/permissions.js";
+import { can } from "../../src/core/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
 import { viewerFor } from "./viewer.js";
 import { personByPlatformId } from "../../src/store/people.js";

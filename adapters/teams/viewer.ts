@@ -2,7 +2,7 @@
 // shown only the buttons their role lets them press (a requester's own "Opened #N" card has no Claim).
 import type { Actor } from "../../src/core/commands.js";
 import type { Desk } from "../../src/core/desk.js";
-import { atLeast, can, type Permission, type Role } from "../../src/capabilities/roles/permissions.js";
+import { atLeast, can, type Permission, type Role } from "../../src/core/permissions.js";
 import type { ActionView } from "../../src/core/views.js";
 import type { Viewer } from "./render.js";
 import { PLATFORM } from "./translate.js";

@@ -5,7 +5,7 @@ import { DeskError, forbidden, invalid } from "./errors.js";
 import { ticketForm } from "./form.js";
 import { helpText } from "./grammar.js";
 import { personKey, toPerson, type Person } from "./people.js";
-import { atLeast } from "../capabilities/roles/permissions.js";
+import { atLeast } from "./permissions.js";
 import { insertTicket, listTickets, searchTickets } from "../store/tickets.js";
 import { insertComment } from "../store/comments.js";
 import { auditOfTicket } from "../store/audit.js";

@@ -2,7 +2,7 @@
 import type { AlertSource } from "../capabilities/alerts/model.js";
 import type { ApprovalSettings } from "../capabilities/approvals/settings.js";
 import type { ReportsSettings } from "../capabilities/reports/settings.js";
-import type { Role } from "../capabilities/roles/permissions.js";
+import type { Role } from "./permissions.js";
 import type { SlaSettings } from "../capabilities/sla/config.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
 import type { TriageSettings } from "../capabilities/triage/settings.js";

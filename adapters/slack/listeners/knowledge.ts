@@ -2,7 +2,7 @@
 // own command, and confirmed to the agent in their DM.
 import type { App } from "@slack/bolt";
 import { articleCommand, articleForm, validateArticle } from "../../../src/capabilities/knowledge/form.js";
-import { can } from "../../../src/capabilities/roles/permissions.js";
+import { can } from "../../../src/core/permissions.js";
 import type { Actor } from "../../../src/core/commands.js";
 import type { SlackContext } from "../context.js";
 import { KB_ARTICLE_VIEW } from "../ids.js";

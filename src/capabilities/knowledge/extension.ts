@@ -7,7 +7,7 @@ import type { Command } from "../../core/commands.js";
 import type { Ctx, Extension, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";
 import { registerVerb } from "../../core/grammar.js";
-import { atLeast } from "../roles/permissions.js";
+import { atLeast } from "../../core/permissions.js";
 import { isOpen } from "../../core/ticket.js";
 import { registerAction, registerViewContributor, type ActionView, type TicketSnapshot } from "../../core/views.js";
 import { coverage, significantWords } from "../../core/words.js";

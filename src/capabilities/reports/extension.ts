@@ -6,7 +6,7 @@ import type { Ctx, Extension, Outcome } from "../../core/desk.js";
 import { invalid } from "../../core/errors.js";
 import { registerVerb } from "../../core/grammar.js";
 import type { Db } from "../../store/connection.js";
-import { can } from "../roles/permissions.js";
+import { can } from "../../core/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { reportOffThread, ticketsCsvOffThread } from "./compute.js";
 import { dayKey, type Attainment, type Figures, type PeriodFigures, type ReportFigures, type Spread } from "./figures.js";

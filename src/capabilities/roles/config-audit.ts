@@ -3,7 +3,7 @@
 import { appendAudit } from "../../store/audit.js";
 import { lastRoleConfig, recordRoleConfig } from "../../store/roles.js";
 import type { Desk } from "../../core/desk.js";
-import { ROLES } from "./permissions.js";
+import { ROLES } from "../../core/permissions.js";
 
 /** The audit action of a change in the configured roles. */
 export const ROLES_CONFIGURED = "roles_configured";

@@ -8,7 +8,7 @@ import type { Ctx, Extension, Outcome } from "../../core/desk.js";
 import { DeskError, invalid } from "../../core/errors.js";
 import { parsePersonRef, registerVerb } from "../../core/grammar.js";
 import { personKey, personMatchers, toPerson, type Person } from "../../core/people.js";
-import { ROLES, isRole, type Role } from "./permissions.js";
+import { ROLES, isRole, type Role } from "../../core/permissions.js";
 
 export const ROLES_CAPABILITY = "roles";
 /** The audit action of a role set or reset by a command. */

@@ -5,7 +5,7 @@ import type { Db } from "../../store/connection.js";
 import type { Ctx, Extension, Outcome, Trx } from "../../core/desk.js";
 import type { ChangeKind } from "../../core/notify.js";
 import { personKey } from "../../core/people.js";
-import { atLeast } from "../roles/permissions.js";
+import { atLeast } from "../../core/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { STATUS_LABEL, TYPE_LABEL, isOpen, priorityOf, type Ticket } from "../../core/ticket.js";
 import { randomUUID } from "node:crypto";
