@@ -7,7 +7,6 @@ import { saveConversation, saveUser } from "../adapters/teams/conversations.js";
 import { cardRef } from "../adapters/teams/notifier.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
-import { parseCommand } from "../src/core/grammar.js";
 import { linkTicket, setIncidentLink, subscribeChannel } from "../src/store/incidents.js";
 import { setLink } from "../src/store/links.js";
 import { openDatabase } from "../src/store/connection.js";
@@ -56,7 +55,7 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   for (let i = 0; i < s.slackRequesters; i++) slackTickets.push(await create({ platform: "slack", userId: ids.slackUser(i) }, i));
   const teamsTickets: number[] = [];
   for (let i = 0; i < s.teamsRequesters; i++) teamsTickets.push(await create({ platform: "teams", userId: ids.teamsUser(i) }, s.slackRequesters + i));
-  const declared = await desk.handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: parseCommand("incident Email delivery is down"), idempotencyKey: "seed:incident" });
+  const declared = await desk.handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: desk.parse("incident Email delivery is down"), idempotencyKey: "seed:incident" });
   if (!declared.ok) throw new Error(`declaring the incident failed: ${declared.text}`);
   const incident = 1;
 

@@ -5,8 +5,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Actor, Command } from "../../src/core/commands.js";
 import type { Desk, Outcome } from "../../src/core/desk.js";
-import { validateForm, type FormField, type FormValues } from "../../src/core/form.js";
-import { parseCommand } from "../../src/core/grammar.js";
+import type { FormField, FormValues } from "../../src/core/form.js";
 import { KB } from "../../src/capabilities/knowledge/extension.js";
 import { atLeast } from "../../src/core/permissions.js";
 import { commentsOf } from "../../src/store/comments.js";
@@ -83,7 +82,7 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
           await answer(`You are now ${actor.userId} (${desk.roleOf(actor)}).`);
         }
       } else {
-        const command = parseCommand(line);
+        const command = desk.parse(line);
         let outcome: Outcome = await desk.handle({ actor, command });
         if (outcome.ok && outcome.form) outcome = await fillForm(desk, actor, outcome.form, ask, say);
         await answer(await render(desk, actor, outcome, command));
@@ -133,13 +132,13 @@ async function fillForm(desk: Desk, actor: Actor, form: FormField[], ask: (q: st
       const answer = await ask(`${field.label}${field.required ? "" : " (optional)"}${choices}: `);
       if (answer === undefined) return { ok: false, code: "INVALID_INPUT", text: "The form was left unfinished; no ticket was opened." };
       values[field.name] = answer.trim() || undefined;
-      const check = validateForm(desk.settings, values);
+      const check = desk.capabilities.validateForm(desk.settings, values);
       const problem = check.ok ? undefined : check.errors[field.name];
       if (!problem) break;
       say(`! ${problem}`);
     }
   }
-  const result = validateForm(desk.settings, values);
+  const result = desk.capabilities.validateForm(desk.settings, values);
   if (!result.ok) return { ok: false, code: "INVALID_INPUT", text: Object.values(result.errors).join(" ") };
   return desk.handle({ actor, command: { kind: "create", ...result.fields, source: { kind: "console" } } });
 }

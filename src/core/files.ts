@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/database.js";
 import { storeFile, type FileRef } from "../store/files.js";
 import { enqueue } from "../store/outbox.js";
-import type { Outcome, OutcomeFile } from "./desk.js";
+import type { Outcome, OutcomeFile } from "./context.js";
 
 export type { FileRef } from "../store/files.js";
 

@@ -22,7 +22,7 @@ async function start(rule: ApprovalRule, approvers = APPROVERS): Promise<void> {
   // The harness's desk, given an approvals section as a settings file would.
   const s = approvalSettings(h.desk.settings, approvers.map((u) => `slack:${u}`), rule);
   Object.assign(h.desk.settings, { approvals: { ...s.approvals!, leads: [`slack:${LEE}`] } });
-  h.desk.addExtension(approvalsExtension(h.desk.settings));
+  h.desk.addCapability(approvalsExtension(h.desk.settings));
 }
 afterEach(async () => {
   expect(h.fake.violations).toEqual([]);

@@ -29,7 +29,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
     const b = body as unknown as BoltBlockAction;
     const a = b.actions[0] as unknown as BlockAction;
     const c = readClick(a);
-    const command = c.ok ? clickCommand(c) : undefined;
+    const command = c.ok ? clickCommand(ctx.desk.capabilities, c) : undefined;
     if (!c.ok || !command) return;
     const outcome = await runClick(ctx, await ctx.people.actor(b.user.id, b.user.name), command, clickKey(b, a), a);
     await answerClick(ctx, b, c, whereOf(b), outcome);
@@ -40,7 +40,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
     const a = action as BlockAction;
     const where = whereOf(b);
     const c = readClick(a);
-    const command = c.ok ? clickCommand(c) : undefined;
+    const command = c.ok ? clickCommand(ctx.desk.capabilities, c) : undefined;
     if (!c.ok || !command) {
       // Nothing to commit: an unknown button is answered, and a verb that needs a typed text opens its modal
       // while trigger_id (about 3 seconds) is good.

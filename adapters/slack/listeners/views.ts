@@ -3,8 +3,6 @@
 // and the ack follows its commit.
 import type { App } from "@slack/bolt";
 import type { Source } from "../../../src/core/commands.js";
-import { validateForm } from "../../../src/core/form.js";
-import { actionCommand } from "../../../src/core/views.js";
 import type { SlackContext } from "../context.js";
 import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
 import { formErrors } from "../render.js";
@@ -18,7 +16,7 @@ const FORM_BLOCKS = new Set(["title", "description", "type", "impact", "urgency"
 
 export function registerViews(app: App, ctx: SlackContext): void {
   app.view(TICKET_FORM_VIEW, async ({ ack, body, view }) => {
-    const checked = validateForm(ctx.desk.settings, formValues(view.state as never));
+    const checked = ctx.desk.capabilities.validateForm(ctx.desk.settings, formValues(view.state as never));
     if (!checked.ok) return ack(formErrors(checked.errors));
     const meta = readMeta(view.private_metadata);
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
@@ -38,7 +36,7 @@ export function registerViews(app: App, ctx: SlackContext): void {
     if (!meta.ticket || !meta.verb) return ack(formErrors({ [VERB_INPUT_BLOCK]: "This form has lost which ticket it was for; close it and press the button again." }));
     if (!text) return ack(formErrors({ [VERB_INPUT_BLOCK]: "Write something here." }));
     if (text.length > 3000) return ack(formErrors({ [VERB_INPUT_BLOCK]: `This is ${text.length} characters; keep it to 3000.` }));
-    const command = actionCommand(meta.verb, meta.ticket, text);
+    const command = ctx.desk.capabilities.actionCommand(meta.verb, meta.ticket, text);
     if (!command) return ack(formErrors({ [VERB_INPUT_BLOCK]: `"${meta.verb}" is not something I can do.` }));
     // "Save as article" (Resolve only): checked before anything changes, saved once the ticket is resolved.
     const wanted = meta.verb === "resolve" ? savedArticle(view.state as never) : undefined;
