@@ -120,3 +120,10 @@ export async function writeAuditExport(db: Db, range: AuditRange, format: AuditF
   }
   return { events, broken };
 }
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** The audit export: the longest range one export may cover, in days (default 366). */
+    audit?: { exportMaxDays: number };
+  }
+}
