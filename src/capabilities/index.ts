@@ -4,15 +4,15 @@ import type { Capability } from "../core/capability.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import type { DeskSettings } from "../core/settings.js";
 import { alertsExtension } from "./alerts/extension.js";
-import { approvalsExtension } from "./approvals/extension.js";
+import { approvalsCapability } from "./approvals/index.js";
 import { auditExtension } from "./audit/extension.js";
 import { incidentsExtension } from "./incidents/extension.js";
 import { knowledgeExtension } from "./knowledge/extension.js";
 import { outboxExtension } from "./operations/outbox.js";
-import { reportsExtension } from "./reports/extension.js";
+import { reportsCapability } from "./reports/index.js";
 import { rolesExtension } from "./roles/extension.js";
 import { satisfactionExtension } from "./satisfaction/index.js";
-import { slaExtension } from "./sla/extension.js";
+import { slaCapability } from "./sla/index.js";
 import { triageExtension } from "./triage/index.js";
 
 /** Every standard capability the settings turn on, in the order their hooks run and their card parts show. */
@@ -21,13 +21,13 @@ export function standardCapabilities(settings: DeskSettings, clock: Clock = syst
     incidentsExtension(),
     alertsExtension(),
     triageExtension(settings),
-    ...(settings.approvals ? [approvalsExtension(settings)] : []),
+    ...(settings.approvals ? [approvalsCapability(settings)] : []),
     knowledgeExtension(),
-    reportsExtension(),
+    reportsCapability(settings),
     satisfactionExtension(),
     outboxExtension(),
     rolesExtension(),
     auditExtension(),
-    ...(settings.sla ? [slaExtension({ settings, clock })] : []),
+    ...(settings.sla ? [slaCapability({ settings, clock })] : []),
   ];
 }

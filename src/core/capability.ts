@@ -27,9 +27,9 @@ export interface Job {
   /** How often it runs. */
   everyMs: number;
   /** Once at start-up, before the first run: catches up on what fell due while the desk was down. Returns notes for the start-up log. */
-  catchUp?(desk: DeskServices): Promise<string[]>;
+  catchUp?(desk: DeskServices, log: (m: string) => void): Promise<string[]>;
   /** One run. The ticker never starts a job's run while its previous one is still going. */
-  run(desk: DeskServices): Promise<void>;
+  run(desk: DeskServices, log: (m: string) => void): Promise<void>;
 }
 
 /**

@@ -4,10 +4,10 @@
 // restarts and overlapping ticks. start() first catches up on what fell due while the desk was down.
 import { dueTimers, markEscalated, markTimerFired, requestOf, votesOf, type TimerRow } from "../../store/approvals.js";
 import type { Clock } from "../../core/clock.js";
-import type { Ctx, Desk } from "../../core/desk.js";
+import type { Job } from "../../core/capability.js";
+import type { Ctx, DeskServices } from "../../core/context.js";
 import type { AlsoTell } from "../../core/notify.js";
 import { formatSpan } from "../sla/format.js";
-import type { Timers } from "../sla/scheduler.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";
 import { displayName } from "./decide.js";
 import { activeGrant, untilText } from "./grants.js";
@@ -16,7 +16,7 @@ import { leadsOf } from "./rules.js";
 import { recipientsOf } from "./extension.js";
 
 /** Fires one timer if it is still unfired; false when another tick got there first. */
-export function fireTimer(desk: Desk, timer: TimerRow): Promise<boolean> {
+export function fireTimer(desk: DeskServices, timer: TimerRow): Promise<boolean> {
   return desk.system(APPROVALS, async (ctx) => {
     if (!(await markTimerFired(ctx.trx, timer, ctx.now))) return false;
     const t = await ctx.load(timer.ticket_id);
@@ -60,24 +60,18 @@ async function remindToRevoke(ctx: Ctx, t: Ticket): Promise<void> {
 }
 
 export interface ApprovalSchedulerOptions {
-  intervalMs?: number;
   batch?: number;
-  timers?: Timers;
   log?: (m: string) => void;
 }
 
 export class ApprovalScheduler {
-  private handle: unknown;
   private running: Promise<number> | undefined;
-  private readonly timers: Timers;
 
   constructor(
-    private readonly desk: Desk,
+    private readonly desk: DeskServices,
     private readonly clock: Clock,
     private readonly opts: ApprovalSchedulerOptions = {},
-  ) {
-    this.timers = opts.timers ?? { setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
-  }
+  ) {}
 
   /** Fires every due timer, oldest first; overlapping calls share one run. Returns how many fired. */
   tick(): Promise<number> {
@@ -97,16 +91,24 @@ export class ApprovalScheduler {
     return fired;
   }
 
-  /** Catches up on what fell due while down, then ticks every intervalMs. Returns how many caught-up timers fired. */
-  async start(): Promise<number> {
-    const fired = await this.tick();
-    this.handle = this.timers.setInterval(() => void this.tick().catch((e) => this.opts.log?.(`approvals: tick failed: ${(e as Error).message}`)), this.opts.intervalMs ?? 15_000);
-    return fired;
+  /** Catches up on what fell due while down. Returns how many caught-up timers fired. */
+  catchUp(): Promise<number> {
+    return this.tick();
   }
+}
 
-  stop(): void {
-    if (this.handle !== undefined) this.timers.clearInterval(this.handle);
-    this.handle = undefined;
-  }
+/** Approval reminders, escalations and ends of temporary access as a job: caught up at start-up, then every 15 seconds. */
+export function approvalsJob(): Job {
+  let scheduler: ApprovalScheduler | undefined;
+  const of = (desk: DeskServices, log: (m: string) => void) => (scheduler ??= new ApprovalScheduler(desk, desk.clock, { log }));
+  return {
+    name: "approvals",
+    everyMs: 15_000,
+    async catchUp(desk, log) {
+      const missed = await of(desk, log).catchUp();
+      return missed ? [`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`] : [];
+    },
+    run: async (desk, log) => void (await of(desk, log).tick()),
+  };
 }
 

@@ -3,7 +3,7 @@
 // exactly once, whatever restarts or overlapping ticks happen.
 import { appendAudit } from "../../store/audit.js";
 import { personByPlatformId } from "../../store/people.js";
-import type { Ctx, Desk } from "../../core/desk.js";
+import type { Ctx, DeskServices } from "../../core/context.js";
 import { PRIORITIES, type Priority, type Ticket } from "../../core/ticket.js";
 import { SLA } from "./extension.js";
 import { formatMoment, formatSpan } from "./format.js";
@@ -13,7 +13,7 @@ import { clocksOf, markFired, slaDb, type StepRow, type Target } from "./store.j
 const TARGET_NAME: Record<Target, string> = { first_response: "first-response", resolution: "resolution" };
 
 /** Fires the step if it is still due and unfired; false when a pause, a stop or an earlier firing got there first. */
-export function fireStep(desk: Desk, rules: SlaRules, step: StepRow): Promise<boolean> {
+export function fireStep(desk: DeskServices, rules: SlaRules, step: StepRow): Promise<boolean> {
   return desk.system(SLA, async (ctx) => {
     const row = await slaDb(ctx.trx).selectFrom("sla_steps").selectAll().where("ticket_id", "=", step.ticket_id).where("target", "=", step.target).where("step", "=", step.step).executeTakeFirst();
     // Read again inside the transaction: a pause, a stop or another tick may have come first.

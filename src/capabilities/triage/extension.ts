@@ -3,7 +3,7 @@
 // and duplicates caught by full-text similarity. Every decision is a change or an audit event with its reason.
 import type { Db } from "../../store/connection.js";
 import type { Capability } from "../../core/capability.js";
-import type { Ctx, Outcome, Trx } from "../../core/context.js";
+import type { Ctx, DeskServices, Outcome, Trx } from "../../core/context.js";
 import type { ChangeKind } from "../../core/notify.js";
 import { personKey } from "../../core/people.js";
 import { atLeast } from "../../core/permissions.js";
@@ -60,6 +60,11 @@ export class Triage implements Capability {
   }
 
   private trained = false;
+
+  /** At start-up: learns from the desk's history now rather than on the first ticket, which would otherwise wait for it. */
+  async start(desk: DeskServices): Promise<string[]> {
+    return (await this.train(desk.db)) > 0 ? ["triage: learned categories from the desk's resolved tickets"] : [];
+  }
 
   /**
    * Learns from the desk's history (once): resolved and closed tickets with a category, and open tickets agents
