@@ -32,6 +32,27 @@ export interface Job {
   run(desk: DeskServices, log: (m: string) => void): Promise<void>;
 }
 
+/** What a scheduler-backed job keeps between runs: its work each period, and its catch-up at start-up. */
+export interface Scheduler<Caught> {
+  tick(): Promise<unknown>;
+  catchUp(): Promise<Caught>;
+}
+
+/**
+ * A job whose work is a scheduler object, made with the desk on first use and kept between runs (it remembers
+ * a run in progress). `caughtUp` turns what the catch-up did into notes for the start-up log.
+ */
+export function schedulerJob<Caught>(name: string, everyMs: number, make: (desk: DeskServices, log: (m: string) => void) => Scheduler<Caught>, caughtUp: (c: Caught) => string[]): Job {
+  let scheduler: Scheduler<Caught> | undefined;
+  const of = (desk: DeskServices, log: (m: string) => void) => (scheduler ??= make(desk, log));
+  return {
+    name,
+    everyMs,
+    catchUp: async (desk, log) => caughtUp(await of(desk, log).catchUp()),
+    run: async (desk, log) => void (await of(desk, log).tick()),
+  };
+}
+
 /**
  * A capability plugged into a desk. Hooks run inside the command's transaction, so what they change
  * commits or rolls back with the command.

@@ -4,7 +4,7 @@
 // restarts and overlapping ticks. start() first catches up on what fell due while the desk was down.
 import { dueTimers, markEscalated, markTimerFired, requestOf, votesOf, type TimerRow } from "../../store/approvals.js";
 import type { Clock } from "../../core/clock.js";
-import type { Job } from "../../core/capability.js";
+import { schedulerJob, type Job } from "../../core/capability.js";
 import type { Ctx, DeskServices } from "../../core/context.js";
 import type { AlsoTell } from "../../core/notify.js";
 import { formatSpan } from "../sla/format.js";
@@ -99,16 +99,11 @@ export class ApprovalScheduler {
 
 /** Approval reminders, escalations and ends of temporary access as a job: caught up at start-up, then every 15 seconds. */
 export function approvalsJob(): Job {
-  let scheduler: ApprovalScheduler | undefined;
-  const of = (desk: DeskServices, log: (m: string) => void) => (scheduler ??= new ApprovalScheduler(desk, desk.clock, { log }));
-  return {
-    name: "approvals",
-    everyMs: 15_000,
-    async catchUp(desk, log) {
-      const missed = await of(desk, log).catchUp();
-      return missed ? [`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`] : [];
-    },
-    run: async (desk, log) => void (await of(desk, log).tick()),
-  };
+  return schedulerJob(
+    "approvals",
+    15_000,
+    (desk, log) => new ApprovalScheduler(desk, desk.clock, { log }),
+    (missed) => (missed ? [`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`] : []),
+  );
 }
 

@@ -3,7 +3,7 @@
 // that queues the messages, so a digest goes out once per period however often the process restarts.
 import { TZDate } from "@date-fns/tz";
 import type { Clock } from "../../core/clock.js";
-import type { Job } from "../../core/capability.js";
+import { schedulerJob, type Job } from "../../core/capability.js";
 import type { DeskServices } from "../../core/context.js";
 import { queueFileMessage } from "../../core/files.js";
 import { claimDigest, digestSent, storeFile } from "../../store/files.js";
@@ -84,12 +84,10 @@ export class DigestScheduler {
 
 /** The digest as a job: sent at start-up if it fell due while down (within its grace), then looked for every minute. */
 export function digestJob(digest: DigestSettings): Job {
-  let scheduler: DigestScheduler | undefined;
-  const of = (desk: DeskServices, log: (m: string) => void) => (scheduler ??= new DigestScheduler(desk, digest, desk.clock, { log }));
-  return {
-    name: "digest",
-    everyMs: 60_000,
-    catchUp: async (desk, log) => ((await of(desk, log).catchUp()) ? ["digest: sent the digest that fell due while down"] : []),
-    run: async (desk, log) => void (await of(desk, log).tick()),
-  };
+  return schedulerJob(
+    "digest",
+    60_000,
+    (desk, log) => new DigestScheduler(desk, digest, desk.clock, { log }),
+    (sent) => (sent ? ["digest: sent the digest that fell due while down"] : []),
+  );
 }

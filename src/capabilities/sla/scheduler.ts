@@ -2,7 +2,7 @@
 // per ticket. Each tick is ONE query for what is due now, fired oldest first; start() first catches up on
 // everything that fell due while the process was down. The desk's one job ticker (src/jobs.ts) drives the ticks.
 import type { Clock } from "../../core/clock.js";
-import type { Job } from "../../core/capability.js";
+import { schedulerJob, type Job } from "../../core/capability.js";
 import type { DeskServices } from "../../core/context.js";
 import { fireStep } from "./escalate.js";
 import type { SlaRules } from "./rules.js";
@@ -80,15 +80,10 @@ export class SlaScheduler {
 
 /** SLA escalations as a job: caught up at start-up, then looked for every 15 seconds (they fire at most that late). */
 export function slaJob(rules: SlaRules): Job {
-  let scheduler: SlaScheduler | undefined;
-  const of = (desk: DeskServices, log: (m: string) => void) => (scheduler ??= new SlaScheduler(desk, rules, desk.clock, { log }));
-  return {
-    name: "sla",
-    everyMs: 15_000,
-    async catchUp(desk, log) {
-      const missed = await of(desk, log).catchUp();
-      return missed ? [`sla: fired ${missed} escalation step${missed === 1 ? "" : "s"} missed while down`] : [];
-    },
-    run: async (desk, log) => void (await of(desk, log).tick()),
-  };
+  return schedulerJob(
+    "sla",
+    15_000,
+    (desk, log) => new SlaScheduler(desk, rules, desk.clock, { log }),
+    (missed) => (missed ? [`sla: fired ${missed} escalation step${missed === 1 ? "" : "s"} missed while down`] : []),
+  );
 }

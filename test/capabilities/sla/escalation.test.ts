@@ -55,6 +55,19 @@ describe("the escalation ladder", () => {
     expect((await firedSteps(d.db, 1)).map((f) => [f.target, f.step])).toEqual([["first_response", "warn"]]);
   });
 
+  it("fires through the desk's job ticker as the desk runs it, once its period has passed on the desk's clock", async () => {
+    const r = recorder();
+    const d = await makeDesk({ sla: true, notifiers: [r.notifier] });
+    const ticker = new JobTicker(d.desk, d.desk.capabilities, { timers: manualTimers() });
+    await ticker.start();
+    ok(await d.as("carol", "printer on 3rd floor jams")); // P3: first response due 13:00, 75% at 12:00
+    d.clock.set(at("2026-11-24T12:00:00Z"));
+    await ticker.tick();
+    await ticker.tick(); // no period has passed since: nothing runs again
+    expect(r.sla().map((c) => c.kind)).toEqual(["sla_warning"]);
+    ticker.stop();
+  });
+
   it("warns the assignee, then at the breach names the team lead and raises the priority, each once", async () => {
     const r = recorder();
     const d = await makeDesk({ sla: true, notifiers: [r.notifier] });
