@@ -1,4 +1,4 @@
-// Approvals as a core Extension: access and change requests that match a policy wait in awaiting_approval
+// Approvals as a capability: access and change requests that match a policy wait in awaiting_approval
 // from creation; approvers decide with Approve / Reject (cards) or approve / reject (any adapter's text);
 // temporary access must be confirmed revoked before the ticket resolves or closes.
 import { changeOf, grantOf, peopleNamed, requestOf, saveChange, setRequestState, votesOf } from "../../store/approvals.js";

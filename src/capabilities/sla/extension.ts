@@ -1,4 +1,4 @@
-// SLA as a core extension: clocks follow every change inside its transaction, snapshots carry due times,
+// SLA as a capability: clocks follow every change inside its transaction, snapshots carry due times,
 // cards show "Respond by" / "Resolve by", and `list` puts the soonest breach first.
 import { sql } from "kysely";
 import type { Clock } from "../../core/clock.js";
@@ -43,7 +43,7 @@ export function slaExtension(opts: { settings: DeskSettings; clock: Clock }): Ca
       // An announced change (a comment, an offer, an incident update) moved no field, so no clock moved either:
       // the desk passes the ticket itself as `before` then.
       if (before === after) return;
-      // Read afresh: another extension's hook may have changed the ticket (triage setting the priority) since `after`.
+      // Read afresh: another capability's hook may have changed the ticket (triage setting the priority) since `after`.
       await syncClocks(ctx.trx, rules, await ctx.load(after.number), ctx.now, ctx.actor);
     },
     async enrich(db, ticket): Promise<SlaExtras> {

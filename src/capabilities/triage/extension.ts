@@ -1,4 +1,4 @@
-// Triage on arrival, as a core Extension: priority from impact x urgency (inferred when the requester
+// Triage on arrival, as a capability: priority from impact x urgency (inferred when the requester
 // did not choose), category and team from rules and a learned classifier, an owner by the team's rule,
 // and duplicates caught by full-text similarity. Every decision is a change or an audit event with its reason.
 import type { Db } from "../../store/connection.js";

@@ -1,5 +1,5 @@
-// Triage on arrival (issue #5): one extension per desk; it trains on the desk's resolved tickets the
-// first time it is used (the first command after start-up) and then learns from every agent's correction.
+// Triage on arrival (issue #5): one Triage capability per desk; it trains on the desk's resolved tickets at
+// start-up (its start hook), or the first time it is used, and then learns from every agent's correction.
 import type { DeskSettings } from "../../core/settings.js";
 import { Triage } from "./extension.js";
 
