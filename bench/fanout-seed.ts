@@ -7,6 +7,7 @@ import { saveConversation, saveUser } from "../adapters/teams/conversations.js";
 import { cardRef } from "../adapters/teams/notifier.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
+import { incidentsExtension } from "../src/capabilities/incidents/extension.js";
 import { linkTicket, setIncidentLink, subscribeChannel } from "../src/store/incidents.js";
 import { setLink } from "../src/store/links.js";
 import { openDatabase } from "../src/store/connection.js";
@@ -43,8 +44,9 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   const path = tempDbPath("fanout-template.db");
   const { db, sqlite } = openDatabase(path);
   await migrateToLatest(db);
-  // No notifiers: seeding queues nothing; the links below stand for what earlier deliveries recorded.
-  const desk = new Desk({ db, clock: systemClock, settings: exampleSettings() });
+  // No notifiers: seeding queues nothing; the links below stand for what earlier deliveries recorded. Incidents
+  // only, to declare the incident (nothing else hooks into the seeding).
+  const desk = new Desk({ db, clock: systemClock, settings: exampleSettings(), capabilities: [incidentsExtension()] });
   const now = Date.now();
   const create = async (actor: { platform: string; userId: string }, i: number) => {
     const o = await desk.handle({ actor: { ...actor, displayName: actor.userId }, command: { kind: "create", title: `cannot send email (${i})` }, idempotencyKey: `seed:${i}` });
