@@ -21,8 +21,8 @@ export interface ServiceSettings {
 
 /**
  * The core's settings. Each capability declares its own section from its folder (`declare module` in its
- * settings file: triage, sla, alerts, approvals, reports, audit), and src/settings.ts parses them with each
- * capability's schema.
+ * settings file: triage, sla, alerts, approvals, reports, audit); each is parsed with the capability's own schema,
+ * composed in src/capabilities/index.ts beside the list of capabilities.
  */
 export interface DeskSettings {
   deskName: string;
