@@ -7,7 +7,7 @@ import { fork } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { startSlack } from "../adapters/slack/app.js";
-import { standardExtensions } from "../src/core/capabilities.js";
+import { standardCapabilities } from "../src/capabilities/index.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 import { HttpServer } from "../src/http/server.js";
@@ -33,7 +33,7 @@ export async function run(args: string[]): Promise<void> {
   const settings = parseSettings(`${readFileSync(EXAMPLE_SETTINGS, "utf8").replace(/^alerts:[\s\S]*$/m, "")}\nalerts:\n  sources:\n    - { name: generic, format: generic, auth: { bearer_env: BENCH_TOKEN } }\n`, "bench.yaml");
   const { db } = openDatabase(tempDbPath("alerts.db"), { checkpointInBackground: true });
   await migrateToLatest(db);
-  const desk = new Desk({ db, clock: systemClock, settings, extensions: standardExtensions(settings) });
+  const desk = new Desk({ db, clock: systemClock, settings, capabilities: standardCapabilities(settings) });
   const http = new HttpServer();
   const port = await http.listen(0, "127.0.0.1");
   const slack = await startSlack({ desk, config: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: `${fakeUrl}/api/`, triageChannel: "CTRIAGE" }, http, clock: systemClock, log: () => {} });

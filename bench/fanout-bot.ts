@@ -5,10 +5,9 @@
 // it says "ready" over IPC, runs `incident update ...` when told, and otherwise just drains the outbox.
 import { startSlack } from "../adapters/slack/app.js";
 import { startTeams } from "../adapters/teams/app.js";
-import { standardExtensions } from "../src/core/capabilities.js";
+import { standardCapabilities } from "../src/capabilities/index.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
-import { parseCommand } from "../src/core/grammar.js";
 import { HttpServer } from "../src/http/server.js";
 import { openDatabase } from "../src/store/connection.js";
 import { exampleSettings } from "../test/helpers/desk.js";
@@ -23,7 +22,7 @@ const rateScale = Number(env("FANOUT_RATE_SCALE"));
 
 const { db } = openDatabase(env("FANOUT_DB"), { checkpointInBackground: true });
 const settings = exampleSettings();
-const desk = new Desk({ db, clock: systemClock, settings, log, extensions: standardExtensions(settings) });
+const desk = new Desk({ db, clock: systemClock, settings, log, capabilities: standardCapabilities(settings) });
 const http = new HttpServer(log);
 await http.listen(0, "127.0.0.1");
 // No triage channel or agents' channel: the measured traffic is the status channels and the requesters.
@@ -34,7 +33,7 @@ process.on("message", (m: { kind: string; text?: string }) => {
   if (m.kind !== "update") return;
   const started = Date.now();
   void desk
-    .handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: parseCommand(`incident update 1 ${m.text}`), idempotencyKey: `bench:${m.text}` })
+    .handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: desk.parse(`incident update 1 ${m.text}`), idempotencyKey: `bench:${m.text}` })
     .then((o) => process.send?.({ kind: "outcome", ok: o.ok, text: o.text, ms: Date.now() - started }));
 });
 process.on("SIGTERM", () => {

@@ -7,8 +7,9 @@ import { saveConversation, saveUser } from "../adapters/teams/conversations.js";
 import { cardRef } from "../adapters/teams/notifier.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
-import { parseCommand } from "../src/core/grammar.js";
+
 import { linkTicket, setIncidentLink, subscribeChannel } from "../src/capabilities/incidents/repository.js";
+import { incidentsExtension } from "../src/capabilities/incidents/extension.js";
 import { setLink } from "../src/store/links.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
@@ -44,8 +45,9 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   const path = tempDbPath("fanout-template.db");
   const { db, sqlite } = openDatabase(path);
   await migrateToLatest(db);
-  // No notifiers: seeding queues nothing; the links below stand for what earlier deliveries recorded.
-  const desk = new Desk({ db, clock: systemClock, settings: exampleSettings() });
+  // No notifiers: seeding queues nothing; the links below stand for what earlier deliveries recorded. Incidents
+  // only, to declare the incident (nothing else hooks into the seeding).
+  const desk = new Desk({ db, clock: systemClock, settings: exampleSettings(), capabilities: [incidentsExtension()] });
   const now = Date.now();
   const create = async (actor: { platform: string; userId: string }, i: number) => {
     const o = await desk.handle({ actor: { ...actor, displayName: actor.userId }, command: { kind: "create", title: `cannot send email (${i})` }, idempotencyKey: `seed:${i}` });
@@ -56,7 +58,7 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   for (let i = 0; i < s.slackRequesters; i++) slackTickets.push(await create({ platform: "slack", userId: ids.slackUser(i) }, i));
   const teamsTickets: number[] = [];
   for (let i = 0; i < s.teamsRequesters; i++) teamsTickets.push(await create({ platform: "teams", userId: ids.teamsUser(i) }, s.slackRequesters + i));
-  const declared = await desk.handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: parseCommand("incident Email delivery is down"), idempotencyKey: "seed:incident" });
+  const declared = await desk.handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: desk.parse("incident Email delivery is down"), idempotencyKey: "seed:incident" });
   if (!declared.ok) throw new Error(`declaring the incident failed: ${declared.text}`);
   const incident = 1;
 

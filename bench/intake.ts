@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { startSlack } from "../adapters/slack/app.js";
 import { HELD } from "../adapters/slack/listeners/commands.js";
-import { standardExtensions } from "../src/core/capabilities.js";
+import { standardCapabilities } from "../src/capabilities/index.js";
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 import { HttpServer } from "../src/http/server.js";
@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<void> {
   await migrateToLatest(db);
   // `npm run bench intake -- core` measures the adapter over the bare ticket core (no triage/SLA/incidents).
   const coreOnly = args.includes("core");
-  const desk = new Desk({ db, clock: systemClock, settings, extensions: coreOnly ? [] : standardExtensions(settings) });
+  const desk = new Desk({ db, clock: systemClock, settings, capabilities: coreOnly ? [] : standardCapabilities(settings) });
   const http = new HttpServer();
   const port = await http.listen(0, "127.0.0.1");
   const logs: string[] = [];

@@ -3,8 +3,7 @@
 // on a desk of `people` people (default 20,000, half with an email shared with a Slack account).
 import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
-import type { GroupDirectory } from "../src/capabilities/roles/groups.js";
-import { TtlCache } from "../src/capabilities/roles/groups.js";
+import { type GroupDirectory, TtlCache } from "../src/capabilities/roles/groups.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
 import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";

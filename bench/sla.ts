@@ -7,7 +7,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { ManualClock } from "../src/core/clock.js";
-import { standardExtensions } from "../src/core/capabilities.js";
+import { standardCapabilities } from "../src/capabilities/index.js";
 import { Desk } from "../src/core/desk.js";
 import { SlaRules } from "../src/capabilities/sla/rules.js";
 import { SlaScheduler } from "../src/capabilities/sla/scheduler.js";
@@ -75,7 +75,7 @@ export async function run(args: string[]): Promise<void> {
   })();
   const seeded = performance.now() - seedStart;
 
-  const desk = new Desk({ db, clock, settings: exampleSettings(), extensions: standardExtensions(exampleSettings(), clock) });
+  const desk = new Desk({ db, clock, settings: exampleSettings(), capabilities: standardCapabilities(exampleSettings(), clock) });
   const scheduler = new SlaScheduler(desk, new SlaRules(exampleSettings().sla!), clock, { batch: 500 });
   const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT * FROM sla_steps WHERE fired_at IS NULL AND due_at IS NOT NULL AND due_at <= ${now} ORDER BY due_at, ticket_id LIMIT 500`.execute(db);
 

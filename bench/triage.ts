@@ -228,7 +228,7 @@ async function latency(texts: string[], max: number): Promise<void> {
       await hook(ctx, change);
       step += performance.now() - t;
     };
-    const withTriage = new Desk({ db, clock, settings, extensions: [triage] });
+    const withTriage = new Desk({ db, clock, settings, capabilities: [triage] });
     const without = new Desk({ db, clock, settings });
     // Alternate the two desks ticket by ticket, so a checkpoint or GC pause lands on both alike.
     const N = 1000;

@@ -7,14 +7,10 @@ import { startSlack } from "../adapters/slack/app.js";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
-import { standardExtensions } from "./core/capabilities.js";
+import { standardCapabilities } from "./capabilities/index.js";
+import { JobTicker, startCapabilities } from "./jobs.js";
 import { Desk } from "./core/desk.js";
 import { FIRST_ROLES, auditRoleConfig } from "./capabilities/roles/config-audit.js";
-import { Triage } from "./capabilities/triage/index.js";
-import { SlaRules } from "./capabilities/sla/rules.js";
-import { SlaScheduler } from "./capabilities/sla/scheduler.js";
-import { DigestScheduler } from "./capabilities/reports/digest.js";
-import { ApprovalScheduler } from "./capabilities/approvals/timers.js";
 import { HttpServer } from "./http/server.js";
 import { SettingsError, loadSettings, settingsPath } from "./settings.js";
 import { StorageError, openDatabase } from "./store/connection.js";
@@ -29,8 +25,7 @@ async function main(): Promise<number> {
   const settings = loadSettings(file);
   const { db } = openDatabase(config.dbPath, { checkpointInBackground: true });
   await migrateToLatest(db);
-  const extensions = standardExtensions(settings);
-  const desk = new Desk({ db, clock: systemClock, settings, log, extensions });
+  const desk = new Desk({ db, clock: systemClock, settings, log, capabilities: standardCapabilities(settings) });
   const consoleWanted = config.forceConsole || (!config.slack && !config.teams.appId) || Boolean(process.stdin.isTTY);
   // What the desk tells console people waits for them in the outbox until they next act at the console.
   if (consoleWanted) desk.addNotifier(new ConsoleNotifier());
@@ -41,8 +36,8 @@ async function main(): Promise<number> {
   // A change to the settings file's roles since the last run goes into the audit trail.
   const rolesChanged = await auditRoleConfig(desk);
   if (rolesChanged && rolesChanged !== FIRST_ROLES) startLog(`roles changed in the settings file: ${rolesChanged} (recorded in the audit trail)`);
-  // Trained now rather than on the first ticket, which would otherwise wait for it.
-  for (const x of extensions) if (x instanceof Triage && (await x.train(db)) > 0) startLog(`triage: learned categories from the desk's resolved tickets`);
+  // Before the desk takes commands (triage learns now rather than on the first ticket, which would wait for it).
+  for (const n of await startCapabilities(desk, desk.capabilities)) startLog(n);
 
   const http = new HttpServer(log);
   const platforms: string[] = [];
@@ -69,27 +64,11 @@ async function main(): Promise<number> {
   const note = (m: string) => (process.stdin.isTTY || platforms.length ? startLog(m) : undefined);
   const webhooks = mountWebhooks({ http, desk, clock: systemClock, sources: settings.alerts ?? [], env: process.env, log: note });
 
-  // SLA escalations: catch up on what fell due while the desk was down, then one timer for every ticket.
-  if (settings.sla) {
-    const sla = new SlaScheduler(desk, new SlaRules(settings.sla), systemClock, { log });
-    const missed = await sla.start();
-    if (missed) note(`sla: fired ${missed} escalation step${missed === 1 ? "" : "s"} missed while down`);
-    stoppers.push(async () => sla.stop());
-  }
-  // Approval reminders, escalations and ends of temporary access: caught up first, then one timer.
-  if (settings.approvals) {
-    const approvals = new ApprovalScheduler(desk, systemClock, { log });
-    const missed = await approvals.start();
-    if (missed) note(`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`);
-    stoppers.push(async () => approvals.stop());
-  }
-
-  // The reports digest: sent now if it fell due while the desk was down (within its grace), then on schedule.
-  if (settings.reports?.digest) {
-    const digest = new DigestScheduler(desk, settings.reports.digest, systemClock, { log });
-    if (await digest.start()) note("digest: sent the digest that fell due while down");
-    stoppers.push(async () => digest.stop());
-  }
+  // Every capability's scheduled work (SLA escalations, approval timers, the digest) on one ticker: caught up
+  // on what fell due while the desk was down, then one interval timer.
+  const jobs = new JobTicker(desk, desk.capabilities, { log });
+  for (const n of await jobs.start()) note(n);
+  stoppers.push(async () => jobs.stop());
 
   let httpState: string;
   try {

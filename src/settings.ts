@@ -3,14 +3,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { ROLES } from "./capabilities/roles/permissions.js";
+import { ROLES } from "./core/permissions.js";
 import type { DeskSettings } from "./core/settings.js";
-import { slaCrossCheck, slaSettingsSchema } from "./capabilities/sla/config.js";
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES, TYPES } from "./core/ticket.js";
-import { triageCrossCheck, triageSchema } from "./capabilities/triage/settings.js";
-import { alertsCrossCheck, alertsSchema } from "./capabilities/alerts/settings.js";
-import { reportsCrossCheck, reportsSchema } from "./capabilities/reports/settings.js";
-import { approvalsCrossCheck, approvalsSchema } from "./capabilities/approvals/settings.js";
+import { capabilitySettings, capabilitySettingsProblems, capabilitySettingsSchema } from "./capabilities/index.js";
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);
@@ -26,12 +22,7 @@ const schema = z
     services: z.array(z.object({ name: z.string().min(1), critical: z.boolean().default(false), team: z.string().optional() }).strict()).default([]),
     priority_matrix: z.object({ high: row, medium: row, low: row }).strict().default(DEFAULT_MATRIX),
     defaults: z.object({ type: z.enum(TYPES).default("incident"), impact: level.default("medium"), urgency: level.default("medium") }).strict().default({ type: "incident", impact: "medium", urgency: "medium" }),
-    triage: triageSchema.optional(),
-    sla: slaSettingsSchema.optional(),
-    alerts: alertsSchema.optional(),
-    reports: reportsSchema.optional(),
-    approvals: approvalsSchema.optional(),
-    audit: z.object({ export_max_days: z.number().int().min(1).max(3660).default(366) }).strict().optional(),
+    ...capabilitySettingsSchema,
   })
   .strict();
 
@@ -84,12 +75,7 @@ export function parseSettings(text: string, file: string): DeskSettings {
     services: s.services,
     priorityMatrix: s.priority_matrix,
     defaults: s.defaults,
-    ...(s.triage ? { triage: s.triage } : {}),
-    ...(s.sla ? { sla: s.sla } : {}),
-    ...(s.alerts ? { alerts: s.alerts.sources } : {}),
-    ...(s.reports ? { reports: s.reports } : {}),
-    ...(s.approvals ? { approvals: s.approvals } : {}),
-    ...(s.audit ? { audit: { exportMaxDays: s.audit.export_max_days } } : {}),
+    ...capabilitySettings(s),
   };
   crossCheck(settings, doc, lineCounter, file);
   return settings;
@@ -120,11 +106,7 @@ function crossCheck(s: DeskSettings, doc: ReturnType<typeof parseDocument>, lc: 
   s.services.forEach((c, i) => {
     if (c.team && !teams.has(c.team)) fail(["services", i, "team"], `no team is named "${c.team}"`);
   });
-  for (const p of alertsCrossCheck(s.alerts ?? [])) fail(p.path, p.message);
-  for (const p of s.reports ? reportsCrossCheck(s.reports) : []) fail(p.path, p.message);
-  for (const p of s.approvals ? approvalsCrossCheck(s.approvals, { categories: s.categories.map((c) => c.name), services: s.services.map((x) => x.name) }) : []) fail(p.path, p.message);
-  for (const p of s.sla ? slaCrossCheck(s.sla, [...teams]) : []) fail(p.path, p.message);
-  for (const p of s.triage ? triageCrossCheck(s.triage, { categories: s.categories.map((c) => c.name), teams: [...teams] }) : []) fail(p.path, p.message);
+  for (const p of capabilitySettingsProblems(s)) fail(p.path, p.message);
   const seen = new Set<string>();
   s.categories.forEach((c, i) => {
     if (seen.has(c.name)) fail(["categories", i, "name"], `category "${c.name}" is listed twice`);

@@ -3,9 +3,8 @@
 // desk told that person since they last acted (ConsoleNotifier) is printed when they act.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { type Actor, type Command, commentsOf, type Desk, type FormField, type FormValues, type Outcome, parseCommand, personById, validateForm } from "../../src/core/index.js";
+import { type Actor, atLeast, type Command, commentsOf, type Desk, type FormField, type FormValues, type Outcome, personById, validateForm } from "../../src/core/index.js";
 import { KB } from "../../src/capabilities/knowledge/extension.js";
-import { atLeast } from "../../src/capabilities/roles/permissions.js";
 import { takeNotices } from "./notifier.js";
 import { listText, showText, terminalSafe, type ConversationLine } from "./render.js";
 
@@ -78,7 +77,7 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
           await answer(`You are now ${actor.userId} (${desk.roleOf(actor)}).`);
         }
       } else {
-        const command = parseCommand(line);
+        const command = desk.parse(line);
         let outcome: Outcome = await desk.handle({ actor, command });
         if (outcome.ok && outcome.form) outcome = await fillForm(desk, actor, outcome.form, ask, say);
         await answer(await render(desk, actor, outcome, command));
@@ -128,13 +127,13 @@ async function fillForm(desk: Desk, actor: Actor, form: FormField[], ask: (q: st
       const answer = await ask(`${field.label}${field.required ? "" : " (optional)"}${choices}: `);
       if (answer === undefined) return { ok: false, code: "INVALID_INPUT", text: "The form was left unfinished; no ticket was opened." };
       values[field.name] = answer.trim() || undefined;
-      const check = validateForm(desk.settings, values);
+      const check = desk.capabilities.validateForm(desk.settings, values);
       const problem = check.ok ? undefined : check.errors[field.name];
       if (!problem) break;
       say(`! ${problem}`);
     }
   }
-  const result = validateForm(desk.settings, values);
+  const result = desk.capabilities.validateForm(desk.settings, values);
   if (!result.ok) return { ok: false, code: "INVALID_INPUT", text: Object.values(result.errors).join(" ") };
   return desk.handle({ actor, command: { kind: "create", ...result.fields, source: { kind: "console" } } });
 }

@@ -4,7 +4,7 @@
 // (acks.ts); requests no listener takes are acknowledged at once with nothing done.
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Config } from "../../src/config.js";
-import type { Clock, Desk } from "../../src/core/index.js";
+import { type Clock, type Desk } from "../../src/core/index.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
 import { rememberRecentCalls } from "./recovery.js";

@@ -1,6 +1,5 @@
 // App Home: my requests, my assigned tickets and the team queue, with counts and each row's buttons.
-import { type Desk, listTickets, personByPlatformId, STATUS_LABEL, type Ticket, ticketView } from "../../src/core/index.js";
-import { atLeast } from "../../src/capabilities/roles/permissions.js";
+import { atLeast, type Desk, listTickets, personByPlatformId, STATUS_LABEL, type Ticket, ticketView } from "../../src/core/index.js";
 import type { SlackApi } from "./api.js";
 import { PLATFORM, type HomeTab } from "./ids.js";
 import { esc, homeView, type HomeRow } from "./render.js";
@@ -34,9 +33,9 @@ export class HomeService {
     const agent = atLeast(await this.desk.roles.resolve(db, { platform: PLATFORM, userId, email: row?.email ?? null }), "agent");
     const tab = this.tabs.get(userId) ?? (agent ? "queue" : "mine");
     let tickets: Ticket[] = [];
-    if (row && tab === "mine") tickets = await listTickets(db, { requesterId: row.id, openOnly: true, limit: 200 });
-    if (row && tab === "assigned") tickets = await listTickets(db, { assigneeId: row.id, openOnly: true, limit: 200 });
-    if (agent && tab === "queue") tickets = await listTickets(db, { openOnly: true, limit: 200 });
+    if (row && tab === "mine") tickets = await listTickets(db, { requesterId: row.id, openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
+    if (row && tab === "assigned") tickets = await listTickets(db, { assigneeId: row.id, openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
+    if (agent && tab === "queue") tickets = await listTickets(db, { openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
     const counts = { status: tally(tickets, (t) => STATUS_LABEL[t.status]), priority: tally(tickets, (t) => t.priority) };
     const rows: HomeRow[] = [];
     for (const t of tickets.slice(0, 40)) {

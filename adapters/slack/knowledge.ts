@@ -1,7 +1,7 @@
 // The knowledge base's Slack surfaces: the article modal (`/ticket kb new`), the "Save as article" blocks on
 // the Resolve modal, and reading both back from a view_submission's state.
 import type { ArticleField, ArticleValues } from "../../src/capabilities/knowledge/form.js";
-import type { ActionView } from "../../src/core/index.js";
+import { type ActionView } from "../../src/core/index.js";
 import { KB_ARTICLE_VIEW, SAVE_ARTICLE } from "./ids.js";
 import { LIMITS, clip, verbInputModal, type Block } from "./render.js";
 

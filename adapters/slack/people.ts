@@ -1,5 +1,5 @@
 // Who is acting: a Slack user as the core's Actor, from users.info (through the limiter), cached.
-import type { Actor } from "../../src/core/index.js";
+import { type Actor } from "../../src/core/index.js";
 import type { SlackApi } from "./api.js";
 import { PLATFORM } from "./ids.js";
 

@@ -2,8 +2,7 @@
 // the fields and verbs other capabilities add appear without changes here.
 import { incidentName, type IncidentView } from "../../src/capabilities/incidents/model.js";
 import { type ActionView, fieldText as fieldLine, type FieldView, type FormField, type TicketView, withoutControls } from "../../src/core/index.js";
-import { incidentUpdateActionId } from "./ids.js";
-import { HOME_TABS, TICKET_FORM_VIEW, VERB_INPUT_ACTION, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, homeTabActionId, rateActionId, ticketActionId, type HomeTab } from "./ids.js";
+import { incidentUpdateActionId, HOME_TABS, TICKET_FORM_VIEW, VERB_INPUT_ACTION, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, homeTabActionId, rateActionId, ticketActionId, type HomeTab } from "./ids.js";
 
 // Slack's published limits (Block Kit reference), also enforced by the fake Web API in tests.
 export const LIMITS = { messageBlocks: 50, viewBlocks: 100, sectionText: 3000, fieldText: 2000, fields: 10, header: 150, buttonText: 75, optionText: 75, actions: 25, value: 2000, optionValue: 150, placeholder: 150, viewTitle: 24, metadata: 3000, fallbackText: 3000, label: 2000 };

@@ -2,9 +2,8 @@
 // the requester's messages and App Home refreshes. Slack's answers steer the outbox's retries.
 import type { webApi } from "@slack/bolt";
 import { type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, setLink, ticketView } from "../../src/core/index.js";
-import { DeliveryError, type Deliverer } from "../../src/outbox/worker.js";
+import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
-import type { DeliveryAttempt } from "../../src/outbox/worker.js";
 import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { findPosted, outboxMetadata } from "./recovery.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";

@@ -1,6 +1,6 @@
 // Slack payloads -> core commands. Text goes through the shared grammar, every click through the core's
 // actionCommand, so verbs other capabilities register work here without changes.
-import { actionCommand, type Command, type FormValues, parseCommand, type Source } from "../../src/core/index.js";
+import { type Capabilities, type Command, type FormValues, type Source } from "../../src/core/index.js";
 import { RATE_ACTION, TICKET_ACTION, VERB_INPUT_ACTION, VERB_INPUT_BLOCK } from "./ids.js";
 import type { ActionValue } from "./render.js";
 
@@ -24,8 +24,8 @@ export function inChannel(cmd: Command, channel: string | undefined): Command {
 }
 
 /** A message's text as a command: the grammar, with a create carrying where it came from. */
-export function messageCommand(text: string, source?: Source): Command {
-  const cmd = parseCommand(text);
+export function messageCommand(caps: Capabilities, text: string, source?: Source): Command {
+  const cmd = caps.parse(text);
   return cmd.kind === "create" && source ? { ...cmd, source } : cmd;
 }
 
@@ -74,8 +74,8 @@ export function readClick(a: BlockAction): Click {
   return { ok: true, verb, ticket, ...(input ? { input } : {}), isButton: a.type === "button" };
 }
 
-export function clickCommand(c: Extract<Click, { ok: true }>, text?: string): Command | undefined {
-  return actionCommand(c.verb, c.ticket, text ?? c.input);
+export function clickCommand(caps: Capabilities, c: Extract<Click, { ok: true }>, text?: string): Command | undefined {
+  return caps.actionCommand(c.verb, c.ticket, text ?? c.input);
 }
 
 type StateValues = Record<string, Record<string, { type: string; value?: string | null; selected_option?: { value: string } | null }>>;

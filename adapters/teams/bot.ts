@@ -1,20 +1,16 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
-import { type Actor, type Clock, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketForm, ticketView, validateForm } from "../../src/core/index.js";
+import { type Actor, can, type Clock, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketForm, ticketView, validateForm } from "../../src/core/index.js";
 import type { ShownFile } from "./files.js";
 import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
-import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card } from "./render.js";
-import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand } from "./translate.js";
-import { INCIDENT_UPDATE_VERB } from "./verbs.js";
+import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card, articleFormCard, openArticleCard } from "./render.js";
+import { PLATFORM, channelOf, clickCommand, envelopeOf, textCommand, actorOf } from "./translate.js";
+import { INCIDENT_UPDATE_VERB, CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
 import { runIncidentUpdate } from "./incident-click.js";
-import { CREATE_FROM_MESSAGE, DIALOG_KEY, KB_ARTICLE_DIALOG, NEW_TICKET_DIALOG, SOURCE_LINK_KEY } from "./verbs.js";
 import { articleCommand, articleForm, isArticleFormRequest, resolveWithArticleCommand, validateArticle } from "../../src/capabilities/knowledge/form.js";
-import { can } from "../../src/capabilities/roles/permissions.js";
 import { articleValues, savedArticle } from "./knowledge.js";
 import { viewerFor } from "./viewer.js";
-import { actorOf } from "./translate.js";
-import { articleFormCard, openArticleCard } from "./render.js";
 
 export interface BotDeps {
   desk: Desk;
@@ -97,13 +93,13 @@ export class DeskBot extends ActivityHandler {
     const a = context.activity;
     // Action.Submit from a card arrives as a message whose value is the button's data.
     if (a.value && typeof a.value === "object") {
-      const click = clickCommand(undefined, a.value as Record<string, unknown>);
+      const click = clickCommand(this.deps.desk.capabilities, undefined, a.value as Record<string, unknown>);
       const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
       const viewer = outcome ? await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined) : {};
       await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
       return;
     }
-    const command = await textCommand(a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
+    const command = await textCommand(this.deps.desk.capabilities, a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
     if (isArticleFormRequest(command)) {
       // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
       const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");
@@ -154,7 +150,7 @@ export class DeskBot extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
     if (value.action.verb === INCIDENT_UPDATE_VERB) return reply(await runIncidentUpdate(this.deps.desk, context.activity, value.action.data as Record<string, unknown>));
-    const click = clickCommand(value.action.verb, value.action.data as Record<string, unknown>);
+    const click = clickCommand(this.deps.desk.capabilities, value.action.verb, value.action.data as Record<string, unknown>);
     if (!click.ok) return reply(await this.withNotice(context, (value.action.data as Record<string, unknown>)?.ticketId, click.message));
     // "Save as article" on Resolve: checked before anything changes, saved once the ticket is resolved.
     const cmd = click.command;
@@ -214,7 +210,7 @@ export class DeskBot extends ActivityHandler {
     const text = htmlToText(withoutBotMentions(String(action.messagePayload?.body?.content ?? ""), context.activity, action));
     const firstLine = text.split("\n")[0]!.slice(0, 150);
     const values: FormValues = { title: firstLine, description: text };
-    return dialog(formCard(ticketForm(this.deps.desk.settings), { values, ...(action.messagePayload?.linkToMessage ? { sourceLink: action.messagePayload.linkToMessage } : {}) }));
+    return dialog(formCard(this.deps.desk.capabilities.form(this.deps.desk.settings), { values, ...(action.messagePayload?.linkToMessage ? { sourceLink: action.messagePayload.linkToMessage } : {}) }));
   }
 
   private async messageActionSubmit(context: TurnContext, action: MessageAction): Promise<TaskModuleResponse> {
@@ -229,10 +225,10 @@ export class DeskBot extends ActivityHandler {
   /** A submitted ticket form: its errors shown in the dialog again, or the ticket opened. */
   private async submitForm(context: TurnContext, data: Record<string, unknown>, onBehalfOf?: Actor): Promise<TaskModuleResponse> {
     const settings = this.deps.desk.settings;
-    const fields = ticketForm(settings);
+    const fields = this.deps.desk.capabilities.form(settings);
     const values = Object.fromEntries(fields.map((f) => [f.name, typeof data[f.name] === "string" ? (data[f.name] as string) : undefined])) as FormValues;
     const link = typeof data[SOURCE_LINK_KEY] === "string" ? (data[SOURCE_LINK_KEY] as string) : undefined;
-    const checked = validateForm(settings, values);
+    const checked = this.deps.desk.capabilities.validateForm(settings, values);
     if (!checked.ok) return dialog(formCard(fields, { values, errors: checked.errors, ...(link ? { sourceLink: link } : {}) }));
     const source = { kind: link ? "teams-message" : PLATFORM, ...(link ? { link } : {}) };
     const outcome: Outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "create", ...checked.fields, source, ...(onBehalfOf ? { onBehalfOf } : {}) }));

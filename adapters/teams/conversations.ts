@@ -3,7 +3,7 @@
 // types are in src/store/database.ts (PlatformTables), like every other table's.
 import type { ChannelAccount, ConversationReference } from "@microsoft/agents-activity";
 import { sql } from "kysely";
-import type { Db } from "../../src/core/index.js";
+import { type Db } from "../../src/core/index.js";
 
 export interface TeamsUser {
   userId: string;

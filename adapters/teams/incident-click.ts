@@ -1,7 +1,7 @@
 // A "Post update" click on an incident's status card: runs the update through the core and answers with
 // the card as it now is (or as it was, with why nothing changed).
 import type { Activity } from "@microsoft/agents-activity";
-import type { Desk } from "../../src/core/index.js";
+import { type Desk } from "../../src/core/index.js";
 import { incidentViewById } from "../../src/capabilities/incidents/view.js";
 import { incidentUpdateCommand } from "./incidents.js";
 import { errorCard, incidentCard, type Card } from "./render.js";

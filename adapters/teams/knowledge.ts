@@ -1,6 +1,6 @@
 // What the knowledge base reads back from Teams: the article dialog's values and "Save as article" from the
 // ticket card's Resolve (an Input.Toggle and two inputs, merged by Teams into the action's data).
-import type { DeskSettings } from "../../src/core/index.js";
+import { type DeskSettings } from "../../src/core/index.js";
 import { completeArticleBody, validateArticle, type ArticleFields, type ArticleValues } from "../../src/capabilities/knowledge/form.js";
 import { SAVE_ARTICLE } from "./verbs.js";
 

@@ -5,8 +5,7 @@ import { incidentName, type IncidentView } from "../../src/capabilities/incident
 import { incidentUpdateAction } from "./incidents.js";
 import type { ShownFile } from "./files.js";
 import { articleFromResolution, type ArticleField, type ArticleValues } from "../../src/capabilities/knowledge/form.js";
-import { KB_ARTICLE_DIALOG, SAVE_ARTICLE } from "./verbs.js";
-import { DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
+import { KB_ARTICLE_DIALOG, SAVE_ARTICLE, DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 
 export type Card = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
 type Element = Record<string, unknown>;

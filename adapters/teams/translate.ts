@@ -1,7 +1,7 @@
 // Teams activities -> core commands. Text goes through the shared grammar; card clicks through
 // actionCommand, so verbs other capabilities register work here without changes.
 import type { Activity } from "@microsoft/agents-activity";
-import { actionCommand, type Actor, type Command, type Envelope, isRegisteredAction, parseCommand, VERBS } from "../../src/core/index.js";
+import { type Actor, type Capabilities, type Command, type Envelope, VERBS } from "../../src/core/index.js";
 import { RATE_VERB, RATING_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
 
 export const PLATFORM = "teams";
@@ -77,10 +77,10 @@ export function envelopeOf(a: Partial<Activity>, command: Command, originRef?: s
  * message is a command about someone (`role <at>Ana</at> agent`, `assign 4 <at>Ana</at>`), the mention
  * names that person instead: `teams-aad:<id>` when Teams or `aadOf` (the people the bot has met) knows them.
  */
-export async function textCommand(a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined> = async () => undefined): Promise<Command> {
-  let cmd = parseCommand(typedText(a));
+export async function textCommand(caps: Capabilities, a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined> = async () => undefined): Promise<Command> {
+  let cmd = caps.parse(typedText(a));
   if (cmd.kind === "create" && typeof a.text === "string" && a.text.includes("<at>")) {
-    const asPeople = parseCommand(await mentionsAsPeople(a, aadOf));
+    const asPeople = caps.parse(await mentionsAsPeople(a, aadOf));
     if (asPeople.kind !== "create") cmd = asPeople;
   }
   // Subscribing to incident updates acts on the channel where it is said (not a personal chat).
@@ -93,7 +93,7 @@ export async function textCommand(a: Partial<Activity>, aadOf: (teamsUserId: str
 export type Click = { ok: true; command: Command } | { ok: false; message: string };
 
 /** An Action.Execute (verb + data) or an Action.Submit value ({verb, ticketId, ...}) -> a command. */
-export function clickCommand(verb: string | undefined, data: Record<string, unknown> | undefined): Click {
+export function clickCommand(caps: Capabilities, verb: string | undefined, data: Record<string, unknown> | undefined): Click {
   const ticketId = Number(data?.[TICKET_KEY]);
   const v = verb ?? (typeof data?.[VERB_KEY] === "string" ? (data[VERB_KEY] as string) : undefined);
   if (!v) return { ok: false, message: "This button does not say what to do." };
@@ -103,9 +103,9 @@ export function clickCommand(verb: string | undefined, data: Record<string, unkn
   // Assign's field gives a person: the picked agent's id, or a name, @name or email typed by hand. Each is
   // looked up as a handle (user id, display name or email); "Dave Taniguchi" has a space no @handle can hold.
   const named = input?.trim().replace(/^@/, "").trim();
-  const command = v === "assign" && named ? ({ kind: "assign", number: ticketId, assignee: { name: named } } as const) : actionCommand(v, ticketId, input);
+  const command = v === "assign" && named ? ({ kind: "assign", number: ticketId, assignee: { name: named } } as const) : caps.actionCommand(v, ticketId, input);
   if (command) return { ok: true, command };
-  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB || isRegisteredAction(v)) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
+  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB || caps.hasAction(v)) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
   return { ok: false, message: `I don't know the action "${v}". Nothing was changed.` };
 }
 

@@ -1,7 +1,6 @@
 // Cards drawn for the person who will see them: Assign offers the desk's agents on Teams, and a person is
 // shown only the buttons their role lets them press (a requester's own "Opened #N" card has no Claim).
-import type { ActionView, Actor, Desk } from "../../src/core/index.js";
-import { atLeast, can, type Permission, type Role } from "../../src/capabilities/roles/permissions.js";
+import { type ActionView, type Actor, atLeast, can, type Desk, type Permission, type Role } from "../../src/core/index.js";
 import type { Viewer } from "./render.js";
 import { PLATFORM } from "./translate.js";
 

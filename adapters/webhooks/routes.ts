@@ -3,7 +3,7 @@
 // 401 (a wrong secret, or a signed request replayed inside its window), 413, 500, 503.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Clock, Desk } from "../../src/core/index.js";
+import { type Clock, type Desk } from "../../src/core/index.js";
 import { deliveryKey, receiveAlerts } from "../../src/capabilities/alerts/intake.js";
 import { PartialDeliveryError, PayloadError, ReplayError, type AlertSource } from "../../src/capabilities/alerts/model.js";
 import { parseAlerts } from "../../src/capabilities/alerts/parse.js";

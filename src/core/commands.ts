@@ -1,5 +1,4 @@
 // What people can ask of the desk, whatever platform they ask from.
-import type { IncidentAction } from "../capabilities/incidents/model.js";
 import type { Level, Priority, Status, TicketType } from "./ticket.js";
 
 /** A person as a platform knows them. */
@@ -29,13 +28,6 @@ export interface CreateFields {
   category?: string;
   service?: string;
   tags?: string[];
-  /** A change request's risk, planned window, rollback plan and test evidence (approvers see them on the card). */
-  risk?: string;
-  window?: string;
-  rollback?: string;
-  evidence?: string;
-  /** An access request's end of temporary access, "YYYY-MM-DD" (src/capabilities/approvals/grants.ts). */
-  accessUntil?: string;
 }
 
 export type ListScope = "mine" | "queue" | "open" | "all";
@@ -63,9 +55,16 @@ export type Command =
   | { kind: "search"; words: string }
   | { kind: "help"; topic?: string; unknown?: string }
   | { kind: "category"; number: number; category: string }
-  | { kind: "incident"; action: IncidentAction }
-  /** A verb a capability (triage, incidents...) adds; the desk hands it to the extension named `capability`. */
-  | { kind: "capability"; capability: string; verb: string; number?: number; text?: string };
+  /** A verb a capability (triage, approvals...) adds; the desk hands it to the capability named `capability`. */
+  | { kind: "capability"; capability: string; verb: string; number?: number; text?: string }
+  | CapabilityCommands[keyof CapabilityCommands];
+
+/**
+ * Commands of their own shape that capabilities add (incidents: `{ kind: "incident"; action }`), each keyed by
+ * its kind. A capability declares its entry from its own folder (`declare module ".../core/commands.js"`), and
+ * names the kind in its `runs` (capability.ts), so the desk hands such commands to it.
+ */
+export interface CapabilityCommands {}
 
 export type CommandKind = Command["kind"];
 

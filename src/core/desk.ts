@@ -1,21 +1,20 @@
 // The ticket core: every command from every adapter comes through handle(), runs in one transaction,
 // writes its audit events and queues its notifications before it commits.
-import type { Transaction } from "kysely";
-import type { Db } from "../store/connection.js";
-import { describeSqliteError, sqliteCode } from "../store/connection.js";
-import type { Database, TicketUpdate } from "../store/database.js";
+import { type Db, describeSqliteError, sqliteCode } from "../store/connection.js";
+import type { TicketUpdate } from "../store/database.js";
 import { appendAudit } from "../store/audit.js";
 import { personById, upsertPerson } from "../store/people.js";
 import { receiptFor, recordReceipt } from "../store/receipts.js";
 import { ticketByNumber, updateTicket } from "../store/tickets.js";
 import type { Clock } from "./clock.js";
-import type { Command, CommandKind, Envelope } from "./commands.js";
-import { DeskError, isDeskError, notFound, type ErrorCode } from "./errors.js";
-import type { FormField } from "./form.js";
-import type { AlsoTell, ChangeKind, IncidentChange, Notifier } from "./notify.js";
+import { Capabilities, type Capability } from "./capability.js";
+import type { Command, Envelope } from "./commands.js";
+import type { Ctx, DeskServices, Outcome, Trx } from "./context.js";
+import { DeskError, isDeskError, notFound } from "./errors.js";
+import type { AlsoTell, ChangeKind, Notifier } from "./notify.js";
 import { personKey, toPerson, type Person } from "./people.js";
-import { can, type Permission, type Role } from "../capabilities/roles/permissions.js";
-import { RoleResolver } from "../capabilities/roles/resolver.js";
+import { can, type Permission, type Role } from "./permissions.js";
+import { RoleResolver } from "./role-resolver.js";
 import type { DeskSettings } from "./settings.js";
 import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
@@ -25,96 +24,27 @@ import { CommandBatches, type BatchLimits } from "./batches.js";
 import { withoutServerPaths } from "./files.js";
 import { stripControls } from "./text.js";
 
-export type Trx = Transaction<Database>;
-
-export interface HistoryLine {
-  at: number;
-  actor: string;
-  platform: string;
-  action: string;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-}
-
-/** A file a command produced (a chart, an export): the console prints its path, chat adapters upload it. */
-export interface OutcomeFile {
-  path: string;
-  title: string;
-  mime: string;
-}
-
-export type Outcome =
-  | { ok: true; kind: CommandKind; text: string; snapshot?: TicketSnapshot; list?: TicketSnapshot[]; history?: HistoryLine[]; form?: FormField[]; files?: OutcomeFile[] }
-  | { ok: false; code: ErrorCode; text: string; field?: string };
+export type { Capability } from "./capability.js";
+export type { Ctx, HistoryLine, Outcome, OutcomeFile, Trx } from "./context.js";
 
 export interface DeskDeps {
   db: Db;
   clock: Clock;
   settings: DeskSettings;
   notifiers?: Notifier[];
-  extensions?: Extension[];
+  /** What this desk offers beyond the core (src/capabilities/index.ts lists the standard ones). */
+  capabilities?: Capability[];
   log?: (message: string) => void;
   /** Group commit's limits (tests set them; the defaults suit production). */
   batchLimits?: BatchLimits;
 }
 
-/**
- * A capability plugged into the core (triage, SLA, incidents...). Hooks run inside the command's
- * transaction, so what they change commits or rolls back with the command.
- */
-export interface Extension {
-  name: string;
-  /** After any change to a ticket: `before` is null at creation, and the very ticket object `after` for an announced change that moved no field. */
-  afterChange?(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void>;
-  /** What this capability adds to a ticket's snapshot (under snapshot.extras[name]) for views to draw. */
-  enrich?(db: Db | Trx, ticket: Ticket): Promise<unknown>;
-  /** Runs a `capability` command addressed to this extension (its own verbs), inside the command's transaction. */
-  command?(ctx: Ctx, cmd: Extract<Command, { kind: "capability" }>): Promise<Outcome>;
-  /** Runs before such a command's transaction, for lookups that may wait on the network (a group directory). */
-  prepare?(desk: Desk, cmd: Extract<Command, { kind: "capability" }>, actor: Envelope["actor"]): Promise<void>;
-}
-
-/** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
-export interface Ctx {
-  trx: Trx;
-  now: number;
-  actor: Person;
-  role: Role;
-  settings: DeskSettings;
-  envelope: Envelope;
-  /** What the acting person was told as a requester during this command (shown with the command's answer). */
-  told: string[];
-  require(permission: Permission, doing: string): void;
-  load(number: number): Promise<Ticket>;
-  snapshot(t: Ticket): Promise<TicketSnapshot>;
-  person(id: number): Promise<Person>;
-  roleOfPerson(p: Person): Role;
-  /** Where roles come from (the `role` command explains and sets them). */
-  roles: RoleResolver;
-  /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
-  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell }): Promise<TicketSnapshot>;
-  /** Queues an incident's status update for every status channel (requesters are told through their tickets). */
-  broadcast(change: Omit<IncidentChange, "id" | "actor">): Promise<void>;
-  /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
-  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell): Promise<TicketSnapshot>;
-  /**
-   * change() and announce() for callers that do not need the snapshot back (a capability's hook inside
-   * another change): the ticket is drawn once at the end of the command for all its notifications, not
-   * once per step (a creation that triage assigns and finds a duplicate of is three steps).
-   */
-  record: {
-    change(...a: Parameters<Ctx["change"]>): Promise<Ticket>;
-    announce(...a: Parameters<Ctx["announce"]>): Promise<void>;
-  };
-}
-
 const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
 
-export class Desk {
+export class Desk implements DeskServices {
   private readonly notifiers: Notifier[];
-  private readonly extensions: Extension[];
+  /** This desk's capabilities: its grammar, card buttons and parts, form, hooks and jobs come from them. */
+  readonly capabilities: Capabilities;
   private readonly commitListeners: (() => void)[] = [];
   /** Transactions run one at a time, each on a fresh turn of the event loop, and commit in batches (batches.ts). */
   private readonly batches: CommandBatches;
@@ -124,7 +54,7 @@ export class Desk {
   constructor(private readonly deps: DeskDeps) {
     this.roles = new RoleResolver(deps.settings, deps.log);
     this.notifiers = [...(deps.notifiers ?? [])];
-    this.extensions = [...(deps.extensions ?? [])];
+    this.capabilities = new Capabilities(deps.capabilities ?? []);
     this.batches = new CommandBatches(deps.db, () => {
       for (const l of this.commitListeners) {
         try {
@@ -158,8 +88,13 @@ export class Desk {
     this.notifiers.push(n);
   }
 
-  addExtension(e: Extension): void {
-    this.extensions.push(e);
+  addCapability(c: Capability): void {
+    this.capabilities.add(c);
+  }
+
+  /** Parses a line typed to the desk with this desk's verbs. */
+  parse(text: string): Command {
+    return this.capabilities.parse(text);
   }
 
   /** Called after every committed command (outbox workers wake on it). */
@@ -174,7 +109,7 @@ export class Desk {
   /** A ticket with its people, for rendering outside a command. */
   async snapshot(number: number): Promise<TicketSnapshot | undefined> {
     const t = await ticketByNumber(this.deps.db, number);
-    return t ? snapshotOf(this.deps.db, t, this.extensions) : undefined;
+    return t ? snapshotOf(this.deps.db, t, this.capabilities.list) : undefined;
   }
 
   /** Runs one command (counted from its arrival, so Desk.quiet waits for it before its turn comes, too). */
@@ -196,9 +131,10 @@ export class Desk {
       const role = await this.roles.resolve(db, env.actor);
       if (env.command.kind === "assign") await this.roles.resolveNamed(db, env.actor.platform, env.command.assignee);
       const asked = env.command;
-      if (asked.kind === "capability") await this.extensions.find((x) => x.name === asked.capability && x.prepare)?.prepare!(this, asked, env.actor);
-      // Per-ticket commands share commits; an incident's or a capability's may touch many tickets, so it commits alone.
-      const solo = asked.kind === "incident" || asked.kind === "capability";
+      const owner = this.capabilities.ownerOf(asked);
+      if (asked.kind === "capability") await this.capabilities.list.find((x) => x.name === asked.capability && x.prepare)?.prepare!(this, asked, env.actor);
+      // Per-ticket commands share commits; a capability's (an incident's) may touch many tickets, so it commits alone.
+      const solo = asked.kind === "capability" || owner !== undefined;
       const outcome = await this.inTurn(async (trx) => {
         // Checked inside the transaction: transactions run one at a time, so a redelivery racing the
         // original sees its receipt and returns the same answer instead of acting twice.
@@ -209,9 +145,7 @@ export class Desk {
         const now = clock.now();
         const actor = toPerson(await upsertPerson(trx, env.actor, now));
         const { ctx, flush } = this.context(trx, env, actor, now, role);
-        const cmd = env.command;
-        const owner = cmd.kind === "capability" ? this.extensions.find((x) => x.name === cmd.capability && x.command) : undefined;
-        const outcome = owner && cmd.kind === "capability" ? await owner.command!(ctx, cmd) : await runCommand(ctx, cmd);
+        const outcome = await ctx.run(env.command);
         await flush();
         if (env.idempotencyKey) await recordReceipt(trx, env.idempotencyKey, JSON.stringify(outcome), now);
         return outcome;
@@ -300,7 +234,8 @@ export class Desk {
     const settings = this.deps.settings;
     const role = asRole ?? this.roles.roleOf(actor);
     const notifiers = this.notifiers;
-    const extensions = this.extensions;
+    const capabilities = this.capabilities;
+    const extensions = capabilities.list;
     let seq = 0;
     const told: string[] = [];
     const notices = new CommandNotices({ trx, actor, envelope, now, notifiers, extensions });
@@ -371,6 +306,14 @@ export class Desk {
       },
       roleOfPerson: (p) => this.roles.roleOf(p),
       roles: this.roles,
+      capabilities,
+      run(cmd) {
+        // A capability's own verbs go to it, a kind a capability declared (an incident's) to the capability that runs it.
+        const owner = capabilities.ownerOf(cmd);
+        if (owner?.command && cmd.kind === "capability") return owner.command(ctx, cmd);
+        if (owner?.runs) return owner.runs.run(ctx, cmd);
+        return runCommand(ctx, cmd);
+      },
       async change(...a) {
         return notices.current(await applyChange(...a));
       },

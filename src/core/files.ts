@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import type { Queryable } from "../store/database.js";
 import { type FileRef, storeFile } from "../store/files.js";
 import { enqueue } from "../store/outbox.js";
-import type { Outcome, OutcomeFile } from "./desk.js";
+import type { Outcome, OutcomeFile } from "./context.js";
 
 export type { FileRef } from "../store/files.js";
 

@@ -2,7 +2,6 @@
 // prompts, and validate what comes back with validateForm so every platform gives the same answers.
 import type { CreateFields } from "./commands.js";
 import type { DeskSettings } from "./settings.js";
-import { approvalFormFields, validateApprovalFields } from "../capabilities/approvals/form.js";
 import { LEVELS, LIMITS, TYPES, TYPE_LABEL, parseLevel, parseType } from "./ticket.js";
 
 export interface FormOption {
@@ -20,7 +19,18 @@ export interface FormField {
   placeholder?: string;
 }
 
-export function ticketForm(settings: DeskSettings): FormField[] {
+/**
+ * A capability's fields on the ticket form (approvals: a change's risk and window), and their checks. The
+ * fields it adds to CreateFields it declares itself (approvals/form.ts), and reads back from the create command.
+ */
+export interface FormPart {
+  fields(settings: DeskSettings): FormField[];
+  /** `type` is the form's chosen ticket type. */
+  validate(settings: DeskSettings, values: FormValues, type: string | undefined): { fields: Partial<CreateFields>; errors: Partial<Record<keyof CreateFields, string>> };
+}
+
+/** The form's fields: the core's, then those of `parts` (the desk's capabilities', see Capabilities.form). */
+export function ticketForm(settings: DeskSettings, parts: readonly FormPart[] = []): FormField[] {
   const levels = LEVELS.map((l) => ({ value: l, label: l[0]!.toUpperCase() + l.slice(1) }));
   const fields: FormField[] = [
     { name: "title", label: "Title", kind: "text", required: true, maxLength: LIMITS.title, placeholder: "What is wrong, in a few words" },
@@ -35,7 +45,7 @@ export function ticketForm(settings: DeskSettings): FormField[] {
       : { name: "service", label: "Affected service", kind: "text", required: false, maxLength: 100 },
   );
   if (settings.categories.length) fields.push({ name: "category", label: "Category", kind: "select", required: false, options: settings.categories.map((c) => ({ value: c.name, label: c.name })) });
-  if (settings.approvals) fields.push(...approvalFormFields());
+  for (const part of parts) fields.push(...part.fields(settings));
   return fields;
 }
 
@@ -44,7 +54,7 @@ export type FormValues = Partial<Record<keyof CreateFields, string | undefined |
 export type FormResult = { ok: true; fields: CreateFields } | { ok: false; errors: Partial<Record<keyof CreateFields, string>> };
 
 /** Checks submitted form values; errors are keyed by field so a modal can show them inline. */
-export function validateForm(settings: DeskSettings, values: FormValues): FormResult {
+export function validateForm(settings: DeskSettings, values: FormValues, parts: readonly FormPart[] = []): FormResult {
   const errors: Partial<Record<keyof CreateFields, string>> = {};
   const str = (v: unknown) => (typeof v === "string" ? v.trim() : "");
   const title = str(values.title);
@@ -62,8 +72,8 @@ export function validateForm(settings: DeskSettings, values: FormValues): FormRe
   if (service.length > 100) errors.service = "The service name is over 100 characters.";
   const category = str(values.category);
   if (category && !settings.categories.some((c) => c.name === category)) errors.category = `Category must be one of ${settings.categories.map((c) => c.name).join(", ")}.`;
-  const approval = settings.approvals ? validateApprovalFields(values, type) : { fields: {}, errors: {} };
-  Object.assign(errors, approval.errors);
+  const contributed = parts.map((part) => part.validate(settings, values, type));
+  for (const c of contributed) Object.assign(errors, c.errors);
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -75,7 +85,7 @@ export function validateForm(settings: DeskSettings, values: FormValues): FormRe
       ...(urgency ? { urgency } : {}),
       ...(service ? { service } : {}),
       ...(category ? { category } : {}),
-      ...approval.fields,
+      ...Object.assign({}, ...contributed.map((c) => c.fields)),
     },
   };
 }

@@ -1,7 +1,7 @@
-// The `/ticket ...` text grammar shared by every adapter. Parsing never throws: bad input becomes
-// a help command carrying what went wrong.
+// The `/ticket ...` text grammar: the core's verbs and those of the desk's capabilities (each desk builds its
+// own Grammar from its capabilities, see capability.ts). Parsing never throws: bad input becomes a help
+// command carrying what went wrong.
 import type { Command, ListScope, PersonRef } from "./commands.js";
-import { INCIDENT_USAGE, parseIncidentCommand } from "../capabilities/incidents/grammar.js";
 import { LIMITS, PRIORITIES, STATUSES, parsePriority, parseStatus } from "./ticket.js";
 
 export interface Usage {
@@ -10,7 +10,8 @@ export interface Usage {
   says: string;
 }
 
-export const USAGE: Usage[] = [
+/** The core's own verbs, as `help` lists them. */
+export const CORE_USAGE: readonly Usage[] = [
   { verb: "<text>", form: "<one line>", says: "open a ticket at once (add details after ' -- ')" },
   { verb: "new", form: "new", says: "open a ticket with the full form" },
   { verb: "list", form: "list [mine|queue|open|all]", says: "list tickets" },
@@ -31,30 +32,61 @@ export const USAGE: Usage[] = [
 ];
 
 /**
- * Verbs a capability adds to the grammar (e.g. "triage", "shift"). `parse` gets the words after the verb;
- * it returns undefined when they do not fit, and the line opens a ticket as any other text would.
+ * What a capability's verb parser gets: the words after the verb, the text after the verb with the person's
+ * own spacing, and (for verbs with a longer shape) the verb itself and the text after its first n words.
+ * It returns undefined when the words do not fit, and the line opens a ticket as any other text would.
  */
-type VerbParser = (args: string[], text: string) => Command | undefined;
-const extraVerbs = new Map<string, VerbParser>();
+export type VerbParser = (args: string[], text: string, more: { verb: string; after(n: number): string }) => Command | undefined;
 
-export function registerVerb(usage: Usage[], parse: VerbParser): void {
-  for (const u of usage) {
-    if (!USAGE.some((x) => x.form === u.form)) USAGE.splice(USAGE.length - 1, 0, u);
-    extraVerbs.set(u.verb, parse);
+/** Verbs a capability adds to the grammar (e.g. "triage", "shift"), with their lines for `help`. */
+export interface VerbSet {
+  usage: Usage[];
+  parse: VerbParser;
+  /** Words it answers to besides its usage's verbs (incidents: `incidents`, `link`, `unlink`). */
+  words?: string[];
+  /** Its own section of `help` ("Incidents") instead of lines in the command list. */
+  heading?: string;
+}
+
+/** One desk's grammar: the core's verbs and its capabilities'. */
+export class Grammar {
+  /** The command list: the core's verbs, capabilities' spliced in before `help`. */
+  readonly usage: Usage[] = [...CORE_USAGE];
+  private readonly sections: { heading: string; usage: Usage[] }[] = [];
+  private readonly parsers = new Map<string, VerbParser>();
+  readonly words: Set<string>;
+
+  constructor(sets: readonly VerbSet[] = []) {
+    for (const set of sets) {
+      if (set.heading) this.sections.push({ heading: set.heading, usage: set.usage });
+      else for (const u of set.usage) if (!this.usage.some((x) => x.form === u.form)) this.usage.splice(this.usage.length - 1, 0, u);
+      for (const word of [...(set.heading ? [] : set.usage.map((u) => u.verb)), ...(set.words ?? [])]) this.parsers.set(word, set.parse);
+    }
+    this.words = new Set([...CORE_WORDS, ...this.parsers.keys()]);
+  }
+
+  /** Parses what follows `/ticket` (or a message to the bot). */
+  parse(input: string): Command {
+    return parseWith(this, input);
+  }
+
+  help(): string {
+    const width = Math.max(...this.usage.map((u) => u.form.length));
+    const sections = this.sections.flatMap((s) => [`${s.heading}:`, ...s.usage.map((u) => `  ${u.form}  ${u.says}`)]);
+    return ["Commands:", ...this.usage.map((u) => `  ${u.form.padEnd(width)}  ${u.says}`), ...sections].join("\n");
+  }
+
+  usageOf(verb: string): string {
+    const u = this.usage.find((x) => x.verb === verb);
+    return u ? `Usage: ${u.form} (${u.says}).` : this.help();
+  }
+
+  parserOf(verb: string): VerbParser | undefined {
+    return this.parsers.get(verb);
   }
 }
 
-export function helpText(): string {
-  const width = Math.max(...USAGE.map((u) => u.form.length));
-  return ["Commands:", ...USAGE.map((u) => `  ${u.form.padEnd(width)}  ${u.says}`), "Incidents:", ...INCIDENT_USAGE.map((u) => `  ${u.form}  ${u.says}`)].join("\n");
-}
-
-function usageOf(verb: string): string {
-  const u = USAGE.find((x) => x.verb === verb);
-  return u ? `Usage: ${u.form} (${u.says}).` : helpText();
-}
-
-const bad = (verb: string, problem: string): Command => ({ kind: "help", topic: verb, unknown: `${problem} ${usageOf(verb)}` });
+const bad = (g: Grammar, verb: string, problem: string): Command => ({ kind: "help", topic: verb, unknown: `${problem} ${g.usageOf(verb)}` });
 
 /** "12", "#12" -> 12 */
 export function parseNumber(token: string | undefined): number | undefined {
@@ -71,16 +103,13 @@ export function parsePersonRef(token: string): PersonRef | undefined {
   return handle ? { name: handle[1]! } : undefined;
 }
 
-/** The core's own command words (capabilities add theirs with registerVerb, the incidents grammar its own). */
+/** The core's own command words (a Grammar adds its capabilities'). */
 const CORE_WORDS = ["new", "list", "show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "search", "category", "help"];
-const INCIDENT_WORDS = ["incident", "incidents", "link", "unlink"];
-const commandWords = () => new Set([...CORE_WORDS, ...INCIDENT_WORDS, ...extraVerbs.keys()]);
 
 const NUMBERED = new Set(["show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "category"]);
 const SCOPES: readonly ListScope[] = ["mine", "queue", "open", "all"];
 
-/** Parses what follows `/ticket` (or a message to the bot). */
-export function parseCommand(input: string): Command {
+function parseWith(g: Grammar, input: string): Command {
   const text = input.trim().replace(/^\/ticket\b\s*/i, "");
   if (text === "" || /^new$/i.test(text)) return { kind: "form" };
   if (/^(help|\?|-h|--help)$/i.test(text)) return { kind: "help" };
@@ -92,70 +121,68 @@ export function parseCommand(input: string): Command {
   // Keep the person's own spacing and line breaks in free text.
   const freeText = (skip: number) => text.replace(new RegExp(`^(\\S+(\\s+|$)){${skip}}`), "").trim();
 
-  if (verb === "new") return quickCreate(freeText(1));
-  const incidentCommand = parseIncidentCommand(verb, args, (n) => freeText(n + 1));
-  if (incidentCommand) return incidentCommand;
+  if (verb === "new") return quickCreate(g, freeText(1));
   // "help me reset my password" is a request for help, not for the command list.
-  if (verb === "help") return args.length > 1 && !commandWords().has(args[0]!.toLowerCase()) ? quickCreate(text) : { kind: "help", topic: args[0]?.toLowerCase() };
+  if (verb === "help") return args.length > 1 && !g.words.has(args[0]!.toLowerCase()) ? quickCreate(g, text) : { kind: "help", topic: args[0]?.toLowerCase() };
   if (verb === "list") {
     if (args.length === 0) return { kind: "list" };
     const scope = args[0]!.toLowerCase() as ListScope;
     // "list of printers is wrong" is a problem, not a list: only a scope (or a near miss of one) reads as one.
-    if (args.length > 1 && !SCOPES.some((x) => distance(x, scope) <= 1)) return quickCreate(text);
-    if (args.length > 1 || !SCOPES.includes(scope)) return bad("list", `"${tail(0)}" is not a list I know.`);
+    if (args.length > 1 && !SCOPES.some((x) => distance(x, scope) <= 1)) return quickCreate(g, text);
+    if (args.length > 1 || !SCOPES.includes(scope)) return bad(g, "list", `"${tail(0)}" is not a list I know.`);
     return { kind: "list", scope };
   }
   if (verb === "search") {
     const words = tail(0);
-    return words ? { kind: "search", words } : bad("search", "Search for what?");
+    return words ? { kind: "search", words } : bad(g, "search", "Search for what?");
   }
-  const extra = extraVerbs.get(verb)?.(args, freeText(1));
+  const extra = g.parserOf(verb)?.(args, freeText(1), { verb, after: (n) => freeText(n + 1) });
   if (extra) return extra;
-  if (!NUMBERED.has(verb)) return commandAttempt(text, verb, args) ?? quickCreate(text);
+  if (!NUMBERED.has(verb)) return commandAttempt(g, text, verb, args) ?? quickCreate(g, text);
 
   const number = parseNumber(args[0]);
   // "status page is down", "close button missing in Outlook": a sentence naming no ticket and no one is a problem.
   // ("assign ana to 12" still reads as a command: a #number, a mention, or a number among its first words.)
   const namesSomething = args.some((a, i) => a.startsWith("#") || a.startsWith("@") || a.startsWith("<@") || (i < 3 && parseNumber(a) !== undefined));
-  if (number === undefined && args.length >= 3 && !namesSomething) return quickCreate(text);
-  if (number === undefined) return args[0] ? withNewHint(bad(verb, `"${args[0]}" is not a ticket number.`), text) : bad(verb, "Which ticket?");
+  if (number === undefined && args.length >= 3 && !namesSomething) return quickCreate(g, text);
+  if (number === undefined) return args[0] ? withNewHint(bad(g, verb, `"${args[0]}" is not a ticket number.`), text) : bad(g, verb, "Which ticket?");
   const more = args.slice(1);
   switch (verb) {
     case "claim":
       if (more.length === 1 && more[0]!.toLowerCase() === "force") return { kind: "claim", number, force: true };
-      return more.length ? bad(verb, `I did not expect "${more.join(" ")}".`) : { kind: verb, number };
+      return more.length ? bad(g, verb, `I did not expect "${more.join(" ")}".`) : { kind: verb, number };
     case "show":
     case "close":
     case "history":
-      return more.length ? bad(verb, `I did not expect "${more.join(" ")}".`) : { kind: verb, number };
+      return more.length ? bad(g, verb, `I did not expect "${more.join(" ")}".`) : { kind: verb, number };
     case "assign": {
       const who = more.length === 1 ? parsePersonRef(more[0]!) : undefined;
-      return who ? { kind: "assign", number, assignee: who } : bad(verb, more.length ? `"${more.join(" ")}" is not one person.` : "Assign to whom?");
+      return who ? { kind: "assign", number, assignee: who } : bad(g, verb, more.length ? `"${more.join(" ")}" is not one person.` : "Assign to whom?");
     }
     case "priority": {
       const p = more.length === 1 ? parsePriority(more[0]!) : undefined;
-      return p ? { kind: "priority", number, priority: p } : bad(verb, `Priority must be one of ${PRIORITIES.join(", ")}.`);
+      return p ? { kind: "priority", number, priority: p } : bad(g, verb, `Priority must be one of ${PRIORITIES.join(", ")}.`);
     }
     case "status": {
       const s = more.length ? parseStatus(more.join(" ")) : undefined;
-      return s ? { kind: "status", number, status: s } : bad(verb, more.length ? `"${more.join(" ")}" is not a status.` : "Which status?");
+      return s ? { kind: "status", number, status: s } : bad(g, verb, more.length ? `"${more.join(" ")}" is not a status.` : "Which status?");
     }
     case "comment":
     case "note": {
       const body = freeText(2);
-      return body ? { kind: verb, number, body } : bad(verb, `The ${verb} is empty.`);
+      return body ? { kind: verb, number, body } : bad(g, verb, `The ${verb} is empty.`);
     }
     case "resolve": {
       const resolution = freeText(2);
-      return resolution ? { kind: "resolve", number, resolution } : bad(verb, "Say how it was resolved; the requester will read it.");
+      return resolution ? { kind: "resolve", number, resolution } : bad(g, verb, "Say how it was resolved; the requester will read it.");
     }
     case "reopen": {
       const reason = freeText(2);
-      return reason ? { kind: "reopen", number, reason } : bad(verb, "Say why it needs reopening.");
+      return reason ? { kind: "reopen", number, reason } : bad(g, verb, "Say why it needs reopening.");
     }
     case "category": {
       const category = freeText(2);
-      return category ? { kind: "category", number, category } : bad(verb, "Which category?");
+      return category ? { kind: "category", number, category } : bad(g, verb, "Which category?");
     }
   }
   return { kind: "help", unknown: text };
@@ -168,37 +195,37 @@ export function parseCommand(input: string): Command {
  * word followed by what its commands take (a person, a number) in a shape it does not accept
  * (`role @zoe superuser`). Anything else opens a ticket, as one line always has.
  */
-function commandAttempt(text: string, verb: string, args: string[]): Command | undefined {
-  const words = commandWords();
+function commandAttempt(g: Grammar, text: string, verb: string, args: string[]): Command | undefined {
+  const words = g.words;
   const rest = args.join(" ");
   const glued = /^([a-z]+)#?(\d{1,9})$/.exec(verb);
   if (glued && !args.length) {
     const word = words.has(glued[1]!) ? glued[1]! : nearestWord(glued[1]!, words);
     const fixed = word ? `${word} ${glued[2]}` : undefined;
-    if (fixed && wholeCommand(fixed)) return didYouMean(fixed, text);
+    if (fixed && wholeCommand(g, fixed)) return didYouMean(fixed, text);
   }
   if ((verb === "ticket" || verb === "tickets") && (args.length === 0 || (args.length === 1 && parseNumber(args[0]) !== undefined))) {
     return didYouMean(args.length ? `show ${parseNumber(args[0])}` : "list", text);
   }
   if (words.has(verb)) {
     // A capability's own word with arguments it does not take: a command gone wrong when it names a person or a ticket.
-    const takes = USAGE.filter((u) => u.verb === verb).map((u) => u.form);
+    const takes = g.usage.filter((u) => u.verb === verb).map((u) => u.form);
     const first = args[0] ?? "";
     const shaped = !args.length || (/^(@|<@|[a-z-]+:\S)/i.test(first) && takes.some((f) => /@who/.test(f))) || (parseNumber(first) !== undefined && takes.some((f) => /\bN\b/.test(f)));
-    return shaped ? { kind: "help", topic: verb, unknown: `I did not understand "${text}". ${usageOf(verb)} To open a ticket with these words, type \`new ${text}\`.` } : undefined;
+    return shaped ? { kind: "help", topic: verb, unknown: `I did not understand "${text}". ${g.usageOf(verb)} To open a ticket with these words, type \`new ${text}\`.` } : undefined;
   }
   if (verb.length < 4) return undefined;
   const word = nearestWord(verb, words);
   if (!word) return undefined;
   // A lone word is never a problem worth a ticket: "shwo" is offered as `show N`.
-  if (!args.length) return didYouMean(wholeCommand(word) ? word : (USAGE.find((u) => u.verb === word)?.form ?? word), text);
+  if (!args.length) return didYouMean(wholeCommand(g, word) ? word : (g.usage.find((u) => u.verb === word)?.form ?? word), text);
   const fixed = `${word} ${rest}`;
-  return wholeCommand(fixed) ? didYouMean(fixed, text) : undefined;
+  return wholeCommand(g, fixed) ? didYouMean(fixed, text) : undefined;
 }
 
 /** Whether `line` parses as a command (not as a new ticket, nor as help with a problem). */
-function wholeCommand(line: string): boolean {
-  const c = parseCommand(line);
+function wholeCommand(g: Grammar, line: string): boolean {
+  const c = g.parse(line);
   return c.kind !== "create" && c.kind !== "form" && !(c.kind === "help" && c.unknown);
 }
 
@@ -229,8 +256,8 @@ export function distance(a: string, b: string): number {
 }
 
 /** One line opens a ticket; " -- " splits the title from the details. */
-function quickCreate(text: string): Command {
-  if (text.replace(/[^\p{L}\p{N}]/gu, "").length < 3) return { kind: "help", unknown: `I could not make a ticket of "${text}". ${helpText()}` };
+function quickCreate(g: Grammar, text: string): Command {
+  if (text.replace(/[^\p{L}\p{N}]/gu, "").length < 3) return { kind: "help", unknown: `I could not make a ticket of "${text}". ${g.help()}` };
   const split = text.indexOf(" -- ");
   const title = (split >= 0 ? text.slice(0, split) : text).trim();
   const description = split >= 0 ? text.slice(split + 4).trim() : undefined;

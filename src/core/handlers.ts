@@ -1,11 +1,9 @@
 // One function per command: check permission, check the lifecycle, change, answer.
 import type { Actor, Command, CreateFields, ListScope, PersonRef, Source } from "./commands.js";
-import type { Ctx, HistoryLine, Outcome } from "./desk.js";
+import type { Ctx, HistoryLine, Outcome } from "./context.js";
 import { DeskError, forbidden, invalid } from "./errors.js";
-import { ticketForm } from "./form.js";
-import { helpText } from "./grammar.js";
 import { personKey, toPerson, type Person } from "./people.js";
-import { atLeast } from "../capabilities/roles/permissions.js";
+import { atLeast } from "./permissions.js";
 import { insertTicket, listTickets, searchTickets } from "../store/tickets.js";
 import { insertComment } from "../store/comments.js";
 import { auditOfTicket } from "../store/audit.js";
@@ -13,8 +11,6 @@ import { personByHandle, personByPlatformId, upsertPerson } from "../store/peopl
 import { historyText, isNote } from "./history-text.js";
 import { LIMITS, STATUS_LABEL, assertReopenable, assertTransition, isOpen, priorityOf, type Ticket } from "./ticket.js";
 import { describe, describeList } from "./text.js";
-import { runIncident } from "../capabilities/incidents/handlers.js";
-import { decidesOn } from "../capabilities/approvals/decide.js";
 
 export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
   switch (cmd.kind) {
@@ -22,9 +18,9 @@ export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
       return create(ctx, cmd, cmd.source, cmd.onBehalfOf);
     case "form":
       ctx.require("create", "open tickets");
-      return { ok: true, kind: "form", text: "Fill in the form to open a ticket.", form: ticketForm(ctx.settings) };
+      return { ok: true, kind: "form", text: "Fill in the form to open a ticket.", form: ctx.capabilities.form(ctx.settings) };
     case "help":
-      return { ok: true, kind: "help", text: cmd.unknown ? cmd.unknown : helpText() };
+      return { ok: true, kind: "help", text: cmd.unknown ? cmd.unknown : ctx.capabilities.help() };
     case "list":
       return list(ctx, cmd.scope);
     case "search":
@@ -61,13 +57,14 @@ export async function runCommand(ctx: Ctx, cmd: Command): Promise<Outcome> {
     }
     case "reopen":
       return reopen(ctx, cmd.number, cmd.reason);
-    case "incident":
-      return runIncident(ctx, cmd.action);
     case "category":
       return category(ctx, cmd.number, cmd.category);
     case "capability":
-      // The desk routes these to the extension that registered the verb; reaching here means none did.
+      // The desk routes these to the capability that registered the verb; reaching here means none did.
       throw new DeskError("UNKNOWN_COMMAND", `"${cmd.capability} ${cmd.verb}" is not available on this desk.`);
+    default:
+      // A kind a capability declared (an incident's), on a desk without that capability.
+      throw new DeskError("UNKNOWN_COMMAND", `"${cmd.kind}" is not available on this desk.`);
   }
 }
 
@@ -125,10 +122,11 @@ async function list(ctx: Ctx, requested?: ListScope): Promise<Outcome> {
   const agent = atLeast(ctx.role, "agent");
   const scope = requested ?? (agent ? "open" : "mine");
   if (scope !== "mine" && !agent) throw forbidden(`Only agents can list ${scope === "queue" ? "the queue" : scope === "all" ? "all tickets" : "the open tickets"}; you are a requester. Try: list mine.`);
+  const orderFirst = ctx.capabilities.listOrder;
   const tickets =
     scope === "mine"
-      ? [...(await listTickets(ctx.trx, { requesterId: ctx.actor.id, openOnly: true })), ...(agent ? await listTickets(ctx.trx, { assigneeId: ctx.actor.id, openOnly: true }) : [])]
-      : await listTickets(ctx.trx, { openOnly: scope !== "all", unassigned: scope === "queue" });
+      ? [...(await listTickets(ctx.trx, { requesterId: ctx.actor.id, openOnly: true, orderFirst })), ...(agent ? await listTickets(ctx.trx, { assigneeId: ctx.actor.id, openOnly: true, orderFirst }) : [])]
+      : await listTickets(ctx.trx, { openOnly: scope !== "all", unassigned: scope === "queue", orderFirst });
   const unique = [...new Map(tickets.map((t) => [t.number, t])).values()];
   const snapshots = await Promise.all(unique.map((t) => ctx.snapshot(t)));
   return { ok: true, kind: "list", text: describeList(snapshots, scope), list: snapshots };
@@ -144,7 +142,7 @@ async function search(ctx: Ctx, words: string): Promise<Outcome> {
 async function visible(ctx: Ctx, number: number): Promise<Ticket> {
   const t = await ctx.load(number);
   // An approver reads the request they decide on, whatever their role.
-  if (t.requesterId !== ctx.actor.id && t.assigneeId !== ctx.actor.id && !atLeast(ctx.role, "agent") && !(await decidesOn(ctx, number))) throw forbidden(`#${number} is someone else's ticket; only agents can see it.`);
+  if (t.requesterId !== ctx.actor.id && t.assigneeId !== ctx.actor.id && !atLeast(ctx.role, "agent") && !(await ctx.capabilities.mayRead(ctx, number))) throw forbidden(`#${number} is someone else's ticket; only agents can see it.`);
   return t;
 }
 

@@ -3,7 +3,7 @@
 // trail keeps the raw values (ISO times, "console:ana", "sla_retarget"); this is only how they read.
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
-import type { HistoryLine } from "./desk.js";
+import type { HistoryLine } from "./context.js";
 import { STATUS_LABEL, type Status } from "./ticket.js";
 
 /** What each audited action reads as; an action not listed reads as its words ("access_granted": "access granted"). */

@@ -3,14 +3,18 @@
 // adapter never imports src/store (a dependency-cruiser rule in npm test). Capabilities' view functions and
 // src/outbox are imported from their own folders.
 export * from "./audience.js";
+export * from "./capability.js";
 export * from "./clock.js";
 export * from "./commands.js";
+export * from "./context.js";
 export * from "./desk.js";
 export * from "./files.js";
 export * from "./form.js";
 export * from "./grammar.js";
 export * from "./notify.js";
 export * from "./people.js";
+export * from "./permissions.js";
+export * from "./role-resolver.js";
 export * from "./settings.js";
 export * from "./text.js";
 export * from "./ticket.js";

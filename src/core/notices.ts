@@ -8,20 +8,24 @@ import { personById } from "../store/people.js";
 import { ticketByNumber } from "../store/tickets.js";
 import { breaks } from "./batches.js";
 import type { Envelope } from "./commands.js";
-import type { Extension, Trx } from "./desk.js";
+import type { Capability } from "./capability.js";
+import type { Trx } from "./context.js";
 import type { AlsoTell, ChangeKind, Notifier, TicketChange } from "./notify.js";
 import { toPerson, type Person } from "./people.js";
 import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 
 /** A ticket with its people and what each capability adds (snapshot.extras[name]). */
-export async function snapshotOf(db: Db | Trx, t: Ticket, extensions: Extension[]): Promise<TicketSnapshot> {
+/** `cards`: the capabilities whose card parts are drawn (all of them, even those whose extras no notifier reads). */
+export async function snapshotOf(db: Db | Trx, t: Ticket, extensions: readonly Capability[], cards: readonly Capability[] = extensions): Promise<TicketSnapshot> {
   const requester = await personById(db, t.requesterId);
   const assignee = t.assigneeId ? await personById(db, t.assigneeId) : undefined;
   if (!requester) throw new Error(`ticket #${t.number} names a requester that does not exist`);
   const extras: Record<string, unknown> = {};
   for (const x of extensions) if (x.enrich) extras[x.name] = await x.enrich(db, t);
-  return { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null, ...(Object.keys(extras).length ? { extras } : {}) };
+  const snapshot: TicketSnapshot = { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null, ...(Object.keys(extras).length ? { extras } : {}) };
+  const card = cards.flatMap((x) => (x.card ? [x.card(snapshot)] : []));
+  return card.length ? { ...snapshot, card } : snapshot;
 }
 
 /** One change to tell, as queued: the snapshot is added when it is planned. */
@@ -43,7 +47,7 @@ export class CommandNotices {
   private generation = 0;
   private readonly drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
 
-  constructor(private readonly o: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: Extension[] }) {}
+  constructor(private readonly o: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: readonly Capability[] }) {}
 
   /** Something changed (a ticket, or what a capability keeps about one): snapshots drawn so far are stale. */
   changed(): void {
@@ -91,7 +95,7 @@ export class CommandNotices {
       if (!snapshot) {
         const t = await ticketByNumber(trx, ticket);
         if (!t) continue; // deleted by the command itself: nobody to tell about it
-        snapshot = await snapshotOf(trx, t, drawWith);
+        snapshot = await snapshotOf(trx, t, drawWith, extensions);
         snapshots.set(ticket, snapshot);
       }
       if (!links.has(ticket)) links.set(ticket, await linksOf(trx, ticket));

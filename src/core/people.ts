@@ -1,7 +1,6 @@
 // People as the core sees them, and how their role follows from configuration.
 import type { PersonRow } from "../store/database.js";
-import type { Role } from "../capabilities/roles/permissions.js";
-import { ROLES } from "../capabilities/roles/permissions.js";
+import { type Role, ROLES } from "./permissions.js";
 import type { DeskSettings } from "./settings.js";
 
 export interface Person {

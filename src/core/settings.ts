@@ -1,11 +1,6 @@
 // Desk settings as the core sees them, already validated (see src/settings.ts for the file).
-import type { AlertSource } from "../capabilities/alerts/model.js";
-import type { ApprovalSettings } from "../capabilities/approvals/settings.js";
-import type { ReportsSettings } from "../capabilities/reports/settings.js";
-import type { Role } from "../capabilities/roles/permissions.js";
-import type { SlaSettings } from "../capabilities/sla/config.js";
+import type { Role } from "./permissions.js";
 import type { Level, PriorityMatrix, TicketType } from "./ticket.js";
-import type { TriageSettings } from "../capabilities/triage/settings.js";
 
 export interface TeamSettings {
   name: string;
@@ -24,6 +19,11 @@ export interface ServiceSettings {
   team?: string;
 }
 
+/**
+ * The core's settings. Each capability declares its own section from its folder (`declare module` in its
+ * settings file: triage, sla, alerts, approvals, reports, audit); each is parsed with the capability's own schema,
+ * composed in src/capabilities/index.ts beside the list of capabilities.
+ */
 export interface DeskSettings {
   deskName: string;
   timezone: string;
@@ -34,16 +34,4 @@ export interface DeskSettings {
   services: ServiceSettings[];
   priorityMatrix: PriorityMatrix;
   defaults: { type: TicketType; impact: Level; urgency: Level };
-  /** Triage on arrival (src/capabilities/triage/settings.ts); no section, triage runs with its defaults. */
-  triage?: TriageSettings;
-  /** SLA calendars, policies and escalation (src/capabilities/sla/config.ts); no section, no SLA clocks. */
-  sla?: SlaSettings;
-  /** Monitoring sources posting alerts to /hooks/<name> (src/capabilities/alerts/settings.ts). */
-  alerts?: AlertSource[];
-  /** Which access and change requests need approval, by whom, and by which rule (src/capabilities/approvals/settings.ts). */
-  approvals?: ApprovalSettings;
-  /** The audit export (src/capabilities/audit/): the longest range one export may cover, in days (default 366). */
-  audit?: { exportMaxDays: number };
-  /** Reports: the scheduled digest (src/capabilities/reports/settings.ts); no section, no digest. */
-  reports?: ReportsSettings;
 }

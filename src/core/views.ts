@@ -2,8 +2,7 @@
 import type { Command } from "./commands.js";
 import { parsePersonRef } from "./grammar.js";
 import type { Person } from "./people.js";
-import { parsePriority } from "./ticket.js";
-import { STATUS_LABEL, TYPE_LABEL, isOpen, type Ticket } from "./ticket.js";
+import { parsePriority, STATUS_LABEL, TYPE_LABEL, isOpen, type Ticket } from "./ticket.js";
 
 export interface TicketSnapshot {
   ticket: Ticket;
@@ -11,15 +10,14 @@ export interface TicketSnapshot {
   assignee: Person | null;
   /** What capabilities know of the ticket (SLA due times, triage suggestions...), keyed by capability name. */
   extras?: Record<string, unknown>;
+  /** The capabilities' parts of the ticket's card, drawn with the snapshot (from its extras), in the desk's order. */
+  card?: CardPart[];
 }
 
 /** A capability's part of a card: extra fields and actions drawn from the snapshot's extras. */
-export type ViewContributor = (s: TicketSnapshot) => { fields?: FieldView[]; actions?: ActionView[] };
-
-const contributors: ViewContributor[] = [];
-
-export function registerViewContributor(c: ViewContributor): void {
-  if (!contributors.includes(c)) contributors.push(c);
+export interface CardPart {
+  fields?: FieldView[];
+  actions?: ActionView[];
 }
 
 export const VERBS = ["claim", "assign", "priority", "resolve", "close", "reopen"] as const;
@@ -76,7 +74,7 @@ export function ticketView(s: TicketSnapshot): TicketView {
   if (t.service) fields.push({ label: "Service", value: t.service });
   if (t.team) fields.push({ label: "Team", value: t.team });
   if (!isOpen(t.status) && t.resolution) fields.push({ label: "Resolution", value: t.resolution });
-  const extra = contributors.map((c) => c(s));
+  const extra = s.card ?? [];
   fields.push(...extra.flatMap((e) => e.fields ?? []));
   return {
     number: t.number,
@@ -96,11 +94,11 @@ const INPUTS: Partial<Record<Verb, ActionView["input"]>> = {
 };
 
 /**
- * Turns a clicked action (verb, ticket, and what the person gave) into the command it stands for.
- * Adapters call this for every button, so a capability that adds a verb here gets it on every platform.
+ * Turns a click on one of the core's buttons (verb, ticket, and what the person gave) into the command it
+ * stands for; the desk's capabilities answer for their own verbs (Capabilities.actionCommand).
  * `input` is a platform user id for user pickers, the chosen option, or the typed text.
  */
-export function actionCommand(verb: string, ticketId: number, input?: string): Command | undefined {
+export function coreActionCommand(verb: string, ticketId: number, input?: string): Command | undefined {
   const text = input?.trim() ?? "";
   switch (verb) {
     case "claim":
@@ -121,17 +119,5 @@ export function actionCommand(verb: string, ticketId: number, input?: string): C
     case "reopen":
       return text ? { kind: "reopen", number: ticketId, reason: text } : undefined;
   }
-  return extraActions.get(verb)?.(ticketId, text);
-}
-
-const extraActions = new Map<string, (ticketId: number, input: string) => Command | undefined>();
-
-/** For capabilities (triage, incidents...) that add their own card verbs. */
-export function registerAction(verb: string, toCommand: (ticketId: number, input: string) => Command | undefined): void {
-  extraActions.set(verb, toCommand);
-}
-
-/** Whether a capability registered `verb` (so a click lacking its input needs more, rather than being unknown). */
-export function isRegisteredAction(verb: string): boolean {
-  return extraActions.has(verb);
+  return undefined;
 }

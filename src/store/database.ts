@@ -6,7 +6,6 @@ import type { ApprovalTables } from "../capabilities/approvals/tables.js";
 import type { IncidentTables } from "../capabilities/incidents/tables.js";
 import type { KnowledgeTables } from "../capabilities/knowledge/tables.js";
 import type { ReportTables } from "../capabilities/reports/tables.js";
-import type { RoleTables } from "../capabilities/roles/tables.js";
 import type { SlaTables } from "../capabilities/sla/tables.js";
 import type { TriageTables } from "../capabilities/triage/tables.js";
 
@@ -170,6 +169,20 @@ export interface TeamsUsersTable {
   updated_at: number;
 }
 
+// Roles are the core's (every command checks a permission): the overrides an admin set and the configured roles as last recorded.
+export interface RoleOverridesTable {
+  subject: string;
+  role: string;
+  set_by: number | null;
+  set_at: number;
+}
+
+export interface RoleConfigTable {
+  id: Generated<number>;
+  roles: string;
+  recorded_at: number;
+}
+
 /** The generic core's tables: tickets and what every capability and adapter shares. */
 export interface CoreTables {
   people: PeopleTable;
@@ -183,6 +196,8 @@ export interface CoreTables {
   inbox: InboxTable;
   alert_delivery_chunks: AlertDeliveryChunksTable;
   webhook_signatures: WebhookSignaturesTable;
+  role_overrides: RoleOverridesTable;
+  role_config: RoleConfigTable;
 }
 
 export interface PlatformTables {
@@ -194,7 +209,7 @@ export interface PlatformTables {
  * Every table, as kysely sees them: the core's, each capability's own (its tables.ts), and the platforms'.
  * One interface, so every query on any table is typed the same way, with no cast.
  */
-export interface Database extends CoreTables, PlatformTables, ApprovalTables, AlertTables, IncidentTables, KnowledgeTables, ReportTables, RoleTables, SlaTables, TriageTables {}
+export interface Database extends CoreTables, PlatformTables, ApprovalTables, AlertTables, IncidentTables, KnowledgeTables, ReportTables, SlaTables, TriageTables {}
 
 /** What a query runs on: the connection, or the transaction a command holds. */
 export type Queryable = Kysely<Database> | Transaction<Database>;

@@ -49,16 +49,11 @@ export interface TicketFilter {
   unassigned?: boolean;
   openOnly?: boolean;
   limit?: number;
+  /** Sort keys put before priority (a desk's capabilities': SLA's soonest breach first); tickets whose key is NULL come after. */
+  orderFirst?: readonly RawBuilder<unknown>[];
 }
 
 const PRIORITY_ORDER = sql<number>`CASE priority WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END`;
-
-/** Sort keys capabilities put before priority (SLA: soonest breach first); tickets whose key is NULL come after. */
-const listOrders: RawBuilder<unknown>[] = [];
-
-export function registerListOrder(key: RawBuilder<unknown>): void {
-  if (!listOrders.includes(key)) listOrders.push(key);
-}
 
 export async function listTickets(db: Queryable, f: TicketFilter): Promise<Ticket[]> {
   let q = db.selectFrom("tickets").selectAll();
@@ -66,7 +61,7 @@ export async function listTickets(db: Queryable, f: TicketFilter): Promise<Ticke
   if (f.assigneeId !== undefined) q = q.where("assignee_id", "=", f.assigneeId);
   if (f.unassigned) q = q.where("assignee_id", "is", null);
   if (f.openOnly) q = q.where("status", "not in", ["resolved", "closed"]);
-  for (const key of listOrders) q = q.orderBy(sql`${key} IS NULL`).orderBy(key);
+  for (const key of f.orderFirst ?? []) q = q.orderBy(sql`${key} IS NULL`).orderBy(key);
   const rows = await q.orderBy(PRIORITY_ORDER).orderBy("id").limit(f.limit ?? 50).execute();
   return rows.map(toTicket);
 }

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runConsole } from "../../adapters/console/console.js";
-import { standardExtensions } from "../../src/core/capabilities.js";
+import { standardCapabilities } from "../../src/capabilities/index.js";
 import { reportsExtension } from "../../src/capabilities/reports/extension.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { Desk } from "../../src/core/desk.js";
@@ -30,11 +30,11 @@ describe("a command that fails on the desk's side", () => {
   it("through the console's streams: answered, and the next lines are served", async () => {
     const dir = blockedFolder();
     const settings = exampleSettings();
-    const extensions = standardExtensions({ ...settings, sla: undefined }).map((x) => (x.name === "reports" ? reportsExtension({ outDir: join(dir, "data/reports") }) : x));
+    const extensions = standardCapabilities({ ...settings, sla: undefined }).map((x) => (x.name === "reports" ? reportsExtension({ outDir: join(dir, "data/reports") }) : x));
     const logs: string[] = [];
     const { db } = openDatabase(tempDbPath());
     await migrateToLatest(db);
-    const desk = new Desk({ db, clock: new ManualClock(), settings, extensions, log: (m) => logs.push(m) });
+    const desk = new Desk({ db, clock: new ManualClock(), settings, capabilities: extensions, log: (m) => logs.push(m) });
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = "";

@@ -151,7 +151,7 @@ describe("what the desk told each person, shown when they act", () => {
 
   it("tells the assignee of an SLA warning and the team lead of the breach", async () => {
     const d = await consoleDesk();
-    const sla = new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock, { timers: { setInterval: () => 0, clearInterval: () => undefined } });
+    const sla = new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock);
     await d.type(["as @carol", "printer on 3rd floor jams", "as @ana", "assign 1 @bob"]);
     d.clock.set(at("2026-11-26T16:00:00Z"));
     await sla.tick();

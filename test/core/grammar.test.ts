@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { distance, parseCommand } from "../../src/core/grammar.js";
-import { standardExtensions } from "../../src/core/capabilities.js";
-import { exampleSettings } from "../helpers/desk.js";
+import { distance } from "../../src/core/grammar.js";
+import { standardCapabilities } from "../../src/capabilities/index.js";
+import { capabilitiesOf, exampleSettings, makeDesk } from "../helpers/desk.js";
+
+// The capabilities' words (role, report, shift, kb...) are part of the grammar of a desk assembled with them.
+const caps = capabilitiesOf();
 
 describe("grammar", () => {
   it.each([
@@ -30,16 +33,16 @@ describe("grammar", () => {
     ["search wifi 3rd floor", { kind: "search", words: "wifi 3rd floor" }],
     ["help", { kind: "help" }],
   ])("%s", (input, expected) => {
-    expect(parseCommand(input)).toEqual(expected);
+    expect(caps.parse(input)).toEqual(expected);
   });
 
   it("keeps line breaks in comments", () => {
-    expect(parseCommand("comment 3 first line\nsecond line")).toEqual({ kind: "comment", number: 3, body: "first line\nsecond line" });
+    expect(caps.parse("comment 3 first line\nsecond line")).toEqual({ kind: "comment", number: 3, body: "first line\nsecond line" });
   });
 
   it("splits a long first line at its first sentence", () => {
     const text = `Outlook crashes on start. ${"It shows a dialog about profiles and then closes without saving anything at all. ".repeat(3)}`;
-    const cmd = parseCommand(text);
+    const cmd = caps.parse(text);
     expect(cmd).toMatchObject({ kind: "create", title: "Outlook crashes on start." });
   });
 
@@ -60,7 +63,7 @@ describe("grammar", () => {
       ["??", /I could not make a ticket/],
       ["show 99999999999", /is not a ticket number/],
     ])("%s", (input, message) => {
-      const cmd = parseCommand(input);
+      const cmd = caps.parse(input);
       expect(cmd.kind).toBe("help");
       expect(cmd.kind === "help" && cmd.unknown).toMatch(message);
     });
@@ -68,10 +71,8 @@ describe("grammar", () => {
 });
 
 describe("the grammar forgives a mistyped command, and still opens real problems at once", () => {
-  // The capabilities' words (role, report, shift, kb...) are part of the grammar once the desk is assembled.
-  standardExtensions(exampleSettings());
   const answer = (line: string) => {
-    const c = parseCommand(line);
+    const c = caps.parse(line);
     return c.kind === "help" ? c.unknown : undefined;
   };
 
@@ -113,17 +114,38 @@ describe("the grammar forgives a mistyped command, and still opens real problems
     "claims portal down for everyone",
     "reports are wrong since Monday",
   ])("%s opens a ticket", (line) => {
-    expect(parseCommand(line)).toEqual({ kind: "create", title: line });
+    expect(caps.parse(line)).toEqual({ kind: "create", title: line });
   });
 
   it("takes a claimed ticket over only when asked to", () => {
-    expect(parseCommand("claim 3 force")).toEqual({ kind: "claim", number: 3, force: true });
-    expect(parseCommand("claim 3")).toEqual({ kind: "claim", number: 3 });
+    expect(caps.parse("claim 3 force")).toEqual({ kind: "claim", number: 3, force: true });
+    expect(caps.parse("claim 3")).toEqual({ kind: "claim", number: 3 });
   });
 
   it("counts a swap of neighbouring letters as one typo", () => {
     expect(distance("lsit", "list")).toBe(1);
     expect(distance("slow", "show")).toBe(1);
     expect(distance("history", "mystery")).toBeGreaterThan(1);
+  });
+});
+
+describe("each desk has its own grammar", () => {
+  it("two desks in one process with different capabilities parse, help and click differently", async () => {
+    // Built one after the other in one process: the full desk's verbs must not leak into the bare one.
+    const full = await makeDesk({ capabilities: standardCapabilities(exampleSettings()) });
+    const bare = await makeDesk({ capabilities: [] });
+    expect(full.desk.parse("shift on")).toEqual({ kind: "capability", capability: "triage", verb: "shift", text: "on" });
+    expect(bare.desk.parse("shift on")).toEqual({ kind: "create", title: "shift on" });
+    expect(full.desk.parse("incident SEV2 mail is down")).toMatchObject({ kind: "incident" });
+    expect(bare.desk.parse("incident SEV2 mail is down")).toEqual({ kind: "create", title: "incident SEV2 mail is down" });
+    expect(full.desk.capabilities.help()).toContain("shift on|off");
+    expect(full.desk.capabilities.help()).toContain("Incidents:");
+    expect(bare.desk.capabilities.help()).not.toContain("shift");
+    expect(bare.desk.capabilities.help()).not.toContain("Incidents:");
+    expect(full.desk.capabilities.actionCommand("rate", 1, "4")).toMatchObject({ kind: "capability", capability: "satisfaction" });
+    expect(bare.desk.capabilities.actionCommand("rate", 1, "4")).toBeUndefined();
+    // And the bare desk answers `help` with its own list.
+    const help = await bare.as("ana", "help");
+    expect(help.ok && help.text).not.toContain("shift");
   });
 });

@@ -3,10 +3,9 @@
 // one line, and the desk serves the next command. Every hook of every standard capability is tried.
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../src/core/commands.js";
-import { standardExtensions } from "../../src/core/capabilities.js";
+import { standardCapabilities } from "../../src/capabilities/index.js";
 import { ManualClock } from "../../src/core/clock.js";
-import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
-import { parseCommand } from "../../src/core/grammar.js";
+import { Desk, type Capability, type Outcome } from "../../src/core/desk.js";
 import { rateCommand } from "../../src/capabilities/satisfaction/index.js";
 import { openDatabase } from "../../src/store/connection.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
@@ -32,7 +31,7 @@ const VERBS: Record<string, [string, Command | string]> = {
 async function sabotagedDesk(capability: string, hook: Hook) {
   const settings = approvalSettings(exampleSettings());
   const clock = new ManualClock();
-  const extensions = standardExtensions(settings, clock);
+  const extensions = standardCapabilities(settings, clock);
   const target = extensions.find((x) => x.name === capability)!;
   const armed = { on: false };
   const original = (target[hook] as (...a: unknown[]) => Promise<unknown>).bind(target);
@@ -46,12 +45,12 @@ async function sabotagedDesk(capability: string, hook: Hook) {
   const { db } = openDatabase(tempDbPath());
   await migrateToLatest(db);
   const logs: string[] = [];
-  const desk = new Desk({ db, clock, settings, extensions, log: (m) => logs.push(m) });
-  const as = (user: string, c: Command | string): Promise<Outcome> => desk.handle({ actor: consoleUser(user), command: typeof c === "string" ? parseCommand(c) : c });
+  const desk = new Desk({ db, clock, settings, capabilities: extensions, log: (m) => logs.push(m) });
+  const as = (user: string, c: Command | string): Promise<Outcome> => desk.handle({ actor: consoleUser(user), command: typeof c === "string" ? desk.parse(c) : c });
   return { desk, db, logs, armed, as };
 }
 
-const cases = standardExtensions(approvalSettings(exampleSettings())).flatMap((x) => HOOKS.filter((h) => typeof x[h] === "function").map((h) => [x.name, h] as const));
+const cases = standardCapabilities(approvalSettings(exampleSettings())).flatMap((x) => HOOKS.filter((h) => typeof x[h] === "function").map((h) => [x.name, h] as const));
 
 describe("a capability's hook that throws", () => {
   it("is tried for every capability the desk runs with", () => {

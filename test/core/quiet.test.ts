@@ -1,12 +1,12 @@
 // Desk.quiet: background work (outbox deliveries) waits until no command is queued or running, but never
 // longer than its cap, so a sustained load cannot starve it.
 import { describe, expect, it } from "vitest";
-import type { Extension } from "../../src/core/desk.js";
+import type { Capability } from "../../src/core/desk.js";
 import { makeDesk, ok } from "../helpers/desk.js";
 
 describe("Desk.quiet", () => {
   it("resolves at once when idle, and after the queued commands when busy", async () => {
-    const t = await makeDesk({ extensions: [] });
+    const t = await makeDesk({ capabilities: [] });
     const t0 = performance.now();
     await t.desk.quiet(10_000);
     expect(performance.now() - t0).toBeLessThan(1000);
@@ -21,8 +21,8 @@ describe("Desk.quiet", () => {
   it("gives up waiting after its cap while a command is still running", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const hold: Extension = { name: "hold", afterChange: () => gate };
-    const t = await makeDesk({ extensions: [hold] });
+    const hold: Capability = { name: "hold", afterChange: () => gate };
+    const t = await makeDesk({ capabilities: [hold] });
     const running = t.as("carol", "vpn drops");
     let finished = false;
     void running.then(() => (finished = true));

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConsoleNotifier, takeNotices } from "../../adapters/console/notifier.js";
 import { teamsUser } from "../../adapters/teams/conversations.js";
 import type { Actor, Command } from "../../src/core/commands.js";
-import { parseCommand } from "../../src/core/grammar.js";
+
 import type { FakeBotConnector } from "../fakes/bot-connector.js";
 import type { FakeSlackApi } from "../fakes/slack-api.js";
 import { ok, type TestDesk } from "../helpers/desk.js";
@@ -52,7 +52,7 @@ const SIDES: Record<"slack" | "teams" | "console", Side> = {
   console: { title: "badge reader at door 4 rejects cards", requester: { platform: "console", userId: "carol", displayName: "carol" }, a: { platform: "console", userId: "ana", displayName: "ana" }, b: { platform: "console", userId: "bob", displayName: "bob" } },
 };
 
-const run = async (actor: Actor, command: Command | string) => ok(await t.desk.handle({ actor, command: typeof command === "string" ? parseCommand(command) : command }));
+const run = async (actor: Actor, command: Command | string) => ok(await t.desk.handle({ actor, command: typeof command === "string" ? t.desk.parse(command) : command }));
 
 /**
  * The steps every ticket goes through, and what each one tells the requester, the agent `a` and the agents'

@@ -1,11 +1,11 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
 import { ManualClock } from "../../src/core/clock.js";
 import type { Actor, Command } from "../../src/core/commands.js";
-import { standardExtensions } from "../../src/core/capabilities.js";
-import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
+import { standardCapabilities } from "../../src/capabilities/index.js";
+import { Capabilities } from "../../src/core/capability.js";
+import { Desk, type Capability, type Outcome } from "../../src/core/desk.js";
 import type { Notifier } from "../../src/core/notify.js";
 import type { DeskSettings } from "../../src/core/settings.js";
 import { parseSettings } from "../../src/settings.js";
@@ -16,6 +16,11 @@ export const EXAMPLE_SETTINGS = "deskhand.example.yaml";
 
 export function exampleSettings(): DeskSettings {
   return parseSettings(readFileSync(EXAMPLE_SETTINGS, "utf8"), EXAMPLE_SETTINGS);
+}
+
+/** The standard capabilities without a desk: their grammar and card buttons, for tests of parsing and clicks. */
+export function capabilitiesOf(settings: DeskSettings = exampleSettings()): Capabilities {
+  return new Capabilities(standardCapabilities(settings));
 }
 
 export function tempDbPath(name = "desk.db"): string {
@@ -33,20 +38,19 @@ export interface TestDesk {
 
 /** A desk as `npm start` assembles it (every standard capability), on a fresh SQLite file with the real migrations. */
 /** `sla: true` adds SLA clocks (off by default so other tests' audit trails stay as the core writes them). */
-export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; extensions?: Extension[]; sla?: boolean } = {}): Promise<TestDesk> {
+export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; capabilities?: Capability[]; sla?: boolean } = {}): Promise<TestDesk> {
   const path = opts.path ?? tempDbPath();
   const { db } = openDatabase(path);
   await migrateToLatest(db);
   const clock = new ManualClock();
   const settings = opts.settings ?? exampleSettings();
-  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], extensions: opts.extensions ?? standardExtensions(opts.sla ? settings : { ...settings, sla: undefined }, clock) });
-  const { parseCommand } = await import("../../src/core/grammar.js");
+  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], capabilities: opts.capabilities ?? standardCapabilities(opts.sla ? settings : { ...settings, sla: undefined }, clock) });
   return {
     desk,
     db,
     clock,
     path,
-    as: (user, command) => desk.handle({ actor: consoleUser(user), command: typeof command === "string" ? parseCommand(command) : command }),
+    as: (user, command) => desk.handle({ actor: consoleUser(user), command: typeof command === "string" ? desk.parse(command) : command }),
   };
 }
 

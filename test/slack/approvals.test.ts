@@ -22,7 +22,7 @@ async function start(rule: ApprovalRule, approvers = APPROVERS): Promise<void> {
   // The harness's desk, given an approvals section as a settings file would.
   const s = approvalSettings(h.desk.settings, approvers.map((u) => `slack:${u}`), rule);
   Object.assign(h.desk.settings, { approvals: { ...s.approvals!, leads: [`slack:${LEE}`] } });
-  h.desk.addExtension(approvalsExtension(h.desk.settings));
+  h.desk.addCapability(approvalsExtension(h.desk.settings));
 }
 afterEach(async () => {
   expect(h.fake.violations).toEqual([]);
@@ -151,7 +151,7 @@ describe("approvals on Slack", () => {
   it("reminds the approvers who have not answered, then escalates to the lead, who decides from the card", async () => {
     await submitForm({ ...CHANGE, ...select("risk", "low"), ...input("window", "now"), ...input("rollback", "undo") });
     await clickCard(AGENTS.ana, "approve");
-    const scheduler = new ApprovalScheduler(h.desk, h.clock, { timers: { setInterval: () => 0, clearInterval: () => {} } });
+    const scheduler = new ApprovalScheduler(h.desk, h.clock);
     h.clock.advance(4 * HOUR);
     expect(await scheduler.tick()).toBe(1);
     await h.settle();
@@ -190,7 +190,7 @@ describe("temporary access on Slack", () => {
     await h.settle();
     expect(ephemerals(AGENTS.bob)).toEqual(["#1 cannot be closed yet: its temporary access runs until 2026-11-28 00:00 UTC and nobody has confirmed it revoked. Revoke the access, then say: revoked 1. Nothing was changed."]);
 
-    const scheduler = new ApprovalScheduler(h.desk, h.clock, { timers: { setInterval: () => 0, clearInterval: () => {} } });
+    const scheduler = new ApprovalScheduler(h.desk, h.clock);
     h.clock.set(Date.UTC(2026, 10, 28, 0, 1));
     await scheduler.tick();
     await h.settle();

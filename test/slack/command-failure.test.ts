@@ -22,7 +22,7 @@ describe("a hook that throws, through Slack", () => {
   it("answers that /ticket clearly, opens nothing, and serves the next one", async () => {
     h = await startHarness();
     let armed = true;
-    h.desk.addExtension({
+    h.desk.addCapability({
       name: "flaky",
       async afterChange() {
         if (!armed) return;

@@ -9,11 +9,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
 import { signedHeaders } from "../fakes/slack-sign.js";
-import { makeDesk, ok, tempDbPath } from "../helpers/desk.js";
-import { parseCommand } from "../../src/core/grammar.js";
+import { makeDesk, ok, tempDbPath, capabilitiesOf } from "../helpers/desk.js";
 import { AGENTS, SECRET, slackSettings } from "./harness.js";
 import { committed } from "./durable.js";
 import { HELD } from "../../adapters/slack/listeners/commands.js";
+
+const caps = capabilitiesOf();
 
 const IN_FLIGHT = 16;
 /** Answered requests before the kill: the rest of the burst is in flight or not yet sent. */
@@ -162,7 +163,7 @@ describe("kill -9 in the middle of an intake burst", () => {
     const path = tempDbPath();
     const settings = settingsFile();
     const t = await makeDesk({ path, settings: slackSettings(), notifiers: [new SlackNotifier({ triageChannel: TRIAGE })] });
-    for (let i = 1; i <= CLICKED_TICKETS; i++) ok(await t.desk.handle({ actor: { platform: "slack", userId: `UCRASH${i % 20}`, displayName: `crash${i % 20}` }, command: parseCommand(`laptop ${i} will not boot`) }));
+    for (let i = 1; i <= CLICKED_TICKETS; i++) ok(await t.desk.handle({ actor: { platform: "slack", userId: `UCRASH${i % 20}`, displayName: `crash${i % 20}` }, command: caps.parse(`laptop ${i} will not boot`) }));
     await t.db.destroy();
 
     // First life: the cards are posted, then a burst of Claim clicks, each on its own ticket.

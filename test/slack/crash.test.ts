@@ -8,10 +8,11 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import type { Actor } from "../../src/core/commands.js";
-import { parseCommand } from "../../src/core/grammar.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
-import { makeDesk, ok, tempDbPath } from "../helpers/desk.js";
+import { makeDesk, ok, tempDbPath, capabilitiesOf } from "../helpers/desk.js";
 import { AGENTS, SECRET, slackSettings } from "./harness.js";
+
+const caps = capabilitiesOf();
 
 const CHANNELS = Array.from({ length: 6 }, (_, i) => `CSTATUS${String(i + 1).padStart(2, "0")}`);
 const REQUESTERS = Array.from({ length: 4 }, (_, i) => `UREQ${i + 1}`);
@@ -32,8 +33,8 @@ async function queueFanOut(path: string): Promise<void> {
   const t = await makeDesk({ path, settings: slackSettings(), notifiers: [new SlackNotifier({})] });
   const ana: Actor = { platform: "slack", userId: AGENTS.ana, displayName: "ana" };
   for (const channel of CHANNELS) ok(await t.desk.handle({ actor: ana, command: { kind: "incident", action: { kind: "subscribe", channel } } }));
-  for (const user of REQUESTERS) ok(await t.desk.handle({ actor: { platform: "slack", userId: user, displayName: user }, command: parseCommand(`vpn drops for ${user}`) }));
-  ok(await t.desk.handle({ actor: ana, command: parseCommand("incident SEV1 VPN concentrator down") }));
+  for (const user of REQUESTERS) ok(await t.desk.handle({ actor: { platform: "slack", userId: user, displayName: user }, command: caps.parse(`vpn drops for ${user}`) }));
+  ok(await t.desk.handle({ actor: ana, command: caps.parse("incident SEV1 VPN concentrator down") }));
   await t.db.destroy();
 }
 

@@ -23,7 +23,7 @@ const slash = (text: string, extra: Record<string, string> = {}) => form({ token
 
 /** Every change takes `ms` inside its transaction: an ack sent before the commit would be seen before the row. */
 function slowChanges(ms: number): void {
-  h!.desk.addExtension({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, ms)) });
+  h!.desk.addCapability({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, ms)) });
 }
 
 describe("the ack follows the commit", () => {
@@ -72,7 +72,7 @@ describe("the ack follows the commit", () => {
 
   it("a failing command is answered in the ack, and nothing of it is kept", async () => {
     h = await startHarness();
-    h.desk.addExtension({
+    h.desk.addCapability({
       name: "broken",
       async afterChange() {
         throw new Error("hook exploded");

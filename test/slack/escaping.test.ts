@@ -116,7 +116,7 @@ beforeAll(async () => {
   h.fake.users.set("UCARL", { name: "carl" });
   const s = approvalSettings(h.desk.settings, [`slack:${AGENTS.ana}`, `slack:${AGENTS.bob}`], "any");
   Object.assign(h.desk.settings, { approvals: s.approvals });
-  h.desk.addExtension(approvalsExtension(h.desk.settings));
+  h.desk.addCapability(approvalsExtension(h.desk.settings));
 
   // Status updates go to a channel; an article waits to be offered and found.
   await command("incident subscribe", AGENTS.ana, { channel_id: CSTATUS, channel_name: "status" });

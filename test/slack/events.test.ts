@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { registerAction } from "../../src/core/views.js";
 import { AGENTS, REQUESTER, TRIAGE, blockAction, startHarness, viewSubmission, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -177,9 +176,9 @@ describe("App Home and the requester's updates", () => {
 
 describe("a capability's requester buttons", () => {
   it("are drawn under its sentence in the requester's thread, and a click runs its verb through actionCommand", async () => {
-    registerAction("probe_yes", (ticketId) => ({ kind: "comment", number: ticketId, body: "Yes, that helped" }));
-    h.desk.addExtension({
+    h.desk.addCapability({
       name: "probe",
+      actions: { probe_yes: (ticketId) => ({ kind: "comment", number: ticketId, body: "Yes, that helped" }) },
       async afterChange(ctx, change) {
         if (change.kind === "created") await ctx.announce(change.after, "probe", "probe asked", { action: "probe" }, undefined, "Did the article help?", [{ verb: "probe_yes", label: "Yes", ticketId: change.after.number }]);
       },

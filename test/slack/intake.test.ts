@@ -80,7 +80,7 @@ describe("/ticket", () => {
 
   it("answers in the acknowledgement itself, with no response_url call, and only once the ticket is committed", async () => {
     // A slow capability: an ack sent before the commit would arrive before the ticket is in the file.
-    h.desk.addExtension({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
+    h.desk.addCapability({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
     const r = await h.command("scanner offline");
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual({ response_type: "ephemeral", text: expect.stringMatching(/^Opened #1 /) });

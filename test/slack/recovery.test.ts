@@ -8,11 +8,12 @@ import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import { OUTBOX_EVENT_TYPE } from "../../adapters/slack/ids.js";
 import { ManualClock } from "../../src/core/clock.js";
 import type { Actor, Command } from "../../src/core/commands.js";
-import { parseCommand } from "../../src/core/grammar.js";
 import { markCalled, markSending } from "../../src/store/outbox.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
-import { makeDesk, ok, tempDbPath } from "../helpers/desk.js";
+import { makeDesk, ok, tempDbPath, capabilitiesOf } from "../helpers/desk.js";
 import { AGENTS, REQUESTER, TRIAGE, slackSettings, startHarness, type Harness } from "./harness.js";
+
+const caps = capabilitiesOf();
 
 const ANA: Actor = { platform: "slack", userId: AGENTS.ana, displayName: "ana" };
 const RITA: Actor = { platform: "slack", userId: REQUESTER, displayName: "rita" };
@@ -39,7 +40,7 @@ interface Killed {
 /** The process before the kill: queues the rows (no Slack adapter runs), then dies with some posts in flight. */
 async function firstLife(path: string): Promise<{ killed: Killed[]; firstAttempt: number }> {
   const t = await makeDesk({ path, settings: slackSettings(), notifiers: [new SlackNotifier({ triageChannel: TRIAGE })] });
-  const say = async (actor: Actor, command: Command | string, originRef?: string) => ok(await t.desk.handle({ actor, command: typeof command === "string" ? parseCommand(command) : command, ...(originRef ? { originRef } : {}) }));
+  const say = async (actor: Actor, command: Command | string, originRef?: string) => ok(await t.desk.handle({ actor, command: typeof command === "string" ? caps.parse(command) : command, ...(originRef ? { originRef } : {}) }));
   await say(ANA, { kind: "incident", action: { kind: "subscribe", channel: STATUS } });
   await say(RITA, "vpn drops every hour", `${ASKED.channel}:${ASKED.ts}`);
   await say(RITA, "printer on fire");

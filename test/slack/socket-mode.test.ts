@@ -74,7 +74,7 @@ describe("Socket Mode", () => {
 
   it("an envelope is acked only once its work is committed: a slash command's answer is in the ack, an event is in the inbox", async () => {
     // A slow capability: an ack sent before the commit would arrive before the ticket is in the file.
-    desk.desk.addExtension({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
+    desk.desk.addCapability({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
     const ack = await socket.send("slash_commands", { token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: REQUESTER, user_name: "rita", command: "/ticket", text: "badge reader dead", api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(2), trigger_id: "2.1.trigger2" });
     expect(committed(desk.path, "SELECT id, title FROM tickets")).toEqual([{ id: 1, title: "badge reader dead" }]);
     expect(ack.payload).toEqual({ response_type: "ephemeral", text: expect.stringMatching(/^Opened #1 /) });

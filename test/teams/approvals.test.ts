@@ -119,7 +119,7 @@ describe("approvals on Teams", () => {
     await h.flush();
     await click(AGENT, "approve");
     await h.flush();
-    const scheduler = new ApprovalScheduler(h.t.desk, h.t.clock, { timers: { setInterval: () => 0, clearInterval: () => {} } });
+    const scheduler = new ApprovalScheduler(h.t.desk, h.t.clock);
     h.t.clock.advance(4 * HOUR);
     expect(await scheduler.tick()).toBe(1);
     await h.flush();
@@ -152,7 +152,7 @@ describe("any one approver on Teams", () => {
     const refused = await h.post(executeInvoke(h, AGENT, "close", { verb: "close", ticketId: 1 }));
     expect(cardText(refused.body.value)).toContain("#1 cannot be closed yet: its temporary access runs until 2026-11-28 00:00 UTC and nobody has confirmed it revoked. Revoke the access, then say: revoked 1. Nothing was changed.");
     h.t.clock.set(Date.UTC(2026, 10, 28, 0, 1));
-    await new ApprovalScheduler(h.t.desk, h.t.clock, { timers: { setInterval: () => 0, clearInterval: () => {} } }).tick();
+    await new ApprovalScheduler(h.t.desk, h.t.clock).tick();
     await h.flush();
     expect(cardsTo(chatOf(AGENT)).map(cardText).join("\n")).toContain("Dave Taniguchi, please revoke it, then confirm: revoked 1");
     const revoked = await h.post(executeInvoke(h, AGENT, "revoked", { verb: "revoked", ticketId: 1 }));

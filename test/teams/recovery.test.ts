@@ -6,10 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TeamsNotifier } from "../../adapters/teams/notifier.js";
 import { markCalled, markSending } from "../../src/store/outbox.js";
 import { FakeBotConnector } from "../fakes/bot-connector.js";
-import { makeDesk, ok, tempDbPath } from "../helpers/desk.js";
+import { makeDesk, ok, tempDbPath, exampleSettings } from "../helpers/desk.js";
 import { ticketWithCard } from "./flows.js";
 import { CHANNEL, PERSONAL, cardText, harness, teamsSettings, type Harness } from "./harness.js";
-import { exampleSettings } from "../helpers/desk.js";
 
 const open: Harness[] = [];
 let connector: FakeBotConnector;

@@ -3,7 +3,7 @@
 // part-way is continued, not doubled, when the sender sends it again.
 import { describe, expect, it } from "vitest";
 import { sameSecret } from "../../adapters/webhooks/routes.js";
-import type { Extension } from "../../src/core/desk.js";
+import type { Capability } from "../../src/core/desk.js";
 import { counts, ok } from "../helpers/desk.js";
 import { ENV, fixture, grafanaSignature, setup } from "./setup.js";
 
@@ -37,7 +37,7 @@ describe("a signed Grafana request replayed inside its window", () => {
   it("a request that failed (nothing committed) may be sent again with the same signature", async () => {
     const s = await setup();
     let failing = true;
-    s.desk.addExtension({ name: "flaky", async afterChange() { if (failing) throw new Error("disk hiccup"); } } satisfies Extension);
+    s.desk.addCapability({ name: "flaky", async afterChange() { if (failing) throw new Error("disk hiccup"); } } satisfies Capability);
     const raw = JSON.stringify(fixture("grafana-firing"));
     const headers = grafanaSignature(raw, Math.floor(s.clock.now() / 1000));
     expect(await s.post("/hooks/grafana", raw, headers)).toEqual({ status: 500, body: { ok: false, error: "the alert could not be stored; nothing was changed, send it again" } });
@@ -89,7 +89,7 @@ describe("a large body", () => {
   it("that fails part-way keeps the chunks it committed; the same body sent again takes the rest, counting none twice", async () => {
     const s = await setup();
     let failing = true;
-    s.desk.addExtension({ name: "flaky", async afterChange(_ctx, c) { if (failing && c.after.title === "bulk last") throw new Error("disk hiccup"); } } satisfies Extension);
+    s.desk.addCapability({ name: "flaky", async afterChange(_ctx, c) { if (failing && c.after.title === "bulk last") throw new Error("disk hiccup"); } } satisfies Capability);
     const body = many(600, "bulk");
     const first = await s.post("/hooks/generic", body, s.bearer(ENV.GENERIC_TOKEN));
     expect(first.status).toBe(500);

@@ -3,11 +3,10 @@
 import type { App, BlockAction as BoltBlockAction } from "@slack/bolt";
 import { type Actor, type Command, STATUS_LABEL, ticketView } from "../../../src/core/index.js";
 import type { SlackContext, Where } from "../context.js";
-import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab } from "../ids.js";
+import { HOME_TAB_ACTION, RATE_ACTION, TICKET_ACTION, type HomeTab, INCIDENT_UPDATE_ACTION } from "../ids.js";
 import { verbInputModal } from "../render.js";
 import { articleFromResolution } from "../../../src/capabilities/knowledge/form.js";
 import { resolveModal } from "../knowledge.js";
-import { INCIDENT_UPDATE_ACTION } from "../ids.js";
 import { clickCommand, readClick, type BlockAction, type Click, type ModalMeta } from "../translate.js";
 import { UNEXPECTED } from "./commands.js";
 
@@ -27,7 +26,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
     const b = body as unknown as BoltBlockAction;
     const a = b.actions[0] as unknown as BlockAction;
     const c = readClick(a);
-    const command = c.ok ? clickCommand(c) : undefined;
+    const command = c.ok ? clickCommand(ctx.desk.capabilities, c) : undefined;
     if (!c.ok || !command) return;
     const outcome = await runClick(ctx, await ctx.people.actor(b.user.id, b.user.name), command, clickKey(b, a), a);
     await answerClick(ctx, b, c, whereOf(b), outcome);
@@ -38,7 +37,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
     const a = action as BlockAction;
     const where = whereOf(b);
     const c = readClick(a);
-    const command = c.ok ? clickCommand(c) : undefined;
+    const command = c.ok ? clickCommand(ctx.desk.capabilities, c) : undefined;
     if (!c.ok || !command) {
       // Nothing to commit: an unknown button is answered, and a verb that needs a typed text opens its modal
       // while trigger_id (about 3 seconds) is good.

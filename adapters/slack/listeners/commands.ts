@@ -4,7 +4,7 @@
 // request is committed raw to the inbox instead and acknowledged with a holding answer; the real answer follows
 // through response_url once the command commits (or, after a crash, once the inbox row is worked at start-up).
 import type { App, SlashCommand } from "@slack/bolt";
-import { type Actor, type Command, type Outcome, parseCommand } from "../../../src/core/index.js";
+import { type Actor, type Command, type Outcome } from "../../../src/core/index.js";
 import { answerText, filesNote, shareFiles, type SlackContext } from "../context.js";
 import { SLASH_COMMAND } from "../ids.js";
 import { esc, ticketFormModal } from "../render.js";
@@ -22,7 +22,7 @@ export function registerCommands(app: App, ctx: SlackContext): void {
 
   app.command(SLASH_COMMAND, async ({ command, ack }) => {
     const answer = (text: string) => ack({ response_type: "ephemeral", text: esc(text) });
-    const cmd = commandOf(command);
+    const cmd = commandOf(ctx, command);
     if (cmd.kind === "form" || isArticleFormRequest(cmd)) {
       // Opening a modal commits nothing: ack now, and open it while trigger_id (about 3 seconds) is good.
       await ack();
@@ -54,7 +54,7 @@ export function registerCommands(app: App, ctx: SlackContext): void {
 }
 
 /** The manifest sets should_escape: Slack sends &, < and > as entities. Stored text is what the person typed. */
-const commandOf = (command: SlashCommand): Command => inChannel(parseCommand(plainText(command.text ?? "")), command.channel_id);
+const commandOf = (ctx: SlackContext, command: SlashCommand): Command => inChannel(ctx.desk.parse(plainText(command.text ?? "")), command.channel_id);
 const keyOf = (command: SlashCommand) => `cmd:${command.trigger_id}`;
 const dmOf = (command: SlashCommand) => (command.channel_id.startsWith("D") ? command.channel_id : undefined);
 const say = (ctx: SlackContext, command: SlashCommand, text: string) => ctx.api.responses.post(command.response_url, { response_type: "ephemeral", text: esc(text) });
@@ -77,7 +77,7 @@ async function afterAnswer(ctx: SlackContext, command: SlashCommand, outcome: Ou
 /** A held /ticket worked from its inbox row at start-up: run (or, if it committed, read back) and answered. */
 async function lateCommand(ctx: SlackContext, command: SlashCommand): Promise<void> {
   const actor = await ctx.people.actor(command.user_id, command.user_name);
-  const outcome = await run(ctx, actor, commandOf(command), keyOf(command));
+  const outcome = await run(ctx, actor, commandOf(ctx, command), keyOf(command));
   await say(ctx, command, answerText(outcome) + filesNote(outcome, Boolean(dmOf(command)))).catch((err: unknown) => ctx.log(`slack: a held /ticket's answer could not be sent (${(err as Error).message})`));
   await afterAnswer(ctx, command, outcome);
 }

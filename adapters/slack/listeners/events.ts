@@ -104,7 +104,7 @@ async function onMessage(ctx: SlackContext, m: MessageEvent, id: string): Promis
 async function asCommand(ctx: SlackContext, m: MessageEvent, id: string): Promise<void> {
   const text = plainText(withoutMention(m.text ?? "", ctx.botUserId));
   const thread = ref(m.channel, m.thread_ts ?? m.ts);
-  const command = inChannel(messageCommand(text, { kind: PLATFORM, ref: ref(m.channel, m.ts) }), m.channel_type === "im" ? undefined : m.channel);
+  const command = inChannel(messageCommand(ctx.desk.capabilities, text, { kind: PLATFORM, ref: ref(m.channel, m.ts) }), m.channel_type === "im" ? undefined : m.channel);
   const where = { user: m.user!, channel: m.channel, ...(m.thread_ts ? { thread: m.thread_ts } : {}) };
   if (command.kind === "form") return ctx.tell(where, "Use /ticket with no text to open the full form, or tell me the problem in one line.");
   const actor = await ctx.people.actor(m.user!);

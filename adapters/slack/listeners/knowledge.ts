@@ -2,8 +2,7 @@
 // own command, and confirmed to the agent in their DM.
 import type { App } from "@slack/bolt";
 import { articleCommand, articleForm, validateArticle } from "../../../src/capabilities/knowledge/form.js";
-import { can } from "../../../src/capabilities/roles/permissions.js";
-import type { Actor } from "../../../src/core/index.js";
+import { type Actor, can } from "../../../src/core/index.js";
 import type { SlackContext } from "../context.js";
 import { KB_ARTICLE_VIEW } from "../ids.js";
 import { articleModal, articleValues } from "../knowledge.js";

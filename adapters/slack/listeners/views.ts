@@ -2,13 +2,12 @@
 // (response_action: errors); the core call is one short SQLite transaction, well inside Slack's 3 seconds,
 // and the ack follows its commit.
 import type { App } from "@slack/bolt";
-import { actionCommand, type Source, validateForm } from "../../../src/core/index.js";
+import { type Source, validateForm } from "../../../src/core/index.js";
 import type { SlackContext } from "../context.js";
-import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW } from "../ids.js";
+import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, SAVE_ARTICLE } from "../ids.js";
 import { formErrors } from "../render.js";
 import { formValues, readMeta, ref, verbInputText } from "../translate.js";
 import { completeArticleBody, resolveWithArticleCommand, validateArticle } from "../../../src/capabilities/knowledge/form.js";
-import { SAVE_ARTICLE } from "../ids.js";
 import { savedArticle } from "../knowledge.js";
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
@@ -16,7 +15,7 @@ const FORM_BLOCKS = new Set(["title", "description", "type", "impact", "urgency"
 
 export function registerViews(app: App, ctx: SlackContext): void {
   app.view(TICKET_FORM_VIEW, async ({ ack, body, view }) => {
-    const checked = validateForm(ctx.desk.settings, formValues(view.state as never));
+    const checked = ctx.desk.capabilities.validateForm(ctx.desk.settings, formValues(view.state as never));
     if (!checked.ok) return ack(formErrors(checked.errors));
     const meta = readMeta(view.private_metadata);
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
@@ -36,7 +35,7 @@ export function registerViews(app: App, ctx: SlackContext): void {
     if (!meta.ticket || !meta.verb) return ack(formErrors({ [VERB_INPUT_BLOCK]: "This form has lost which ticket it was for; close it and press the button again." }));
     if (!text) return ack(formErrors({ [VERB_INPUT_BLOCK]: "Write something here." }));
     if (text.length > 3000) return ack(formErrors({ [VERB_INPUT_BLOCK]: `This is ${text.length} characters; keep it to 3000.` }));
-    const command = actionCommand(meta.verb, meta.ticket, text);
+    const command = ctx.desk.capabilities.actionCommand(meta.verb, meta.ticket, text);
     if (!command) return ack(formErrors({ [VERB_INPUT_BLOCK]: `"${meta.verb}" is not something I can do.` }));
     // "Save as article" (Resolve only): checked before anything changes, saved once the ticket is resolved.
     const wanted = meta.verb === "resolve" ? savedArticle(view.state as never) : undefined;

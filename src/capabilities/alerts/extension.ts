@@ -1,7 +1,7 @@
 // What an alert ticket's card shows: the alert, how often it fired, its labels and where it came from.
 import { alertSummaryOfTicket } from "./repository.js";
-import type { Extension } from "../../core/desk.js";
-import { registerViewContributor, type FieldView, type TicketSnapshot } from "../../core/views.js";
+import type { FieldView, TicketSnapshot } from "../../core/views.js";
+import type { Capability } from "../../core/capability.js";
 
 export interface TicketAlerts {
   count: number;
@@ -25,10 +25,10 @@ function alertCard(s: TicketSnapshot): { fields?: FieldView[] } {
   return { fields };
 }
 
-export function alertsExtension(): Extension {
-  registerViewContributor(alertCard);
+export function alertsExtension(): Capability {
   return {
     name: "alerts",
+    card: alertCard,
     async enrich(db, ticket): Promise<TicketAlerts | null> {
       if (!ticket.tags.includes("alert")) return null;
       const s = await alertSummaryOfTicket(db, ticket.number);

@@ -14,7 +14,6 @@ import { incidentOfTicket, openIncidents } from "../incidents/repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Desk, Outcome } from "../../core/desk.js";
 import { DeskError } from "../../core/errors.js";
-import { runCommand } from "../../core/handlers.js";
 import { LIMITS, isOpen } from "../../core/ticket.js";
 import type { Command } from "../../core/commands.js";
 import { deliveryChunks, forgetDelivery, recordDeliveryChunk, recordSignature, signatureSeen } from "../../store/webhook-deliveries.js";
@@ -26,7 +25,7 @@ export type AlertResult = { fingerprint: string; ticket: number | null; action: 
 const ANNOUNCE_AT = new Set([2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]);
 
 async function run(ctx: Ctx, cmd: Command): Promise<Extract<Outcome, { ok: true }>> {
-  const o = await runCommand(ctx, cmd);
+  const o = await ctx.run(cmd);
   if (!o.ok) throw new DeskError(o.code, o.text);
   return o;
 }

@@ -59,3 +59,10 @@ export function alertsCrossCheck(sources: AlertSource[]): { path: (string | numb
   });
   return problems;
 }
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** Monitoring sources posting alerts to /hooks/<name>. */
+    alerts?: AlertSource[];
+  }
+}

@@ -1,7 +1,7 @@
 // Approve and reject: one vote per approver, the rule decides, and the decision moves the ticket on
 // (approved: to its team) or resolves it (rejected, with the reason). Every refusal changes nothing.
 import { addVote, openRequest, pendingEscalated, pendingFor, peopleNamed, requestOf, setRequestState, votesOf } from "./repository.js";
-import { type Decision } from "./tables.js";
+import type { Decision } from "./tables.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Outcome } from "../../core/desk.js";
 import { DeskError, forbidden, invalid } from "../../core/errors.js";

@@ -1,16 +1,17 @@
-// Approvals as a core Extension: access and change requests that match a policy wait in awaiting_approval
+// Approvals as a capability: access and change requests that match a policy wait in awaiting_approval
 // from creation; approvers decide with Approve / Reject (cards) or approve / reject (any adapter's text);
 // temporary access must be confirmed revoked before the ticket resolves or closes.
 import { changeOf, grantOf, peopleNamed, requestOf, saveChange, setRequestState, votesOf } from "./repository.js";
 import type { Db } from "../../store/connection.js";
 import type { Command } from "../../core/commands.js";
-import type { Ctx, Extension, Outcome, Trx } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
+import type { Ctx, Outcome, Trx } from "../../core/context.js";
 import { DeskError } from "../../core/errors.js";
-import { parseNumber, registerVerb } from "../../core/grammar.js";
+import { parseNumber, type VerbSet } from "../../core/grammar.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";
-import { registerAction, registerViewContributor } from "../../core/views.js";
-import { decide, requestApproval, waitingOn } from "./decide.js";
+import { decide, decidesOn, requestApproval, waitingOn } from "./decide.js";
+import { approvalForm } from "./form.js";
 import { activeGrant, grant, guardClosing, recordRequestedUntil, revoked } from "./grants.js";
 import { APPROVALS, KIND, VERB, type ApprovalExtras, type ApproverView } from "./model.js";
 import { leadsOf, neededFor } from "./rules.js";
@@ -21,32 +22,47 @@ const cap = (verb: string, number?: number, text?: string): Command => ({ kind: 
 const usage = (verb: string, form: string, says: string) => [{ verb, form, says }];
 const help = (problem: string, form: string): Command => ({ kind: "help", unknown: `${problem} Usage: ${form}.` });
 
-/** Text verbs and card buttons, on every adapter. */
-function registerVerbs(): void {
-  registerVerb(usage(VERB.approve, "approve N", "approve a request that waits on you"), ([n, ...more]) => {
-    const number = parseNumber(n);
-    return number !== undefined && !more.length ? cap(VERB.approve, number) : undefined;
-  });
-  registerVerb(usage(VERB.reject, "reject N <reason>", "reject a request (the requester reads the reason)"), ([n, ...more]) => {
-    const number = parseNumber(n);
-    if (number === undefined) return undefined;
-    return more.length ? cap(VERB.reject, number, more.join(" ")) : help(`Say why you reject #${number}; the requester will read it.`, "reject N <reason>");
-  });
-  registerVerb(usage(VERB.list, "approvals", "list the requests waiting for your approval"), (args) => (args.length ? undefined : cap(VERB.list)));
-  registerVerb(usage(VERB.grant, "grant N until YYYY-MM-DD", "record when temporary access ends (agents)"), ([n, ...more]) => {
-    const number = parseNumber(n);
-    if (number === undefined) return undefined;
-    return more.length ? cap(VERB.grant, number, more.join(" ")) : help(`Until when does access on #${number} last?`, "grant N until YYYY-MM-DD");
-  });
-  registerVerb(usage(VERB.revoked, "revoked N", "confirm temporary access was revoked (agents)"), ([n, ...more]) => {
-    const number = parseNumber(n);
-    return number !== undefined && !more.length ? cap(VERB.revoked, number) : undefined;
-  });
-  registerAction(VERB.approve, (n) => cap(VERB.approve, n));
-  registerAction(VERB.reject, (n, input) => (input ? cap(VERB.reject, n, input) : undefined));
-  registerAction(VERB.revoked, (n) => cap(VERB.revoked, n));
-  registerViewContributor(approvalCardPart);
-}
+/** Text verbs, on every adapter. */
+const verbs: VerbSet[] = [
+  {
+    usage: usage(VERB.approve, "approve N", "approve a request that waits on you"),
+    parse: ([n, ...more]) => {
+      const number = parseNumber(n);
+      return number !== undefined && !more.length ? cap(VERB.approve, number) : undefined;
+    },
+  },
+  {
+    usage: usage(VERB.reject, "reject N <reason>", "reject a request (the requester reads the reason)"),
+    parse: ([n, ...more]) => {
+      const number = parseNumber(n);
+      if (number === undefined) return undefined;
+      return more.length ? cap(VERB.reject, number, more.join(" ")) : help(`Say why you reject #${number}; the requester will read it.`, "reject N <reason>");
+    },
+  },
+  { usage: usage(VERB.list, "approvals", "list the requests waiting for your approval"), parse: (args) => (args.length ? undefined : cap(VERB.list)) },
+  {
+    usage: usage(VERB.grant, "grant N until YYYY-MM-DD", "record when temporary access ends (agents)"),
+    parse: ([n, ...more]) => {
+      const number = parseNumber(n);
+      if (number === undefined) return undefined;
+      return more.length ? cap(VERB.grant, number, more.join(" ")) : help(`Until when does access on #${number} last?`, "grant N until YYYY-MM-DD");
+    },
+  },
+  {
+    usage: usage(VERB.revoked, "revoked N", "confirm temporary access was revoked (agents)"),
+    parse: ([n, ...more]) => {
+      const number = parseNumber(n);
+      return number !== undefined && !more.length ? cap(VERB.revoked, number) : undefined;
+    },
+  },
+];
+
+/** Card buttons, on every adapter. */
+const actions: Capability["actions"] = {
+  [VERB.approve]: (n) => cap(VERB.approve, n),
+  [VERB.reject]: (n, input) => (input ? cap(VERB.reject, n, input) : undefined),
+  [VERB.revoked]: (n) => cap(VERB.revoked, n),
+};
 
 /** Configured names as platform people to deliver to: "slack:U1" as is, "email:x@y" as everyone known by it. */
 export async function recipientsOf(db: Db | Trx, names: string[]): Promise<{ platform: string; userId: string }[]> {
@@ -110,10 +126,15 @@ async function onCreated(ctx: Ctx, created: Ticket): Promise<void> {
   await requestApproval(ctx, await ctx.load(created.number));
 }
 
-export function approvalsExtension(settings: DeskSettings): Extension {
-  registerVerbs();
+export function approvalsExtension(settings: DeskSettings): Capability {
   return {
     name: APPROVALS,
+    verbs,
+    actions,
+    card: approvalCardPart,
+    form: approvalForm,
+    // An approver reads the request they decide on, whatever their role.
+    mayRead: (ctx, ticket) => decidesOn(ctx, ticket),
     enrich: (db, t) => extrasOf(db, settings, t),
     async afterChange(ctx, { kind, before, after }) {
       if (kind === "created") return onCreated(ctx, after);

@@ -2,7 +2,21 @@
 // evidence, and how long an access request's access is needed. Shown when the desk has an `approvals:`
 // section; required for changes (a change without them cannot be judged), checked on every platform alike.
 import type { CreateFields } from "../../core/commands.js";
-import type { FormField, FormValues } from "../../core/form.js";
+import type { FormField, FormPart, FormValues } from "../../core/form.js";
+import type { DeskSettings } from "../../core/settings.js";
+
+declare module "../../core/commands.js" {
+  /** What a create command carries for approvals (the card shows it to approvers). */
+  interface CreateFields {
+    /** A change request's risk, planned window, rollback plan and test evidence (approvers see them on the card). */
+    risk?: string;
+    window?: string;
+    rollback?: string;
+    evidence?: string;
+    /** An access request's end of temporary access, "YYYY-MM-DD" (src/capabilities/approvals/grants.ts). */
+    accessUntil?: string;
+  }
+}
 
 const RISKS = ["low", "medium", "high"];
 
@@ -41,3 +55,9 @@ export function validateApprovalFields(values: FormValues, type: string | undefi
   else if (until) fields.accessUntil = until;
   return { fields, errors };
 }
+
+/** The form's approval fields, on a desk whose settings have an `approvals:` section. */
+export const approvalForm: FormPart = {
+  fields: (settings: DeskSettings) => (settings.approvals ? approvalFormFields() : []),
+  validate: (settings, values, type) => (settings.approvals ? validateApprovalFields(values, type) : { fields: {}, errors: {} }),
+};

@@ -2,7 +2,7 @@
 // must end; when it does, the assignee is reminded to revoke it, and the ticket cannot resolve or close
 // until someone confirms the revocation ("revoked N" or the card's Access revoked button).
 import { grantOf, markRevoked, markTimerFired, requestOf, saveGrant, setTimer } from "./repository.js";
-import { type GrantRow } from "./tables.js";
+import type { GrantRow } from "./tables.js";
 import type { Ctx, Outcome } from "../../core/desk.js";
 import type { Queryable } from "../../store/database.js";
 import { DeskError, invalid } from "../../core/errors.js";

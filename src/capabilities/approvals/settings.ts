@@ -75,3 +75,10 @@ export function approvalsCrossCheck(a: ApprovalSettings, known: { categories: st
   for (const s of Object.keys(a.approvers.services)) if (!known.services.includes(s)) out.push({ path: ["approvals", "approvers", "services", s], message: `no service is named "${s}"` });
   return out;
 }
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** Which access and change requests need approval, by whom, and by which rule. */
+    approvals?: ApprovalSettings;
+  }
+}

@@ -3,12 +3,12 @@
 // timer is marked fired in the same transaction that announces it, so it fires exactly once across
 // restarts and overlapping ticks. start() first catches up on what fell due while the desk was down.
 import { dueTimers, markEscalated, markTimerFired, requestOf, votesOf } from "./repository.js";
-import { type TimerRow } from "./tables.js";
+import type { TimerRow } from "./tables.js";
 import type { Clock } from "../../core/clock.js";
-import type { Ctx, Desk } from "../../core/desk.js";
+import { schedulerJob, type Job } from "../../core/capability.js";
+import type { Ctx, DeskServices } from "../../core/context.js";
 import type { AlsoTell } from "../../core/notify.js";
 import { formatSpan } from "../sla/format.js";
-import type { Timers } from "../sla/scheduler.js";
 import { isOpen, type Ticket } from "../../core/ticket.js";
 import { displayName } from "./decide.js";
 import { activeGrant, untilText } from "./grants.js";
@@ -17,7 +17,7 @@ import { leadsOf } from "./rules.js";
 import { recipientsOf } from "./extension.js";
 
 /** Fires one timer if it is still unfired; false when another tick got there first. */
-export function fireTimer(desk: Desk, timer: TimerRow): Promise<boolean> {
+export function fireTimer(desk: DeskServices, timer: TimerRow): Promise<boolean> {
   return desk.system(APPROVALS, async (ctx) => {
     if (!(await markTimerFired(ctx.trx, timer, ctx.now))) return false;
     const t = await ctx.load(timer.ticket_id);
@@ -61,24 +61,18 @@ async function remindToRevoke(ctx: Ctx, t: Ticket): Promise<void> {
 }
 
 export interface ApprovalSchedulerOptions {
-  intervalMs?: number;
   batch?: number;
-  timers?: Timers;
   log?: (m: string) => void;
 }
 
 export class ApprovalScheduler {
-  private handle: unknown;
   private running: Promise<number> | undefined;
-  private readonly timers: Timers;
 
   constructor(
-    private readonly desk: Desk,
+    private readonly desk: DeskServices,
     private readonly clock: Clock,
     private readonly opts: ApprovalSchedulerOptions = {},
-  ) {
-    this.timers = opts.timers ?? { setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
-  }
+  ) {}
 
   /** Fires every due timer, oldest first; overlapping calls share one run. Returns how many fired. */
   tick(): Promise<number> {
@@ -98,16 +92,19 @@ export class ApprovalScheduler {
     return fired;
   }
 
-  /** Catches up on what fell due while down, then ticks every intervalMs. Returns how many caught-up timers fired. */
-  async start(): Promise<number> {
-    const fired = await this.tick();
-    this.handle = this.timers.setInterval(() => void this.tick().catch((e) => this.opts.log?.(`approvals: tick failed: ${(e as Error).message}`)), this.opts.intervalMs ?? 15_000);
-    return fired;
+  /** Catches up on what fell due while down. Returns how many caught-up timers fired. */
+  catchUp(): Promise<number> {
+    return this.tick();
   }
+}
 
-  stop(): void {
-    if (this.handle !== undefined) this.timers.clearInterval(this.handle);
-    this.handle = undefined;
-  }
+/** Approval reminders, escalations and ends of temporary access as a job: caught up at start-up, then every 15 seconds. */
+export function approvalsJob(): Job {
+  return schedulerJob(
+    "approvals",
+    15_000,
+    (desk, log) => new ApprovalScheduler(desk, desk.clock, { log }),
+    (missed) => (missed ? [`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`] : []),
+  );
 }
 

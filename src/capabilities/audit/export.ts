@@ -4,6 +4,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { eventHash } from "../../store/audit-chain.js";
 import type { Db } from "../../store/connection.js";
 import { invalid } from "../../core/errors.js";
+import { z } from "zod";
 
 export type AuditFormat = "csv" | "jsonl";
 
@@ -119,4 +120,14 @@ export async function writeAuditExport(db: Db, range: AuditRange, format: AuditF
     closeSync(fd);
   }
   return { events, broken };
+}
+
+/** The settings file's `audit:` section. */
+export const auditSchema = z.object({ export_max_days: z.number().int().min(1).max(3660).default(366) }).strict();
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** The audit export: the longest range one export may cover, in days (default 366). */
+    audit?: { exportMaxDays: number };
+  }
 }

@@ -3,9 +3,9 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "../../core/commands.js";
-import type { Extension, Outcome } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
+import type { Outcome } from "../../core/context.js";
 import { invalid } from "../../core/errors.js";
-import { registerVerb } from "../../core/grammar.js";
 import { readOffThread } from "../../store/reader-thread.js";
 import { DEFAULT_MAX_DAYS, parseExportArgs, type writeAuditExport } from "./export.js";
 
@@ -13,12 +13,12 @@ export const AUDIT = "audit";
 
 const cap = (text: string): Command => ({ kind: "capability", capability: AUDIT, verb: "audit", text });
 
-export function auditExtension(opts: { outDir?: string } = {}): Extension {
+export function auditExtension(opts: { outDir?: string } = {}): Capability {
   const outDir = resolve(opts.outDir ?? "data/audit");
   // "audit" followed by anything but "export" ("audit of laptops") opens a ticket as any other text would.
-  registerVerb([{ verb: "audit", form: "audit export <from> <to> [csv|jsonl]", says: "the audit trail of a range as a file (leads, admins)" }], (args, text) => (args[0]?.toLowerCase() === "export" ? cap(text) : undefined));
   return {
     name: AUDIT,
+    verbs: [{ usage: [{ verb: "audit", form: "audit export <from> <to> [csv|jsonl]", says: "the audit trail of a range as a file (leads, admins)" }], parse: (args, text) => (args[0]?.toLowerCase() === "export" ? cap(text) : undefined) }],
     async command(ctx, cmd): Promise<Outcome> {
       ctx.require("export_audit", "export the audit trail");
       const words = (cmd.text ?? "").trim().split(/\s+/).filter(Boolean);

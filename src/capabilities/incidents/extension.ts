@@ -1,12 +1,13 @@
 // At intake, a new ticket that matches an open incident joins it, and its requester hears the status at once.
 import { incidentById, incidentOfTicket, openIncidents, ticketsOfIncident } from "./repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
-import type { Extension } from "../../core/desk.js";
-import { attach } from "./handlers.js";
+import type { Capability } from "../../core/capability.js";
+import { INCIDENT_USAGE, parseIncidentCommand } from "./grammar.js";
+import { attach, runIncident } from "./handlers.js";
 import { matchIncident, type IncidentCandidate } from "./matching.js";
 import { incidentName, parseIncidentId } from "./model.js";
 import { isOpen } from "../../core/ticket.js";
-import { registerAction, registerViewContributor, type TicketSnapshot } from "../../core/views.js";
+import type { TicketSnapshot } from "../../core/views.js";
 
 /** What a ticket's snapshot carries about its incident (snapshot.extras.incidents). */
 export interface TicketIncident {
@@ -32,13 +33,23 @@ function incidentCard(s: TicketSnapshot) {
   };
 }
 
-export function incidentsExtension(): Extension {
-  registerViewContributor(incidentCard);
-  registerAction(DECLARE_VERB, (ticketId) => ({ kind: "incident", action: { kind: "declare", fromTicket: ticketId, title: "" } }));
-  // No input yet: the adapter asks for it. A typed value that names no incident is refused by the command.
-  registerAction(LINK_VERB, (ticketId, input) => (input.trim() ? { kind: "incident", action: { kind: "link", ticket: ticketId, id: parseIncidentId(input.trim().split(/\s+/)[0]) ?? 0 } } : undefined));
+export function incidentsExtension(): Capability {
   return {
     name: "incidents",
+    verbs: [{ usage: INCIDENT_USAGE.map((u) => ({ verb: "incident", ...u })), heading: "Incidents", words: ["incident", "incidents", "link", "unlink"], parse: (args, _text, { verb, after }) => parseIncidentCommand(verb, args, after) }],
+    actions: {
+      [DECLARE_VERB]: (ticketId) => ({ kind: "incident", action: { kind: "declare", fromTicket: ticketId, title: "" } }),
+      // No input yet: the adapter asks for it. A typed value that names no incident is refused by the command.
+      [LINK_VERB]: (ticketId, input) => (input.trim() ? { kind: "incident", action: { kind: "link", ticket: ticketId, id: parseIncidentId(input.trim().split(/\s+/)[0]) ?? 0 } } : undefined),
+    },
+    card: incidentCard,
+    runs: {
+      kinds: ["incident"],
+      run: (ctx, cmd) => {
+        if (cmd.kind !== "incident") throw new Error(`incidents cannot run a ${cmd.kind} command`);
+        return runIncident(ctx, cmd.action);
+      },
+    },
     async enrich(db, ticket): Promise<TicketIncident | null> {
       const id = await incidentOfTicket(db, ticket.number);
       const r = id === undefined ? undefined : await incidentById(db, id);

@@ -60,3 +60,10 @@ export type IncidentAction =
   | { kind: "unlink"; ticket: number }
   | { kind: "subscribe"; channel?: string }
   | { kind: "unsubscribe"; channel?: string };
+
+declare module "../../core/commands.js" {
+  /** `incident ...`, `incidents`, `link`, `unlink`: the incidents capability runs them (extension.ts). */
+  interface CapabilityCommands {
+    incident: { kind: "incident"; action: IncidentAction };
+  }
+}

@@ -4,13 +4,12 @@ import { incidentOfTicket } from "../incidents/repository.js";
 import { articleById, decideOffer, insertArticle, markReviewed, offersOfTicket, recordOffers, searchArticles, staleArticles, usefulness } from "./repository.js";
 import type { ArticleRow } from "./tables.js";
 import type { Command } from "../../core/commands.js";
-import type { Ctx, Extension, Outcome } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
+import type { Ctx, Outcome } from "../../core/context.js";
 import { DeskError, invalid } from "../../core/errors.js";
-import { runCommand } from "../../core/handlers.js";
-import { registerVerb } from "../../core/grammar.js";
-import { atLeast } from "../roles/permissions.js";
+import { atLeast } from "../../core/permissions.js";
 import { isOpen } from "../../core/ticket.js";
-import { registerAction, registerViewContributor, type ActionView, type TicketSnapshot } from "../../core/views.js";
+import type { ActionView, TicketSnapshot } from "../../core/views.js";
 import { coverage, significantWords } from "../../core/words.js";
 import { articleFromResolution, completeArticleBody, parseArticleJson, validateArticle } from "./form.js";
 import { counted } from "../../core/text.js";
@@ -67,14 +66,15 @@ function offerButtons(ticketId: number): ActionView[] {
   ];
 }
 
-export function knowledgeExtension(options: KnowledgeOptions = DEFAULT_KNOWLEDGE): Extension {
-  registerVerb([{ verb: "kb", form: "kb <words> | new | from N | show A | stale", says: "the knowledge base" }], (_args, text) => kb(text));
-  registerAction(SOLVED_VERB, (ticketId) => kb(`solved ${ticketId}`));
-  registerAction(NOT_SOLVED_VERB, (ticketId) => kb(`unsolved ${ticketId}`));
-  registerViewContributor(articleCard);
-
+export function knowledgeExtension(options: KnowledgeOptions = DEFAULT_KNOWLEDGE): Capability {
   return {
     name: KB,
+    verbs: [{ usage: [{ verb: "kb", form: "kb <words> | new | from N | show A | stale", says: "the knowledge base" }], parse: (_args, text) => kb(text) }],
+    actions: {
+      [SOLVED_VERB]: (ticketId) => kb(`solved ${ticketId}`),
+      [NOT_SOLVED_VERB]: (ticketId) => kb(`unsolved ${ticketId}`),
+    },
+    card: articleCard,
     async enrich(db, ticket) {
       const offers = await offersOfTicket(db, ticket.number);
       return offers.map((o) => ({ id: o.article_id, title: o.title, outcome: o.outcome }));
@@ -144,7 +144,7 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
       const form = parseArticleJson(json);
       if (!n || !form) throw invalid("Which ticket, and which article? kb resolve N {json}");
       const resolution = String((JSON.parse(json) as { resolution?: unknown }).resolution ?? "");
-      const resolved = await runCommand(ctx, { kind: "resolve", number: n, resolution });
+      const resolved = await ctx.run({ kind: "resolve", number: n, resolution });
       if (!resolved.ok) return resolved;
       const t = await ctx.load(n);
       const a = await write(ctx, form.title ?? "", completeArticleBody(form.body ?? "", resolution), form.category ?? t.category, n, form.tags ?? []);

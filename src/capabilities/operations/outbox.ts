@@ -2,21 +2,24 @@
 // with `outbox retry <id|dead>` to send dead letters again once the cause is fixed.
 import { sql } from "kysely";
 import type { Command } from "../../core/commands.js";
-import type { Extension, Outcome } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
+import type { Outcome } from "../../core/context.js";
 import { invalid } from "../../core/errors.js";
-import { registerVerb } from "../../core/grammar.js";
 import { recoveryCounts } from "../../store/outbox.js";
 
 export const OUTBOX = "outbox";
 
 const cap = (text: string): Command => ({ kind: "capability", capability: OUTBOX, verb: "outbox", text });
 
-export function outboxExtension(): Extension {
-  registerVerb([{ verb: "outbox", form: "outbox [retry <id>|retry dead]", says: "pending, retrying and dead messages (admins)" }], (args, text) =>
-    !args.length || (args[0]?.toLowerCase() === "retry" && args.length === 2) ? cap(text) : undefined,
-  );
+export function outboxExtension(): Capability {
   return {
     name: OUTBOX,
+    verbs: [
+      {
+        usage: [{ verb: "outbox", form: "outbox [retry <id>|retry dead]", says: "pending, retrying and dead messages (admins)" }],
+        parse: (args, text) => (!args.length || (args[0]?.toLowerCase() === "retry" && args.length === 2) ? cap(text) : undefined),
+      },
+    ],
     async command(ctx, cmd): Promise<Outcome> {
       ctx.require("manage_outbox", "see and retry the outbox");
       const [sub, arg] = (cmd.text ?? "").trim().split(/\s+/);

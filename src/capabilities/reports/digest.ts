@@ -3,7 +3,8 @@
 // that queues the messages, so a digest goes out once per period however often the process restarts.
 import { TZDate } from "@date-fns/tz";
 import type { Clock } from "../../core/clock.js";
-import type { Desk } from "../../core/desk.js";
+import { schedulerJob, type Job } from "../../core/capability.js";
+import type { DeskServices } from "../../core/context.js";
 import { queueFileMessage } from "../../core/files.js";
 import { claimDigest, digestSent } from "./repository.js";
 import { storeFile } from "../../store/files.js";
@@ -12,17 +13,9 @@ import { reportText } from "./extension.js";
 import { dayKey } from "./figures.js";
 import { WEEKDAYS, type DigestSettings } from "./settings.js";
 
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
 export interface DigestOptions {
-  /** How often to look whether a digest is due (it goes out at most this late). */
-  intervalMs?: number;
   /** A digest missed by more than this (the desk was down, or was set up after it fell due) waits for the next one. */
   graceMs?: number;
-  timers?: Timers;
   log?: (m: string) => void;
 }
 
@@ -37,18 +30,15 @@ export function lastDue(d: DigestSettings, tz: string, now: number): number {
 }
 
 export class DigestScheduler {
-  private handle: unknown;
   private running: Promise<boolean> | undefined;
-  private readonly timers: Timers;
   private readonly tz: string;
 
   constructor(
-    private readonly desk: Desk,
+    private readonly desk: DeskServices,
     private readonly digest: DigestSettings,
     private readonly clock: Clock,
     private readonly opts: DigestOptions = {},
   ) {
-    this.timers = opts.timers ?? { setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
     this.tz = digest.tz ?? desk.settings.timezone;
   }
 
@@ -87,15 +77,18 @@ export class DigestScheduler {
     return queued;
   }
 
-  /** Sends a digest that fell due while the process was down (within the grace), then looks every intervalMs. */
-  async start(): Promise<boolean> {
-    const sent = await this.tick();
-    this.handle = this.timers.setInterval(() => void this.tick().catch((e) => this.opts.log?.(`digest: ${(e as Error).message}`)), this.opts.intervalMs ?? 60_000);
-    return sent;
+  /** Sends a digest that fell due while the process was down (within the grace). */
+  catchUp(): Promise<boolean> {
+    return this.tick();
   }
+}
 
-  stop(): void {
-    if (this.handle !== undefined) this.timers.clearInterval(this.handle);
-    this.handle = undefined;
-  }
+/** The digest as a job: sent at start-up if it fell due while down (within its grace), then looked for every minute. */
+export function digestJob(digest: DigestSettings): Job {
+  return schedulerJob(
+    "digest",
+    60_000,
+    (desk, log) => new DigestScheduler(desk, digest, desk.clock, { log }),
+    (sent) => (sent ? ["digest: sent the digest that fell due while down"] : []),
+  );
 }

@@ -2,11 +2,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "../../core/commands.js";
-import type { Ctx, Extension, Outcome } from "../../core/desk.js";
+import type { VerbSet } from "../../core/grammar.js";
+import type { Capability } from "../../core/capability.js";
+import type { Ctx, Outcome } from "../../core/context.js";
 import { invalid } from "../../core/errors.js";
-import { registerVerb } from "../../core/grammar.js";
 import type { Db } from "../../store/connection.js";
-import { can } from "../roles/permissions.js";
+import { can } from "../../core/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { reportOffThread, ticketsCsvOffThread } from "./compute.js";
 import { dayKey, type Attainment, type Figures, type PeriodFigures, type ReportFigures, type Spread } from "./figures.js";
@@ -52,11 +53,13 @@ export function reportText(r: ReportFigures, tz: string): string {
   ].join("\n");
 }
 
-export function reportsExtension(opts: { outDir?: string } = {}): Extension {
+export function reportsExtension(opts: { outDir?: string } = {}): Capability {
   const outDir = resolve(opts.outDir ?? "data/reports");
   // Words that do not look like a range make a ticket ("report a broken printer"), as any other text would.
-  registerVerb([{ verb: "report", form: "report [7d|30d|90d] [team]", says: "figures and a chart (agents)" }], (args, text) => (!args.length || /^\d+d$/i.test(args[0]!) ? cap("report", text) : undefined));
-  registerVerb([{ verb: "export", form: "export [7d|30d|90d|YYYY-MM-DD..YYYY-MM-DD]", says: "tickets as CSV (agents)" }], (args, text) => (args.length <= 1 && (!args.length || /^(\d+d|\d{4}-.*\.\..*)$/i.test(args[0]!)) ? cap("export", text) : undefined));
+  const verbs: VerbSet[] = [
+    { usage: [{ verb: "report", form: "report [7d|30d|90d] [team]", says: "figures and a chart (agents)" }], parse: (args, text) => (!args.length || /^\d+d$/i.test(args[0]!) ? cap("report", text) : undefined) },
+    { usage: [{ verb: "export", form: "export [7d|30d|90d|YYYY-MM-DD..YYYY-MM-DD]", says: "tickets as CSV (agents)" }], parse: (args, text) => (args.length <= 1 && (!args.length || /^(\d+d|\d{4}-.*\.\..*)$/i.test(args[0]!)) ? cap("export", text) : undefined) },
+  ];
 
   const write = (name: string, data: Buffer | string) => {
     mkdirSync(outDir, { recursive: true });
@@ -88,6 +91,7 @@ export function reportsExtension(opts: { outDir?: string } = {}): Extension {
 
   return {
     name: REPORTS,
+    verbs,
     async prepare(desk, cmd, actor) {
       if (cmd.verb !== "report" && cmd.verb !== "export") return;
       if (!can(desk.roleOf(actor), "view_any")) return;

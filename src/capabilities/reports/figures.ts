@@ -4,7 +4,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../store/connection.js";
 import { roleOf } from "../../core/people.js";
-import { atLeast } from "../roles/permissions.js";
+import { atLeast } from "../../core/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { offerOutcomes } from "../knowledge/repository.js";
 import { ratingsGiven } from "../satisfaction/repository.js";

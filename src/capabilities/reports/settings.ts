@@ -36,3 +36,10 @@ export function reportsCrossCheck(r: ReportsSettings): { path: (string | number)
   }
   return out;
 }
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** Reports: the scheduled digest; no section, no digest. */
+    reports?: ReportsSettings;
+  }
+}

@@ -1,9 +1,9 @@
 // The settings file's roles, compared at start-up with those of the last run: a change (someone edited the
 // file) is recorded in the audit trail, so the trail shows every way a role was given or taken away.
 import { appendAudit } from "../../store/audit.js";
-import { lastRoleConfig, recordRoleConfig } from "./repository.js";
+import { lastRoleConfig, recordRoleConfig } from "../../store/roles.js";
 import type { Desk } from "../../core/desk.js";
-import { ROLES } from "./permissions.js";
+import { ROLES } from "../../core/permissions.js";
 
 /** The audit action of a change in the configured roles. */
 export const ROLES_CONFIGURED = "roles_configured";

@@ -2,13 +2,14 @@
 // recorded in the hash-chained audit trail like any ticket change.
 import { appendAudit } from "../../store/audit.js";
 import { personByHandle, personByPlatformId, upsertPerson } from "../../store/people.js";
-import { clearRoleOverrides, setRoleOverride } from "./repository.js";
+import { clearRoleOverrides, setRoleOverride } from "../../store/roles.js";
 import type { Command } from "../../core/commands.js";
-import type { Ctx, Extension, Outcome } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
+import type { Ctx, Outcome } from "../../core/context.js";
 import { DeskError, invalid } from "../../core/errors.js";
-import { parsePersonRef, registerVerb } from "../../core/grammar.js";
+import { parsePersonRef } from "../../core/grammar.js";
 import { personKey, personMatchers, toPerson, type Person } from "../../core/people.js";
-import { ROLES, isRole, type Role } from "./permissions.js";
+import { ROLES, isRole, type Role } from "../../core/permissions.js";
 
 export const ROLES_CAPABILITY = "roles";
 /** The audit action of a role set or reset by a command. */
@@ -20,17 +21,19 @@ const MATCHER = /^(slack|teams|teams-aad|console|email):(\S+)$/i;
 
 const cap = (text: string): Command => ({ kind: "capability", capability: ROLES_CAPABILITY, verb: "role", text });
 
-export function rolesExtension(): Extension {
-  // Words that do not name a person ("role change for a new starter") open a ticket as any other text would.
-  registerVerb([{ verb: "role", form: `role @who [${ROLES.join("|")}|reset]`, says: "see where someone's role comes from, or set it (admins)" }], (args, text) => {
-    // "role agent": a Teams mention is dropped from the text, leaving the role; the command asks who.
-    if (args.length === 1 && (isRole(args[0]!.toLowerCase()) || args[0]!.toLowerCase() === "reset")) return cap(text);
-    if (!args.length || args.length > 2 || !SUBJECT.test(args[0]!)) return undefined;
-    if (args.length === 2 && !isRole(args[1]!.toLowerCase()) && args[1]!.toLowerCase() !== "reset") return undefined;
-    return cap(text);
-  });
+/** `role ...`; words that do not name a person ("role change for a new starter") open a ticket as any other text would. */
+function parseRole(args: string[], text: string): Command | undefined {
+  // "role agent": a Teams mention is dropped from the text, leaving the role; the command asks who.
+  if (args.length === 1 && (isRole(args[0]!.toLowerCase()) || args[0]!.toLowerCase() === "reset")) return cap(text);
+  if (!args.length || args.length > 2 || !SUBJECT.test(args[0]!)) return undefined;
+  if (args.length === 2 && !isRole(args[1]!.toLowerCase()) && args[1]!.toLowerCase() !== "reset") return undefined;
+  return cap(text);
+}
+
+export function rolesExtension(): Capability {
   return {
     name: ROLES_CAPABILITY,
+    verbs: [{ usage: [{ verb: "role", form: `role @who [${ROLES.join("|")}|reset]`, says: "see where someone's role comes from, or set it (admins)" }], parse: parseRole }],
     // The person's groups are looked up here, outside the transaction; inside, the directories answer from cache.
     async prepare(desk, cmd, actor) {
       const who = (cmd.text ?? "").trim().split(/\s+/)[0] ?? "";

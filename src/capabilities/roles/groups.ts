@@ -1,14 +1,6 @@
 // The port through which the core learns who is in a platform's groups (Slack user groups, Azure AD groups).
-// Adapters fill it; the core never talks to a platform itself.
-
-export interface GroupDirectory {
-  /** The matcher scheme whose groups it knows: "slack-group" answers for "slack-group:S0123". */
-  scheme: string;
-  /** The platform whose user ids it takes ("slack", "teams"). */
-  platform: string;
-  /** Which of `groups` the user is in. Throws when the directory cannot be reached. */
-  memberOf(userId: string, groups: string[]): Promise<string[]>;
-}
+// Adapters fill it; the core never talks to a platform itself. The port itself is the core's (role-resolver.ts).
+export type { GroupDirectory } from "../../core/role-resolver.js";
 
 /**
  * A value fetched at most once per `ttlMs` per key, with concurrent callers sharing one fetch. When a refresh

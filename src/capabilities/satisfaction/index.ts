@@ -1,9 +1,8 @@
 // Satisfaction: the requester rates a resolved ticket 1-5 (the rating buttons on the resolution message).
 // A rating is an audit event (action "rate", field "satisfaction"): no table of its own.
 import type { Command } from "../../core/commands.js";
-import type { Extension } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
 import { DeskError, forbidden, invalid } from "../../core/errors.js";
-import { registerAction } from "../../core/views.js";
 import { auditOfTicket } from "../../store/audit.js";
 
 export const SATISFACTION = "satisfaction";
@@ -13,11 +12,10 @@ export function rateCommand(ticket: number, score: string): Command | undefined 
   return /^[1-5]$/.test(score.trim()) ? { kind: "capability", capability: SATISFACTION, verb: "rate", number: ticket, text: score.trim() } : undefined;
 }
 
-registerAction("rate", rateCommand);
-
-export function satisfactionExtension(): Extension {
+export function satisfactionExtension(): Capability {
   return {
     name: SATISFACTION,
+    actions: { rate: rateCommand },
     async command(ctx, cmd) {
       if (cmd.verb !== "rate" || cmd.number === undefined) throw new DeskError("UNKNOWN_COMMAND", `Satisfaction has no verb "${cmd.verb}".`);
       const score = Number(cmd.text);

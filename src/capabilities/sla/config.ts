@@ -129,3 +129,10 @@ export function slaCrossCheck(sla: SlaSettings, teams: string[]): { path: (strin
   for (const t of Object.keys(sla.escalation.leads)) if (!known.has(t)) out.push({ path: ["sla", "escalation", "leads", t], message: `no team is named "${t}"` });
   return out;
 }
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** SLA calendars, policies and escalation; no section, no SLA clocks. */
+    sla?: SlaSettings;
+  }
+}

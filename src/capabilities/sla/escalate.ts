@@ -3,18 +3,18 @@
 // exactly once, whatever restarts or overlapping ticks happen.
 import { appendAudit } from "../../store/audit.js";
 import { personByPlatformId } from "../../store/people.js";
-import type { Ctx, Desk } from "../../core/desk.js";
+import type { Ctx, DeskServices } from "../../core/context.js";
 import { PRIORITIES, type Priority, type Ticket } from "../../core/ticket.js";
 import { SLA } from "./extension.js";
 import { formatMoment, formatSpan } from "./format.js";
 import type { SlaRules } from "./rules.js";
 import { clocksOf, markFired, stepOf } from "./repository.js";
-import { type StepRow, type Target } from "./tables.js";
+import type { StepRow, Target } from "./tables.js";
 
 const TARGET_NAME: Record<Target, string> = { first_response: "first-response", resolution: "resolution" };
 
 /** Fires the step if it is still due and unfired; false when a pause, a stop or an earlier firing got there first. */
-export function fireStep(desk: Desk, rules: SlaRules, step: StepRow): Promise<boolean> {
+export function fireStep(desk: DeskServices, rules: SlaRules, step: StepRow): Promise<boolean> {
   return desk.system(SLA, async (ctx) => {
     const row = await stepOf(ctx.trx, step);
     // Read again inside the transaction: a pause, a stop or another tick may have come first.

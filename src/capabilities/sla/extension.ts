@@ -1,16 +1,15 @@
-// SLA as a core extension: clocks follow every change inside its transaction, snapshots carry due times,
+// SLA as a capability: clocks follow every change inside its transaction, snapshots carry due times,
 // cards show "Respond by" / "Resolve by", and `list` puts the soonest breach first.
 import { sql } from "kysely";
-import { registerListOrder } from "../../store/tickets.js";
 import type { Clock } from "../../core/clock.js";
-import type { Extension } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
 import type { DeskSettings } from "../../core/settings.js";
-import { registerViewContributor, type FieldView, type TicketSnapshot } from "../../core/views.js";
+import type { FieldView, TicketSnapshot } from "../../core/views.js";
 import { consumedAt, syncClocks } from "./clocks.js";
 import { dueText, formatSpan } from "./format.js";
 import { SlaRules } from "./rules.js";
 import { clocksOf } from "./repository.js";
-import { type ClockState, type Target } from "./tables.js";
+import type { ClockState, Target } from "./tables.js";
 
 export const SLA = "sla";
 
@@ -32,20 +31,20 @@ export interface SlaExtras {
   clocks: Partial<Record<Target, SlaClockView>>;
 }
 
-export function slaExtension(opts: { settings: DeskSettings; clock: Clock }): Extension {
+export function slaExtension(opts: { settings: DeskSettings; clock: Clock }): Capability {
   const sla = opts.settings.sla;
   if (!sla) throw new Error("slaExtension needs an `sla:` section in the settings");
   const rules = new SlaRules(sla);
-  registerViewContributor(slaFields);
-  // Running clocks' nearest due time: the ticket closest to breach lists first.
-  registerListOrder(SOONEST_DUE);
   return {
     name: SLA,
+    card: slaFields,
+    // Running clocks' nearest due time: the ticket closest to breach lists first.
+    listOrder: SOONEST_DUE,
     async afterChange(ctx, { before, after }) {
       // An announced change (a comment, an offer, an incident update) moved no field, so no clock moved either:
       // the desk passes the ticket itself as `before` then.
       if (before === after) return;
-      // Read afresh: another extension's hook may have changed the ticket (triage setting the priority) since `after`.
+      // Read afresh: another capability's hook may have changed the ticket (triage setting the priority) since `after`.
       await syncClocks(ctx.trx, rules, await ctx.load(after.number), ctx.now, ctx.actor);
     },
     async enrich(db, ticket): Promise<SlaExtras> {

@@ -1,42 +1,31 @@
 // The durable SLA scheduler: due steps live in sla_steps (indexed on due_at), so nothing is held in memory
 // per ticket. Each tick is ONE query for what is due now, fired oldest first; start() first catches up on
-// everything that fell due while the process was down. One fixed interval timer drives the ticks.
+// everything that fell due while the process was down. The desk's one job ticker (src/jobs.ts) drives the ticks.
 import type { Clock } from "../../core/clock.js";
-import type { Desk } from "../../core/desk.js";
+import { schedulerJob, type Job } from "../../core/capability.js";
+import type { DeskServices } from "../../core/context.js";
 import { fireStep } from "./escalate.js";
 import type { SlaRules } from "./rules.js";
 import { syncClocks } from "./clocks.js";
 import { SLA } from "./extension.js";
 import { dueSteps, openTicketsWithoutClocks } from "./repository.js";
 
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
 export interface SchedulerOptions {
-  /** How often to look for due steps; escalations fire at most this late. */
-  intervalMs?: number;
-  /** Most steps fired per tick; a backlog drains over the following ticks (start() drains it at once). */
+  /** Most steps fired per tick; a backlog drains over the following ticks (catchUp() drains it at once). */
   batch?: number;
-  timers?: Timers;
   log?: (m: string) => void;
 }
 
 export class SlaScheduler {
-  private handle: unknown;
   private running: Promise<number> | undefined;
   private lastQueried = 0;
-  private readonly timers: Timers;
 
   constructor(
-    private readonly desk: Desk,
+    private readonly desk: DeskServices,
     private readonly rules: SlaRules,
     private readonly clock: Clock,
     private readonly opts: SchedulerOptions = {},
-  ) {
-    this.timers = opts.timers ?? { setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
-  }
+  ) {}
 
   /** One query for the due steps, then each fired in due order. Returns how many fired. Overlapping calls share one run. */
   tick(): Promise<number> {
@@ -69,8 +58,8 @@ export class SlaScheduler {
     return missing.length;
   }
 
-  /** Gives clockless open tickets their clocks, catches up on everything missed while down, then ticks every intervalMs. Returns how many caught-up steps fired. */
-  async start(): Promise<number> {
+  /** Gives clockless open tickets their clocks and catches up on everything missed while down. Returns how many caught-up steps fired. */
+  async catchUp(): Promise<number> {
     const started = await this.startMissingClocks();
     if (started) this.opts.log?.(`sla: started clocks on ${started} open ticket${started === 1 ? "" : "s"} that had none`);
     const batch = this.opts.batch ?? 500;
@@ -80,12 +69,16 @@ export class SlaScheduler {
       total += fired;
       if (this.lastQueried < batch || fired === 0) break;
     }
-    this.handle = this.timers.setInterval(() => void this.tick().catch((e) => this.opts.log?.(`sla: tick failed: ${(e as Error).message}`)), this.opts.intervalMs ?? 15_000);
     return total;
   }
+}
 
-  stop(): void {
-    if (this.handle !== undefined) this.timers.clearInterval(this.handle);
-    this.handle = undefined;
-  }
+/** SLA escalations as a job: caught up at start-up, then looked for every 15 seconds (they fire at most that late). */
+export function slaJob(rules: SlaRules): Job {
+  return schedulerJob(
+    "sla",
+    15_000,
+    (desk, log) => new SlaScheduler(desk, rules, desk.clock, { log }),
+    (missed) => (missed ? [`sla: fired ${missed} escalation step${missed === 1 ? "" : "s"} missed while down`] : []),
+  );
 }

@@ -1,20 +1,35 @@
 // Triage's own verbs: accept a suggested category, link or refuse a duplicate, the incident offer,
 // agents' shifts, accuracy figures, and a text view of a ticket's triage for the console.
 import type { Command } from "../../core/commands.js";
-import type { Ctx, Outcome } from "../../core/desk.js";
+import type { Ctx, Outcome } from "../../core/context.js";
 import { DeskError, invalid, isDeskError } from "../../core/errors.js";
-import { runCommand } from "../../core/handlers.js";
-import { incidentOfTicket } from "../incidents/repository.js";
+import { incidentOfTicket, incidentById } from "../incidents/repository.js";
 import { personKey } from "../../core/people.js";
-import { isOpen } from "../../core/ticket.js";
+import { isOpen, type Ticket } from "../../core/ticket.js";
 import { ticketView } from "../../core/views.js";
-import { publicIncident, type Triage } from "./extension.js";
+import { incidentName } from "../incidents/model.js";
+import type { TriageSettings } from "./settings.js";
 import * as store from "./repository.js";
 import { counted, fieldText } from "../../core/text.js";
 
 type Cap = Extract<Command, { kind: "capability" }>;
 
-export async function runTriageCommand(triage: Triage, ctx: Ctx, cmd: Cap): Promise<Outcome> {
+/** What triage's verbs need of the capability itself (the Triage class in extension.ts, which runs them). */
+export interface TriageLearner {
+  readonly conf: TriageSettings;
+  readonly model: { examples: number };
+  accepted(ctx: Ctx, t: Ticket, category: string): Promise<void>;
+  assignOwner(ctx: Ctx, t: Ticket): Promise<void>;
+}
+
+/** A declared incident's name and title, which are public, when the ticket is part of one. */
+export async function publicIncident(ctx: Ctx, ticket: number): Promise<string | undefined> {
+  const id = await incidentOfTicket(ctx.trx, ticket);
+  const r = id === undefined ? undefined : await incidentById(ctx.trx, id);
+  return r ? `${incidentName(r.id)}: ${r.title}` : undefined;
+}
+
+export async function runTriageCommand(triage: TriageLearner, ctx: Ctx, cmd: Cap): Promise<Outcome> {
   ctx.require("assign", "triage tickets");
   const number = cmd.number;
   const need = () => {
@@ -47,7 +62,7 @@ async function show(ctx: Ctx, number: number): Promise<Outcome> {
   return { ok: true, kind: "capability", text: lines.join("\n"), snapshot };
 }
 
-async function accept(triage: Triage, ctx: Ctx, number: number): Promise<Outcome> {
+async function accept(triage: TriageLearner, ctx: Ctx, number: number): Promise<Outcome> {
   const t = await ctx.load(number);
   const row = await store.triageOf(ctx.trx, number);
   if (!row?.category) throw invalid(`#${number} has no suggested category to accept; set one with: category ${number} <name>.`);
@@ -100,7 +115,7 @@ async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
   const offer = await store.offerFor(ctx.trx, number);
   if (!offer) throw invalid(`No incident was offered for #${number}.`);
   if (offer.state !== "offered") throw new DeskError("INVALID_TRANSITION", `The incident from #${number} was already declared.`);
-  const declared = await runCommand(ctx, { kind: "incident", action: { kind: "declare", fromTicket: number, title: "" } });
+  const declared = await ctx.run({ kind: "incident", action: { kind: "declare", fromTicket: number, title: "" } });
   const id = await incidentOfTicket(ctx.trx, number);
   let linked = 0;
   if (declared.ok && id !== undefined) {
@@ -111,7 +126,7 @@ async function incidentOffer(ctx: Ctx, number: number): Promise<Outcome> {
         continue;
       }
       try {
-        await runCommand(ctx, { kind: "incident", action: { kind: "link", ticket: d.ticket_id, id } });
+        await ctx.run({ kind: "incident", action: { kind: "link", ticket: d.ticket_id, id } });
         linked++;
       } catch (err) {
         // A duplicate already in another incident, or closed meanwhile, stays where it is.
@@ -132,7 +147,7 @@ async function shift(ctx: Ctx, arg: string): Promise<Outcome> {
   return { ok: true, kind: "capability", text: on ? `${ctx.actor.name} is on shift: new tickets may be assigned to you.` : `${ctx.actor.name} is off shift: no new tickets will be assigned to you.` };
 }
 
-async function stats(triage: Triage, ctx: Ctx): Promise<Outcome> {
+async function stats(triage: TriageLearner, ctx: Ctx): Promise<Outcome> {
   const s = await store.stats(ctx.trx);
   const decided = s.accepted + s.corrected;
   const acc = decided ? `${Math.round((s.accepted / decided) * 100)}%` : "n/a";

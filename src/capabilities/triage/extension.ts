@@ -1,18 +1,20 @@
-// Triage on arrival, as a core Extension: priority from impact x urgency (inferred when the requester
+// Triage on arrival, as a capability: priority from impact x urgency (inferred when the requester
 // did not choose), category and team from rules and a learned classifier, an owner by the team's rule,
 // and duplicates caught by full-text similarity. Every decision is a change or an audit event with its reason.
 import type { Db } from "../../store/connection.js";
-import type { Ctx, Extension, Outcome, Trx } from "../../core/desk.js";
+import type { Capability } from "../../core/capability.js";
+import type { Ctx, DeskServices, Outcome, Trx } from "../../core/context.js";
 import type { ChangeKind } from "../../core/notify.js";
 import { personKey } from "../../core/people.js";
-import { atLeast } from "../roles/permissions.js";
+import { atLeast } from "../../core/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { STATUS_LABEL, TYPE_LABEL, isOpen, priorityOf, type Ticket } from "../../core/ticket.js";
 import { randomUUID } from "node:crypto";
 import { incidentById, incidentOfTicket } from "../incidents/repository.js";
 import { incidentName } from "../incidents/model.js";
 import { LogisticModel, type Lesson } from "./classifier.js";
-import { runTriageCommand } from "./commands.js";
+import { publicIncident, runTriageCommand } from "./commands.js";
+import { triageActions, triageCard, triageVerbs, type TriageExtras } from "./view.js";
 import { addRecords, combine, ruleRecordFrom, type RuleRecord, type Suggestion } from "./decide.js";
 import { inferImpact, inferType, inferUrgency, ruleCategory } from "./infer.js";
 import { chooseOwner } from "./owner.js";
@@ -21,18 +23,7 @@ import * as store from "./repository.js";
 import type { Command } from "../../core/commands.js";
 
 /** What triage adds to a snapshot (snapshot.extras.triage), for the card. */
-export interface TriageExtras {
-  suggestion?: { category: string; confidence: number; source: string; reason: string; applied: boolean; outcome: string | null };
-  /** The model's best categories, most likely first (at most 3). */
-  ranked: string[];
-  priorityReason?: string;
-  typeReason?: string;
-  ownerReason?: string;
-  duplicate?: { original: number; title: string; score: number; state: store.DuplicateRow["state"] };
-  duplicates: number;
-  offer?: { count: number; state: string };
-  categories: string[];
-}
+export type { TriageExtras } from "./view.js";
 
 export type { Suggestion } from "./decide.js";
 
@@ -50,8 +41,11 @@ const SETTLED_MS = 60_000;
 /** The original's changes its duplicates' requesters hear of (resolve and close they follow outright). */
 const SHARED = new Set(["commented", "status", "claimed", "assigned"]);
 
-export class Triage implements Extension {
+export class Triage implements Capability {
   readonly name = "triage";
+  readonly verbs = triageVerbs;
+  readonly actions = triageActions;
+  readonly card = triageCard;
   model: LogisticModel;
   /** Rules against the model where they disagreed: from the held-back history, then from agents' corrections. */
   private record: RuleRecord = new Map();
@@ -68,6 +62,11 @@ export class Triage implements Extension {
   }
 
   private trained = false;
+
+  /** At start-up: learns from the desk's history now rather than on the first ticket, which would otherwise wait for it. */
+  async start(desk: DeskServices): Promise<string[]> {
+    return (await this.train(desk.db)) > 0 ? ["triage: learned categories from the desk's resolved tickets"] : [];
+  }
 
   /**
    * Learns from the desk's history (once): resolved and closed tickets with a category, and open tickets agents
@@ -322,13 +321,6 @@ export class Triage implements Extension {
       }
     }
   }
-}
-
-/** A declared incident's name and title, which are public, when the ticket is part of one. */
-export async function publicIncident(ctx: Ctx, ticket: number): Promise<string | undefined> {
-  const id = await incidentOfTicket(ctx.trx, ticket);
-  const r = id === undefined ? undefined : await incidentById(ctx.trx, id);
-  return r ? `${incidentName(r.id)}: ${r.title}` : undefined;
 }
 
 /**

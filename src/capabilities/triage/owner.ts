@@ -1,7 +1,7 @@
 // Who gets a new ticket: per team, round-robin or least-loaded among its on-shift members, or nobody
 // (left for Claim). Members are named in settings as matchers ("console:ana", "slack:U1", "email:...").
 import type { Ctx } from "../../core/desk.js";
-import { atLeast } from "../roles/permissions.js";
+import { atLeast } from "../../core/permissions.js";
 import { personByPlatformId, upsertPerson } from "../../store/people.js";
 import { toPerson, type Person } from "../../core/people.js";
 import { lastInRotation, offShift, openLoad, setRotation } from "./repository.js";

@@ -55,3 +55,10 @@ export function triageCrossCheck(t: TriageSettings, known: { categories: string[
   });
   return out;
 }
+
+declare module "../../core/settings.js" {
+  interface DeskSettings {
+    /** Triage on arrival; no section, triage runs with its defaults. */
+    triage?: TriageSettings;
+  }
+}

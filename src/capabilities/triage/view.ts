@@ -1,11 +1,25 @@
 // Triage on the card (fields and buttons every adapter renders) and in the text grammar.
 import type { Command } from "../../core/commands.js";
-import { parseNumber, registerVerb } from "../../core/grammar.js";
+import { parseNumber, type VerbSet } from "../../core/grammar.js";
 import { isOpen } from "../../core/ticket.js";
-import { registerAction, registerViewContributor, type ActionView, type FieldView, type TicketSnapshot } from "../../core/views.js";
-import type { TriageExtras } from "./extension.js";
+import type { ActionView, FieldView, TicketSnapshot } from "../../core/views.js";
+import type { DuplicateRow } from "./repository.js";
 
-/** The card verbs triage adds; adapters pass them back through actionCommand(verb, ticket, input). */
+/** What snapshot.extras.triage holds (Triage.enrich). */
+export interface TriageExtras {
+  suggestion?: { category: string; confidence: number; source: string; reason: string; applied: boolean; outcome: string | null };
+  /** The model's best categories, most likely first (at most 3). */
+  ranked: string[];
+  priorityReason?: string;
+  typeReason?: string;
+  ownerReason?: string;
+  duplicate?: { original: number; title: string; score: number; state: DuplicateRow["state"] };
+  duplicates: number;
+  offer?: { count: number; state: string };
+  categories: string[];
+}
+
+/** The card verbs triage adds; adapters pass them back through the desk's actionCommand(verb, ticket, input). */
 export const TRIAGE_VERBS = {
   acceptCategory: "accept_category",
   changeCategory: "change_category",
@@ -60,32 +74,36 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   return { fields, actions };
 }
 
-let registered = false;
+/** The card verbs triage adds. */
+export const triageActions: Record<string, (n: number, input: string) => Command | undefined> = {
+  [TRIAGE_VERBS.acceptCategory]: (n) => cap("accept", n),
+  [TRIAGE_VERBS.changeCategory]: (n, input) => (input ? { kind: "category", number: n, category: input } : undefined),
+  [TRIAGE_VERBS.linkDuplicate]: (n) => cap("link", n),
+  [TRIAGE_VERBS.notDuplicate]: (n) => cap("notdup", n),
+  [TRIAGE_VERBS.declareIncident]: (n) => cap("incident", n),
+};
 
-/** Registers the card contributor, the card verbs and the text verbs (once per process). */
-export function registerTriageViews(): void {
-  if (registered) return;
-  registered = true;
-  registerViewContributor(triageCard);
-  registerAction(TRIAGE_VERBS.acceptCategory, (n) => cap("accept", n));
-  registerAction(TRIAGE_VERBS.changeCategory, (n, input) => (input ? { kind: "category", number: n, category: input } : undefined));
-  registerAction(TRIAGE_VERBS.linkDuplicate, (n) => cap("link", n));
-  registerAction(TRIAGE_VERBS.notDuplicate, (n) => cap("notdup", n));
-  registerAction(TRIAGE_VERBS.declareIncident, (n) => cap("incident", n));
-  const usage = (verb: string, form: string, says: string) => [{ verb, form, says }];
-  registerVerb(usage("triage", "triage N | triage stats", "a ticket's triage (suggestions, duplicates) or the desk's accuracy"), ([a, ...more]) =>
-    more.length ? undefined : a?.toLowerCase() === "stats" ? cap("stats") : numbered(a, (n) => cap("show", n)),
-  );
-  registerVerb(usage("accept", "accept N", "accept the suggested category"), ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("accept", n))));
-  registerVerb(usage("duplicate", "duplicate N [of M]", "link N as a duplicate (of the suggested original, or of M)"), ([a, of, m, ...more]) => {
-    if (more.length) return undefined;
-    if (of === undefined) return numbered(a, (n) => cap("link", n));
-    const original = parseNumber(m);
-    return of.toLowerCase() === "of" && original !== undefined ? numbered(a, (n) => cap("link", n, String(original))) : undefined;
-  });
-  registerVerb(usage("notdup", "notdup N", "N is not a duplicate after all"), ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("notdup", n))));
-  registerVerb(usage("shift", "shift on|off", "take new tickets, or stop"), ([a, ...more]) => (!more.length && /^(on|off)$/i.test(a ?? "") ? cap("shift", undefined, a!.toLowerCase()) : undefined));
-}
+const usage = (verb: string, form: string, says: string) => [{ verb, form, says }];
+
+/** The text verbs triage adds. */
+export const triageVerbs: VerbSet[] = [
+  {
+    usage: usage("triage", "triage N | triage stats", "a ticket's triage (suggestions, duplicates) or the desk's accuracy"),
+    parse: ([a, ...more]) => (more.length ? undefined : a?.toLowerCase() === "stats" ? cap("stats") : numbered(a, (n) => cap("show", n))),
+  },
+  { usage: usage("accept", "accept N", "accept the suggested category"), parse: ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("accept", n))) },
+  {
+    usage: usage("duplicate", "duplicate N [of M]", "link N as a duplicate (of the suggested original, or of M)"),
+    parse: ([a, of, m, ...more]) => {
+      if (more.length) return undefined;
+      if (of === undefined) return numbered(a, (n) => cap("link", n));
+      const original = parseNumber(m);
+      return of.toLowerCase() === "of" && original !== undefined ? numbered(a, (n) => cap("link", n, String(original))) : undefined;
+    },
+  },
+  { usage: usage("notdup", "notdup N", "N is not a duplicate after all"), parse: ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("notdup", n))) },
+  { usage: usage("shift", "shift on|off", "take new tickets, or stop"), parse: ([a, ...more]) => (!more.length && /^(on|off)$/i.test(a ?? "") ? cap("shift", undefined, a!.toLowerCase()) : undefined) },
+];
 
 function numbered(token: string | undefined, make: (n: number) => Command): Command | undefined {
   const n = parseNumber(token);

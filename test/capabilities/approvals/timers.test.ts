@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ApprovalScheduler } from "../../../src/capabilities/approvals/timers.js";
 import { Desk } from "../../../src/core/desk.js";
-import { standardExtensions } from "../../../src/core/capabilities.js";
+import { standardCapabilities } from "../../../src/capabilities/index.js";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { timersOf } from "../../../src/capabilities/approvals/repository.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
@@ -13,7 +13,6 @@ import { HOUR, accessRequest, approvalDesk } from "./setup.js";
 let t: TestDesk;
 afterEach(async () => t?.db.destroy());
 
-const manual = { setInterval: () => 0, clearInterval: () => {} };
 const actions = async (n: number) => (await auditOfTicket(t.db, n)).map((e) => e.action);
 
 /** Records every change the desk announces (what notifiers would plan from). */
@@ -29,8 +28,8 @@ describe("approval timers", () => {
     t.desk.addNotifier(rec.notifier);
     const n = await accessRequest(t);
     ok(await t.as("ana", `approve ${n}`));
-    const scheduler = new ApprovalScheduler(t.desk, t.clock, { timers: manual });
-    expect(await scheduler.start()).toBe(0);
+    const scheduler = new ApprovalScheduler(t.desk, t.clock);
+    expect(await scheduler.catchUp()).toBe(0);
 
     t.clock.advance(4 * HOUR - 1);
     expect(await scheduler.tick()).toBe(0);
@@ -41,14 +40,14 @@ describe("approval timers", () => {
     expect(reminder.summary).toContain("for your approval (console:bob, console:carl)");
     expect(await scheduler.tick()).toBe(0);
     // A restart: a new scheduler on the same database does not remind again.
-    expect(await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start()).toBe(0);
+    expect(await new ApprovalScheduler(t.desk, t.clock).catchUp()).toBe(0);
     expect((await actions(n)).filter((a) => a === "approval_reminder")).toHaveLength(1);
 
     t.clock.advance(20 * HOUR);
     expect(await scheduler.tick()).toBe(1);
     const escalated = rec.changes.find((c) => c.kind === "approval_escalated")!;
     expect(escalated.summary).toContain("it goes to the leads (console:lee)");
-    expect(await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start()).toBe(0);
+    expect(await new ApprovalScheduler(t.desk, t.clock).catchUp()).toBe(0);
     expect((await actions(n)).filter((a) => a === "approval_escalated")).toHaveLength(1);
     expect((await timersOf(t.db, n)).every((x) => x.fired_at !== null)).toBe(true);
 
@@ -61,10 +60,10 @@ describe("approval timers", () => {
     t = await approvalDesk("any");
     const n = await accessRequest(t);
     t.clock.advance(30 * HOUR);
-    expect(await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start()).toBe(2);
+    expect(await new ApprovalScheduler(t.desk, t.clock).catchUp()).toBe(2);
     const fired = (await actions(n)).filter((a) => a === "approval_reminder" || a === "approval_escalated");
     expect(fired).toEqual(["approval_reminder", "approval_escalated"]);
-    expect(await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start()).toBe(0);
+    expect(await new ApprovalScheduler(t.desk, t.clock).catchUp()).toBe(0);
   });
 
   it("a decided request is not reminded", async () => {
@@ -72,7 +71,7 @@ describe("approval timers", () => {
     const n = await accessRequest(t);
     ok(await t.as("ana", `approve ${n}`));
     t.clock.advance(30 * HOUR);
-    await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start();
+    await new ApprovalScheduler(t.desk, t.clock).catchUp();
     expect(await actions(n)).not.toContain("approval_reminder");
     expect(await actions(n)).not.toContain("approval_escalated");
   });
@@ -90,8 +89,8 @@ describe("approval timers", () => {
     expect(refused(await t.as("rita", `close ${n}`)).text).toBe(refusal);
     expect((await t.desk.snapshot(n))!.ticket.status).toBe("in_progress");
 
-    const scheduler = new ApprovalScheduler(t.desk, t.clock, { timers: manual });
-    await scheduler.start();
+    const scheduler = new ApprovalScheduler(t.desk, t.clock);
+    await scheduler.catchUp();
     t.clock.set(Date.UTC(2026, 10, 28, 0, 0));
     // The reminder and escalation of the (decided) request fire silently; the end of access is told.
     await scheduler.tick();
@@ -100,7 +99,7 @@ describe("approval timers", () => {
     expect(expired[0]!.summary).toContain("bob, please revoke it");
     expect(expired[0]!.alsoTell?.people).toEqual([{ platform: "console", userId: "bob" }]);
     expect(refused(await t.as("bob", `close ${n}`)).text).toMatch(/ended at 2026-11-28 00:00 UTC/);
-    await new ApprovalScheduler(t.desk, t.clock, { timers: manual }).start();
+    await new ApprovalScheduler(t.desk, t.clock).catchUp();
     expect(rec.changes.filter((c) => c.kind === "access_expired")).toHaveLength(1);
 
     expect(ok(await t.as("bob", `revoked ${n}`)).text).toContain("can now be resolved and closed");

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../../src/core/grammar.js";
 import type { Notifier } from "../../../src/core/notify.js";
 import { subscribeChannel } from "../../../src/capabilities/incidents/repository.js";
-import { counts, makeDesk, ok, refused } from "../../helpers/desk.js";
+import { counts, makeDesk, ok, refused, capabilitiesOf } from "../../helpers/desk.js";
+
+const caps = capabilitiesOf();
 
 /** Plans one outbox row per requester message and per status channel, as a platform notifier would. */
 const recorder: Notifier = {
@@ -28,7 +29,7 @@ describe("incident grammar", () => {
     ["link 14 to incident 3", { kind: "incident", action: { kind: "link", ticket: 14, id: 3 } }],
     ["unlink 14", { kind: "incident", action: { kind: "unlink", ticket: 14 } }],
     ["incident subscribe", { kind: "incident", action: { kind: "subscribe" } }],
-  ])("%s", (input, expected) => expect(parseCommand(input)).toEqual(expected));
+  ])("%s", (input, expected) => expect(caps.parse(input)).toEqual(expected));
 
   it.each([
     ["incident", /What about incidents\?/],
@@ -39,7 +40,7 @@ describe("incident grammar", () => {
     ["link 4 to 5 6", /Link which ticket/],
     ["incident subscribe now", /takes no words/],
   ])("%s answers with usage", (input, message) => {
-    const cmd = parseCommand(input);
+    const cmd = caps.parse(input);
     expect(cmd.kind).toBe("help");
     expect(cmd.kind === "help" && cmd.unknown).toMatch(message);
   });
@@ -130,13 +131,13 @@ describe("incidents", () => {
 
 describe("incident on the ticket card", () => {
   it("offers Declare incident on an open ticket, then shows the incident instead", async () => {
-    const { ticketView, actionCommand } = await import("../../../src/core/views.js");
+    const { ticketView } = await import("../../../src/core/views.js");
     const d = await makeDesk();
     ok(await d.as("carol", "wifi down"));
     const before = ticketView((await d.desk.snapshot(1))!);
     const declare = before.actions.find((a) => a.verb === "declare_incident");
     expect(declare).toMatchObject({ label: "Declare incident", ticketId: 1 });
-    const cmd = actionCommand(declare!.verb, declare!.ticketId);
+    const cmd = caps.actionCommand(declare!.verb, declare!.ticketId);
     expect(ok(await d.as("ana", cmd!)).text).toBe("Declared INC-1 [SEV2 investigating] wifi down from #1.");
     const after = ticketView((await d.desk.snapshot(1))!);
     expect(after.actions.some((a) => a.verb === "declare_incident")).toBe(false);

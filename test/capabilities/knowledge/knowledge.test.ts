@@ -2,9 +2,11 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runConsole } from "../../../adapters/console/console.js";
 import type { Notifier } from "../../../src/core/notify.js";
-import { actionCommand, ticketView } from "../../../src/core/views.js";
+import { ticketView } from "../../../src/core/views.js";
 import { resolveWithArticleCommand } from "../../../src/capabilities/knowledge/form.js";
-import { counts, makeDesk, ok, refused } from "../../helpers/desk.js";
+import { counts, makeDesk, ok, refused, capabilitiesOf } from "../../helpers/desk.js";
+
+const caps = capabilitiesOf();
 
 const recorder: Notifier = {
   plan: (c) => (c.requesterMessage ? [{ platform: "test", kind: "requester", target: c.snapshot.requester.userId, payload: { text: c.requesterMessage, actions: c.requesterActions ?? [] }, key: "r" }] : []),
@@ -66,7 +68,7 @@ describe("knowledge base", () => {
     // Agents see what was offered on the card.
     expect(ticketView((await d.desk.snapshot(1))!).fields).toContainEqual({ label: "Offered", value: "KB-1 VPN drops every few minutes (no answer yet)" });
     // The requester clicks Solved it: the button's verb runs through actionCommand, as every adapter does.
-    const click = actionCommand(payload.actions[0].verb, payload.actions[0].ticketId)!;
+    const click = caps.actionCommand(payload.actions[0].verb, payload.actions[0].ticketId)!;
     expect(ok(await d.as("carol", click)).text).toBe("Glad it helped: #1 is closed. If it comes back, reopen it.");
     expect((await d.desk.snapshot(1))!.ticket).toMatchObject({ status: "closed", resolution: "Self-served with KB-1 VPN drops every few minutes" });
     expect(ok(await d.as("ana", "kb show 1")).text).toMatch(/offered 1 · solved 1 · not solved 0/);
@@ -76,7 +78,7 @@ describe("knowledge base", () => {
   it("Still need help carries on and is counted", async () => {
     const d = await withArticle();
     ok(await d.as("carol", "vpn drops every few minutes"));
-    expect(ok(await d.as("carol", actionCommand("kb_not_solved", 1)!)).text).toBe("Understood: #1 stays with the agents.");
+    expect(ok(await d.as("carol", caps.actionCommand("kb_not_solved", 1)!)).text).toBe("Understood: #1 stays with the agents.");
     expect((await d.desk.snapshot(1))!.ticket.status).toBe("new");
     expect(ticketView((await d.desk.snapshot(1))!).fields).toContainEqual({ label: "Offered", value: "KB-1 VPN drops every few minutes (still needs help)" });
     expect(ok(await d.as("ana", "kb show KB-1")).text).toMatch(/offered 1 · solved 0 · not solved 1/);

@@ -17,7 +17,6 @@ import { CHANNEL, cardText, expectValidCard, type Harness as TeamsHarness } from
 const DIGEST: DigestSettings = { every: "weekly", day: "monday", time: "09:00", tz: "Europe/Paris", slack_channel: "CDIGEST", teams_channel: CHANNEL };
 /** Monday 30 November 2026, 09:00 in Paris (08:00 UTC). */
 const DUE = Date.UTC(2026, 10, 30, 8, 0);
-const noTimers = { setInterval: () => 0, clearInterval: () => undefined };
 
 let t: TestDesk;
 let http: HttpServer;
@@ -80,7 +79,7 @@ describe("weekly digest", () => {
     await t.as("carol", "printer on 3rd floor jams");
     await t.as("dave", "vpn drops every few minutes");
     await t.as("ana", "resolve 1 Cleared the paper path");
-    const scheduler = new DigestScheduler(t.desk, DIGEST, t.clock, { timers: noTimers });
+    const scheduler = new DigestScheduler(t.desk, DIGEST, t.clock);
 
     t.clock.set(DUE - 60_000);
     expect(await scheduler.tick()).toBe(false);
@@ -120,9 +119,8 @@ describe("weekly digest", () => {
     await stopPlatforms();
     const again = await makeDesk({ settings: t.desk.settings, path: t.path });
     again.clock.set(DUE + 5 * 60_000);
-    const restarted = new DigestScheduler(again.desk, DIGEST, again.clock, { timers: noTimers });
-    expect(await restarted.start()).toBe(false);
-    restarted.stop();
+    const restarted = new DigestScheduler(again.desk, DIGEST, again.clock);
+    expect(await restarted.catchUp()).toBe(false);
     expect(await digestRows()).toHaveLength(2);
     await again.db.destroy();
     await startPlatforms(t);
@@ -130,9 +128,8 @@ describe("weekly digest", () => {
 
   it("one missed while the desk was down goes out at start within the grace; a long-missed one waits for next week", async () => {
     t.clock.set(DUE + 3 * 3_600_000);
-    const late = new DigestScheduler(t.desk, DIGEST, t.clock, { timers: noTimers });
-    expect(await late.start()).toBe(true);
-    late.stop();
+    const late = new DigestScheduler(t.desk, DIGEST, t.clock);
+    expect(await late.catchUp()).toBe(true);
     expect(await digestRows()).toHaveLength(2);
 
     t.clock.set(DUE + 7 * 86_400_000 + 13 * 3_600_000);

@@ -1,7 +1,7 @@
 // Every row of the permission table, through the Desk: the least role that holds it is allowed, the role just
 // below is refused with a message naming who may, and the refusal changes nothing.
 import { describe, expect, it } from "vitest";
-import { PERMISSIONS, ROLES, type Permission, type Role } from "../../../src/capabilities/roles/permissions.js";
+import { PERMISSIONS, ROLES, type Permission, type Role } from "../../../src/core/permissions.js";
 import { counts, makeDesk, ok, refused, type TestDesk } from "../../helpers/desk.js";
 
 /** The example settings' console people, one per role (anyone not listed is a requester). */

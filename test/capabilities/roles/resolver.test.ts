@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GroupDirectory } from "../../../src/capabilities/roles/groups.js";
-import { TtlCache } from "../../../src/capabilities/roles/groups.js";
-import { RoleResolver } from "../../../src/capabilities/roles/resolver.js";
+import { type GroupDirectory, TtlCache } from "../../../src/capabilities/roles/groups.js";
+import { RoleResolver } from "../../../src/core/role-resolver.js";
 import { parseSettings } from "../../../src/settings.js";
 import { exampleSettings, makeDesk, ok } from "../../helpers/desk.js";
 

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { rateCommand, satisfactionExtension } from "../../../src/capabilities/satisfaction/index.js";
-import { actionCommand } from "../../../src/core/views.js";
-import { makeDesk, ok, refused } from "../../helpers/desk.js";
-import { exampleSettings } from "../../helpers/desk.js";
-import { standardExtensions } from "../../../src/core/capabilities.js";
+import { makeDesk, ok, refused, capabilitiesOf, exampleSettings } from "../../helpers/desk.js";
+import { standardCapabilities } from "../../../src/capabilities/index.js";
+
+const caps = capabilitiesOf();
 
 describe("satisfaction rating", () => {
   it("lets the requester rate a resolved ticket 1-5, once per score, and records it in the audit", async () => {
     const settings = exampleSettings();
-    const t = await makeDesk({ settings, extensions: [...standardExtensions(settings), satisfactionExtension()] });
+    const t = await makeDesk({ settings, capabilities: [...standardCapabilities(settings), satisfactionExtension()] });
     ok(await t.as("rita", "printer jams on floor 3"));
-    expect(actionCommand("rate", 1, "4")).toEqual(rateCommand(1, "4"));
-    expect(actionCommand("rate", 1, "9")).toBeUndefined();
-    const rate = (who: string, score: string) => t.as(who, actionCommand("rate", 1, score)!);
+    expect(caps.actionCommand("rate", 1, "4")).toEqual(rateCommand(1, "4"));
+    expect(caps.actionCommand("rate", 1, "9")).toBeUndefined();
+    const rate = (who: string, score: string) => t.as(who, caps.actionCommand("rate", 1, score)!);
     expect(refused(await rate("rita", "4")).text).toBe("#1 is not resolved yet; rate it once it is.");
     ok(await t.as("ana", "resolve 1 cleared the jam"));
     expect(refused(await rate("ana", "5")).text).toBe("Only the person who asked for #1 can rate it.");

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { SlaRules } from "../../../src/capabilities/sla/rules.js";
-import { SlaScheduler, type Timers } from "../../../src/capabilities/sla/scheduler.js";
+import { SlaScheduler } from "../../../src/capabilities/sla/scheduler.js";
 import { ticketView } from "../../../src/core/views.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import * as breachMoment from "../../../migrations/2026-12-07T1745_sla_breach_moment.js";
@@ -24,8 +24,7 @@ function recorder() {
   return { notifier, sla: () => changes.filter((c) => c.kind.startsWith("sla_")).map((c) => `#${c.snapshot.ticket.number} ${c.summary}`) };
 }
 
-const manualTimers: Timers = { setInterval: () => 0, clearInterval: () => undefined };
-const scheduler = (d: TestDesk) => new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock, { timers: manualTimers });
+const scheduler = (d: TestDesk) => new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock);
 
 async function field(d: TestDesk, n: number, label: string): Promise<string | undefined> {
   return ticketView((await d.desk.snapshot(n))!).fields.find((f) => f.label === label)?.value;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { SlaRules } from "../../../src/capabilities/sla/rules.js";
-import { SlaScheduler, type Timers } from "../../../src/capabilities/sla/scheduler.js";
+import { SlaScheduler } from "../../../src/capabilities/sla/scheduler.js";
 import { firedSteps } from "../../../src/capabilities/sla/repository.js";
+import { JobTicker, type Timers } from "../../../src/jobs.js";
 import { auditOfTicket } from "../../../src/store/audit.js";
 import { makeDesk, ok, type TestDesk } from "../../helpers/desk.js";
 
@@ -30,7 +31,7 @@ function manualTimers(): Timers & { active: number } {
 }
 
 function scheduler(d: TestDesk, opts: { batch?: number } = {}) {
-  return new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock, { timers: manualTimers(), ...opts });
+  return new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock, opts);
 }
 
 describe("the escalation ladder", () => {
@@ -52,6 +53,19 @@ describe("the escalation ladder", () => {
     d.clock.set(at("2026-11-24T15:00:00Z"));
     expect(await s.tick()).toBe(0);
     expect((await firedSteps(d.db, 1)).map((f) => [f.target, f.step])).toEqual([["first_response", "warn"]]);
+  });
+
+  it("fires through the desk's job ticker as the desk runs it, once its period has passed on the desk's clock", async () => {
+    const r = recorder();
+    const d = await makeDesk({ sla: true, notifiers: [r.notifier] });
+    const ticker = new JobTicker(d.desk, d.desk.capabilities, { timers: manualTimers() });
+    await ticker.start();
+    ok(await d.as("carol", "printer on 3rd floor jams")); // P3: first response due 13:00, 75% at 12:00
+    d.clock.set(at("2026-11-24T12:00:00Z"));
+    await ticker.tick();
+    await ticker.tick(); // no period has passed since: nothing runs again
+    expect(r.sla().map((c) => c.kind)).toEqual(["sla_warning"]);
+    ticker.stop();
   });
 
   it("warns the assignee, then at the breach names the team lead and raises the priority, each once", async () => {
@@ -117,7 +131,6 @@ describe("the escalation ladder", () => {
     expect(first.sla().map((c) => c.kind)).toEqual(["sla_warning"]);
     expect((await firedSteps(d1.db, 1)).map((f) => f.step)).toEqual(["warn"]);
     expect((await auditOfTicket(d1.db, 1)).filter((e) => e.action === "sla_breach")).toEqual([]);
-    s1.stop();
     await d1.db.destroy();
 
     // A new process on the same file, started an hour later.
@@ -125,13 +138,13 @@ describe("the escalation ladder", () => {
     const d2 = await makeDesk({ sla: true, notifiers: [second.notifier], path: d1.path });
     d2.clock.set(at("2026-11-24T14:30:00Z"));
     const s2 = scheduler(d2);
-    expect(await s2.start()).toBe(1);
+    expect(await s2.catchUp()).toBe(1);
     expect(second.sla().map((c) => [c.kind, c.summary])).toEqual([["sla_breach", "SLA breached: #1 missed its first-response target (due 13:00); console:lee, please step in. Priority raised to P2."]]);
     expect(await s2.tick()).toBe(0);
     // A third start fires nothing again. (At P2 the resolution target is 8 h, so its 75% warning is due at 15:00.)
     const d3 = await makeDesk({ sla: true, path: d1.path });
     d3.clock.set(at("2026-11-24T14:59:00Z"));
-    expect(await scheduler(d3).start()).toBe(0);
+    expect(await scheduler(d3).catchUp()).toBe(0);
     const steps = await firedSteps(d3.db, 1);
     expect(steps.map((f) => [f.target, f.step])).toEqual([
       ["first_response", "warn"],
@@ -161,10 +174,13 @@ describe("the escalation ladder", () => {
     // Down from 10:00 until Monday: every first-response and resolution step of all three fell due.
     d.clock.set(at("2026-11-30T09:00:00Z"));
     const s = scheduler(d, { batch: 4 });
+    const started = new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock, { batch: 4 });
+    expect(await started.catchUp()).toBe(12);
+    // Then the desk's job ticker keeps one interval timer, whatever the number of tickets (and of jobs).
     const timers = manualTimers();
-    const started = new SlaScheduler(d.desk, new SlaRules(d.desk.settings.sla!), d.clock, { timers, batch: 4 });
-    expect(await started.start()).toBe(12);
-    expect(timers.active).toBe(1); // then one interval timer, whatever the number of tickets
+    const ticker = new JobTicker(d.desk, d.desk.capabilities, { timers });
+    await ticker.start();
+    expect(timers.active).toBe(1);
     expect(await s.tick()).toBe(0);
     const fired = r.sla().map((c) => `#${c.snapshot.ticket.number} ${c.kind} ${/its (\S+) target/.exec(c.summary)![1]}`);
     expect(fired.slice(0, 6)).toEqual([
@@ -178,7 +194,7 @@ describe("the escalation ladder", () => {
     expect(fired.filter((f) => f.endsWith("resolution"))).toHaveLength(6);
     // A warning caught up after its target passed says so.
     expect(r.sla()[0]!.summary).toBe("SLA warning: #1 has used 75% of its first-response target, due 24 Nov 13:00 (passed 5 d 20 h ago); nobody is assigned: claim it from the triage card.");
-    started.stop();
+    ticker.stop();
     expect(timers.active).toBe(0);
   });
 
@@ -191,7 +207,7 @@ describe("the escalation ladder", () => {
     const d = await makeDesk({ sla: true, path: before.path });
     d.clock.set(at("2026-11-25T10:00:00Z"));
     const s = scheduler(d);
-    expect(await s.start()).toBe(0);
+    expect(await s.catchUp()).toBe(0);
     const clocks = await d.db.selectFrom("sla_clocks").select(["ticket_id", "target", "due_at"]).orderBy("target").execute();
     expect(clocks).toEqual([
       { ticket_id: 1, target: "first_response", due_at: at("2026-11-25T14:00:00Z") },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { actionCommand } from "../../../src/core/views.js";
-import { ok, refused } from "../../helpers/desk.js";
+import { ok, refused, capabilitiesOf } from "../../helpers/desk.js";
 import { card, field, history, triageDesk } from "./helpers.js";
+
+const caps = capabilitiesOf();
 
 describe("triage: category and team by rules and the learned classifier", () => {
   it("a configured rule applies on arrival in suggest mode: category, the category's team, the rule as the reason", async () => {
@@ -20,12 +21,12 @@ describe("triage: category and team by rules and the learned classifier", () => 
   it("suggest mode: the model's guess is offered with Accept, and Accept applies it and teaches the model", async () => {
     const d = await triageDesk("  mode: suggest\n");
     ok(await d.as("carol", "the badge reader at the front door beeps red"));
-    ok(await d.as("ana", actionCommand("change_category", 1, "Hardware")!));
+    ok(await d.as("ana", caps.actionCommand("change_category", 1, "Hardware")!));
     ok(await d.as("dave", "badge reader beeps red at the side door"));
     let v = await card(d, 2);
     expect(field(v, "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 tickets$/);
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
-    const accept = actionCommand("accept_category", 2)!;
+    const accept = caps.actionCommand("accept_category", 2)!;
     expect(refused(await d.as("carol", accept)).code).toBe("FORBIDDEN");
     ok(await d.as("ana", accept));
     expect((await d.desk.snapshot(2))!.ticket).toMatchObject({ category: "Hardware", team: "Service Desk" });
@@ -44,7 +45,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     expect(o.snapshot!.ticket).toMatchObject({ category: "Network", team: "Network" });
     // An untrained model has held nothing back, so its guesses are never applied, only suggested.
     ok(await d.as("carol", "the badge reader at the front door beeps red"));
-    ok(await d.as("ana", actionCommand("change_category", 2, "Hardware")!));
+    ok(await d.as("ana", caps.actionCommand("change_category", 2, "Hardware")!));
     ok(await d.as("dave", "badge reader beeps red at the side door"));
     expect((await d.desk.snapshot(3))!.ticket.category).toBeNull();
     expect(field(await card(d, 3), "Category")).toMatch(/^Hardware \(\d+%\) suggested/);
@@ -86,7 +87,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     const d = await triageDesk("  mode: suggest\n");
     for (const [text, category] of [["the badge reader beeps red", "Hardware"], ["the door badge is refused", "Access"]] as const) {
       const n = ok(await d.as("carol", text)).snapshot!.ticket.number;
-      ok(await d.as("ana", actionCommand("change_category", n, category)!));
+      ok(await d.as("ana", caps.actionCommand("change_category", n, category)!));
     }
     ok(await d.as("dave", "badge reader refused my badge"));
     const options = (await card(d, 3)).actions.find((a) => a.verb === "change_category")?.input;

@@ -2,9 +2,10 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runConsole } from "../../../adapters/console/console.js";
-import { parseCommand } from "../../../src/core/grammar.js";
-import { registerTriageViews } from "../../../src/capabilities/triage/view.js";
 import { triageDesk } from "./helpers.js";
+import { capabilitiesOf } from "../../helpers/desk.js";
+
+const caps = capabilitiesOf();
 
 async function drive(lines: string[]) {
   const d = await triageDesk("  mode: suggest\n  owner:\n    - { team: Network, rule: round_robin }\n");
@@ -45,12 +46,11 @@ describe("triage through the console", () => {
   });
 
   it("answers a triage verb without a ticket number as a ticket, not an error, and parses category", () => {
-    registerTriageViews();
-    expect(parseCommand("accept the new policy terms in the portal")).toMatchObject({ kind: "create" });
-    expect(parseCommand("duplicate charge on my expense card")).toMatchObject({ kind: "create" });
-    expect(parseCommand("duplicate 4 of #2")).toEqual({ kind: "capability", capability: "triage", verb: "link", number: 4, text: "2" });
-    expect(parseCommand("category 7 Network")).toEqual({ kind: "category", number: 7, category: "Network" });
-    expect(parseCommand("category x Network")).toMatchObject({ kind: "help", unknown: expect.stringContaining('"x" is not a ticket number.') });
-    expect(parseCommand("triage stats")).toEqual({ kind: "capability", capability: "triage", verb: "stats" });
+    expect(caps.parse("accept the new policy terms in the portal")).toMatchObject({ kind: "create" });
+    expect(caps.parse("duplicate charge on my expense card")).toMatchObject({ kind: "create" });
+    expect(caps.parse("duplicate 4 of #2")).toEqual({ kind: "capability", capability: "triage", verb: "link", number: 4, text: "2" });
+    expect(caps.parse("category 7 Network")).toEqual({ kind: "category", number: 7, category: "Network" });
+    expect(caps.parse("category x Network")).toMatchObject({ kind: "help", unknown: expect.stringContaining('"x" is not a ticket number.') });
+    expect(caps.parse("triage stats")).toEqual({ kind: "capability", capability: "triage", verb: "stats" });
   });
 });

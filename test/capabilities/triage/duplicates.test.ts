@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { actionCommand } from "../../../src/core/views.js";
-import { ok, refused } from "../../helpers/desk.js";
+import { ok, refused, capabilitiesOf } from "../../helpers/desk.js";
 import { card, field, history, triageDesk } from "./helpers.js";
+
+const caps = capabilitiesOf();
 
 describe("triage: duplicates caught at the second ticket", () => {
   it("the second report's card says Looks like #1, and its requester is told they are not alone", async () => {
@@ -77,7 +78,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     const d = await triageDesk();
     ok(await d.as("carol", "wifi down on the 3rd floor"));
     ok(await d.as("dave", "wifi down 3rd floor again"));
-    const link = actionCommand("link_duplicate", 2)!;
+    const link = caps.actionCommand("link_duplicate", 2)!;
     expect(link).toEqual({ kind: "capability", capability: "triage", verb: "link", number: 2 });
     expect(ok(await d.as("ana", link)).text).toBe("#2 is linked as a duplicate of #1; it will close with it.");
     expect(refused(await d.as("ana", link)).text).toBe("#2 is already linked to #1.");
@@ -97,7 +98,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     const d = await triageDesk();
     ok(await d.as("carol", "wifi down on the 3rd floor"));
     ok(await d.as("dave", "wifi down 3rd floor again"));
-    ok(await d.as("ana", actionCommand("link_duplicate", 2)!));
+    ok(await d.as("ana", caps.actionCommand("link_duplicate", 2)!));
     const toDave = () => d.told.changes.filter((c) => c.snapshot.ticket.number === 2 && c.kind === "original_update").map((c) => c.requesterMessage);
     ok(await d.as("ana", "claim 1"));
     ok(await d.as("ana", "comment 1 an engineer is on the way to the 3rd floor"));
@@ -118,7 +119,7 @@ describe("triage: duplicates caught at the second ticket", () => {
     const d = await triageDesk();
     ok(await d.as("carol", "outlook crashes when opening attachments"));
     ok(await d.as("dave", "outlook crashes on attachments"));
-    ok(await d.as("ana", actionCommand("not_duplicate", 2)!));
+    ok(await d.as("ana", caps.actionCommand("not_duplicate", 2)!));
     expect(field(await card(d, 2), "Duplicate")).toBeUndefined();
     expect((await history(d, 2)).some((h) => h.reason === "not a duplicate of #1 (agent)")).toBe(true);
     ok(await d.as("erin", "mail is slow"));
@@ -145,13 +146,13 @@ describe("triage: duplicates caught at the second ticket", () => {
     expect(field(v, "Incident offer")).toBe("Declare incident from #1 and its 5 duplicates?");
     expect(field(v, "Duplicates")).toBe("29 other reports look like this one");
     const offer = v.actions.find((a) => a.verb === "declare_incident_offer")!;
-    const answer = ok(await d.as("ana", actionCommand(offer.verb, offer.ticketId)!));
+    const answer = ok(await d.as("ana", caps.actionCommand(offer.verb, offer.ticketId)!));
     expect(answer.text).toMatch(/^Declared INC-?\d+ .* from #1\. 29 duplicates of #1 joined it\.$/);
     const after = await card(d, 1);
     expect(field(after, "Incident offer")).toBeUndefined();
     expect(after.actions.some((a) => a.verb === "declare_incident_offer")).toBe(false);
     expect(field(after, "Incident")).toMatch(/^INC-?\d+ wifi down on the 3rd floor/);
-    expect(refused(await d.as("ana", actionCommand(offer.verb, offer.ticketId)!)).text).toBe("The incident from #1 was already declared.");
+    expect(refused(await d.as("ana", caps.actionCommand(offer.verb, offer.ticketId)!)).text).toBe("The incident from #1 was already declared.");
     const extras = (await d.desk.snapshot(30))!.extras as Record<string, unknown>;
     expect(extras.incidents).toBeTruthy();
   });

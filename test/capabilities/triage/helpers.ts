@@ -3,8 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { parseSettings } from "../../../src/settings.js";
 import { EXAMPLE_SETTINGS, makeDesk, ok, type TestDesk } from "../../helpers/desk.js";
-import type { TicketView } from "../../../src/core/views.js";
-import { ticketView } from "../../../src/core/views.js";
+import { type TicketView, ticketView } from "../../../src/core/views.js";
 
 export function settingsWith(triageYaml: string) {
   const base = readFileSync(EXAMPLE_SETTINGS, "utf8").replace(/\ntriage:[\s\S]*?(?=\n\S|$)/, "");

@@ -1,15 +1,16 @@
 // The model learns from agents through the desk, and only from commands that committed.
 import { describe, expect, it } from "vitest";
-import { standardExtensions } from "../../../src/core/capabilities.js";
-import type { Extension } from "../../../src/core/desk.js";
+import { standardCapabilities } from "../../../src/capabilities/index.js";
+import type { Capability } from "../../../src/core/desk.js";
 import { DeskError } from "../../../src/core/errors.js";
 import { Triage } from "../../../src/capabilities/triage/index.js";
-import { actionCommand } from "../../../src/core/views.js";
-import { makeDesk, ok, refused } from "../../helpers/desk.js";
+import { makeDesk, ok, refused, capabilitiesOf } from "../../helpers/desk.js";
 import { card, field, settingsWith } from "./helpers.js";
 
+const caps = capabilitiesOf();
+
 /** A capability that refuses the next category change after triage has seen it, rolling the command back. */
-function failingNextCategory(): Extension & { armed: boolean } {
+function failingNextCategory(): Capability & { armed: boolean } {
   return {
     name: "fails-once",
     armed: false,
@@ -26,13 +27,13 @@ describe("triage: learning from agents", () => {
   it("a correction inside a command that rolled back is taken back out of the model", async () => {
     const settings = settingsWith("  mode: suggest\n");
     const failing = failingNextCategory();
-    const extensions = [...standardExtensions({ ...settings, sla: undefined }), failing];
+    const extensions = [...standardCapabilities({ ...settings, sla: undefined }), failing];
     const triage = extensions.find((x): x is Triage => x instanceof Triage)!;
-    const d = await makeDesk({ settings, extensions });
+    const d = await makeDesk({ settings, capabilities: extensions });
     ok(await d.as("carol", "the badge reader at the front door beeps red"));
 
     failing.armed = true;
-    expect(refused(await d.as("ana", actionCommand("change_category", 1, "Hardware")!)).text).toContain("the category store is full");
+    expect(refused(await d.as("ana", caps.actionCommand("change_category", 1, "Hardware")!)).text).toContain("the category store is full");
     expect((await d.desk.snapshot(1))!.ticket.category).toBeNull();
     // The model had learned before the failure; the next command finds the lesson's row gone and unlearns it.
     ok(await d.as("dave", "badge reader beeps red at the side door"));
@@ -40,7 +41,7 @@ describe("triage: learning from agents", () => {
     expect(triage.model.examples).toBe(0);
 
     // The same correction, committed this time, is learned and kept.
-    ok(await d.as("ana", actionCommand("change_category", 1, "Hardware")!));
+    ok(await d.as("ana", caps.actionCommand("change_category", 1, "Hardware")!));
     ok(await d.as("erin", "badge reader beeps red at the back door"));
     expect(field(await card(d, 3), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 tickets$/);
     expect(triage.model.examples).toBe(1);

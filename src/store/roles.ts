@@ -1,6 +1,6 @@
 // Roles set at run time (keyed by a person matcher: "email:ana@example.com", else "slack:U1"), the configured
 // roles as last recorded, and the people a role lookup links by email.
-import type { PersonRow, Queryable } from "../../store/database.js";
+import type { PersonRow, Queryable } from "./database.js";
 
 export interface RoleOverride {
   subject: string;

@@ -1,13 +1,22 @@
 // Works out a person's role: a role an admin set (`role @person <role>`) wins; otherwise the highest role that
 // configuration gives them by id, AAD object id, email or group membership, on any platform where they are
 // known under the same email.
-import type { Db } from "../../store/connection.js";
-import { personByHandle, personByPlatformId } from "../../store/people.js";
-import { allRoleOverrides, linkedPeople } from "./repository.js";
-import { GROUP_SCHEMES, personKey, personMatchers, roleOf } from "../../core/people.js";
-import type { DeskSettings } from "../../core/settings.js";
-import type { GroupDirectory } from "./groups.js";
+import type { Db } from "../store/connection.js";
+import { personByHandle, personByPlatformId } from "../store/people.js";
+import { allRoleOverrides, linkedPeople } from "../store/roles.js";
+import { GROUP_SCHEMES, personKey, personMatchers, roleOf } from "./people.js";
+import type { DeskSettings } from "./settings.js";
 import { ROLES, atLeast, isRole, type Role } from "./permissions.js";
+
+/** Who is in which platform group (Slack user groups, Entra ID groups); adapters add theirs. */
+export interface GroupDirectory {
+  /** The matcher scheme whose groups it knows: "slack-group" answers for "slack-group:S0123". */
+  scheme: string;
+  /** The platform whose user ids it takes ("slack", "teams"). */
+  platform: string;
+  /** Which of `groups` the user is in. Throws when the directory cannot be reached. */
+  memberOf(userId: string, groups: string[]): Promise<string[]>;
+}
 
 export interface Identity {
   platform: string;
