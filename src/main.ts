@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   const rolesChanged = await auditRoleConfig(desk);
   if (rolesChanged && rolesChanged !== FIRST_ROLES) startLog(`roles changed in the settings file: ${rolesChanged} (recorded in the audit trail)`);
   // Trained now rather than on the first ticket, which would otherwise wait for it.
-  for (const x of extensions) if (x instanceof Triage && (await x.train(db)) > 0) startLog(`triage: learned categories from the desk's resolved tickets`);
+  for (const x of extensions) if (x instanceof Triage) x.train(db).then((n) => n > 0 && startLog(`triage: learned categories from the desk's resolved tickets`), (e: unknown) => log(`triage: training failed, rules only: ${String(e)}`));
 
   const http = new HttpServer(log);
   const platforms: string[] = [];

@@ -4,7 +4,7 @@
 // history held back, and taught by every agent correction with a few gradient steps on that one ticket. Each
 // correction's change to the weights is kept (a Lesson), so a correction whose transaction rolled back can be
 // taken out.
-import { Vectorizer, type Sparse } from "./features.js";
+import { Vectorizer, type Sparse, type VectorizerState } from "./features.js";
 
 export interface Ranked {
   label: string;
@@ -42,6 +42,19 @@ export interface FitOptions {
   minDf?: number;
 }
 
+/** A trained model as plain data: what a training thread hands back to the desk (structured clone). */
+export interface ModelState {
+  vectorizer: VectorizerState;
+  labels: string[];
+  w: Float64Array;
+  features: number;
+  trainedOn: number;
+  temperature: number;
+  heldBack: { confidence: number; right: boolean }[];
+  heldBackGuesses: { text: string; truth: string; guess: string; confidence: number }[];
+  perLabel: Map<string, number>;
+}
+
 /** Below this many examples nothing is held back: too few to measure calibration or precision on. */
 export const MIN_HELD_BACK = 50;
 /** The share of the history (its newest part) held back to calibrate and to measure precision. */
@@ -69,6 +82,26 @@ export class LogisticModel {
   /** `labels` known before any example (configured categories). */
   constructor(labels: string[] = []) {
     for (const l of labels) this.addLabel(l);
+  }
+
+  /** The trained model as plain data (only between fit and any correction: lessons are the desk's to replay). */
+  get state(): ModelState {
+    return { vectorizer: this.vectorizer.state, labels: this.labels, w: this.w, features: this.features, trainedOn: this.trainedOn, temperature: this.temperature, heldBack: this.heldBack, heldBackGuesses: this.heldBackGuesses, perLabel: this.perLabel };
+  }
+
+  /** The model a state describes (one fitted elsewhere, e.g. in a training thread). */
+  static fromState(s: ModelState): LogisticModel {
+    const m = new LogisticModel();
+    m.vectorizer = new Vectorizer(s.vectorizer);
+    m.labels = s.labels;
+    m.w = s.w;
+    m.features = s.features;
+    m.trainedOn = s.trainedOn;
+    m.temperature = s.temperature;
+    m.heldBack = s.heldBack;
+    m.heldBackGuesses = s.heldBackGuesses;
+    for (const [label, n] of s.perLabel) m.perLabel.set(label, n);
+    return m;
   }
 
   /** How many examples the model has learned from (training and corrections). */
