@@ -2,7 +2,7 @@
 import { type Generated, type Kysely, sql } from "kysely";
 import type { Db } from "../../store/connection.js";
 import type { Trx } from "../../core/desk.js";
-import { contextDiscount, cosine, idf, queryWords, recency, termVector } from "./duplicates.js";
+import { contextDiscount, cosine, idf, indexPhrases, indexTerm, queryWords, recency, termVector } from "./duplicates.js";
 
 export interface TriageTicketRow {
   ticket_id: number;
@@ -128,7 +128,8 @@ const COMPARED = 40;
 export async function similarOpenTickets(db: Q, ticketId: number, title: string, description: string, now: number, counts: WordCounts = new Map(), limit = 10): Promise<Candidate[]> {
   const ws = queryWords(title, description, QUERY_WORDS);
   if (!ws.length) return [];
-  const match = ws.map((w) => `"${w}"`).join(" OR ");
+  const phrases = indexPhrases(`${title}\n${description}`);
+  const match = ws.map((w) => indexTerm(w, phrases)).join(" OR ");
   const rows = await sql<{ id: number; title: string; description: string; service: string | null; source_kind: string; created_at: number }>`
     SELECT t.id, t.title, t.description, t.service, t.source_kind, t.created_at
     FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
@@ -136,7 +137,7 @@ export async function similarOpenTickets(db: Q, ticketId: number, title: string,
     JOIN tickets t ON t.id = m.rowid
     WHERE t.status NOT IN ('resolved', 'closed') ORDER BY m.rank`.execute(db);
   if (!rows.rows.length) return [];
-  const weigh = await openWordWeights(db, ws, counts);
+  const weigh = await openWordWeights(db, ws, phrases, counts);
   const query = termVector({ title, description }, weigh);
   return rows.rows
     .map((r, textRank) => {
@@ -157,16 +158,16 @@ export type WordCounts = Map<string, { n: number; total: number; uses: number }>
 const DF_REFRESH = 200;
 const DF_CACHE_MAX = 50_000;
 
-async function openCount(db: Q, word: string, total: number, dfCache: WordCounts): Promise<number> {
-  const hit = dfCache.get(word);
+async function openCount(db: Q, term: string, total: number, dfCache: WordCounts): Promise<number> {
+  const hit = dfCache.get(term);
   if (hit && hit.uses < DF_REFRESH && Math.abs(hit.total - total) <= total / 10) {
     hit.uses++;
     return Math.min(hit.n, total);
   }
-  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${`"${word}"`}`.execute(db);
+  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${term}`.execute(db);
   const n = Number(r.rows[0]?.n ?? 0);
   if (dfCache.size >= DF_CACHE_MAX) dfCache.clear();
-  dfCache.set(word, { n, total, uses: 0 });
+  dfCache.set(term, { n, total, uses: 0 });
   return n;
 }
 
@@ -175,10 +176,10 @@ async function openCount(db: Q, word: string, total: number, dfCache: WordCounts
  * index), times duplicates.ts's discount for words that say where or when rather than what. Only the new
  * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as a typical one.
  */
-async function openWordWeights(db: Q, ws: string[], counts: WordCounts): Promise<(word: string) => number> {
+async function openWordWeights(db: Q, ws: string[], phrases: Map<string, string>, counts: WordCounts): Promise<(word: string) => number> {
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(db)).rows[0]?.n ?? 0);
   const df = new Map<string, number>();
-  for (const w of ws) df.set(w, await openCount(db, w, total, counts));
+  for (const w of ws) df.set(w, await openCount(db, indexTerm(w, phrases), total, counts));
   // A word only a candidate has weighs as a typical word of the query: rarer would make long tickets look unlike everything.
   const known = [...df.values()].map((n) => idf(total, n));
   const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : idf(total, 1);

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { actionCommand } from "../../../src/core/views.js";
 import { ok, refused } from "../../helpers/desk.js";
+import { indexPhrases } from "../../../src/capabilities/triage/duplicates.js";
 import { card, field, history, triageDesk } from "./helpers.js";
 
 describe("triage: duplicates caught at the second ticket", () => {
@@ -63,6 +64,20 @@ describe("triage: duplicates caught at the second ticket", () => {
       ok(await d.as("dave", second));
       expect(field(await card(d, 2), "Duplicate"), `${second} vs ${first}`).toMatch(/^Looks like #1 \(\d+% alike\)$/);
     }
+  });
+
+  it("a hyphenated or underscored word is found as the index spells it: wi-fi, dfs_replication", async () => {
+    const pairs: [string, string][] = [
+      ["wi-fi gone", "no wi-fi at all"],
+      ["dfs_replication ignored by balancer", "balancer ignores dfs_replication"],
+    ];
+    for (const [first, second] of pairs) {
+      const d = await triageDesk();
+      ok(await d.as("carol", first));
+      ok(await d.as("dave", second));
+      expect(field(await card(d, 2), "Duplicate"), `${second} vs ${first}`).toMatch(/^Looks like #1 \(\d+% alike\)$/);
+    }
+    expect(indexPhrases("The Wi-Fi and dfs_replication, not wifi")).toEqual(new Map([["wifi", "wi fi"], ["dfsreplication", "dfs replication"]]));
   });
 
   it("among several open matches the closer and the newer ranks first, title words above body words", async () => {
