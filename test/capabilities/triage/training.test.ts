@@ -2,16 +2,33 @@
 // its own while commands are answered, and the fitted model, with what agents taught meanwhile, takes over.
 import { describe, expect, it } from "vitest";
 import { standardExtensions } from "../../../src/core/capabilities.js";
+import type { Extension } from "../../../src/core/desk.js";
+import { DeskError } from "../../../src/core/errors.js";
 import { Triage } from "../../../src/capabilities/triage/index.js";
 import { IN_PLACE_MAX } from "../../../src/capabilities/triage/training.js";
-import { makeDesk, ok } from "../../helpers/desk.js";
+import { makeDesk, ok, refused } from "../../helpers/desk.js";
 import { card, field, settingsWith } from "./helpers.js";
 import { syntheticTickets } from "./synthetic.js";
+
+/** A capability that refuses the next category change after triage has seen it, rolling the command back. */
+function failingNextCategory(): Extension & { armed: boolean } {
+  return {
+    name: "fails-once",
+    armed: false,
+    async afterChange(_ctx, change) {
+      if (change.kind === "category" && this.armed) {
+        this.armed = false;
+        throw new DeskError("INVALID_INPUT", "the category store is full (a test's failure after triage learned)");
+      }
+    },
+  };
+}
 
 describe("triage: training at start-up", () => {
   it("a desk with many resolved tickets answers commands while its model trains, then uses the model and keeps what was taught meanwhile", async () => {
     const settings = settingsWith("  mode: suggest\n");
-    const extensions = standardExtensions({ ...settings, sla: undefined });
+    const failing = failingNextCategory();
+    const extensions = [...standardExtensions({ ...settings, sla: undefined }), failing];
     const triage = extensions.find((x): x is Triage => x instanceof Triage)!;
     const d = await makeDesk({ settings, extensions });
     const history = syntheticTickets(4 * IN_PLACE_MAX, 7, 0);
@@ -28,7 +45,11 @@ describe("triage: training at start-up", () => {
     });
     const first = ok(await d.as("carol", "the badge reader at the front door beeps red"));
     events.push(`answered #${first.snapshot!.ticket.number}`);
-    // Taught while the model trains: the fitted model must learn it too.
+    // Taught while the model trains, in a command that rolls back: the fitted model must not learn it.
+    failing.armed = true;
+    refused(await d.as("ana", `category ${first.snapshot!.ticket.number} Access`));
+    events.push("refused category");
+    // Taught while the model trains and committed: the fitted model must learn it too.
     ok(await d.as("ana", `category ${first.snapshot!.ticket.number} Hardware`));
     events.push("answered category");
     ok(await d.as("ana", "list"));
@@ -36,7 +57,7 @@ describe("triage: training at start-up", () => {
     expect(triage.model.examples).toBe(1);
 
     expect(await training).toBe(history.length);
-    expect(events).toEqual([`answered #${first.snapshot!.ticket.number}`, "answered category", "answered list", `trained on ${history.length}`]);
+    expect(events).toEqual([`answered #${first.snapshot!.ticket.number}`, "refused category", "answered category", "answered list", `trained on ${history.length}`]);
     // The fitted model: trained on the history and on the correction taught while it trained.
     expect(triage.model.examples).toBe(history.length + 1);
     const second = ok(await d.as("dave", "badge reader beeps red at the side door")).snapshot!.ticket.number;
