@@ -2,27 +2,11 @@
 // its own while commands are answered, and the fitted model, with what agents taught meanwhile, takes over.
 import { describe, expect, it } from "vitest";
 import { standardExtensions } from "../../../src/core/capabilities.js";
-import type { Extension } from "../../../src/core/desk.js";
-import { DeskError } from "../../../src/core/errors.js";
 import { Triage } from "../../../src/capabilities/triage/index.js";
 import { IN_PLACE_MAX } from "../../../src/capabilities/triage/training.js";
 import { makeDesk, ok, refused } from "../../helpers/desk.js";
-import { card, field, settingsWith } from "./helpers.js";
+import { card, failingNextCategory, field, settingsWith } from "./helpers.js";
 import { syntheticTickets } from "./synthetic.js";
-
-/** A capability that refuses the next category change after triage has seen it, rolling the command back. */
-function failingNextCategory(): Extension & { armed: boolean } {
-  return {
-    name: "fails-once",
-    armed: false,
-    async afterChange(_ctx, change) {
-      if (change.kind === "category" && this.armed) {
-        this.armed = false;
-        throw new DeskError("INVALID_INPUT", "the category store is full (a test's failure after triage learned)");
-      }
-    },
-  };
-}
 
 describe("triage: training at start-up", () => {
   it("a desk with many resolved tickets answers commands while its model trains, then uses the model and keeps what was taught meanwhile", async () => {
