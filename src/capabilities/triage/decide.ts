@@ -3,8 +3,8 @@
 // rule's record decides: on the tickets held back from training, and on agents' later corrections, was the
 // rule or the model right more often when they disagreed on this category? On a fresh desk (a model never
 // measured) and for a category the model never learned, the rule keeps its word; once the model has been
-// measured, a disagreeing rule wins only with a clearly better record, and only where that record (the share of
-// disagreements the rule won) is above the model's confidence in this very guess: the model's calibrated
+// measured, a disagreeing rule wins only with a clearly better record, and only where that record (the chance
+// it wins the next disagreement) is above the model's confidence in this very guess: the model's calibrated
 // confidence is the chance it is right, so the rule takes only the tickets where it is the likelier of the two.
 import type { Guess, Ranked } from "./classifier.js";
 import type { RuleMatch } from "./infer.js";
@@ -59,13 +59,13 @@ export function clearlyBetter(t: { rule: number; model: number }): boolean {
 }
 
 /**
- * Whether, for this ticket, the rule is likelier right than the model: the share of their disagreements the
- * rule won (its record) above the model's calibrated confidence in its own guess. A rule that is usually right
- * against the model still gives way where the model is surer than that, so rules plus model lose nothing where
- * the model's confidence is honest.
+ * Whether, for this ticket, the rule is likelier right than the model: the chance the rule wins their next
+ * disagreement, from its record by Laplace's rule of succession ((won + 1) / (disagreements + 2): 6 of 6 says
+ * 7 in 8, not certainty), above the model's calibrated confidence in its own guess. A rule that is usually
+ * right against the model still gives way where the model is surer than that.
  */
 export function ruleBeats(t: { rule: number; model: number }, modelConfidence: number): boolean {
-  return t.rule / (t.rule + t.model) > modelConfidence;
+  return (t.rule + 1) / (t.rule + t.model + 2) > modelConfidence;
 }
 
 /** What combine needs to know of the model: how much it learned, whether it was measured, which labels it knows. */
