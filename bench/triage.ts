@@ -87,7 +87,7 @@ function classification(args: string[], o: Options): string[] {
   if (evals.length) {
     console.log(`### Category: split ${describeSplit(file || !dateCol ? o.split : { kind: "order" })}\n`);
     printEvaluations(evals);
-    console.log("\nkeyword rules: the 5 words most particular to each label in the training part, matched by the desk's own rule code; rules + model is what the desk does (a rule decides where it matches unless the held-back record says the model knows better). ECE: expected calibration error of the confidence, 10 bins. Targets with --split order: topic groups >= 85.0% / 0.857, Endava categories >= 85.1% / 0.250, ECE <= 0.05.\n");
+    console.log("\nkeyword rules: the 5 words most particular to each label in the training part, matched by the desk's own rule code; rules + model is what the desk does (a rule decides where it matches unless the held-back record says the model knows better, or the model is surer of this ticket than the rule's record). ECE: expected calibration error of the confidence, 10 bins. Targets with --split order: topic groups >= 85.0% / 0.857, Endava categories >= 85.1% / 0.250, ECE <= 0.05.\n");
   }
   return texts;
 }

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   // A change to the settings file's roles since the last run goes into the audit trail.
   const rolesChanged = await auditRoleConfig(desk);
   if (rolesChanged && rolesChanged !== FIRST_ROLES) startLog(`roles changed in the settings file: ${rolesChanged} (recorded in the audit trail)`);
-  // Before the desk takes commands (triage learns now rather than on the first ticket, which would wait for it).
+  // Before the desk takes commands (triage starts learning now rather than on the first ticket).
   for (const n of await startCapabilities(desk, desk.capabilities)) startLog(n);
 
   const http = new HttpServer(log);

@@ -1,10 +1,10 @@
 // The category model: a linear model over TF-IDF features (features.ts), one weight vector per category,
 // trained by L-BFGS on the desk's history (a linear SVM's squared hinge by default, or multinomial log-loss),
-// its scores turned into probabilities by a softmax whose temperature is fitted on the newest fifth of that
-// history held back, and taught by every agent correction with a few gradient steps on that one ticket. Each
+// its scores turned into probabilities by a softmax whose temperature (and a floor shared by every label) is
+// fitted on the newest fifth of that history held back, and taught by every agent correction with a few gradient steps on that one ticket. Each
 // correction's change to the weights is kept (a Lesson), so a correction whose transaction rolled back can be
 // taken out.
-import { Vectorizer, type Sparse } from "./features.js";
+import { Vectorizer, type Sparse, type VectorizerState } from "./features.js";
 
 export interface Ranked {
   label: string;
@@ -42,6 +42,20 @@ export interface FitOptions {
   minDf?: number;
 }
 
+/** A trained model as plain data: what a training thread hands back to the desk (structured clone). */
+export interface ModelState {
+  vectorizer: VectorizerState;
+  labels: string[];
+  w: Float64Array;
+  features: number;
+  trainedOn: number;
+  temperature: number;
+  floor: number;
+  heldBack: { confidence: number; right: boolean }[];
+  heldBackGuesses: { text: string; truth: string; guess: string; confidence: number }[];
+  perLabel: Map<string, number>;
+}
+
 /** Below this many examples nothing is held back: too few to measure calibration or precision on. */
 export const MIN_HELD_BACK = 50;
 /** The share of the history (its newest part) held back to calibrate and to measure precision. */
@@ -61,6 +75,11 @@ export class LogisticModel {
   private learned = 0;
   /** Logits are divided by this before the softmax; fitted on the held-back tickets. */
   temperature = 1;
+  /**
+   * The share of probability spread evenly over every label, fitted with the temperature: however clear a ticket,
+   * some of a desk's labels are slips (another agent would have filed it elsewhere), so no guess is certain.
+   */
+  floor = 0;
   /** Held-back tickets' calibrated confidence and whether the guess was right, most confident first. */
   private heldBack: { confidence: number; right: boolean }[] = [];
   /** The held-back examples with what the model (trained without them) guessed, for weighing rules against it. */
@@ -69,6 +88,27 @@ export class LogisticModel {
   /** `labels` known before any example (configured categories). */
   constructor(labels: string[] = []) {
     for (const l of labels) this.addLabel(l);
+  }
+
+  /** The trained model as plain data (only between fit and any correction: lessons are the desk's to replay). */
+  get state(): ModelState {
+    return { vectorizer: this.vectorizer.state, labels: this.labels, w: this.w, features: this.features, trainedOn: this.trainedOn, temperature: this.temperature, floor: this.floor, heldBack: this.heldBack, heldBackGuesses: this.heldBackGuesses, perLabel: this.perLabel };
+  }
+
+  /** The model a state describes (one fitted elsewhere, e.g. in a training thread). */
+  static fromState(s: ModelState): LogisticModel {
+    const m = new LogisticModel();
+    m.vectorizer = new Vectorizer(s.vectorizer);
+    m.labels = s.labels;
+    m.w = s.w;
+    m.features = s.features;
+    m.trainedOn = s.trainedOn;
+    m.temperature = s.temperature;
+    m.floor = s.floor;
+    m.heldBack = s.heldBack;
+    m.heldBackGuesses = s.heldBackGuesses;
+    for (const [label, n] of s.perLabel) m.perLabel.set(label, n);
+    return m;
   }
 
   /** How many examples the model has learned from (training and corrections). */
@@ -98,15 +138,16 @@ export class LogisticModel {
     this.heldBack = [];
     this.heldBackGuesses = [];
     this.temperature = 1;
+    this.floor = 0;
     if (examples.length >= MIN_HELD_BACK && new Set(examples.map((e) => e.label)).size > 1) {
       const cut = Math.floor(examples.length * (1 - HELD_BACK_SHARE));
       this.fitWeights(examples.slice(0, cut), labels, options);
       const held = examples.slice(cut);
       const logits = held.map((e) => this.logits(this.vectorizer.transform(e.text)));
       const truth = held.map((e) => this.labels.indexOf(e.label));
-      this.temperature = fitTemperature(logits, truth);
+      ({ temperature: this.temperature, floor: this.floor } = fitCalibration(logits, truth));
       this.heldBackGuesses = logits.map((z, i) => {
-        const p = softmax(z, this.temperature);
+        const p = calibrate(z, this.temperature, this.floor);
         const best = argmax(p);
         return { text: held[i]!.text, truth: held[i]!.label, guess: this.labels[best]!, confidence: p[best]! };
       });
@@ -140,7 +181,7 @@ export class LogisticModel {
     if (this.examples === 0 || this.labels.length < 2) return undefined;
     const x = this.vectorizer.transform(text);
     if (!x.index.length) return undefined;
-    const p = softmax(this.logits(x), this.temperature);
+    const p = calibrate(this.logits(x), this.temperature, this.floor);
     const ranked = this.labels.map((label, k) => ({ label, p: p[k]! })).sort((a, b) => b.p - a.p);
     return { label: ranked[0]!.label, confidence: ranked[0]!.p, ranked };
   }
@@ -270,27 +311,48 @@ function argmax(xs: number[]): number {
   return best;
 }
 
-/** The temperature that minimises the held-back log-loss (golden-section search on its logarithm). */
-export function fitTemperature(logits: number[][], truth: number[]): number {
-  const nll = (logT: number) => {
-    const t = Math.exp(logT);
-    let s = 0;
-    logits.forEach((z, i) => {
-      if (truth[i]! < 0) return;
-      s -= Math.log(Math.max(1e-12, softmax(z, t)[truth[i]!]!));
-    });
-    return s;
-  };
-  let a = Math.log(0.05);
-  let b = Math.log(20);
+/** Probabilities from scores: a softmax at `temperature`, with `floor` of the mass spread evenly over the labels. */
+export function calibrate(z: number[], temperature: number, floor: number): number[] {
+  const p = softmax(z, temperature);
+  return floor ? p.map((v) => (1 - floor) * v + floor / p.length) : p;
+}
+
+/** Held-back log-loss of calibrate(z, t, floor) (tickets whose label the model does not know are left out). */
+function heldBackLoss(logits: number[][], truth: number[], t: number, floor: number): number {
+  let s = 0;
+  logits.forEach((z, i) => {
+    if (truth[i]! < 0) return;
+    s -= Math.log(Math.max(1e-12, calibrate(z, t, floor)[truth[i]!]!));
+  });
+  return s;
+}
+
+/** The x in [a, b] where a unimodal f is least (golden-section search). */
+function goldenMin(f: (x: number) => number, a: number, b: number, steps = 60): number {
   const g = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < steps; i++) {
     const c = b - g * (b - a);
     const d = a + g * (b - a);
-    if (nll(c) < nll(d)) b = d;
+    if (f(c) < f(d)) b = d;
     else a = c;
   }
-  return Math.exp((a + b) / 2);
+  return (a + b) / 2;
+}
+
+/** The temperature that minimises the held-back log-loss (golden-section search on its logarithm). */
+export function fitTemperature(logits: number[][], truth: number[]): number {
+  return Math.exp(goldenMin((logT) => heldBackLoss(logits, truth, Math.exp(logT), 0), Math.log(0.05), Math.log(20)));
+}
+
+/**
+ * The temperature and floor that together minimise the held-back log-loss: a golden-section search over the
+ * floor, each floor with its own best temperature. A temperature alone must choose between honest clear guesses
+ * and honest unclear ones when some labels are slips; the floor caps the clear ones where the slips put them.
+ */
+export function fitCalibration(logits: number[][], truth: number[]): { temperature: number; floor: number } {
+  const bestLogT = (floor: number) => goldenMin((x) => heldBackLoss(logits, truth, Math.exp(x), floor), Math.log(0.05), Math.log(20), 30);
+  const floor = goldenMin((f) => heldBackLoss(logits, truth, Math.exp(bestLogT(f)), f), 0, 0.5, 25);
+  return { temperature: Math.exp(bestLogT(floor)), floor };
 }
 
 type Objective = (w: Float64Array, grad: Float64Array) => number;

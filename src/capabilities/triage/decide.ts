@@ -3,8 +3,9 @@
 // rule's record decides: on the tickets held back from training, and on agents' later corrections, was the
 // rule or the model right more often when they disagreed on this category? On a fresh desk (a model never
 // measured) and for a category the model never learned, the rule keeps its word; once the model has been
-// measured, a disagreeing rule wins only with a clearly better record, so rules plus model are not worse than
-// the model alone where the record can tell.
+// measured, a disagreeing rule wins only with a clearly better record, and only where that record (the chance
+// it wins the next disagreement) is above the model's confidence in this very guess: the model's calibrated
+// confidence is the chance it is right, so the rule takes only the tickets where it is the likelier of the two.
 import type { Guess, Ranked } from "./classifier.js";
 import type { RuleMatch } from "./infer.js";
 
@@ -57,6 +58,16 @@ export function clearlyBetter(t: { rule: number; model: number }): boolean {
   return t.rule - t.model > 2 * Math.sqrt(t.rule + t.model);
 }
 
+/**
+ * Whether, for this ticket, the rule is likelier right than the model: the chance the rule wins their next
+ * disagreement, from its record by Laplace's rule of succession ((won + 1) / (disagreements + 2): 6 of 6 says
+ * 7 in 8, not certainty), above the model's calibrated confidence in its own guess. A rule that is usually
+ * right against the model still gives way where the model is surer than that.
+ */
+export function ruleBeats(t: { rule: number; model: number }, modelConfidence: number): boolean {
+  return (t.rule + 1) / (t.rule + t.model + 2) > modelConfidence;
+}
+
 /** What combine needs to know of the model: how much it learned, whether it was measured, which labels it knows. */
 export interface ModelStanding {
   examples: number;
@@ -67,7 +78,8 @@ export interface ModelStanding {
 /**
  * The category to suggest (or apply). Where a rule matches: the rule, when the model agrees, when there is no
  * record and the model cannot judge (it was never measured on held-back tickets, or never learned the rule's
- * category), or when the rule's record is clearly better than the model's; else the model's guess, with the rule it overrode in the reason.
+ * category), or when the rule's record is clearly better than the model's and beats the model's confidence in
+ * this guess; else the model's guess, with the rule it overrode in the reason.
  * Where no rule matches: the model's guess at `suggestThreshold` or above; else nothing.
  */
 export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, model: ModelStanding, suggestThreshold: number): Suggestion | undefined {
@@ -78,7 +90,7 @@ export function combine(rule: RuleMatch | undefined, g: Guess | undefined, recor
     const tally = record.get(rule.category) ?? { rule: 0, model: 0 };
     // With no record, the model cannot judge a rule before it was measured, nor on a category it never learned.
     const unjudged = tally.rule + tally.model === 0 && (model.heldBackCount === 0 || !model.knows(rule.category));
-    if (agrees || unjudged || clearlyBetter(tally)) {
+    if (agrees || unjudged || (clearlyBetter(tally) && ruleBeats(tally, g!.confidence))) {
       const p = g?.ranked.find((r) => r.label === rule.category)?.p;
       const note = agrees ? (g ? `; the model agrees (${pct(g.confidence)})` : "") : `; over the model's ${g!.label} (${pct(g!.confidence)})`;
       return { category: rule.category, confidence: p ?? rule.confidence, source: "rule", reason: `${rule.reason}${note}`, ranked, modelCategory: g?.label ?? null };

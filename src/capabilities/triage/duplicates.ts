@@ -49,6 +49,23 @@ export function queryWords(title: string, description: string, max = 32): string
   return [...new Set([...words(title), ...words(description)])].slice(0, max);
 }
 
+/**
+ * How the full-text index spells each joined word of a text: words() makes "wi-fi" and "dfs_replication" one
+ * word ("wifi", "dfsreplication"), while the index (unicode61) keeps their parts apart, so looked up as it is
+ * such a word matches no ticket, counts as the rarest word of all and finds no candidate. Each maps to the
+ * phrase of its parts ("wi fi"), which the index does hold.
+ */
+export function indexPhrases(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const joined of text.toLowerCase().match(/[\p{L}\p{N}]+(?:[-_]+[\p{L}\p{N}]+)+/gu) ?? []) out.set(joined.replace(/[-_]/g, ""), joined.split(/[-_]+/).join(" "));
+  return out;
+}
+
+/** The full-text query term of a word: itself, or the phrase of its parts (indexPhrases), quoted. */
+export function indexTerm(word: string, phrases: Map<string, string>): string {
+  return `"${phrases.get(word) ?? word}"`;
+}
+
 export type TermVector = Map<string, number>;
 
 /** Folded words with weight: (1 + ln count) per part, title counted TITLE_WEIGHT times, times the word's own weight. */

@@ -15,6 +15,7 @@ import { incidentName } from "../incidents/model.js";
 import { LogisticModel, type Lesson } from "./classifier.js";
 import { publicIncident, runTriageCommand } from "./commands.js";
 import { triageActions, triageCard, triageVerbs, type TriageExtras } from "./view.js";
+import { IN_PLACE_MAX, fitModel } from "./training.js";
 import { addRecords, combine, ruleRecordFrom, type RuleRecord, type Suggestion } from "./decide.js";
 import { inferImpact, inferType, inferUrgency, ruleCategory } from "./infer.js";
 import { chooseOwner } from "./owner.js";
@@ -61,26 +62,70 @@ export class Triage implements Capability {
     return this.settings.triage ?? DEFAULT_TRIAGE;
   }
 
-  private trained = false;
+  /** Set once training has begun: resolves when the history is read and, if it is small, fitted (training.ts). */
+  private started: Promise<void> | undefined;
+  /** Resolves with how many tickets the model was fitted on, once the fitted model is in use. */
+  private fitting: Promise<number> | undefined;
+  /** Corrections taught while a model is fitted off-thread, by lesson nonce: the new model learns them too. */
+  private taughtWhileFitting: Map<string, { text: string; label: string }> | undefined;
 
-  /** At start-up: learns from the desk's history now rather than on the first ticket, which would otherwise wait for it. */
+  /**
+   * At start-up: learns from the desk's history now rather than on the first ticket, which would otherwise wait for
+   * it. A small history is fitted before the desk takes commands; a large one in a thread of its own while the desk
+   * answers (with its rules), so start-up does not wait for it.
+   */
   async start(desk: DeskServices): Promise<string[]> {
-    return (await this.train(desk.db)) > 0 ? ["triage: learned categories from the desk's resolved tickets"] : [];
+    await this.beginTraining(desk.db);
+    if (this.fittedOn !== undefined) return this.fittedOn > 0 ? ["triage: learned categories from the desk's resolved tickets"] : [];
+    // A failed fit leaves the desk on its rules (train() callers hear why); start-up has nothing to wait for.
+    this.fitting?.catch(() => undefined);
+    return ["triage: learning categories from the desk's resolved tickets in the background (rules decide meanwhile)"];
   }
+
+  /** How many tickets the model in use was fitted on, once a fit has finished. */
+  private fittedOn: number | undefined;
 
   /**
    * Learns from the desk's history (once): resolved and closed tickets with a category, and open tickets agents
-   * categorised. Returns how many tickets it read.
+   * categorised. A large history is fitted in a thread of its own while the desk goes on answering with its rules
+   * (and what the current model knows); the fitted model replaces it when ready. Resolves with how many tickets it
+   * read, when the fitted model is in use.
    */
   async train(db: Db | Trx, limit?: number): Promise<number> {
-    if (this.trained) return 0;
-    this.trained = true;
-    const rows = await store.trainingSet(db, limit);
-    const model = new LogisticModel(this.settings.categories.map((c) => c.name));
-    if (rows.length) model.fit(rows.map((r) => ({ text: `${r.title}\n${r.description}`, label: r.category })));
+    await this.beginTraining(db, limit);
+    return this.fitting!;
+  }
+
+  /** Reads the history and starts fitting (once); a small history is fitted before this resolves. */
+  private beginTraining(db: Db | Trx, limit?: number): Promise<void> {
+    this.started ??= (async () => {
+      const rows = await store.trainingSet(db, limit);
+      // Agents' verdicts so far, rule against model; the fitted model's held-back record joins them when it arrives.
+      this.record = addRecords(this.record, await store.ruleRecord(db));
+      this.taughtWhileFitting = new Map();
+      const examples = rows.map((r) => ({ text: `${r.title}\n${r.description}`, label: r.category }));
+      this.fitting = fitModel(this.settings.categories.map((c) => c.name), examples).then((model) => {
+        this.adopt(model);
+        this.fittedOn = rows.length;
+        return rows.length;
+      });
+      // A failed fit leaves the desk on its rules; whoever awaits train() hears why.
+      this.fitting.catch(() => void (this.taughtWhileFitting = undefined));
+      if (rows.length <= IN_PLACE_MAX) await this.fitting;
+    })();
+    return this.started;
+  }
+
+  /** Puts a freshly fitted model in use, with the corrections taught meanwhile (still undoable) and its held-back record. */
+  private adopt(model: LogisticModel): void {
+    for (const [nonce, c] of this.taughtWhileFitting ?? []) {
+      const lesson = model.learn(c.text, c.label);
+      const pending = this.pending.get(nonce);
+      if (pending) pending.lesson = lesson;
+    }
+    this.taughtWhileFitting = undefined;
     this.model = model;
-    this.record = addRecords(ruleRecordFrom(model.heldBackGuesses, (text) => ruleCategory(text, this.settings, this.conf)), await store.ruleRecord(db));
-    return rows.length;
+    this.record = addRecords(ruleRecordFrom(model.heldBackGuesses, (text) => ruleCategory(text, this.settings, this.conf)), this.record);
   }
 
   /** The category a rule decides, or the model's guess where no rule matches (decide.ts). */
@@ -103,6 +148,7 @@ export class Triage implements Capability {
     for (const [nonce, p] of this.pending) {
       if (!present.has(nonce)) {
         this.model.unlearn(p.lesson, p.label);
+        this.taughtWhileFitting?.delete(nonce);
         if (p.record) this.tally(p.record, -1);
         this.pending.delete(nonce);
       } else if (p.at < ctx.now - SETTLED_MS) this.pending.delete(nonce);
@@ -113,7 +159,9 @@ export class Triage implements Capability {
   private async learn(ctx: Ctx, t: Ticket, label: string, record?: PendingLesson["record"]): Promise<void> {
     const nonce = randomUUID();
     await store.saveLesson(ctx.trx, { ticket_id: t.number, label, nonce, created_at: ctx.now });
-    const lesson = this.model.learn(`${t.title}\n${t.description}`, label);
+    const text = `${t.title}\n${t.description}`;
+    const lesson = this.model.learn(text, label);
+    this.taughtWhileFitting?.set(nonce, { text, label });
     if (record) this.tally(record, 1);
     this.pending.set(nonce, { lesson, label, at: ctx.now, ...(record ? { record } : {}) });
   }
@@ -131,7 +179,7 @@ export class Triage implements Capability {
   }
 
   async afterChange(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void> {
-    await this.train(ctx.trx);
+    await this.beginTraining(ctx.trx);
     await this.settle(ctx);
     // Triage's own changes use kinds it does not react to ("triaged"), so its ctx.change calls cannot recurse.
     if (change.kind === "created" && ctx.envelope.command.kind === "create") return this.onCreated(ctx, change.after, ctx.envelope.command);
@@ -142,7 +190,7 @@ export class Triage implements Capability {
   }
 
   async command(ctx: Ctx, cmd: Extract<Command, { kind: "capability" }>): Promise<Outcome> {
-    await this.train(ctx.trx);
+    await this.beginTraining(ctx.trx);
     await this.settle(ctx);
     return runTriageCommand(this, ctx, cmd);
   }

@@ -47,10 +47,27 @@ export interface Sparse {
  * so the whole vector has length 1. Features first seen after fitting (a correction's new word) join the
  * vocabulary with the idf of a word seen once.
  */
+/** A fitted vocabulary as plain data (a training thread hands it back to the desk by structured clone). */
+export interface VectorizerState {
+  ids: Map<string, number>;
+  idf: number[];
+  docs: number;
+}
+
 export class Vectorizer {
-  private readonly ids = new Map<string, number>();
-  private readonly idf: number[] = [];
-  private docs = 0;
+  private readonly ids: Map<string, number>;
+  private readonly idf: number[];
+  private docs: number;
+
+  constructor(state?: VectorizerState) {
+    this.ids = state?.ids ?? new Map();
+    this.idf = state?.idf ?? [];
+    this.docs = state?.docs ?? 0;
+  }
+
+  get state(): VectorizerState {
+    return { ids: this.ids, idf: this.idf, docs: this.docs };
+  }
 
   get size(): number {
     return this.idf.length;

@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import type { Queryable } from "../../store/database.js";
 import { createdWithin, type TicketWindow } from "../../store/tickets.js";
-import { contextDiscount, cosine, idf, queryWords, recency, termVector } from "./duplicates.js";
+import { contextDiscount, cosine, idf, indexPhrases, indexTerm, queryWords, recency, termVector } from "./duplicates.js";
 import type { DuplicateRow, TriageTicketRow } from "./tables.js";
 
 // The rows these queries take and give, for callers that use the module as a namespace (store.DuplicateRow).
@@ -91,7 +91,8 @@ const COMPARED = 40;
 export async function similarOpenTickets(db: Queryable, ticketId: number, title: string, description: string, now: number, counts: WordCounts = new Map(), limit = 10): Promise<Candidate[]> {
   const ws = queryWords(title, description, QUERY_WORDS);
   if (!ws.length) return [];
-  const match = ws.map((w) => `"${w}"`).join(" OR ");
+  const phrases = indexPhrases(`${title}\n${description}`);
+  const match = ws.map((w) => indexTerm(w, phrases)).join(" OR ");
   const rows = await sql<{ id: number; title: string; description: string; service: string | null; source_kind: string; created_at: number }>`
     SELECT t.id, t.title, t.description, t.service, t.source_kind, t.created_at
     FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
@@ -99,7 +100,7 @@ export async function similarOpenTickets(db: Queryable, ticketId: number, title:
     JOIN tickets t ON t.id = m.rowid
     WHERE t.status NOT IN ('resolved', 'closed') ORDER BY m.rank`.execute(db);
   if (!rows.rows.length) return [];
-  const weigh = await openWordWeights(db, ws, counts);
+  const weigh = await openWordWeights(db, ws, phrases, counts);
   const query = termVector({ title, description }, weigh);
   return rows.rows
     .map((r, textRank) => {
@@ -120,16 +121,16 @@ export type WordCounts = Map<string, { n: number; total: number; uses: number }>
 const DF_REFRESH = 200;
 const DF_CACHE_MAX = 50_000;
 
-async function openCount(db: Queryable, word: string, total: number, dfCache: WordCounts): Promise<number> {
-  const hit = dfCache.get(word);
+async function openCount(db: Queryable, term: string, total: number, dfCache: WordCounts): Promise<number> {
+  const hit = dfCache.get(term);
   if (hit && hit.uses < DF_REFRESH && Math.abs(hit.total - total) <= total / 10) {
     hit.uses++;
     return Math.min(hit.n, total);
   }
-  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${`"${word}"`}`.execute(db);
+  const r = await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts WHERE triage_open_fts MATCH ${term}`.execute(db);
   const n = Number(r.rows[0]?.n ?? 0);
   if (dfCache.size >= DF_CACHE_MAX) dfCache.clear();
-  dfCache.set(word, { n, total, uses: 0 });
+  dfCache.set(term, { n, total, uses: 0 });
   return n;
 }
 
@@ -138,10 +139,10 @@ async function openCount(db: Queryable, word: string, total: number, dfCache: Wo
  * index), times duplicates.ts's discount for words that say where or when rather than what. Only the new
  * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as a typical one.
  */
-async function openWordWeights(db: Queryable, ws: string[], counts: WordCounts): Promise<(word: string) => number> {
+async function openWordWeights(db: Queryable, ws: string[], phrases: Map<string, string>, counts: WordCounts): Promise<(word: string) => number> {
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(db)).rows[0]?.n ?? 0);
   const df = new Map<string, number>();
-  for (const w of ws) df.set(w, await openCount(db, w, total, counts));
+  for (const w of ws) df.set(w, await openCount(db, indexTerm(w, phrases), total, counts));
   // A word only a candidate has weighs as a typical word of the query: rarer would make long tickets look unlike everything.
   const known = [...df.values()].map((n) => idf(total, n));
   const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : idf(total, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogisticModel, fitTemperature, lbfgs } from "../../../src/capabilities/triage/classifier.js";
+import { LogisticModel, calibrate, fitCalibration, fitTemperature, lbfgs } from "../../../src/capabilities/triage/classifier.js";
 import { Vectorizer, features, words } from "../../../src/capabilities/triage/features.js";
 import { CATEGORIES, expectedCalibrationError, syntheticTickets } from "./synthetic.js";
 
@@ -60,6 +60,25 @@ describe("L-BFGS", () => {
     const t = fitTemperature(logits, truth);
     expect(t).toBeGreaterThan(1);
     expect(1 / (1 + Math.exp(-Math.log(19) / t))).toBeCloseTo(0.7, 2);
+  });
+
+  it("fits a floor where some labels are slips: sure scores that are right 9 times in 10 say 90%, unsure ones stay unsure", () => {
+    const logits: number[][] = [];
+    const truth: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      // Clear tickets: scores 10 apart, yet one in ten was filed under the other label.
+      logits.push([10, 0]);
+      truth.push(i % 10 === 0 ? 1 : 0);
+      // Unclear ones: scores 0.5 apart, right 60% of the time.
+      logits.push([0.5, 0]);
+      truth.push(i % 5 < 3 ? 0 : 1);
+    }
+    const { temperature, floor } = fitCalibration(logits, truth);
+    expect(calibrate([10, 0], temperature, floor)[0]).toBeCloseTo(0.9, 1);
+    expect(calibrate([0.5, 0], temperature, floor)[0]).toBeCloseTo(0.6, 1);
+    // A temperature alone cannot say both.
+    const t = fitTemperature(logits, truth);
+    expect(Math.abs(calibrate([10, 0], t, 0)[0]! - 0.9) + Math.abs(calibrate([0.5, 0], t, 0)[0]! - 0.6)).toBeGreaterThan(0.05);
   });
 });
 
@@ -122,7 +141,8 @@ describe("the category model (linear SVM, calibrated)", () => {
     const meanConfidence = guesses.reduce((s, g) => s + g.confidence, 0) / guesses.length;
     expect(accuracy).toBeGreaterThan(0.6);
     expect(Math.abs(meanConfidence - accuracy)).toBeLessThan(0.05);
-    expect(expectedCalibrationError(guesses)).toBeLessThan(0.1);
+    // What temperature and floor reach on this seeded set (0.02); a softmax's temperature alone left 0.06.
+    expect(expectedCalibrationError(guesses)).toBeLessThan(0.05);
   });
 
   it("auto mode by precision: the threshold for 90% keeps unseen guesses above it right about 90% of the time", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Guess } from "../../../src/capabilities/triage/classifier.js";
-import { clearlyBetter, combine, ruleRecordFrom, type RuleRecord } from "../../../src/capabilities/triage/decide.js";
+import { LogisticModel } from "../../../src/capabilities/triage/classifier.js";
+import { clearlyBetter, combine, ruleBeats, ruleRecordFrom, type RuleRecord } from "../../../src/capabilities/triage/decide.js";
+import type { RuleMatch } from "../../../src/capabilities/triage/infer.js";
+import { syntheticTickets } from "./synthetic.js";
 
 const rule = { category: "Software", confidence: 1, reason: 'rule: keyword "outlook"' };
 const guess = (label: string, p: number): Guess => ({ label, confidence: p, ranked: [{ label, p }, { label: label === "Access" ? "Software" : "Access", p: 1 - p }] });
@@ -43,5 +46,31 @@ describe("rules and the model together", () => {
       ruleOf,
     );
     expect(record).toEqual(new Map([["Software", { rule: 1, model: 1 }]]));
+  });
+
+  it("a rule with a clearly better record still gives way where the model is surer than the rule's record", () => {
+    const record: RuleRecord = new Map([["Software", { rule: 9, model: 1 }]]);
+    // 9 of 10 says the rule wins the next disagreement 10 times in 12; 6 of 6, 7 in 8 (not certainty).
+    expect(ruleBeats({ rule: 9, model: 1 }, 0.83)).toBe(true);
+    expect(ruleBeats({ rule: 9, model: 1 }, 0.84)).toBe(false);
+    expect(ruleBeats({ rule: 6, model: 0 }, 0.87)).toBe(true);
+    expect(ruleBeats({ rule: 6, model: 0 }, 0.94)).toBe(false);
+    expect(combine(rule, guess("Access", 0.95), record, measured, 0.3)).toMatchObject({ category: "Access", source: "model" });
+  });
+
+  it("per ticket, the likelier of rule and model decides: the rule where the model is unsure, the model where it is sure", () => {
+    // "monitor" is a Hardware rule. Held back: the rule beat the model on 20 plain "monitor flickers" tickets the
+    // model was unsure of, and lost 5 "monitor grafana dashboard" tickets the model was sure of.
+    const monitorRule = { category: "Hardware", confidence: 1, reason: 'rule: keyword "monitor"' };
+    const ruleOf = (text: string): RuleMatch | undefined => (text.includes("monitor") ? monitorRule : undefined);
+    const plain = { text: "monitor flickers", truth: "Hardware", guess: "Software", confidence: 0.55 };
+    const grafana = { text: "monitor grafana dashboard", truth: "Software", guess: "Software", confidence: 0.97 };
+    const heldBack = [...Array(20).fill(plain), ...Array(5).fill(grafana)] as (typeof plain)[];
+    const record = ruleRecordFrom(heldBack, ruleOf);
+    expect(record.get("Hardware")).toEqual({ rule: 20, model: 5 });
+    // New tickets of both kinds: each goes to whichever of the two is likelier right for it.
+    const right = (t: typeof plain) => combine(ruleOf(t.text), guess(t.guess, t.confidence), record, measured, 0)?.category === t.truth;
+    expect(heldBack.filter(right).length).toBe(25);
+    expect(heldBack.filter((t) => t.guess === t.truth).length).toBe(5);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ok, refused, capabilitiesOf } from "../../helpers/desk.js";
+import { indexPhrases } from "../../../src/capabilities/triage/duplicates.js";
 import { card, field, history, triageDesk } from "./helpers.js";
 
 const caps = capabilitiesOf();
@@ -57,6 +58,9 @@ describe("triage: duplicates caught at the second ticket", () => {
       ["printer on 3rd floor jams", "3rd floor printer keeps jamming"],
       ["outlook crashes when opening attachments", "Outlook crashed opening an attachment"],
       ["vpn disconnects every hour", "the VPN keeps disconnecting every hour or so"],
+      // Joined words: found only when looked up as the full-text index spells them (indexPhrases).
+      ["wi-fi gone", "no wi-fi at all"],
+      ["dfs_replication ignored by balancer", "balancer ignores dfs_replication"],
     ];
     for (const [first, second] of pairs) {
       const d = await triageDesk();
@@ -64,6 +68,10 @@ describe("triage: duplicates caught at the second ticket", () => {
       ok(await d.as("dave", second));
       expect(field(await card(d, 2), "Duplicate"), `${second} vs ${first}`).toMatch(/^Looks like #1 \(\d+% alike\)$/);
     }
+  });
+
+  it("a word the requester hyphenated or underscored is looked up as the index spells it, its parts in a row", () => {
+    expect(indexPhrases("The Wi-Fi and dfs_replication, not wifi")).toEqual(new Map([["wifi", "wi fi"], ["dfsreplication", "dfs replication"]]));
   });
 
   it("among several open matches the closer and the newer ranks first, title words above body words", async () => {

@@ -1,5 +1,7 @@
 // A desk with a triage section, and a notifier that records what the desk asked to be told.
 import { readFileSync } from "node:fs";
+import type { Capability } from "../../../src/core/capability.js";
+import { DeskError } from "../../../src/core/errors.js";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { parseSettings } from "../../../src/settings.js";
 import { EXAMPLE_SETTINGS, makeDesk, ok, type TestDesk } from "../../helpers/desk.js";
@@ -40,4 +42,18 @@ export function field(v: TicketView, label: string): string | undefined {
 
 export async function history(d: TestDesk, n: number) {
   return ok(await d.as("operator", `history ${n}`)).history ?? [];
+}
+
+/** A capability that refuses the next category change after triage has seen it, rolling the command back. */
+export function failingNextCategory(): Capability & { armed: boolean } {
+  return {
+    name: "fails-once",
+    armed: false,
+    async afterChange(_ctx, change) {
+      if (change.kind === "category" && this.armed) {
+        this.armed = false;
+        throw new DeskError("INVALID_INPUT", "the category store is full (a test's failure after triage learned)");
+      }
+    },
+  };
 }

@@ -1,27 +1,11 @@
 // The model learns from agents through the desk, and only from commands that committed.
 import { describe, expect, it } from "vitest";
 import { standardCapabilities } from "../../../src/capabilities/index.js";
-import type { Capability } from "../../../src/core/desk.js";
-import { DeskError } from "../../../src/core/errors.js";
 import { Triage } from "../../../src/capabilities/triage/index.js";
 import { makeDesk, ok, refused, capabilitiesOf } from "../../helpers/desk.js";
-import { card, field, settingsWith } from "./helpers.js";
+import { card, failingNextCategory, field, settingsWith } from "./helpers.js";
 
 const caps = capabilitiesOf();
-
-/** A capability that refuses the next category change after triage has seen it, rolling the command back. */
-function failingNextCategory(): Capability & { armed: boolean } {
-  return {
-    name: "fails-once",
-    armed: false,
-    async afterChange(_ctx, change) {
-      if (change.kind === "category" && this.armed) {
-        this.armed = false;
-        throw new DeskError("INVALID_INPUT", "the category store is full (a test's failure after triage learned)");
-      }
-    },
-  };
-}
 
 describe("triage: learning from agents", () => {
   it("a correction inside a command that rolled back is taken back out of the model", async () => {
