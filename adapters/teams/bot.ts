@@ -2,7 +2,7 @@
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
 import type { Clock } from "../../src/core/clock.js";
-import type { Actor } from "../../src/core/commands.js";
+import type { Actor, Command } from "../../src/core/commands.js";
 import type { Desk, Outcome, OutcomeFile } from "../../src/core/desk.js";
 import type { ShownFile } from "./files.js";
 import { ticketForm, validateForm, type FormValues } from "../../src/core/form.js";
@@ -20,6 +20,7 @@ import { viewerFor } from "./viewer.js";
 import { personByPlatformId } from "../../src/store/people.js";
 import { actorOf } from "./translate.js";
 import { articleFormCard, openArticleCard } from "./render.js";
+import { within, type TeamsMembers } from "./people.js";
 
 export interface BotDeps {
   desk: Desk;
@@ -29,6 +30,8 @@ export interface BotDeps {
   onInstalledInChannel?: (conversationId: string) => void;
   /** Keeps a command's files and says how a card shows them (app.ts: stored, linked under PUBLIC_URL). */
   showFiles?: (files: OutcomeFile[]) => Promise<ShownFile[]>;
+  /** The team's members, read so agents are named before they speak (people.ts), and where to ask (the agents' channel). */
+  members?: { directory: TeamsMembers; channel: () => string | undefined };
 }
 
 const DIALOG_TITLE = "New ticket";
@@ -103,6 +106,7 @@ export class DeskBot extends ActivityHandler {
     // Action.Submit from a card arrives as a message whose value is the button's data.
     if (a.value && typeof a.value === "object") {
       const click = clickCommand(undefined, a.value as Record<string, unknown>);
+      if (click.ok) await this.nameBefore(click.command);
       const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
       const viewer = outcome ? await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined) : {};
       await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
@@ -115,6 +119,7 @@ export class DeskBot extends ActivityHandler {
       await context.sendActivity(message({ attachments: [attachment(card)] }));
       return;
     }
+    await this.nameBefore(command);
     const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation!.id));
     const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
     // The person's own card: only the buttons they may press (a requester's "Opened #N" has no Claim).
@@ -130,6 +135,10 @@ export class DeskBot extends ActivityHandler {
       const conversation = a.conversation!;
       const channel = conversation.conversationType === "channel";
       if (channel) this.deps.onInstalledInChannel?.(channelOf(conversation.id));
+      // The team's agents named from its roster before their first card is drawn.
+      const roster = this.deps.members;
+      const agents = roster?.channel();
+      if (channel && roster && agents) await within(roster.directory.refresh(agents));
       this.deps.log(`teams: installed in ${conversation.conversationType ?? "a"} conversation ${channelOf(conversation.id)}`);
       const hello = channel
         ? "Deskhand is here. New tickets appear in this channel as cards; claim, assign and resolve them from the card."
@@ -165,6 +174,7 @@ export class DeskBot extends ActivityHandler {
     const cmd = click.command;
     const article = cmd.kind === "resolve" ? savedArticle(this.deps.desk.settings, value.action.data as Record<string, unknown>, cmd.resolution) : undefined;
     if (article && !article.ok) return reply(await this.withNotice(context, cmd.kind === "resolve" ? cmd.number : undefined, article.message));
+    await this.nameBefore(cmd);
     const envelope = envelopeOf(context.activity, cmd);
     const outcome = await this.deps.desk.handle(envelope);
     if (!outcome.ok) return reply(await this.withNotice(context, "number" in cmd ? cmd.number : undefined, outcome.text));
@@ -245,6 +255,13 @@ export class DeskBot extends ActivityHandler {
     if (!outcome.ok) return outcome.field ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) })) : dialogMessage(outcome.text);
     await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome))] }));
     return dialogMessage(`Opened #${outcome.snapshot!.ticket.number}: ${outcome.snapshot!.ticket.title}`);
+  }
+
+  /** An assignee given by AAD object id whom the desk cannot name yet is looked up first, so every message names them. */
+  private async nameBefore(cmd: Command): Promise<void> {
+    const roster = this.deps.members;
+    if (!roster || cmd.kind !== "assign") return;
+    await within(roster.directory.nameBefore(roster.channel(), cmd.assignee.id ?? cmd.assignee.name));
   }
 
   private async remember(context: TurnContext, installed: boolean): Promise<void> {
