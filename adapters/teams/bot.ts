@@ -112,7 +112,8 @@ export class DeskBot extends ActivityHandler {
       await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
       return;
     }
-    const command = await textCommand(a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
+    // A mentioned colleague's AAD id: from the people the bot has met or read from the roster, else asked of the Bot Connector.
+    const command = await textCommand(a, async (id) => (await aadOfTeamsUser(this.deps.desk.db, id)) ?? (await this.lookUpMember(context, id))?.aadObjectId);
     if (isArticleFormRequest(command)) {
       // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
       const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");

@@ -226,3 +226,31 @@ describe("agents named before they speak (the team's roster)", () => {
     expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name}.`);
   });
 });
+
+describe("assigning by @mention on Teams", () => {
+  const LEE = { id: "29:1lee-okafor-3fJq8", name: "Lee Okafor", aadObjectId: "3c2a9e41-58d7-4a0b-b6f2-9d1e7c4a0b58" };
+  /** `assign N <at>Name</at>` typed to the bot in the channel, the mention as Teams sends it (Teams user id and name, no AAD id). */
+  function assignByMention(hh: Harness, n: number, who: typeof AGENT, from: typeof AGENT) {
+    const a = recorded("20191021205430160-request-integrationBot.json", hh.connector.url, { id: newId(), text: `<at>Integration Bot</at> assign ${n} <at>${who.name}</at>`, from });
+    a.entities[0].mentioned.id = BOT.id;
+    a.entities.push({ type: "mention", text: `<at>${who.name}</at>`, mentioned: { id: who.id, name: who.name } });
+    return hh.post(a);
+  }
+
+  it("an agent mentioned by name, never met by the bot, is assigned and named (their AAD id asked of the Bot Connector)", async () => {
+    await h.close();
+    const base = teamsSettings(exampleSettings());
+    h = await harness({ settings: { ...base, roles: { ...base.roles, agent: [...(base.roles.agent ?? []), `teams:${LEE.aadObjectId}`] } } });
+    await install(h, LEE);
+    // Dave joins the team after the roster was read, so only the mention's Teams id leads to him.
+    h.connector.addMember({ ...AGENT, email: "dave@contoso.example", userPrincipalName: "dave@contoso.example" });
+    await personalMessage(h, "printer on 3rd floor jams");
+    expect((await assignByMention(h, 1, AGENT, LEE)).status).toBe(200);
+    // The answer in the channel's thread.
+    expect(cardText(cardsIn(h.connector.sent().at(-1)!.body)[0])).toContain(`Assignee: ${AGENT.name}`);
+    expect(await assigneeName()).toBe(AGENT.name);
+    await h.flush();
+    const told = h.connector.sent().filter((c) => c.conversationId === PERSONAL && c.method === "POST").flatMap((c) => cardsIn(c.body)).map(cardText).join("\n");
+    expect(told).toContain(`#1 is now with ${AGENT.name}.`);
+  });
+});
