@@ -65,6 +65,13 @@ describe("console adapter, through its streams", () => {
     expect(all).toContain("  quit      leave (also: exit)");
   });
 
+  it("`role carol agent` without the @ sets the role; words that name no role still open a ticket", async () => {
+    const { printed, db } = await drive(["role zoe agent", "as @zoe", "role change for a new starter"]);
+    expect(printed).toContain("zoe is now an agent");
+    expect(printed).toContain("You are now zoe (agent).");
+    expect((await db.selectFrom("tickets").select("title").execute()).map((t) => t.title)).toEqual(["role change for a new starter"]);
+  });
+
   it("answers unknown input with help, never a stack trace", async () => {
     const { printed } = await drive(["?", "claim seven", "show 9"]);
     expect(printed).toContain("Commands:");

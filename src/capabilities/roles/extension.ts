@@ -25,8 +25,11 @@ export function rolesExtension(): Extension {
   registerVerb([{ verb: "role", form: `role @who [${ROLES.join("|")}|reset]`, says: "see where someone's role comes from, or set it (admins)" }], (args, text) => {
     // "role agent": a Teams mention is dropped from the text, leaving the role; the command asks who.
     if (args.length === 1 && (isRole(args[0]!.toLowerCase()) || args[0]!.toLowerCase() === "reset")) return cap(text);
+    const setting = args.length === 2 && (isRole(args[1]!.toLowerCase()) || args[1]!.toLowerCase() === "reset");
+    // "role carol agent": a name written without its @ is still a person when a role follows it.
+    if (setting && /^[\w.\-]+$/.test(args[0]!)) return cap(text);
     if (!args.length || args.length > 2 || !SUBJECT.test(args[0]!)) return undefined;
-    if (args.length === 2 && !isRole(args[1]!.toLowerCase()) && args[1]!.toLowerCase() !== "reset") return undefined;
+    if (args.length === 2 && !setting) return undefined;
     return cap(text);
   });
   return {
