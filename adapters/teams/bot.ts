@@ -131,21 +131,25 @@ export class DeskBot extends ActivityHandler {
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
     const a = context.activity;
     const added = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+    const roster = this.deps.members;
     if (added) {
       await this.remember(context, true);
       const conversation = a.conversation!;
       const channel = conversation.conversationType === "channel";
       if (channel) this.deps.onInstalledInChannel?.(channelOf(conversation.id));
       // The team's agents named from its roster before their first card is drawn.
-      const roster = this.deps.members;
-      const agents = roster?.channel();
-      if (channel && roster && agents) await within(roster.directory.refresh(agents));
+      const team = roster?.channel();
+      if (channel && roster && team) await within(roster.directory.refresh(team));
       this.deps.log(`teams: installed in ${conversation.conversationType ?? "a"} conversation ${channelOf(conversation.id)}`);
       const hello = channel
         ? "Deskhand is here. New tickets appear in this channel as cards; claim, assign and resolve them from the card."
         : "Hi, I'm the IT help desk. Tell me what is wrong in one line and I open a ticket, or type new for the full form. Type help for every command.";
       await context.sendActivity(message({ text: hello, textFormat: "plain" }));
     }
+    // Someone joined the agents' team: named now if they are one of the desk's agents.
+    const joined = (a.membersAdded ?? []).map((m) => m.id).filter((id): id is string => Boolean(id) && id !== a.recipient?.id);
+    const team = roster?.channel();
+    if (joined.length && roster && team && a.conversation && channelOf(a.conversation.id) === team) await within(roster.directory.joined(team, joined));
     await super.onConversationUpdateActivity(context);
   }
 

@@ -2,7 +2,7 @@
 // are named before they ever speak to the bot: the agents' channel's roster is read page by page
 // (GET /v3/conversations/{id}/pagedmembers) when the app starts, when it is installed in a channel, and again
 // once it is stale; a person named by id that the roster did not have (they joined the team since) is asked for
-// alone (GET .../members/{aad id}) before a command assigns them. What is learnt is kept in the people table
+// alone (GET .../members/{aad id}) before a command assigns them, as is someone the team says just joined. What is learnt is kept in the people table
 // (names, emails) and teams_users (how to open their chat), so cards and messages name them after a restart too.
 // Calls are paced at Teams' limits, like the sends; a failure is logged and leaves what is known as it was.
 import type { ConversationReference } from "@microsoft/agents-activity";
@@ -93,6 +93,19 @@ export class TeamsMembers {
     await this.keep(conversationId, [{ ...member, aadObjectId: member.aadObjectId ?? id }], true);
   }
 
+  /** People who joined the team (the event gives their ids only): each looked up, the desk's agents among them kept. */
+  async joined(conversationId: string, memberIds: string[]): Promise<void> {
+    const found: TeamsMember[] = [];
+    for (const id of memberIds) {
+      try {
+        found.push((await this.withClient(conversationId, (client) => client.getConversationMember(id, conversationId))) as TeamsMember);
+      } catch (err) {
+        this.o.log(`teams: could not look up member ${id}, who joined ${conversationId}: ${reason(err)}`);
+      }
+    }
+    await this.keep(conversationId, found, false);
+  }
+
   private async readRoster(conversationId: string): Promise<void> {
     const members: TeamsMember[] = [];
     try {
@@ -138,7 +151,7 @@ export class TeamsMembers {
       if (botId && ref?.serviceUrl) await saveUser(db, { userId: aad, botUserId: m.id, botId, serviceUrl: ref.serviceUrl, tenantId: ref.conversation?.tenantId ?? null }, now);
       kept++;
     }
-    if (!named) this.o.log(`teams: read ${members.length} member(s) of ${conversationId}; ${kept} of the desk's people named`);
+    if (!named) this.o.log(`teams: ${members.length} member(s) of ${conversationId} read; ${kept} of the desk's people named`);
   }
 
   /** Runs `call` with the Bot Connector client of a proactive turn in `conversationId`, paced. */

@@ -254,3 +254,30 @@ describe("assigning by @mention on Teams", () => {
     expect(told).toContain(`#1 is now with ${AGENT.name}.`);
   });
 });
+
+describe("someone joins the agents' team", () => {
+  it("an agent added to the team is named from the event (looked up by the id it gives), before they speak", async () => {
+    await install(h);
+    await personalMessage(h, "printer on 3rd floor jams");
+    await h.flush();
+    const before = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL && c.body.attachments).at(-1)!.body)[0] as any;
+    expect(assignInput(before)?.choices ?? []).not.toContainEqual(expect.objectContaining({ title: AGENT.name }));
+
+    h.connector.addMember({ ...AGENT, email: "dave@contoso.example", userPrincipalName: "dave@contoso.example" });
+    // Teams' conversationUpdate for a member added to the team: ids only, no name.
+    const res = await h.post(
+      recorded("20191019235900304-request-integrationBot.json", h.connector.url, {
+        id: newId(),
+        from: { id: "29:1lee-okafor-3fJq8", aadObjectId: "3c2a9e41-58d7-4a0b-b6f2-9d1e7c4a0b58" },
+        membersAdded: [{ id: AGENT.id, aadObjectId: AGENT.aadObjectId }],
+        conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
+        channelData: { team: { id: CHANNEL }, eventType: "teamMemberAdded", tenant: { id: TENANT } },
+      }),
+    );
+    expect(res.status).toBeLessThan(300);
+    await personalMessage(h, "scanner on 2nd floor offline");
+    await h.flush();
+    const after = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL && c.body.attachments).at(-1)!.body)[0] as any;
+    expect(assignInput(after).choices).toContainEqual({ title: AGENT.name, value: AGENT.aadObjectId });
+  });
+});
