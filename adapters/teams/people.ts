@@ -1,10 +1,11 @@
-// The team's members as the Bot Connector lists them, so agents configured by AAD object id (or email, or group)
-// are named before they ever speak to the bot: the agents' channel's roster is read page by page
+// The team's members as the Bot Connector lists them, so agents configured by AAD object id or email are
+// named before they ever speak to the bot: the agents' channel's roster is read page by page
 // (GET /v3/conversations/{id}/pagedmembers) when the app starts, when it is installed in a channel, and again
-// once it is stale; a person named by id that the roster did not have (they joined the team since) is asked for
-// alone (GET .../members/{aad id}) before a command assigns them, as is someone the team says just joined. What is learnt is kept in the people table
-// (names, emails) and teams_users (how to open their chat), so cards and messages name them after a restart too.
-// Calls are paced at Teams' limits, like the sends; a failure is logged and leaves what is known as it was.
+// once it is stale. Someone the roster did not have (they joined the team since) is asked for alone
+// (GET .../members/{id}) when Teams says they joined, or before a command assigns them by AAD object id.
+// What is learnt is kept in the people table (names, emails) and teams_users (how to open their chat), so
+// cards and messages name them after a restart too. Calls are paced at Teams' limits like the sends (with
+// their own paces); a failure is logged and leaves what is known as it was.
 import type { ConversationReference } from "@microsoft/agents-activity";
 import type { CloudAdapter, ConnectorClient, TurnContext } from "@microsoft/agents-hosting";
 import type { Desk } from "../../src/core/desk.js";
