@@ -68,6 +68,16 @@ describe("a mistyped command asks, a problem opens a ticket", () => {
     expect(await tickets(d)).toBe(0);
   });
 
+  it("asks `claim 2` of an agent who types `take 2`, and opens nothing", async () => {
+    const d = await consoleDesk();
+    await d.type(["as @carol", "printer on 3rd floor jams", "email bounces for everyone"]);
+    const printed = await d.type(["as @ana", "take 2", "view 2"]);
+    expect(printed).toContain("! Did you mean `claim 2`? To open a ticket with these words, type `new take 2`.");
+    expect(printed).toContain("! Did you mean `show 2`? To open a ticket with these words, type `new view 2`.");
+    expect(await tickets(d)).toBe(2);
+    expect((await d.desk.snapshot(2))!.assignee).toBeFalsy();
+  });
+
   it("opens real one-line problems at once, including ones that start with a command word", async () => {
     const d = await consoleDesk();
     const printed = await d.type(["list of printers is wrong", "slow laptop since the update", "status page is down", "new lsit"]);
