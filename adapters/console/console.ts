@@ -2,6 +2,7 @@
 // one answer per line of input, ending when the input ends. `as @name` switches who is acting; what the
 // desk told that person since they last acted (ConsoleNotifier) is printed when they act.
 import { createInterface } from "node:readline";
+import { basename } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Actor, Command } from "../../src/core/commands.js";
 import type { Desk, Outcome } from "../../src/core/desk.js";
@@ -102,9 +103,18 @@ async function render(desk: Desk, actor: Actor, o: Outcome, command: Command): P
   if (o.kind === "help") return helpAbout(`${o.text}\n${CONSOLE_HELP}`, command.kind === "help" ? command.topic : undefined);
   if ((o.kind === "list" || o.kind === "search") && o.list) return listText(o);
   if (o.kind === "show" && o.snapshot) return showText(o.snapshot, await conversationOf(desk, actor, o.snapshot.ticket.number), desk.settings.timezone);
-  // A file the text does not already name is listed by its path, the console's way of handing it over.
-  const files = (o.files ?? []).filter((f) => !o.text.includes(f.path)).map((f) => `File: ${f.path} (${f.title})`);
-  return [o.text, ...offerHint(o), ...files].join("\n");
+  // The desk's text names each file by its name (chat users cannot reach this server's disk); whoever runs the
+  // console is on this machine, so each file is named once, by its path: in the text where it is named there
+  // ("Chart: /.../report.png"), else on a line of its own.
+  let text = o.text;
+  const unnamed: string[] = [];
+  for (const f of o.files ?? []) {
+    if (text.includes(f.path)) continue;
+    const name = basename(f.path);
+    if (text.includes(name)) text = text.split(name).join(f.path);
+    else unnamed.push(`File: ${f.path} (${f.title})`);
+  }
+  return [text, ...offerHint(o), ...unnamed].join("\n");
 }
 
 /** `help claim`: the lines about that command (every line when none is about it). */
