@@ -7,7 +7,7 @@ import { startSlack } from "../adapters/slack/app.js";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
-import { standardExtensions } from "./core/capabilities.js";
+import { filesDirBeside, standardExtensions } from "./core/capabilities.js";
 import { Desk } from "./core/desk.js";
 import { FIRST_ROLES, auditRoleConfig } from "./capabilities/roles/config-audit.js";
 import { Triage } from "./capabilities/triage/index.js";
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   const settings = loadSettings(file);
   const { db } = openDatabase(config.dbPath, { checkpointInBackground: true });
   await migrateToLatest(db);
-  const extensions = standardExtensions(settings);
+  const extensions = standardExtensions(settings, systemClock, { filesDir: filesDirBeside(config.dbPath) });
   const desk = new Desk({ db, clock: systemClock, settings, log, extensions });
   const consoleWanted = config.forceConsole || (!config.slack && !config.teams.appId) || Boolean(process.stdin.isTTY);
   // What the desk tells console people waits for them in the outbox until they next act at the console.

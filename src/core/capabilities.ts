@@ -1,4 +1,5 @@
 // The capabilities a desk runs with, in one list, so the process and the tests assemble the same desk.
+import { dirname, join, resolve } from "node:path";
 import { systemClock, type Clock } from "./clock.js";
 import type { Extension } from "./desk.js";
 import { alertsExtension } from "../capabilities/alerts/extension.js";
@@ -14,6 +15,17 @@ import type { DeskSettings } from "./settings.js";
 import { slaExtension } from "../capabilities/sla/extension.js";
 import { triageExtension } from "../capabilities/triage/index.js";
 
-export function standardExtensions(_settings: DeskSettings, clock: Clock = systemClock): Extension[] {
-  return [incidentsExtension(), alertsExtension(), triageExtension(_settings), ...(_settings.approvals ? [approvalsExtension(_settings)] : []), knowledgeExtension(), reportsExtension(), satisfactionExtension(), outboxExtension(), rolesExtension(), auditExtension(), ...(_settings.sla ? [slaExtension({ settings: _settings, clock })] : [])];
+/**
+ * Where a desk on the SQLite file `dbPath` writes the files people ask for (report charts, exports, audit
+ * exports): a `files` folder beside the database, so a desk run from another directory, or with DESKHAND_DB
+ * elsewhere, keeps them with its data. An in-memory database has no folder: ./data/files.
+ */
+export function filesDirBeside(dbPath: string): string {
+  return dbPath === ":memory:" ? resolve("data", "files") : join(dirname(resolve(dbPath)), "files");
+}
+
+/** `filesDir`: where reports and exports are written (filesDirBeside(the database); ./data/files if not given). */
+export function standardExtensions(_settings: DeskSettings, clock: Clock = systemClock, opts: { filesDir?: string } = {}): Extension[] {
+  const files = opts.filesDir ?? resolve("data", "files");
+  return [incidentsExtension(), alertsExtension(), triageExtension(_settings), ...(_settings.approvals ? [approvalsExtension(_settings)] : []), knowledgeExtension(), reportsExtension({ outDir: join(files, "reports") }), satisfactionExtension(), outboxExtension(), rolesExtension(), auditExtension({ outDir: join(files, "audit") }), ...(_settings.sla ? [slaExtension({ settings: _settings, clock })] : [])];
 }

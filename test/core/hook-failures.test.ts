@@ -3,7 +3,7 @@
 // one line, and the desk serves the next command. Every hook of every standard capability is tried.
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../src/core/commands.js";
-import { standardExtensions } from "../../src/core/capabilities.js";
+import { filesDirBeside, standardExtensions } from "../../src/core/capabilities.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
 import { parseCommand } from "../../src/core/grammar.js";
@@ -32,7 +32,8 @@ const VERBS: Record<string, [string, Command | string]> = {
 async function sabotagedDesk(capability: string, hook: Hook) {
   const settings = approvalSettings(exampleSettings());
   const clock = new ManualClock();
-  const extensions = standardExtensions(settings, clock);
+  const path = tempDbPath();
+  const extensions = standardExtensions(settings, clock, { filesDir: filesDirBeside(path) });
   const target = extensions.find((x) => x.name === capability)!;
   const armed = { on: false };
   const original = (target[hook] as (...a: unknown[]) => Promise<unknown>).bind(target);
@@ -43,7 +44,7 @@ async function sabotagedDesk(capability: string, hook: Hook) {
     }
     return original(...a);
   };
-  const { db } = openDatabase(tempDbPath());
+  const { db } = openDatabase(path);
   await migrateToLatest(db);
   const logs: string[] = [];
   const desk = new Desk({ db, clock, settings, extensions, log: (m) => logs.push(m) });

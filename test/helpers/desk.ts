@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { ManualClock } from "../../src/core/clock.js";
 import type { Actor, Command } from "../../src/core/commands.js";
-import { standardExtensions } from "../../src/core/capabilities.js";
+import { filesDirBeside, standardExtensions } from "../../src/core/capabilities.js";
 import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
 import type { Notifier } from "../../src/core/notify.js";
 import type { DeskSettings } from "../../src/core/settings.js";
@@ -39,7 +39,7 @@ export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Noti
   await migrateToLatest(db);
   const clock = new ManualClock();
   const settings = opts.settings ?? exampleSettings();
-  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], extensions: opts.extensions ?? standardExtensions(opts.sla ? settings : { ...settings, sla: undefined }, clock) });
+  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], extensions: opts.extensions ?? standardExtensions(opts.sla ? settings : { ...settings, sla: undefined }, clock, { filesDir: filesDirBeside(path) }) });
   const { parseCommand } = await import("../../src/core/grammar.js");
   return {
     desk,

@@ -14,7 +14,7 @@ export const AUDIT = "audit";
 const cap = (text: string): Command => ({ kind: "capability", capability: AUDIT, verb: "audit", text });
 
 export function auditExtension(opts: { outDir?: string } = {}): Extension {
-  const outDir = resolve(opts.outDir ?? "data/audit");
+  const outDir = resolve(opts.outDir ?? "data/files/audit");
   // "audit" followed by anything but "export" ("audit of laptops") opens a ticket as any other text would.
   registerVerb([{ verb: "audit", form: "audit export <from> <to> [csv|jsonl]", says: "the audit trail of a range as a file (leads, admins)" }], (args, text) => (args[0]?.toLowerCase() === "export" ? cap(text) : undefined));
   return {

@@ -53,7 +53,7 @@ export function reportText(r: ReportFigures, tz: string): string {
 }
 
 export function reportsExtension(opts: { outDir?: string } = {}): Extension {
-  const outDir = resolve(opts.outDir ?? "data/reports");
+  const outDir = resolve(opts.outDir ?? "data/files/reports");
   // Words that do not look like a range make a ticket ("report a broken printer"), as any other text would.
   registerVerb([{ verb: "report", form: "report [7d|30d|90d] [team]", says: "figures and a chart (agents)" }], (args, text) => (!args.length || /^\d+d$/i.test(args[0]!) ? cap("report", text) : undefined));
   registerVerb([{ verb: "export", form: "export [7d|30d|90d|YYYY-MM-DD..YYYY-MM-DD]", says: "tickets as CSV (agents)" }], (args, text) => (args.length <= 1 && (!args.length || /^(\d+d|\d{4}-.*\.\..*)$/i.test(args[0]!)) ? cap("export", text) : undefined));
