@@ -7,7 +7,7 @@ import { startSlack } from "../adapters/slack/app.js";
 import { mountWebhooks } from "../adapters/webhooks/routes.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
-import { standardCapabilities } from "./capabilities/index.js";
+import { filesDirBeside, standardCapabilities } from "./capabilities/index.js";
 import { JobTicker, startCapabilities } from "./jobs.js";
 import { Desk } from "./core/desk.js";
 import { FIRST_ROLES, auditRoleConfig } from "./capabilities/roles/config-audit.js";
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   const settings = loadSettings(file);
   const { db } = openDatabase(config.dbPath, { checkpointInBackground: true });
   await migrateToLatest(db);
-  const desk = new Desk({ db, clock: systemClock, settings, log, capabilities: standardCapabilities(settings) });
+  const desk = new Desk({ db, clock: systemClock, settings, log, capabilities: standardCapabilities(settings, systemClock, { filesDir: filesDirBeside(config.dbPath) }) });
   const consoleWanted = config.forceConsole || (!config.slack && !config.teams.appId) || Boolean(process.stdin.isTTY);
   // What the desk tells console people waits for them in the outbox until they next act at the console.
   if (consoleWanted) desk.addNotifier(new ConsoleNotifier());

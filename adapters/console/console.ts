@@ -2,6 +2,7 @@
 // one answer per line of input, ending when the input ends. `as @name` switches who is acting; what the
 // desk told that person since they last acted (ConsoleNotifier) is printed when they act.
 import { createInterface } from "node:readline";
+import { basename } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type Actor, atLeast, type Command, commentsOf, type Desk, type FormField, type FormValues, type Outcome, personById, validateForm } from "../../src/core/index.js";
 import { KB } from "../../src/capabilities/knowledge/extension.js";
@@ -93,12 +94,27 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
 async function render(desk: Desk, actor: Actor, o: Outcome, command: Command): Promise<string> {
   if (!o.ok) return `! ${o.text}`;
   if (command.kind === "help" && command.unknown) return `! ${o.text}`;
-  if (o.kind === "help") return `${o.text}\n${CONSOLE_HELP}`;
+  if (o.kind === "help") return helpAbout(`${o.text}\n${CONSOLE_HELP}`, command.kind === "help" ? command.topic : undefined);
   if ((o.kind === "list" || o.kind === "search") && o.list) return listText(o);
   if (o.kind === "show" && o.snapshot) return showText(o.snapshot, await conversationOf(desk, actor, o.snapshot.ticket.number), desk.settings.timezone);
-  // A file the text does not already name is listed by its path, the console's way of handing it over.
-  const files = (o.files ?? []).filter((f) => !o.text.includes(f.path)).map((f) => `File: ${f.path} (${f.title})`);
-  return [o.text, ...offerHint(o), ...files].join("\n");
+  // The desk's text names each file by its name (chat users cannot reach this server's disk); whoever runs the
+  // console is on this machine, so each file is named once, by its path: in the text where it is named there
+  // ("Chart: /.../report.png"), else on a line of its own.
+  let text = o.text;
+  const unnamed: string[] = [];
+  for (const f of o.files ?? []) {
+    if (text.includes(f.path)) continue;
+    const name = basename(f.path);
+    if (text.includes(name)) text = text.split(name).join(f.path);
+    else unnamed.push(`File: ${f.path} (${f.title})`);
+  }
+  return [text, ...offerHint(o), ...unnamed].join("\n");
+}
+
+/** `help claim`: the lines about that command (every line when none is about it). */
+function helpAbout(help: string, topic: string | undefined): string {
+  const about = topic ? help.split("\n").filter((l) => /^\s/.test(l) && l.trimStart().split(/[\s/]/)[0]!.toLowerCase() === topic) : [];
+  return about.length ? [...about.map((l) => l.replace(/(\S)\s{3,}/g, "$1  ")), "(help lists every command.)"].join("\n") : help;
 }
 
 /** The article offered with a new ticket has buttons on Slack and Teams; at the console it is answered in words. */
@@ -118,14 +134,21 @@ async function conversationOf(desk: Desk, actor: Actor, number: number): Promise
   return rows.map((c) => ({ at: c.created_at, author: names.get(c.author_id)!, body: c.body, internal: c.internal === 1 }));
 }
 
-/** The guided form: one question a field; blank skips an optional field; a bad answer is asked again. */
+/** An answer that leaves the guided form (else a bad answer would be asked again with no way out). */
+const LEAVE_FORM = /^(cancel|quit|exit)$/i;
+
+/** The guided form: one question a field; blank skips an optional field; a bad answer is asked again; `cancel` leaves. */
 async function fillForm(desk: Desk, actor: Actor, form: FormField[], ask: (q: string) => Promise<string | undefined>, say: (t: string) => void): Promise<Outcome> {
   const values: FormValues = {};
+  // Said with the first question, so like the questions it is shown at a terminal only.
+  let intro = "The full form: answer each question (Enter skips an optional one); `cancel` stops without opening a ticket.\n";
   for (const field of form) {
     for (;;) {
       const choices = field.options ? ` [${field.options.map((o) => o.value).join("/")}]` : "";
-      const answer = await ask(`${field.label}${field.required ? "" : " (optional)"}${choices}: `);
+      const answer = await ask(`${intro}${field.label}${field.required ? "" : " (optional)"}${choices}: `);
+      intro = "";
       if (answer === undefined) return { ok: false, code: "INVALID_INPUT", text: "The form was left unfinished; no ticket was opened." };
+      if (LEAVE_FORM.test(answer.trim())) return { ok: false, code: "INVALID_INPUT", text: "Form cancelled; no ticket was opened." };
       values[field.name] = answer.trim() || undefined;
       const check = desk.capabilities.validateForm(desk.settings, values);
       const problem = check.ok ? undefined : check.errors[field.name];

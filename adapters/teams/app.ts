@@ -9,6 +9,7 @@ import type { HttpServer } from "../../src/http/server.js";
 import { OutboxWorker } from "../../src/outbox/worker.js";
 import { mountFiles } from "../../src/http/files.js";
 import { DeskBot } from "./bot.js";
+import { ROSTER_TTL_MS, TeamsMembers, within } from "./people.js";
 import { aadGroupsFor } from "./graph.js";
 import { showFiles } from "./files.js";
 import { installedChannel } from "./conversations.js";
@@ -35,6 +36,8 @@ export interface TeamsOptions {
 
 export interface TeamsHandle {
   stop(): Promise<void>;
+  /** The team's members as the Bot Connector lists them (people.ts). */
+  members: TeamsMembers;
   worker: OutboxWorker;
   adapter: CloudAdapter;
 }
@@ -64,13 +67,19 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   // Teams takes files as links to this server: GET /files/<token>, under PUBLIC_URL.
   mountFiles(o.http, { db: o.desk.db, clock: o.clock });
   const publicUrl = o.config.publicUrl;
+  // The agents' team read from the Bot Connector, so configured agents are named before they speak.
+  const members = new TeamsMembers({ adapter, appId, desk: o.desk, now: () => o.clock.now(), log: o.log, ...(o.sender?.rateScale ? { rateScale: o.sender.rateScale } : {}) });
   const bot = new DeskBot({
     desk: o.desk,
     clock: o.clock,
     log: o.log,
     onInstalledInChannel: (id) => (agentsChannel = t.triageConversation ?? id),
     showFiles: async (files) => showFiles(o.desk.db, await keepFiles(o.desk.db, files, o.clock.now()), publicUrl, o.clock.now()),
+    members: { directory: members, channel: () => agentsChannel },
   });
+  // Read at start (names kept from before a restart stay meanwhile), then again as it goes stale.
+  if (agentsChannel) await within(members.refresh(agentsChannel));
+  const rereadRoster = setInterval(() => void (agentsChannel ? members.refresh(agentsChannel) : undefined), ROSTER_TTL_MS).unref();
   o.desk.addNotifier(new TeamsNotifier(() => agentsChannel));
   // Approvers' cards in their 1:1 chats (Reject opens an Action.ShowCard asking the reason).
   o.desk.addNotifier(new ApprovalCardNotifier({ platform: PLATFORM, kind: ROW.approval, keyPrefix: "teams-approval" }));
@@ -131,13 +140,16 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   return {
     worker,
     adapter,
+    members,
     async stop() {
       stopped = true;
+      clearInterval(rereadRoster);
       worker.stop();
       // Let a pass already under way (and the one it may have queued) finish before the database goes away.
       await worker.drain().catch(() => undefined);
       await worker.drain().catch(() => undefined);
       await deliverer.stop();
+      await members.stop();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
-import { type Actor, can, type Clock, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketForm, ticketView, validateForm } from "../../src/core/index.js";
+import { type Actor, can, type Clock, type Command, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketForm, ticketView, validateForm } from "../../src/core/index.js";
 import type { ShownFile } from "./files.js";
 import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card, articleFormCard, openArticleCard } from "./render.js";
@@ -11,6 +11,7 @@ import { runIncidentUpdate } from "./incident-click.js";
 import { articleCommand, articleForm, isArticleFormRequest, resolveWithArticleCommand, validateArticle } from "../../src/capabilities/knowledge/form.js";
 import { articleValues, savedArticle } from "./knowledge.js";
 import { viewerFor } from "./viewer.js";
+import { within, type TeamsMembers } from "./people.js";
 
 export interface BotDeps {
   desk: Desk;
@@ -20,6 +21,8 @@ export interface BotDeps {
   onInstalledInChannel?: (conversationId: string) => void;
   /** Keeps a command's files and says how a card shows them (app.ts: stored, linked under PUBLIC_URL). */
   showFiles?: (files: OutcomeFile[]) => Promise<ShownFile[]>;
+  /** The team's members, read so agents are named before they speak (people.ts), and where to ask (the agents' channel). */
+  members?: { directory: TeamsMembers; channel: () => string | undefined };
 }
 
 const DIALOG_TITLE = "New ticket";
@@ -94,18 +97,21 @@ export class DeskBot extends ActivityHandler {
     // Action.Submit from a card arrives as a message whose value is the button's data.
     if (a.value && typeof a.value === "object") {
       const click = clickCommand(this.deps.desk.capabilities, undefined, a.value as Record<string, unknown>);
+      if (click.ok) await this.nameBefore(click.command);
       const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
       const viewer = outcome ? await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined) : {};
       await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
       return;
     }
-    const command = await textCommand(this.deps.desk.capabilities, a, (id) => aadOfTeamsUser(this.deps.desk.db, id));
+    // A mentioned colleague's AAD id: from the people the bot has met or read from the roster, else asked of the Bot Connector.
+    const command = await textCommand(this.deps.desk.capabilities, a, async (id) => (await aadOfTeamsUser(this.deps.desk.db, id)) ?? (await this.lookUpMember(context, id))?.aadObjectId);
     if (isArticleFormRequest(command)) {
       // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
       const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");
       await context.sendActivity(message({ attachments: [attachment(card)] }));
       return;
     }
+    await this.nameBefore(command);
     const outcome = await this.deps.desk.handle(envelopeOf(a, command, a.conversation!.id));
     const files = outcome.ok && outcome.files?.length ? await this.deps.showFiles?.(outcome.files) : undefined;
     // The person's own card: only the buttons they may press (a requester's "Opened #N" has no Claim).
@@ -116,17 +122,25 @@ export class DeskBot extends ActivityHandler {
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
     const a = context.activity;
     const added = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+    const roster = this.deps.members;
     if (added) {
       await this.remember(context, true);
       const conversation = a.conversation!;
       const channel = conversation.conversationType === "channel";
       if (channel) this.deps.onInstalledInChannel?.(channelOf(conversation.id));
+      // The team's agents named from its roster before their first card is drawn.
+      const team = roster?.channel();
+      if (channel && roster && team) await within(roster.directory.refresh(team));
       this.deps.log(`teams: installed in ${conversation.conversationType ?? "a"} conversation ${channelOf(conversation.id)}`);
       const hello = channel
         ? "Deskhand is here. New tickets appear in this channel as cards; claim, assign and resolve them from the card."
         : "Hi, I'm the IT help desk. Tell me what is wrong in one line and I open a ticket, or type new for the full form. Type help for every command.";
       await context.sendActivity(message({ text: hello, textFormat: "plain" }));
     }
+    // Someone joined the agents' team: named now if they are one of the desk's agents.
+    const joined = (a.membersAdded ?? []).map((m) => m.id).filter((id): id is string => Boolean(id) && id !== a.recipient?.id);
+    const team = roster?.channel();
+    if (joined.length && roster && team && a.conversation && channelOf(a.conversation.id) === team) await within(roster.directory.joined(team, joined));
     await super.onConversationUpdateActivity(context);
   }
 
@@ -156,6 +170,7 @@ export class DeskBot extends ActivityHandler {
     const cmd = click.command;
     const article = cmd.kind === "resolve" ? savedArticle(this.deps.desk.settings, value.action.data as Record<string, unknown>, cmd.resolution) : undefined;
     if (article && !article.ok) return reply(await this.withNotice(context, cmd.kind === "resolve" ? cmd.number : undefined, article.message));
+    await this.nameBefore(cmd);
     // Resolve with its article is one command: both commit, or neither does.
     const envelope = envelopeOf(context.activity, article?.ok && cmd.kind === "resolve" ? resolveWithArticleCommand(cmd.number, cmd.resolution, article.fields) : cmd);
     const outcome = await this.deps.desk.handle(envelope);
@@ -235,6 +250,13 @@ export class DeskBot extends ActivityHandler {
     if (!outcome.ok) return outcome.field ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) })) : dialogMessage(outcome.text);
     await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome))] }));
     return dialogMessage(`Opened #${outcome.snapshot!.ticket.number}: ${outcome.snapshot!.ticket.title}`);
+  }
+
+  /** An assignee given by AAD object id whom the desk cannot name yet is looked up first, so every message names them. */
+  private async nameBefore(cmd: Command): Promise<void> {
+    const roster = this.deps.members;
+    if (!roster || cmd.kind !== "assign") return;
+    await within(roster.directory.nameBefore(roster.channel(), cmd.assignee.id ?? cmd.assignee.name));
   }
 
   private async remember(context: TurnContext, installed: boolean): Promise<void> {

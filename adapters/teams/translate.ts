@@ -52,13 +52,16 @@ export function withoutBotMention(text: string, a: Partial<Activity>): string {
 /** The typed text with each mention of someone else as a reference the core resolves (or a one-word @handle). */
 async function mentionsAsPeople(a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined>): Promise<string> {
   let t = typeof a.text === "string" ? a.text : "";
+  /** The bot's own mentions, left for withoutBotMention to drop (the tag may not carry the bot's current name). */
+  const botTags = new Set<string>();
   for (const e of a.entities ?? []) {
     const m = e as { type?: string; mentioned?: { id?: string; name?: string; aadObjectId?: string }; text?: string };
+    if (m.type === "mention" && typeof m.text === "string" && m.text && m.mentioned?.id === a.recipient?.id) botTags.add(m.text);
     if (m.type !== "mention" || typeof m.text !== "string" || !m.text || m.mentioned?.id === a.recipient?.id) continue;
     const aad = m.mentioned?.aadObjectId ?? (m.mentioned?.id ? await aadOf(m.mentioned.id) : undefined);
     t = t.split(m.text).join(aad ? `teams-aad:${aad}` : `@${(m.mentioned?.name ?? "").replace(/\s+/g, "")}`);
   }
-  t = t.replace(AT_TAG, (tag, name: string) => (a.recipient?.name && name.trim() === a.recipient.name ? tag : `@${name.replace(/\s+/g, "")}`));
+  t = t.replace(AT_TAG, (tag, name: string) => ((a.recipient?.name && name.trim() === a.recipient.name) || botTags.has(tag) ? tag : `@${name.replace(/\s+/g, "")}`));
   return withoutBotMention(t, a);
 }
 
@@ -79,9 +82,13 @@ export function envelopeOf(a: Partial<Activity>, command: Command, originRef?: s
  */
 export async function textCommand(caps: Capabilities, a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined> = async () => undefined): Promise<Command> {
   let cmd = caps.parse(typedText(a));
-  if (cmd.kind === "create" && typeof a.text === "string" && a.text.includes("<at>")) {
-    const asPeople = caps.parse(await mentionsAsPeople(a, aadOf));
-    if (asPeople.kind !== "create") cmd = asPeople;
+  // A name with a space ("assign 4 Dave Taniguchi") reads as no command; as a reference it may be one.
+  if ((cmd.kind === "create" || cmd.kind === "help") && typeof a.text === "string" && a.text.includes("<at>")) {
+    const referenced = await mentionsAsPeople(a, aadOf);
+    let asPeople = caps.parse(referenced);
+    // Assign takes one handle, and a user id is one: `teams-aad:<id>` is for the commands that name people by scheme (role).
+    if (asPeople.kind === "help") asPeople = caps.parse(referenced.replace(/\bteams-aad:/g, "@"));
+    if (asPeople.kind !== "create" && (cmd.kind === "create" || asPeople.kind !== "help")) cmd = asPeople;
   }
   // Subscribing to incident updates acts on the channel where it is said (not a personal chat).
   if (cmd.kind === "incident" && (cmd.action.kind === "subscribe" || cmd.action.kind === "unsubscribe") && a.conversation?.conversationType !== "personal" && a.conversation?.id) {

@@ -1,5 +1,6 @@
 // The one list of the desk's capabilities. A capability is one folder of src/capabilities/ and one line
 // here; the core learns everything it adds (verbs, buttons, card parts, hooks, jobs) from the object.
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import type { Capability } from "../core/capability.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -22,19 +23,32 @@ import { satisfactionExtension } from "./satisfaction/index.js";
 import { slaCapability } from "./sla/index.js";
 import { triageExtension } from "./triage/index.js";
 
-/** Every standard capability the settings turn on, in the order their hooks run and their card parts show. */
-export function standardCapabilities(settings: DeskSettings, clock: Clock = systemClock): Capability[] {
+/**
+ * Where a desk on the SQLite file `dbPath` writes the files people ask for (report charts, exports, audit
+ * exports): a `files` folder beside the database, so a desk run from another directory, or with DESKHAND_DB
+ * elsewhere, keeps them with its data. An in-memory database has no folder: ./data/files.
+ */
+export function filesDirBeside(dbPath: string): string {
+  return dbPath === ":memory:" ? resolve("data", "files") : join(dirname(resolve(dbPath)), "files");
+}
+
+/**
+ * Every standard capability the settings turn on, in the order their hooks run and their card parts show.
+ * `filesDir`: where reports and exports are written (filesDirBeside(the database); ./data/files if not given).
+ */
+export function standardCapabilities(settings: DeskSettings, clock: Clock = systemClock, opts: { filesDir?: string } = {}): Capability[] {
+  const files = opts.filesDir ?? resolve("data", "files");
   return [
     incidentsExtension(),
     alertsExtension(),
     triageExtension(settings),
     ...(settings.approvals ? [approvalsCapability(settings)] : []),
     knowledgeExtension(),
-    reportsCapability(settings),
+    reportsCapability(settings, { outDir: join(files, "reports") }),
     satisfactionExtension(),
     outboxExtension(),
     rolesExtension(),
-    auditExtension(),
+    auditExtension({ outDir: join(files, "audit") }),
     ...(settings.sla ? [slaCapability({ settings, clock })] : []),
   ];
 }

@@ -214,6 +214,8 @@ function commandAttempt(g: Grammar, text: string, verb: string, args: string[]):
     const shaped = !args.length || (/^(@|<@|[a-z-]+:\S)/i.test(first) && takes.some((f) => /@who/.test(f))) || (parseNumber(first) !== undefined && takes.some((f) => /\bN\b/.test(f)));
     return shaped ? { kind: "help", topic: verb, unknown: `I did not understand "${text}". ${g.usageOf(verb)} To open a ticket with these words, type \`new ${text}\`.` } : undefined;
   }
+  const synonym = synonymAttempt(text, verb, args);
+  if (synonym) return synonym;
   if (verb.length < 4) return undefined;
   const word = nearestWord(verb, words);
   if (!word) return undefined;
@@ -221,6 +223,32 @@ function commandAttempt(g: Grammar, text: string, verb: string, args: string[]):
   if (!args.length) return didYouMean(wholeCommand(g, word) ? word : (g.usage.find((u) => u.verb === word)?.form ?? word), text);
   const fixed = `${word} ${rest}`;
   return wholeCommand(g, fixed) ? didYouMean(fixed, text) : undefined;
+}
+
+/**
+ * Words agents type for a core command ("take 2" for `claim 2`), with the form offered. Asked about only with a
+ * lone ticket number, or alone, where the word cannot start a problem ("take 2 minutes to log in" still opens
+ * a ticket). Words with two readings ("open 3": show it, or reopen it?) are left out.
+ */
+const SYNONYMS: Record<string, string> = {
+  take: "claim N",
+  grab: "claim N",
+  view: "show N",
+  see: "show N",
+  log: "history N",
+  solve: "resolve N <resolution>",
+  fix: "resolve N <resolution>",
+  done: "resolve N <resolution>",
+  shut: "close N",
+};
+
+/** "take 2" -> `claim 2`; "fix 3" -> `resolve 3 <resolution>`; a synonym alone -> its form (`claim N`). */
+function synonymAttempt(text: string, verb: string, args: string[]): Command | undefined {
+  const form = SYNONYMS[verb];
+  if (!form || args.length > 1) return undefined;
+  const number = parseNumber(args[0]);
+  if (args.length && number === undefined) return undefined;
+  return didYouMean(number === undefined ? form : form.replace("N", String(number)), text);
 }
 
 /** Whether `line` parses as a command (not as a new ticket, nor as help with a problem). */

@@ -30,6 +30,30 @@ const DID: Record<string, string> = {
   sla_breach: "SLA breached",
 };
 
+/**
+ * The desk's own steps (triage's and the SLA's) run inside the command of whoever set them off, so their audit
+ * rows carry that person; history names the desk instead ("Triage put it in Hardware", "SLA clock started").
+ * Triage's automatic rows differ from an agent's by action and reason: an accepted suggestion, a duplicate
+ * linked by hand and an agent's priority (which has no impact x urgency reason) stay the agent's.
+ */
+const TRIAGE_PRIORITY_REASON = /^\S+: impact \S+ \(.*\) x urgency /;
+function automaticBy(h: HistoryLine): "Triage" | "SLA" | null {
+  if (h.action.startsWith("sla_")) return "SLA";
+  if (h.action === "triaged") return h.reason?.startsWith("suggestion accepted") ? null : "Triage";
+  if (h.action === "triage") return h.reason?.startsWith("similarity ") ? "Triage" : null;
+  if (h.action === "incident_offer") return "Triage";
+  if (h.action === "priority" && TRIAGE_PRIORITY_REASON.test(h.reason ?? "")) return "Triage";
+  return null;
+}
+
+/** What triage did, said by the step's main field (which is then not repeated among the changes). */
+const TRIAGE_DID: Record<string, (to: string) => string> = {
+  category: (to) => `put it in ${to}`,
+  type: (to) => `made it ${to.replace(/_/g, " ")}`,
+  assignee: (to) => `assigned it to ${to}`,
+  duplicate_of: (to) => `found it looks like ${to}`,
+};
+
 const PLATFORM_NAME: Record<string, string> = { slack: "Slack", teams: "Teams" };
 const SLA_TARGET: Record<string, string> = { first_response: "first response", resolution: "resolution" };
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
@@ -76,15 +100,23 @@ export function historyText(number: number, lines: HistoryLine[], words: History
     if (last && last.at === h.at && last.actor === h.actor && last.action === h.action) steps[steps.length - 1]!.push(h);
     else steps.push([h]);
   }
-  const out = steps.map((step) => {
-    const h = step[0]!;
-    const did = DID[h.action] ?? h.action.replace(/_/g, " ");
-    const via = h.platform === "console" || h.platform === "system" ? "" : ` (via ${PLATFORM_NAME[h.platform] ?? h.platform})`;
+  const out = steps.map((whole) => {
+    const h = whole[0]!;
+    const by = automaticBy(h);
+    const main = by === "Triage" ? whole.find((x) => x.field && x.to !== null && TRIAGE_DID[x.field]) : undefined;
+    const step = main ? whole.filter((x) => x !== main) : whole;
+    const did = main
+      ? TRIAGE_DID[main.field!]!(value(main.field, main.to, false))
+      : by === "Triage" && h.action === "priority" ? "set the priority"
+      : by === "Triage" && h.action === "incident_offer" ? "offered to declare an incident"
+      : DID[h.action] ?? h.action.replace(/_/g, " ");
+    // The SLA's words already name it ("SLA clock started"); triage's steps are said as Triage's.
+    const who = by === "SLA" ? "" : by === "Triage" ? "Triage " : `${h.actor}${h.platform === "console" || h.platform === "system" ? "" : ` (via ${PLATFORM_NAME[h.platform] ?? h.platform})`} `;
     // One reason for the whole step is said once at its end; different reasons go with their own change.
-    const reasons = [...new Set(step.filter((x) => !(x.reason && x.to && x.reason.startsWith(`${x.to}:`))).map((x) => x.reason).filter(Boolean))];
+    const reasons = [...new Set((main ? whole : step).filter((x) => !(x.reason && x.to && x.reason.startsWith(`${x.to}:`))).map((x) => x.reason).filter(Boolean))];
     const each = reasons.length > 1;
     const changes = step.map((x) => `${what(x)}${each && x.reason ? ` (${x.reason})` : ""}`).filter((x) => x.trim()).join(", ");
-    return `  ${local(h.at)}  ${h.actor}${via} ${did}${changes ? `: ${changes}` : ""}${!each && reasons.length ? ` (${reasons[0]})` : ""}`;
+    return `  ${local(h.at)}  ${who}${did}${changes ? `: ${changes}` : ""}${!each && reasons.length ? ` (${reasons[0]})` : ""}`;
   });
   return [`History of #${number} (times in ${words.timezone}):`, ...out].join("\n");
 }

@@ -33,6 +33,8 @@ export interface ActionView {
    * options (priority), or a text (resolve's note, reopen's reason). No input: it runs on click.
    */
   input?: { kind: "user" } | { kind: "choice"; options: string[] } | { kind: "text"; label: string; maxLength: number };
+  /** The command that does the same where there is no button to press (the console): "claim 3", "incident from 3". */
+  typed?: string;
 }
 
 export interface FieldView {
@@ -53,6 +55,14 @@ export interface TicketView {
 }
 
 const LABELS: Record<Verb, string> = { claim: "Claim", assign: "Assign", priority: "Priority", resolve: "Resolve", close: "Close", reopen: "Reopen" };
+const TYPED: Record<Verb, (n: number) => string> = {
+  claim: (n) => `claim ${n}`,
+  assign: (n) => `assign ${n} @who`,
+  priority: (n) => `priority ${n} P1|P2|P3|P4`,
+  resolve: (n) => `resolve ${n} <resolution>`,
+  close: (n) => `close ${n}`,
+  reopen: (n) => `reopen ${n} <reason>`,
+};
 
 /** The verbs a ticket in this state offers. */
 export function actionsFor(t: Ticket): Verb[] {
@@ -82,7 +92,7 @@ export function ticketView(s: TicketSnapshot): TicketView {
     description: t.description,
     link: t.source.link,
     fields,
-    actions: [...actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}), ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}) })), ...extra.flatMap((e) => e.actions ?? [])],
+    actions: [...actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, typed: TYPED[verb](t.number), ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}), ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}) })), ...extra.flatMap((e) => e.actions ?? [])],
   };
 }
 

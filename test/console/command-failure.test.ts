@@ -1,4 +1,4 @@
-// A command that fails on the desk's side (here `report` with a file where data/reports should be) is
+// A command that fails on the desk's side (here `report` with a file where its reports folder should be) is
 // answered, and the commands typed after it are served: through the console's streams, and in the real
 // process started as `npm start` starts it, which used to exit 1 with a stack trace and lose the rest.
 import { spawnSync } from "node:child_process";
@@ -53,6 +53,8 @@ describe("a command that fails on the desk's side", () => {
   it("in the real process: answered, the next commands served, exit 0, one log line and no stack trace", { timeout: 120_000 }, () => {
     const dir = blockedFolder();
     mkdirSync(join(dir, "db"));
+    // Files go beside the database: a file where db/files should be makes the report fail.
+    writeFileSync(join(dir, "db", "files"), "a file where the folder should be");
     const root = resolve(".");
     const r = spawnSync(process.execPath, ["--import", pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href, join(root, "src/main.ts")], {
       cwd: dir,

@@ -48,6 +48,30 @@ describe("console adapter, through its streams", () => {
     expect((await db.selectFrom("tickets").selectAll().execute()).length).toBe(0);
   });
 
+  it("leaves the guided form on `cancel` (a bad answer is otherwise asked again), and goes on with the next command", async () => {
+    const { printed, db } = await drive(["new", "Printer jams", "", "not a type", "cancel", "list"]);
+    expect(printed).toContain("! Type must be one of");
+    expect(printed).toContain("! Form cancelled; no ticket was opened.");
+    expect(printed).toContain("No tickets");
+    expect(await db.selectFrom("tickets").selectAll().execute()).toEqual([]);
+  });
+
+  it("`help <command>` answers with that command's lines; `help` alone with all of them", async () => {
+    const { printed } = await drive(["help claim", "help as", "help"]);
+    const [claim, as, all] = printed.split(/\(help lists every command\.\)\n/);
+    expect(claim).toBe("  claim N [force]  take ticket N yourself (force: take it over from another agent)\n");
+    expect(as).toBe("  as @name  act as someone else (what the desk told them is shown then)\n");
+    expect(all).toContain("Commands:");
+    expect(all).toContain("  quit      leave (also: exit)");
+  });
+
+  it("`role carol agent` without the @ sets the role; words that name no role still open a ticket", async () => {
+    const { printed, db } = await drive(["role zoe agent", "as @zoe", "role change for a new starter"]);
+    expect(printed).toContain("zoe is now an agent");
+    expect(printed).toContain("You are now zoe (agent).");
+    expect((await db.selectFrom("tickets").select("title").execute()).map((t) => t.title)).toEqual(["role change for a new starter"]);
+  });
+
   it("answers unknown input with help, never a stack trace", async () => {
     const { printed } = await drive(["?", "claim seven", "show 9"]);
     expect(printed).toContain("Commands:");

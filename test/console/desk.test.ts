@@ -68,6 +68,16 @@ describe("a mistyped command asks, a problem opens a ticket", () => {
     expect(await tickets(d)).toBe(0);
   });
 
+  it("asks `claim 2` of an agent who types `take 2`, and opens nothing", async () => {
+    const d = await consoleDesk();
+    await d.type(["as @carol", "printer on 3rd floor jams", "email bounces for everyone"]);
+    const printed = await d.type(["as @ana", "take 2", "view 2"]);
+    expect(printed).toContain("! Did you mean `claim 2`? To open a ticket with these words, type `new take 2`.");
+    expect(printed).toContain("! Did you mean `show 2`? To open a ticket with these words, type `new view 2`.");
+    expect(await tickets(d)).toBe(2);
+    expect((await d.desk.snapshot(2))!.assignee).toBeFalsy();
+  });
+
   it("opens real one-line problems at once, including ones that start with a command word", async () => {
     const d = await consoleDesk();
     const printed = await d.type(["list of printers is wrong", "slow laptop since the update", "status page is down", "new lsit"]);
@@ -187,6 +197,18 @@ describe("history N, for people", () => {
     expect(history).toContain("Tue 24 Nov 09:00  ana claimed it: status new -> in progress, assignee ana");
     expect(history).toMatch(/SLA target changed: resolution now under P2 \(business hours, london\)/);
     expect(history).not.toMatch(/console:|sla_|T\d\d:\d\d:\d\d|\(none\)/);
+  });
+
+  it("names the desk, not the requester, for triage's and the SLA's own steps", async () => {
+    const d = await consoleDesk();
+    const printed = await d.type(["as @carol", "printer on 3rd floor jams", "as @carol", "printer on the 3rd floor jams again", "as @ana", "history 2"]);
+    const history = printed.slice(printed.indexOf("History of #2")).split("\n").slice(1).filter((l) => l.startsWith("  "));
+    expect(history[0]).toMatch(/^ {2}Tue 24 Nov 09:00 {2}carol opened it: status new/);
+    expect(history).toContainEqual(expect.stringMatching(/^ {2}Tue 24 Nov 09:00 {2}Triage put it in Hardware: team Service Desk \(rule: keyword "printer"\)$/));
+    expect(history).toContainEqual(expect.stringMatching(/^ {2}Tue 24 Nov 09:00 {2}Triage found it looks like #1 \(similarity \d+%\)$/));
+    expect(history).toContainEqual(expect.stringMatching(/^ {2}Tue 24 Nov 09:00 {2}SLA clock started: first response due /));
+    // Only the opening is carol's: every other step of her command was the desk's.
+    expect(history.filter((l) => l.includes("carol"))).toHaveLength(1);
   });
 });
 

@@ -163,7 +163,7 @@ describe("audit trail", () => {
     const h = ok(await as("ana", "history 1"));
     // Read by people: a heading, then one line a step (triage's two fields on one, the claim's two on one), in words.
     expect(h.text.split("\n")).toHaveLength(5);
-    expect(h.text).toMatch(/carol triaged: category Hardware, team Service Desk \(rule: keyword "laptop"\)\n/);
+    expect(h.text).toMatch(/Triage put it in Hardware: team Service Desk \(rule: keyword "laptop"\)\n/);
     expect(h.text).toMatch(/ana claimed it: status new -> in progress, assignee ana\n/);
     expect(h.text).toMatch(/ana changed the priority: priority P3 -> P1$/);
   });

@@ -88,6 +88,11 @@ describe("the grammar forgives a mistyped command, and still opens real problems
     ["asign 3 @ana", "Did you mean `assign 3 @ana`?"],
     ["ticket 5", "Did you mean `show 5`?"],
     ["tickets", "Did you mean `list`?"],
+    ["take 2", "Did you mean `claim 2`?"],
+    ["grab #2", "Did you mean `claim 2`?"],
+    ["view 4", "Did you mean `show 4`?"],
+    ["fix 3", "Did you mean `resolve 3 <resolution>`?"],
+    ["take", "Did you mean `claim N`?"],
     ["role @zoe superuser", 'I did not understand "role @zoe superuser". Usage: role @who'],
     ["shift", "Usage: shift on|off"],
     ["assign ana to 12", '"ana" is not a ticket number'],
@@ -113,6 +118,9 @@ describe("the grammar forgives a mistyped command, and still opens real problems
     "ticket system sends no emails",
     "claims portal down for everyone",
     "reports are wrong since Monday",
+    "take 2 minutes to log in",
+    "fix my vpn please",
+    "view of the dashboard is blank",
   ])("%s opens a ticket", (line) => {
     expect(caps.parse(line)).toEqual({ kind: "create", title: line });
   });

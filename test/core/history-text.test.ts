@@ -18,8 +18,29 @@ describe("history in words", () => {
       "History of #4 (times in Europe/London):",
       "  Wed 1 Jul 09:05  Rita Moreno (via Slack) opened it: status new (priority P3 from impact medium x urgency medium)",
       "  Wed 1 Jul 09:05  ana claimed it: status new -> in progress, assignee Bob Stone -> ana",
-      "  Wed 1 Jul 09:05  Deskhand sla SLA target changed: resolution now under P3 (business hours, new-york) (24 h -> 24 h (was P3 (business hours, london)))",
-      "  Wed 1 Jul 09:05  Deskhand sla SLA breached: first response due Wed 1 Jul 13:00 (told lee)",
+      "  Wed 1 Jul 09:05  SLA target changed: resolution now under P3 (business hours, new-york) (24 h -> 24 h (was P3 (business hours, london)))",
+      "  Wed 1 Jul 09:05  SLA breached: first response due Wed 1 Jul 13:00 (told lee)",
+    ]);
+  });
+
+  it("names triage and the SLA for the desk's own steps, and an agent for what an agent did", () => {
+    const text = historyText(5, [
+      line({ actor: "carol", action: "create", field: "status", to: "new", reason: "priority P3 from impact medium x urgency medium" }),
+      line({ actor: "carol", action: "priority", field: "impact", from: "medium", to: "high", reason: "P2: impact high (vip) x urgency medium (default)" }),
+      line({ actor: "carol", action: "priority", field: "priority", from: "P3", to: "P2", reason: "P2: impact high (vip) x urgency medium (default)" }),
+      line({ actor: "carol", action: "triaged", field: "assignee", from: null, to: "console:bob", reason: "round-robin in Network (1 on shift)" }),
+      line({ actor: "carol", action: "triaged", field: "status", from: "new", to: "triaged", reason: "round-robin in Network (1 on shift)" }),
+      line({ actor: "carol", action: "sla_start", field: "first_response", to: "2026-07-01T12:00:00.000Z", reason: "4 h target, policy P3" }),
+      line({ actor: "ana", action: "priority", field: "priority", from: "P2", to: "P1" }),
+      line({ actor: "ana", action: "triaged", field: "category", from: null, to: "Network", reason: "suggestion accepted (model 82%)" }),
+    ], { timezone: "Europe/London", names: new Map([["console:bob", "bob"]]) });
+    expect(text.split("\n").slice(1)).toEqual([
+      "  Wed 1 Jul 09:05  carol opened it: status new (priority P3 from impact medium x urgency medium)",
+      "  Wed 1 Jul 09:05  Triage set the priority: impact medium -> high, priority P3 -> P2 (P2: impact high (vip) x urgency medium (default))",
+      "  Wed 1 Jul 09:05  Triage assigned it to bob: status new -> triaged (round-robin in Network (1 on shift))",
+      "  Wed 1 Jul 09:05  SLA clock started: first response due Wed 1 Jul 13:00 (4 h target, policy P3)",
+      "  Wed 1 Jul 09:05  ana changed the priority: priority P2 -> P1",
+      "  Wed 1 Jul 09:05  ana triaged: category Network (suggestion accepted (model 82%))",
     ]);
   });
 

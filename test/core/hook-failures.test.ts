@@ -3,7 +3,7 @@
 // one line, and the desk serves the next command. Every hook of every standard capability is tried.
 import { describe, expect, it } from "vitest";
 import type { Command } from "../../src/core/commands.js";
-import { standardCapabilities } from "../../src/capabilities/index.js";
+import { filesDirBeside, standardCapabilities } from "../../src/capabilities/index.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { Desk, type Capability, type Outcome } from "../../src/core/desk.js";
 import { rateCommand } from "../../src/capabilities/satisfaction/index.js";
@@ -31,8 +31,9 @@ const VERBS: Record<string, [string, Command | string]> = {
 async function sabotagedDesk(capability: string, hook: Hook) {
   const settings = approvalSettings(exampleSettings());
   const clock = new ManualClock();
-  const extensions = standardCapabilities(settings, clock);
-  const target = extensions.find((x) => x.name === capability)!;
+  const path = tempDbPath();
+  const capabilities = standardCapabilities(settings, clock, { filesDir: filesDirBeside(path) });
+  const target = capabilities.find((x) => x.name === capability)!;
   const armed = { on: false };
   const original = (target[hook] as (...a: unknown[]) => Promise<unknown>).bind(target);
   (target as unknown as Record<Hook, unknown>)[hook] = async (...a: unknown[]) => {
@@ -42,10 +43,10 @@ async function sabotagedDesk(capability: string, hook: Hook) {
     }
     return original(...a);
   };
-  const { db } = openDatabase(tempDbPath());
+  const { db } = openDatabase(path);
   await migrateToLatest(db);
   const logs: string[] = [];
-  const desk = new Desk({ db, clock, settings, capabilities: extensions, log: (m) => logs.push(m) });
+  const desk = new Desk({ db, clock, settings, capabilities, log: (m) => logs.push(m) });
   const as = (user: string, c: Command | string): Promise<Outcome> => desk.handle({ actor: consoleUser(user), command: typeof c === "string" ? desk.parse(c) : c });
   return { desk, db, logs, armed, as };
 }

@@ -19,6 +19,8 @@ export interface ConnectorCall {
   status: number;
   /** The Authorization header the bot sent (a Bearer token from Entra, or none in Emulator mode). */
   authorization?: string;
+  /** The query string's parameters, when it had any (pagedmembers' pageSize and continuationToken). */
+  query?: Record<string, string>;
 }
 
 interface Route {
@@ -58,6 +60,8 @@ export class FakeBotConnector {
   private seq = 1;
   /** People GET /v3/conversations/{id}/members/{memberId} knows, by their Teams user id ("29:..."). */
   private readonly members = new Map<string, Record<string, unknown>>();
+  /** The most members one page of GET .../pagedmembers holds (Teams may answer fewer than the pageSize asked). */
+  membersPerPage = 500;
   private waiters: { n: number; resolve: () => void }[] = [];
   /** While set, requests wait here before they are answered (see hold()). */
   private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[]; match?: (c: { method: string; path: string }) => boolean } | undefined;
@@ -127,6 +131,7 @@ export class FakeBotConnector {
     const raw = Buffer.concat(chunks).toString("utf8");
     const body = raw ? JSON.parse(raw) : undefined;
     const path = (req.url ?? "/").split("?")[0]!;
+    const query = new URL(req.url ?? "/", "http://connector").searchParams;
     const method = req.method ?? "GET";
     const pathNoPrefix = path.replace(/^\/+/, "/");
     let route: Route | undefined;
@@ -140,7 +145,7 @@ export class FakeBotConnector {
       }
     }
     const json = (status: number, value: unknown) => {
-      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(query.size ? { query: Object.fromEntries(query) } : {}) });
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(value));
       this.wake();
     };
@@ -170,8 +175,17 @@ export class FakeBotConnector {
         return json(201, { id: id() });
       case "/v3/conversations/{conversationId}/members":
         return json(200, [...this.members.values()]);
+      case "/v3/conversations/{conversationId}/pagedmembers": {
+        // PagedMembersResult: a page of at most pageSize members (Teams caps it at 500), and a token while more remain.
+        const pageSize = Math.min(Number(query.get("pageSize") ?? 500) || 500, 500, this.membersPerPage);
+        const from = Number(query.get("continuationToken") ?? 0);
+        const all = [...this.members.values()];
+        const next = from + pageSize;
+        return json(200, { members: all.slice(from, next), ...(next < all.length ? { continuationToken: String(next) } : {}) });
+      }
       case "/v3/conversations/{conversationId}/members/{memberId}": {
-        const member = this.members.get(params.memberId ?? "");
+        // Teams takes a member's Teams user id or their AAD object id.
+        const member = this.members.get(params.memberId ?? "") ?? [...this.members.values()].find((m) => m.aadObjectId === params.memberId);
         return member ? json(200, member) : json(404, { error: { code: "MemberNotFoundInConversation", message: "The member is not in this conversation." } });
       }
       default:

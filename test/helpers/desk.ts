@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "../../src/core/clock.js";
 import type { Actor, Command } from "../../src/core/commands.js";
-import { standardCapabilities } from "../../src/capabilities/index.js";
+import { filesDirBeside, standardCapabilities } from "../../src/capabilities/index.js";
 import { Capabilities } from "../../src/core/capability.js";
 import { Desk, type Capability, type Outcome } from "../../src/core/desk.js";
 import type { Notifier } from "../../src/core/notify.js";
@@ -44,7 +44,7 @@ export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Noti
   await migrateToLatest(db);
   const clock = new ManualClock();
   const settings = opts.settings ?? exampleSettings();
-  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], capabilities: opts.capabilities ?? standardCapabilities(opts.sla ? settings : { ...settings, sla: undefined }, clock) });
+  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], capabilities: opts.capabilities ?? standardCapabilities(opts.sla ? settings : { ...settings, sla: undefined }, clock, { filesDir: filesDirBeside(path) }) });
   return {
     desk,
     db,

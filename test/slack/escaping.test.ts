@@ -6,6 +6,7 @@
 // person's words once Slack decodes its entities; plain_text fields and prefilled inputs must show them as typed,
 // not entity-escaped; no field anywhere holds a control character.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { filesDirBeside } from "../../src/capabilities/index.js";
 import { approvalsExtension } from "../../src/capabilities/approvals/extension.js";
 import { approvalSettings } from "../capabilities/approvals/setup.js";
 import type { Call } from "../fakes/slack-api.js";
@@ -307,7 +308,8 @@ describe("hostile text on every Slack surface", () => {
 
   it("file upload comments and the answer that announces them name no server path", () => {
     const dir = process.cwd();
-    const said = allCalls().flatMap(fieldsOf).filter((f) => f.text.includes(dir) || f.text.includes("data/reports/"));
+    const files = filesDirBeside(h.path);
+    const said = allCalls().flatMap(fieldsOf).filter((f) => f.text.includes(dir) || f.text.includes(files) || f.text.includes("files/reports/"));
     expect(said.map((f) => `${f.method} ${f.where}`)).toEqual([]);
     const [share] = h.fake.of("files.completeUploadExternal");
     expect(String(share!.args.initial_comment)).toMatch(/^Tickets 30d \(Exported \d+ tickets? \(30d\) to tickets-30d-.*\.csv\)$/);

@@ -1,7 +1,8 @@
 // Files from commands (report charts, CSV exports) reach Slack through the outbox with the external upload flow,
 // each call checked by the fake Web API against the documented arguments and the recorded response shapes.
 import { readFileSync, unlinkSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { filesDirBeside } from "../../src/capabilities/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AGENTS, REQUESTER, startHarness, type Harness } from "./harness.js";
 
@@ -14,8 +15,8 @@ afterEach(async () => {
   await h.close();
 });
 
-/** Where the reports extension writes (its default, under the working directory). */
-const REPORTS_DIR = resolve("data/reports");
+/** Where the reports capability writes: the files folder beside the desk's database. */
+const reportsDir = () => join(filesDirBeside(h.path), "reports");
 // The answer is in the ack, or, when the report took longer than the ack budget (a slow machine), it follows
 // through response_url after the holding ack: either way it is the same text.
 const responses = () => [...h.answers.map((a) => a.text), ...h.fake.of("response_url").map((c) => String(c.args.text))];
@@ -54,15 +55,15 @@ describe("files into Slack", () => {
     expect(size.width).toBeGreaterThan(600);
     expect(size.height).toBeGreaterThan(200);
     // The bytes are the chart the command wrote; chat names it, never where it lies on the server.
-    expect(said).not.toContain(REPORTS_DIR);
-    const path = resolve(REPORTS_DIR, /Chart: (\S+\.png)/.exec(said)![1]!);
+    expect(said).not.toContain(reportsDir());
+    const path = resolve(reportsDir(), /Chart: (\S+\.png)/.exec(said)![1]!);
     expect(file!.bytes!.equals(readFileSync(path))).toBe(true);
 
     const [done] = h.fake.of("files.completeUploadExternal");
     expect(JSON.parse(String(done!.args.files))).toEqual([{ id: file!.id, title: "Tickets, last 7 days" }]);
     expect(done!.args.channel_id).toBe(`D${AGENTS.ana.slice(1)}`);
     expect(String(done!.args.initial_comment)).toMatch(/^Tickets, last 7 days \(Report: last 7 days/);
-    expect(String(done!.args.initial_comment)).not.toContain(REPORTS_DIR);
+    expect(String(done!.args.initial_comment)).not.toContain(reportsDir());
     expect(file!.completed).toMatchObject({ channel: `D${AGENTS.ana.slice(1)}`, title: "Tickets, last 7 days" });
     // Calls in the order the flow requires: slot, bytes, complete.
     const order = h.fake.calls.map((c) => c.method).filter((m) => ["files.getUploadURLExternal", "upload", "files.completeUploadExternal"].includes(m));
@@ -103,7 +104,7 @@ describe("files into Slack", () => {
     expect((await fileRows()).map((r) => r.status)).toEqual(["retrying"]);
     // Nothing was shared yet: the row is not marked as possibly sent.
     expect((await fileRows())[0]!.called_at).toBeNull();
-    unlinkSync(resolve(REPORTS_DIR, /to (\S+\.csv)/.exec(responses().find((t) => t.startsWith("Exported"))!)![1]!));
+    unlinkSync(resolve(reportsDir(), /to (\S+\.csv)/.exec(responses().find((t) => t.startsWith("Exported"))!)![1]!));
 
     // Past the Retry-After: the slot is granted, but completing fails once with a Slack error: retried again.
     h.clock.advance(3000);

@@ -1,11 +1,12 @@
 // Steps shared by the Teams tests: install, a requester's message, the outbox drained.
 import { AGENT, CHANNEL, TENANT, newId, recorded, type Harness } from "./harness.js";
 
-/** The app installed in the team's channel (a real conversationUpdate, re-aimed at the fake connector). */
-export function install(h: Harness) {
+/** The app installed in the team's channel (a real conversationUpdate, re-aimed at the fake connector); `by` who installed it. */
+export function install(h: Harness, by?: { id: string; name: string; aadObjectId: string }) {
   return h.post(
     recorded("20191019235900304-request-integrationBot.json", h.connector.url, {
       id: newId(),
+      ...(by ? { from: by } : {}),
       membersAdded: [{ id: "28:cd59cf47-aca1-41e0-8441-387faee8331e" }],
       conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
       channelData: { team: { id: CHANNEL }, eventType: "teamMemberAdded", tenant: { id: TENANT } },

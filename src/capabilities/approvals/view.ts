@@ -46,8 +46,8 @@ function decideActions(s: TicketSnapshot, x: ApprovalExtras): ActionView[] {
   if (x.request?.state !== "pending" || !isOpen(s.ticket.status)) return [];
   const n = s.ticket.number;
   return [
-    { verb: VERB.approve, label: "Approve", ticketId: n, style: "primary" },
-    { verb: VERB.reject, label: "Reject", ticketId: n, style: "danger", input: { kind: "text", label: "Why reject? The requester will read it.", maxLength: 1000 } },
+    { verb: VERB.approve, label: "Approve", ticketId: n, style: "primary", typed: `approve ${n}` },
+    { verb: VERB.reject, label: "Reject", ticketId: n, style: "danger", typed: `reject ${n} <reason>`, input: { kind: "text", label: "Why reject? The requester will read it.", maxLength: 1000 } },
   ];
 }
 
@@ -58,7 +58,7 @@ export function approvalCardPart(s: TicketSnapshot): { fields?: FieldView[]; act
   const fields = detailFields(x);
   if (x.request) fields.push({ label: "Approval", value: requestText(x) });
   const actions = decideActions(s, x);
-  if (x.grant?.active) actions.push({ verb: VERB.revoked, label: "Access revoked", ticketId: s.ticket.number });
+  if (x.grant?.active) actions.push({ verb: VERB.revoked, label: "Access revoked", ticketId: s.ticket.number, typed: `revoked ${s.ticket.number}` });
   return { fields, actions };
 }
 

@@ -27,8 +27,8 @@ function incidentCard(s: TicketSnapshot) {
   if (!isOpen(s.ticket.status)) return {};
   return {
     actions: [
-      { verb: DECLARE_VERB, label: "Declare incident", ticketId: s.ticket.number, style: "danger" as const },
-      { verb: LINK_VERB, label: "Link to incident", ticketId: s.ticket.number, input: { kind: "text" as const, label: "Which incident? Its number, like INC-3", maxLength: 20 } },
+      { verb: DECLARE_VERB, label: "Declare incident", ticketId: s.ticket.number, style: "danger" as const, typed: `incident from ${s.ticket.number}` },
+      { verb: LINK_VERB, label: "Link to incident", ticketId: s.ticket.number, typed: `link ${s.ticket.number} to incident I`, input: { kind: "text" as const, label: "Which incident? Its number, like INC-3", maxLength: 20 } },
     ],
   };
 }

@@ -54,7 +54,7 @@ export function reportText(r: ReportFigures, tz: string): string {
 }
 
 export function reportsExtension(opts: { outDir?: string } = {}): Capability {
-  const outDir = resolve(opts.outDir ?? "data/reports");
+  const outDir = resolve(opts.outDir ?? "data/files/reports");
   // Words that do not look like a range make a ticket ("report a broken printer"), as any other text would.
   const verbs: VerbSet[] = [
     { usage: [{ verb: "report", form: "report [7d|30d|90d] [team]", says: "figures and a chart (agents)" }], parse: (args, text) => (!args.length || /^\d+d$/i.test(args[0]!) ? cap("report", text) : undefined) },

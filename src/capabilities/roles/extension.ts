@@ -25,8 +25,11 @@ const cap = (text: string): Command => ({ kind: "capability", capability: ROLES_
 function parseRole(args: string[], text: string): Command | undefined {
   // "role agent": a Teams mention is dropped from the text, leaving the role; the command asks who.
   if (args.length === 1 && (isRole(args[0]!.toLowerCase()) || args[0]!.toLowerCase() === "reset")) return cap(text);
+  const setting = args.length === 2 && (isRole(args[1]!.toLowerCase()) || args[1]!.toLowerCase() === "reset");
+  // "role carol agent": a name written without its @ is still a person when a role follows it.
+  if (setting && /^[\w.\-]+$/.test(args[0]!)) return cap(text);
   if (!args.length || args.length > 2 || !SUBJECT.test(args[0]!)) return undefined;
-  if (args.length === 2 && !isRole(args[1]!.toLowerCase()) && args[1]!.toLowerCase() !== "reset") return undefined;
+  if (args.length === 2 && !setting) return undefined;
   return cap(text);
 }
 

@@ -58,7 +58,7 @@ export async function runTriageCommand(triage: TriageLearner, ctx: Ctx, cmd: Cap
 async function show(ctx: Ctx, number: number): Promise<Outcome> {
   const snapshot = await ctx.snapshot(await ctx.load(number));
   const view = ticketView(snapshot);
-  const lines = [`Triage of #${number}:`, ...view.fields.map((f) => `  ${fieldText(f)}`), `  Actions: ${view.actions.map((a) => a.label).join(" · ")}`];
+  const lines = [`Triage of #${number}:`, ...view.fields.map((f) => `  ${fieldText(f)}`), `  Commands: ${view.actions.map((a) => a.typed ?? a.label).join(" · ")}`];
   return { ok: true, kind: "capability", text: lines.join("\n"), snapshot };
 }
 

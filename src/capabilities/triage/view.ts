@@ -43,13 +43,13 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   const sure = (x: NonNullable<TriageExtras["suggestion"]>) => (x.source === "rule" ? "" : ` (${pct(x.confidence)})`);
   if (sg && !sg.applied && !sg.outcome && !t.category) {
     fields.push({ label: "Category", value: `${sg.category}${sure(sg)} suggested · ${sg.reason}` });
-    if (open) actions.push({ verb: TRIAGE_VERBS.acceptCategory, label: `Accept ${sg.category}`, ticketId: t.number, style: "primary" });
+    if (open) actions.push({ verb: TRIAGE_VERBS.acceptCategory, label: `Accept ${sg.category}`, ticketId: t.number, style: "primary", typed: `accept ${t.number}` });
   } else if (sg?.applied && t.category === sg.category) {
     fields.push({ label: "Category reason", value: `${sg.category}${sure(sg)} · ${sg.reason}` });
   }
   // The model's next best come first, then the other categories (the current one is no choice).
   const options = [...new Set([...x.ranked, ...x.categories])].filter((c) => c !== t.category);
-  if (open && options.length) actions.push({ verb: TRIAGE_VERBS.changeCategory, label: t.category || sg ? "Change category" : "Set category", ticketId: t.number, input: { kind: "choice", options } });
+  if (open && options.length) actions.push({ verb: TRIAGE_VERBS.changeCategory, label: t.category || sg ? "Change category" : "Set category", ticketId: t.number, typed: `category ${t.number} <name>`, input: { kind: "choice", options } });
   if (x.typeReason) fields.push({ label: "Type reason", value: x.typeReason });
   if (x.priorityReason) fields.push({ label: "Priority reason", value: x.priorityReason });
   if (x.ownerReason) fields.push({ label: "Owner reason", value: x.ownerReason });
@@ -59,8 +59,8 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   if (d && d.state === "suggested") {
     fields.push({ label: "Duplicate", value: `Looks like #${d.original} (${pct(d.score)} alike)` });
     if (open) {
-      actions.push({ verb: TRIAGE_VERBS.linkDuplicate, label: `Link as duplicate of #${d.original}`, ticketId: t.number });
-      actions.push({ verb: TRIAGE_VERBS.notDuplicate, label: "Not a duplicate", ticketId: t.number });
+      actions.push({ verb: TRIAGE_VERBS.linkDuplicate, label: `Link as duplicate of #${d.original}`, ticketId: t.number, typed: `duplicate ${t.number}` });
+      actions.push({ verb: TRIAGE_VERBS.notDuplicate, label: "Not a duplicate", ticketId: t.number, typed: `notdup ${t.number}` });
     }
   } else if (d && d.state === "linked") {
     fields.push({ label: "Duplicate", value: `Duplicate of #${d.original}; closes with it` });
@@ -69,7 +69,7 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   // Once declared, the incidents capability shows the incident itself.
   if (x.offer?.state === "offered") {
     fields.push({ label: "Incident offer", value: `Declare incident from #${t.number} and its ${x.offer.count} duplicates?` });
-    if (open) actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger" });
+    if (open) actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger", typed: `incident from ${t.number}` });
   }
   return { fields, actions };
 }

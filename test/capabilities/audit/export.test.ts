@@ -151,8 +151,9 @@ describe("audit export", () => {
     const done = runConsole(d.desk, { input, output, interactive: false, user: "lee" });
     input.end("audit export 2026-11-01 2026-11-04 jsonl\nhistory 1\n");
     await done;
-    // The answer names the file; the console, on the server itself, also prints where it is.
-    const path = /File: (\S+\.jsonl)/.exec(printed)?.[1];
+    // The console, on the server itself, names the file once, by where it is.
+    const path = /as JSONL to (\/\S+\.jsonl)\. /.exec(printed)?.[1];
+    expect(printed).not.toContain("File:");
     expect(path && existsSync(path)).toBe(true);
     expect(printed).toMatch(/History of #1 \(times in Europe\/London\):\n {2}Sun 1 Nov 12:00 {2}carol opened it: status new/);
     expect(printed).toMatch(/Mon 2 Nov 09:00 {2}ana changed the priority: priority P2 -> P1/);

@@ -61,12 +61,12 @@ describe("SLA clocks through the console", () => {
     // The console reads the trail in words, in the desk's time zone (the audit rows keep the raw values).
     const sla = history.split("\n").filter((l) => / SLA clock /.test(l));
     expect(sla).toEqual([
-      "  Tue 24 Nov 09:00  carol SLA clock started: first response due Tue 24 Nov 13:00 (4 h target, policy P3 (business hours, london)), resolution due Thu 26 Nov 16:00 (24 h target, policy P3 (business hours, london))",
-      "  Tue 24 Nov 12:15  ana SLA clock stopped: first response met: 3 h 15 min of 4 h used",
-      "  Tue 24 Nov 12:15  ana SLA clock paused: resolution paused (waiting on the requester; 20 h 45 min left)",
-      "  Wed 25 Nov 10:15  carol SLA clock resumed: resolution due Fri 27 Nov 14:00 (no longer waiting on the requester or approvers)",
-      "  Wed 25 Nov 11:15  ana SLA clock stopped: resolution met: 4 h 15 min of 24 h used",
-      "  Wed 25 Nov 12:15  carol SLA clock resumed: resolution due Fri 27 Nov 15:00 (reopened)",
+      "  Tue 24 Nov 09:00  SLA clock started: first response due Tue 24 Nov 13:00 (4 h target, policy P3 (business hours, london)), resolution due Thu 26 Nov 16:00 (24 h target, policy P3 (business hours, london))",
+      "  Tue 24 Nov 12:15  SLA clock stopped: first response met: 3 h 15 min of 4 h used",
+      "  Tue 24 Nov 12:15  SLA clock paused: resolution paused (waiting on the requester; 20 h 45 min left)",
+      "  Wed 25 Nov 10:15  SLA clock resumed: resolution due Fri 27 Nov 14:00 (no longer waiting on the requester or approvers)",
+      "  Wed 25 Nov 11:15  SLA clock stopped: resolution met: 4 h 15 min of 24 h used",
+      "  Wed 25 Nov 12:15  SLA clock resumed: resolution due Fri 27 Nov 15:00 (reopened)",
     ]);
     await c.end();
   });
@@ -91,7 +91,7 @@ describe("SLA clocks through the console", () => {
     // P2: 1 h to first response; 30 min used, 30 min left from 09:30.
     expect(field(await card(desk), "Respond by")!.value).toBe("Respond by 10:00 (in 30 min)");
     const h = ok(await as("operator", "history 1")).text;
-    expect(h).toMatch(/operator SLA target changed: first response now under P2 \(business hours, london\) \(4 h -> 1 h \(was P3 \(business hours, london\)\)\)/);
+    expect(h).toMatch(/operator changed the priority: priority P3 -> P2\n {2}\S+ \d+ Nov [\d:]+ {2}SLA target changed: first response now under P2 \(business hours, london\) \(4 h -> 1 h \(was P3 \(business hours, london\)\)\)/);
   });
 
   it("shows the due time in a given time zone, for a viewer whose zone is known", async () => {
@@ -160,7 +160,7 @@ describe("settings changed under running clocks", () => {
     const again = await makeDesk({ sla: true, settings: renamed, path: first.path });
     again.clock.advance(H);
     expect(ok(await again.as("ana", "status 1 in_progress")).text).toContain("[P3 in progress]");
-    expect(ok(await again.as("ana", "history 1")).text).toMatch(/ana SLA target changed: first response now under P3 \(business hours, uk\) \(4 h -> 4 h \(was P3 \(business hours, london\)\)\)/);
+    expect(ok(await again.as("ana", "history 1")).text).toMatch(/ana changed the status: status new -> in progress\n {2}\S+ \d+ Nov [\d:]+ {2}SLA target changed: first response now under P3 \(business hours, uk\) \(4 h -> 4 h \(was P3 \(business hours, london\)\)\)/);
     expect(field(await card(again.desk), "Respond by")!.value).toBe("Respond by 13:00 (in 3 h)");
   });
 });

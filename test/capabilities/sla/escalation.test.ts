@@ -214,7 +214,7 @@ describe("the escalation ladder", () => {
       { ticket_id: 1, target: "resolution", due_at: at("2026-11-27T17:00:00Z") },
     ]);
     const history = ok(await d.as("ana", "history 1")).text;
-    expect(history).toContain("Wed 25 Nov 10:00  Deskhand sla SLA clock started: first response due Wed 25 Nov 14:00");
+    expect(history).toContain("Wed 25 Nov 10:00  SLA clock started: first response due Wed 25 Nov 14:00");
     expect(await s.startMissingClocks()).toBe(0);
   });
 });

@@ -27,7 +27,9 @@ describe("triage through the console", () => {
     expect(printed).toContain("  Priority reason: P3: impact medium (default) x urgency medium (default)");
     expect(printed).toContain("  Owner reason: bob: round-robin in Network (1 on shift)");
     expect(printed).toMatch(/  Duplicate: Looks like #1 \(\d+% alike\)/);
-    expect(printed).toContain("Change category · Link as duplicate of #1 · Not a duplicate");
+    // A console user has no buttons: each action is the command to type for it.
+    expect(printed).toContain("  Commands: claim 2 · assign 2 @who · priority 2 P1|P2|P3|P4 · resolve 2 <resolution> · close 2 · incident from 2 · link 2 to incident I · category 2 <name> · duplicate 2 · notdup 2\n");
+    expect(printed).not.toMatch(/Declare incident|Link as duplicate|Change category/);
     expect(printed).toContain("#2 is linked as a duplicate of #1; it will close with it.");
     expect(printed).toContain("suggestions 2: accepted 0, corrected 0, not yet reviewed 2; accuracy n/a");
     expect(printed).toMatch(/triage N \| triage stats\s+a ticket's triage/);
