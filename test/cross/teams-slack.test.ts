@@ -2,14 +2,13 @@
 // The real Bolt app and the real Agents SDK adapter share one desk and one HTTP server, each talking to
 // its own fake platform server.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSlack, type SlackHandle } from "../../adapters/slack/app.js";
+import type { SlackHandle } from "../../adapters/slack/app.js";
 import { startTeams, type TeamsHandle } from "../../adapters/teams/app.js";
 import { HttpServer } from "../../src/http/server.js";
 import { FakeBotConnector } from "../fakes/bot-connector.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
-import { signedHeaders } from "../fakes/slack-sign.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
-import { AGENTS, SECRET, TRIAGE, blockAction, slackSettings, viewSubmission } from "../slack/harness.js";
+import { AGENTS, TRIAGE, addPeople, blockAction, interactionBody, signedPost, slackSettings, startSlackApp, viewSubmission } from "../slack/harness.js";
 import { install, personalMessage } from "../teams/flows.js";
 import { CHANNEL, PERSONAL, cardText, expectValidCard, cardsIn, type Harness as TeamsHarness } from "../teams/harness.js";
 
@@ -23,15 +22,14 @@ let base: string;
 
 beforeEach(async () => {
   slackApi = await new FakeSlackApi().start();
-  slackApi.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
+  addPeople(slackApi);
   connector = new FakeBotConnector();
   await connector.start();
   t = await makeDesk({ settings: slackSettings() });
   http = new HttpServer();
   base = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
-  const log = () => undefined;
-  slack = await startSlack({ desk: t.desk, config: { botToken: "xoxb-test", signingSecret: SECRET, apiUrl: slackApi.apiUrl, triageChannel: TRIAGE }, http, clock: t.clock, log, tuning: { pollMs: 60_000, backoffMs: 1000 } });
-  teams = await startTeams({ desk: t.desk, config: { teams: { appType: "MultiTenant" } }, http, clock: t.clock, log, outbox: { intervalMs: 60_000, backoffMs: 5 } });
+  slack = await startSlackApp(t, http, slackApi, { config: { triageChannel: TRIAGE } });
+  teams = await startTeams({ desk: t.desk, config: { teams: { appType: "MultiTenant" } }, http, clock: t.clock, log: () => undefined, outbox: { intervalMs: 60_000, backoffMs: 5 } });
 });
 afterEach(async () => {
   expect(slackApi.violations).toEqual([]);
@@ -55,10 +53,7 @@ function teamsSide(): TeamsHarness {
   } as unknown as TeamsHarness;
 }
 
-async function interact(payload: Record<string, unknown>) {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return fetch(`${base}/slack/events`, { method: "POST", body, headers: signedHeaders(SECRET, body, "application/x-www-form-urlencoded") });
-}
+const interact = (payload: Record<string, unknown>) => signedPost(`${base}/slack/events`, interactionBody(payload), "application/x-www-form-urlencoded");
 
 async function settle() {
   for (let i = 0; i < 4; i++) {
