@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "../../src/core/commands.js";
 import { standardExtensions } from "../../src/core/capabilities.js";
 import { ManualClock } from "../../src/core/clock.js";
-import { Desk, type Extension, type Outcome } from "../../src/core/desk.js";
+import { Desk, type Outcome } from "../../src/core/desk.js";
 import { parseCommand } from "../../src/core/grammar.js";
 import { rateCommand } from "../../src/capabilities/satisfaction/index.js";
 import { openDatabase } from "../../src/store/connection.js";

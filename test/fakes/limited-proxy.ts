@@ -79,7 +79,7 @@ export class LimitedProxy {
     const raw = Buffer.concat(chunks);
     const type = String(req.headers["content-type"] ?? "");
     const text = raw.toString("utf8");
-    let body: Record<string, any> = {};
+    let body: Record<string, any>;
     try {
       body = type.includes("json") ? (text ? JSON.parse(text) : {}) : Object.fromEntries(new URLSearchParams(text));
     } catch {
@@ -128,7 +128,7 @@ export class LimitedProxy {
         up.on("data", (c: Buffer) => parts.push(c));
         up.on("end", () => {
           const body = Buffer.concat(parts);
-          let json: Record<string, any> = {};
+          let json: Record<string, any>;
           try {
             json = JSON.parse(body.toString("utf8") || "{}");
           } catch {

@@ -2,8 +2,6 @@
 // scheduler: each fires once, also across a restart (a new scheduler on the same database).
 import { afterEach, describe, expect, it } from "vitest";
 import { ApprovalScheduler } from "../../../src/capabilities/approvals/timers.js";
-import { Desk } from "../../../src/core/desk.js";
-import { standardExtensions } from "../../../src/core/capabilities.js";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { timersOf } from "../../../src/store/approvals.js";
 import { auditOfTicket } from "../../../src/store/audit.js";

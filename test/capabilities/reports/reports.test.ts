@@ -1,7 +1,4 @@
 import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { rateCommand } from "../../../src/capabilities/satisfaction/index.js";
@@ -15,7 +12,6 @@ const DAY = 24 * H;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Every panel of the chart (a view with a data table), by title, wherever it sits in its rows. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function panelsOf(spec: any): { title: string; values: unknown[]; spec: any }[] {
   if (spec.vconcat || spec.hconcat) return [...(spec.vconcat ?? []), ...(spec.hconcat ?? [])].flatMap(panelsOf);
   return [{ title: typeof spec.title === "string" ? spec.title : spec.title.text, values: spec.data.values, spec }];

@@ -18,6 +18,7 @@ interface Row {
   own?: boolean;
 }
 
+/** Every permission's row but approve's, whose commands belong to approvals and are tested in test/capabilities/approvals. */
 const ROWS: Record<Exclude<Permission, "approve">, Row> = {
   create: { command: () => "printer on the 2nd floor jams", doing: "open tickets", own: true },
   comment_own: { setup: async (d) => void ok(await d.as("dave", "my screen flickers")), command: () => "comment 2 it got worse", doing: "", own: true },
@@ -41,9 +42,6 @@ const ROWS: Record<Exclude<Permission, "approve">, Row> = {
   export_audit: { command: () => "audit export 2026-01-01 2026-01-31 csv", doing: "export the audit trail" },
 };
 
-/** Rows whose commands belong to a capability with its own tests. */
-const TESTED_ELSEWHERE: Record<string, string> = { approve: "test/capabilities/approvals (approval cards and commands)" };
-
 const below = (r: Role): Role | undefined => ROLES[ROLES.indexOf(r) - 1];
 const NEEDS: Record<Role, string> = { requester: "requesters", agent: "agents", lead: "leads and admins", admin: "admins" };
 
@@ -55,7 +53,7 @@ async function desk(row: Row) {
 }
 
 describe("the permission table", () => {
-  // ROWS' type already holds a row for every permission but approve (TESTED_ELSEWHERE). What the type cannot
+  // ROWS' type already holds a row for every permission but approve. What the type cannot
   // see is whether a row's command checks that permission or another one with the same least role: moving the
   // permission's row in the table must move who may run its command.
   for (const [permission, row] of Object.entries(ROWS) as [Permission, Row][]) {
