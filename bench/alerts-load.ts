@@ -23,7 +23,7 @@ export interface StormResult {
   elapsedMs: number;
 }
 
-process.on("message", async (job: StormJob) => {
+async function storm(job: StormJob): Promise<void> {
   const out: StormResult = { sent: 0, accepted: 0, failed: 0, elapsedMs: 0 };
   const start = performance.now();
   let next = 0;
@@ -57,4 +57,7 @@ process.on("message", async (job: StormJob) => {
   }
   out.elapsedMs = performance.now() - start;
   process.send!(out);
-});
+}
+
+// The parent waits for the answer message, not for this promise: each post catches its own failure.
+process.on("message", (job: StormJob) => void storm(job));

@@ -6,7 +6,6 @@
 // Deskhand acknowledges each request only after its ticket is committed (group commit, src/core/batches.ts),
 // with the answer in the ack itself; the bare app acknowledges before doing anything.
 import { fork } from "node:child_process";
-import { performance } from "node:perf_hooks";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { startSlack } from "../adapters/slack/app.js";
 import { HELD } from "../adapters/slack/listeners/commands.js";

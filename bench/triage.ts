@@ -9,7 +9,6 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ManualClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
-import type { Ticket } from "../src/core/ticket.js";
 import { triageExtension } from "../src/capabilities/triage/index.js";
 import { similarOpenTickets } from "../src/capabilities/triage/repository.js";
 import { rankOf } from "../src/capabilities/triage/extension.js";

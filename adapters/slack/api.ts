@@ -49,13 +49,13 @@ export class SlackApi {
   /** Slash command answers (response_url posts): not Web API calls, and not paced (see responses.ts). */
   readonly responses = new ResponseUrls();
 
-  constructor(readonly client: WebClient, private readonly o: ApiOptions = {}) {}
+  constructor(readonly client: WebClient, private readonly limits: ApiOptions = {}) {}
 
   private tier(t: keyof typeof PER_MINUTE): Pace {
     const key = String(t);
     let l = this.tiers.get(key);
     if (!l) {
-      l = new Pace(scaled([{ count: this.o.perMinute?.[t] ?? PER_MINUTE[t], ms: 60_000 }], this.o.rateScale));
+      l = new Pace(scaled([{ count: this.limits.perMinute?.[t] ?? PER_MINUTE[t], ms: 60_000 }], this.limits.rateScale));
       this.tiers.set(key, l);
     }
     return l;
@@ -64,7 +64,7 @@ export class SlackApi {
   private channel(id: string): Pace {
     let l = this.channels.get(id);
     if (!l) {
-      l = new Pace(scaled(POST_PER_CHANNEL, this.o.rateScale));
+      l = new Pace(scaled(POST_PER_CHANNEL, this.limits.rateScale));
       this.channels.set(id, l);
     }
     return l;
@@ -87,7 +87,7 @@ export class SlackApi {
 
   /** The longest window any pace here keeps: how far back calls made before a restart still count. */
   get longestWindowMs(): number {
-    return 60_000 / (this.o.rateScale ?? 1);
+    return 60_000 / (this.limits.rateScale ?? 1);
   }
 
   /** Calls made before this process started, by tier ("post": chat.postMessage workspace-wide), counted in the paces. */

@@ -11,9 +11,9 @@ export class SlackUserGroups implements GroupDirectory {
   readonly platform = PLATFORM;
   private readonly members: TtlCache<Set<string>>;
 
-  constructor(private readonly api: SlackApi, private readonly o: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {
+  constructor(private readonly api: SlackApi, private readonly options: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {
     // Ten minutes: someone added to a group has the role within that; a removal takes as long.
-    this.members = new TtlCache(o.ttlMs ?? 600_000, o.now);
+    this.members = new TtlCache(options.ttlMs ?? 600_000, options.now);
   }
 
   private list(group: string): Promise<Set<string>> {
@@ -34,7 +34,7 @@ export class SlackUserGroups implements GroupDirectory {
       }
     }
     // One unreadable group must not hide the others; it is named so an admin can fix the id or the scope.
-    if (failed.length) this.o.log?.(`slack: cannot read user group ${failed.join(", ")}; check the id and the usergroups:read scope`);
+    if (failed.length) this.options.log?.(`slack: cannot read user group ${failed.join(", ")}; check the id and the usergroups:read scope`);
     return found;
   }
 

@@ -51,7 +51,7 @@ export class SlackNotifier implements Notifier {
    * @param triageChannel where cards go (no cards when unset)
    * @param homeViewers Slack users whose App Home is refreshed on change (those who opened it)
    */
-  constructor(private readonly o: { triageChannel?: string; homeViewers?: Set<string> }) {}
+  constructor(private readonly options: { triageChannel?: string; homeViewers?: Set<string> }) {}
 
   plan(change: TicketChange, links: TicketLinkRow[]): PlannedMessage[] {
     const s = change.snapshot;
@@ -64,7 +64,7 @@ export class SlackNotifier implements Notifier {
     const msg = (kind: string, target: string, key: string, payload: unknown, coalesce?: string) => out.push({ platform: PLATFORM, kind, target, key, payload, ...(coalesce ? { coalesce } : {}) });
 
     // The triage card changes for every change from any platform; the change is said once in its thread.
-    if (this.o.triageChannel) {
+    if (this.options.triageChannel) {
       msg(OUTBOX.card, ticketTarget(n), "card", { ticket: n } satisfies CardPayload, `card:${n}`);
       if (change.kind !== "created" && !fromHere(cardRef)) msg(OUTBOX.thread, ticketTarget(n), "thread", { ticket: n, ...agentsLine(change) } satisfies ThreadPayload);
     }
@@ -72,7 +72,7 @@ export class SlackNotifier implements Notifier {
     // Who hears what comes from the phrase book; here only where each one is reached on Slack.
     let toRequester = 0;
     for (const notice of noticesOn(audience(change), PLATFORM)) {
-      if (notice.inAgentsChannel && this.o.triageChannel) continue; // read in the card's thread already
+      if (notice.inAgentsChannel && this.options.triageChannel) continue; // read in the card's thread already
       const said = { text: notice.text, ...(notice.quote ? { quote: notice.quote } : {}) };
       const to = notice.to;
       if (to.role === "requester") {
@@ -89,7 +89,7 @@ export class SlackNotifier implements Notifier {
     }
 
     // App Homes of the people concerned, when they have opened them.
-    const viewers = this.o.homeViewers;
+    const viewers = this.options.homeViewers;
     if (viewers?.size) {
       const users = new Set([s.requester, s.assignee, change.previousAssignee, change.actor].filter((p) => p && p.platform === PLATFORM && viewers.has(p.userId)).map((p) => p!.userId));
       for (const u of users) msg(OUTBOX.home, `home:${u}`, `home:${u}`, { user: u } satisfies HomePayload);

@@ -11,12 +11,12 @@ export class SlackPeople {
   private readonly cache = new Map<string, { actor: Actor; at: number }>();
   private readonly pending = new Map<string, Promise<Actor>>();
 
-  constructor(private readonly api: SlackApi, private readonly o: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {}
+  constructor(private readonly api: SlackApi, private readonly options: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {}
 
   /** The person as users.info last described them, if that was within the cache's lifetime; never waits. */
   cached(userId: string): Actor | undefined {
     const hit = this.cache.get(userId);
-    return hit && (this.o.now?.() ?? Date.now()) - hit.at < (this.o.ttlMs ?? 3_600_000) ? hit.actor : undefined;
+    return hit && (this.options.now?.() ?? Date.now()) - hit.at < (this.options.ttlMs ?? 3_600_000) ? hit.actor : undefined;
   }
 
   /**
@@ -24,9 +24,9 @@ export class SlackPeople {
    * running (a modal submission): past it the person is named by what the payload says, and refreshed later.
    */
   async actor(userId: string, hint?: string, budgetMs?: number): Promise<Actor> {
-    const now = this.o.now?.() ?? Date.now();
+    const now = this.options.now?.() ?? Date.now();
     const hit = this.cache.get(userId);
-    if (hit && now - hit.at < (this.o.ttlMs ?? 3_600_000)) return hit.actor;
+    if (hit && now - hit.at < (this.options.ttlMs ?? 3_600_000)) return hit.actor;
     const basic: Actor = { platform: PLATFORM, userId, ...(hint ? { displayName: hint } : {}) };
     let p = this.pending.get(userId);
     if (!p) {
@@ -43,10 +43,10 @@ export class SlackPeople {
       const u = r.user;
       const name = u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || basic.displayName;
       const actor: Actor = { ...basic, ...(name ? { displayName: name } : {}), ...(u?.profile?.email ? { email: u.profile.email } : {}), ...(u?.tz ? { tz: u.tz } : {}) };
-      this.cache.set(userId, { actor, at: this.o.now?.() ?? Date.now() });
+      this.cache.set(userId, { actor, at: this.options.now?.() ?? Date.now() });
       return actor;
     } catch (err) {
-      this.o.log?.(`slack: users.info ${userId} failed (${(err as Error).message}); using the id as the name`);
+      this.options.log?.(`slack: users.info ${userId} failed (${(err as Error).message}); using the id as the name`);
       return basic;
     }
   }

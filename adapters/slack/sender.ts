@@ -58,8 +58,8 @@ export class SlackDeliverer implements Deliverer {
   readonly marksCalls = true;
   /** Names people the desk knows only by id, before a message shows them. */
   private readonly names: SlackNames;
-  constructor(private readonly o: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher; names?: SlackNames }) {
-    this.names = o.names ?? new SlackNames(o.desk.db, new SlackPeople(o.api), () => o.desk.clock.now());
+  constructor(private readonly options: { api: SlackApi; desk: Desk; triageChannel?: string; home?: HomePublisher; names?: SlackNames }) {
+    this.names = options.names ?? new SlackNames(options.desk.db, new SlackPeople(options.api), () => options.desk.clock.now());
   }
 
   async deliver(row: OutboxRow, attempt: DeliveryAttempt = { lookFirst: false, calling: async () => {} }): Promise<void | "found"> {
@@ -82,11 +82,11 @@ export class SlackDeliverer implements Deliverer {
         case OUTBOX.requester:
           return await this.requester(d, payload as RequesterPayload);
         case OUTBOX.home:
-          return await this.o.home?.publish((payload as HomePayload).user);
+          return await this.options.home?.publish((payload as HomePayload).user);
         case OUTBOX.incident:
           return await this.incident(d, payload as IncidentPayload);
         case FILE_MESSAGE:
-          return await uploadFiles(this.o.api, this.o.desk.db, this.o.desk.clock.now(), payload as FileMessage, () => d.attempt.calling());
+          return await uploadFiles(this.options.api, this.options.desk.db, this.options.desk.clock.now(), payload as FileMessage, () => d.attempt.calling());
         case OUTBOX.approval:
           return await this.approval(d, payload as ApprovalPayload);
         case OUTBOX.notice:
@@ -99,16 +99,16 @@ export class SlackDeliverer implements Deliverer {
   }
 
   private async link(ticket: number, role: string): Promise<string | undefined> {
-    return (await linksOf(this.o.desk.db, ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref;
+    return (await linksOf(this.options.desk.db, ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref;
   }
 
   private async setLink(ticket: number, role: string, ref: string): Promise<void> {
-    await setLink(this.o.desk.db, { ticketId: ticket, platform: PLATFORM, role, ref, at: this.o.desk.clock.now() });
+    await setLink(this.options.desk.db, { ticketId: ticket, platform: PLATFORM, role, ref, at: this.options.desk.clock.now() });
   }
 
   /** A message found after a kill was drawn then; later redraws were folded into this row, so it is drawn as it is now. */
   private async redrawIfFound(d: Delivery, at: { channel: string; ts: string }, message: object): Promise<void> {
-    if (d.found) await this.o.api.call("chat.update", { channel: at.channel, ts: at.ts, ...message });
+    if (d.found) await this.options.api.call("chat.update", { channel: at.channel, ts: at.ts, ...message });
   }
 
   /**
@@ -119,39 +119,39 @@ export class SlackDeliverer implements Deliverer {
   private async post(d: Delivery, args: Record<string, unknown>): Promise<{ channel: string; ts: string }> {
     if (d.attempt.lookFirst) {
       const where = { channel: String(args.channel), ...(typeof args.thread_ts === "string" ? { threadTs: args.thread_ts } : {}) };
-      const found = await findPosted(this.o.api, where, d.row.key, d.row.first_attempt_at ?? d.row.created_at);
+      const found = await findPosted(this.options.api, where, d.row.key, d.row.first_attempt_at ?? d.row.created_at);
       if (found) {
         d.found = true;
         return found;
       }
     }
-    const r = await this.o.api.call<{ channel: string; ts: string }>("chat.postMessage", { ...args, metadata: outboxMetadata(d.row.key) }, () => d.attempt.calling());
+    const r = await this.options.api.call<{ channel: string; ts: string }>("chat.postMessage", { ...args, metadata: outboxMetadata(d.row.key) }, () => d.attempt.calling());
     return { channel: r.channel, ts: r.ts };
   }
 
   /** The incident's status message in a status channel: posted and pinned once, then updated in place. */
   private async incident(d: Delivery, p: IncidentPayload): Promise<void> {
-    const db = this.o.desk.db;
+    const db = this.options.desk.db;
     const row = await incidentById(db, p.incident);
     if (!row) return; // gone: nothing left to say
     const view = await incidentView({ trx: db as never }, row);
     const message = incidentMessage(view.latest ? { ...view, latest: { ...view.latest, author: await this.names.text(view.latest.author) } } : view);
     const posted = await this.placeOnce(d, { channel: p.channel, message, link: () => incidentLink(db, p.incident, PLATFORM, p.channel), store: (ref) => setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref }) });
     // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
-    if (posted) await this.o.api.call("pins.add", { channel: splitRef(posted).channel, timestamp: splitRef(posted).ts }).catch(() => undefined);
+    if (posted) await this.options.api.call("pins.add", { channel: splitRef(posted).channel, timestamp: splitRef(posted).ts }).catch(() => undefined);
   }
 
   /** Drawn from the ticket as it is now: posted to the triage channel once, then updated in place. */
   private async card(d: Delivery, ticket: number): Promise<void> {
-    const found = await this.o.desk.snapshot(ticket);
-    if (!found || !this.o.triageChannel) return; // deleted since: nothing left to draw
+    const found = await this.options.desk.snapshot(ticket);
+    if (!found || !this.options.triageChannel) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(ticketView(await this.names.snapshot(found))));
-    await this.placeOnce(d, { channel: this.o.triageChannel, message, link: () => this.link(ticket, LINK.card), store: (ref) => this.setLink(ticket, LINK.card, ref) });
+    await this.placeOnce(d, { channel: this.options.triageChannel, message, link: () => this.link(ticket, LINK.card), store: (ref) => this.setLink(ticket, LINK.card, ref) });
   }
 
   /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
   private async approval(d: Delivery, p: ApprovalPayload): Promise<void> {
-    const found = await this.o.desk.snapshot(p.ticket);
+    const found = await this.options.desk.snapshot(p.ticket);
     if (!found) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(approvalCardView(await this.names.snapshot(found))));
     await this.placeOnce(d, { channel: p.user, message, link: () => this.link(p.ticket, approvalLink(p.user)), store: (ref) => this.setLink(p.ticket, approvalLink(p.user), ref) });
@@ -161,7 +161,7 @@ export class SlackDeliverer implements Deliverer {
   private placeOnce(d: Delivery, m: Pick<PlacedMessage, "link" | "store"> & { channel: string; message: { text: string; blocks: unknown[] } }): Promise<string | undefined> {
     return placeOnce({
       link: m.link,
-      update: async (ref) => void (await this.o.api.call("chat.update", { ...splitRef(ref), ...m.message })),
+      update: async (ref) => void (await this.options.api.call("chat.update", { ...splitRef(ref), ...m.message })),
       post: async () => {
         const posted = await this.post(d, { channel: m.channel, ...m.message });
         await this.redrawIfFound(d, posted, m.message);
@@ -185,7 +185,7 @@ export class SlackDeliverer implements Deliverer {
 
   /** In the thread where they asked; else in their DM, where the first message becomes the thread. */
   private async requester(d: Delivery, p: RequesterPayload): Promise<void> {
-    const snapshot = await this.o.desk.snapshot(p.ticket);
+    const snapshot = await this.options.desk.snapshot(p.ticket);
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
     // Composed at commit time, when an assignee known only by id had no name yet.
     const text = await this.names.text(p.text);

@@ -35,12 +35,12 @@ export class GraphGroups implements GroupDirectory {
   private token: { value: string; expiresAt: number } | undefined;
   private pendingToken: Promise<string> | undefined;
 
-  constructor(private readonly o: GraphGroupsOptions) {
-    this.memberships = new TtlCache(o.ttlMs ?? 600_000, o.now);
+  constructor(private readonly options: GraphGroupsOptions) {
+    this.memberships = new TtlCache(options.ttlMs ?? 600_000, options.now);
   }
 
   private now(): number {
-    return this.o.now?.() ?? Date.now();
+    return this.options.now?.() ?? Date.now();
   }
 
   /** The groups the person is in; when Graph cannot say (and nothing is cached), none, and the log says why. */
@@ -48,7 +48,7 @@ export class GraphGroups implements GroupDirectory {
     try {
       return await this.memberships.get(`${userId}\n${[...groups].sort().join(",")}`, () => this.check(userId, groups));
     } catch (err) {
-      this.o.log?.(`teams: cannot ask Microsoft Graph for the AAD groups of ${userId} (${(err as Error).message}); roles from AAD groups are not given to them for now`);
+      this.options.log?.(`teams: cannot ask Microsoft Graph for the AAD groups of ${userId} (${(err as Error).message}); roles from AAD groups are not given to them for now`);
       return [];
     }
   }
@@ -65,11 +65,11 @@ export class GraphGroups implements GroupDirectory {
 
   /** A Graph call; a token refused once is fetched afresh; a person the directory does not know is in no group. */
   private async post<T>(path: string, body: unknown, fresh = false): Promise<T | undefined> {
-    const res = await fetch(`${this.o.apiUrl}${path}`, {
+    const res = await fetch(`${this.options.apiUrl}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${await this.accessToken(fresh)}`, "content-type": "application/json" },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
     if (res.status === 401 && !fresh) return this.post(path, body, true);
     if (res.status === 404) return undefined;
@@ -85,11 +85,11 @@ export class GraphGroups implements GroupDirectory {
   }
 
   private async fetchToken(): Promise<string> {
-    const res = await fetch(this.o.tokenUrl, {
+    const res = await fetch(this.options.tokenUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: this.o.clientId, client_secret: this.o.clientSecret, scope: SCOPE, grant_type: "client_credentials" }).toString(),
-      signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
+      body: new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, scope: SCOPE, grant_type: "client_credentials" }).toString(),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
     if (!res.ok) throw new Error(`Graph token: HTTP ${res.status} ${await errorCode(res)}`);
     const t = (await res.json()) as { access_token?: string; expires_in?: number };

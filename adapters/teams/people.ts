@@ -52,15 +52,15 @@ export class TeamsMembers {
   private readonly thread: Pace;
   private readonly tenant: Pace;
 
-  constructor(private readonly o: MembersOptions) {
-    this.thread = new Pace(scaled(THREAD_LIMITS, o.rateScale));
-    this.tenant = new Pace(scaled([TENANT_LIMIT], o.rateScale));
+  constructor(private readonly deps: MembersOptions) {
+    this.thread = new Pace(scaled(THREAD_LIMITS, deps.rateScale));
+    this.tenant = new Pace(scaled([TENANT_LIMIT], deps.rateScale));
   }
 
   /** Reads the conversation's roster unless it was read within the TTL (one reading at a time per conversation). */
   refresh(conversationId: string): Promise<void> {
     const at = this.readAt.get(conversationId);
-    if (at !== undefined && this.o.now() - at < (this.o.ttlMs ?? ROSTER_TTL_MS)) return Promise.resolve();
+    if (at !== undefined && this.deps.now() - at < (this.deps.ttlMs ?? ROSTER_TTL_MS)) return Promise.resolve();
     let p = this.reading.get(conversationId);
     if (!p) {
       p = this.readRoster(conversationId).finally(() => this.reading.delete(conversationId));
@@ -76,16 +76,16 @@ export class TeamsMembers {
   async nameBefore(conversationId: string | undefined, handle: string | undefined): Promise<void> {
     const id = handle?.trim().replace(/^(?:teams-aad:|teams:|@)/i, "");
     if (!conversationId || !id || !AAD_ID.test(id)) return;
-    const known = await personByPlatformId(this.o.desk.db, PLATFORM, id);
+    const known = await personByPlatformId(this.deps.desk.db, PLATFORM, id);
     if (known && known.display_name !== id) return;
     const failed = this.unknown.get(id);
-    if (failed !== undefined && this.o.now() - failed < RETRY_UNKNOWN_MS) return;
+    if (failed !== undefined && this.deps.now() - failed < RETRY_UNKNOWN_MS) return;
     const member = await this.withClient(conversationId, (client) => client.getConversationMember(id, conversationId) as Promise<TeamsMember>).catch((err: unknown) => {
-      this.o.log(`teams: could not look up member ${id} in ${conversationId}: ${reason(err)}`);
+      this.deps.log(`teams: could not look up member ${id} in ${conversationId}: ${reason(err)}`);
       return undefined;
     });
     if (!member?.name) {
-      this.unknown.set(id, this.o.now());
+      this.unknown.set(id, this.deps.now());
       return;
     }
     this.unknown.delete(id);
@@ -99,7 +99,7 @@ export class TeamsMembers {
       try {
         found.push((await this.withClient(conversationId, (client) => client.getConversationMember(id, conversationId))) as TeamsMember);
       } catch (err) {
-        this.o.log(`teams: could not look up member ${id}, who joined ${conversationId}: ${reason(err)}`);
+        this.deps.log(`teams: could not look up member ${id}, who joined ${conversationId}: ${reason(err)}`);
       }
     }
     await this.keep(conversationId, found, false);
@@ -119,10 +119,10 @@ export class TeamsMembers {
         continuationToken = page?.continuationToken || undefined;
       } while (continuationToken);
     } catch (err) {
-      this.o.log(`teams: could not read the members of ${conversationId} (${reason(err)}); agents not yet named keep their ids for now`);
+      this.deps.log(`teams: could not read the members of ${conversationId} (${reason(err)}); agents not yet named keep their ids for now`);
       return;
     }
-    this.readAt.set(conversationId, this.o.now());
+    this.readAt.set(conversationId, this.deps.now());
     await this.keep(conversationId, members, false);
   }
 
@@ -132,9 +132,9 @@ export class TeamsMembers {
    * if their role is not yet known (the core decides whether they may be assigned).
    */
   private async keep(conversationId: string, members: TeamsMember[], named: boolean): Promise<void> {
-    const db = this.o.desk.db;
+    const db = this.deps.desk.db;
     const ref = await referenceFor(db, conversationId);
-    const now = this.o.now();
+    const now = this.deps.now();
     let kept = 0;
     for (const m of members) {
       const aad = m.aadObjectId;
@@ -144,25 +144,25 @@ export class TeamsMembers {
       const known = await personByPlatformId(db, PLATFORM, aad);
       // The role known without waiting (ids, emails, overrides): asking Graph about every member of a large team
       // is not worth it; an agent by group is named once they have spoken or been assigned.
-      if (!named && !known && !atLeast(this.o.desk.roleOf(identity), "agent")) continue;
+      if (!named && !known && !atLeast(this.deps.desk.roleOf(identity), "agent")) continue;
       await upsertPerson(db, { platform: PLATFORM, userId: aad, ...(m.name ? { displayName: m.name } : {}), ...(email ? { email } : {}) }, now);
       const botId = ref?.agent?.id;
       if (botId && ref?.serviceUrl) await saveUser(db, { userId: aad, botUserId: m.id, botId, serviceUrl: ref.serviceUrl, tenantId: ref.conversation?.tenantId ?? null }, now);
       kept++;
     }
-    if (!named) this.o.log(`teams: ${members.length} member(s) of ${conversationId} read; ${kept} of the desk's people named`);
+    if (!named) this.deps.log(`teams: ${members.length} member(s) of ${conversationId} read; ${kept} of the desk's people named`);
   }
 
   /** Runs `call` with the Bot Connector client of a proactive turn in `conversationId`, paced. */
   private async withClient<T>(conversationId: string, call: (client: ConnectorClient) => Promise<T>): Promise<T> {
-    const ref = await referenceFor(this.o.desk.db, conversationId);
+    const ref = await referenceFor(this.deps.desk.db, conversationId);
     if (!ref) throw new Error("the bot has not heard from that conversation yet");
     const { activityId: _last, ...base } = ref;
     let result: T | undefined;
     let failure: unknown;
     await this.thread.run(
       () =>
-        this.o.adapter.continueConversation(this.o.appId || {}, { channelId: "msteams", ...base } as ConversationReference, async (ctx: TurnContext) => {
+        this.deps.adapter.continueConversation(this.deps.appId || {}, { channelId: "msteams", ...base } as ConversationReference, async (ctx: TurnContext) => {
           // Caught here: the SDK would hand it to onTurnError, which answers people.
           try {
             const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);

@@ -57,7 +57,7 @@ export class TeamsDeliverer implements Deliverer {
   private readonly threads = new Map<string, Pace>();
   private readonly tenants = new Map<string, Pace>();
 
-  constructor(private readonly o: SenderOptions) {}
+  constructor(private readonly options: SenderOptions) {}
 
   async deliver(row: OutboxRow, attempt?: DeliveryAttempt): Promise<void> {
     // The attempt is passed down, not kept in an AsyncLocalStorage: that would turn on Node's promise hooks
@@ -106,40 +106,40 @@ export class TeamsDeliverer implements Deliverer {
 
   /** Posts the ticket's card to the agents' channel, or updates it where it already is; drawn from the ticket as it is now. */
   private async card(a: DeliveryAttempt | undefined, channel: string, p: CardPayload): Promise<void> {
-    const snap = await this.o.desk.snapshot(p.ticket);
+    const snap = await this.options.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     // The agents' card: every button, and Assign offering the desk's agents.
-    const content = ticketCard(ticketView(snap), undefined, { agents: await teamsAgents(this.o.desk) });
+    const content = ticketCard(ticketView(snap), undefined, { agents: await teamsAgents(this.options.desk) });
     await this.placeOnce(content, {
-      link: async () => (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card")?.ref,
+      link: async () => (await linksOf(this.options.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card")?.ref,
       post: async () => {
         const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))?.id);
         if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
         return cardRef(channel, id);
       },
-      store: (ref) => setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref, at: this.now() }),
+      store: (ref) => setLink(this.options.db, { ticketId: p.ticket, platform: PLATFORM, role: "card", ref, at: this.now() }),
     });
   }
 
   /** The incident's one status message in a subscribed channel: posted the first time, then updated in place. */
   private async incident(a: DeliveryAttempt | undefined, channel: string, p: IncidentPayload): Promise<void> {
-    const row = await incidentById(this.o.db, p.incident);
+    const row = await incidentById(this.options.db, p.incident);
     if (!row) throw new DeliveryError(`incident ${p.incident} no longer exists`, { permanent: true });
-    const content = incidentCard(await incidentView({ trx: this.o.db as never }, row));
+    const content = incidentCard(await incidentView({ trx: this.options.db as never }, row));
     await this.placeOnce(content, {
-      link: () => incidentLink(this.o.db, p.incident, PLATFORM, channel),
+      link: () => incidentLink(this.options.db, p.incident, PLATFORM, channel),
       post: async () => {
         const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id);
         if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
         return cardRef(channel, id);
       },
-      store: (ref) => setIncidentLink(this.o.db, { incidentId: p.incident, platform: PLATFORM, channel, ref }),
+      store: (ref) => setIncidentLink(this.options.db, { incidentId: p.incident, platform: PLATFORM, channel, ref }),
     });
   }
 
   /** Says the change in the card's reply chain (the card row before it in the outbox created the card). */
   private async thread(a: DeliveryAttempt | undefined, p: ThreadPayload): Promise<void> {
-    const link = (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
+    const link = (await linksOf(this.options.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
     await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(said(p)), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
@@ -147,7 +147,7 @@ export class TeamsDeliverer implements Deliverer {
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
   private async fileMessage(a: DeliveryAttempt | undefined, p: FileMessage): Promise<void> {
-    const shown = await showFiles(this.o.db, p.files, this.o.publicUrl, this.now());
+    const shown = await showFiles(this.options.db, p.files, this.options.publicUrl, this.now());
     const activity = { type: ActivityTypes.Message, summary: plain(p.text.split("\n")[0]!), attachments: [attachment(filesCard(p.text, shown, false))] };
     if (p.to.user) return this.toUser(a, p.to.user, activity);
     if (!p.to.channel) throw new DeliveryError("a file message names no channel and no person", { permanent: true });
@@ -156,7 +156,7 @@ export class TeamsDeliverer implements Deliverer {
 
   /** The change above the ticket's card, to a person's chat or a channel. */
   private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
-    const snap = await this.o.desk.snapshot(p.ticket);
+    const snap = await this.options.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: said(p), tone: "info" }))] };
     if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
@@ -165,22 +165,22 @@ export class TeamsDeliverer implements Deliverer {
 
   /** An approver's approval card in their 1:1 chat: sent once, then updated in place to show the votes and who decided. */
   private async approval(a: DeliveryAttempt | undefined, p: ApprovalPayload): Promise<void> {
-    const snap = await this.o.desk.snapshot(p.ticket);
+    const snap = await this.options.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const content = ticketCard(approvalCardView(snap));
     const role = approvalLink(p.user);
     await this.placeOnce(content, {
-      link: async () => (await linksOf(this.o.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref,
+      link: async () => (await linksOf(this.options.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref,
       post: async () => {
         const activity = { type: ActivityTypes.Message, summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] };
-        const user = await teamsUser(this.o.db, p.user);
-        const chat = user?.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId)) ? user.personalConversationId : undefined;
+        const user = await teamsUser(this.options.db, p.user);
+        const chat = user?.personalConversationId && (await conversationRef(this.options.db, user.personalConversationId)) ? user.personalConversationId : undefined;
         // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
         if (!chat) return void (await this.toUser(a, p.user, activity));
         const id = await this.send(chat, async (ctx) => (await this.say(a, ctx, activity))?.id);
         return id ? cardRef(chat, id) : undefined;
       },
-      store: (ref) => setLink(this.o.db, { ticketId: p.ticket, platform: PLATFORM, role, ref, at: this.now() }),
+      store: (ref) => setLink(this.options.db, { ticketId: p.ticket, platform: PLATFORM, role, ref, at: this.now() }),
     });
   }
 
@@ -198,18 +198,18 @@ export class TeamsDeliverer implements Deliverer {
   /** A message in the person's 1:1 chat with the bot, opening that chat if they only spoke in channels. */
   private async dm(a: DeliveryAttempt | undefined, target: string, p: DmPayload): Promise<void> {
     const userId = target.replace(/^user:/, "");
-    const snap = await this.o.desk.snapshot(p.ticket);
+    const snap = await this.options.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
     const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), said(p), { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
     return this.toUser(a, userId, activity, p.ticket);
   }
 
   private async toUser(a: DeliveryAttempt | undefined, userId: string, activity: Record<string, unknown>, ticket?: number): Promise<void> {
-    const user = await teamsUser(this.o.db, userId);
+    const user = await teamsUser(this.options.db, userId);
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
-    if (user.personalConversationId && (await conversationRef(this.o.db, user.personalConversationId))) {
+    if (user.personalConversationId && (await conversationRef(this.options.db, user.personalConversationId))) {
       const id = await this.send(user.personalConversationId, async (ctx) => (await this.say(a, ctx, activity))?.id);
-      if (id && ticket !== undefined) await setLink(this.o.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
+      if (id && ticket !== undefined) await setLink(this.options.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
       return;
     }
     const bot = { id: user.botId, name: "" };
@@ -217,11 +217,11 @@ export class TeamsDeliverer implements Deliverer {
     // and the SDK sends these parameters as they are, so both are given.
     const params = { isGroup: false, agent: bot, bot, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
     await this.limited(`user:${userId}`, user.tenantId ?? undefined, () =>
-      this.proactive((logic) => this.o.adapter.createConversationAsync(this.o.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic), async (ctx) => {
+      this.proactive((logic) => this.options.adapter.createConversationAsync(this.options.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic), async (ctx) => {
         const conversation = { ...ctx.activity.conversation!, conversationType: "personal" };
-        await saveUser(this.o.db, { ...user, personalConversationId: conversation.id }, this.now());
+        await saveUser(this.options.db, { ...user, personalConversationId: conversation.id }, this.now());
         const reference: Partial<ConversationReference> = { conversation, agent: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" };
-        await saveConversation(this.o.db, reference, this.now());
+        await saveConversation(this.options.db, reference, this.now());
         await this.say(a, ctx, activity);
       }),
     );
@@ -229,14 +229,14 @@ export class TeamsDeliverer implements Deliverer {
 
   /** Runs `fn` in the conversation (or a thread of it), paced and retried. */
   private async send<T>(conversationId: string, fn: (ctx: TurnContext) => Promise<T>, inConversation?: string): Promise<T | undefined> {
-    const ref = await referenceFor(this.o.db, conversationId);
+    const ref = await referenceFor(this.options.db, conversationId);
     if (!ref) throw new DeliveryError(`the bot has not heard from any Teams conversation yet, so it cannot reach ${conversationId}`);
     // Without the stored activity id the message is posted, not sent as a reply to whatever was said last.
     const { activityId: _last, ...base } = ref;
     const target = inConversation ? { ...base, conversation: { ...ref.conversation!, id: inConversation } } : base;
     let result: T | undefined;
     await this.limited(inConversation ?? conversationId, ref.conversation?.tenantId, () =>
-      this.proactive((logic) => this.o.adapter.continueConversation(this.identity(), { channelId: "msteams", ...target } as ConversationReference, logic), async (ctx) => {
+      this.proactive((logic) => this.options.adapter.continueConversation(this.identity(), { channelId: "msteams", ...target } as ConversationReference, logic), async (ctx) => {
         result = await fn(ctx);
       }),
     );
@@ -244,8 +244,8 @@ export class TeamsDeliverer implements Deliverer {
   }
 
   private async limited(key: string, tenantId: string | undefined, call: () => Promise<void>): Promise<void> {
-    const attempts = this.o.attempts ?? 4;
-    const base = this.o.backoffMs ?? 500;
+    const attempts = this.options.attempts ?? 4;
+    const base = this.options.backoffMs ?? 500;
     for (let i = 0; ; i++) {
       try {
         const { thread, tenant } = this.pacesFor(key, tenantId);
@@ -269,7 +269,7 @@ export class TeamsDeliverer implements Deliverer {
 
   /** Who the proactive turn acts as: the app (its token is fetched for the Bot Connector), or, in Emulator mode, nobody. */
   private identity(): Parameters<CloudAdapter["continueConversation"]>[0] {
-    return this.o.appId || {};
+    return this.options.appId || {};
   }
 
   /**
@@ -298,19 +298,19 @@ export class TeamsDeliverer implements Deliverer {
   private pacesFor(key: string, tenantId = "unknown"): { thread: Pace; tenant: Pace } {
     let tenant = this.tenants.get(tenantId);
     if (!tenant) {
-      tenant = new Pace(scaled([TENANT_LIMIT], this.o.rateScale));
+      tenant = new Pace(scaled([TENANT_LIMIT], this.options.rateScale));
       this.tenants.set(tenantId, tenant);
     }
     let thread = this.threads.get(key);
     if (!thread) {
-      thread = new Pace(scaled(THREAD_LIMITS, this.o.rateScale));
+      thread = new Pace(scaled(THREAD_LIMITS, this.options.rateScale));
       this.threads.set(key, thread);
     }
     return { thread, tenant };
   }
 
   private now(): number {
-    return this.o.now?.() ?? Date.now();
+    return this.options.now?.() ?? Date.now();
   }
 }
 

@@ -221,9 +221,9 @@ export class Desk implements DeskServices {
   quiet(maxWaitMs: number): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, maxWaitMs);
+      const cancel = this.deps.clock.after(maxWaitMs, resolve);
       this.quietWaiters.push(() => {
-        clearTimeout(timer);
+        cancel();
         resolve();
       });
     });

@@ -266,7 +266,7 @@ async function reopen(ctx: Ctx, number: number, reason: string): Promise<Outcome
 
 /** An agent sets or corrects the category; the team follows the category's team when it has one. */
 async function category(ctx: Ctx, number: number, name: string): Promise<Outcome> {
-  ctx.require("change_priority", "set a ticket's category");
+  ctx.require("change_category", "set a ticket's category");
   const t = await openTicket(ctx, number);
   const wanted = name.trim().toLowerCase();
   const c = ctx.settings.categories.find((x) => x.name.toLowerCase() === wanted);

@@ -47,7 +47,7 @@ export class CommandNotices {
   private generation = 0;
   private readonly drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
 
-  constructor(private readonly o: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: readonly Capability[] }) {}
+  constructor(private readonly command: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: readonly Capability[] }) {}
 
   /** Something changed (a ticket, or what a capability keeps about one): snapshots drawn so far are stale. */
   changed(): void {
@@ -58,13 +58,13 @@ export class CommandNotices {
   async current(t: Ticket): Promise<TicketSnapshot> {
     const hit = this.drawn.get(t.number);
     if (hit && hit.generation === this.generation) return hit.snap;
-    const snap = await snapshotOf(this.o.trx, (await ticketByNumber(this.o.trx, t.number)) ?? t, this.o.extensions);
+    const snap = await snapshotOf(this.command.trx, (await ticketByNumber(this.command.trx, t.number)) ?? t, this.command.extensions);
     this.drawn.set(t.number, { generation: this.generation, snap });
     return snap;
   }
 
   queue(ticket: number, change: QueuedChange): void {
-    if (this.o.notifiers.length) this.pending.push({ ticket, change });
+    if (this.command.notifiers.length) this.pending.push({ ticket, change });
   }
 
   /** Rows already planned (an incident's status messages), kept in turn with the tickets' changes. */
@@ -74,7 +74,7 @@ export class CommandNotices {
 
   /** Plans and writes everything queued, in order. */
   async flush(): Promise<void> {
-    const { trx, actor, envelope, now, notifiers, extensions } = this.o;
+    const { trx, actor, envelope, now, notifiers, extensions } = this.command;
     // Drawn afresh, once per ticket: a handler may have written a ticket's capability tables after its last
     // change. Only the capabilities' extras some notifier reads are drawn.
     this.changed();

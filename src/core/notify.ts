@@ -1,7 +1,6 @@
 // The port through which the core says what must be told to whom. Notifiers (one per platform) plan
 // outbox messages for a change; the desk writes them in the change's own transaction.
 import type { TicketLinkRow } from "../store/database.js";
-import type { IncidentView } from "../capabilities/incidents/model.js";
 import type { Person } from "./people.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 
@@ -50,6 +49,14 @@ export interface PlannedMessage {
   /** A redraw (a card, a status message): skipped while an earlier one with this key is still waiting. */
   coalesce?: string;
 }
+
+/**
+ * What an incident broadcast shows (the incident, its latest update, how many tickets it holds). Empty here: the
+ * incidents capability declares its members (declare module in src/capabilities/incidents/model.ts), so the core
+ * carries the view to the notifiers without importing the capability.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface IncidentView {}
 
 /** An incident declared, updated or resolved: said once in every status channel of the notifier's platform. */
 export interface IncidentChange {

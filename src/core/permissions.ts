@@ -12,6 +12,7 @@ export type Permission =
   | "claim"
   | "assign"
   | "change_priority"
+  | "change_category"
   | "change_status"
   | "resolve"
   | "close_own"
@@ -35,6 +36,7 @@ export const PERMISSIONS: Record<Permission, Role> = {
   claim: "agent",
   assign: "agent",
   change_priority: "agent",
+  change_category: "agent",
   change_status: "agent",
   resolve: "agent",
   close_own: "requester",

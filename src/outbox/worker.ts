@@ -78,10 +78,10 @@ export class OutboxWorker {
   private stopped = false;
   private recovered: Promise<number> | undefined;
 
-  constructor(private readonly o: WorkerOptions) {}
+  constructor(private readonly deps: WorkerOptions) {}
 
   get platform(): string {
-    return this.o.deliverer.platform;
+    return this.deps.deliverer.platform;
   }
 
   /**
@@ -90,10 +90,10 @@ export class OutboxWorker {
    * Resolves with how many. start() and drain() call it; app start-up awaits it to log the count.
    */
   recoverInFlight(): Promise<number> {
-    this.recovered ??= flagInFlight(this.o.db, this.platform, Boolean(this.o.deliverer.looksUp)).then((n) => {
+    this.recovered ??= flagInFlight(this.deps.db, this.platform, Boolean(this.deps.deliverer.looksUp)).then((n) => {
       if (n) {
-        this.o.log?.(
-          this.o.deliverer.looksUp
+        this.deps.log?.(
+          this.deps.deliverer.looksUp
             ? `${this.platform}: ${n} message${n === 1 ? " was" : "s were"} in flight at the last stop; each is looked for in its channel and sent again only if absent`
             : `${this.platform}: ${n} message${n === 1 ? " was" : "s were"} in flight at the last stop and may show twice`,
         );
@@ -113,7 +113,7 @@ export class OutboxWorker {
       this.running = undefined;
       if (this.again && !this.stopped) {
         this.again = false;
-        void this.drain().catch((e) => this.o.log?.(`outbox ${this.platform}: ${(e as Error).message}`));
+        void this.drain().catch((e) => this.deps.log?.(`outbox ${this.platform}: ${(e as Error).message}`));
       }
     });
     return this.running;
@@ -125,7 +125,7 @@ export class OutboxWorker {
     for (let i = 0; i < maxPasses; i++) {
       const n = await this.drain();
       total += n;
-      const left = await due(this.o.db, this.platform, this.o.clock.now(), 1);
+      const left = await due(this.deps.db, this.platform, this.deps.clock.now(), 1);
       if (!left.length) break;
       if (n === 0) break;
     }
@@ -135,7 +135,7 @@ export class OutboxWorker {
   start(intervalMs = 500): void {
     this.stop();
     this.stopped = false;
-    this.timer = setInterval(() => void this.drain().catch((e) => this.o.log?.(`outbox ${this.platform}: ${(e as Error).message}`)), intervalMs);
+    this.timer = setInterval(() => void this.drain().catch((e) => this.deps.log?.(`outbox ${this.platform}: ${(e as Error).message}`)), intervalMs);
     this.timer.unref();
   }
 
@@ -153,8 +153,8 @@ export class OutboxWorker {
    * 429'd post does not wait for the slow rows to finish the pass.
    */
   private async pass(): Promise<number> {
-    const { db, clock } = this.o;
-    const batch = this.o.batch ?? 500;
+    const { db, clock } = this.deps;
+    const batch = this.deps.batch ?? 500;
     const busy = new Set<string>(); // targets with a delivery under way
     const taken = new Set<number>(); // rows this pass took
     const failed = new Map<number, number>(); // rows of this pass that failed, and when
@@ -219,8 +219,8 @@ export class OutboxWorker {
   }
 
   private async deliverOne(row: OutboxRow): Promise<boolean> {
-    const { db, clock, deliverer } = this.o;
-    await this.o.yieldTo?.();
+    const { db, clock, deliverer } = this.deps;
+    await this.deps.yieldTo?.();
     await ownTurn();
     await markSending(db, row.id, clock.now());
     let called = false;
@@ -243,12 +243,12 @@ export class OutboxWorker {
       // A call that failed without the platform's own refusal (a timeout, a 5xx) may still have posted.
       const inDoubt = called && Boolean(deliverer.looksUp) && !(err instanceof DeliveryError);
       const message = (err as Error)?.message ?? String(err);
-      if (e.permanent || attempts >= (this.o.maxAttempts ?? 8)) {
+      if (e.permanent || attempts >= (this.deps.maxAttempts ?? 8)) {
         await markDead(db, row.id, message);
-        this.o.log?.(`outbox ${this.platform}: message ${row.id} (${row.kind} to ${row.target}) is dead after ${attempts} attempt(s): ${message}`);
+        this.deps.log?.(`outbox ${this.platform}: message ${row.id} (${row.kind} to ${row.target}) is dead after ${attempts} attempt(s): ${message}`);
         return true; // a dead message must not hold up the ones behind it
       }
-      const base = this.o.backoffMs ?? 1000;
+      const base = this.deps.backoffMs ?? 1000;
       const wait = e.retryAfterMs ?? Math.min(base * 2 ** (attempts - 1), 10 * 60_000) * (0.5 + Math.random() / 2);
       await markRetry(db, row.id, clock.now() + wait, message, inDoubt);
       return false;

@@ -12,7 +12,8 @@ export interface ReadJob {
 
 const { db } = openDatabase(workerData.path as string, { readonly: true });
 
-parentPort!.on("message", async (job: ReadJob) => {
+// Every failure is answered to the caller inside, so nothing is left for the port to await.
+parentPort!.on("message", (job: ReadJob) => void (async () => {
   try {
     const mod = (await import(job.module)) as Record<string, (...a: unknown[]) => Promise<unknown>>;
     const fn = mod[job.name];
@@ -23,4 +24,4 @@ parentPort!.on("message", async (job: ReadJob) => {
     const e = err as NodeJS.ErrnoException;
     parentPort!.postMessage({ id: job.id, ok: false, error: { name: e?.name ?? "Error", message: e?.message ?? String(err), code: e?.code } });
   }
-});
+})());

@@ -1,6 +1,7 @@
 import { chmodSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/core/clock.js";
 import { Desk } from "../../src/core/desk.js";
 import type { Notifier } from "../../src/core/notify.js";
 import { auditOfTicket } from "../../src/store/audit.js";
@@ -233,7 +234,7 @@ describe("storage failures", () => {
     const locker = new SQLite(path, { timeout: 10 });
     locker.exec("BEGIN IMMEDIATE");
     const { db: busy } = openDatabase(path, { busyTimeoutMs: 50 });
-    const desk = new Desk({ db: busy, clock: { now: () => 0 }, settings: exampleSettings() });
+    const desk = new Desk({ db: busy, clock: new ManualClock(0), settings: exampleSettings() });
     const r = await desk.handle({ actor: { platform: "console", userId: "carol" }, command: { kind: "create", title: "second" } });
     expect(r).toMatchObject({ ok: false, code: "STORAGE_UNAVAILABLE" });
     expect(!r.ok && r.text).toMatch(/^Nothing was changed: the database is locked by another process; try again in a moment\.$/);
@@ -248,7 +249,7 @@ describe("storage failures", () => {
       const { as, path } = await makeDesk();
       ok(await as("carol", "first"));
       const { db: ro } = openDatabase(path, { readonly: true });
-      const desk = new Desk({ db: ro, clock: { now: () => 0 }, settings: exampleSettings() });
+      const desk = new Desk({ db: ro, clock: new ManualClock(0), settings: exampleSettings() });
       const r = await desk.handle({ actor: { platform: "console", userId: "carol" }, command: { kind: "create", title: "second" } });
       expect(r).toMatchObject({ ok: false, code: "STORAGE_UNAVAILABLE" });
       expect(!r.ok && r.text).toMatch(/read-only/);

@@ -1,14 +1,14 @@
 // One desk, two platforms: the real Bolt app and the real Agents SDK adapter share one desk and one HTTP
 // server, each talking to its own fake platform server (the setup of the tests in this folder).
 import { expect } from "vitest";
-import { startSlack, type SlackHandle } from "../../adapters/slack/app.js";
+import type { SlackHandle } from "../../adapters/slack/app.js";
 import { startTeams, type TeamsHandle } from "../../adapters/teams/app.js";
 import type { DeskSettings } from "../../src/core/settings.js";
 import { HttpServer } from "../../src/http/server.js";
 import { FakeBotConnector } from "../fakes/bot-connector.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
-import { SECRET, TRIAGE } from "../slack/harness.js";
+import { TRIAGE, startSlackApp } from "../slack/harness.js";
 import type { Harness as TeamsHarness } from "../teams/harness.js";
 
 export interface TwoPlatforms {
@@ -37,7 +37,7 @@ export async function twoPlatforms(o: { settings: DeskSettings; slackUsers: Reco
   const http = new HttpServer();
   const base = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   const log = () => undefined;
-  const slack = await startSlack({ desk: t.desk, config: { botToken: "xoxb-test", signingSecret: SECRET, apiUrl: slackApi.apiUrl, triageChannel: TRIAGE }, http, clock: t.clock, log, tuning: { pollMs: 60_000, backoffMs: 1000 } });
+  const slack = await startSlackApp(t, http, slackApi, { config: { triageChannel: TRIAGE }, log });
   const teams = await startTeams({ desk: t.desk, config: { teams: { appType: "MultiTenant" } }, http, clock: t.clock, log, outbox: { intervalMs: 60_000, backoffMs: 5 } });
   return {
     t,

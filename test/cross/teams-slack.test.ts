@@ -4,9 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeBotConnector } from "../fakes/bot-connector.js";
 import type { FakeSlackApi } from "../fakes/slack-api.js";
-import { signedHeaders } from "../fakes/slack-sign.js";
 import type { TestDesk } from "../helpers/desk.js";
-import { AGENTS, SECRET, TRIAGE, blockAction, slackSettings, viewSubmission } from "../slack/harness.js";
+import { AGENTS, TRIAGE, blockAction, interactionBody, signedPost, slackSettings, viewSubmission } from "../slack/harness.js";
 import { install, personalMessage } from "../teams/flows.js";
 import { CHANNEL, PERSONAL, cardText, expectValidCard, cardsIn } from "../teams/harness.js";
 import { twoPlatforms, type TwoPlatforms } from "./harness.js";
@@ -25,10 +24,7 @@ beforeEach(async () => {
 });
 afterEach(() => both.close());
 
-async function interact(payload: Record<string, unknown>) {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return fetch(`${base}/slack/events`, { method: "POST", body, headers: signedHeaders(SECRET, body, "application/x-www-form-urlencoded") });
-}
+const interact = (payload: Record<string, unknown>) => signedPost(`${base}/slack/events`, interactionBody(payload), "application/x-www-form-urlencoded");
 
 describe("cross-platform tickets", () => {
   it("a ticket raised in Teams is claimed and resolved from Slack: the Teams requester hears each step in their chat, and both cards stay in step", async () => {

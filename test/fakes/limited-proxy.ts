@@ -59,7 +59,7 @@ export class LimitedProxy {
   private readonly agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
   url = "";
 
-  constructor(private readonly o: ProxyOptions) {}
+  constructor(private readonly config: ProxyOptions) {}
 
   async start(): Promise<string> {
     // Clients keep connections open between bursts; closing them while idle races a client reusing one.
@@ -79,7 +79,7 @@ export class LimitedProxy {
     const raw = Buffer.concat(chunks);
     const type = String(req.headers["content-type"] ?? "");
     const text = raw.toString("utf8");
-    let body: Record<string, any> = {};
+    let body: Record<string, any>;
     try {
       body = type.includes("json") ? (text ? JSON.parse(text) : {}) : Object.fromEntries(new URLSearchParams(text));
     } catch {
@@ -87,23 +87,23 @@ export class LimitedProxy {
     }
     const call: ProxiedCall = { method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, body };
 
-    const refused = this.o.limits.admit(this.o.limitsOf(call), Date.now());
+    const refused = this.config.limits.admit(this.config.limitsOf(call), Date.now());
     if (refused) {
       this.rateLimited++;
       return this.tooMany(res, refused.retryAfterMs);
     }
-    const f = this.o.faults;
+    const f = this.config.faults;
     const random = f?.random ?? Math.random;
     const fault = f && f.faultable(call) && random() < f.rate ? f.kinds[Math.floor(random() * f.kinds.length)]! : undefined;
     if (fault) this.injected[fault]++;
     if (fault === "429") return this.tooMany(res, 1000);
-    if (fault === "5xx") return void res.writeHead(this.o.platform === "slack" ? 503 : 502, { "content-type": "text/plain" }).end("injected server error");
+    if (fault === "5xx") return void res.writeHead(this.config.platform === "slack" ? 503 : 502, { "content-type": "text/plain" }).end("injected server error");
     if (fault === "timeout") return void setTimeout(() => res.destroy(), f!.holdMs);
 
     const answer = await this.forward(req, raw);
     this.delivered.push({ ...call, status: answer.status, answer: answer.json, at: Date.now(), answerLost: fault === "lost" });
     if (fault === "lost") return void res.destroy();
-    const rewritten = this.o.answer?.(call, answer.json);
+    const rewritten = this.config.answer?.(call, answer.json);
     if (rewritten) {
       const body = Buffer.from(JSON.stringify(rewritten));
       return void res.writeHead(answer.status, { ...answer.headers, "content-length": String(body.length) }).end(body);
@@ -112,7 +112,7 @@ export class LimitedProxy {
   }
 
   private tooMany(res: http.ServerResponse, waitMs: number): void {
-    if (this.o.platform === "slack") {
+    if (this.config.platform === "slack") {
       res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
     } else {
       res.writeHead(429, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled", message: "rate limited by the fake" } }));
@@ -120,7 +120,7 @@ export class LimitedProxy {
   }
 
   private forward(req: http.IncomingMessage, raw: Buffer): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer; json: Record<string, any> }> {
-    const target = new URL(req.url ?? "/", this.o.upstream);
+    const target = new URL(req.url ?? "/", this.config.upstream);
     const headers = { ...req.headers, host: target.host, "content-length": String(raw.length) };
     return new Promise((resolve, reject) => {
       const out = http.request(target, { method: req.method, headers, agent: this.agent }, (up) => {
@@ -128,7 +128,7 @@ export class LimitedProxy {
         up.on("data", (c: Buffer) => parts.push(c));
         up.on("end", () => {
           const body = Buffer.concat(parts);
-          let json: Record<string, any> = {};
+          let json: Record<string, any>;
           try {
             json = JSON.parse(body.toString("utf8") || "{}");
           } catch {

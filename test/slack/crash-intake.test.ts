@@ -8,9 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
-import { signedHeaders } from "../fakes/slack-sign.js";
 import { makeDesk, ok, tempDbPath, capabilitiesOf } from "../helpers/desk.js";
-import { AGENTS, SECRET, slackSettings } from "./harness.js";
+import { AGENTS, SECRET, interactionBody, signedPost, slackSettings } from "./harness.js";
 import { committed } from "./durable.js";
 import { HELD } from "../../adapters/slack/listeners/commands.js";
 
@@ -89,9 +88,8 @@ async function burstAndKill(bot: Bot, count: number, request: (i: number) => { b
       const i = next++;
       const { body, contentType } = request(i);
       try {
-        const r = await fetch(url, { method: "POST", body, headers: signedHeaders(SECRET, body, contentType) });
-        const text = await r.text();
-        sent.push({ i, status: r.status, body: text });
+        const r = await signedPost(url, body, contentType);
+        sent.push({ i, status: r.status, body: r.body });
         if (r.status === 200 && ++answered === killAfter) {
           killed = true;
           bot.proc.kill("SIGKILL");
@@ -174,7 +172,7 @@ describe("kill -9 in the middle of an intake burst", () => {
     const click = (i: number) => {
       const ticket = i + 1;
       const payload = { type: "block_actions", user: { id: AGENTS.ana, username: "ana", name: "ana", team_id: "T0001" }, api_app_id: "A0001", token: "t", container: { type: "message", message_ts: `1700009000.${String(ticket).padStart(6, "0")}`, channel_id: TRIAGE, is_ephemeral: false }, trigger_id: `${i}.2.crash`, team: { id: "T0001", domain: "x" }, enterprise: null, is_enterprise_install: false, channel: { id: TRIAGE, name: "triage" }, message: { type: "message", user: "UBOT", ts: `1700009000.${String(ticket).padStart(6, "0")}`, text: "card", blocks: [] }, response_url: fake!.responseUrl(`c${i}`), actions: [{ block_id: "card", action_id: `ticket.claim.${ticket}`, type: "button", value: JSON.stringify({ ticket, verb: "claim" }), action_ts: `1700009100.${String(i).padStart(6, "0")}` }], state: { values: {} } };
-      return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: "application/x-www-form-urlencoded" };
+      return { body: interactionBody(payload), contentType: "application/x-www-form-urlencoded" };
     };
     const sent = await burstAndKill(first, CLICKED_TICKETS, click, CLICKED_TICKETS / 2);
     const acked = sent.filter((s) => s.status === 200);

@@ -1,6 +1,6 @@
 // Starts the real Bolt app on the project's HttpServer, pointed at a fake Slack Web API, and sends it
 // requests signed and shaped as Slack sends them.
-import { startSlack, type SlackHandle } from "../../adapters/slack/app.js";
+import { startSlack, type SlackDeps, type SlackHandle } from "../../adapters/slack/app.js";
 import type { DeskSettings } from "../../src/core/settings.js";
 import { HttpServer } from "../../src/http/server.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
@@ -39,31 +39,61 @@ export interface Harness extends TestDesk {
 
 let seq = 0;
 
-/** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
-export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number } = {}): Promise<Harness> {
-  const fake = opts.fake ?? (await new FakeSlackApi().start());
+/** The test's people as the fake Slack's users.info knows them (payloads name them by these handles). */
+export function addPeople(fake: FakeSlackApi): void {
   slackOfTest = fake;
   fake.users.set(AGENTS.ana, { name: "ana", email: "ana@example.com" });
   fake.users.set(AGENTS.bob, { name: "bob" });
   fake.users.set(REQUESTER, { name: "rita", email: "rita@example.com", tz: "Europe/Paris" });
+}
+
+/**
+ * The real Bolt app on `http`, pointed at `fake` and signed with SECRET. The outbox polls once a minute:
+ * tests drain it themselves (settle), so nothing is sent behind their back.
+ */
+export function startSlackApp(
+  t: TestDesk,
+  http: HttpServer,
+  fake: FakeSlackApi,
+  opts: { config?: Partial<SlackDeps["config"]>; tuning?: SlackDeps["tuning"]; log?: (m: string) => void } = {},
+): Promise<SlackHandle> {
+  return startSlack({
+    desk: t.desk,
+    config: { botToken: "xoxb-test", signingSecret: SECRET, apiUrl: fake.apiUrl, ...opts.config },
+    http,
+    clock: t.clock,
+    log: opts.log ?? (() => undefined),
+    tuning: { pollMs: 60_000, backoffMs: 1000, ...opts.tuning },
+  });
+}
+
+/** POSTs `body` to the app at `url`, signed with SECRET as Slack signs its requests. */
+export async function signedPost(url: string, body: string, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; ms: number }> {
+  const start = performance.now();
+  const r = await fetch(url, { method: "POST", body, headers: { ...signedHeaders(SECRET, body, contentType), ...headers } });
+  return { status: r.status, body: await r.text(), ms: performance.now() - start };
+}
+
+/** A click or a modal submission, as Slack posts an interaction payload. */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
+export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number } = {}): Promise<Harness> {
+  const fake = opts.fake ?? (await new FakeSlackApi().start());
+  addPeople(fake);
   const t = await makeDesk({ settings: slackSettings(), ...(opts.path ? { path: opts.path } : {}) });
   const http = new HttpServer();
   const logs: string[] = [];
   const port = await http.listen(0, "127.0.0.1");
-  const slack = await startSlack({
-    desk: t.desk,
-    config: { botToken: "xoxb-test", signingSecret: SECRET, apiUrl: fake.apiUrl, ...(opts.triage === null ? {} : { triageChannel: opts.triage ?? TRIAGE }) },
-    http,
-    clock: t.clock,
+  const slack = await startSlackApp(t, http, fake, {
+    config: opts.triage === null ? {} : { triageChannel: opts.triage ?? TRIAGE },
     log: (m) => logs.push(m),
-    tuning: { pollMs: 60_000, backoffMs: 1000, ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}), ...(opts.ackBudgetMs !== undefined ? { ackBudgetMs: opts.ackBudgetMs } : {}) },
+    tuning: { ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}), ...(opts.ackBudgetMs !== undefined ? { ackBudgetMs: opts.ackBudgetMs } : {}) },
   });
   const url = `http://127.0.0.1:${port}/slack/events`;
-  const post = async (body: string, contentType: string, headers: Record<string, string> = {}) => {
-    const start = performance.now();
-    const r = await fetch(url, { method: "POST", body, headers: { ...signedHeaders(SECRET, body, contentType), ...headers } });
-    return { status: r.status, body: await r.text(), ms: performance.now() - start };
-  };
+  const post = (body: string, contentType: string, headers: Record<string, string> = {}) => signedPost(url, body, contentType, headers);
   const h: Harness = {
     ...t,
     fake,
@@ -81,7 +111,7 @@ export async function startHarness(opts: { triage?: string | null; path?: string
       return r;
     },
     interact(payload) {
-      return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+      return post(interactionBody(payload), "application/x-www-form-urlencoded");
     },
     event(event, o = {}) {
       const id = o.eventId ?? `Ev${++seq}`;

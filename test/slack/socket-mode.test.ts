@@ -1,12 +1,12 @@
 // Socket Mode: with SLACK_APP_TOKEN set, the adapter opens a connection through apps.connections.open (at
 // SLACK_API_URL) and takes slash commands, interactions and events over it, acking each envelope.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSlack, type SlackHandle } from "../../adapters/slack/app.js";
+import type { SlackHandle } from "../../adapters/slack/app.js";
 import { HttpServer } from "../../src/http/server.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
 import { FakeSocketMode } from "../fakes/slack-socket.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
-import { AGENTS, REQUESTER, SECRET, TRIAGE, blockAction, slackSettings } from "./harness.js";
+import { AGENTS, REQUESTER, TRIAGE, addPeople, blockAction, slackSettings, startSlackApp } from "./harness.js";
 import { committed } from "./durable.js";
 
 let fake: FakeSlackApi;
@@ -18,14 +18,13 @@ let port: number;
 
 beforeEach(async () => {
   fake = await new FakeSlackApi().start();
-  fake.users.set(REQUESTER, { name: "rita" });
-  fake.users.set(AGENTS.ana, { name: "ana" });
+  addPeople(fake);
   socket = await new FakeSocketMode().start();
   fake.socketUrl = socket.url;
   desk = await makeDesk({ settings: slackSettings() });
   http = new HttpServer();
   port = await http.listen(0, "127.0.0.1");
-  slack = await startSlack({ desk: desk.desk, config: { botToken: "xoxb-test", signingSecret: SECRET, appToken: "xapp-1-A0001-test", apiUrl: fake.apiUrl, triageChannel: TRIAGE }, http, clock: desk.clock, log: () => {}, tuning: { pollMs: 60_000 } });
+  slack = await startSlackApp(desk, http, fake, { config: { appToken: "xapp-1-A0001-test", triageChannel: TRIAGE } });
   await socket.connection();
 });
 

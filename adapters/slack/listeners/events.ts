@@ -19,8 +19,6 @@ interface MessageEvent {
   thread_ts?: string;
 }
 
-const eventId = (body: unknown) => (body as { event_id?: string }).event_id ?? "";
-
 export function registerEvents(app: App, ctx: SlackContext): void {
   // What each stored event asks for, run after its ack (and again at start-up if a stop cut it short).
   ctx.inbox.on("event", (body) => work(ctx, body as unknown as EventBody));

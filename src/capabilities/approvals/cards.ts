@@ -16,13 +16,13 @@ export const approvalLink = (user: string) => `approval:${user}`;
 
 export class ApprovalCardNotifier implements Notifier {
   readonly extras = [APPROVALS];
-  constructor(private readonly o: { platform: string; kind: string; keyPrefix: string }) {}
+  constructor(private readonly target: { platform: string; kind: string; keyPrefix: string }) {}
 
   plan(change: TicketChange): PlannedMessage[] {
     const x = approvalsOf(change.snapshot.extras);
     if (!CARD_KINDS.has(change.kind) || !x?.request) return [];
     const n = change.snapshot.ticket.number;
-    const { platform, kind, keyPrefix } = this.o;
+    const { platform, kind, keyPrefix } = this.target;
     return x.recipients
       .filter((r) => r.platform === platform)
       .map((r) => ({ platform, kind, target: `approval:${n}:${r.userId}`, key: `${keyPrefix}:${r.userId}`, payload: { ticket: n, user: r.userId } satisfies ApprovalPayload }));

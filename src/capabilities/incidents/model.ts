@@ -25,11 +25,8 @@ export interface IncidentUpdate {
 }
 
 /** The neutral view of an incident that status channels show (one message per channel, edited in place). */
-export interface IncidentView {
-  incident: Incident;
-  latest: IncidentUpdate | null;
-  ticketCount: number;
-}
+/** What status channels and requesters are shown of an incident: the core's notifiers carry it (declared below). */
+export type { IncidentView } from "../../core/notify.js";
 
 export const incidentName = (id: number) => `INC-${id}`;
 
@@ -65,5 +62,14 @@ declare module "../../core/commands.js" {
   /** `incident ...`, `incidents`, `link`, `unlink`: the incidents capability runs them (extension.ts). */
   interface CapabilityCommands {
     incident: { kind: "incident"; action: IncidentAction };
+  }
+}
+
+declare module "../../core/notify.js" {
+  /** An incident broadcast's view: the incident, its latest update, how many tickets it holds. */
+  interface IncidentView {
+    incident: Incident;
+    latest: IncidentUpdate | null;
+    ticketCount: number;
   }
 }

@@ -512,7 +512,11 @@ export function lbfgs(f: Objective, w0: Float64Array, maxIterations: number, mem
       ss.push(s);
       ys.push(y);
       rhos.push(1 / sy);
-      if (ss.length > memory) ss.shift(), ys.shift(), rhos.shift();
+      if (ss.length > memory) {
+        ss.shift();
+        ys.shift();
+        rhos.shift();
+      }
     }
     const improved = fx - fNext;
     w = next;

@@ -69,13 +69,12 @@ async function accept(triage: TriageLearner, ctx: Ctx, number: number): Promise<
   if (row.outcome) throw new DeskError("INVALID_TRANSITION", `#${number}'s suggestion (${row.category}) was already ${row.outcome}.`);
   await store.setOutcome(ctx.trx, number, "accepted", null);
   await triage.accepted(ctx, t, row.category);
-  let snapshot;
   if (t.category !== row.category) {
     const team = ctx.settings.categories.find((c) => c.name === row.category)?.team;
-    snapshot = await ctx.change(t, { category: row.category, ...(team ? { team } : {}) }, "triaged", `${ctx.actor.name} accepted ${row.category} for #${number}`, { reason: `suggestion accepted (${row.reason})` });
+    await ctx.change(t, { category: row.category, ...(team ? { team } : {}) }, "triaged", `${ctx.actor.name} accepted ${row.category} for #${number}`, { reason: `suggestion accepted (${row.reason})` });
     await triage.assignOwner(ctx, await ctx.load(number));
   }
-  snapshot = await ctx.snapshot(await ctx.load(number));
+  const snapshot = await ctx.snapshot(await ctx.load(number));
   return { ok: true, kind: "capability", text: `#${number} is in ${row.category}.`, snapshot };
 }
 

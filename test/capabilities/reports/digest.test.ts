@@ -1,7 +1,7 @@
 // The weekly digest, scheduled with a ManualClock: not before its time, once at it, not again after a restart,
 // and delivered through the outbox to Slack (the upload flow) and Teams (a card), each through its fake server.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSlack, type SlackHandle } from "../../../adapters/slack/app.js";
+import type { SlackHandle } from "../../../adapters/slack/app.js";
 import { startTeams, type TeamsHandle } from "../../../adapters/teams/app.js";
 import { DigestScheduler, lastDue } from "../../../src/capabilities/reports/digest.js";
 import type { DigestSettings } from "../../../src/capabilities/reports/settings.js";
@@ -10,7 +10,7 @@ import { parseSettings } from "../../../src/settings.js";
 import { FakeBotConnector } from "../../fakes/bot-connector.js";
 import { FakeSlackApi } from "../../fakes/slack-api.js";
 import { makeDesk, type TestDesk } from "../../helpers/desk.js";
-import { SECRET, slackSettings } from "../../slack/harness.js";
+import { slackSettings, startSlackApp } from "../../slack/harness.js";
 import { install } from "../../teams/flows.js";
 import { CHANNEL, cardText, expectValidCard, type Harness as TeamsHarness } from "../../teams/harness.js";
 
@@ -27,7 +27,7 @@ let teams: TeamsHandle;
 let base: string;
 
 async function startPlatforms(desk: TestDesk) {
-  slack = await startSlack({ desk: desk.desk, config: { botToken: "xoxb-test", signingSecret: SECRET, apiUrl: slackApi.apiUrl }, http, clock: desk.clock, log: () => undefined, tuning: { pollMs: 60_000, backoffMs: 1000 } });
+  slack = await startSlackApp(desk, http, slackApi);
   teams = await startTeams({ desk: desk.desk, config: { teams: { appType: "MultiTenant" }, publicUrl: base }, http, clock: desk.clock, log: () => undefined, outbox: { intervalMs: 60_000, backoffMs: 5 } });
 }
 async function stopPlatforms() {

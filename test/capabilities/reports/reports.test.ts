@@ -14,7 +14,6 @@ const DAY = 24 * H;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Every panel of the chart (a view with a data table), by title, wherever it sits in its rows. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function panelsOf(spec: any): { title: string; values: unknown[]; spec: any }[] {
   if (spec.vconcat || spec.hconcat) return [...(spec.vconcat ?? []), ...(spec.hconcat ?? [])].flatMap(panelsOf);
   return [{ title: typeof spec.title === "string" ? spec.title : spec.title.text, values: spec.data.values, spec }];
