@@ -1,7 +1,7 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
-import { type Actor, can, type Clock, type Command, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketForm, ticketView, validateForm } from "../../src/core/index.js";
+import { type Actor, can, type Clock, type Command, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketView } from "../../src/core/index.js";
 import type { ShownFile } from "./files.js";
 import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card, articleFormCard, openArticleCard } from "./render.js";

@@ -55,7 +55,6 @@ export interface PlannedMessage {
  * incidents capability declares its members (declare module in src/capabilities/incidents/model.ts), so the core
  * carries the view to the notifiers without importing the capability.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface IncidentView {}
 
 /** An incident declared, updated or resolved: said once in every status channel of the notifier's platform. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Command } from "../../src/core/commands.js";
 import { filesDirBeside, standardCapabilities } from "../../src/capabilities/index.js";
 import { ManualClock } from "../../src/core/clock.js";
-import { Desk, type Capability, type Outcome } from "../../src/core/desk.js";
+import { Desk, type Outcome } from "../../src/core/desk.js";
 import { rateCommand } from "../../src/capabilities/satisfaction/index.js";
 import { openDatabase } from "../../src/store/connection.js";
 import { migrateToLatest } from "../../src/store/migrate.js";

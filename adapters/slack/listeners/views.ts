@@ -2,7 +2,7 @@
 // (response_action: errors); the core call is one short SQLite transaction, well inside Slack's 3 seconds,
 // and the ack follows its commit.
 import type { App } from "@slack/bolt";
-import { type Source, validateForm } from "../../../src/core/index.js";
+import { type Source } from "../../../src/core/index.js";
 import type { SlackContext } from "../context.js";
 import { PLATFORM, TICKET_FORM_VIEW, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, SAVE_ARTICLE } from "../ids.js";
 import { formErrors } from "../render.js";

@@ -10,8 +10,6 @@ import { atLeast } from "../../core/permissions.js";
 import type { DeskSettings } from "../../core/settings.js";
 import { STATUS_LABEL, TYPE_LABEL, isOpen, priorityOf, type Ticket } from "../../core/ticket.js";
 import { randomUUID } from "node:crypto";
-import { incidentById, incidentOfTicket } from "../incidents/repository.js";
-import { incidentName } from "../incidents/model.js";
 import { LogisticModel, type Lesson } from "./classifier.js";
 import { publicIncident, runTriageCommand } from "./commands.js";
 import { triageActions, triageCard, triageVerbs, type TriageExtras } from "./view.js";

@@ -2,8 +2,6 @@
 // scheduler: each fires once, also across a restart (a new scheduler on the same database).
 import { afterEach, describe, expect, it } from "vitest";
 import { ApprovalScheduler } from "../../../src/capabilities/approvals/timers.js";
-import { Desk } from "../../../src/core/desk.js";
-import { standardCapabilities } from "../../../src/capabilities/index.js";
 import type { Notifier, TicketChange } from "../../../src/core/notify.js";
 import { timersOf } from "../../../src/capabilities/approvals/repository.js";
 import { auditOfTicket } from "../../../src/store/audit.js";

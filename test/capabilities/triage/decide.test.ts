@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Guess } from "../../../src/capabilities/triage/classifier.js";
-import { LogisticModel } from "../../../src/capabilities/triage/classifier.js";
 import { clearlyBetter, combine, ruleBeats, ruleRecordFrom, type RuleRecord } from "../../../src/capabilities/triage/decide.js";
 import type { RuleMatch } from "../../../src/capabilities/triage/infer.js";
-import { syntheticTickets } from "./synthetic.js";
 
 const rule = { category: "Software", confidence: 1, reason: 'rule: keyword "outlook"' };
 const guess = (label: string, p: number): Guess => ({ label, confidence: p, ranked: [{ label, p }, { label: label === "Access" ? "Software" : "Access", p: 1 - p }] });
