@@ -27,7 +27,8 @@ module.exports = {
     },
     {
       name: "core-imports-no-capability",
-      comment: "src/core is generic: a capability plugs in through the Capability object it hands the desk (src/core/capability.ts), so adding one touches no core file.",
+      comment:
+        "src/core is generic: a capability plugs in through the Capability object it hands the desk (src/core/capability.ts), so adding one touches no core file.",
       severity: "error",
       from: { path: "^src/core/" },
       to: { path: "^src/capabilities/" },
@@ -44,6 +45,10 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".js", ".json"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".js", ".json"],
+    },
   },
 };

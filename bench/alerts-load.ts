@@ -28,7 +28,14 @@ async function storm(job: StormJob): Promise<void> {
   const start = performance.now();
   let next = 0;
   const perPost = job.perPost ?? 1;
-  const alert = (i: number) => ({ source: "bench", fingerprint: job.sameFingerprint ? `${job.label}-storm` : `${job.label}-${i}`, status: "firing", severity: "critical", summary: `checkout 5xx above 5% (${job.label})`, labels: { service: `checkout-${job.label}` } });
+  const alert = (i: number) => ({
+    source: "bench",
+    fingerprint: job.sameFingerprint ? `${job.label}-storm` : `${job.label}-${i}`,
+    status: "firing",
+    severity: "critical",
+    summary: `checkout 5xx above 5% (${job.label})`,
+    labels: { service: `checkout-${job.label}` },
+  });
   const one = async (i: number) => {
     const body = JSON.stringify(perPost === 1 ? alert(i) : { alerts: Array.from({ length: perPost }, (_, k) => alert(i * perPost + k)) });
     out.sent += perPost;
@@ -51,9 +58,11 @@ async function storm(job: StormJob): Promise<void> {
     }
     await Promise.all(inflight);
   } else {
-    await Promise.all(Array.from({ length: job.concurrency }, async () => {
-      while (next < job.count) await one(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: job.concurrency }, async () => {
+        while (next < job.count) await one(next++);
+      }),
+    );
   }
   out.elapsedMs = performance.now() - start;
   process.send!(out);

@@ -9,19 +9,36 @@ import { migrateToLatest } from "../src/store/migrate.js";
 import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";
 import { timeIt } from "./timing.js";
 
-
 export async function run(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 5000);
   const a = openDatabase(tempDbPath());
   await migrateToLatest(a.db);
   await a.db.insertInto("people").values({ platform: "console", user_id: "bench", display_name: "bench", email: null, tz: null, created_at: 0 }).execute();
   const bare = await timeIt(n, (i) =>
-    a.db.insertInto("tickets").values({ title: `printer ${i} jams`, description: "", type: "incident", impact: "medium", urgency: "medium", priority: "P3", status: "new", requester_id: 1, tags: "[]", source_kind: "console", created_at: i, updated_at: i }).execute(),
+    a.db
+      .insertInto("tickets")
+      .values({
+        title: `printer ${i} jams`,
+        description: "",
+        type: "incident",
+        impact: "medium",
+        urgency: "medium",
+        priority: "P3",
+        status: "new",
+        requester_id: 1,
+        tags: "[]",
+        source_kind: "console",
+        created_at: i,
+        updated_at: i,
+      })
+      .execute(),
   );
   const b = openDatabase(tempDbPath());
   await migrateToLatest(b.db);
   const desk = new Desk({ db: b.db, clock: systemClock, settings: exampleSettings() });
-  const core = await timeIt(n, (i) => desk.handle({ actor: { platform: "console", userId: "bench" }, command: { kind: "create", title: `printer ${i} jams` }, idempotencyKey: `bench:${i}` }));
+  const core = await timeIt(n, (i) =>
+    desk.handle({ actor: { platform: "console", userId: "bench" }, command: { kind: "create", title: `printer ${i} jams` }, idempotencyKey: `bench:${i}` }),
+  );
   const rows = [
     ["bare INSERT (baseline)", bare],
     ["Desk.handle(create)", core],
@@ -29,7 +46,8 @@ export async function run(args: string[]): Promise<void> {
   console.log(`${n} tickets each\n`);
   console.log("| path | tickets/s | p50 ms | p99 ms | vs baseline |");
   console.log("|---|---|---|---|---|");
-  for (const [label, r] of rows) console.log(`| ${label} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${(r.perSec / bare.perSec).toFixed(2)}x |`);
+  for (const [label, r] of rows)
+    console.log(`| ${label} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${(r.perSec / bare.perSec).toFixed(2)}x |`);
   await a.db.destroy();
   await b.db.destroy();
   await concurrent();
@@ -41,11 +59,17 @@ export async function run(args: string[]): Promise<void> {
  */
 async function concurrent(tasks = [50, 500], queries = 20): Promise<void> {
   const readAll = async (db: Kysely<any>, n: number) => {
-    await db.schema.createTable("t").ifNotExists().addColumn("id", "integer", (c) => c.primaryKey()).execute();
+    await db.schema
+      .createTable("t")
+      .ifNotExists()
+      .addColumn("id", "integer", (c) => c.primaryKey())
+      .execute();
     const start = performance.now();
-    await Promise.all(Array.from({ length: n }, async (_, i) => {
-      for (let k = 0; k < queries; k++) await db.selectFrom("t").selectAll().where("id", "=", i).execute();
-    }));
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        for (let k = 0; k < queries; k++) await db.selectFrom("t").selectAll().where("id", "=", i).execute();
+      }),
+    );
     return performance.now() - start;
   };
   console.log(`\nConcurrent tasks, ${queries} point reads each\n`);

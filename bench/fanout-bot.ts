@@ -26,14 +26,25 @@ const desk = new Desk({ db, clock: systemClock, settings, log, capabilities: sta
 const http = new HttpServer(log);
 await http.listen(0, "127.0.0.1");
 // No triage channel or agents' channel: the measured traffic is the status channels and the requesters.
-const slack = await startSlack({ desk, config: { botToken: "xoxb-bench", signingSecret: "bench-secret", apiUrl: env("FANOUT_SLACK_API") }, http, clock: systemClock, log, tuning: { api: { rateScale } } });
+const slack = await startSlack({
+  desk,
+  config: { botToken: "xoxb-bench", signingSecret: "bench-secret", apiUrl: env("FANOUT_SLACK_API") },
+  http,
+  clock: systemClock,
+  log,
+  tuning: { api: { rateScale } },
+});
 const teams = await startTeams({ desk, config: { teams: { appType: "MultiTenant" } } as never, http, clock: systemClock, log, sender: { rateScale } });
 
 process.on("message", (m: { kind: string; text?: string }) => {
   if (m.kind !== "update") return;
   const started = Date.now();
   void desk
-    .handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: desk.parse(`incident update 1 ${m.text}`), idempotencyKey: `bench:${m.text}` })
+    .handle({
+      actor: { platform: "console", userId: "operator", displayName: "operator" },
+      command: desk.parse(`incident update 1 ${m.text}`),
+      idempotencyKey: `bench:${m.text}`,
+    })
     .then((o) => process.send?.({ kind: "outcome", ok: o.ok, text: o.text, ms: Date.now() - started }));
 });
 process.on("SIGTERM", () => {

@@ -50,7 +50,11 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   const desk = new Desk({ db, clock: systemClock, settings: exampleSettings(), capabilities: [incidentsExtension()] });
   const now = Date.now();
   const create = async (actor: { platform: string; userId: string }, i: number) => {
-    const o = await desk.handle({ actor: { ...actor, displayName: actor.userId }, command: { kind: "create", title: `cannot send email (${i})` }, idempotencyKey: `seed:${i}` });
+    const o = await desk.handle({
+      actor: { ...actor, displayName: actor.userId },
+      command: { kind: "create", title: `cannot send email (${i})` },
+      idempotencyKey: `seed:${i}`,
+    });
     if (!o.ok || !o.snapshot) throw new Error(`seeding ticket ${i} failed: ${o.text}`);
     return o.snapshot.ticket.number;
   };
@@ -58,7 +62,11 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   for (let i = 0; i < s.slackRequesters; i++) slackTickets.push(await create({ platform: "slack", userId: ids.slackUser(i) }, i));
   const teamsTickets: number[] = [];
   for (let i = 0; i < s.teamsRequesters; i++) teamsTickets.push(await create({ platform: "teams", userId: ids.teamsUser(i) }, s.slackRequesters + i));
-  const declared = await desk.handle({ actor: { platform: "console", userId: "operator", displayName: "operator" }, command: desk.parse("incident Email delivery is down"), idempotencyKey: "seed:incident" });
+  const declared = await desk.handle({
+    actor: { platform: "console", userId: "operator", displayName: "operator" },
+    command: desk.parse("incident Email delivery is down"),
+    idempotencyKey: "seed:incident",
+  });
   if (!declared.ok) throw new Error(`declaring the incident failed: ${declared.text}`);
   const incident = 1;
 
@@ -66,20 +74,62 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
     for (const n of [...slackTickets, ...teamsTickets]) await linkTicket(trx, { ticketId: n, incidentId: incident, by: null, reason: "seeded", at: now });
     for (let i = 0; i < s.slackChannels; i++) {
       await subscribeChannel(trx, { platform: "slack", channel: ids.slackChannel(i), by: null, at: now });
-      await setIncidentLink(trx, { incidentId: incident, platform: "slack", channel: ids.slackChannel(i), ref: `${ids.slackChannel(i)}:1700000000.${String(i).padStart(6, "0")}` });
+      await setIncidentLink(trx, {
+        incidentId: incident,
+        platform: "slack",
+        channel: ids.slackChannel(i),
+        ref: `${ids.slackChannel(i)}:1700000000.${String(i).padStart(6, "0")}`,
+      });
     }
-    for (let i = 0; i < s.slackRequesters; i++) await setLink(trx, { ticketId: slackTickets[i]!, platform: "slack", role: "requester", ref: `${ids.slackDm(i)}:1700000001.${String(i).padStart(6, "0")}`, at: now });
+    for (let i = 0; i < s.slackRequesters; i++)
+      await setLink(trx, {
+        ticketId: slackTickets[i]!,
+        platform: "slack",
+        role: "requester",
+        ref: `${ids.slackDm(i)}:1700000001.${String(i).padStart(6, "0")}`,
+        at: now,
+      });
     const bot = { id: "28:deskhand-bot", name: "Deskhand" };
     for (let i = 0; i < s.teamsChannels; i++) {
       const id = ids.teamsChannel(i);
       await subscribeChannel(trx, { platform: "teams", channel: id, by: null, at: now });
-      await saveConversation(trx as never, { bot, channelId: "msteams", serviceUrl: SERVICE_PLACEHOLDER, conversation: { id, conversationType: "channel", tenantId: ids.tenant, isGroup: true, name: "" } }, now);
+      await saveConversation(
+        trx as never,
+        {
+          bot,
+          channelId: "msteams",
+          serviceUrl: SERVICE_PLACEHOLDER,
+          conversation: { id, conversationType: "channel", tenantId: ids.tenant, isGroup: true, name: "" },
+        },
+        now,
+      );
       await setIncidentLink(trx, { incidentId: incident, platform: "teams", channel: id, ref: cardRef(id, `1:status-${i}`) });
     }
     for (let i = 0; i < s.teamsRequesters; i++) {
       const chat = ids.teamsChat(i);
-      await saveConversation(trx as never, { bot, channelId: "msteams", serviceUrl: SERVICE_PLACEHOLDER, user: { id: `29:req-${i}`, name: "", aadObjectId: ids.teamsUser(i) }, conversation: { id: chat, conversationType: "personal", tenantId: ids.tenant, isGroup: false, name: "" } }, now);
-      await saveUser(trx as never, { userId: ids.teamsUser(i), botUserId: `29:req-${i}`, botId: bot.id, serviceUrl: SERVICE_PLACEHOLDER, tenantId: ids.tenant, personalConversationId: chat }, now);
+      await saveConversation(
+        trx as never,
+        {
+          bot,
+          channelId: "msteams",
+          serviceUrl: SERVICE_PLACEHOLDER,
+          user: { id: `29:req-${i}`, name: "", aadObjectId: ids.teamsUser(i) },
+          conversation: { id: chat, conversationType: "personal", tenantId: ids.tenant, isGroup: false, name: "" },
+        },
+        now,
+      );
+      await saveUser(
+        trx as never,
+        {
+          userId: ids.teamsUser(i),
+          botUserId: `29:req-${i}`,
+          botId: bot.id,
+          serviceUrl: SERVICE_PLACEHOLDER,
+          tenantId: ids.tenant,
+          personalConversationId: chat,
+        },
+        now,
+      );
     }
   });
   // Whatever seeding queued (nothing, with no notifiers) is not part of the measured update.

@@ -69,7 +69,9 @@ function realisticAnswer(call: { path: string }, json: Record<string, any>): Rec
   if (call.path !== "/api/chat.postMessage" && call.path !== "/api/chat.update") return undefined;
   if (!json.ok) return json;
   const m = json.message as Record<string, unknown> | undefined;
-  const message = m ? Object.fromEntries(["type", "subtype", "text", "user", "bot_id", "ts", "thread_ts", "metadata"].filter((k) => m[k] !== undefined).map((k) => [k, m[k]])) : undefined;
+  const message = m
+    ? Object.fromEntries(["type", "subtype", "text", "user", "bot_id", "ts", "thread_ts", "metadata"].filter((k) => m[k] !== undefined).map((k) => [k, m[k]]))
+    : undefined;
   return { ok: true, channel: json.channel, ts: json.ts, ...(json.text !== undefined ? { text: json.text } : {}), ...(message ? { message } : {}) };
 }
 
@@ -95,9 +97,19 @@ const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== nul
 async function unfinished(dbPath: string): Promise<Record<string, number>> {
   const { db } = openDatabase(dbPath);
   try {
-    const rows = await db.selectFrom("outbox").select(["platform", "status", db.fn.countAll<number>().as("n")]).groupBy(["platform", "status"]).execute();
+    const rows = await db
+      .selectFrom("outbox")
+      .select(["platform", "status", db.fn.countAll<number>().as("n")])
+      .groupBy(["platform", "status"])
+      .execute();
     // In flight: a row whose platform call had started (rows still waiting in a pace were sent nowhere).
-    const called = await db.selectFrom("outbox").select(["platform", db.fn.countAll<number>().as("n")]).where("status", "=", "sending").where("called_at", "is not", null).groupBy("platform").execute();
+    const called = await db
+      .selectFrom("outbox")
+      .select(["platform", db.fn.countAll<number>().as("n")])
+      .where("status", "=", "sending")
+      .where("called_at", "is not", null)
+      .groupBy("platform")
+      .execute();
     return Object.fromEntries([...rows.map((r) => [`${r.platform}:${r.status}`, Number(r.n)]), ...called.map((r) => [`${r.platform}:called`, Number(r.n)])]);
   } finally {
     await db.destroy();
@@ -112,7 +124,14 @@ async function runOnce(template: string, o: RunOptions) {
   const slackLimits = new RateLimits(SLACK_LIMITS, o.scale);
   const message = (d: { path: string }) => d.path === "/api/chat.postMessage" || d.path === "/api/chat.update";
   const faults = o.faults ? { ...o.faults, holdMs: 500, faultable: message } : undefined;
-  const slack = new LimitedProxy({ upstream: slackFake.url, platform: "slack", limits: slackLimits, limitsOf: (c) => slackLimitsOf(c.path.replace(/^\/api\//, ""), c.body), answer: realisticAnswer, ...(faults ? { faults } : {}) });
+  const slack = new LimitedProxy({
+    upstream: slackFake.url,
+    platform: "slack",
+    limits: slackLimits,
+    limitsOf: (c) => slackLimitsOf(c.path.replace(/^\/api\//, ""), c.body),
+    answer: realisticAnswer,
+    ...(faults ? { faults } : {}),
+  });
   await slack.start();
   const connector = new FakeBotConnector();
   await connector.start();
@@ -173,7 +192,9 @@ async function runOnce(template: string, o: RunOptions) {
   }
   if (process.env.FANOUT_PROGRESS) {
     const first = (m: Map<string, number>) => fmt((t.firstAt.get(m) ?? NaN) - start);
-    console.error(`first arrivals: Slack status ${first(t.slackStatus)}, requesters ${first(t.slackRequesters)}; Teams status ${first(t.teamsStatus)}, requesters ${first(t.teamsRequesters)}`);
+    console.error(
+      `first arrivals: Slack status ${first(t.slackStatus)}, requesters ${first(t.slackRequesters)}; Teams status ${first(t.teamsStatus)}, requesters ${first(t.teamsRequesters)}`,
+    );
   }
   bot.kill("SIGTERM");
   await exited(bot);
@@ -211,36 +232,69 @@ export async function run(args: string[]): Promise<void> {
   const s = SCENARIO;
   const seedStart = Date.now();
   const template = await seedTemplate();
-  console.log(`Seeded ${s.slackRequesters + s.teamsRequesters} linked tickets, ${s.slackChannels} Slack and ${s.teamsChannels} Teams status channels in ${fmt(Date.now() - seedStart)}.`);
-  console.log(`Every rate limit (fakes and senders) scaled ${scale}x: Tier 3 is ${50} per ${60 / scale} s, chat.postMessage ${600} per ${60 / scale} s workspace-wide (assumed), Teams ${50} per ${1000 / scale} ms per tenant.\n`);
+  console.log(
+    `Seeded ${s.slackRequesters + s.teamsRequesters} linked tickets, ${s.slackChannels} Slack and ${s.teamsChannels} Teams status channels in ${fmt(Date.now() - seedStart)}.`,
+  );
+  console.log(
+    `Every rate limit (fakes and senders) scaled ${scale}x: Tier 3 is ${50} per ${60 / scale} s, chat.postMessage ${600} per ${60 / scale} s workspace-wide (assumed), Teams ${50} per ${1000 / scale} ms per tenant.\n`,
+  );
 
   // The least time the limits allow: each platform's binding limit for its calls.
-  const slackMin = Math.max(minimumMs(s.slackChannels, scaledW(SLACK_LIMITS.Tier3!, scale)), minimumMs(s.slackRequesters, scaledW(SLACK_LIMITS.postWorkspace!, scale)), minimumMs(1, scaledW(SLACK_LIMITS.postPerChannel!, scale)));
-  const teamsMin = Math.max(minimumMs(s.teamsChannels + s.teamsRequesters, scaledW(TEAMS_LIMITS.tenant!, scale)), minimumMs(1, scaledW(TEAMS_LIMITS.thread!, scale)));
-  const bindingSlack = minimumMs(s.slackChannels, scaledW(SLACK_LIMITS.Tier3!, scale)) >= minimumMs(s.slackRequesters, scaledW(SLACK_LIMITS.postWorkspace!, scale)) ? "Tier 3 chat.update" : "chat.postMessage workspace cap";
+  const slackMin = Math.max(
+    minimumMs(s.slackChannels, scaledW(SLACK_LIMITS.Tier3!, scale)),
+    minimumMs(s.slackRequesters, scaledW(SLACK_LIMITS.postWorkspace!, scale)),
+    minimumMs(1, scaledW(SLACK_LIMITS.postPerChannel!, scale)),
+  );
+  const teamsMin = Math.max(
+    minimumMs(s.teamsChannels + s.teamsRequesters, scaledW(TEAMS_LIMITS.tenant!, scale)),
+    minimumMs(1, scaledW(TEAMS_LIMITS.thread!, scale)),
+  );
+  const bindingSlack =
+    minimumMs(s.slackChannels, scaledW(SLACK_LIMITS.Tier3!, scale)) >= minimumMs(s.slackRequesters, scaledW(SLACK_LIMITS.postWorkspace!, scale))
+      ? "Tier 3 chat.update"
+      : "chat.postMessage workspace cap";
 
   const a = await runOnce(template, { scale, timeoutMs: 20 * Math.max(slackMin, teamsMin) + 60_000 });
   const ratio = (ms: number, min: number) => (min > 0 ? `${(ms / min).toFixed(2)}x` : "n/a");
   console.log("### Run 1: one status update, no faults\n");
   console.log("| platform | status channels edited | requesters told | completed in | least the limits allow | ratio (target <= 1.10x) | 429s (target 0) |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
-  console.log(`| Slack | ${a.t.slackStatus.size} / ${s.slackChannels} | ${a.t.slackRequesters.size} / ${s.slackRequesters} | ${fmt(a.slackMs)} | ${fmt(slackMin)} (${bindingSlack}) | ${ratio(a.slackMs, slackMin)} | ${a.rateLimited.slack} |`);
-  console.log(`| Teams | ${a.t.teamsStatus.size} / ${s.teamsChannels} | ${a.t.teamsRequesters.size} / ${s.teamsRequesters} | ${fmt(a.teamsMs)} | ${fmt(teamsMin)} (tenant 50/s) | ${ratio(a.teamsMs, teamsMin)} | ${a.rateLimited.teams} |`);
+  console.log(
+    `| Slack | ${a.t.slackStatus.size} / ${s.slackChannels} | ${a.t.slackRequesters.size} / ${s.slackRequesters} | ${fmt(a.slackMs)} | ${fmt(slackMin)} (${bindingSlack}) | ${ratio(a.slackMs, slackMin)} | ${a.rateLimited.slack} |`,
+  );
+  console.log(
+    `| Teams | ${a.t.teamsStatus.size} / ${s.teamsChannels} | ${a.t.teamsRequesters.size} / ${s.teamsRequesters} | ${fmt(a.teamsMs)} | ${fmt(teamsMin)} (tenant 50/s) | ${ratio(a.teamsMs, teamsMin)} | ${a.rateLimited.teams} |`,
+  );
   const both = Math.max(a.slackMs, a.teamsMs);
-  console.log(`| both | ${a.t.slackStatus.size + a.t.teamsStatus.size} | ${a.t.slackRequesters.size + a.t.teamsRequesters.size} | ${fmt(both)} | ${fmt(Math.max(slackMin, teamsMin))} | ${ratio(both, Math.max(slackMin, teamsMin))} | ${a.rateLimited.slack + a.rateLimited.teams} |`);
+  console.log(
+    `| both | ${a.t.slackStatus.size + a.t.teamsStatus.size} | ${a.t.slackRequesters.size + a.t.teamsRequesters.size} | ${fmt(both)} | ${fmt(Math.max(slackMin, teamsMin))} | ${ratio(both, Math.max(slackMin, teamsMin))} | ${a.rateLimited.slack + a.rateLimited.teams} |`,
+  );
   console.log(`\noutbox after: ${JSON.stringify(a.outbox)}; Slack spec violations: ${a.violations}; 429s by limit: ${JSON.stringify(a.refusedBy)}`);
 
   if (args.includes("--no-faults")) return;
   const rate = 0.03;
-  const b = await runOnce(template, { scale, faults: { rate, kinds: ["429", "5xx", "timeout", "lost"] }, killAt: 0.5, timeoutMs: 40 * Math.max(slackMin, teamsMin) + 120_000 });
+  const b = await runOnce(template, {
+    scale,
+    faults: { rate, kinds: ["429", "5xx", "timeout", "lost"] },
+    killAt: 0.5,
+    timeoutMs: 40 * Math.max(slackMin, teamsMin) + 120_000,
+  });
   const lost = (m: Map<string, number>, n: number) => n - m.size;
   console.log(`\n### Run 2: ${rate * 100}% of message calls answered 429, 5xx, a timeout or a lost answer (evenly), and the bot killed with -9 at half way\n`);
-  console.log("| platform | expected | delivered | lost (target 0) | delivered twice | in flight at the kill (call started) | injected 429 / 5xx / timeout / lost answer | 429s from the limits | dead letters |");
+  console.log(
+    "| platform | expected | delivered | lost (target 0) | delivered twice | in flight at the kill (call started) | injected 429 / 5xx / timeout / lost answer | 429s from the limits | dead letters |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   const inj = (x: Record<FaultKind, number>) => `${x["429"]} / ${x["5xx"]} / ${x.timeout} / ${x.lost}`;
-  console.log(`| Slack | ${s.slackChannels + s.slackRequesters} | ${b.t.slackStatus.size + b.t.slackRequesters.size} | ${lost(b.t.slackStatus, s.slackChannels) + lost(b.t.slackRequesters, s.slackRequesters)} | ${twice(b.t.slackRequesters)} posts (target 0); ${twice(b.t.slackStatus)} edits repeated | ${b.inFlightAtKill?.slack ?? "-"} | ${inj(b.injected.slack)} | ${b.rateLimited.slack} | ${b.outbox["slack:dead"] ?? 0} |`);
-  console.log(`| Teams | ${s.teamsChannels + s.teamsRequesters} | ${b.t.teamsStatus.size + b.t.teamsRequesters.size} | ${lost(b.t.teamsStatus, s.teamsChannels) + lost(b.t.teamsRequesters, s.teamsRequesters)} | ${twice(b.t.teamsRequesters)} posts (target <= ${(b.inFlightAtKill?.teams ?? 0) + b.injected.teams.lost}: in flight at the kill + lost answers); ${twice(b.t.teamsStatus)} edits repeated | ${b.inFlightAtKill?.teams ?? "-"} | ${inj(b.injected.teams)} | ${b.rateLimited.teams} | ${b.outbox["teams:dead"] ?? 0} |`);
-  console.log(`\nrun 2 took ${fmt(Math.max(b.slackMs, b.teamsMs))}; outbox after: ${JSON.stringify(b.outbox)}; 429s by limit: ${JSON.stringify(b.refusedBy)}; bot logs: ${b.logFile}`);
+  console.log(
+    `| Slack | ${s.slackChannels + s.slackRequesters} | ${b.t.slackStatus.size + b.t.slackRequesters.size} | ${lost(b.t.slackStatus, s.slackChannels) + lost(b.t.slackRequesters, s.slackRequesters)} | ${twice(b.t.slackRequesters)} posts (target 0); ${twice(b.t.slackStatus)} edits repeated | ${b.inFlightAtKill?.slack ?? "-"} | ${inj(b.injected.slack)} | ${b.rateLimited.slack} | ${b.outbox["slack:dead"] ?? 0} |`,
+  );
+  console.log(
+    `| Teams | ${s.teamsChannels + s.teamsRequesters} | ${b.t.teamsStatus.size + b.t.teamsRequesters.size} | ${lost(b.t.teamsStatus, s.teamsChannels) + lost(b.t.teamsRequesters, s.teamsRequesters)} | ${twice(b.t.teamsRequesters)} posts (target <= ${(b.inFlightAtKill?.teams ?? 0) + b.injected.teams.lost}: in flight at the kill + lost answers); ${twice(b.t.teamsStatus)} edits repeated | ${b.inFlightAtKill?.teams ?? "-"} | ${inj(b.injected.teams)} | ${b.rateLimited.teams} | ${b.outbox["teams:dead"] ?? 0} |`,
+  );
+  console.log(
+    `\nrun 2 took ${fmt(Math.max(b.slackMs, b.teamsMs))}; outbox after: ${JSON.stringify(b.outbox)}; 429s by limit: ${JSON.stringify(b.refusedBy)}; bot logs: ${b.logFile}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run(process.argv.slice(2));

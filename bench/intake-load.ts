@@ -32,12 +32,33 @@ export interface LoadResult {
 
 async function one(job: LoadJob, i: number, out: LoadResult): Promise<void> {
   const user = `UB${String(i % job.users).padStart(4, "0")}`;
-  const body = new URLSearchParams({ token: "t", team_id: "T0001", team_domain: "bench", channel_id: "CBENCH", channel_name: "bench", user_id: user, user_name: user.toLowerCase(), command: "/ticket", text: `printer ${job.label}-${i} jams on floor ${i % 7}`, api_app_id: "A0001", response_url: `${job.responseUrlBase}${job.label}-${i}`, trigger_id: `${job.label}.${i}.t` }).toString();
+  const body = new URLSearchParams({
+    token: "t",
+    team_id: "T0001",
+    team_domain: "bench",
+    channel_id: "CBENCH",
+    channel_name: "bench",
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: "/ticket",
+    text: `printer ${job.label}-${i} jams on floor ${i % 7}`,
+    api_app_id: "A0001",
+    response_url: `${job.responseUrlBase}${job.label}-${i}`,
+    trigger_id: `${job.label}.${i}.t`,
+  }).toString();
   const ts = Math.floor(Date.now() / 1000);
   const start = performance.now();
   out.sent++;
   try {
-    const r = await fetch(job.url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": slackSignature(job.secret, ts, body) } });
+    const r = await fetch(job.url, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(ts),
+        "x-slack-signature": slackSignature(job.secret, ts, body),
+      },
+    });
     const text = await r.text();
     out.latencies.push(performance.now() - start);
     if (text && (JSON.parse(text) as { text?: string }).text === job.heldText) out.held++;

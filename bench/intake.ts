@@ -45,7 +45,10 @@ async function bareBolt(apiUrl: string): Promise<{ url: string; close(): Promise
 export async function run(args: string[]): Promise<void> {
   const rates = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const plan = rates.length ? rates : [50, 100, 200, 400, 0];
-  const fakeProcess = fork(new URL("./intake-fake.ts", import.meta.url).pathname, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const fakeProcess = fork(new URL("./intake-fake.ts", import.meta.url).pathname, {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const fakeUrl = await new Promise<string>((resolve) => fakeProcess.once("message", (m) => resolve((m as { url: string }).url)));
   const fake = { apiUrl: `${fakeUrl}/api/`, responseUrl: (id: string) => `${fakeUrl}/respond/${id}` };
   const settings = exampleSettings();
@@ -57,7 +60,13 @@ export async function run(args: string[]): Promise<void> {
   const http = new HttpServer();
   const port = await http.listen(0, "127.0.0.1");
   const logs: string[] = [];
-  const slack = await startSlack({ desk, config: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: fake.apiUrl, triageChannel: "CTRIAGE" }, http, clock: systemClock, log: (m) => logs.push(m) });
+  const slack = await startSlack({
+    desk,
+    config: { botToken: "xoxb-bench", signingSecret: SECRET, apiUrl: fake.apiUrl, triageChannel: "CTRIAGE" },
+    http,
+    clock: systemClock,
+    log: (m) => logs.push(m),
+  });
   const deskUrl = `http://127.0.0.1:${port}/slack/events`;
   const bare = await bareBolt(fake.apiUrl);
 
@@ -98,12 +107,21 @@ export async function run(args: string[]): Promise<void> {
       sentTotal += d.sent;
       bareLatencies.push(...b.latencies);
       deskLatencies.push(...d.latencies);
-      rounds.push({ bareRate: (b.ok / b.elapsedMs) * 1000, deskRate: (Number(made.n) / Math.max(Number(made.last) - t0, d.elapsedMs)) * 1000, sent: d.sent, failed: d.failed + b.failed, held: d.held });
+      rounds.push({
+        bareRate: (b.ok / b.elapsedMs) * 1000,
+        deskRate: (Number(made.n) / Math.max(Number(made.last) - t0, d.elapsedMs)) * 1000,
+        sent: d.sent,
+        failed: d.failed + b.failed,
+        held: d.held,
+      });
     }
     const ratios = rounds.map((r) => r.deskRate / r.bareRate);
     const median = rounds[ratios.indexOf([...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)]!)]!;
     rows.push(
-      `| ${rate ? `${rate} req/s` : "max (32 in flight)"} | ${rounds.reduce((n, r) => n + r.sent, 0)} | ${median.bareRate.toFixed(0)} | ${pct(bareLatencies, 0.5).toFixed(1)} / ${pct(bareLatencies, 0.99).toFixed(1)} | ${median.deskRate.toFixed(0)} | ${pct(deskLatencies, 0.5).toFixed(1)} / ${pct(deskLatencies, 0.99).toFixed(1)} | ${(median.deskRate / median.bareRate).toFixed(2)}x | ${ratios.map((r) => r.toFixed(2)).join(", ")} | ${pctOf(rounds.reduce((n, r) => n + r.held, 0), rounds.reduce((n, r) => n + r.sent, 0))} | ${rounds.reduce((n, r) => n + r.failed, 0)} |`,
+      `| ${rate ? `${rate} req/s` : "max (32 in flight)"} | ${rounds.reduce((n, r) => n + r.sent, 0)} | ${median.bareRate.toFixed(0)} | ${pct(bareLatencies, 0.5).toFixed(1)} / ${pct(bareLatencies, 0.99).toFixed(1)} | ${median.deskRate.toFixed(0)} | ${pct(deskLatencies, 0.5).toFixed(1)} / ${pct(deskLatencies, 0.99).toFixed(1)} | ${(median.deskRate / median.bareRate).toFixed(2)}x | ${ratios.map((r) => r.toFixed(2)).join(", ")} | ${pctOf(
+        rounds.reduce((n, r) => n + r.held, 0),
+        rounds.reduce((n, r) => n + r.sent, 0),
+      )} | ${rounds.reduce((n, r) => n + r.failed, 0)} |`,
     );
   }
   const all = await db
@@ -112,14 +130,24 @@ export async function run(args: string[]): Promise<void> {
     .where("title", "like", "printer r%")
     .executeTakeFirstOrThrow();
   const pending = await db.selectFrom("outbox").select(db.fn.countAll<number>().as("n")).where("status", "!=", "sent").executeTakeFirstOrThrow();
-  console.log(`${coreOnly ? "Ticket core only (no capabilities)" : "Full desk (standard capabilities: triage, SLA, incidents...)"}; ${ROUNDS} rounds of ${SECONDS} s at each rate (max: 1,500 requests, 32 in flight), each round the bare app then Deskhand; ${USERS} users; loopback; generator in a second process`);
+  console.log(
+    `${coreOnly ? "Ticket core only (no capabilities)" : "Full desk (standard capabilities: triage, SLA, incidents...)"}; ${ROUNDS} rounds of ${SECONDS} s at each rate (max: 1,500 requests, 32 in flight), each round the bare app then Deskhand; ${USERS} users; loopback; generator in a second process`,
+  );
   console.log("Rates: the round with the median ratio; ack latencies: every request of the rounds.");
-  console.log("Deskhand's ack follows the commit: a 200 means the ticket is in SQLite and carries the answer, or, for a request that arrived behind a queue and was not committed within 25 ms (held), that the raw request is in SQLite's inbox and the answer follows through response_url. The bare app acks before any work. Tickets/s counts tickets committed, held ones included.\n");
-  console.log("| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack (after commit) p50 / p99 ms | vs bare | each round | held | errors |");
+  console.log(
+    "Deskhand's ack follows the commit: a 200 means the ticket is in SQLite and carries the answer, or, for a request that arrived behind a queue and was not committed within 25 ms (held), that the raw request is in SQLite's inbox and the answer follows through response_url. The bare app acks before any work. Tickets/s counts tickets committed, held ones included.\n",
+  );
+  console.log(
+    "| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack (after commit) p50 / p99 ms | vs bare | each round | held | errors |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
-  console.log(`\nAcked ${acked} of ${sentTotal} requests; tickets in SQLite: ${Number(all.n)} (${Number(all.distinct)} distinct): lost ${acked - Number(all.distinct)}, doubled ${Number(all.n) - Number(all.distinct)}.`);
-  console.log(`Outbox messages still queued behind the per-channel pacing (1 a second into the triage channel): ${Number(pending.n)}; they are delivered later, not lost.`);
+  console.log(
+    `\nAcked ${acked} of ${sentTotal} requests; tickets in SQLite: ${Number(all.n)} (${Number(all.distinct)} distinct): lost ${acked - Number(all.distinct)}, doubled ${Number(all.n) - Number(all.distinct)}.`,
+  );
+  console.log(
+    `Outbox messages still queued behind the per-channel pacing (1 a second into the triage channel): ${Number(pending.n)}; they are delivered later, not lost.`,
+  );
   child.kill();
   await slack.stop();
   await bare.close();

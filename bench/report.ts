@@ -19,12 +19,15 @@ export async function run(args: string[]): Promise<void> {
   const built = performance.now();
   // Seeded, not random: the same desk every run.
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   sqlite.exec("DROP TRIGGER IF EXISTS tickets_fts_ai"); // the FTS index is not what this measures
   const person = sqlite.prepare("INSERT INTO people (platform, user_id, display_name, created_at) VALUES ('console', ?, ?, 0)");
-  const ticket = sqlite.prepare(`INSERT INTO tickets (title, description, type, category, impact, urgency, priority, status, requester_id, assignee_id, team, tags, source_kind, created_at, updated_at, first_response_at, resolved_at, closed_at)
+  const ticket =
+    sqlite.prepare(`INSERT INTO tickets (title, description, type, category, impact, urgency, priority, status, requester_id, assignee_id, team, tags, source_kind, created_at, updated_at, first_response_at, resolved_at, closed_at)
     VALUES ('bench ticket', '', 'incident', ?, 'medium', 'medium', 'P3', ?, ?, ?, ?, '[]', 'console', ?, ?, ?, ?, ?)`);
-  const audit = sqlite.prepare("INSERT INTO audit_events (at, ticket_id, actor_id, platform, action, field, from_value, to_value) VALUES (?, ?, ?, 'console', ?, ?, ?, ?)");
+  const audit = sqlite.prepare(
+    "INSERT INTO audit_events (at, ticket_id, actor_id, platform, action, field, from_value, to_value) VALUES (?, ?, ?, 'console', ?, ?, ?, ?)",
+  );
   const categories = ["Network", "Hardware", "Access", "Software", null];
   const teams = ["Network", "Service Desk", "Service Desk", "Service Desk", null];
   let audits = 0;
@@ -64,7 +67,10 @@ export async function run(args: string[]): Promise<void> {
     await f();
     return performance.now() - t;
   };
-  const baseline = () => sqlite.prepare("SELECT count(*), avg(first_response_at - created_at), avg(resolved_at - created_at) FROM tickets WHERE created_at >= ? AND created_at < ?").get(range.from, range.to);
+  const baseline = () =>
+    sqlite
+      .prepare("SELECT count(*), avg(first_response_at - created_at), avg(resolved_at - created_at) FROM tickets WHERE created_at >= ? AND created_at < ?")
+      .get(range.from, range.to);
   const report = () => computeFigures(db, settings, range, now);
   // What `report` runs since the chart compares periods: this period's figures, the previous period's, SLA
   // attainment for both, and the backlog and agents' load read back from the audit trail at the period's start.
@@ -81,7 +87,9 @@ export async function run(args: string[]): Promise<void> {
     c += await time(compared);
   }
   const size = statSync(path).size / 1024 / 1024;
-  console.log(`${n.toLocaleString("en")} tickets, ${audits.toLocaleString("en")} audit events over 120 days; built in ${buildS.toFixed(1)} s; database ${size.toFixed(0)} MB; load average ${(await import("node:os")).loadavg()[0]!.toFixed(1)}\n`);
+  console.log(
+    `${n.toLocaleString("en")} tickets, ${audits.toLocaleString("en")} audit events over 120 days; built in ${buildS.toFixed(1)} s; database ${size.toFixed(0)} MB; load average ${(await import("node:os")).loadavg()[0]!.toFixed(1)}\n`,
+  );
   console.log("| 90-day query | ms (mean of 3) | vs baseline |");
   console.log("|---|---|---|");
   console.log(`| one bare aggregate scan of the range (baseline) | ${(b / runs).toFixed(0)} | 1.00x |`);

@@ -27,7 +27,15 @@ export async function run(args: string[]): Promise<void> {
   desk.roles.addDirectory(cachedDirectory("teams-group", "teams", new Set(["aad-2"])));
   for (let i = 0; i < people; i += 500) {
     const rows = [];
-    for (let j = i; j < Math.min(people, i + 500); j++) rows.push({ platform: j % 2 ? "teams" : "slack", user_id: j % 2 ? `aad-${j}` : `U${String(j).padStart(5, "0")}`, display_name: `p${j}`, email: j % 4 < 2 ? `p${j >> 1}@example.com` : null, tz: null, created_at: 0 });
+    for (let j = i; j < Math.min(people, i + 500); j++)
+      rows.push({
+        platform: j % 2 ? "teams" : "slack",
+        user_id: j % 2 ? `aad-${j}` : `U${String(j).padStart(5, "0")}`,
+        display_name: `p${j}`,
+        email: j % 4 < 2 ? `p${j >> 1}@example.com` : null,
+        tz: null,
+        created_at: 0,
+      });
     await db.insertInto("people").values(rows).execute();
   }
   await desk.handle({ actor: { platform: "console", userId: "carol" }, command: { kind: "create", title: "printer jams" } });
@@ -46,6 +54,7 @@ export async function run(args: string[]): Promise<void> {
     ["role lookup: Teams person linked by email to a Slack agent", byEmail],
     ["role lookup: Slack person, two group directories (cached)", withGroups],
   ] as const;
-  for (const [label, r] of rows) console.log(`| ${label} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${((r.p50 / command.p50) * 100).toFixed(0)}% |`);
+  for (const [label, r] of rows)
+    console.log(`| ${label} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${((r.p50 / command.p50) * 100).toFixed(0)}% |`);
   await db.destroy();
 }

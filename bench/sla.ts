@@ -55,8 +55,12 @@ export async function run(args: string[]): Promise<void> {
   const spacing = Math.floor((30 * DAY) / steps); // all due within the next 30 days, spread evenly
   const seedStart = performance.now();
   sqlite.exec(`INSERT INTO people (platform, user_id, display_name, created_at) VALUES ('console', 'carol', 'carol', 0)`);
-  const t = sqlite.prepare(`INSERT INTO tickets (id, title, type, impact, urgency, priority, status, requester_id, tags, source_kind, created_at, updated_at) VALUES (?, ?, 'incident', 'medium', 'medium', 'P3', 'new', 1, '[]', 'console', ?, ?)`);
-  const c = sqlite.prepare(`INSERT INTO sla_clocks (ticket_id, target, policy, target_ms, calendar, state, started_at, consumed_ms, running_since, due_at) VALUES (?, ?, 'P3 (business hours, london)', ?, 'london', 'running', ?, 0, ?, ?)`);
+  const t = sqlite.prepare(
+    `INSERT INTO tickets (id, title, type, impact, urgency, priority, status, requester_id, tags, source_kind, created_at, updated_at) VALUES (?, ?, 'incident', 'medium', 'medium', 'P3', 'new', 1, '[]', 'console', ?, ?)`,
+  );
+  const c = sqlite.prepare(
+    `INSERT INTO sla_clocks (ticket_id, target, policy, target_ms, calendar, state, started_at, consumed_ms, running_since, due_at) VALUES (?, ?, 'P3 (business hours, london)', ?, 'london', 'running', ?, 0, ?, ?)`,
+  );
   const s = sqlite.prepare(`INSERT INTO sla_steps (ticket_id, target, step, due_at) VALUES (?, ?, ?, ?)`);
   sqlite.transaction(() => {
     let k = 0;
@@ -77,10 +81,16 @@ export async function run(args: string[]): Promise<void> {
 
   const desk = new Desk({ db, clock, settings: exampleSettings(), capabilities: standardCapabilities(exampleSettings(), clock) });
   const scheduler = new SlaScheduler(desk, new SlaRules(exampleSettings().sla!), clock, { batch: 500 });
-  const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT * FROM sla_steps WHERE fired_at IS NULL AND due_at IS NOT NULL AND due_at <= ${now} ORDER BY due_at, ticket_id LIMIT 500`.execute(db);
+  const plan = await sql<{
+    detail: string;
+  }>`EXPLAIN QUERY PLAN SELECT * FROM sla_steps WHERE fired_at IS NULL AND due_at IS NOT NULL AND due_at <= ${now} ORDER BY due_at, ticket_id LIMIT 500`.execute(
+    db,
+  );
 
   // Baseline: the same query, made to scan.
-  const scan = sqlite.prepare(`SELECT * FROM sla_steps NOT INDEXED WHERE fired_at IS NULL AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, ticket_id LIMIT 500`);
+  const scan = sqlite.prepare(
+    `SELECT * FROM sla_steps NOT INDEXED WHERE fired_at IS NULL AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, ticket_id LIMIT 500`,
+  );
   const baseline: number[] = [];
   for (let i = 0; i < Math.min(ticks, 50); i++) {
     const a = performance.now();
@@ -129,14 +139,22 @@ export async function run(args: string[]): Promise<void> {
   const b = stats(baseline);
   const iStats = stats(idle);
   const f = stats(firing);
-  console.log(`${n.toLocaleString("en")} open tickets, ${(n * 2).toLocaleString("en")} clocks, ${steps.toLocaleString("en")} escalation steps due over 30 days (seeded in ${(seeded / 1000).toFixed(1)} s)`);
+  console.log(
+    `${n.toLocaleString("en")} open tickets, ${(n * 2).toLocaleString("en")} clocks, ${steps.toLocaleString("en")} escalation steps due over 30 days (seeded in ${(seeded / 1000).toFixed(1)} s)`,
+  );
   console.log(`query plan of the tick: ${plan.rows.map((r) => r.detail).join("; ")}\n`);
   console.log("| tick | ms p50 | ms p99 | due-step queries per tick | all queries per tick | steps fired per tick | p50 vs baseline |");
   console.log("|---|---|---|---|---|---|---|");
   console.log(`| full scan, no index (baseline) | ${b.p50.toFixed(3)} | ${b.p99.toFixed(3)} | 1 | 1 | 0 | 1.00x |`);
-  console.log(`| scheduler tick, nothing due | ${iStats.p50.toFixed(3)} | ${iStats.p99.toFixed(3)} | ${idleDueQueries.toFixed(0)} | ${idleQueries.toFixed(0)} | 0 | ${(iStats.p50 / b.p50).toFixed(4)}x |`);
-  console.log(`| scheduler tick, ${perTick} steps due | ${f.p50.toFixed(3)} | ${f.p99.toFixed(3)} | ${(selects / firingTicks).toFixed(0)} | ${(firingQueries / firingTicks).toFixed(0)} | ${perTick} | ${(f.p50 / b.p50).toFixed(2)}x |`);
+  console.log(
+    `| scheduler tick, nothing due | ${iStats.p50.toFixed(3)} | ${iStats.p99.toFixed(3)} | ${idleDueQueries.toFixed(0)} | ${idleQueries.toFixed(0)} | 0 | ${(iStats.p50 / b.p50).toFixed(4)}x |`,
+  );
+  console.log(
+    `| scheduler tick, ${perTick} steps due | ${f.p50.toFixed(3)} | ${f.p99.toFixed(3)} | ${(selects / firingTicks).toFixed(0)} | ${(firingQueries / firingTicks).toFixed(0)} | ${perTick} | ${(f.p50 / b.p50).toFixed(2)}x |`,
+  );
   console.log(`\nper fired step: ${(f.p50 / perTick).toFixed(2)} ms (its own transaction: re-check, mark fired, audit, notify, re-sync clocks)`);
-  console.log(`memory: heap ${mb(heapBefore)} before ${ticks} idle ticks, ${mb(heapAfterIdle)} after (after a full gc); rss ${mb(rss)} at the end; the scheduler keeps no per-ticket state`);
+  console.log(
+    `memory: heap ${mb(heapBefore)} before ${ticks} idle ticks, ${mb(heapAfterIdle)} after (after a full gc); rss ${mb(rss)} at the end; the scheduler keeps no per-ticket state`,
+  );
   await db.destroy();
 }

@@ -20,15 +20,13 @@ export function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ",") {
       row.push(field);
       field = "";
-    }
-    else if (c === "\n" || c === "\r") {
+    } else if (c === "\n" || c === "\r") {
       if (c === "\r" && text[i + 1] === "\n") i++;
       rows.push([...row, field]);
       row = [];
@@ -74,7 +72,11 @@ function seeded(seed: number): () => number {
 /** 80% to train on, 20% to test on; training keeps time order (the model holds back its newest part). */
 export function split<T extends { at?: number }>(rows: T[], how: Split): { train: T[]; test: T[] } {
   let ordered = rows;
-  if (how.kind === "date") ordered = rows.map((r, i) => ({ r, i })).sort((a, b) => (a.r.at ?? 0) - (b.r.at ?? 0) || a.i - b.i).map((x) => x.r);
+  if (how.kind === "date")
+    ordered = rows
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => (a.r.at ?? 0) - (b.r.at ?? 0) || a.i - b.i)
+      .map((x) => x.r);
   if (how.kind === "shuffle") {
     const random = seeded(how.seed);
     ordered = [...rows];
@@ -95,7 +97,8 @@ export function parseDate(s: string): number | undefined {
   if (jira) {
     const month = "janfebmaraprmayjunjulaugsepoctnovdec".indexOf(jira[2]!.toLowerCase()) / 3;
     const year = Number(jira[3]);
-    if (month >= 0 && Number.isInteger(month)) return Date.UTC(year < 100 ? 2000 + year : year, month, Number(jira[1]), Number(jira[4] ?? 0), Number(jira[5] ?? 0));
+    if (month >= 0 && Number.isInteger(month))
+      return Date.UTC(year < 100 ? 2000 + year : year, month, Number(jira[1]), Number(jira[4] ?? 0), Number(jira[5] ?? 0));
   }
   const iso = Date.parse(t);
   return Number.isNaN(iso) ? undefined : iso;
@@ -125,7 +128,9 @@ export function score(truth: string[], predicted: Prediction[]): Score {
     if ((predicted[i]!.ranked ?? [predicted[i]!.label]).slice(0, 3).includes(truth[i])) top3++;
   }
   const f1s = labels.map((l) => {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (let i = 0; i < truth.length; i++) {
       const p = predicted[i]!.label;
       if (p === l && truth[i] === l) tp++;
@@ -177,7 +182,20 @@ export function derivedRules(train: Example[]): DeskSettings {
       .slice(0, 5)
       .map(([w]) => w),
   }));
-  return { deskName: "bench", timezone: "UTC", roles: {}, teams: [], categories, services: [], priorityMatrix: { high: { high: "P1", medium: "P2", low: "P3" }, medium: { high: "P2", medium: "P3", low: "P4" }, low: { high: "P3", medium: "P4", low: "P4" } }, defaults: { type: "incident", impact: "medium", urgency: "medium" } } as unknown as DeskSettings;
+  return {
+    deskName: "bench",
+    timezone: "UTC",
+    roles: {},
+    teams: [],
+    categories,
+    services: [],
+    priorityMatrix: {
+      high: { high: "P1", medium: "P2", low: "P3" },
+      medium: { high: "P2", medium: "P3", low: "P4" },
+      low: { high: "P3", medium: "P4", low: "P4" },
+    },
+    defaults: { type: "incident", impact: "medium", urgency: "medium" },
+  } as unknown as DeskSettings;
 }
 
 export interface Evaluation {
@@ -192,7 +210,12 @@ export interface Evaluation {
 const names = (r: Ranked[]) => r.map((x) => x.label);
 
 /** The learned model, the rules-only baseline, rules with the model (what the desk does) and the majority class. */
-export function evaluate(name: string, examples: Example[], how: Split, opts: { withRules?: boolean; autoPrecision?: number; skipped?: number } = {}): Evaluation {
+export function evaluate(
+  name: string,
+  examples: Example[],
+  how: Split,
+  opts: { withRules?: boolean; autoPrecision?: number; skipped?: number } = {},
+): Evaluation {
   const { train, test } = split(examples, how);
   const truth = test.map((e) => e.label);
   const t0 = performance.now();
@@ -204,26 +227,65 @@ export function evaluate(name: string, examples: Example[], how: Split, opts: { 
   for (const e of train) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
   const byCount = [...counts.entries()].sort((a, b) => b[1] - a[1]);
   const majority = byCount[0]![0];
-  const rows: [string, Score][] = [["linear model (learned, calibrated)", score(truth, guesses.map((g) => (g ? { label: g.label, confidence: g.confidence, ranked: names(g.ranked) } : { confidence: 0 })))]];
+  const rows: [string, Score][] = [
+    [
+      "linear model (learned, calibrated)",
+      score(
+        truth,
+        guesses.map((g) => (g ? { label: g.label, confidence: g.confidence, ranked: names(g.ranked) } : { confidence: 0 })),
+      ),
+    ],
+  ];
   if (opts.withRules ?? true) {
     const settings = derivedRules(train);
     const triage = DEFAULT_TRIAGE;
     const ruleOf = (text: string) => ruleCategory(text, settings, triage);
     const matches = test.map((e) => ruleOf(e.text));
-    rows.push(["keyword rules only", score(truth, matches.map((m) => (m ? { label: m.category, confidence: m.confidence } : { confidence: 0 })))]);
+    rows.push([
+      "keyword rules only",
+      score(
+        truth,
+        matches.map((m) => (m ? { label: m.category, confidence: m.confidence } : { confidence: 0 })),
+      ),
+    ]);
     // What the desk does: a rule decides where it matches, unless its record on the held-back tickets says the model knows better.
     const record = ruleRecordFrom(model.heldBackGuesses, ruleOf);
     const both = test.map((_, i) => combine(matches[i], guesses[i], record, model, 0));
-    rows.push(["rules + model (the desk)", score(truth, both.map((s) => (s ? { label: s.category, confidence: s.confidence, ranked: [s.category, ...names(s.ranked).filter((l) => l !== s.category)] } : { confidence: 0 })))]);
+    rows.push([
+      "rules + model (the desk)",
+      score(
+        truth,
+        both.map((s) =>
+          s ? { label: s.category, confidence: s.confidence, ranked: [s.category, ...names(s.ranked).filter((l) => l !== s.category)] } : { confidence: 0 },
+        ),
+      ),
+    ]);
   }
-  rows.push(["majority class (baseline)", score(truth, test.map(() => ({ label: majority, confidence: byCount[0]![1] / train.length, ranked: byCount.slice(0, 3).map(([l]) => l) })))]);
+  rows.push([
+    "majority class (baseline)",
+    score(
+      truth,
+      test.map(() => ({ label: majority, confidence: byCount[0]![1] / train.length, ranked: byCount.slice(0, 3).map(([l]) => l) })),
+    ),
+  ]);
   let auto: Evaluation["auto"];
   if (opts.autoPrecision !== undefined) {
     const threshold = model.thresholdFor(opts.autoPrecision);
     const applied = test.map((e, i) => ({ e, g: guesses[i] })).filter((x) => x.g && x.g.confidence >= threshold);
-    auto = { precision: opts.autoPrecision, threshold, share: applied.length / test.length, right: applied.length ? applied.filter((x) => x.g!.label === x.e.label).length / applied.length : NaN };
+    auto = {
+      precision: opts.autoPrecision,
+      threshold,
+      share: applied.length / test.length,
+      right: applied.length ? applied.filter((x) => x.g!.label === x.e.label).length / applied.length : NaN,
+    };
   }
-  return { name, n: { train: train.length, test: test.length, labels: new Set(examples.map((e) => e.label)).size, skipped: opts.skipped ?? 0 }, rows, trainMs, ...(auto ? { auto } : {}) };
+  return {
+    name,
+    n: { train: train.length, test: test.length, labels: new Set(examples.map((e) => e.label)).size, skipped: opts.skipped ?? 0 },
+    rows,
+    trainMs,
+    ...(auto ? { auto } : {}),
+  };
 }
 
 const pct1 = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -233,7 +295,10 @@ export function printEvaluations(evals: Evaluation[]): void {
   console.log("|---|---|---|---|---|---|---|");
   for (const e of evals) {
     const base = e.rows.find((r) => r[0].startsWith("majority"))![1];
-    for (const [label, s] of e.rows) console.log(`| ${e.name} (${e.n.train}/${e.n.test}, ${e.n.labels}) | ${label} | ${pct1(s.accuracy)} | ${s.macroF1.toFixed(3)} | ${pct1(s.top3)} | ${s.ece === undefined ? "-" : s.ece.toFixed(3)} | ${(s.accuracy / base.accuracy).toFixed(2)}x |`);
+    for (const [label, s] of e.rows)
+      console.log(
+        `| ${e.name} (${e.n.train}/${e.n.test}, ${e.n.labels}) | ${label} | ${pct1(s.accuracy)} | ${s.macroF1.toFixed(3)} | ${pct1(s.top3)} | ${s.ece === undefined ? "-" : s.ece.toFixed(3)} | ${(s.accuracy / base.accuracy).toFixed(2)}x |`,
+      );
   }
   const autos = evals.filter((e) => e.auto);
   if (autos.length) {
@@ -241,7 +306,9 @@ export function printEvaluations(evals: Evaluation[]): void {
     console.log("|---|---|---|---|---|");
     for (const e of autos) {
       const a = e.auto!;
-      console.log(`| ${e.name} | ${a.precision} | ${Number.isFinite(a.threshold) ? a.threshold.toFixed(2) : "never (no confidence reached it on held-back tickets)"} | ${pct1(a.share)} | ${Number.isNaN(a.right) ? "-" : pct1(a.right)} |`);
+      console.log(
+        `| ${e.name} | ${a.precision} | ${Number.isFinite(a.threshold) ? a.threshold.toFixed(2) : "never (no confidence reached it on held-back tickets)"} | ${pct1(a.share)} | ${Number.isNaN(a.right) ? "-" : pct1(a.right)} |`,
+      );
     }
   }
   const skipped = evals.filter((e) => e.n.skipped);

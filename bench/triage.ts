@@ -40,7 +40,12 @@ function splitOf(args: string[]): Split {
 }
 
 /** Rows to examples; rows with no label or no text are left out and counted. */
-function examples(rows: Record<string, string>[], textCols: string[], label: (r: Record<string, string>) => string, dateCol?: string): { examples: Example[]; skipped: number } {
+function examples(
+  rows: Record<string, string>[],
+  textCols: string[],
+  label: (r: Record<string, string>) => string,
+  dateCol?: string,
+): { examples: Example[]; skipped: number } {
   const out: Example[] = [];
   let skipped = 0;
   for (const r of rows) {
@@ -86,7 +91,9 @@ function classification(args: string[], o: Options): string[] {
   if (evals.length) {
     console.log(`### Category: split ${describeSplit(file || !dateCol ? o.split : { kind: "order" })}\n`);
     printEvaluations(evals);
-    console.log("\nkeyword rules: the 5 words most particular to each label in the training part, matched by the desk's own rule code; rules + model is what the desk does (a rule decides where it matches unless the held-back record says the model knows better, or the model is surer of this ticket than the rule's record). ECE: expected calibration error of the confidence, 10 bins. Targets with --split order: topic groups >= 85.0% / 0.857, Endava categories >= 85.1% / 0.250, ECE <= 0.05.\n");
+    console.log(
+      "\nkeyword rules: the 5 words most particular to each label in the training part, matched by the desk's own rule code; rules + model is what the desk does (a rule decides where it matches unless the held-back record says the model knows better, or the model is surer of this ticket than the rule's record). ECE: expected calibration error of the confidence, 10 bins. Targets with --split order: topic groups >= 85.0% / 0.857, Endava categories >= 85.1% / 0.250, ECE <= 0.05.\n",
+    );
   }
   return texts;
 }
@@ -106,7 +113,10 @@ async function duplicates(args: string[]): Promise<void> {
     .sort((a, b) => a.at - b.at);
   const partners = new Map<string, Set<string>>();
   for (const r of readTable(pairsFile)) {
-    for (const d of (r["Duplicate id"] ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const d of (r["Duplicate id"] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const a = (r["Issue id"] ?? "").trim();
       if (!a) continue;
       (partners.get(a) ?? partners.set(a, new Set()).get(a)!).add(d);
@@ -123,22 +133,49 @@ async function duplicates(args: string[]): Promise<void> {
   const latencies: number[] = [];
   const counts = new Map();
   for (const r of issues) {
-    const row = await db.insertInto("tickets").values({ title: r.title, description: r.description, type: "incident", impact: "medium", urgency: "medium", priority: "P3", status: "new", requester_id: 1, tags: "[]", source_kind: "jira", created_at: r.at, updated_at: r.at }).returning("id").executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto("tickets")
+      .values({
+        title: r.title,
+        description: r.description,
+        type: "incident",
+        impact: "medium",
+        urgency: "medium",
+        priority: "P3",
+        status: "new",
+        requester_id: 1,
+        tags: "[]",
+        source_kind: "jira",
+        created_at: r.at,
+        updated_at: r.at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     numberOf.set(r.id, row.id);
     idOf.set(row.id, r.id);
     const earlier = [...(partners.get(r.id) ?? [])].filter((p) => numberOf.has(p));
     const t0 = performance.now();
-    const found = (await similarOpenTickets(db, row.id, r.title, r.description, r.at, counts, 40)).map((c) => ({ c, rank: rankOf(c, self) })).sort((a, b) => b.rank - a.rank);
+    const found = (await similarOpenTickets(db, row.id, r.title, r.description, r.at, counts, 40))
+      .map((c) => ({ c, rank: rankOf(c, self) }))
+      .sort((a, b) => b.rank - a.rank);
     latencies.push(performance.now() - t0);
     const position = found.findIndex((f) => earlier.includes(idOf.get(f.c.id)!));
     const textOrder = [...found].sort((a, b) => a.c.textRank - b.c.textRank);
     const textPosition = textOrder.findIndex((f) => earlier.includes(idOf.get(f.c.id)!));
-    results.push({ expected: earlier.length > 0, rankOfPartner: position < 0 ? Infinity : position + 1, textRankOfPartner: textPosition < 0 ? Infinity : textPosition + 1, topHit: position === 0, score: found[0]?.c.similarity ?? 0 });
+    results.push({
+      expected: earlier.length > 0,
+      rankOfPartner: position < 0 ? Infinity : position + 1,
+      textRankOfPartner: textPosition < 0 ? Infinity : textPosition + 1,
+      topHit: position === 0,
+      score: found[0]?.c.similarity ?? 0,
+    });
   }
   await db.destroy();
   const positives = results.filter((b) => b.expected);
   const at = (k: number) => positives.filter((p) => p.rankOfPartner <= k).length / positives.length;
-  console.log(`### Duplicates: ${issues.length} issues from ${bugs} arriving in Created order${undated ? ` (${undated} without a date I could read, first)` : ""}; ${positives.length} arrive after a labelled duplicate; every earlier issue is open\n`);
+  console.log(
+    `### Duplicates: ${issues.length} issues from ${bugs} arriving in Created order${undated ? ` (${undated} without a date I could read, first)` : ""}; ${positives.length} arrive after a labelled duplicate; every earlier issue is open\n`,
+  );
   console.log("| measure | value |");
   console.log("|---|---|");
   console.log(`| recall@1 (the labelled original ranked first) | ${pct(at(1))} |`);
@@ -153,9 +190,18 @@ async function duplicates(args: string[]): Promise<void> {
     const tp = flagged.filter((b) => b.topHit).length;
     console.log(`| ${label} | ${flagged.length} | ${flagged.length ? pct(tp / flagged.length) : "-"} | ${pct(tp / positives.length)} |`);
   };
-  row("always (no threshold)", results.filter((b) => b.score > 0));
-  for (const t of [0.3, 0.4, 0.5, 0.6, 0.7]) row(`similarity >= ${t}${t === DEFAULT_TRIAGE.duplicates.threshold ? " (the default threshold)" : ""}`, results.filter((b) => b.score >= t));
-  console.log(`\nlabelled pairs are few (${positives.length}) and unlabelled near-duplicates count as false positives here, so precision is a floor. Target on hadoop: recall@5 >= 80%.\n`);
+  row(
+    "always (no threshold)",
+    results.filter((b) => b.score > 0),
+  );
+  for (const t of [0.3, 0.4, 0.5, 0.6, 0.7])
+    row(
+      `similarity >= ${t}${t === DEFAULT_TRIAGE.duplicates.threshold ? " (the default threshold)" : ""}`,
+      results.filter((b) => b.score >= t),
+    );
+  console.log(
+    `\nlabelled pairs are few (${positives.length}) and unlabelled near-duplicates count as false positives here, so precision is a floor. Target on hadoop: recall@5 >= 80%.\n`,
+  );
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -172,7 +218,9 @@ function quantile(xs: number[], q: number): number {
 }
 
 async function latency(texts: string[], max: number): Promise<void> {
-  const pool = texts.length ? texts : ["printer on floor 2 jams", "vpn drops every hour", "wifi down in room 4", "password reset needed", "outlook crashes on start"];
+  const pool = texts.length
+    ? texts
+    : ["printer on floor 2 jams", "vpn drops every hour", "wifi down in room 4", "password reset needed", "outlook crashes on start"];
   const path = tempDbPath();
   const { db, sqlite } = openDatabase(path);
   await migrateToLatest(db);
@@ -189,10 +237,13 @@ async function latency(texts: string[], max: number): Promise<void> {
     "INSERT INTO tickets (title, description, type, category, impact, urgency, priority, status, requester_id, tags, source_kind, created_at, updated_at) VALUES (?, ?, 'incident', ?, 'medium', 'medium', 'P3', ?, 1, '[]', 'console', ?, ?)",
   );
   // Bulk loading: the full-text trigger is lifted and the index rebuilt once after, as a restore would.
-  const ftsTrigger = (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'tickets_fts_ai'").get() as { sql: string } | undefined)?.sql;
+  const ftsTrigger = (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'tickets_fts_ai'").get() as { sql: string } | undefined)
+    ?.sql;
   let have = 0;
   console.log("### Triage latency (Desk.handle(create) with triage vs the same desk without it, same file, alternating; 1,000 tickets each)\n");
-  console.log("| tickets in db | open | build s | db size MB | train s (tickets) | triage step p50 ms | triage step p99 ms | create with triage p50 / p99 ms | baseline create p50 / p99 ms | p99 vs baseline |");
+  console.log(
+    "| tickets in db | open | build s | db size MB | train s (tickets) | triage step p50 ms | triage step p99 ms | create with triage p50 / p99 ms | baseline create p50 / p99 ms | p99 vs baseline |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const size of [10_000, 100_000, 1_000_000].filter((n) => n <= max)) {
     const t0 = performance.now();
@@ -202,7 +253,14 @@ async function latency(texts: string[], max: number): Promise<void> {
       for (let i = have; i < size; i++) {
         const text = pool[i % pool.length]!;
         const done = now - at(i) > 3 * day || i % 2 === 0;
-        insert.run(text.split(" ").slice(0, 8).join(" ") || "ticket", text, done ? categories[i % categories.length]! : null, done ? "closed" : "new", at(i), at(i));
+        insert.run(
+          text.split(" ").slice(0, 8).join(" ") || "ticket",
+          text,
+          done ? categories[i % categories.length]! : null,
+          done ? "closed" : "new",
+          at(i),
+          at(i),
+        );
       }
       // Tickets of the last stage that are now old were closed long ago.
       sqlite.prepare("UPDATE tickets SET status = 'closed' WHERE status = 'new' AND created_at < ?").run(now - 3 * day);
@@ -233,11 +291,17 @@ async function latency(texts: string[], max: number): Promise<void> {
     const N = 1000;
     const lat = { base: [] as number[], tri: [] as number[], step: [] as number[] };
     for (let i = 0; i < N; i++) {
-      for (const [desk, into, offset] of [[without, lat.base, 1], [withTriage, lat.tri, 2]] as const) {
+      for (const [desk, into, offset] of [
+        [without, lat.base, 1],
+        [withTriage, lat.tri, 2],
+      ] as const) {
         clock.advance(1000);
         step = 0;
         const t = performance.now();
-        await desk.handle({ actor: { platform: "console", userId: "bench" }, command: { kind: "create", title: pool[(i * 7 + offset) % pool.length]!.slice(0, 140) || "wifi down" } });
+        await desk.handle({
+          actor: { platform: "console", userId: "bench" },
+          command: { kind: "create", title: pool[(i * 7 + offset) % pool.length]!.slice(0, 140) || "wifi down" },
+        });
         into.push(performance.now() - t);
         if (desk === withTriage) lat.step.push(step);
       }
@@ -251,10 +315,18 @@ async function latency(texts: string[], max: number): Promise<void> {
     const own = q(lat.step);
     const mb = statSync(path).size / 1e6;
     const open = sqlite.prepare("SELECT count(*) AS n FROM tickets WHERE status NOT IN ('resolved', 'closed')").get() as { n: number };
-    console.log(`| ${size.toLocaleString("en")} | ${open.n.toLocaleString("en")} | ${build.toFixed(1)} | ${mb.toFixed(0)} | ${train.toFixed(1)} (${trainedOn.toLocaleString("en")}) | ${own.p50.toFixed(2)} | ${own.p99.toFixed(2)} | ${tri.p50.toFixed(2)} / ${tri.p99.toFixed(2)} | ${base.p50.toFixed(2)} / ${base.p99.toFixed(2)} | ${(tri.p99 / base.p99).toFixed(1)}x |`);
+    console.log(
+      `| ${size.toLocaleString("en")} | ${open.n.toLocaleString("en")} | ${build.toFixed(1)} | ${mb.toFixed(0)} | ${train.toFixed(1)} (${trainedOn.toLocaleString("en")}) | ${own.p50.toFixed(2)} | ${own.p99.toFixed(2)} | ${tri.p50.toFixed(2)} / ${tri.p99.toFixed(2)} | ${base.p50.toFixed(2)} / ${base.p99.toFixed(2)} | ${(tri.p99 / base.p99).toFixed(1)}x |`,
+    );
   }
-  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${cpus().length} cores while measuring (other work on the machine inflates both columns alike).`);
-  console.log("\ntarget: triage p99 under 10 ms at 100,000 tickets. \"triage step\" is the time inside triage's own hooks (inference, rules and model, owner, duplicate search) per ticket; the create columns are the whole command, triage included. The model trains once at start-up on up to the newest 5,000 categorised tickets.\n");
+  console.log(
+    `\nload average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")} on ${cpus().length} cores while measuring (other work on the machine inflates both columns alike).`,
+  );
+  console.log(
+    '\ntarget: triage p99 under 10 ms at 100,000 tickets. "triage step" is the time inside triage\'s own hooks (inference, rules and model, owner, duplicate search) per ticket; the create columns are the whole command, triage included. The model trains once at start-up on up to the newest 5,000 categorised tickets.\n',
+  );
   await db.destroy();
 }
 

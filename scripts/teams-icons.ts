@@ -29,7 +29,14 @@ export function outlineIcon(): Buffer {
   const size = 32;
   return encodePng(size, size, (x, y) => {
     const inside = inTicket(x, y, size, 3);
-    const edge = inside && [[-1, 0], [1, 0], [0, -1], [0, 1]].some(([dx, dy]) => !inTicket(x + dx!, y + dy!, size, 3));
+    const edge =
+      inside &&
+      [
+        [-1, 0],
+        [1, 0],
+        [0, -1],
+        [0, 1],
+      ].some(([dx, dy]) => !inTicket(x + dx!, y + dy!, size, 3));
     return edge ? WHITE : CLEAR;
   });
 }

@@ -39,8 +39,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
 
   const botToken = blank(env.SLACK_BOT_TOKEN);
   const signingSecret = blank(env.SLACK_SIGNING_SECRET);
-  if (botToken && !signingSecret) throw new ConfigError("SLACK_SIGNING_SECRET is missing: it is needed with SLACK_BOT_TOKEN (Basic Information > App Credentials)");
-  if (signingSecret && !botToken) throw new ConfigError("SLACK_BOT_TOKEN is missing: it is needed with SLACK_SIGNING_SECRET (OAuth & Permissions > Bot User OAuth Token)");
+  if (botToken && !signingSecret)
+    throw new ConfigError("SLACK_SIGNING_SECRET is missing: it is needed with SLACK_BOT_TOKEN (Basic Information > App Credentials)");
+  if (signingSecret && !botToken)
+    throw new ConfigError("SLACK_BOT_TOKEN is missing: it is needed with SLACK_SIGNING_SECRET (OAuth & Permissions > Bot User OAuth Token)");
   if (botToken && !botToken.startsWith("xoxb-")) throw new ConfigError('SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"');
   const appToken = blank(env.SLACK_APP_TOKEN);
   if (appToken && !appToken.startsWith("xapp-")) throw new ConfigError('SLACK_APP_TOKEN must be an app-level token starting with "xapp-"');
@@ -48,28 +50,39 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
   if (apiUrl && !/^https?:\/\//.test(apiUrl)) throw new ConfigError(`SLACK_API_URL must be an http(s) URL (got "${apiUrl}")`);
 
   const publicUrl = blank(env.PUBLIC_URL)?.replace(/\/+$/, "");
-  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://deskhand.example.com (got "${publicUrl}")`);
+  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl))
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://deskhand.example.com (got "${publicUrl}")`);
 
   const appType = blank(env.MicrosoftAppType) ?? "MultiTenant";
-  if (!["MultiTenant", "SingleTenant", "UserAssignedMSI"].includes(appType)) throw new ConfigError(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (got "${appType}")`);
+  if (!["MultiTenant", "SingleTenant", "UserAssignedMSI"].includes(appType))
+    throw new ConfigError(`MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (got "${appType}")`);
   const appId = blank(env.MicrosoftAppId);
-  if (appId && appType !== "UserAssignedMSI" && !blank(env.MicrosoftAppPassword)) throw new ConfigError("MicrosoftAppPassword is missing: it is needed with MicrosoftAppId");
-  if (appType === "SingleTenant" && appId && !blank(env.MicrosoftAppTenantId)) throw new ConfigError("MicrosoftAppTenantId is missing: a SingleTenant bot needs it");
+  if (appId && appType !== "UserAssignedMSI" && !blank(env.MicrosoftAppPassword))
+    throw new ConfigError("MicrosoftAppPassword is missing: it is needed with MicrosoftAppId");
+  if (appType === "SingleTenant" && appId && !blank(env.MicrosoftAppTenantId))
+    throw new ConfigError("MicrosoftAppTenantId is missing: a SingleTenant bot needs it");
   const emulatorText = (blank(env.TEAMS_EMULATOR) ?? "false").toLowerCase();
   if (!["true", "1", "false", "0"].includes(emulatorText)) throw new ConfigError(`TEAMS_EMULATOR must be true or false (got "${env.TEAMS_EMULATOR}")`);
   const emulator = emulatorText === "true" || emulatorText === "1";
-  if (emulator && appId) throw new ConfigError("TEAMS_EMULATOR=true runs Teams without authentication, so it cannot be used with MicrosoftAppId: unset one of them");
+  if (emulator && appId)
+    throw new ConfigError("TEAMS_EMULATOR=true runs Teams without authentication, so it cannot be used with MicrosoftAppId: unset one of them");
 
   const graphUrl = blank(env.GRAPH_API_URL) ?? "https://graph.microsoft.com/v1.0";
   if (!/^https?:\/\//.test(graphUrl)) throw new ConfigError(`GRAPH_API_URL must be an http(s) URL (got "${graphUrl}")`);
   const graphTenant = blank(env.GRAPH_TENANT_ID) ?? blank(env.MicrosoftAppTenantId);
   const tokenUrl = blank(env.GRAPH_TOKEN_URL) ?? (graphTenant ? `https://login.microsoftonline.com/${graphTenant}/oauth2/v2.0/token` : undefined);
   if (tokenUrl && !/^https?:\/\//.test(tokenUrl)) throw new ConfigError(`GRAPH_TOKEN_URL must be an http(s) URL (got "${tokenUrl}")`);
-  const graph: GraphConfig = { apiUrl: graphUrl.replace(/\/+$/, ""), tokenUrl, clientId: blank(env.GRAPH_CLIENT_ID) ?? appId, clientSecret: blank(env.GRAPH_CLIENT_SECRET) ?? blank(env.MicrosoftAppPassword) };
+  const graph: GraphConfig = {
+    apiUrl: graphUrl.replace(/\/+$/, ""),
+    tokenUrl,
+    clientId: blank(env.GRAPH_CLIENT_ID) ?? appId,
+    clientSecret: blank(env.GRAPH_CLIENT_SECRET) ?? blank(env.MicrosoftAppPassword),
+  };
 
   const scaleText = blank(env.OUTBOUND_RATE_SCALE) ?? "1";
   const rateScale = Number(scaleText);
-  if (!Number.isFinite(rateScale) || rateScale <= 0) throw new ConfigError(`OUTBOUND_RATE_SCALE must be a positive number, e.g. 2 for limits Slack or Microsoft doubled for your app (got "${scaleText}")`);
+  if (!Number.isFinite(rateScale) || rateScale <= 0)
+    throw new ConfigError(`OUTBOUND_RATE_SCALE must be a positive number, e.g. 2 for limits Slack or Microsoft doubled for your app (got "${scaleText}")`);
 
   return Object.freeze({
     dbPath: blank(env.DESKHAND_DB) ?? "./data/deskhand.db",
@@ -81,6 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): Readonl
     rateScale,
     ...(publicUrl ? { publicUrl } : {}),
     ...(botToken && signingSecret ? { slack: { botToken, signingSecret, appToken, apiUrl, triageChannel: blank(env.SLACK_TRIAGE_CHANNEL) } } : {}),
-    teams: { appId, appPassword: blank(env.MicrosoftAppPassword), tenantId: blank(env.MicrosoftAppTenantId), appType, ...(emulator ? { emulator } : {}), triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION), graph },
+    teams: {
+      appId,
+      appPassword: blank(env.MicrosoftAppPassword),
+      tenantId: blank(env.MicrosoftAppTenantId),
+      appType,
+      ...(emulator ? { emulator } : {}),
+      triageConversation: blank(env.TEAMS_TRIAGE_CONVERSATION),
+      graph,
+    },
   });
 }

@@ -25,7 +25,13 @@ async function main(): Promise<number> {
   const settings = loadSettings(file);
   const { db } = openDatabase(config.dbPath, { checkpointInBackground: true });
   await migrateToLatest(db);
-  const desk = new Desk({ db, clock: systemClock, settings, log, capabilities: standardCapabilities(settings, systemClock, { filesDir: filesDirBeside(config.dbPath) }) });
+  const desk = new Desk({
+    db,
+    clock: systemClock,
+    settings,
+    log,
+    capabilities: standardCapabilities(settings, systemClock, { filesDir: filesDirBeside(config.dbPath) }),
+  });
   const consoleWanted = config.forceConsole || (!config.slack && !config.teams.appId) || Boolean(process.stdin.isTTY);
   // What the desk tells console people waits for them in the outbox until they next act at the console.
   if (consoleWanted) desk.addNotifier(new ConsoleNotifier());
@@ -82,7 +88,23 @@ async function main(): Promise<number> {
   }
   if (gathering) {
     gathering = false;
-    log(startupBlock({ deskName: settings.deskName, platforms, http: httpState, emulator: !config.teams.appId, console: consoleWanted, webhooks, alertSources: (settings.alerts ?? []).map((a) => a.name), sla: Boolean(settings.sla), approvals: Boolean(settings.approvals), digest: Boolean(settings.reports?.digest) }, startupNotes));
+    log(
+      startupBlock(
+        {
+          deskName: settings.deskName,
+          platforms,
+          http: httpState,
+          emulator: !config.teams.appId,
+          console: consoleWanted,
+          webhooks,
+          alertSources: (settings.alerts ?? []).map((a) => a.name),
+          sla: Boolean(settings.sla),
+          approvals: Boolean(settings.approvals),
+          digest: Boolean(settings.reports?.digest),
+        },
+        startupNotes,
+      ),
+    );
   }
 
   let stopping = false;

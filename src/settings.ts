@@ -10,18 +10,32 @@ import { capabilitySettings, capabilitySettingsProblems, capabilitySettingsSchem
 
 const level = z.enum(LEVELS);
 const priority = z.enum(PRIORITIES);
-const matcher = z.string().regex(/^(slack|slack-group|teams|teams-aad|teams-group|console|email|webhook):\S+$/, 'expected "slack:<user id>", "slack-group:<user group id>", "teams:<aad object id>", "teams-aad:<aad object id>", "teams-group:<aad group id>", "console:<name>" or "email:<address>"');
+const matcher = z
+  .string()
+  .regex(
+    /^(slack|slack-group|teams|teams-aad|teams-group|console|email|webhook):\S+$/,
+    'expected "slack:<user id>", "slack-group:<user group id>", "teams:<aad object id>", "teams-aad:<aad object id>", "teams-group:<aad group id>", "console:<name>" or "email:<address>"',
+  );
 const row = z.object({ high: priority, medium: priority, low: priority }).strict();
 
 const schema = z
   .object({
-    desk: z.object({ name: z.string().min(1).default("Deskhand"), timezone: z.string().default("UTC") }).strict().default({ name: "Deskhand", timezone: "UTC" }),
-    roles: z.object(Object.fromEntries(ROLES.map((r) => [r, z.array(matcher).default([])]))).strict().default({}),
+    desk: z
+      .object({ name: z.string().min(1).default("Deskhand"), timezone: z.string().default("UTC") })
+      .strict()
+      .default({ name: "Deskhand", timezone: "UTC" }),
+    roles: z
+      .object(Object.fromEntries(ROLES.map((r) => [r, z.array(matcher).default([])])))
+      .strict()
+      .default({}),
     teams: z.array(z.object({ name: z.string().min(1), members: z.array(matcher).default([]) }).strict()).default([]),
     categories: z.array(z.object({ name: z.string().min(1), team: z.string().optional(), keywords: z.array(z.string()).default([]) }).strict()).default([]),
     services: z.array(z.object({ name: z.string().min(1), critical: z.boolean().default(false), team: z.string().optional() }).strict()).default([]),
     priority_matrix: z.object({ high: row, medium: row, low: row }).strict().default(DEFAULT_MATRIX),
-    defaults: z.object({ type: z.enum(TYPES).default("incident"), impact: level.default("medium"), urgency: level.default("medium") }).strict().default({ type: "incident", impact: "medium", urgency: "medium" }),
+    defaults: z
+      .object({ type: z.enum(TYPES).default("incident"), impact: level.default("medium"), urgency: level.default("medium") })
+      .strict()
+      .default({ type: "incident", impact: "medium", urgency: "medium" }),
     ...capabilitySettingsSchema,
   })
   .strict();
@@ -84,7 +98,10 @@ export function parseSettings(text: string, file: string): DeskSettings {
 /** The line of the deepest node on `path` that exists in the document. */
 function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: string[]): number {
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(
+      path.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      true,
+    ) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === "object" && node.range) return lc.linePos(node.range[0]).line;
   }
   return 1;

@@ -5,7 +5,12 @@ import { makeDesk } from "./helpers/desk.js";
 
 /** Interval timers that never fire by themselves: the tests tick by hand, after moving the clock. */
 function manualTimers(): Timers & { active: number; every: number[] } {
-  const t = { active: 0, every: [] as number[], setInterval: (_f: () => void, ms: number) => (t.active++, t.every.push(ms), t), clearInterval: () => void t.active-- };
+  const t = {
+    active: 0,
+    every: [] as number[],
+    setInterval: (_f: () => void, ms: number) => (t.active++, t.every.push(ms), t),
+    clearInterval: () => void t.active--,
+  };
   return t;
 }
 
@@ -35,7 +40,12 @@ describe("the job ticker", () => {
   it("keeps one interval timer for every capability's jobs and runs each when its period has passed on the desk's clock", async () => {
     const fast = recordingJob("fast", 15_000);
     const slow = recordingJob("slow", 60_000);
-    const t = await makeDesk({ capabilities: [{ name: "a", jobs: [fast] }, { name: "b", jobs: [slow] }] });
+    const t = await makeDesk({
+      capabilities: [
+        { name: "a", jobs: [fast] },
+        { name: "b", jobs: [slow] },
+      ],
+    });
     const timers = manualTimers();
     const ticker = new JobTicker(t.desk, t.desk.capabilities, { timers });
     const start = t.clock.now();
@@ -80,7 +90,13 @@ describe("the job ticker", () => {
   });
 
   it("runs the capabilities' start hooks in the desk's order", async () => {
-    const t = await makeDesk({ capabilities: [{ name: "a", start: async () => ["a started"] }, { name: "b" }, { name: "c", start: async (desk) => [`c started at ${desk.clock.now()}`] }] });
+    const t = await makeDesk({
+      capabilities: [
+        { name: "a", start: async () => ["a started"] },
+        { name: "b" },
+        { name: "c", start: async (desk) => [`c started at ${desk.clock.now()}`] },
+      ],
+    });
     expect(await startCapabilities(t.desk, t.desk.capabilities)).toEqual(["a started", `c started at ${t.clock.now()}`]);
   });
 });

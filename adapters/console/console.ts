@@ -26,7 +26,9 @@ export function consoleActor(name: string): Actor {
 }
 
 /** What only the console understands, added under the desk's own help. */
-const CONSOLE_HELP = ["At the console:", "  as @name  act as someone else (what the desk told them is shown then)", "  quit      leave (also: exit)"].join("\n");
+const CONSOLE_HELP = ["At the console:", "  as @name  act as someone else (what the desk told them is shown then)", "  quit      leave (also: exit)"].join(
+  "\n",
+);
 
 /** Runs until the input ends (or `quit`). Resolves when done. */
 export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void> {
@@ -57,7 +59,11 @@ export async function runConsole(desk: Desk, opts: ConsoleOptions): Promise<void
     if (out.length) say(out.join("\n"));
   };
 
-  await answer(opts.interactive ? `${desk.settings.deskName}: type a problem to open a ticket, or "help". You are ${actor.userId}; "as @name" to act as someone else.` : undefined);
+  await answer(
+    opts.interactive
+      ? `${desk.settings.deskName}: type a problem to open a ticket, or "help". You are ${actor.userId}; "as @name" to act as someone else.`
+      : undefined,
+  );
   prompt();
   try {
     for (;;) {
@@ -121,7 +127,9 @@ function helpAbout(help: string, topic: string | undefined): string {
 function offerHint(o: Extract<Outcome, { ok: true }>): string[] {
   const offers = o.kind === "create" ? (o.snapshot?.extras?.[KB] as { outcome: string | null }[] | undefined) : undefined;
   const n = o.snapshot?.ticket.number;
-  return offers?.some((x) => x.outcome === null) ? [`Answer with \`kb solved ${n}\` (it worked: the ticket closes) or \`kb unsolved ${n}\` (an agent takes it on).`] : [];
+  return offers?.some((x) => x.outcome === null)
+    ? [`Answer with \`kb solved ${n}\` (it worked: the ticket closes) or \`kb unsolved ${n}\` (an agent takes it on).`]
+    : [];
 }
 
 /** The names of people a history names by key ("console:ana" -> "ana"). */
@@ -138,7 +146,13 @@ async function conversationOf(desk: Desk, actor: Actor, number: number): Promise
 const LEAVE_FORM = /^(cancel|quit|exit)$/i;
 
 /** The guided form: one question a field; blank skips an optional field; a bad answer is asked again; `cancel` leaves. */
-async function fillForm(desk: Desk, actor: Actor, form: FormField[], ask: (q: string) => Promise<string | undefined>, say: (t: string) => void): Promise<Outcome> {
+async function fillForm(
+  desk: Desk,
+  actor: Actor,
+  form: FormField[],
+  ask: (q: string) => Promise<string | undefined>,
+  say: (t: string) => void,
+): Promise<Outcome> {
   const values: FormValues = {};
   // Said with the first question, so like the questions it is shown at a terminal only.
   let intro = "The full form: answer each question (Enter skips an optional one); `cancel` stops without opening a ticket.\n";

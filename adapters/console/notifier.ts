@@ -48,17 +48,39 @@ export class ConsoleNotifier implements Notifier {
       for (const p of x?.recipients ?? []) tell(p, `#${n} waits for your approval: ${t.title}. Answer with approve ${n}, or reject ${n} <reason>.`);
     }
 
-    return [...told].flatMap(([userId, texts]) => texts.map((text, i) => ({ platform: PLATFORM, kind: KIND, target: personTarget(userId), key: `${PLATFORM}:${userId}:${i}`, payload: { ticket: n, text } satisfies ConsoleNotice })));
+    return [...told].flatMap(([userId, texts]) =>
+      texts.map((text, i) => ({
+        platform: PLATFORM,
+        kind: KIND,
+        target: personTarget(userId),
+        key: `${PLATFORM}:${userId}:${i}`,
+        payload: { ticket: n, text } satisfies ConsoleNotice,
+      })),
+    );
   }
 }
 
 /** What is waiting for `userId`, oldest first, marked sent as it is handed over (the console prints it at once). */
 export async function takeNotices(desk: Desk, userId: string): Promise<ConsoleNotice[]> {
-  const waiting = await desk.db.selectFrom("outbox").select("id").where("platform", "=", PLATFORM).where("target", "=", personTarget(userId)).where("status", "=", "pending").limit(1).executeTakeFirst();
+  const waiting = await desk.db
+    .selectFrom("outbox")
+    .select("id")
+    .where("platform", "=", PLATFORM)
+    .where("target", "=", personTarget(userId))
+    .where("status", "=", "pending")
+    .limit(1)
+    .executeTakeFirst();
   if (!waiting) return [];
   // In the desk's own turn, so marking them never lands inside another command's open transaction.
   return desk.system(PLATFORM, async ({ trx: db, now }) => {
-    const rows = await db.selectFrom("outbox").select(["id", "payload"]).where("platform", "=", PLATFORM).where("target", "=", personTarget(userId)).where("status", "=", "pending").orderBy("id").execute();
+    const rows = await db
+      .selectFrom("outbox")
+      .select(["id", "payload"])
+      .where("platform", "=", PLATFORM)
+      .where("target", "=", personTarget(userId))
+      .where("status", "=", "pending")
+      .orderBy("id")
+      .execute();
     for (const r of rows) await markSent(db, r.id, now);
     return rows.map((r) => JSON.parse(r.payload) as ConsoleNotice);
   });

@@ -19,7 +19,12 @@ export interface StartupState {
 }
 
 /** Notes the block already says in its on/off lines (an emulator's and an unused webhook's warnings). */
-const SAID_BY_THE_BLOCK = [/^Teams: POST \S+ in Emulator mode/, /^Teams: no agents' channel yet/, /^Teams: PUBLIC_URL is not set/, /^Webhooks refusing alerts until their secret is set/];
+const SAID_BY_THE_BLOCK = [
+  /^Teams: POST \S+ in Emulator mode/,
+  /^Teams: no agents' channel yet/,
+  /^Teams: PUBLIC_URL is not set/,
+  /^Webhooks refusing alerts until their secret is set/,
+];
 
 /** What is on and what is off, in one short block before the prompt; notes it does not cover follow it. */
 export function startupBlock(s: StartupState, notes: string[]): string {
@@ -39,7 +44,12 @@ export function startupBlock(s: StartupState, notes: string[]): string {
   const waiting = s.alertSources.filter((a) => !s.webhooks.includes(a));
   if (waiting.length) off.push(`webhooks ${waiting.join(", ")} (no secret set)`);
   const unset: string[] = [];
-  for (const [name, wanted] of [["SLA clocks", s.sla], ["approvals", s.approvals], ["weekly digest", s.digest]] as const) (wanted ? on : unset).push(name);
+  for (const [name, wanted] of [
+    ["SLA clocks", s.sla],
+    ["approvals", s.approvals],
+    ["weekly digest", s.digest],
+  ] as const)
+    (wanted ? on : unset).push(name);
   if (unset.length) off.push(`${unset.join(", ")} (not in the settings file)`);
   const rest = notes.filter((n) => !SAID_BY_THE_BLOCK.some((r) => r.test(n)) || s.platforms.includes("teams"));
   return [`${s.deskName} is ready.`, ...wrap("  On:  ", on), ...wrap("  Off: ", off), ...rest.map((n) => `  ${n}`)].join("\n");

@@ -49,7 +49,10 @@ export class SlackApi {
   /** Slash command answers (response_url posts): not Web API calls, and not paced (see responses.ts). */
   readonly responses = new ResponseUrls();
 
-  constructor(readonly client: WebClient, private readonly limits: ApiOptions = {}) {}
+  constructor(
+    readonly client: WebClient,
+    private readonly limits: ApiOptions = {},
+  ) {}
 
   private tier(t: keyof typeof PER_MINUTE): Pace {
     const key = String(t);

@@ -27,7 +27,6 @@ import { SlackDeliverer } from "./sender.js";
 import { ackAfterListeners } from "./acks.js";
 import { guardSlackRequest } from "./guard.js";
 
-
 export const EVENTS_PATH = "/slack/events";
 
 export interface SlackDeps {
@@ -110,7 +109,14 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   desk.addNotifier(new SlackNotifier({ triageChannel: config.triageChannel, homeViewers: home.viewers }));
   // Approvers' cards in their DMs (Reject opens a modal asking the reason).
   desk.addNotifier(new ApprovalCardNotifier({ platform: PLATFORM, kind: OUTBOX.approval, keyPrefix: "approval" }));
-  const outbox = new OutboxWorker({ db: desk.db, clock, deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }), log, yieldTo: () => desk.quiet(250), ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}) });
+  const outbox = new OutboxWorker({
+    db: desk.db,
+    clock,
+    deliverer: new SlackDeliverer({ api, desk, triageChannel: config.triageChannel, home }),
+    log,
+    yieldTo: () => desk.quiet(250),
+    ...(tuning.backoffMs ? { backoffMs: tuning.backoffMs } : {}),
+  });
   // Before anything is sent: rows a kill left in flight are flagged to be looked for (and the count logged).
   await outbox.recoverInFlight();
   await rememberRecentCalls(api, desk.db, clock.now());
@@ -122,15 +128,17 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
     throw new Error(`Slack auth.test failed: ${e.message} (check SLACK_BOT_TOKEN and SLACK_API_URL)`);
   });
   ctx.botUserId = auth.user_id as string | undefined;
-  const configuredGroups = Object.values(desk.settings.roles).flatMap((ms) => ms ?? []).filter((m) => m.startsWith(`${SLACK_GROUP}:`)).map((m) => m.slice(SLACK_GROUP.length + 1));
+  const configuredGroups = Object.values(desk.settings.roles)
+    .flatMap((ms) => ms ?? [])
+    .filter((m) => m.startsWith(`${SLACK_GROUP}:`))
+    .map((m) => m.slice(SLACK_GROUP.length + 1));
   if (configuredGroups.length) void groups.warm(configuredGroups);
 
   if (receiver instanceof HTTPReceiver) {
     http.route("POST", EVENTS_PATH, async (req, res) => {
       if (await guardSlackRequest(req, res, { signingSecret: config.signingSecret, log })) receiver.requestListener(req, res);
     });
-  }
-  else await app.start();
+  } else await app.start();
   if (!config.triageChannel) log("slack: SLACK_TRIAGE_CHANNEL is not set: new tickets get no triage card.");
   log(`slack: ${socketMode ? "Socket Mode" : `HTTP at POST ${EVENTS_PATH}`}, bot ${auth.user_id ?? "?"}`);
 
@@ -149,7 +157,10 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
 
 function boltLogger(log: (m: string) => void) {
   let level = LogLevel.WARN;
-  const out = (lvl: string) => (...m: unknown[]) => log(`slack ${lvl}: ${m.map(String).join(" ")}`);
+  const out =
+    (lvl: string) =>
+    (...m: unknown[]) =>
+      log(`slack ${lvl}: ${m.map(String).join(" ")}`);
   return {
     debug: () => {},
     info: () => {},

@@ -152,7 +152,17 @@ export async function shareFiles(ctx: SlackContext, o: Outcome, key: string, whe
   if (!o.ok || !o.files?.length) return;
   const to = where.dm ? { channel: where.dm, ...(where.thread ? { thread: where.thread } : {}) } : { user: where.user };
   const titles = o.files.map((f) => f.title).join(", ");
-  if (await queueOutcomeFiles(ctx.desk.db, { platform: PLATFORM, key, text: `${titles} (${o.text.split("\n")[0]})`, files: o.files, to, at: ctx.desk.clock.now() })) ctx.wake();
+  if (
+    await queueOutcomeFiles(ctx.desk.db, {
+      platform: PLATFORM,
+      key,
+      text: `${titles} (${o.text.split("\n")[0]})`,
+      files: o.files,
+      to,
+      at: ctx.desk.clock.now(),
+    })
+  )
+    ctx.wake();
 }
 
 /** What the person is told beside a command's answer when files follow it. */
@@ -163,6 +173,7 @@ export function filesNote(o: Outcome, inDm: boolean): string {
 
 /** An outcome as the person reads it: lists and histories keep their columns in a code block. */
 export function answerText(o: Outcome): string {
-  if (o.ok && (o.kind === "list" || o.kind === "history" || o.kind === "help" || o.kind === "search" || o.kind === "show") && o.text.includes("\n")) return "```" + o.text + "```";
+  if (o.ok && (o.kind === "list" || o.kind === "history" || o.kind === "help" || o.kind === "search" || o.kind === "show") && o.text.includes("\n"))
+    return "```" + o.text + "```";
   return o.text;
 }

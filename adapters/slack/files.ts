@@ -27,15 +27,25 @@ export async function uploadFiles(api: SlackApi, db: Db, now: number, m: FileMes
     const stored = await fileByToken(db, f.token, now);
     if (!stored) throw new DeliveryError(`the file ${f.name} has expired or is gone`, { permanent: true });
     const bytes = Buffer.from(stored.bytes);
-    const slot = await api.call<{ upload_url?: string; file_id?: string }>("files.getUploadURLExternal", { filename: f.name, length: bytes.length, ...(f.mime.startsWith("image/") ? { alt_txt: clip(f.title, 1000) } : {}) });
+    const slot = await api.call<{ upload_url?: string; file_id?: string }>("files.getUploadURLExternal", {
+      filename: f.name,
+      length: bytes.length,
+      ...(f.mime.startsWith("image/") ? { alt_txt: clip(f.title, 1000) } : {}),
+    });
     if (!slot.upload_url || !slot.file_id) throw new DeliveryError("files.getUploadURLExternal gave no upload_url");
     const res = await fetch(slot.upload_url, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: bytes });
     // Slack's upload host answers 200 once it has the bytes; anything else is worth another try later.
-    if (!res.ok) throw new DeliveryError(`the upload of ${f.name} was answered HTTP ${res.status}`, res.status >= 500 || res.status === 429 ? {} : { permanent: true });
+    if (!res.ok)
+      throw new DeliveryError(`the upload of ${f.name} was answered HTTP ${res.status}`, res.status >= 500 || res.status === 429 ? {} : { permanent: true });
     await res.arrayBuffer();
     uploaded.push({ id: slot.file_id, title: clip(f.title, 250) });
   }
   if (!uploaded.length) return;
-  const share = { files: JSON.stringify(uploaded), channel_id: channel, ...(m.to.thread ? { thread_ts: m.to.thread } : {}), initial_comment: clip(esc(m.text), LIMITS.fallbackText) };
+  const share = {
+    files: JSON.stringify(uploaded),
+    channel_id: channel,
+    ...(m.to.thread ? { thread_ts: m.to.thread } : {}),
+    initial_comment: clip(esc(m.text), LIMITS.fallbackText),
+  };
   await api.call("files.completeUploadExternal", share, calling);
 }

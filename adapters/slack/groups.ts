@@ -11,7 +11,10 @@ export class SlackUserGroups implements GroupDirectory {
   readonly platform = PLATFORM;
   private readonly members: TtlCache<Set<string>>;
 
-  constructor(private readonly api: SlackApi, private readonly options: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {
+  constructor(
+    private readonly api: SlackApi,
+    private readonly options: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {},
+  ) {
     // Ten minutes: someone added to a group has the role within that; a removal takes as long.
     this.members = new TtlCache(options.ttlMs ?? 600_000, options.now);
   }

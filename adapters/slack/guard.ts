@@ -71,7 +71,11 @@ export async function guardSlackRequest(req: IncomingMessage, res: ServerRespons
   if (!repeated.length) return true;
   // Only a signed request hears why; anyone else gets the same 401 as any unsigned request.
   try {
-    verifySlackRequest({ signingSecret: o.signingSecret, body: text, headers: { "x-slack-signature": String(req.headers["x-slack-signature"] ?? ""), "x-slack-request-timestamp": stamp } });
+    verifySlackRequest({
+      signingSecret: o.signingSecret,
+      body: text,
+      headers: { "x-slack-signature": String(req.headers["x-slack-signature"] ?? ""), "x-slack-request-timestamp": stamp },
+    });
   } catch {
     return reply(res, 401);
   }

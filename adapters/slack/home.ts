@@ -17,7 +17,11 @@ export class HomeService {
   /** Names people the desk knows only by id (an assignee never looked up), before a row shows them. */
   private readonly names: SlackNames;
 
-  constructor(private readonly desk: Desk, private readonly api: SlackApi, names?: SlackNames) {
+  constructor(
+    private readonly desk: Desk,
+    private readonly api: SlackApi,
+    names?: SlackNames,
+  ) {
     this.names = names ?? new SlackNames(desk.db, new SlackPeople(api), () => desk.clock.now());
   }
 
@@ -33,8 +37,10 @@ export class HomeService {
     const agent = atLeast(await this.desk.roles.resolve(db, { platform: PLATFORM, userId, email: row?.email ?? null }), "agent");
     const tab = this.tabs.get(userId) ?? (agent ? "queue" : "mine");
     let tickets: Ticket[] = [];
-    if (row && tab === "mine") tickets = await listTickets(db, { requesterId: row.id, openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
-    if (row && tab === "assigned") tickets = await listTickets(db, { assigneeId: row.id, openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
+    if (row && tab === "mine")
+      tickets = await listTickets(db, { requesterId: row.id, openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
+    if (row && tab === "assigned")
+      tickets = await listTickets(db, { assigneeId: row.id, openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
     if (agent && tab === "queue") tickets = await listTickets(db, { openOnly: true, limit: 200, orderFirst: this.desk.capabilities.listOrder });
     const counts = { status: tally(tickets, (t) => STATUS_LABEL[t.status]), priority: tally(tickets, (t) => t.priority) };
     const rows: HomeRow[] = [];

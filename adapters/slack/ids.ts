@@ -39,7 +39,15 @@ export const TICKET_REACTION = "ticket";
 export const BOT_EVENTS = ["app_mention", "message.im", "message.channels", "message.groups", "reaction_added", "app_home_opened"] as const;
 
 /** Outbox message kinds this adapter plans and delivers. */
-export const OUTBOX = { card: "card", thread: "thread note", requester: "requester", home: "home", notice: "notice", incident: "incident", approval: "approval card" } as const;
+export const OUTBOX = {
+  card: "card",
+  thread: "thread note",
+  requester: "requester",
+  home: "home",
+  notice: "notice",
+  incident: "incident",
+  approval: "approval card",
+} as const;
 
 /**
  * Message metadata event type on every message the outbox posts; its payload carries the row's key, so a
@@ -51,7 +59,10 @@ export const OUTBOX_EVENT_TYPE = "deskhand_outbox";
 export const INCIDENT_UPDATE_ACTION = /^incident\.update\.(\d+)$/;
 export const incidentUpdateActionId = (incident: number) => `incident.update.${incident}`;
 export const INCIDENT_UPDATE_VIEW = "incident_update";
-export const INCIDENT_UPDATE_FIELDS = { status: { block: "incident_status", action: "status" }, message: { block: "incident_message", action: "message" } } as const;
+export const INCIDENT_UPDATE_FIELDS = {
+  status: { block: "incident_status", action: "status" },
+  message: { block: "incident_message", action: "message" },
+} as const;
 
 /** ticket_links roles. */
 export const LINK = { card: "card", requester: "requester" } as const;

@@ -12,16 +12,37 @@ export function articleModal(fields: ArticleField[], metadata: string): Block {
   const blocks: Block[] = fields.map((f) => {
     const el: Block =
       f.kind === "select"
-        ? { type: "static_select", action_id: f.name, options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })) }
-        : { type: "plain_text_input", action_id: f.name, multiline: f.kind === "multiline", max_length: Math.min(f.maxLength ?? SLACK_INPUT_MAX, SLACK_INPUT_MAX) };
+        ? {
+            type: "static_select",
+            action_id: f.name,
+            options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })),
+          }
+        : {
+            type: "plain_text_input",
+            action_id: f.name,
+            multiline: f.kind === "multiline",
+            max_length: Math.min(f.maxLength ?? SLACK_INPUT_MAX, SLACK_INPUT_MAX),
+          };
     if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
     return { type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el };
   });
-  return { type: "modal", callback_id: KB_ARTICLE_VIEW, title: plain("New article", LIMITS.viewTitle), submit: plain("Save article", LIMITS.viewTitle), close: plain("Cancel", LIMITS.viewTitle), private_metadata: clip(metadata, LIMITS.metadata), blocks };
+  return {
+    type: "modal",
+    callback_id: KB_ARTICLE_VIEW,
+    title: plain("New article", LIMITS.viewTitle),
+    submit: plain("Save article", LIMITS.viewTitle),
+    close: plain("Cancel", LIMITS.viewTitle),
+    private_metadata: clip(metadata, LIMITS.metadata),
+    blocks,
+  };
 }
 
 /** The Resolve modal with "Save as article" under the resolution: a checkbox, then the article's title and body, prefilled. */
-export function resolveModal(a: ActionView & { input: { kind: "text"; label: string; maxLength: number } }, article: { title: string; body: string }, metadata: string): Block {
+export function resolveModal(
+  a: ActionView & { input: { kind: "text"; label: string; maxLength: number } },
+  article: { title: string; body: string },
+  metadata: string,
+): Block {
   const base = verbInputModal(a, metadata);
   const input = (block: string, label: string, initial: string, max: number, multiline: boolean, hint?: string): Block => ({
     type: "input",
@@ -36,14 +57,33 @@ export function resolveModal(a: ActionView & { input: { kind: "text"; label: str
     blocks: [
       ...(base.blocks as Block[]),
       { type: "divider" },
-      { type: "input", block_id: SAVE_ARTICLE.block, optional: true, label: plain("Knowledge base", LIMITS.label), element: { type: "checkboxes", action_id: SAVE_ARTICLE.action, options: [{ text: plain("Save as article", LIMITS.optionText), value: SAVE_ARTICLE.value }] } },
+      {
+        type: "input",
+        block_id: SAVE_ARTICLE.block,
+        optional: true,
+        label: plain("Knowledge base", LIMITS.label),
+        element: {
+          type: "checkboxes",
+          action_id: SAVE_ARTICLE.action,
+          options: [{ text: plain("Save as article", LIMITS.optionText), value: SAVE_ARTICLE.value }],
+        },
+      },
       input(SAVE_ARTICLE.title, "Article title", article.title, 150, false),
-      input(SAVE_ARTICLE.body, "Article body (Markdown)", article.body, SLACK_INPUT_MAX, true, "Left empty after **Resolution:**, the resolution you write above goes there."),
+      input(
+        SAVE_ARTICLE.body,
+        "Article body (Markdown)",
+        article.body,
+        SLACK_INPUT_MAX,
+        true,
+        "Left empty after **Resolution:**, the resolution you write above goes there.",
+      ),
     ],
   };
 }
 
-type State = { values?: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>> };
+type State = {
+  values?: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>>;
+};
 
 /** The article fields of a submitted article modal. */
 export function articleValues(state: State | undefined): ArticleValues {

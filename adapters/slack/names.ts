@@ -15,7 +15,11 @@ const RETRY_UNKNOWN_MS = 10 * 60_000;
 export class SlackNames {
   private readonly unknown = new Map<string, number>();
 
-  constructor(private readonly db: Db, private readonly people: SlackPeople, private readonly now: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly people: SlackPeople,
+    private readonly now: () => number,
+  ) {}
 
   /** The snapshot with its requester and assignee named, when the desk had only their Slack ids. */
   async snapshot(s: TicketSnapshot): Promise<TicketSnapshot> {

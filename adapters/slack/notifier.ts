@@ -1,7 +1,17 @@
 // Plans what Slack must be told of a ticket change, as outbox rows written in the change's transaction.
 // Rows carry ticket numbers, not rendered blocks: the sender draws the card from the ticket's state at
 // send time, so a card updated late never shows an old state.
-import { type ActionView, agentsLine, audience, type IncidentChange, noticesOn, type Notifier, type PlannedMessage, type TicketChange, type TicketLinkRow } from "../../src/core/index.js";
+import {
+  type ActionView,
+  agentsLine,
+  audience,
+  type IncidentChange,
+  noticesOn,
+  type Notifier,
+  type PlannedMessage,
+  type TicketChange,
+  type TicketLinkRow,
+} from "../../src/core/index.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 
 export interface RequesterPayload {
@@ -61,12 +71,14 @@ export class SlackNotifier implements Notifier {
     const requesterRef = mine.find((l) => l.role === LINK.requester)?.ref;
     const fromHere = (ref: string | undefined) => Boolean(ref) && change.origin.platform === PLATFORM && change.origin.ref === ref;
     const out: PlannedMessage[] = [];
-    const msg = (kind: string, target: string, key: string, payload: unknown, coalesce?: string) => out.push({ platform: PLATFORM, kind, target, key, payload, ...(coalesce ? { coalesce } : {}) });
+    const msg = (kind: string, target: string, key: string, payload: unknown, coalesce?: string) =>
+      out.push({ platform: PLATFORM, kind, target, key, payload, ...(coalesce ? { coalesce } : {}) });
 
     // The triage card changes for every change from any platform; the change is said once in its thread.
     if (this.options.triageChannel) {
       msg(OUTBOX.card, ticketTarget(n), "card", { ticket: n } satisfies CardPayload, `card:${n}`);
-      if (change.kind !== "created" && !fromHere(cardRef)) msg(OUTBOX.thread, ticketTarget(n), "thread", { ticket: n, ...agentsLine(change) } satisfies ThreadPayload);
+      if (change.kind !== "created" && !fromHere(cardRef))
+        msg(OUTBOX.thread, ticketTarget(n), "thread", { ticket: n, ...agentsLine(change) } satisfies ThreadPayload);
     }
 
     // Who hears what comes from the phrase book; here only where each one is reached on Slack.
@@ -79,7 +91,13 @@ export class SlackNotifier implements Notifier {
         // A reply typed in the requester's own thread is already there.
         if (change.kind === "commented" && fromHere(requesterRef)) continue;
         const thread = change.kind === "created" && change.origin.platform === PLATFORM ? change.origin.ref : undefined;
-        msg(OUTBOX.requester, requesterTarget(n), toRequester++ ? `requester:${toRequester}` : "requester", { ticket: n, ...said, ...(thread ? { thread } : {}), ...(notice.resolution ? { resolution: true } : {}), ...(notice.actions?.length ? { actions: notice.actions } : {}) } satisfies RequesterPayload);
+        msg(OUTBOX.requester, requesterTarget(n), toRequester++ ? `requester:${toRequester}` : "requester", {
+          ticket: n,
+          ...said,
+          ...(thread ? { thread } : {}),
+          ...(notice.resolution ? { resolution: true } : {}),
+          ...(notice.actions?.length ? { actions: notice.actions } : {}),
+        } satisfies RequesterPayload);
         continue;
       }
       // The assignee, the one who held it before, and those a capability names, directly; or a channel.
@@ -91,7 +109,11 @@ export class SlackNotifier implements Notifier {
     // App Homes of the people concerned, when they have opened them.
     const viewers = this.options.homeViewers;
     if (viewers?.size) {
-      const users = new Set([s.requester, s.assignee, change.previousAssignee, change.actor].filter((p) => p && p.platform === PLATFORM && viewers.has(p.userId)).map((p) => p!.userId));
+      const users = new Set(
+        [s.requester, s.assignee, change.previousAssignee, change.actor]
+          .filter((p) => p && p.platform === PLATFORM && viewers.has(p.userId))
+          .map((p) => p!.userId),
+      );
       for (const u of users) msg(OUTBOX.home, `home:${u}`, `home:${u}`, { user: u } satisfies HomePayload);
     }
     return out;
@@ -106,5 +128,12 @@ export class SlackNotifier implements Notifier {
 export function planIncident(change: IncidentChange): PlannedMessage[] {
   return change.channels
     .filter((c) => c.platform === PLATFORM)
-    .map((c) => ({ platform: PLATFORM, kind: OUTBOX.incident, target: `incident:${c.channel}`, key: `incident:${c.channel}`, coalesce: `incident:${change.view.incident.id}:${c.channel}`, payload: { incident: change.view.incident.id, channel: c.channel } satisfies IncidentPayload }));
+    .map((c) => ({
+      platform: PLATFORM,
+      kind: OUTBOX.incident,
+      target: `incident:${c.channel}`,
+      key: `incident:${c.channel}`,
+      coalesce: `incident:${change.view.incident.id}:${c.channel}`,
+      payload: { incident: change.view.incident.id, channel: c.channel } satisfies IncidentPayload,
+    }));
 }

@@ -11,7 +11,10 @@ export class SlackPeople {
   private readonly cache = new Map<string, { actor: Actor; at: number }>();
   private readonly pending = new Map<string, Promise<Actor>>();
 
-  constructor(private readonly api: SlackApi, private readonly options: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {}) {}
+  constructor(
+    private readonly api: SlackApi,
+    private readonly options: { ttlMs?: number; now?: () => number; log?: (m: string) => void } = {},
+  ) {}
 
   /** The person as users.info last described them, if that was within the cache's lifetime; never waits. */
   cached(userId: string): Actor | undefined {
@@ -42,7 +45,12 @@ export class SlackPeople {
       const r = (await this.api.call("users.info", { user: userId })) as UserInfo;
       const u = r.user;
       const name = u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || basic.displayName;
-      const actor: Actor = { ...basic, ...(name ? { displayName: name } : {}), ...(u?.profile?.email ? { email: u.profile.email } : {}), ...(u?.tz ? { tz: u.tz } : {}) };
+      const actor: Actor = {
+        ...basic,
+        ...(name ? { displayName: name } : {}),
+        ...(u?.profile?.email ? { email: u.profile.email } : {}),
+        ...(u?.tz ? { tz: u.tz } : {}),
+      };
       this.cache.set(userId, { actor, at: this.options.now?.() ?? Date.now() });
       return actor;
     } catch (err) {

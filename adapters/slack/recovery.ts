@@ -36,7 +36,9 @@ export async function findPosted(api: SlackApi, where: Where, key: string, since
     const args = { channel, oldest, include_all_metadata: true, limit: PAGE, ...(cursor ? { cursor } : {}) };
     let listed: Listed;
     try {
-      listed = where.threadTs ? await api.call<Listed>("conversations.replies", { ...args, ts: where.threadTs }) : await api.call<Listed>("conversations.history", args);
+      listed = where.threadTs
+        ? await api.call<Listed>("conversations.replies", { ...args, ts: where.threadTs })
+        : await api.call<Listed>("conversations.history", args);
     } catch (err) {
       if ((err as { data?: { error?: string } })?.data?.error === "thread_not_found") return undefined; // the parent is gone, so no reply was posted under it
       throw err;

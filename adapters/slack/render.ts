@@ -2,10 +2,38 @@
 // the fields and verbs other capabilities add appear without changes here.
 import { incidentName, type IncidentView } from "../../src/capabilities/incidents/model.js";
 import { type ActionView, fieldText as fieldLine, type FieldView, type FormField, type TicketView, withoutControls } from "../../src/core/index.js";
-import { incidentUpdateActionId, HOME_TABS, TICKET_FORM_VIEW, VERB_INPUT_ACTION, VERB_INPUT_BLOCK, VERB_INPUT_VIEW, homeTabActionId, rateActionId, ticketActionId, type HomeTab } from "./ids.js";
+import {
+  incidentUpdateActionId,
+  HOME_TABS,
+  TICKET_FORM_VIEW,
+  VERB_INPUT_ACTION,
+  VERB_INPUT_BLOCK,
+  VERB_INPUT_VIEW,
+  homeTabActionId,
+  rateActionId,
+  ticketActionId,
+  type HomeTab,
+} from "./ids.js";
 
 // Slack's published limits (Block Kit reference), also enforced by the fake Web API in tests.
-export const LIMITS = { messageBlocks: 50, viewBlocks: 100, sectionText: 3000, fieldText: 2000, fields: 10, header: 150, buttonText: 75, optionText: 75, actions: 25, value: 2000, optionValue: 150, placeholder: 150, viewTitle: 24, metadata: 3000, fallbackText: 3000, label: 2000 };
+export const LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  header: 150,
+  buttonText: 75,
+  optionText: 75,
+  actions: 25,
+  value: 2000,
+  optionValue: 150,
+  placeholder: 150,
+  viewTitle: 24,
+  metadata: 3000,
+  fallbackText: 3000,
+  label: 2000,
+};
 
 export type Block = Record<string, unknown>;
 export interface Message {
@@ -57,16 +85,25 @@ function element(a: ActionView): Block {
       type: "static_select",
       action_id,
       placeholder: plain(a.label, LIMITS.placeholder),
-      options: a.input.options.slice(0, 100).map((o) => ({ text: plain(o, LIMITS.optionText), value: clip(value({ ticket: a.ticketId, verb: a.verb, input: o }), LIMITS.optionValue) })),
+      options: a.input.options
+        .slice(0, 100)
+        .map((o) => ({ text: plain(o, LIMITS.optionText), value: clip(value({ ticket: a.ticketId, verb: a.verb, input: o }), LIMITS.optionValue) })),
     };
   }
   // No input, or a text that a modal asks for when clicked.
-  return { type: "button", action_id, text: plain(a.label, LIMITS.buttonText), value: value({ ticket: a.ticketId, verb: a.verb }), ...(a.style ? { style: a.style } : {}) };
+  return {
+    type: "button",
+    action_id,
+    text: plain(a.label, LIMITS.buttonText),
+    value: value({ ticket: a.ticketId, verb: a.verb }),
+    ...(a.style ? { style: a.style } : {}),
+  };
 }
 
 export function actionBlocks(actions: ActionView[], blockPrefix: string): Block[] {
   const blocks: Block[] = [];
-  for (let i = 0; i < actions.length; i += LIMITS.actions) blocks.push({ type: "actions", block_id: `${blockPrefix}.${i / LIMITS.actions}`, elements: actions.slice(i, i + LIMITS.actions).map(element) });
+  for (let i = 0; i < actions.length; i += LIMITS.actions)
+    blocks.push({ type: "actions", block_id: `${blockPrefix}.${i / LIMITS.actions}`, elements: actions.slice(i, i + LIMITS.actions).map(element) });
   return blocks;
 }
 
@@ -96,10 +133,31 @@ export function incidentMessage(v: IncidentView): Message {
   const updated = Math.floor((v.latest?.at ?? i.updatedAt) / 1000);
   const blocks: Block[] = [
     { type: "header", text: plain(`${incidentName(i.id)} ${i.title}`, LIMITS.header) },
-    { type: "section", fields: [mrkdwn(`*Status*\n${esc(i.status.toUpperCase())}`), mrkdwn(`*Severity*\n${esc(String(i.severity))}`), ...(i.service ? [mrkdwn(`*Service*\n${esc(i.service)}`)] : []), mrkdwn(`*Tickets*\n${v.ticketCount}`)] },
+    {
+      type: "section",
+      fields: [
+        mrkdwn(`*Status*\n${esc(i.status.toUpperCase())}`),
+        mrkdwn(`*Severity*\n${esc(String(i.severity))}`),
+        ...(i.service ? [mrkdwn(`*Service*\n${esc(i.service)}`)] : []),
+        mrkdwn(`*Tickets*\n${v.ticketCount}`),
+      ],
+    },
   ];
   if (v.latest) blocks.push(section(`*${esc(v.latest.author)}:* ${esc(v.latest.body)}`));
-  if (i.status !== "resolved") blocks.push({ type: "actions", block_id: `incident.${i.id}`, elements: [{ type: "button", action_id: incidentUpdateActionId(i.id), text: plain("Post update", LIMITS.buttonText), value: JSON.stringify({ incident: i.id }), style: "primary" }] });
+  if (i.status !== "resolved")
+    blocks.push({
+      type: "actions",
+      block_id: `incident.${i.id}`,
+      elements: [
+        {
+          type: "button",
+          action_id: incidentUpdateActionId(i.id),
+          text: plain("Post update", LIMITS.buttonText),
+          value: JSON.stringify({ incident: i.id }),
+          style: "primary",
+        },
+      ],
+    });
   blocks.push({ type: "context", elements: [mrkdwn(`Updated <!date^${updated}^{date_short_pretty} {time}|${new Date(updated * 1000).toISOString()}>`)] });
   return { text: fallback(`${incidentName(i.id)} ${i.title}: ${i.status}${v.latest ? ` — ${v.latest.body}` : ""}`), blocks };
 }
@@ -118,7 +176,12 @@ export function withActions(m: Message, actions: ActionView[], blockPrefix: stri
 /** The resolution, with Reopen and a 1-5 satisfaction rating. */
 export function resolutionMessage(number: number, sentence: string, reopen: ActionView | undefined): Message {
   const text = reopen ? `${sentence}\nIf it is not fixed, press Reopen.` : sentence;
-  const rating = [1, 2, 3, 4, 5].map((n) => ({ type: "button", action_id: rateActionId(number, n), text: plain("★".repeat(n), LIMITS.buttonText), value: value({ ticket: number, verb: "rate", input: String(n) }) }));
+  const rating = [1, 2, 3, 4, 5].map((n) => ({
+    type: "button",
+    action_id: rateActionId(number, n),
+    text: plain("★".repeat(n), LIMITS.buttonText),
+    value: value({ ticket: number, verb: "rate", input: String(n) }),
+  }));
   return {
     text: fallback(text),
     blocks: [
@@ -140,12 +203,30 @@ export function ticketFormModal(fields: FormField[], prefill: { title?: string; 
     const initial = f.name === "title" ? prefill.title : f.name === "description" ? prefill.description : undefined;
     const el: Block =
       f.kind === "select"
-        ? { type: "static_select", action_id: f.name, options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })) }
-        : { type: "plain_text_input", action_id: f.name, multiline: f.kind === "multiline", ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}), ...(initial ? { initial_value: clip(withoutControls(initial), Math.min(f.maxLength ?? 3000, 3000)) } : {}) };
+        ? {
+            type: "static_select",
+            action_id: f.name,
+            options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })),
+          }
+        : {
+            type: "plain_text_input",
+            action_id: f.name,
+            multiline: f.kind === "multiline",
+            ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}),
+            ...(initial ? { initial_value: clip(withoutControls(initial), Math.min(f.maxLength ?? 3000, 3000)) } : {}),
+          };
     if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
     blocks.push({ type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el });
   }
-  return { type: "modal", callback_id: TICKET_FORM_VIEW, title: plain("New ticket", LIMITS.viewTitle), submit: plain("Open ticket", LIMITS.viewTitle), close: plain("Cancel", LIMITS.viewTitle), private_metadata: clip(metadata, LIMITS.metadata), blocks };
+  return {
+    type: "modal",
+    callback_id: TICKET_FORM_VIEW,
+    title: plain("New ticket", LIMITS.viewTitle),
+    submit: plain("Open ticket", LIMITS.viewTitle),
+    close: plain("Cancel", LIMITS.viewTitle),
+    private_metadata: clip(metadata, LIMITS.metadata),
+    blocks,
+  };
 }
 
 /** A verb that needs a typed text (resolve's note, reopen's reason). */
@@ -157,7 +238,14 @@ export function verbInputModal(a: ActionView & { input: { kind: "text"; label: s
     submit: plain(a.label, LIMITS.viewTitle),
     close: plain("Cancel", LIMITS.viewTitle),
     private_metadata: clip(metadata, LIMITS.metadata),
-    blocks: [{ type: "input", block_id: VERB_INPUT_BLOCK, label: plain(a.input.label, LIMITS.label), element: { type: "plain_text_input", action_id: VERB_INPUT_ACTION, multiline: true, max_length: Math.min(a.input.maxLength, 3000) } }],
+    blocks: [
+      {
+        type: "input",
+        block_id: VERB_INPUT_BLOCK,
+        label: plain(a.input.label, LIMITS.label),
+        element: { type: "plain_text_input", action_id: VERB_INPUT_ACTION, multiline: true, max_length: Math.min(a.input.maxLength, 3000) },
+      },
+    ],
   };
 }
 
@@ -170,12 +258,24 @@ const TAB_LABEL: Record<HomeTab, string> = { mine: "My requests", assigned: "Ass
 
 /** App Home: tab buttons, counts by status and priority, and the chosen tab's rows with their buttons. */
 export function homeView(tab: HomeTab, counts: { status: Record<string, number>; priority: Record<string, number> }, rows: HomeRow[], total: number): Block {
-  const tabs = HOME_TABS.map((t) => ({ type: "button", action_id: homeTabActionId(t), text: plain(TAB_LABEL[t], LIMITS.buttonText), value: t, ...(t === tab ? { style: "primary" } : {}) }));
-  const line = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${esc(k)}: *${n}*`).join("   ") || "none";
+  const tabs = HOME_TABS.map((t) => ({
+    type: "button",
+    action_id: homeTabActionId(t),
+    text: plain(TAB_LABEL[t], LIMITS.buttonText),
+    value: t,
+    ...(t === tab ? { style: "primary" } : {}),
+  }));
+  const line = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, n]) => `${esc(k)}: *${n}*`)
+      .join("   ") || "none";
   const blocks: Block[] = [
     { type: "header", text: plain(TAB_LABEL[tab], LIMITS.header) },
     { type: "actions", block_id: "home.tabs", elements: tabs },
-    { type: "section", fields: [mrkdwn(`*By status*\n${line(counts.status)}`, LIMITS.fieldText), mrkdwn(`*By priority*\n${line(counts.priority)}`, LIMITS.fieldText)] },
+    {
+      type: "section",
+      fields: [mrkdwn(`*By status*\n${line(counts.status)}`, LIMITS.fieldText), mrkdwn(`*By priority*\n${line(counts.priority)}`, LIMITS.fieldText)],
+    },
     { type: "divider" },
   ];
   // Each row is a section and an actions block; keep the view under its 100-block limit.

@@ -18,7 +18,25 @@ import { SlackNames } from "./names.js";
 import { SlackPeople } from "./people.js";
 
 /** Slack errors that will not change on a retry: the message is dead-lettered. */
-export const PERMANENT = new Set(["channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "too_many_attachments", "user_not_found", "invalid_auth", "account_inactive", "token_revoked", "missing_scope", "not_authed", "cant_update_message", "message_not_found", "restricted_action"]);
+export const PERMANENT = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "invalid_blocks",
+  "invalid_arguments",
+  "msg_too_long",
+  "no_text",
+  "too_many_attachments",
+  "user_not_found",
+  "invalid_auth",
+  "account_inactive",
+  "token_revoked",
+  "missing_scope",
+  "not_authed",
+  "cant_update_message",
+  "message_not_found",
+  "restricted_action",
+]);
 
 export const splitRef = (ref: string) => {
   const i = ref.indexOf(":");
@@ -125,7 +143,9 @@ export class SlackDeliverer implements Deliverer {
         return found;
       }
     }
-    const r = await this.options.api.call<{ channel: string; ts: string }>("chat.postMessage", { ...args, metadata: outboxMetadata(d.row.key) }, () => d.attempt.calling());
+    const r = await this.options.api.call<{ channel: string; ts: string }>("chat.postMessage", { ...args, metadata: outboxMetadata(d.row.key) }, () =>
+      d.attempt.calling(),
+    );
     return { channel: r.channel, ts: r.ts };
   }
 
@@ -136,7 +156,12 @@ export class SlackDeliverer implements Deliverer {
     if (!row) return; // gone: nothing left to say
     const view = await incidentView({ trx: db as never }, row);
     const message = incidentMessage(view.latest ? { ...view, latest: { ...view.latest, author: await this.names.text(view.latest.author) } } : view);
-    const posted = await this.placeOnce(d, { channel: p.channel, message, link: () => incidentLink(db, p.incident, PLATFORM, p.channel), store: (ref) => setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref }) });
+    const posted = await this.placeOnce(d, {
+      channel: p.channel,
+      message,
+      link: () => incidentLink(db, p.incident, PLATFORM, p.channel),
+      store: (ref) => setIncidentLink(db, { incidentId: p.incident, platform: PLATFORM, channel: p.channel, ref }),
+    });
     // Pinned so the channel's latest status is one click away; a pin that fails (no pins:write) loses nothing.
     if (posted) await this.options.api.call("pins.add", { channel: splitRef(posted).channel, timestamp: splitRef(posted).ts }).catch(() => undefined);
   }
@@ -146,7 +171,12 @@ export class SlackDeliverer implements Deliverer {
     const found = await this.options.desk.snapshot(ticket);
     if (!found || !this.options.triageChannel) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(ticketView(await this.names.snapshot(found))));
-    await this.placeOnce(d, { channel: this.options.triageChannel, message, link: () => this.link(ticket, LINK.card), store: (ref) => this.setLink(ticket, LINK.card, ref) });
+    await this.placeOnce(d, {
+      channel: this.options.triageChannel,
+      message,
+      link: () => this.link(ticket, LINK.card),
+      store: (ref) => this.setLink(ticket, LINK.card, ref),
+    });
   }
 
   /** An approver's approval card in their DM: posted once, then updated in place to show the votes and who decided. */
@@ -154,11 +184,19 @@ export class SlackDeliverer implements Deliverer {
     const found = await this.options.desk.snapshot(p.ticket);
     if (!found) return; // deleted since: nothing left to draw
     const message = card(await this.names.view(approvalCardView(await this.names.snapshot(found))));
-    await this.placeOnce(d, { channel: p.user, message, link: () => this.link(p.ticket, approvalLink(p.user)), store: (ref) => this.setLink(p.ticket, approvalLink(p.user), ref) });
+    await this.placeOnce(d, {
+      channel: p.user,
+      message,
+      link: () => this.link(p.ticket, approvalLink(p.user)),
+      store: (ref) => this.setLink(p.ticket, approvalLink(p.user), ref),
+    });
   }
 
   /** Posts `message` in `channel` once (its link "channel:ts" stored), then chat.update through that link. */
-  private placeOnce(d: Delivery, m: Pick<PlacedMessage, "link" | "store"> & { channel: string; message: { text: string; blocks: unknown[] } }): Promise<string | undefined> {
+  private placeOnce(
+    d: Delivery,
+    m: Pick<PlacedMessage, "link" | "store"> & { channel: string; message: { text: string; blocks: unknown[] } },
+  ): Promise<string | undefined> {
     return placeOnce({
       link: m.link,
       update: async (ref) => void (await this.options.api.call("chat.update", { ...splitRef(ref), ...m.message })),
@@ -189,7 +227,13 @@ export class SlackDeliverer implements Deliverer {
     if (!snapshot || snapshot.requester.platform !== PLATFORM) return;
     // Composed at commit time, when an assignee known only by id had no name yet.
     const text = await this.names.text(p.text);
-    const message = p.resolution ? resolutionMessage(p.ticket, text, ticketView(snapshot).actions.find((a) => a.verb === "reopen")) : withActions(textMessage(text, p.quote), p.actions ?? [], `requester.${p.ticket}`);
+    const message = p.resolution
+      ? resolutionMessage(
+          p.ticket,
+          text,
+          ticketView(snapshot).actions.find((a) => a.verb === "reopen"),
+        )
+      : withActions(textMessage(text, p.quote), p.actions ?? [], `requester.${p.ticket}`);
     const known = await this.link(p.ticket, LINK.requester);
     const thread = known ?? p.thread;
     if (thread) {

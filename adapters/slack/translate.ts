@@ -14,7 +14,12 @@ export function withoutMention(text: string, botUserId?: string): string {
 
 /** Slack's mrkdwn entities back to plain text (the grammar and tickets hold plain text). */
 export function plainText(text: string): string {
-  return text.replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2 ($1)").replace(/<(https?:[^>]+)>/g, "$1").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return text
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2 ($1)")
+    .replace(/<(https?:[^>]+)>/g, "$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /** Incident subscribe/unsubscribe act on the channel where they are said (not a DM, whose ids start with D). */

@@ -59,7 +59,11 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   if (aadGroups) o.desk.roles.addDirectory(aadGroups);
   adapter.onTurnError = async (context, error) => {
     o.log(`teams: turn failed: ${error.stack ?? error}`);
-    await context.sendActivity(Activity.fromObject({ type: "message", text: "Sorry, something went wrong on my side; nothing was lost, please try again.", textFormat: "plain" })).catch(() => undefined);
+    await context
+      .sendActivity(
+        Activity.fromObject({ type: "message", text: "Sorry, something went wrong on my side; nothing was lost, please try again.", textFormat: "plain" }),
+      )
+      .catch(() => undefined);
   };
 
   // Where agents' cards go: the configured channel, else the channel the app was last installed in.
@@ -68,7 +72,14 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   mountFiles(o.http, { db: o.desk.db, clock: o.clock });
   const publicUrl = o.config.publicUrl;
   // The agents' team read from the Bot Connector, so configured agents are named before they speak.
-  const members = new TeamsMembers({ adapter, appId, desk: o.desk, now: () => o.clock.now(), log: o.log, ...(o.sender?.rateScale ? { rateScale: o.sender.rateScale } : {}) });
+  const members = new TeamsMembers({
+    adapter,
+    appId,
+    desk: o.desk,
+    now: () => o.clock.now(),
+    log: o.log,
+    ...(o.sender?.rateScale ? { rateScale: o.sender.rateScale } : {}),
+  });
   const bot = new DeskBot({
     desk: o.desk,
     clock: o.clock,
@@ -84,8 +95,24 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
   // Approvers' cards in their 1:1 chats (Reject opens an Action.ShowCard asking the reason).
   o.desk.addNotifier(new ApprovalCardNotifier({ platform: PLATFORM, kind: ROW.approval, keyPrefix: "teams-approval" }));
 
-  const deliverer = new TeamsDeliverer({ adapter, appId, db: o.desk.db, desk: o.desk, now: () => o.clock.now(), ...(publicUrl ? { publicUrl } : {}), ...o.sender });
-  const worker = new OutboxWorker({ db: o.desk.db, clock: o.clock, deliverer, log: o.log, yieldTo: () => o.desk.quiet(250), ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}), ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}) });
+  const deliverer = new TeamsDeliverer({
+    adapter,
+    appId,
+    db: o.desk.db,
+    desk: o.desk,
+    now: () => o.clock.now(),
+    ...(publicUrl ? { publicUrl } : {}),
+    ...o.sender,
+  });
+  const worker = new OutboxWorker({
+    db: o.desk.db,
+    clock: o.clock,
+    deliverer,
+    log: o.log,
+    yieldTo: () => o.desk.quiet(250),
+    ...(o.outbox?.backoffMs ? { backoffMs: o.outbox.backoffMs } : {}),
+    ...(o.outbox?.maxAttempts ? { maxAttempts: o.outbox.maxAttempts } : {}),
+  });
   // Before anything is sent: rows a kill left in flight are flagged to be sent again and counted (and the count logged).
   await worker.recoverInFlight();
   let stopped = false;
@@ -119,12 +146,21 @@ export async function startTeams(o: TeamsOptions): Promise<TeamsHandle> {
     // The SDK answers only once the turn is over, and the turn awaits desk.handle: the 2xx follows the commit.
     const answer = new CapturedResponse();
     try {
-      await adapter.process({ body: body.value, headers: req.headers as Record<string, string>, method: req.method ?? "POST", ...(user ? { user } : {}) }, answer, (context) => bot.run(context));
+      await adapter.process(
+        { body: body.value, headers: req.headers as Record<string, string>, method: req.method ?? "POST", ...(user ? { user } : {}) },
+        answer,
+        (context) => bot.run(context),
+      );
     } catch (err) {
       // The turn's own failures are answered by onTurnError; this is the adapter failing around it
       // (e.g. no token for the Bot Connector). The caller hears that it failed, not why.
-      o.log(`teams: could not process an activity: ${String((err as Error)?.message ?? err).replace(/\s+/g, " ").slice(0, 300)}`);
-      if (!res.writableEnded) res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("the bot could not process this activity; nothing was changed");
+      o.log(
+        `teams: could not process an activity: ${String((err as Error)?.message ?? err)
+          .replace(/\s+/g, " ")
+          .slice(0, 300)}`,
+      );
+      if (!res.writableEnded)
+        res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("the bot could not process this activity; nothing was changed");
       return;
     }
     answer.writeTo(res);

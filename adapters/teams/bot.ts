@@ -1,7 +1,25 @@
 // The Teams bot: thin handlers that remember where people are, translate, call the core, and render.
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
-import { ActivityHandler, TurnContext, type ConnectorClient, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from "@microsoft/agents-hosting";
-import { type Actor, can, type Clock, type Command, type Desk, type FormValues, type Outcome, type OutcomeFile, personByPlatformId, ticketView } from "../../src/core/index.js";
+import {
+  ActivityHandler,
+  TurnContext,
+  type ConnectorClient,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type InvokeResponse,
+} from "@microsoft/agents-hosting";
+import {
+  type Actor,
+  can,
+  type Clock,
+  type Command,
+  type Desk,
+  type FormValues,
+  type Outcome,
+  type OutcomeFile,
+  personByPlatformId,
+  ticketView,
+} from "../../src/core/index.js";
 import type { ShownFile } from "./files.js";
 import { aadOfTeamsUser, saveConversation, saveUser } from "./conversations.js";
 import { CARD_CONTENT_TYPE, attachment, errorCard, formCard, outcomeCard, plain, ticketCard, type Card, articleFormCard, openArticleCard } from "./render.js";
@@ -39,7 +57,12 @@ interface TaskModuleRequest {
 interface MessageAction {
   commandId?: string;
   data?: Record<string, unknown>;
-  messagePayload?: { body?: { content?: string }; linkToMessage?: string; from?: { user?: { id?: string; displayName?: string } | null } | null; mentions?: { mentionText?: string; mentioned?: { application?: { id?: string; displayName?: string } } }[] };
+  messagePayload?: {
+    body?: { content?: string };
+    linkToMessage?: string;
+    from?: { user?: { id?: string; displayName?: string } | null } | null;
+    mentions?: { mentionText?: string; mentioned?: { application?: { id?: string; displayName?: string } } }[];
+  };
 }
 type TaskModuleResponse = { task: { type: "continue"; value: Record<string, unknown> } | { type: "message"; value: string } };
 
@@ -83,7 +106,8 @@ export class DeskBot extends ActivityHandler {
     const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
     if (!client) return null;
     try {
-      const m = (await client.getConversationMember(userId, channelOf(context.activity.conversation!.id))) as { email?: string; userPrincipalName?: string; aadObjectId?: string } | undefined;
+      const m = (await client.getConversationMember(userId, channelOf(context.activity.conversation!.id))) as
+        { email?: string; userPrincipalName?: string; aadObjectId?: string } | undefined;
       const email = [m?.email, m?.userPrincipalName].find((e) => typeof e === "string" && e.includes("@"));
       return { ...(email ? { email } : {}), ...(m?.aadObjectId ? { aadObjectId: m.aadObjectId } : {}) };
     } catch (err) {
@@ -100,14 +124,22 @@ export class DeskBot extends ActivityHandler {
       if (click.ok) await this.nameBefore(click.command);
       const outcome = click.ok ? await this.deps.desk.handle(envelopeOf(a, click.command)) : undefined;
       const viewer = outcome ? await viewerFor(this.deps.desk, actorOf(a), outcome.ok ? outcome.snapshot?.requester : undefined) : {};
-      await context.sendActivity(message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }));
+      await context.sendActivity(
+        message({ attachments: [attachment(outcome ? outcomeCard(outcome, undefined, viewer) : errorCard((click as { message: string }).message))] }),
+      );
       return;
     }
     // A mentioned colleague's AAD id: from the people the bot has met or read from the roster, else asked of the Bot Connector.
-    const command = await textCommand(this.deps.desk.capabilities, a, async (id) => (await aadOfTeamsUser(this.deps.desk.db, id)) ?? (await this.lookUpMember(context, id))?.aadObjectId);
+    const command = await textCommand(
+      this.deps.desk.capabilities,
+      a,
+      async (id) => (await aadOfTeamsUser(this.deps.desk.db, id)) ?? (await this.lookUpMember(context, id))?.aadObjectId,
+    );
     if (isArticleFormRequest(command)) {
       // `kb new` with nothing after it: a button opening the article dialog (a bot cannot open one unasked).
-      const card = can(this.deps.desk.roleOf(actorOf(a)), "note") ? openArticleCard() : errorCard("Only agents can write articles; search them with kb <words>.");
+      const card = can(this.deps.desk.roleOf(actorOf(a)), "note")
+        ? openArticleCard()
+        : errorCard("Only agents can write articles; search them with kb <words>.");
       await context.sendActivity(message({ attachments: [attachment(card)] }));
       return;
     }
@@ -163,7 +195,8 @@ export class DeskBot extends ActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const reply = (card: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
-    if (value.action.verb === INCIDENT_UPDATE_VERB) return reply(await runIncidentUpdate(this.deps.desk, context.activity, value.action.data as Record<string, unknown>));
+    if (value.action.verb === INCIDENT_UPDATE_VERB)
+      return reply(await runIncidentUpdate(this.deps.desk, context.activity, value.action.data as Record<string, unknown>));
     const click = clickCommand(this.deps.desk.capabilities, value.action.verb, value.action.data as Record<string, unknown>);
     if (!click.ok) return reply(await this.withNotice(context, (value.action.data as Record<string, unknown>)?.ticketId, click.message));
     // "Save as article" on Resolve: checked before anything changes, saved once the ticket is resolved.
@@ -172,7 +205,10 @@ export class DeskBot extends ActivityHandler {
     if (article && !article.ok) return reply(await this.withNotice(context, cmd.kind === "resolve" ? cmd.number : undefined, article.message));
     await this.nameBefore(cmd);
     // Resolve with its article is one command: both commit, or neither does.
-    const envelope = envelopeOf(context.activity, article?.ok && cmd.kind === "resolve" ? resolveWithArticleCommand(cmd.number, cmd.resolution, article.fields) : cmd);
+    const envelope = envelopeOf(
+      context.activity,
+      article?.ok && cmd.kind === "resolve" ? resolveWithArticleCommand(cmd.number, cmd.resolution, article.fields) : cmd,
+    );
     const outcome = await this.deps.desk.handle(envelope);
     if (!outcome.ok) return reply(await this.withNotice(context, "number" in cmd ? cmd.number : undefined, outcome.text));
     // With an article, the command's last line says which one was saved.
@@ -225,7 +261,12 @@ export class DeskBot extends ActivityHandler {
     const text = htmlToText(withoutBotMentions(String(action.messagePayload?.body?.content ?? ""), context.activity, action));
     const firstLine = text.split("\n")[0]!.slice(0, 150);
     const values: FormValues = { title: firstLine, description: text };
-    return dialog(formCard(this.deps.desk.capabilities.form(this.deps.desk.settings), { values, ...(action.messagePayload?.linkToMessage ? { sourceLink: action.messagePayload.linkToMessage } : {}) }));
+    return dialog(
+      formCard(this.deps.desk.capabilities.form(this.deps.desk.settings), {
+        values,
+        ...(action.messagePayload?.linkToMessage ? { sourceLink: action.messagePayload.linkToMessage } : {}),
+      }),
+    );
   }
 
   private async messageActionSubmit(context: TurnContext, action: MessageAction): Promise<TaskModuleResponse> {
@@ -233,7 +274,10 @@ export class DeskBot extends ActivityHandler {
     // Someone else's message: its author asked for help and is the requester; the person acting raised it for them.
     const author = action.messagePayload?.from?.user;
     const me = actorOf(context.activity);
-    const onBehalfOf = author?.id && author.id !== me.userId ? { platform: me.platform, userId: author.id, ...(author.displayName ? { displayName: author.displayName } : {}) } : undefined;
+    const onBehalfOf =
+      author?.id && author.id !== me.userId
+        ? { platform: me.platform, userId: author.id, ...(author.displayName ? { displayName: author.displayName } : {}) }
+        : undefined;
     return this.submitForm(context, (action.data ?? {}) as Record<string, unknown>, onBehalfOf);
   }
 
@@ -246,8 +290,13 @@ export class DeskBot extends ActivityHandler {
     const checked = this.deps.desk.capabilities.validateForm(settings, values);
     if (!checked.ok) return dialog(formCard(fields, { values, errors: checked.errors, ...(link ? { sourceLink: link } : {}) }));
     const source = { kind: link ? "teams-message" : PLATFORM, ...(link ? { link } : {}) };
-    const outcome: Outcome = await this.deps.desk.handle(envelopeOf(context.activity, { kind: "create", ...checked.fields, source, ...(onBehalfOf ? { onBehalfOf } : {}) }));
-    if (!outcome.ok) return outcome.field ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) })) : dialogMessage(outcome.text);
+    const outcome: Outcome = await this.deps.desk.handle(
+      envelopeOf(context.activity, { kind: "create", ...checked.fields, source, ...(onBehalfOf ? { onBehalfOf } : {}) }),
+    );
+    if (!outcome.ok)
+      return outcome.field
+        ? dialog(formCard(fields, { values, errors: { [outcome.field]: outcome.text }, ...(link ? { sourceLink: link } : {}) }))
+        : dialogMessage(outcome.text);
     await context.sendActivity(message({ attachments: [attachment(outcomeCard(outcome))] }));
     return dialogMessage(`Opened #${outcome.snapshot!.ticket.number}: ${outcome.snapshot!.ticket.title}`);
   }
@@ -269,7 +318,18 @@ export class DeskBot extends ActivityHandler {
     const conversation = a.conversation!;
     if (from?.id && a.serviceUrl && a.recipient?.id && from.id !== a.recipient.id) {
       const tenantId = conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null;
-      await saveUser(this.deps.desk.db, { userId: from.aadObjectId ?? from.id, botUserId: from.id, botId: a.recipient.id, serviceUrl: a.serviceUrl, tenantId, ...(conversation.conversationType === "personal" ? { personalConversationId: conversation.id } : {}) }, now);
+      await saveUser(
+        this.deps.desk.db,
+        {
+          userId: from.aadObjectId ?? from.id,
+          botUserId: from.id,
+          botId: a.recipient.id,
+          serviceUrl: a.serviceUrl,
+          tenantId,
+          ...(conversation.conversationType === "personal" ? { personalConversationId: conversation.id } : {}),
+        },
+        now,
+      );
     }
   }
 }

@@ -86,7 +86,15 @@ export async function installedChannel(db: Db): Promise<string | undefined> {
 export async function saveUser(db: Db, u: Omit<TeamsUser, "personalConversationId"> & { personalConversationId?: string }, at: number): Promise<void> {
   await db
     .insertInto("teams_users")
-    .values({ user_id: u.userId, bot_user_id: u.botUserId, bot_id: u.botId, service_url: u.serviceUrl, tenant_id: u.tenantId, personal_conversation_id: u.personalConversationId ?? null, updated_at: at })
+    .values({
+      user_id: u.userId,
+      bot_user_id: u.botUserId,
+      bot_id: u.botId,
+      service_url: u.serviceUrl,
+      tenant_id: u.tenantId,
+      personal_conversation_id: u.personalConversationId ?? null,
+      updated_at: at,
+    })
     .onConflict((oc) =>
       oc.column("user_id").doUpdateSet((eb) => ({
         bot_user_id: eb.ref("excluded.bot_user_id"),
@@ -102,7 +110,16 @@ export async function saveUser(db: Db, u: Omit<TeamsUser, "personalConversationI
 
 export async function teamsUser(db: Db, userId: string): Promise<TeamsUser | undefined> {
   const row = await db.selectFrom("teams_users").selectAll().where("user_id", "=", userId).executeTakeFirst();
-  return row ? { userId: row.user_id, botUserId: row.bot_user_id, botId: row.bot_id, serviceUrl: row.service_url, tenantId: row.tenant_id, personalConversationId: row.personal_conversation_id } : undefined;
+  return row
+    ? {
+        userId: row.user_id,
+        botUserId: row.bot_user_id,
+        botId: row.bot_id,
+        serviceUrl: row.service_url,
+        tenantId: row.tenant_id,
+        personalConversationId: row.personal_conversation_id,
+      }
+    : undefined;
 }
 
 /** The AAD object id of someone the bot has met, from their Teams user id ("29:..."), as a mention gives it. */

@@ -48,7 +48,9 @@ export class GraphGroups implements GroupDirectory {
     try {
       return await this.memberships.get(`${userId}\n${[...groups].sort().join(",")}`, () => this.check(userId, groups));
     } catch (err) {
-      this.options.log?.(`teams: cannot ask Microsoft Graph for the AAD groups of ${userId} (${(err as Error).message}); roles from AAD groups are not given to them for now`);
+      this.options.log?.(
+        `teams: cannot ask Microsoft Graph for the AAD groups of ${userId} (${(err as Error).message}); roles from AAD groups are not given to them for now`,
+      );
       return [];
     }
   }
@@ -88,7 +90,12 @@ export class GraphGroups implements GroupDirectory {
     const res = await fetch(this.options.tokenUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, scope: SCOPE, grant_type: "client_credentials" }).toString(),
+      body: new URLSearchParams({
+        client_id: this.options.clientId,
+        client_secret: this.options.clientSecret,
+        scope: SCOPE,
+        grant_type: "client_credentials",
+      }).toString(),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
     if (!res.ok) throw new Error(`Graph token: HTTP ${res.status} ${await errorCode(res)}`);
@@ -111,7 +118,11 @@ async function errorCode(res: Response): Promise<string> {
 }
 
 /** The directory for the roles that name AAD groups, when any do and Graph can be asked; else says why not. */
-export function aadGroupsFor(roles: Partial<Record<string, string[]>>, graph: GraphConfig | undefined, o: { now: () => number; log: (m: string) => void }): GraphGroups | undefined {
+export function aadGroupsFor(
+  roles: Partial<Record<string, string[]>>,
+  graph: GraphConfig | undefined,
+  o: { now: () => number; log: (m: string) => void },
+): GraphGroups | undefined {
   const named = Object.values(roles).some((ms) => (ms ?? []).some((m) => m.startsWith(`${TEAMS_GROUP}:`)));
   if (!named) return undefined;
   const missing = graphMissing(graph);
@@ -119,5 +130,12 @@ export function aadGroupsFor(roles: Partial<Record<string, string[]>>, graph: Gr
     o.log(`Teams: roles name AAD groups (${TEAMS_GROUP}:<id>) but Microsoft Graph has no ${missing}; those roles are not given.`);
     return undefined;
   }
-  return new GraphGroups({ apiUrl: graph!.apiUrl, tokenUrl: graph!.tokenUrl!, clientId: graph!.clientId!, clientSecret: graph!.clientSecret!, now: o.now, log: o.log });
+  return new GraphGroups({
+    apiUrl: graph!.apiUrl,
+    tokenUrl: graph!.tokenUrl!,
+    clientId: graph!.clientId!,
+    clientSecret: graph!.clientSecret!,
+    now: o.now,
+    log: o.log,
+  });
 }

@@ -17,7 +17,10 @@ export type Refusal = { status: number; reason: string };
  * read and dropped (up to DRAIN_LIMIT, then the socket is cut), so the sender's next request never lands
  * in the unread remains of this one.
  */
-export async function readActivityBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; refusal: Refusal; answered?: boolean }> {
+export async function readActivityBody(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; refusal: Refusal; answered?: boolean }> {
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (declared > MAX_BODY) return { ok: false, refusal: tooLarge(req, res), answered: true };
   const chunks: Buffer[] = [];
@@ -29,7 +32,8 @@ export async function readActivityBody(req: http.IncomingMessage, res: http.Serv
   }
   try {
     const value = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-    if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, refusal: { status: 400, reason: "the body must be a JSON activity object" } };
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      return { ok: false, refusal: { status: 400, reason: "the body must be a JSON activity object" } };
     return { ok: true, value: value as Record<string, unknown> };
   } catch {
     return { ok: false, refusal: { status: 400, reason: "the body is not JSON" } };
@@ -90,7 +94,11 @@ function zodSummary(err: unknown): string {
  * against the issuer's published keys, audience = the app id, issuer, expiry); the service URL claim is
  * then compared exactly with the activity's serviceUrl (the SDK compares host names only).
  */
-export async function authenticate(check: ReturnType<typeof authorizeJWT>, req: http.IncomingMessage, activity: Record<string, unknown>): Promise<{ ok: true; user: AgentRequest["user"] } | { ok: false; refusal: Refusal }> {
+export async function authenticate(
+  check: ReturnType<typeof authorizeJWT>,
+  req: http.IncomingMessage,
+  activity: Record<string, unknown>,
+): Promise<{ ok: true; user: AgentRequest["user"] } | { ok: false; refusal: Refusal }> {
   const request: AgentRequest = { headers: req.headers as AgentRequest["headers"], method: req.method ?? "POST" };
   const answer = new CapturedResponse();
   let passed = false;
@@ -146,10 +154,19 @@ export class CapturedResponse implements WebResponse {
 }
 
 /** The SDK's settings from today's variables (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType). */
-export function authSettings(t: { appId?: string; appPassword?: string; tenantId?: string; appType: string }, extra: Partial<AuthConfiguration> = {}): AuthConfiguration {
+export function authSettings(
+  t: { appId?: string; appPassword?: string; tenantId?: string; appType: string },
+  extra: Partial<AuthConfiguration> = {},
+): AuthConfiguration {
   if (!t.appId) return { ...extra };
   const base: AuthConfiguration = { clientId: t.appId, validateIssuer: true };
   if (t.appType === "UserAssignedMSI") return { ...base, authType: "UserManagedIdentity", ...(t.tenantId ? { tenantId: t.tenantId } : {}), ...extra };
   // A MultiTenant bot takes its tokens from the botframework.com tenant (the SDK's default); a SingleTenant one from its own.
-  return { ...base, authType: "ClientSecret", clientSecret: t.appPassword ?? "", ...(t.appType === "SingleTenant" && t.tenantId ? { tenantId: t.tenantId } : {}), ...extra };
+  return {
+    ...base,
+    authType: "ClientSecret",
+    clientSecret: t.appPassword ?? "",
+    ...(t.appType === "SingleTenant" && t.tenantId ? { tenantId: t.tenantId } : {}),
+    ...extra,
+  };
 }

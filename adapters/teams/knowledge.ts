@@ -11,9 +11,16 @@ export function articleValues(data: Record<string, unknown>): ArticleValues {
 }
 
 /** undefined: not asked; else the checked article (its body completed with the resolution) or why not. */
-export function savedArticle(settings: DeskSettings, data: Record<string, unknown> | undefined, resolution: string): { ok: true; fields: ArticleFields } | { ok: false; message: string } | undefined {
+export function savedArticle(
+  settings: DeskSettings,
+  data: Record<string, unknown> | undefined,
+  resolution: string,
+): { ok: true; fields: ArticleFields } | { ok: false; message: string } | undefined {
   if (!data || str(data[SAVE_ARTICLE.toggle]) !== "true") return undefined;
-  const checked = validateArticle(settings, { title: str(data[SAVE_ARTICLE.title]), body: completeArticleBody(str(data[SAVE_ARTICLE.body]) ?? "", resolution) });
+  const checked = validateArticle(settings, {
+    title: str(data[SAVE_ARTICLE.title]),
+    body: completeArticleBody(str(data[SAVE_ARTICLE.body]) ?? "", resolution),
+  });
   if (checked.ok) return checked;
   return { ok: false, message: `Nothing was changed: ${Object.values(checked.errors).join(" ")} Fix the article, or switch off Save as article.` };
 }

@@ -1,7 +1,17 @@
 // Plans what Teams must hear of a change, written to the outbox in the change's own transaction:
 // the agents' channel card (refreshed for changes from any platform), the change said once in the
 // card's reply chain, and what the phrase book (src/core/audience.ts) tells Teams people, in their own chat.
-import { type ActionView, agentsLine, audience, type IncidentChange, noticesOn, type Notifier, type PlannedMessage, type TicketChange, type TicketLinkRow } from "../../src/core/index.js";
+import {
+  type ActionView,
+  agentsLine,
+  audience,
+  type IncidentChange,
+  noticesOn,
+  type Notifier,
+  type PlannedMessage,
+  type TicketChange,
+  type TicketLinkRow,
+} from "../../src/core/index.js";
 import { PLATFORM } from "./translate.js";
 
 /** Outbox row kinds the Teams deliverer knows. */
@@ -65,7 +75,13 @@ export class TeamsNotifier implements Notifier {
       // Said in the reply chain, unless it was typed there (the person already got the answer there).
       const saidThere = change.origin.platform === PLATFORM && card && change.origin.ref === threadId(card.conversationId, card.activityId);
       if (change.kind !== "created" && !saidThere) {
-        out.push({ platform: PLATFORM, kind: ROW.thread, target: channel, payload: { ticket: n, ...agentsLine(change) } satisfies ThreadPayload, key: "teams-thread" });
+        out.push({
+          platform: PLATFORM,
+          kind: ROW.thread,
+          target: channel,
+          payload: { ticket: n, ...agentsLine(change) } satisfies ThreadPayload,
+          key: "teams-thread",
+        });
       }
     }
     // Who hears what comes from the phrase book; here only where each one is reached on Teams.
@@ -76,9 +92,26 @@ export class TeamsNotifier implements Notifier {
       const said = { text: notice.text, ...(notice.quote ? { quote: notice.quote } : {}) };
       const to = notice.to;
       if (to.role === "requester") {
-        out.push({ platform: PLATFORM, kind: ROW.dm, target: userTarget(to.person.userId), payload: { ticket: n, ...said, resolved: Boolean(notice.resolution), ...(notice.actions?.length ? { actions: notice.actions } : {}) } satisfies DmPayload, key: out.some((m) => m.kind === ROW.dm) ? `teams-requester:${out.length}` : "teams-requester" });
+        out.push({
+          platform: PLATFORM,
+          kind: ROW.dm,
+          target: userTarget(to.person.userId),
+          payload: {
+            ticket: n,
+            ...said,
+            resolved: Boolean(notice.resolution),
+            ...(notice.actions?.length ? { actions: notice.actions } : {}),
+          } satisfies DmPayload,
+          key: out.some((m) => m.kind === ROW.dm) ? `teams-requester:${out.length}` : "teams-requester",
+        });
       } else if (to.role === "channel") {
-        out.push({ platform: PLATFORM, kind: ROW.notice, target: to.channel, payload: { ticket: n, ...said } satisfies NoticePayload, key: `teams-notice:${to.channel}` });
+        out.push({
+          platform: PLATFORM,
+          kind: ROW.notice,
+          target: to.channel,
+          payload: { ticket: n, ...said } satisfies NoticePayload,
+          key: `teams-notice:${to.channel}`,
+        });
       } else {
         // The assignee, the one who held it before, and those a capability names: above the ticket's card, in their chat.
         const key = to.role === "named" ? `teams-notice:${to.person.userId}` : `teams-${to.role}:${to.person.userId}`;
@@ -91,6 +124,13 @@ export class TeamsNotifier implements Notifier {
   planIncident(change: IncidentChange): PlannedMessage[] {
     return change.channels
       .filter((c) => c.platform === PLATFORM)
-      .map((c) => ({ platform: PLATFORM, kind: ROW.incident, target: c.channel, payload: { incident: change.view.incident.id } satisfies IncidentPayload, key: `teams-incident:${c.channel}`, coalesce: `incident:${change.view.incident.id}:${c.channel}` }));
+      .map((c) => ({
+        platform: PLATFORM,
+        kind: ROW.incident,
+        target: c.channel,
+        payload: { incident: change.view.incident.id } satisfies IncidentPayload,
+        key: `teams-incident:${c.channel}`,
+        coalesce: `incident:${change.view.incident.id}:${c.channel}`,
+      }));
   }
 }

@@ -80,10 +80,12 @@ export class TeamsMembers {
     if (known && known.display_name !== id) return;
     const failed = this.unknown.get(id);
     if (failed !== undefined && this.deps.now() - failed < RETRY_UNKNOWN_MS) return;
-    const member = await this.withClient(conversationId, (client) => client.getConversationMember(id, conversationId) as Promise<TeamsMember>).catch((err: unknown) => {
-      this.deps.log(`teams: could not look up member ${id} in ${conversationId}: ${reason(err)}`);
-      return undefined;
-    });
+    const member = await this.withClient(conversationId, (client) => client.getConversationMember(id, conversationId) as Promise<TeamsMember>).catch(
+      (err: unknown) => {
+        this.deps.log(`teams: could not look up member ${id} in ${conversationId}: ${reason(err)}`);
+        return undefined;
+      },
+    );
     if (!member?.name) {
       this.unknown.set(id, this.deps.now());
       return;
@@ -112,7 +114,11 @@ export class TeamsMembers {
       do {
         const page = await this.withClient(conversationId, async (client) => {
           const params: Record<string, string> = { pageSize: String(PAGE_SIZE), ...(continuationToken ? { continuationToken } : {}) };
-          const res = await client.httpClient.request<{ members?: TeamsMember[]; continuationToken?: string }>({ method: "get", url: `v3/conversations/${encodeURIComponent(conversationId)}/pagedmembers`, params });
+          const res = await client.httpClient.request<{ members?: TeamsMember[]; continuationToken?: string }>({
+            method: "get",
+            url: `v3/conversations/${encodeURIComponent(conversationId)}/pagedmembers`,
+            params,
+          });
           return res.data;
         });
         members.push(...(page?.members ?? []));
@@ -147,7 +153,8 @@ export class TeamsMembers {
       if (!named && !known && !atLeast(this.deps.desk.roleOf(identity), "agent")) continue;
       await upsertPerson(db, { platform: PLATFORM, userId: aad, ...(m.name ? { displayName: m.name } : {}), ...(email ? { email } : {}) }, now);
       const botId = ref?.agent?.id;
-      if (botId && ref?.serviceUrl) await saveUser(db, { userId: aad, botUserId: m.id, botId, serviceUrl: ref.serviceUrl, tenantId: ref.conversation?.tenantId ?? null }, now);
+      if (botId && ref?.serviceUrl)
+        await saveUser(db, { userId: aad, botUserId: m.id, botId, serviceUrl: ref.serviceUrl, tenantId: ref.conversation?.tenantId ?? null }, now);
       kept++;
     }
     if (!named) this.deps.log(`teams: ${members.length} member(s) of ${conversationId} read; ${kept} of the desk's people named`);

@@ -5,7 +5,18 @@ import { incidentName, type IncidentView } from "../../src/capabilities/incident
 import { incidentUpdateAction } from "./incidents.js";
 import type { ShownFile } from "./files.js";
 import { articleFromResolution, type ArticleField, type ArticleValues } from "../../src/capabilities/knowledge/form.js";
-import { KB_ARTICLE_DIALOG, SAVE_ARTICLE, DIALOG_KEY, NEW_TICKET_DIALOG, RATE_VERB, RATING_KEY, SOURCE_LINK_KEY, TICKET_KEY, VERB_KEY, inputId } from "./verbs.js";
+import {
+  KB_ARTICLE_DIALOG,
+  SAVE_ARTICLE,
+  DIALOG_KEY,
+  NEW_TICKET_DIALOG,
+  RATE_VERB,
+  RATING_KEY,
+  SOURCE_LINK_KEY,
+  TICKET_KEY,
+  VERB_KEY,
+  inputId,
+} from "./verbs.js";
 
 export type Card = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
 type Element = Record<string, unknown>;
@@ -92,7 +103,14 @@ function saveArticleInputs(v: TicketView): Element[] {
   return [
     { type: "Input.Toggle", id: SAVE_ARTICLE.toggle, title: "Save as article", value: "false", valueOn: "true", valueOff: "false" },
     { type: "Input.Text", id: SAVE_ARTICLE.title, label: "Article title", value: draft.title, maxLength: 150 },
-    { type: "Input.Text", id: SAVE_ARTICLE.body, label: "Article body (Markdown; the resolution goes after **Resolution:** if left empty there)", value: draft.body, isMultiline: true, maxLength: 20_000 },
+    {
+      type: "Input.Text",
+      id: SAVE_ARTICLE.body,
+      label: "Article body (Markdown; the resolution goes after **Resolution:** if left empty there)",
+      value: draft.body,
+      isMultiline: true,
+      maxLength: 20_000,
+    },
   ];
 }
 
@@ -104,14 +122,43 @@ function actionElement(a: ActionView, extraInputs: Element[] = [], viewer: Viewe
   const id = inputId(a.verb);
   const input: Element =
     a.input.kind === "choice"
-      ? { type: "Input.ChoiceSet", id, label: a.label, style: "compact", isRequired: true, errorMessage: "Pick one.", choices: a.input.options.map((o) => ({ title: o, value: o })) }
+      ? {
+          type: "Input.ChoiceSet",
+          id,
+          label: a.label,
+          style: "compact",
+          isRequired: true,
+          errorMessage: "Pick one.",
+          choices: a.input.options.map((o) => ({ title: o, value: o })),
+        }
       : a.input.kind === "user"
         ? viewer.agents?.length
           ? // The desk's agents to pick from (compact: the published 1.5 schema has no "filtered" style).
-            { type: "Input.ChoiceSet", id, label: "Agent", style: "compact", isRequired: true, errorMessage: "Pick an agent.", placeholder: "Pick an agent", choices: viewer.agents.map((p) => ({ title: p.title, value: p.value })) }
-          : { type: "Input.Text", id, label: "Agent (name or email)", placeholder: "Dave Taniguchi", isRequired: true, errorMessage: "Say who.", maxLength: 200 }
+            {
+              type: "Input.ChoiceSet",
+              id,
+              label: "Agent",
+              style: "compact",
+              isRequired: true,
+              errorMessage: "Pick an agent.",
+              placeholder: "Pick an agent",
+              choices: viewer.agents.map((p) => ({ title: p.title, value: p.value })),
+            }
+          : {
+              type: "Input.Text",
+              id,
+              label: "Agent (name or email)",
+              placeholder: "Dave Taniguchi",
+              isRequired: true,
+              errorMessage: "Say who.",
+              maxLength: 200,
+            }
         : { type: "Input.Text", id, label: a.input.label, isMultiline: true, isRequired: true, errorMessage: "This is needed.", maxLength: a.input.maxLength };
-  return { type: "Action.ShowCard", title: a.label, card: { type: "AdaptiveCard", body: [input, ...extraInputs], actions: [{ ...execute, title: `${a.label} #${a.ticketId}` }] } };
+  return {
+    type: "Action.ShowCard",
+    title: a.label,
+    card: { type: "AdaptiveCard", body: [input, ...extraInputs], actions: [{ ...execute, title: `${a.label} #${a.ticketId}` }] },
+  };
 }
 
 /** A sentence to the requester about their ticket; after a resolution, with Reopen and a 1-5 rating. */
@@ -121,7 +168,15 @@ export function requesterCard(v: TicketView, sentence: string, opts: { resolved:
   const actions: Element[] = (opts.actions ?? []).map((a) => actionElement(a));
   if (opts.resolved) {
     body.push(text("How did we do? 1 = poor, 5 = great."));
-    body.push({ type: "ActionSet", actions: [1, 2, 3, 4, 5].map((n) => ({ type: "Action.Execute", title: String(n), verb: RATE_VERB, data: executeData({ verb: RATE_VERB, ticketId: v.number }, { [RATING_KEY]: String(n) }) })) });
+    body.push({
+      type: "ActionSet",
+      actions: [1, 2, 3, 4, 5].map((n) => ({
+        type: "Action.Execute",
+        title: String(n),
+        verb: RATE_VERB,
+        data: executeData({ verb: RATE_VERB, ticketId: v.number }, { [RATING_KEY]: String(n) }),
+      })),
+    });
     const reopen = v.actions.find((a) => a.verb === "reopen");
     if (reopen) actions.push(actionElement(reopen));
   }
@@ -148,11 +203,22 @@ export function formCard(fields: FormField[], opts: { values?: FormValues; error
   if (Object.keys(errors).length) body.push(text("Please fix the fields marked below.", { color: "attention", weight: "bolder" }));
   for (const f of fields) {
     const value = opts.values?.[f.name] ?? undefined;
-    const common = { id: f.name, label: f.label, isRequired: f.required, ...(f.required ? { errorMessage: `${f.label} is needed.` } : {}), ...(value ? { value: String(value) } : {}) };
+    const common = {
+      id: f.name,
+      label: f.label,
+      isRequired: f.required,
+      ...(f.required ? { errorMessage: `${f.label} is needed.` } : {}),
+      ...(value ? { value: String(value) } : {}),
+    };
     if (f.kind === "select") {
       body.push({ type: "Input.ChoiceSet", ...common, style: "compact", choices: (f.options ?? []).map((o) => ({ title: o.label, value: o.value })) });
     } else {
-      body.push({ type: "Input.Text", ...common, ...(f.kind === "multiline" ? { isMultiline: true } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}) });
+      body.push({
+        type: "Input.Text",
+        ...common,
+        ...(f.kind === "multiline" ? { isMultiline: true } : {}),
+        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+      });
     }
     const error = errors[f.name];
     if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
@@ -162,7 +228,10 @@ export function formCard(fields: FormField[], opts: { values?: FormValues; error
 
 /** A message with a button opening the article form in a dialog. */
 export function openArticleCard(): Card {
-  return card([text("Write the article in the form: title, body (Markdown), tags and category.")], [{ type: "Action.Submit", title: "Write an article", data: { msteams: { type: "task/fetch" }, [DIALOG_KEY]: KB_ARTICLE_DIALOG } }]);
+  return card(
+    [text("Write the article in the form: title, body (Markdown), tags and category.")],
+    [{ type: "Action.Submit", title: "Write an article", data: { msteams: { type: "task/fetch" }, [DIALOG_KEY]: KB_ARTICLE_DIALOG } }],
+  );
 }
 
 /** The article form as a dialog card; `errors` under their fields, `values` refill them. */
@@ -172,9 +241,23 @@ export function articleFormCard(fields: ArticleField[], opts: { values?: Article
   if (Object.keys(errors).length) body.push(text("Please fix the fields marked below.", { color: "attention", weight: "bolder" }));
   for (const f of fields) {
     const value = opts.values?.[f.name];
-    const common = { id: f.name, label: f.label, isRequired: f.required, ...(f.required ? { errorMessage: `${f.label} is needed.` } : {}), ...(value ? { value } : {}) };
-    if (f.kind === "select") body.push({ type: "Input.ChoiceSet", ...common, style: "compact", choices: (f.options ?? []).map((o) => ({ title: o.label, value: o.value })) });
-    else body.push({ type: "Input.Text", ...common, ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...(f.kind === "multiline" ? { isMultiline: true } : {}), ...(f.placeholder ? { placeholder: f.placeholder } : {}) });
+    const common = {
+      id: f.name,
+      label: f.label,
+      isRequired: f.required,
+      ...(f.required ? { errorMessage: `${f.label} is needed.` } : {}),
+      ...(value ? { value } : {}),
+    };
+    if (f.kind === "select")
+      body.push({ type: "Input.ChoiceSet", ...common, style: "compact", choices: (f.options ?? []).map((o) => ({ title: o.label, value: o.value })) });
+    else
+      body.push({
+        type: "Input.Text",
+        ...common,
+        ...(f.maxLength ? { maxLength: f.maxLength } : {}),
+        ...(f.kind === "multiline" ? { isMultiline: true } : {}),
+        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+      });
     const error = errors[f.name];
     if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
   }
@@ -203,7 +286,12 @@ export function outcomeCard(o: Outcome, files?: ShownFile[], viewer: Viewer = {}
   if (!o.ok) return errorCard(o.text);
   if (files?.length) return filesCard(o.text, files);
   if (o.kind === "form") return openFormCard(o.text);
-  if (o.snapshot) return ticketCard(ticketView(o.snapshot), o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined, viewer);
+  if (o.snapshot)
+    return ticketCard(
+      ticketView(o.snapshot),
+      o.kind === "create" ? { text: `Opened #${o.snapshot.ticket.number}. The desk has it and will keep you posted here.`, tone: "info" } : undefined,
+      viewer,
+    );
   if (o.list) return listCard(o.text.split("\n")[0]!, o.list.map(oneLine));
   return card([text(o.text, { fontType: "monospace" })]);
 }

@@ -8,7 +8,17 @@ import { Pace, scaled } from "../../src/outbox/pace.js";
 import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import { conversationRef, referenceFor, saveConversation, saveUser, teamsUser } from "./conversations.js";
-import { ROW, cardRef, parseCardRef, threadId, type CardPayload, type DmPayload, type IncidentPayload, type NoticePayload, type ThreadPayload } from "./notifier.js";
+import {
+  ROW,
+  cardRef,
+  parseCardRef,
+  threadId,
+  type CardPayload,
+  type DmPayload,
+  type IncidentPayload,
+  type NoticePayload,
+  type ThreadPayload,
+} from "./notifier.js";
 import { approvalLink, type ApprovalPayload } from "../../src/capabilities/approvals/cards.js";
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { attachment, filesCard, incidentCard, plain, requesterCard, ticketCard } from "./render.js";
@@ -73,7 +83,14 @@ export class TeamsDeliverer implements Deliverer {
 
   /** Replaces a message already sent (a card refreshed in place). */
   private async update(ctx: TurnContext, activityId: string, content: Record<string, unknown>): Promise<void> {
-    await ctx.updateActivity(Activity.fromObject({ id: activityId, type: ActivityTypes.Message, conversation: ctx.activity.conversation, attachments: [attachment(content as never)] }));
+    await ctx.updateActivity(
+      Activity.fromObject({
+        id: activityId,
+        type: ActivityTypes.Message,
+        conversation: ctx.activity.conversation,
+        attachments: [attachment(content as never)],
+      }),
+    );
   }
 
   private async deliverKind(row: OutboxRow, a: DeliveryAttempt | undefined): Promise<void> {
@@ -113,7 +130,12 @@ export class TeamsDeliverer implements Deliverer {
     await this.placeOnce(content, {
       link: async () => (await linksOf(this.options.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card")?.ref,
       post: async () => {
-        const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))?.id);
+        const id = await this.send(
+          channel,
+          async (ctx) =>
+            (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(`#${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] }))
+              ?.id,
+        );
         if (!id) throw new DeliveryError(`Teams gave no id for the card of #${p.ticket}`);
         return cardRef(channel, id);
       },
@@ -129,7 +151,10 @@ export class TeamsDeliverer implements Deliverer {
     await this.placeOnce(content, {
       link: () => incidentLink(this.options.db, p.incident, PLATFORM, channel),
       post: async () => {
-        const id = await this.send(channel, async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id);
+        const id = await this.send(
+          channel,
+          async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id,
+        );
         if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
         return cardRef(channel, id);
       },
@@ -142,7 +167,11 @@ export class TeamsDeliverer implements Deliverer {
     const link = (await linksOf(this.options.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === "card");
     if (!link) throw new DeliveryError(`#${p.ticket} has no card in Teams yet`);
     const { conversationId, activityId } = parseCardRef(link.ref);
-    await this.send(conversationId, (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(said(p)), textFormat: "plain" }).then(() => undefined), threadId(conversationId, activityId));
+    await this.send(
+      conversationId,
+      (ctx) => this.say(a, ctx, { type: ActivityTypes.Message, text: plain(said(p)), textFormat: "plain" }).then(() => undefined),
+      threadId(conversationId, activityId),
+    );
   }
 
   /** Files (a digest's chart, an export) in a card: in a channel, or in a person's chat. */
@@ -158,7 +187,11 @@ export class TeamsDeliverer implements Deliverer {
   private async notice(a: DeliveryAttempt | undefined, target: string, p: NoticePayload): Promise<void> {
     const snap = await this.options.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(ticketCard(ticketView(snap), { text: said(p), tone: "info" }))] };
+    const activity = {
+      type: ActivityTypes.Message,
+      summary: plain(p.text),
+      attachments: [attachment(ticketCard(ticketView(snap), { text: said(p), tone: "info" }))],
+    };
     if (target.startsWith("user:")) return this.toUser(a, target.replace(/^user:/, ""), activity);
     await this.send(target, (ctx) => this.say(a, ctx, activity).then(() => undefined));
   }
@@ -172,9 +205,14 @@ export class TeamsDeliverer implements Deliverer {
     await this.placeOnce(content, {
       link: async () => (await linksOf(this.options.db, p.ticket)).find((l) => l.platform === PLATFORM && l.role === role)?.ref,
       post: async () => {
-        const activity = { type: ActivityTypes.Message, summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`), attachments: [attachment(content)] };
+        const activity = {
+          type: ActivityTypes.Message,
+          summary: plain(`Approval needed: #${p.ticket} ${snap.ticket.title}`),
+          attachments: [attachment(content)],
+        };
         const user = await teamsUser(this.options.db, p.user);
-        const chat = user?.personalConversationId && (await conversationRef(this.options.db, user.personalConversationId)) ? user.personalConversationId : undefined;
+        const chat =
+          user?.personalConversationId && (await conversationRef(this.options.db, user.personalConversationId)) ? user.personalConversationId : undefined;
         // Never spoke to the bot one to one: the chat is opened and the card sent, but it cannot be updated in place.
         if (!chat) return void (await this.toUser(a, p.user, activity));
         const id = await this.send(chat, async (ctx) => (await this.say(a, ctx, activity))?.id);
@@ -200,7 +238,11 @@ export class TeamsDeliverer implements Deliverer {
     const userId = target.replace(/^user:/, "");
     const snap = await this.options.desk.snapshot(p.ticket);
     if (!snap) throw new DeliveryError(`ticket #${p.ticket} no longer exists`, { permanent: true });
-    const activity = { type: ActivityTypes.Message, summary: plain(p.text), attachments: [attachment(requesterCard(ticketView(snap), said(p), { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))] };
+    const activity = {
+      type: ActivityTypes.Message,
+      summary: plain(p.text),
+      attachments: [attachment(requesterCard(ticketView(snap), said(p), { resolved: p.resolved, ...(p.actions ? { actions: p.actions } : {}) }))],
+    };
     return this.toUser(a, userId, activity, p.ticket);
   }
 
@@ -209,21 +251,45 @@ export class TeamsDeliverer implements Deliverer {
     if (!user) throw new DeliveryError(`no Teams conversation is known for user ${userId}`, { permanent: true });
     if (user.personalConversationId && (await conversationRef(this.options.db, user.personalConversationId))) {
       const id = await this.send(user.personalConversationId, async (ctx) => (await this.say(a, ctx, activity))?.id);
-      if (id && ticket !== undefined) await setLink(this.options.db, { ticketId: ticket, platform: PLATFORM, role: "requester", ref: cardRef(user.personalConversationId, id), at: this.now() }).catch(() => undefined);
+      if (id && ticket !== undefined)
+        await setLink(this.options.db, {
+          ticketId: ticket,
+          platform: PLATFORM,
+          role: "requester",
+          ref: cardRef(user.personalConversationId, id),
+          at: this.now(),
+        }).catch(() => undefined);
       return;
     }
     const bot = { id: user.botId, name: "" };
     // The SDK names the bot `agent`; the Bot Connector's POST /v3/conversations reads `bot` (ConnectorAPI.json),
     // and the SDK sends these parameters as they are, so both are given.
-    const params = { isGroup: false, agent: bot, bot, members: [{ id: user.botUserId, name: "" }], tenantId: user.tenantId ?? undefined, channelData: { tenant: { id: user.tenantId ?? undefined } }, activity: undefined as never };
+    const params = {
+      isGroup: false,
+      agent: bot,
+      bot,
+      members: [{ id: user.botUserId, name: "" }],
+      tenantId: user.tenantId ?? undefined,
+      channelData: { tenant: { id: user.tenantId ?? undefined } },
+      activity: undefined as never,
+    };
     await this.limited(`user:${userId}`, user.tenantId ?? undefined, () =>
-      this.proactive((logic) => this.options.adapter.createConversationAsync(this.options.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic), async (ctx) => {
-        const conversation = { ...ctx.activity.conversation!, conversationType: "personal" };
-        await saveUser(this.options.db, { ...user, personalConversationId: conversation.id }, this.now());
-        const reference: Partial<ConversationReference> = { conversation, agent: ctx.activity.recipient, user: ctx.activity.from, serviceUrl: user.serviceUrl, channelId: "msteams" };
-        await saveConversation(this.options.db, reference, this.now());
-        await this.say(a, ctx, activity);
-      }),
+      this.proactive(
+        (logic) => this.options.adapter.createConversationAsync(this.options.appId, "msteams", user.serviceUrl, BOT_FRAMEWORK_AUDIENCE, params, logic),
+        async (ctx) => {
+          const conversation = { ...ctx.activity.conversation!, conversationType: "personal" };
+          await saveUser(this.options.db, { ...user, personalConversationId: conversation.id }, this.now());
+          const reference: Partial<ConversationReference> = {
+            conversation,
+            agent: ctx.activity.recipient,
+            user: ctx.activity.from,
+            serviceUrl: user.serviceUrl,
+            channelId: "msteams",
+          };
+          await saveConversation(this.options.db, reference, this.now());
+          await this.say(a, ctx, activity);
+        },
+      ),
     );
   }
 
@@ -236,9 +302,12 @@ export class TeamsDeliverer implements Deliverer {
     const target = inConversation ? { ...base, conversation: { ...ref.conversation!, id: inConversation } } : base;
     let result: T | undefined;
     await this.limited(inConversation ?? conversationId, ref.conversation?.tenantId, () =>
-      this.proactive((logic) => this.options.adapter.continueConversation(this.identity(), { channelId: "msteams", ...target } as ConversationReference, logic), async (ctx) => {
-        result = await fn(ctx);
-      }),
+      this.proactive(
+        (logic) => this.options.adapter.continueConversation(this.identity(), { channelId: "msteams", ...target } as ConversationReference, logic),
+        async (ctx) => {
+          result = await fn(ctx);
+        },
+      ),
     );
     return result;
   }

@@ -61,7 +61,9 @@ async function mentionsAsPeople(a: Partial<Activity>, aadOf: (teamsUserId: strin
     const aad = m.mentioned?.aadObjectId ?? (m.mentioned?.id ? await aadOf(m.mentioned.id) : undefined);
     t = t.split(m.text).join(aad ? `teams-aad:${aad}` : `@${(m.mentioned?.name ?? "").replace(/\s+/g, "")}`);
   }
-  t = t.replace(AT_TAG, (tag, name: string) => ((a.recipient?.name && name.trim() === a.recipient.name) || botTags.has(tag) ? tag : `@${name.replace(/\s+/g, "")}`));
+  t = t.replace(AT_TAG, (tag, name: string) =>
+    (a.recipient?.name && name.trim() === a.recipient.name) || botTags.has(tag) ? tag : `@${name.replace(/\s+/g, "")}`,
+  );
   return withoutBotMention(t, a);
 }
 
@@ -80,7 +82,11 @@ export function envelopeOf(a: Partial<Activity>, command: Command, originRef?: s
  * message is a command about someone (`role <at>Ana</at> agent`, `assign 4 <at>Ana</at>`), the mention
  * names that person instead: `teams-aad:<id>` when Teams or `aadOf` (the people the bot has met) knows them.
  */
-export async function textCommand(caps: Capabilities, a: Partial<Activity>, aadOf: (teamsUserId: string) => Promise<string | undefined> = async () => undefined): Promise<Command> {
+export async function textCommand(
+  caps: Capabilities,
+  a: Partial<Activity>,
+  aadOf: (teamsUserId: string) => Promise<string | undefined> = async () => undefined,
+): Promise<Command> {
   let cmd = caps.parse(typedText(a));
   // A name with a space ("assign 4 Dave Taniguchi") reads as no command; as a reference it may be one.
   if ((cmd.kind === "create" || cmd.kind === "help") && typeof a.text === "string" && a.text.includes("<at>")) {
@@ -91,7 +97,12 @@ export async function textCommand(caps: Capabilities, a: Partial<Activity>, aadO
     if (asPeople.kind !== "create" && (cmd.kind === "create" || asPeople.kind !== "help")) cmd = asPeople;
   }
   // Subscribing to incident updates acts on the channel where it is said (not a personal chat).
-  if (cmd.kind === "incident" && (cmd.action.kind === "subscribe" || cmd.action.kind === "unsubscribe") && a.conversation?.conversationType !== "personal" && a.conversation?.id) {
+  if (
+    cmd.kind === "incident" &&
+    (cmd.action.kind === "subscribe" || cmd.action.kind === "unsubscribe") &&
+    a.conversation?.conversationType !== "personal" &&
+    a.conversation?.id
+  ) {
     return { ...cmd, action: { ...cmd.action, channel: channelOf(a.conversation.id) } };
   }
   return cmd;
@@ -112,7 +123,8 @@ export function clickCommand(caps: Capabilities, verb: string | undefined, data:
   const named = input?.trim().replace(/^@/, "").trim();
   const command = v === "assign" && named ? ({ kind: "assign", number: ticketId, assignee: { name: named } } as const) : caps.actionCommand(v, ticketId, input);
   if (command) return { ok: true, command };
-  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB || caps.hasAction(v)) return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
+  if ((VERBS as readonly string[]).includes(v) || v === RATE_VERB || caps.hasAction(v))
+    return { ok: false, message: `${v[0]!.toUpperCase()}${v.slice(1)} #${ticketId} needs more: fill in the field and try again.` };
   return { ok: false, message: `I don't know the action "${v}". Nothing was changed.` };
 }
 

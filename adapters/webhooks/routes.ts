@@ -13,7 +13,11 @@ export const MAX_BODY = 1024 * 1024;
 export const MAX_SIGNATURE_AGE_S = 300;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -115,7 +119,11 @@ export function mountWebhooks(d: WebhookDeps): string[] {
         if (err instanceof ReplayError) return send(res, 401, { ok: false, error: err.message });
         if (err instanceof PartialDeliveryError) {
           d.log(`webhook ${source.name}: ${err.message}`);
-          return send(res, 500, { ok: false, error: `${err.taken} of ${err.total} alerts were stored before a failure; send the same body again and the rest are taken (the first ${err.taken} are not counted twice)`, taken: err.taken });
+          return send(res, 500, {
+            ok: false,
+            error: `${err.taken} of ${err.total} alerts were stored before a failure; send the same body again and the rest are taken (the first ${err.taken} are not counted twice)`,
+            taken: err.taken,
+          });
         }
         d.log(`webhook ${source.name}: the alerts could not be stored: ${(err as Error)?.message ?? err}`);
         send(res, 500, { ok: false, error: "the alert could not be stored; nothing was changed, send it again" });

@@ -46,7 +46,8 @@ export interface AgentsLine {
   quote?: string;
 }
 
-const same = (a: { platform: string; userId: string } | null | undefined, b: { platform: string; userId: string }) => Boolean(a) && a!.platform === b.platform && a!.userId === b.userId;
+const same = (a: { platform: string; userId: string } | null | undefined, b: { platform: string; userId: string }) =>
+  Boolean(a) && a!.platform === b.platform && a!.userId === b.userId;
 
 export function agentsLine(change: TicketChange): AgentsLine {
   const c = change.comment;
@@ -75,7 +76,8 @@ export function audience(change: TicketChange): Notice[] {
     case "claimed":
     case "assigned":
       // Who claims it is the one acting: their name as this platform knows it.
-      if (s.assignee && !byRequester) toRequester({ text: `#${n} is now with ${change.kind === "claimed" ? who : s.assignee.name} (${STATUS_LABEL[t.status]}).` });
+      if (s.assignee && !byRequester)
+        toRequester({ text: `#${n} is now with ${change.kind === "claimed" ? who : s.assignee.name} (${STATUS_LABEL[t.status]}).` });
       break;
     case "status":
     case "closed":
@@ -92,7 +94,12 @@ export function audience(change: TicketChange): Notice[] {
       break;
   }
   // A capability's own sentence for the requester (an article offered, an approval's outcome), whoever acted.
-  if (change.requesterMessage) toRequester({ text: change.requesterMessage, ...(change.requesterActions?.length ? { actions: change.requesterActions } : {}), ...(byRequester ? { toActor: true } : {}) });
+  if (change.requesterMessage)
+    toRequester({
+      text: change.requesterMessage,
+      ...(change.requesterActions?.length ? { actions: change.requesterActions } : {}),
+      ...(byRequester ? { toActor: true } : {}),
+    });
 
   const assignee = s.assignee;
   // An agent's own ticket: they hear it as its requester.
@@ -101,13 +108,17 @@ export function audience(change: TicketChange): Notice[] {
     if (change.kind === "claimed" || change.kind === "assigned") toAssignee({ text: `${who} assigned #${n} to you: ${t.title} (${t.priority}).` });
     // What others say on their ticket, and its reopening (agents read these in the agents' channel).
     if (change.kind === "commented" && publicComment) toAssignee({ text: `${who} replied on #${n}:`, quote: publicComment, inAgentsChannel: true });
-    if (change.kind === "noted" && change.comment) toAssignee({ text: `${who} added an internal note to #${n}:`, quote: change.comment.body, inAgentsChannel: true });
+    if (change.kind === "noted" && change.comment)
+      toAssignee({ text: `${who} added an internal note to #${n}:`, quote: change.comment.body, inAgentsChannel: true });
     if (change.kind === "reopened") toAssignee({ text: `${who} reopened #${n}: ${t.title}.`, inAgentsChannel: true });
   }
 
   const previous = change.previousAssignee;
   if (previous && !same(previous, actor) && !same(assignee, previous)) {
-    const text = change.kind === "claimed" ? `${who} took over #${n}: ${t.title}. It is no longer yours.` : `${who} gave #${n} to ${assignee?.name ?? "nobody"}: ${t.title}. It is no longer yours.`;
+    const text =
+      change.kind === "claimed"
+        ? `${who} took over #${n}: ${t.title}. It is no longer yours.`
+        : `${who} gave #${n} to ${assignee?.name ?? "nobody"}: ${t.title}. It is no longer yours.`;
     out.push({ to: { role: "previous_assignee", person: previous }, text });
   }
 

@@ -121,10 +121,23 @@ export class CommandBatches {
     let cause: unknown;
     try {
       await this.db.transaction().execute(async (trx) => {
-        while (this.joins(taken.length, started, taken.some((t) => t.job.first))) {
+        while (
+          this.joins(
+            taken.length,
+            started,
+            taken.some((t) => t.job.first),
+          )
+        ) {
           if (taken.length) {
             await nextTurn();
-            if (!this.joins(taken.length, started, taken.some((t) => t.job.first))) break;
+            if (
+              !this.joins(
+                taken.length,
+                started,
+                taken.some((t) => t.job.first),
+              )
+            )
+              break;
           }
           const entry: { job: Job; result?: Result } = { job: this.queue.shift()! };
           taken.push(entry);

@@ -42,7 +42,12 @@ export interface Scheduler<Caught> {
  * A job whose work is a scheduler object, made with the desk on first use and kept between runs (it remembers
  * a run in progress). `caughtUp` turns what the catch-up did into notes for the start-up log.
  */
-export function schedulerJob<Caught>(name: string, everyMs: number, make: (desk: DeskServices, log: (m: string) => void) => Scheduler<Caught>, caughtUp: (c: Caught) => string[]): Job {
+export function schedulerJob<Caught>(
+  name: string,
+  everyMs: number,
+  make: (desk: DeskServices, log: (m: string) => void) => Scheduler<Caught>,
+  caughtUp: (c: Caught) => string[],
+): Job {
   let scheduler: Scheduler<Caught> | undefined;
   const of = (desk: DeskServices, log: (m: string) => void) => (scheduler ??= make(desk, log));
   return {

@@ -37,7 +37,16 @@ export interface OutcomeFile {
 }
 
 export type Outcome =
-  | { ok: true; kind: CommandKind; text: string; snapshot?: TicketSnapshot; list?: TicketSnapshot[]; history?: HistoryLine[]; form?: FormField[]; files?: OutcomeFile[] }
+  | {
+      ok: true;
+      kind: CommandKind;
+      text: string;
+      snapshot?: TicketSnapshot;
+      list?: TicketSnapshot[];
+      history?: HistoryLine[];
+      form?: FormField[];
+      files?: OutcomeFile[];
+    }
   | { ok: false; code: ErrorCode; text: string; field?: string };
 
 /** What a handler gets: the transaction, the acting person and their role, and the means to record a change. */
@@ -62,11 +71,26 @@ export interface Ctx {
   /** What the desk's capabilities add to the core's own commands (help, list order, who may read a ticket, the form). */
   capabilities: CapabilityHooks;
   /** Applies `changes`, writes one audit event per changed field, and queues notifications. */
-  change(before: Ticket, changes: TicketUpdate, kind: ChangeKind, summary: string, extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell }): Promise<TicketSnapshot>;
+  change(
+    before: Ticket,
+    changes: TicketUpdate,
+    kind: ChangeKind,
+    summary: string,
+    extra?: { reason?: string; comment?: { body: string; internal: boolean }; requesterMessage?: string; requesterActions?: ActionView[]; alsoTell?: AlsoTell },
+  ): Promise<TicketSnapshot>;
   /** Queues an incident's status update for every status channel (requesters are told through their tickets). */
   broadcast(change: Omit<IncidentChange, "id" | "actor">): Promise<void>;
   /** Records a change that is not a field update (creation, a comment) and queues its notifications. */
-  announce(after: Ticket, kind: ChangeKind, summary: string, audit: { action: string; field?: string; to?: string; reason?: string }, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell): Promise<TicketSnapshot>;
+  announce(
+    after: Ticket,
+    kind: ChangeKind,
+    summary: string,
+    audit: { action: string; field?: string; to?: string; reason?: string },
+    comment?: { body: string; internal: boolean },
+    requesterMessage?: string,
+    requesterActions?: ActionView[],
+    alsoTell?: AlsoTell,
+  ): Promise<TicketSnapshot>;
   /**
    * change() and announce() for callers that do not need the snapshot back (a capability's hook inside
    * another change): the ticket is drawn once at the end of the command for all its notifications, not
@@ -77,7 +101,6 @@ export interface Ctx {
     announce(...a: Parameters<Ctx["announce"]>): Promise<void>;
   };
 }
-
 
 /** What the core's own commands ask of the desk's capabilities (src/core/capability.ts holds them). */
 export interface CapabilityHooks {

@@ -39,7 +39,21 @@ export interface DeskDeps {
   batchLimits?: BatchLimits;
 }
 
-const AUDITED: (keyof TicketUpdate)[] = ["title", "description", "type", "category", "service", "impact", "urgency", "priority", "status", "assignee_id", "team", "tags", "resolution"];
+const AUDITED: (keyof TicketUpdate)[] = [
+  "title",
+  "description",
+  "type",
+  "category",
+  "service",
+  "impact",
+  "urgency",
+  "priority",
+  "status",
+  "assignee_id",
+  "team",
+  "tags",
+  "resolution",
+];
 
 export class Desk implements DeskServices {
   private readonly notifiers: Notifier[];
@@ -55,16 +69,20 @@ export class Desk implements DeskServices {
     this.roles = new RoleResolver(deps.settings, deps.log);
     this.notifiers = [...(deps.notifiers ?? [])];
     this.capabilities = new Capabilities(deps.capabilities ?? []);
-    this.batches = new CommandBatches(deps.db, () => {
-      for (const l of this.commitListeners) {
-        try {
-          l();
-        } catch (err) {
-          // A listener only wakes background work: its failure must not stop the others, nor the next batch.
-          deps.log?.(`after commit: ${(err as Error)?.message ?? err}`);
+    this.batches = new CommandBatches(
+      deps.db,
+      () => {
+        for (const l of this.commitListeners) {
+          try {
+            l();
+          } catch (err) {
+            // A listener only wakes background work: its failure must not stop the others, nor the next batch.
+            deps.log?.(`after commit: ${(err as Error)?.message ?? err}`);
+          }
         }
-      }
-    }, deps.batchLimits);
+      },
+      deps.batchLimits,
+    );
   }
 
   /** Commands queued behind the batch running now: a request arriving while it is above 0 will wait for them. */
@@ -117,7 +135,9 @@ export class Desk implements DeskServices {
     this.pending++;
     // Every surface's strings pass here: no control character is stored, and no answer names a server path.
     const clean = { ...env, actor: stripControls(env.actor), command: stripControls(env.command) };
-    return this.handleNow(clean).then(withoutServerPaths).finally(() => this.settled());
+    return this.handleNow(clean)
+      .then(withoutServerPaths)
+      .finally(() => this.settled());
   }
 
   private settled(): void {
@@ -170,10 +190,16 @@ export class Desk implements DeskServices {
     const e = err instanceof Error ? err : new Error(String(err));
     const where = /\n\s+at (.*)/.exec(e.stack ?? "")?.[1] ?? "unknown place";
     const command = env.command.kind === "capability" ? `${env.command.capability} ${env.command.verb}` : env.command.kind;
-    (this.deps.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`command ${command} by ${personKey(env.actor)} failed (ref ${ref}): ${e.name}: ${e.message.split("\n")[0]} (at ${where})`);
+    (this.deps.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(
+      `command ${command} by ${personKey(env.actor)} failed (ref ${ref}): ${e.name}: ${e.message.split("\n")[0]} (at ${where})`,
+    );
     // A system error names its kind (ENOTDIR, EACCES) but never the path, which is the server's business.
     const kind = typeof (e as NodeJS.ErrnoException).code === "string" ? ` (${(e as NodeJS.ErrnoException).code})` : "";
-    return { ok: false, code: "COMMAND_FAILED", text: `That failed on the desk's side${kind}, and nothing was changed. Try again later; if it keeps failing, tell the desk's admins (ref ${ref}).` };
+    return {
+      ok: false,
+      code: "COMMAND_FAILED",
+      text: `That failed on the desk's side${kind}, and nothing was changed. Try again later; if it keeps failing, tell the desk's admins (ref ${ref}).`,
+    };
   }
 
   /**
@@ -194,7 +220,6 @@ export class Desk implements DeskServices {
       return result;
     }, opts.solo ?? true);
   }
-
 
   /**
    * A write that is not a command (an adapter's inbox row, a person's details learned after their command),
@@ -239,13 +264,33 @@ export class Desk implements DeskServices {
     let seq = 0;
     const told: string[] = [];
     const notices = new CommandNotices({ trx, actor, envelope, now, notifiers, extensions });
-    const queue = (t: Ticket, kind: ChangeKind, summary: string, id: string, comment?: { body: string; internal: boolean }, requesterMessage?: string, requesterActions?: ActionView[], alsoTell?: AlsoTell, previousAssigneeId?: number | null) => {
+    const queue = (
+      t: Ticket,
+      kind: ChangeKind,
+      summary: string,
+      id: string,
+      comment?: { body: string; internal: boolean },
+      requesterMessage?: string,
+      requesterActions?: ActionView[],
+      alsoTell?: AlsoTell,
+      previousAssigneeId?: number | null,
+    ) => {
       if (requesterMessage && t.requesterId === actor.id) told.push(requesterMessage);
-      notices.queue(t.number, { id, kind, summary, ...(comment ? { comment } : {}), ...(requesterMessage ? { requesterMessage } : {}), ...(requesterActions?.length ? { requesterActions } : {}), ...(alsoTell ? { alsoTell } : {}), ...(previousAssigneeId ? { previousAssigneeId } : {}) });
+      notices.queue(t.number, {
+        id,
+        kind,
+        summary,
+        ...(comment ? { comment } : {}),
+        ...(requesterMessage ? { requesterMessage } : {}),
+        ...(requesterActions?.length ? { requesterActions } : {}),
+        ...(alsoTell ? { alsoTell } : {}),
+        ...(previousAssigneeId ? { previousAssigneeId } : {}),
+      });
     };
     // Numbered within the command even when it has an idempotency key: a command that announces twice (a
     // creation and the article offered with it) must not have its second message taken for a repeat of the first.
-    const changeId = (ticket: number) => `t${ticket}:${now}:${envelope.idempotencyKey ? `${envelope.idempotencyKey}:${++seq}` : `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
+    const changeId = (ticket: number) =>
+      `t${ticket}:${now}:${envelope.idempotencyKey ? `${envelope.idempotencyKey}:${++seq}` : `${personKey(actor)}:${++seq}:${Math.random().toString(36).slice(2, 8)}`}`;
     const applyChange = async (...[before, changes, kind, summary, extra = {}]: Parameters<Ctx["change"]>): Promise<Ticket> => {
       notices.changed();
       const after = await updateTicket(trx, before.number, { ...changes, updated_at: now });
@@ -267,16 +312,51 @@ export class Desk implements DeskServices {
         });
       }
       // A change that moved no audited field (a comment that stamped the first response) is still an event.
-      if (!events.length) events.push({ at: now, ticket_id: before.number, actor_id: actor.id, platform: actor.platform, action: kind, field: null, from_value: null, to_value: null, reason: extra.reason ?? null });
+      if (!events.length)
+        events.push({
+          at: now,
+          ticket_id: before.number,
+          actor_id: actor.id,
+          platform: actor.platform,
+          action: kind,
+          field: null,
+          from_value: null,
+          to_value: null,
+          reason: extra.reason ?? null,
+        });
       await appendAudit(trx, events);
       for (const x of extensions) await x.afterChange?.(ctx, { kind, before, after, ...(extra.comment ? { comment: extra.comment } : {}) });
       notices.changed();
-      queue(after, kind, summary, changeId(before.number), extra.comment, extra.requesterMessage, extra.requesterActions, extra.alsoTell, before.assigneeId !== after.assigneeId ? before.assigneeId : null);
+      queue(
+        after,
+        kind,
+        summary,
+        changeId(before.number),
+        extra.comment,
+        extra.requesterMessage,
+        extra.requesterActions,
+        extra.alsoTell,
+        before.assigneeId !== after.assigneeId ? before.assigneeId : null,
+      );
       return after;
     };
-    const applyAnnounce = async (...[after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell]: Parameters<Ctx["announce"]>): Promise<void> => {
+    const applyAnnounce = async (
+      ...[after, kind, summary, audit, comment, requesterMessage, requesterActions, alsoTell]: Parameters<Ctx["announce"]>
+    ): Promise<void> => {
       notices.changed();
-      await appendAudit(trx, [{ at: now, ticket_id: after.number, actor_id: actor.id, platform: actor.platform, action: audit.action, field: audit.field ?? null, from_value: null, to_value: audit.to ?? null, reason: audit.reason ?? null }]);
+      await appendAudit(trx, [
+        {
+          at: now,
+          ticket_id: after.number,
+          actor_id: actor.id,
+          platform: actor.platform,
+          action: audit.action,
+          field: audit.field ?? null,
+          from_value: null,
+          to_value: audit.to ?? null,
+          reason: audit.reason ?? null,
+        },
+      ]);
       // Creation has no `before`; a comment or announcement changed no field, so `before` is the ticket as it is.
       for (const x of extensions) await x.afterChange?.(ctx, { kind, before: kind === "created" ? null : after, after, ...(comment ? { comment } : {}) });
       notices.changed();
@@ -291,7 +371,8 @@ export class Desk implements DeskServices {
       envelope,
       told,
       require(permission, doing) {
-        if (!can(role, permission)) throw new DeskError("FORBIDDEN", `Only ${needed(permission)} can ${doing}; you are ${role === "agent" || role === "admin" ? "an" : "a"} ${role}.`);
+        if (!can(role, permission))
+          throw new DeskError("FORBIDDEN", `Only ${needed(permission)} can ${doing}; you are ${role === "agent" || role === "admin" ? "an" : "a"} ${role}.`);
       },
       async load(number) {
         const t = await ticketByNumber(trx, number);
@@ -320,7 +401,17 @@ export class Desk implements DeskServices {
       async broadcast(c) {
         const id = `inc${c.view.incident.id}:${now}:${++seq}:${Math.random().toString(36).slice(2, 8)}`;
         const planned = notifiers.flatMap((n) => n.planIncident?.({ ...c, id, actor }) ?? []);
-        notices.queueRows(planned.map((m) => ({ key: `${id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, payload: m.payload, at: now, coalesce: m.coalesce })));
+        notices.queueRows(
+          planned.map((m) => ({
+            key: `${id}:${m.key}`,
+            platform: m.platform,
+            kind: m.kind,
+            target: m.target,
+            payload: m.payload,
+            at: now,
+            coalesce: m.coalesce,
+          })),
+        );
       },
       async announce(...a) {
         await applyAnnounce(...a);

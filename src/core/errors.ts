@@ -11,7 +11,11 @@ export type ErrorCode =
   | "COMMAND_FAILED";
 
 export class DeskError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = "DeskError";
   }

@@ -56,7 +56,10 @@ export async function keepFiles(db: Queryable, files: OutcomeFile[], at: number)
  * Queues a command's files for one person on one platform, once per `key` (a redelivered command, answered
  * from its receipt, queues nothing more). Returns false when they were already queued.
  */
-export async function queueOutcomeFiles(db: Queryable, m: { platform: string; key: string; text: string; files: OutcomeFile[]; to: FileDestination; at: number }): Promise<boolean> {
+export async function queueOutcomeFiles(
+  db: Queryable,
+  m: { platform: string; key: string; text: string; files: OutcomeFile[]; to: FileDestination; at: number },
+): Promise<boolean> {
   const key = `files:${m.platform}:${m.key}`;
   return db.transaction().execute(async (trx) => {
     if (await trx.selectFrom("outbox").select("id").where("key", "=", key).executeTakeFirst()) return false;

@@ -26,7 +26,11 @@ export interface FormField {
 export interface FormPart {
   fields(settings: DeskSettings): FormField[];
   /** `type` is the form's chosen ticket type. */
-  validate(settings: DeskSettings, values: FormValues, type: string | undefined): { fields: Partial<CreateFields>; errors: Partial<Record<keyof CreateFields, string>> };
+  validate(
+    settings: DeskSettings,
+    values: FormValues,
+    type: string | undefined,
+  ): { fields: Partial<CreateFields>; errors: Partial<Record<keyof CreateFields, string>> };
 }
 
 /** The form's fields: the core's, then those of `parts` (the desk's capabilities', see Capabilities.form). */
@@ -34,17 +38,43 @@ export function ticketForm(settings: DeskSettings, parts: readonly FormPart[] = 
   const levels = LEVELS.map((l) => ({ value: l, label: l[0]!.toUpperCase() + l.slice(1) }));
   const fields: FormField[] = [
     { name: "title", label: "Title", kind: "text", required: true, maxLength: LIMITS.title, placeholder: "What is wrong, in a few words" },
-    { name: "description", label: "Description", kind: "multiline", required: false, maxLength: LIMITS.description, placeholder: "What happened, since when, what you tried" },
-    { name: "type", label: "Type", kind: "select", required: false, options: TYPES.map((t) => ({ value: t, label: TYPE_LABEL[t][0]!.toUpperCase() + TYPE_LABEL[t].slice(1) })) },
+    {
+      name: "description",
+      label: "Description",
+      kind: "multiline",
+      required: false,
+      maxLength: LIMITS.description,
+      placeholder: "What happened, since when, what you tried",
+    },
+    {
+      name: "type",
+      label: "Type",
+      kind: "select",
+      required: false,
+      options: TYPES.map((t) => ({ value: t, label: TYPE_LABEL[t][0]!.toUpperCase() + TYPE_LABEL[t].slice(1) })),
+    },
     { name: "impact", label: "Impact (how many are affected)", kind: "select", required: false, options: levels },
     { name: "urgency", label: "Urgency (how soon it hurts)", kind: "select", required: false, options: levels },
   ];
   fields.push(
     settings.services.length
-      ? { name: "service", label: "Affected service", kind: "select", required: false, options: settings.services.map((s) => ({ value: s.name, label: s.name })) }
+      ? {
+          name: "service",
+          label: "Affected service",
+          kind: "select",
+          required: false,
+          options: settings.services.map((s) => ({ value: s.name, label: s.name })),
+        }
       : { name: "service", label: "Affected service", kind: "text", required: false, maxLength: 100 },
   );
-  if (settings.categories.length) fields.push({ name: "category", label: "Category", kind: "select", required: false, options: settings.categories.map((c) => ({ value: c.name, label: c.name })) });
+  if (settings.categories.length)
+    fields.push({
+      name: "category",
+      label: "Category",
+      kind: "select",
+      required: false,
+      options: settings.categories.map((c) => ({ value: c.name, label: c.name })),
+    });
   for (const part of parts) fields.push(...part.fields(settings));
   return fields;
 }
@@ -71,7 +101,8 @@ export function validateForm(settings: DeskSettings, values: FormValues, parts: 
   const service = str(values.service);
   if (service.length > 100) errors.service = "The service name is over 100 characters.";
   const category = str(values.category);
-  if (category && !settings.categories.some((c) => c.name === category)) errors.category = `Category must be one of ${settings.categories.map((c) => c.name).join(", ")}.`;
+  if (category && !settings.categories.some((c) => c.name === category))
+    errors.category = `Category must be one of ${settings.categories.map((c) => c.name).join(", ")}.`;
   const contributed = parts.map((part) => part.validate(settings, values, type));
   for (const c of contributed) Object.assign(errors, c.errors);
   if (Object.keys(errors).length) return { ok: false, errors };

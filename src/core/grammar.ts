@@ -19,7 +19,11 @@ export const CORE_USAGE: readonly Usage[] = [
   { verb: "claim", form: "claim N [force]", says: "take ticket N yourself (force: take it over from another agent)" },
   { verb: "assign", form: "assign N @who", says: "give ticket N to an agent" },
   { verb: "priority", form: "priority N P1|P2|P3|P4", says: "set the priority" },
-  { verb: "status", form: `status N ${STATUSES.filter((s) => s !== "new" && s !== "resolved" && s !== "awaiting_approval").join("|")}`, says: "change the status" },
+  {
+    verb: "status",
+    form: `status N ${STATUSES.filter((s) => s !== "new" && s !== "resolved" && s !== "awaiting_approval").join("|")}`,
+    says: "change the status",
+  },
   { verb: "comment", form: "comment N <text>", says: "reply to the requester" },
   { verb: "note", form: "note N <text>", says: "add an internal note (agents only)" },
   { verb: "resolve", form: "resolve N <resolution>", says: "resolve with a note to the requester" },
@@ -104,7 +108,24 @@ export function parsePersonRef(token: string): PersonRef | undefined {
 }
 
 /** The core's own command words (a Grammar adds its capabilities'). */
-const CORE_WORDS = ["new", "list", "show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "search", "category", "help"];
+const CORE_WORDS = [
+  "new",
+  "list",
+  "show",
+  "claim",
+  "assign",
+  "priority",
+  "status",
+  "comment",
+  "note",
+  "resolve",
+  "close",
+  "reopen",
+  "history",
+  "search",
+  "category",
+  "help",
+];
 
 const NUMBERED = new Set(["show", "claim", "assign", "priority", "status", "comment", "note", "resolve", "close", "reopen", "history", "category"]);
 const SCOPES: readonly ListScope[] = ["mine", "queue", "open", "all"];
@@ -117,7 +138,12 @@ function parseWith(g: Grammar, input: string): Command {
   const [head = "", ...rest] = text.split(/\s+/);
   const verb = head.toLowerCase();
   const args = rest;
-  const tail = (from: number) => text.split(/\s+/).slice(from + 1).join(" ").trim();
+  const tail = (from: number) =>
+    text
+      .split(/\s+/)
+      .slice(from + 1)
+      .join(" ")
+      .trim();
   // Keep the person's own spacing and line breaks in free text.
   const freeText = (skip: number) => text.replace(new RegExp(`^(\\S+(\\s+|$)){${skip}}`), "").trim();
 
@@ -211,8 +237,13 @@ function commandAttempt(g: Grammar, text: string, verb: string, args: string[]):
     // A capability's own word with arguments it does not take: a command gone wrong when it names a person or a ticket.
     const takes = g.usage.filter((u) => u.verb === verb).map((u) => u.form);
     const first = args[0] ?? "";
-    const shaped = !args.length || (/^(@|<@|[a-z-]+:\S)/i.test(first) && takes.some((f) => /@who/.test(f))) || (parseNumber(first) !== undefined && takes.some((f) => /\bN\b/.test(f)));
-    return shaped ? { kind: "help", topic: verb, unknown: `I did not understand "${text}". ${g.usageOf(verb)} To open a ticket with these words, type \`new ${text}\`.` } : undefined;
+    const shaped =
+      !args.length ||
+      (/^(@|<@|[a-z-]+:\S)/i.test(first) && takes.some((f) => /@who/.test(f))) ||
+      (parseNumber(first) !== undefined && takes.some((f) => /\bN\b/.test(f)));
+    return shaped
+      ? { kind: "help", topic: verb, unknown: `I did not understand "${text}". ${g.usageOf(verb)} To open a ticket with these words, type \`new ${text}\`.` }
+      : undefined;
   }
   const synonym = synonymAttempt(text, verb, args);
   if (synonym) return synonym;
@@ -262,7 +293,10 @@ function withNewHint(c: Command, text: string): Command {
   return c.kind === "help" && c.unknown ? { ...c, unknown: `${c.unknown} To open a ticket with these words, type \`new ${text}\`.` } : c;
 }
 
-const didYouMean = (fixed: string, text: string): Command => ({ kind: "help", unknown: `Did you mean \`${fixed}\`? To open a ticket with these words, type \`new ${text}\`.` });
+const didYouMean = (fixed: string, text: string): Command => ({
+  kind: "help",
+  unknown: `Did you mean \`${fixed}\`? To open a ticket with these words, type \`new ${text}\`.`,
+});
 
 /** The command word one typo away from `word` (words of four letters or more; shorter ones have too many neighbours). */
 function nearestWord(word: string, words: Set<string>): string | undefined {

@@ -77,8 +77,10 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source, onBehalfOf?: A
   const title = f.title.trim();
   const description = (f.description ?? "").trim();
   if (!title) throw invalid("The ticket needs a title.", "title");
-  if (title.length > LIMITS.title) throw invalid(`The title is ${title.length} characters; keep it to ${LIMITS.title} and put the details after " -- ".`, "title");
-  if (description.length > LIMITS.description) throw invalid(`The description is ${description.length} characters; keep it to ${LIMITS.description}.`, "description");
+  if (title.length > LIMITS.title)
+    throw invalid(`The title is ${title.length} characters; keep it to ${LIMITS.title} and put the details after " -- ".`, "title");
+  if (description.length > LIMITS.description)
+    throw invalid(`The description is ${description.length} characters; keep it to ${LIMITS.description}.`, "description");
   const settings = ctx.settings;
   if (f.category && !settings.categories.some((c) => c.name === f.category)) throw invalid(`There is no category "${f.category}".`, "category");
   const impact = f.impact ?? settings.defaults.impact;
@@ -86,7 +88,10 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source, onBehalfOf?: A
   const category = f.category ?? null;
   const team = settings.categories.find((c) => c.name === category)?.team ?? settings.services.find((s) => s.name === f.service)?.team ?? null;
   // Raised from someone else's message: its author asked for help, so they are the requester.
-  const requester = onBehalfOf && !(onBehalfOf.platform === ctx.actor.platform && onBehalfOf.userId === ctx.actor.userId) ? toPerson(await upsertPerson(ctx.trx, onBehalfOf, ctx.now)) : ctx.actor;
+  const requester =
+    onBehalfOf && !(onBehalfOf.platform === ctx.actor.platform && onBehalfOf.userId === ctx.actor.userId)
+      ? toPerson(await upsertPerson(ctx.trx, onBehalfOf, ctx.now))
+      : ctx.actor;
   const ticket = await insertTicket(ctx.trx, {
     title,
     description,
@@ -113,7 +118,12 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source, onBehalfOf?: A
   });
   const forWhom = requester.id === ctx.actor.id ? "" : ` for ${requester.name}`;
   const onBehalf = forWhom ? `; raised by ${ctx.actor.name} on behalf of ${requester.name}` : "";
-  const snapshot = await ctx.announce(ticket, "created", `${ctx.actor.name} opened #${ticket.number}${forWhom}: ${ticket.title}`, { action: "create", field: "status", to: "new", reason: `priority ${ticket.priority} from impact ${impact} x urgency ${urgency}${onBehalf}` });
+  const snapshot = await ctx.announce(ticket, "created", `${ctx.actor.name} opened #${ticket.number}${forWhom}: ${ticket.title}`, {
+    action: "create",
+    field: "status",
+    to: "new",
+    reason: `priority ${ticket.priority} from impact ${impact} x urgency ${urgency}${onBehalf}`,
+  });
   const told = ctx.told.length ? `\n${ctx.told.join("\n")}` : "";
   return { ok: true, kind: "create", text: `Opened ${describe(snapshot)}${told}`, snapshot };
 }
@@ -121,11 +131,17 @@ async function create(ctx: Ctx, f: CreateFields, source?: Source, onBehalfOf?: A
 async function list(ctx: Ctx, requested?: ListScope): Promise<Outcome> {
   const agent = atLeast(ctx.role, "agent");
   const scope = requested ?? (agent ? "open" : "mine");
-  if (scope !== "mine" && !agent) throw forbidden(`Only agents can list ${scope === "queue" ? "the queue" : scope === "all" ? "all tickets" : "the open tickets"}; you are a requester. Try: list mine.`);
+  if (scope !== "mine" && !agent)
+    throw forbidden(
+      `Only agents can list ${scope === "queue" ? "the queue" : scope === "all" ? "all tickets" : "the open tickets"}; you are a requester. Try: list mine.`,
+    );
   const orderFirst = ctx.capabilities.listOrder;
   const tickets =
     scope === "mine"
-      ? [...(await listTickets(ctx.trx, { requesterId: ctx.actor.id, openOnly: true, orderFirst })), ...(agent ? await listTickets(ctx.trx, { assigneeId: ctx.actor.id, openOnly: true, orderFirst }) : [])]
+      ? [
+          ...(await listTickets(ctx.trx, { requesterId: ctx.actor.id, openOnly: true, orderFirst })),
+          ...(agent ? await listTickets(ctx.trx, { assigneeId: ctx.actor.id, openOnly: true, orderFirst }) : []),
+        ]
       : await listTickets(ctx.trx, { openOnly: scope !== "all", unassigned: scope === "queue", orderFirst });
   const unique = [...new Map(tickets.map((t) => [t.number, t])).values()];
   const snapshots = await Promise.all(unique.map((t) => ctx.snapshot(t)));
@@ -136,13 +152,19 @@ async function search(ctx: Ctx, words: string): Promise<Outcome> {
   const found = await searchTickets(ctx.trx, words, 50);
   const allowed = atLeast(ctx.role, "agent") ? found : found.filter((t) => t.requesterId === ctx.actor.id);
   const snapshots = await Promise.all(allowed.slice(0, 20).map((t) => ctx.snapshot(t)));
-  return { ok: true, kind: "search", text: snapshots.length ? describeList(snapshots, `matching "${words}"`) : `No tickets match "${words}".`, list: snapshots };
+  return {
+    ok: true,
+    kind: "search",
+    text: snapshots.length ? describeList(snapshots, `matching "${words}"`) : `No tickets match "${words}".`,
+    list: snapshots,
+  };
 }
 
 async function visible(ctx: Ctx, number: number): Promise<Ticket> {
   const t = await ctx.load(number);
   // An approver reads the request they decide on, whatever their role.
-  if (t.requesterId !== ctx.actor.id && t.assigneeId !== ctx.actor.id && !atLeast(ctx.role, "agent") && !(await ctx.capabilities.mayRead(ctx, number))) throw forbidden(`#${number} is someone else's ticket; only agents can see it.`);
+  if (t.requesterId !== ctx.actor.id && t.assigneeId !== ctx.actor.id && !atLeast(ctx.role, "agent") && !(await ctx.capabilities.mayRead(ctx, number)))
+    throw forbidden(`#${number} is someone else's ticket; only agents can see it.`);
   return t;
 }
 
@@ -156,7 +178,16 @@ async function openTicket(ctx: Ctx, number: number): Promise<Ticket> {
 async function history(ctx: Ctx, number: number): Promise<Outcome> {
   await visible(ctx, number);
   const rows = await auditOfTicket(ctx.trx, number);
-  const all: HistoryLine[] = rows.map((r) => ({ at: r.at, actor: r.actor_name ?? "system", platform: r.platform, action: r.action, field: r.field, from: r.from_value, to: r.to_value, reason: r.reason }));
+  const all: HistoryLine[] = rows.map((r) => ({
+    at: r.at,
+    actor: r.actor_name ?? "system",
+    platform: r.platform,
+    action: r.action,
+    field: r.field,
+    from: r.from_value,
+    to: r.to_value,
+    reason: r.reason,
+  }));
   // A requester does not learn that an internal note exists.
   const lines = atLeast(ctx.role, "agent") ? all : all.filter((h) => !isNote(h));
   // Read by people on every platform: in words, local times, names (the audit trail keeps the raw values).
@@ -181,8 +212,13 @@ async function claim(ctx: Ctx, number: number, force: boolean): Promise<Outcome>
   const t = await openTicket(ctx, number);
   if (t.assigneeId === ctx.actor.id) throw new DeskError("INVALID_TRANSITION", `#${number} is already yours.`);
   // Taking a ticket from a colleague is asked for by name, so a stale card or a wrong number takes nobody's work.
-  if (t.assigneeId !== null && !force) throw new DeskError("INVALID_TRANSITION", `#${number} is with ${(await ctx.person(t.assigneeId)).name}; \`claim ${number} force\` to take it over.`);
-  const changes = { assignee_id: ctx.actor.id, ...(t.status === "new" || t.status === "triaged" ? { status: "in_progress" } : {}), ...(t.firstResponseAt ? {} : { first_response_at: ctx.now }) };
+  if (t.assigneeId !== null && !force)
+    throw new DeskError("INVALID_TRANSITION", `#${number} is with ${(await ctx.person(t.assigneeId)).name}; \`claim ${number} force\` to take it over.`);
+  const changes = {
+    assignee_id: ctx.actor.id,
+    ...(t.status === "new" || t.status === "triaged" ? { status: "in_progress" } : {}),
+    ...(t.firstResponseAt ? {} : { first_response_at: ctx.now }),
+  };
   return done(ctx, "claim", await ctx.change(t, changes, "claimed", `${ctx.actor.name} claimed #${number}`));
 }
 
@@ -214,7 +250,11 @@ async function status(ctx: Ctx, number: number, to: Ticket["status"]): Promise<O
   if (to === "resolved" && isOpen(t.status)) throw invalid(`Say how #${number} was resolved: resolve ${number} <resolution>.`, "status");
   assertTransition(number, t.status, to);
   const stamps = to === "closed" ? { closed_at: ctx.now } : {};
-  return done(ctx, "status", await ctx.change(t, { status: to, ...stamps }, to === "closed" ? "closed" : "status", `${ctx.actor.name} moved #${number} to ${STATUS_LABEL[to]}`));
+  return done(
+    ctx,
+    "status",
+    await ctx.change(t, { status: to, ...stamps }, to === "closed" ? "closed" : "status", `${ctx.actor.name} moved #${number} to ${STATUS_LABEL[to]}`),
+  );
 }
 
 async function comment(ctx: Ctx, number: number, body: string, internal: boolean): Promise<Outcome> {
@@ -248,7 +288,13 @@ async function resolve(ctx: Ctx, number: number, resolution: string): Promise<Ou
   assertTransition(number, t.status, "resolved");
   // The desk resolving by itself (an alert clearing) is neither a response nor an owner.
   const byPerson = ctx.actor.platform !== "system";
-  const changes = { status: "resolved", resolution: text, resolved_at: ctx.now, ...(t.firstResponseAt || !byPerson ? {} : { first_response_at: ctx.now }), ...(t.assigneeId || !byPerson ? {} : { assignee_id: ctx.actor.id }) };
+  const changes = {
+    status: "resolved",
+    resolution: text,
+    resolved_at: ctx.now,
+    ...(t.firstResponseAt || !byPerson ? {} : { first_response_at: ctx.now }),
+    ...(t.assigneeId || !byPerson ? {} : { assignee_id: ctx.actor.id }),
+  };
   return done(ctx, "resolve", await ctx.change(t, changes, "resolved", `${ctx.actor.name} resolved #${number}`, { comment: { body: text, internal: false } }));
 }
 
@@ -261,7 +307,14 @@ async function reopen(ctx: Ctx, number: number, reason: string): Promise<Outcome
   const to = t.assigneeId ? "in_progress" : "triaged";
   // The old resolution did not hold: it is cleared, so no card or later close shows it as the answer
   // (its text stays in the conversation and the audit trail).
-  return done(ctx, "reopen", await ctx.change(t, { status: to, resolution: null, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, { reason: why, comment: { body: `Reopened: ${why}`, internal: false } }));
+  return done(
+    ctx,
+    "reopen",
+    await ctx.change(t, { status: to, resolution: null, resolved_at: null, closed_at: null }, "reopened", `${ctx.actor.name} reopened #${number}: ${why}`, {
+      reason: why,
+      comment: { body: `Reopened: ${why}`, internal: false },
+    }),
+  );
 }
 
 /** An agent sets or corrects the category; the team follows the category's team when it has one. */
@@ -273,7 +326,13 @@ async function category(ctx: Ctx, number: number, name: string): Promise<Outcome
   if (!c) throw invalid(`There is no category "${name.trim()}". Categories: ${ctx.settings.categories.map((x) => x.name).join(", ")}.`, "category");
   const changes = { category: c.name, ...(c.team && c.team !== t.team ? { team: c.team } : {}) };
   if (t.category === c.name) throw new DeskError("INVALID_TRANSITION", `#${number} is already in ${c.name}.`);
-  return done(ctx, "category", await ctx.change(t, changes, "category", `${ctx.actor.name} set #${number}'s category to ${c.name}`, { reason: t.category ? `corrected from ${t.category}` : "set by an agent" }));
+  return done(
+    ctx,
+    "category",
+    await ctx.change(t, changes, "category", `${ctx.actor.name} set #${number}'s category to ${c.name}`, {
+      reason: t.category ? `corrected from ${t.category}` : "set by an agent",
+    }),
+  );
 }
 
 export { personKey };

@@ -107,15 +107,32 @@ export function historyText(number: number, lines: HistoryLine[], words: History
     const step = main ? whole.filter((x) => x !== main) : whole;
     const did = main
       ? TRIAGE_DID[main.field!]!(value(main.field, main.to, false))
-      : by === "Triage" && h.action === "priority" ? "set the priority"
-      : by === "Triage" && h.action === "incident_offer" ? "offered to declare an incident"
-      : DID[h.action] ?? h.action.replace(/_/g, " ");
+      : by === "Triage" && h.action === "priority"
+        ? "set the priority"
+        : by === "Triage" && h.action === "incident_offer"
+          ? "offered to declare an incident"
+          : (DID[h.action] ?? h.action.replace(/_/g, " "));
     // The SLA's words already name it ("SLA clock started"); triage's steps are said as Triage's.
-    const who = by === "SLA" ? "" : by === "Triage" ? "Triage " : `${h.actor}${h.platform === "console" || h.platform === "system" ? "" : ` (via ${PLATFORM_NAME[h.platform] ?? h.platform})`} `;
+    const who =
+      by === "SLA"
+        ? ""
+        : by === "Triage"
+          ? "Triage "
+          : `${h.actor}${h.platform === "console" || h.platform === "system" ? "" : ` (via ${PLATFORM_NAME[h.platform] ?? h.platform})`} `;
     // One reason for the whole step is said once at its end; different reasons go with their own change.
-    const reasons = [...new Set((main ? whole : step).filter((x) => !(x.reason && x.to && x.reason.startsWith(`${x.to}:`))).map((x) => x.reason).filter(Boolean))];
+    const reasons = [
+      ...new Set(
+        (main ? whole : step)
+          .filter((x) => !(x.reason && x.to && x.reason.startsWith(`${x.to}:`)))
+          .map((x) => x.reason)
+          .filter(Boolean),
+      ),
+    ];
     const each = reasons.length > 1;
-    const changes = step.map((x) => `${what(x)}${each && x.reason ? ` (${x.reason})` : ""}`).filter((x) => x.trim()).join(", ");
+    const changes = step
+      .map((x) => `${what(x)}${each && x.reason ? ` (${x.reason})` : ""}`)
+      .filter((x) => x.trim())
+      .join(", ");
     return `  ${local(h.at)}  ${who}${did}${changes ? `: ${changes}` : ""}${!each && reasons.length ? ` (${reasons[0]})` : ""}`;
   });
   return [`History of #${number} (times in ${words.timezone}):`, ...out].join("\n");

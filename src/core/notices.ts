@@ -17,13 +17,23 @@ import type { ActionView, TicketSnapshot } from "./views.js";
 
 /** A ticket with its people and what each capability adds (snapshot.extras[name]). */
 /** `cards`: the capabilities whose card parts are drawn (all of them, even those whose extras no notifier reads). */
-export async function snapshotOf(db: Db | Trx, t: Ticket, extensions: readonly Capability[], cards: readonly Capability[] = extensions): Promise<TicketSnapshot> {
+export async function snapshotOf(
+  db: Db | Trx,
+  t: Ticket,
+  extensions: readonly Capability[],
+  cards: readonly Capability[] = extensions,
+): Promise<TicketSnapshot> {
   const requester = await personById(db, t.requesterId);
   const assignee = t.assigneeId ? await personById(db, t.assigneeId) : undefined;
   if (!requester) throw new Error(`ticket #${t.number} names a requester that does not exist`);
   const extras: Record<string, unknown> = {};
   for (const x of extensions) if (x.enrich) extras[x.name] = await x.enrich(db, t);
-  const snapshot: TicketSnapshot = { ticket: t, requester: toPerson(requester), assignee: assignee ? toPerson(assignee) : null, ...(Object.keys(extras).length ? { extras } : {}) };
+  const snapshot: TicketSnapshot = {
+    ticket: t,
+    requester: toPerson(requester),
+    assignee: assignee ? toPerson(assignee) : null,
+    ...(Object.keys(extras).length ? { extras } : {}),
+  };
   const card = cards.flatMap((x) => (x.card ? [x.card(snapshot)] : []));
   return card.length ? { ...snapshot, card } : snapshot;
 }
@@ -47,7 +57,9 @@ export class CommandNotices {
   private generation = 0;
   private readonly drawn = new Map<number, { generation: number; snap: TicketSnapshot }>();
 
-  constructor(private readonly command: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: readonly Capability[] }) {}
+  constructor(
+    private readonly command: { trx: Trx; actor: Person; envelope: Envelope; now: number; notifiers: Notifier[]; extensions: readonly Capability[] },
+  ) {}
 
   /** Something changed (a ticket, or what a capability keeps about one): snapshots drawn so far are stale. */
   changed(): void {
@@ -101,9 +113,27 @@ export class CommandNotices {
       if (!links.has(ticket)) links.set(ticket, await linksOf(trx, ticket));
       const { previousAssigneeId, ...queued } = c;
       const previous = previousAssigneeId === undefined ? undefined : await personById(trx, previousAssigneeId);
-      const change: TicketChange = { ...queued, ...(previous ? { previousAssignee: toPerson(previous) } : {}), snapshot, actor, origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) } };
+      const change: TicketChange = {
+        ...queued,
+        ...(previous ? { previousAssignee: toPerson(previous) } : {}),
+        snapshot,
+        actor,
+        origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) },
+      };
       const planned = notifiers.flatMap((n) => n.plan(change, links.get(ticket)!));
-      await enqueue(trx, planned.map((m) => ({ key: `${c.id}:${m.key}`, platform: m.platform, kind: m.kind, target: m.target, ticketId: ticket, payload: m.payload, at: now, coalesce: m.coalesce })));
+      await enqueue(
+        trx,
+        planned.map((m) => ({
+          key: `${c.id}:${m.key}`,
+          platform: m.platform,
+          kind: m.kind,
+          target: m.target,
+          ticketId: ticket,
+          payload: m.payload,
+          at: now,
+          coalesce: m.coalesce,
+        })),
+      );
     }
   }
 }

@@ -5,7 +5,8 @@ import type { Person } from "./people.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 
 /** The core's own kinds; capabilities add their own strings (notifiers treat unknown kinds generically). */
-export type ChangeKind = "created" | "claimed" | "assigned" | "priority" | "status" | "commented" | "noted" | "resolved" | "closed" | "reopened" | (string & {});
+export type ChangeKind =
+  "created" | "claimed" | "assigned" | "priority" | "status" | "commented" | "noted" | "resolved" | "closed" | "reopened" | (string & {});
 
 export interface TicketChange {
   /** Unique per change; outbox keys derive from it. */

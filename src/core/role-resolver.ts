@@ -38,7 +38,10 @@ export class RoleResolver {
   /** The role configuration gave each person key and email at their last full lookup (groups need the network). */
   private readonly derived = new Map<string, Role>();
 
-  constructor(private readonly settings: DeskSettings, private readonly log: (m: string) => void = () => {}) {}
+  constructor(
+    private readonly settings: DeskSettings,
+    private readonly log: (m: string) => void = () => {},
+  ) {}
 
   addDirectory(d: GroupDirectory): void {
     this.directories.push(d);
@@ -96,7 +99,10 @@ export class RoleResolver {
     const people = await linkedPeople(db, p);
     const email = p.email ?? people.find((x) => x.platform === p.platform && x.user_id === p.userId)?.email ?? null;
     const self: Identity = { platform: p.platform, userId: p.userId, email };
-    const identities: Identity[] = [self, ...people.filter((x) => !(x.platform === p.platform && x.user_id === p.userId)).map((x) => ({ platform: x.platform, userId: x.user_id, email: x.email }))];
+    const identities: Identity[] = [
+      self,
+      ...people.filter((x) => !(x.platform === p.platform && x.user_id === p.userId)).map((x) => ({ platform: x.platform, userId: x.user_id, email: x.email })),
+    ];
     let best: RoleSource | undefined;
     for (const id of identities) {
       for (const s of [this.configured(id), await this.groupRole(id)]) if (s && (!best || !atLeast(best.role, s.role))) best = s;

@@ -9,7 +9,10 @@ export function oneLine(s: TicketSnapshot): string {
 
 export function describe(s: TicketSnapshot): string {
   const t = s.ticket;
-  const lines = [oneLine(s), `  requester ${s.requester.name} · ${t.type.replace("_", " ")} · impact ${t.impact} · urgency ${t.urgency}${t.category ? ` · ${t.category}` : ""}${t.service ? ` · service ${t.service}` : ""}${t.team ? ` · team ${t.team}` : ""}`];
+  const lines = [
+    oneLine(s),
+    `  requester ${s.requester.name} · ${t.type.replace("_", " ")} · impact ${t.impact} · urgency ${t.urgency}${t.category ? ` · ${t.category}` : ""}${t.service ? ` · service ${t.service}` : ""}${t.team ? ` · team ${t.team}` : ""}`,
+  ];
   if (t.description) lines.push(`  ${t.description.split("\n").join("\n  ")}`);
   if (t.resolution && !["new", "triaged", "in_progress", "waiting"].includes(t.status)) lines.push(`  resolution: ${t.resolution}`);
   return lines.join("\n");

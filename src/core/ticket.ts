@@ -67,7 +67,11 @@ export function assertTransition(number: number, from: Status, to: Status): void
   if (NEXT[from].includes(to)) return;
   if (from === "closed") throw new DeskError("INVALID_TRANSITION", `#${number} is closed; reopen it first: reopen ${number} <why>.`);
   if (from === "resolved") throw new DeskError("INVALID_TRANSITION", `#${number} is resolved; reopen it first (reopen ${number} <why>) or close it.`);
-  if (from === "awaiting_approval") throw new DeskError("INVALID_TRANSITION", `#${number} awaits approval; it moves on when its approvers decide (approve ${number} / reject ${number} <reason>), or close it to withdraw it.`);
+  if (from === "awaiting_approval")
+    throw new DeskError(
+      "INVALID_TRANSITION",
+      `#${number} awaits approval; it moves on when its approvers decide (approve ${number} / reject ${number} <reason>), or close it to withdraw it.`,
+    );
   if (to === "new") throw new DeskError("INVALID_TRANSITION", `#${number} has been triaged; a ticket never goes back to new.`);
   throw new DeskError("INVALID_TRANSITION", `#${number} cannot go from ${STATUS_LABEL[from]} to ${STATUS_LABEL[to]}.`);
 }
@@ -83,9 +87,22 @@ export function priorityOf(matrix: PriorityMatrix, impact: Level, urgency: Level
 }
 
 export function parseStatus(text: string): Status | undefined {
-  const t = text.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
   if ((STATUSES as readonly string[]).includes(t)) return t as Status;
-  const aliases: Record<string, Status> = { awaiting: "awaiting_approval", approval: "awaiting_approval", inprogress: "in_progress", progress: "in_progress", working: "in_progress", waiting_on_requester: "waiting", pending: "waiting", open: "triaged", done: "resolved" };
+  const aliases: Record<string, Status> = {
+    awaiting: "awaiting_approval",
+    approval: "awaiting_approval",
+    inprogress: "in_progress",
+    progress: "in_progress",
+    working: "in_progress",
+    waiting_on_requester: "waiting",
+    pending: "waiting",
+    open: "triaged",
+    done: "resolved",
+  };
   return aliases[t];
 }
 
@@ -101,7 +118,10 @@ export function parseLevel(text: string): Level | undefined {
 }
 
 export function parseType(text: string): TicketType | undefined {
-  const t = text.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
   if ((TYPES as readonly string[]).includes(t)) return t as TicketType;
   const aliases: Record<string, TicketType> = { request: "service_request", access: "access_request", change_request: "change", q: "question" };
   return aliases[t];

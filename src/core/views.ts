@@ -92,7 +92,17 @@ export function ticketView(s: TicketSnapshot): TicketView {
     description: t.description,
     link: t.source.link,
     fields,
-    actions: [...actionsFor(t).map((verb) => ({ verb, label: LABELS[verb], ticketId: t.number, typed: TYPED[verb](t.number), ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}), ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}) })), ...extra.flatMap((e) => e.actions ?? [])],
+    actions: [
+      ...actionsFor(t).map((verb) => ({
+        verb,
+        label: LABELS[verb],
+        ticketId: t.number,
+        typed: TYPED[verb](t.number),
+        ...(verb === "claim" || verb === "reopen" ? { style: "primary" as const } : {}),
+        ...(INPUTS[verb] ? { input: INPUTS[verb] } : {}),
+      })),
+      ...extra.flatMap((e) => e.actions ?? []),
+    ],
   };
 }
 

@@ -45,7 +45,10 @@ export class Pace {
   private readonly gate = new Bottleneck({ maxConcurrent: 1 });
   private readonly longest: number;
 
-  constructor(readonly windows: Window[], private readonly clock: PaceClock = realTime) {
+  constructor(
+    readonly windows: Window[],
+    private readonly clock: PaceClock = realTime,
+  ) {
     if (!windows.length) throw new Error("a pace needs at least one window");
     this.longest = Math.max(...windows.map((w) => w.ms + marginOf(w)));
   }

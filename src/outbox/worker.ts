@@ -10,7 +10,10 @@ import { due, flagInFlight, markCalled, markDead, markRetry, markSending, markSe
  * attempt had made its platform call, counts as "may have been sent" (the answer may be what was lost).
  */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly opts: { retryAfterMs?: number; permanent?: boolean } = {}) {
+  constructor(
+    message: string,
+    readonly opts: { retryAfterMs?: number; permanent?: boolean } = {},
+  ) {
     super(message);
     this.name = "DeliveryError";
   }
@@ -109,13 +112,15 @@ export class OutboxWorker {
       this.again = true;
       return this.running;
     }
-    this.running = this.recoverInFlight().then(() => this.pass()).finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.drain().catch((e) => this.deps.log?.(`outbox ${this.platform}: ${(e as Error).message}`));
-      }
-    });
+    this.running = this.recoverInFlight()
+      .then(() => this.pass())
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          void this.drain().catch((e) => this.deps.log?.(`outbox ${this.platform}: ${(e as Error).message}`));
+        }
+      });
     return this.running;
   }
 
@@ -170,7 +175,9 @@ export class OutboxWorker {
       // Once stopped, the pass only waits for the deliveries under way (the paces refuse new calls).
       const found = this.stopped ? [] : await due(db, this.platform, now, batch + inFlight);
       // A target whose row failed waits for that row: the ones behind it must not overtake it while it waits.
-      const rows = this.stopped ? [] : found.filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)) && (failedOf.get(r.target) ?? r.id) === r.id);
+      const rows = this.stopped
+        ? []
+        : found.filter((r) => !busy.has(r.target) && (!taken.has(r.id) || again(r.id)) && (failedOf.get(r.target) ?? r.id) === r.id);
       const byTarget = new Map<string, OutboxRow[]>();
       for (const r of rows) {
         if (inFlight >= batch && !byTarget.has(r.target)) break;

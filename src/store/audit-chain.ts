@@ -31,9 +31,17 @@ export async function verifyChain(db: Queryable): Promise<VerifyResult> {
     for (const r of rows) {
       n++;
       lastId = r.id;
-      if ((r.prev_hash ?? "") !== prev) return { ok: false, events: n, brokenAt: r.id, ticketId: r.ticket_id, why: "its link to the previous event does not match (an event before it was removed or changed)" };
+      if ((r.prev_hash ?? "") !== prev)
+        return {
+          ok: false,
+          events: n,
+          brokenAt: r.id,
+          ticketId: r.ticket_id,
+          why: "its link to the previous event does not match (an event before it was removed or changed)",
+        };
       const expected = eventHash(prev, r);
-      if (r.hash !== expected) return { ok: false, events: n, brokenAt: r.id, ticketId: r.ticket_id, why: "its content does not match its hash (the row was edited)" };
+      if (r.hash !== expected)
+        return { ok: false, events: n, brokenAt: r.id, ticketId: r.ticket_id, why: "its content does not match its hash (the row was edited)" };
       prev = expected;
     }
   }

@@ -9,7 +9,10 @@ import type { Database } from "./database.js";
 export type Db = Kysely<Database>;
 
 export class StorageError extends Error {
-  constructor(message: string, readonly sqliteCode?: string) {
+  constructor(
+    message: string,
+    readonly sqliteCode?: string,
+  ) {
     super(message);
     this.name = "StorageError";
   }
@@ -27,7 +30,8 @@ export function describeSqliteError(err: unknown, path?: string): string {
   const code = (err as { code?: string })?.code ?? "";
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return `${db} is locked by another process; try again in a moment`;
   if (code.startsWith("SQLITE_READONLY")) return `${db} is read-only; check the file's permissions`;
-  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") return `${path ?? "the database file"} is not a Deskhand database (the file is not SQLite or is corrupt)`;
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT")
+    return `${path ?? "the database file"} is not a Deskhand database (the file is not SQLite or is corrupt)`;
   if (code.startsWith("SQLITE_CANTOPEN")) return `cannot open ${db}; check that the folder exists and is writable`;
   if (code === "SQLITE_FULL") return `the disk holding ${db} is full`;
   return `${db} failed: ${(err as Error)?.message ?? String(err)}`;
@@ -62,9 +66,13 @@ export function openDatabase(path: string, opts: OpenOptions = {}): { db: Db; sq
     sqlite.prepare("SELECT count(*) FROM sqlite_master").get();
   } catch (err) {
     const mkdirFailed = ["EACCES", "ENOTDIR", "EEXIST", "EROFS", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "");
-    throw new StorageError(mkdirFailed ? `cannot create the folder for the database at ${path}` : describeSqliteError(err, path), (err as { code?: string }).code);
+    throw new StorageError(
+      mkdirFailed ? `cannot create the folder for the database at ${path}` : describeSqliteError(err, path),
+      (err as { code?: string }).code,
+    );
   }
-  const checkpointer = opts.checkpointInBackground && !opts.readonly && path !== ":memory:" ? startCheckpointer(sqlite, path, opts.checkpointEveryMs ?? 1000) : undefined;
+  const checkpointer =
+    opts.checkpointInBackground && !opts.readonly && path !== ":memory:" ? startCheckpointer(sqlite, path, opts.checkpointEveryMs ?? 1000) : undefined;
   const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: cachingStatements(sqlite) }, checkpointer) });
   return { db, sqlite, ...(checkpointer ? { checkpointer } : {}) };
 }
@@ -153,7 +161,10 @@ class FairSqliteDriver extends SqliteDriver {
   private readonly waiting: Array<() => void> = [];
   private held = false;
 
-  constructor(config: SqliteDialectConfig, private readonly checkpointer?: Checkpointer) {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly checkpointer?: Checkpointer,
+  ) {
     super(config);
   }
 
@@ -178,7 +189,10 @@ class FairSqliteDriver extends SqliteDriver {
 }
 
 class FairSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig, private readonly checkpointer?: Checkpointer) {
+  constructor(
+    private readonly config: SqliteDialectConfig,
+    private readonly checkpointer?: Checkpointer,
+  ) {
     super(config);
   }
 

@@ -209,7 +209,8 @@ export interface PlatformTables {
  * Every table, as kysely sees them: the core's, each capability's own (its tables.ts), and the platforms'.
  * One interface, so every query on any table is typed the same way, with no cast.
  */
-export interface Database extends CoreTables, PlatformTables, ApprovalTables, AlertTables, IncidentTables, KnowledgeTables, ReportTables, SlaTables, TriageTables {}
+export interface Database
+  extends CoreTables, PlatformTables, ApprovalTables, AlertTables, IncidentTables, KnowledgeTables, ReportTables, SlaTables, TriageTables {}
 
 /** What a query runs on: the connection, or the transaction a command holds. */
 export type Queryable = Kysely<Database> | Transaction<Database>;

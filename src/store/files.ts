@@ -22,7 +22,16 @@ export async function storeFile(db: Queryable, f: { name: string; title: string;
   await dropExpiredFiles(db, f.at);
   await db
     .insertInto("stored_files")
-    .values({ token, name: f.name, title: f.title, mime: f.mime, bytes: f.bytes, size: f.bytes.length, created_at: f.at, expires_at: f.at + (f.ttlMs ?? FILE_TTL_MS) })
+    .values({
+      token,
+      name: f.name,
+      title: f.title,
+      mime: f.mime,
+      bytes: f.bytes,
+      size: f.bytes.length,
+      created_at: f.at,
+      expires_at: f.at + (f.ttlMs ?? FILE_TTL_MS),
+    })
     .execute();
   return { token, name: f.name, title: f.title, mime: f.mime, size: f.bytes.length };
 }

@@ -27,7 +27,14 @@ export async function storeRequest(db: Queryable, r: { platform: string; key: st
 
 /** The platform's unfinished requests, oldest first, that have not yet failed `maxAttempts` times. */
 export function unfinishedRequests(db: Queryable, platform: string, maxAttempts: number): Promise<InboxRequest[]> {
-  return db.selectFrom("inbox").select(["id", "key", "body", "attempts"]).where("platform", "=", platform).where("done_at", "is", null).where("attempts", "<", maxAttempts).orderBy("id").execute();
+  return db
+    .selectFrom("inbox")
+    .select(["id", "key", "body", "attempts"])
+    .where("platform", "=", platform)
+    .where("done_at", "is", null)
+    .where("attempts", "<", maxAttempts)
+    .orderBy("id")
+    .execute();
 }
 
 export async function finishRequest(db: Queryable, id: number, at: number): Promise<void> {

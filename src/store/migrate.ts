@@ -14,7 +14,9 @@ class FolderMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     const out: Record<string, Migration> = {};
-    for (const file of readdirSync(this.dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts")).sort()) {
+    for (const file of readdirSync(this.dir)
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"))
+      .sort()) {
       out[file.replace(/\.(ts|js)$/, "")] = (await import(pathToFileURL(path.join(this.dir, file)).href)) as Migration;
     }
     return out;

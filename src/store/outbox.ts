@@ -30,7 +30,21 @@ export async function enqueue(db: Queryable, messages: OutboxInput[]): Promise<v
   if (!fresh.length) return;
   await db
     .insertInto("outbox")
-    .values(fresh.map((m) => ({ key: m.key, platform: m.platform, kind: m.kind, target: m.target, ticket_id: m.ticketId ?? null, payload: JSON.stringify(m.payload), next_attempt_at: m.at, created_at: m.at, last_error: null, sent_at: null, coalesce_key: m.coalesce ?? null })))
+    .values(
+      fresh.map((m) => ({
+        key: m.key,
+        platform: m.platform,
+        kind: m.kind,
+        target: m.target,
+        ticket_id: m.ticketId ?? null,
+        payload: JSON.stringify(m.payload),
+        next_attempt_at: m.at,
+        created_at: m.at,
+        last_error: null,
+        sent_at: null,
+        coalesce_key: m.coalesce ?? null,
+      })),
+    )
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
 }
@@ -38,7 +52,14 @@ export async function enqueue(db: Queryable, messages: OutboxInput[]): Promise<v
 const UNFINISHED = ["pending", "retrying", "sending"];
 
 async function waiting(db: Queryable, platform: string, coalesce: string): Promise<boolean> {
-  const row = await db.selectFrom("outbox").select("id").where("platform", "=", platform).where("coalesce_key", "=", coalesce).where("status", "=", "pending").limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom("outbox")
+    .select("id")
+    .where("platform", "=", platform)
+    .where("coalesce_key", "=", coalesce)
+    .where("status", "=", "pending")
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -82,7 +103,12 @@ export function dueQuery(db: Queryable, platform: string, now: number, limit: nu
 export async function markSending(db: Queryable, id: number, at?: number): Promise<void> {
   await db
     .updateTable("outbox")
-    .set((eb) => ({ status: "sending", attempts: eb("attempts", "+", 1), called_at: null, ...(at === undefined ? {} : { first_attempt_at: eb.fn.coalesce("first_attempt_at", eb.val(at)) }) }))
+    .set((eb) => ({
+      status: "sending",
+      attempts: eb("attempts", "+", 1),
+      called_at: null,
+      ...(at === undefined ? {} : { first_attempt_at: eb.fn.coalesce("first_attempt_at", eb.val(at)) }),
+    }))
     .where("id", "=", id)
     .execute();
 }
@@ -94,12 +120,20 @@ export async function markCalled(db: Queryable, id: number, at: number): Promise
 
 /** `recovery`: what became of a row that was in flight at a stop (found already posted, or sent again). */
 export async function markSent(db: Queryable, id: number, at: number, recovery?: "found" | "resent"): Promise<void> {
-  await db.updateTable("outbox").set({ status: "sent", sent_at: at, last_error: null, ...(recovery ? { recovery } : {}) }).where("id", "=", id).execute();
+  await db
+    .updateTable("outbox")
+    .set({ status: "sent", sent_at: at, last_error: null, ...(recovery ? { recovery } : {}) })
+    .where("id", "=", id)
+    .execute();
 }
 
 /** `lookFirst`: the failed call may have reached the platform, so the retry looks for the message before sending. */
 export async function markRetry(db: Queryable, id: number, nextAt: number, error: string, lookFirst = false): Promise<void> {
-  await db.updateTable("outbox").set({ status: "retrying", next_attempt_at: nextAt, last_error: error.slice(0, 500), ...(lookFirst ? { recovery: "lookup" } : {}) }).where("id", "=", id).execute();
+  await db
+    .updateTable("outbox")
+    .set({ status: "retrying", next_attempt_at: nextAt, last_error: error.slice(0, 500), ...(lookFirst ? { recovery: "lookup" } : {}) })
+    .where("id", "=", id)
+    .execute();
 }
 
 /**
@@ -134,15 +168,29 @@ export async function recentCalls(db: Queryable, platform: string, since: number
 
 /** Rows that were in flight at a stop, by platform and outcome (lookup, found, resent, may_repeat), over the outbox's life. */
 export async function recoveryCounts(db: Queryable): Promise<{ platform: string; recovery: string; n: number }[]> {
-  const rows = await db.selectFrom("outbox").select(["platform", "recovery", db.fn.countAll<number>().as("n")]).where("recovery", "is not", null).groupBy(["platform", "recovery"]).orderBy("platform").execute();
+  const rows = await db
+    .selectFrom("outbox")
+    .select(["platform", "recovery", db.fn.countAll<number>().as("n")])
+    .where("recovery", "is not", null)
+    .groupBy(["platform", "recovery"])
+    .orderBy("platform")
+    .execute();
   return rows.map((r) => ({ platform: r.platform, recovery: r.recovery ?? "", n: Number(r.n) }));
 }
 
 export async function markDead(db: Queryable, id: number, error: string): Promise<void> {
-  await db.updateTable("outbox").set({ status: "dead", last_error: error.slice(0, 500) }).where("id", "=", id).execute();
+  await db
+    .updateTable("outbox")
+    .set({ status: "dead", last_error: error.slice(0, 500) })
+    .where("id", "=", id)
+    .execute();
 }
 
 export async function countsByStatus(db: Queryable): Promise<Record<string, number>> {
-  const rows = await db.selectFrom("outbox").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const rows = await db
+    .selectFrom("outbox")
+    .select(["status", db.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -13,15 +13,19 @@ export interface ReadJob {
 const { db } = openDatabase(workerData.path as string, { readonly: true });
 
 // Every failure is answered to the caller inside, so nothing is left for the port to await.
-parentPort!.on("message", (job: ReadJob) => void (async () => {
-  try {
-    const mod = (await import(job.module)) as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    const fn = mod[job.name];
-    if (typeof fn !== "function") throw new Error(`${job.module} has no function ${job.name}`);
-    const value = await fn(db, ...job.args);
-    parentPort!.postMessage({ id: job.id, ok: true, value });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    parentPort!.postMessage({ id: job.id, ok: false, error: { name: e?.name ?? "Error", message: e?.message ?? String(err), code: e?.code } });
-  }
-})());
+parentPort!.on(
+  "message",
+  (job: ReadJob) =>
+    void (async () => {
+      try {
+        const mod = (await import(job.module)) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+        const fn = mod[job.name];
+        if (typeof fn !== "function") throw new Error(`${job.module} has no function ${job.name}`);
+        const value = await fn(db, ...job.args);
+        parentPort!.postMessage({ id: job.id, ok: true, value });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        parentPort!.postMessage({ id: job.id, ok: false, error: { name: e?.name ?? "Error", message: e?.message ?? String(err), code: e?.code } });
+      }
+    })(),
+);

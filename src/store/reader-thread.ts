@@ -30,7 +30,9 @@ class ReaderThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL("./reader-thread-boot.mjs", import.meta.url), { workerData: { path: this.path, entry: new URL("./reader-thread-body.ts", import.meta.url).href } });
+    const worker = new Worker(new URL("./reader-thread-boot.mjs", import.meta.url), {
+      workerData: { path: this.path, entry: new URL("./reader-thread-body.ts", import.meta.url).href },
+    });
     worker.unref();
     worker.on("message", (m: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string; code?: string } }) => {
       const settle = this.waiting.get(m.id);

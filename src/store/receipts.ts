@@ -6,7 +6,11 @@ export async function receiptFor(db: Queryable, key: string): Promise<string | u
 }
 
 export async function recordReceipt(db: Queryable, key: string, result: string, at: number): Promise<void> {
-  await db.insertInto("receipts").values({ key, result, created_at: at }).onConflict((oc) => oc.column("key").doNothing()).execute();
+  await db
+    .insertInto("receipts")
+    .values({ key, result, created_at: at })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
 }
 
 export async function pruneReceipts(db: Queryable, olderThan: number): Promise<void> {

@@ -62,7 +62,11 @@ export async function listTickets(db: Queryable, f: TicketFilter): Promise<Ticke
   if (f.unassigned) q = q.where("assignee_id", "is", null);
   if (f.openOnly) q = q.where("status", "not in", ["resolved", "closed"]);
   for (const key of f.orderFirst ?? []) q = q.orderBy(sql`${key} IS NULL`).orderBy(key);
-  const rows = await q.orderBy(PRIORITY_ORDER).orderBy("id").limit(f.limit ?? 50).execute();
+  const rows = await q
+    .orderBy(PRIORITY_ORDER)
+    .orderBy("id")
+    .limit(f.limit ?? 50)
+    .execute();
   return rows.map(toTicket);
 }
 
@@ -72,7 +76,11 @@ export async function searchTickets(db: Queryable, words: string, limit = 20): P
   if (!query) return [];
   const rows = await db
     .selectFrom("tickets")
-    .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(tickets_fts) AS rank FROM tickets_fts WHERE tickets_fts MATCH ${query})`.as("m"), "m.rowid", "tickets.id")
+    .innerJoin(
+      sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(tickets_fts) AS rank FROM tickets_fts WHERE tickets_fts MATCH ${query})`.as("m"),
+      "m.rowid",
+      "tickets.id",
+    )
     .selectAll("tickets")
     .orderBy("m.rank")
     .limit(limit)

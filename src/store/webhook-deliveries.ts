@@ -21,7 +21,10 @@ export async function deliveryChunks<R>(db: Queryable, source: string, delivery:
 }
 
 export async function recordDeliveryChunk(db: Queryable, source: string, delivery: string, first: number, results: unknown[], at: number): Promise<void> {
-  await db.insertInto("alert_delivery_chunks").values({ source, delivery, first, results: JSON.stringify(results), at }).execute();
+  await db
+    .insertInto("alert_delivery_chunks")
+    .values({ source, delivery, first, results: JSON.stringify(results), at })
+    .execute();
 }
 
 /** The body is taken whole: its chunks are forgotten, and so are chunks abandoned before `staleBefore`. */

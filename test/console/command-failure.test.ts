@@ -17,7 +17,8 @@ import { openDatabase } from "../../src/store/connection.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
 import { exampleSettings, tempDbPath } from "../helpers/desk.js";
 
-const FAILED = /^! That failed on the desk's side \(ENOTDIR\), and nothing was changed\. Try again later; if it keeps failing, tell the desk's admins \(ref [a-z0-9]+\)\.$/m;
+const FAILED =
+  /^! That failed on the desk's side \(ENOTDIR\), and nothing was changed\. Try again later; if it keeps failing, tell the desk's admins \(ref [a-z0-9]+\)\.$/m;
 
 /** A working folder whose data/ is a file: data/reports cannot be made. */
 function blockedFolder(): string {
@@ -30,7 +31,9 @@ describe("a command that fails on the desk's side", () => {
   it("through the console's streams: answered, and the next lines are served", async () => {
     const dir = blockedFolder();
     const settings = exampleSettings();
-    const extensions = standardCapabilities({ ...settings, sla: undefined }).map((x) => (x.name === "reports" ? reportsExtension({ outDir: join(dir, "data/reports") }) : x));
+    const extensions = standardCapabilities({ ...settings, sla: undefined }).map((x) =>
+      x.name === "reports" ? reportsExtension({ outDir: join(dir, "data/reports") }) : x,
+    );
     const logs: string[] = [];
     const { db } = openDatabase(tempDbPath());
     await migrateToLatest(db);
@@ -60,7 +63,14 @@ describe("a command that fails on the desk's side", () => {
       cwd: dir,
       input: "report 7d\n/ticket printer on 3rd floor jams\n/ticket list\n",
       encoding: "utf8",
-      env: { ...process.env, PORT: "0", DESKHAND_DB: join(dir, "db/desk.db"), DESKHAND_CONFIG: join(root, "deskhand.example.yaml"), SLACK_BOT_TOKEN: "", MicrosoftAppId: "" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        DESKHAND_DB: join(dir, "db/desk.db"),
+        DESKHAND_CONFIG: join(root, "deskhand.example.yaml"),
+        SLACK_BOT_TOKEN: "",
+        MicrosoftAppId: "",
+      },
       timeout: 90_000,
     });
     expect(r.status).toBe(0);

@@ -21,7 +21,13 @@ describe("console adapter, through its streams", () => {
   it("opens a ticket and lists it, one answer per line of input", async () => {
     const { printed } = await drive(["/ticket printer on 3rd floor jams", "/ticket list"]);
     expect(printed).toBe(
-      ["Opened #1 [P3 new] printer on 3rd floor jams (unassigned)", "  requester operator · incident · impact medium · urgency medium · Hardware · team Service Desk", "1 ticket (open):", "  #1 [P3 new] printer on 3rd floor jams (unassigned)", ""].join("\n"),
+      [
+        "Opened #1 [P3 new] printer on 3rd floor jams (unassigned)",
+        "  requester operator · incident · impact medium · urgency medium · Hardware · team Service Desk",
+        "1 ticket (open):",
+        "  #1 [P3 new] printer on 3rd floor jams (unassigned)",
+        "",
+      ].join("\n"),
     );
   });
 
@@ -34,12 +40,30 @@ describe("console adapter, through its streams", () => {
   });
 
   it("walks the guided form, asking again after a bad answer", async () => {
-    const { printed, db } = await drive(["new", "x".repeat(151), "Laptop fan is loud", "It whirs all day", "incident", "low", "sideways", "low", "", "Hardware"]);
+    const { printed, db } = await drive([
+      "new",
+      "x".repeat(151),
+      "Laptop fan is loud",
+      "It whirs all day",
+      "incident",
+      "low",
+      "sideways",
+      "low",
+      "",
+      "Hardware",
+    ]);
     expect(printed).toContain("! The title is 151 characters; keep it to 150.");
     expect(printed).toContain("! Urgency must be high, medium or low.");
     expect(printed).toContain("Opened #1 [P4 new] Laptop fan is loud");
     const t = await db.selectFrom("tickets").selectAll().executeTakeFirstOrThrow();
-    expect(t).toMatchObject({ title: "Laptop fan is loud", description: "It whirs all day", impact: "low", urgency: "low", category: "Hardware", team: "Service Desk" });
+    expect(t).toMatchObject({
+      title: "Laptop fan is loud",
+      description: "It whirs all day",
+      impact: "low",
+      urgency: "low",
+      category: "Hardware",
+      team: "Service Desk",
+    });
   });
 
   it("says when the form is left unfinished", async () => {
@@ -115,7 +139,10 @@ describe("npm start, as a process", { timeout: 120_000 }, () => {
 
   it("stops on a bad settings file, naming file, line and field", () => {
     const file = tempDbPath("deskhand.yaml");
-    writeFileSync(file, "desk:\n  name: Test\npriority_matrix:\n  high: { high: P1, medium: P2, low: P3 }\n  medium: { high: P2, medium: P3, low: P9 }\n  low: { high: P3, medium: P4, low: P4 }\n");
+    writeFileSync(
+      file,
+      "desk:\n  name: Test\npriority_matrix:\n  high: { high: P1, medium: P2, low: P3 }\n  medium: { high: P2, medium: P3, low: P9 }\n  low: { high: P3, medium: P4, low: P4 }\n",
+    );
     const r = run({ DESKHAND_DB: tempDbPath(), DESKHAND_CONFIG: file }, "list\n");
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toMatch(new RegExp(`^deskhand: ${file}:5: priority_matrix\\.medium\\.low: `));

@@ -61,7 +61,9 @@ describe("a mistyped command asks, a problem opens a ticket", () => {
       "! Did you mean `show 1`? To open a ticket with these words, type `new shwo 1`.",
       "! Did you mean `claim 1`? To open a ticket with these words, type `new claim1`.",
       "! Did you mean `show 5`? To open a ticket with these words, type `new ticket 5`.",
-      expect.stringMatching(/^! I did not understand "role @zoe superuser"\. Usage: role @who .* To open a ticket with these words, type `new role @zoe superuser`\.$/),
+      expect.stringMatching(
+        /^! I did not understand "role @zoe superuser"\. Usage: role @who .* To open a ticket with these words, type `new role @zoe superuser`\.$/,
+      ),
       expect.stringMatching(/^! "seven" is not a ticket number\. Usage: claim N/),
       "! There is no ticket #9.",
     ]);
@@ -123,13 +125,27 @@ describe("show N", () => {
     expect(shown).toContain('  Category reason: Network · rule: keyword "wifi"\n');
     expect(shown).toContain("  Duplicate: Looks like #1 (97% alike)");
     expect(shown).toContain(
-      ["  Conversation:", "    Tue 24 Nov 09:00  ana: Is it every access point?", "    Tue 24 Nov 09:00  ana (internal note): carol is on the VIP list", "    Tue 24 Nov 09:00  carol: Yes, all of them"].join("\n"),
+      [
+        "  Conversation:",
+        "    Tue 24 Nov 09:00  ana: Is it every access point?",
+        "    Tue 24 Nov 09:00  ana (internal note): carol is on the VIP list",
+        "    Tue 24 Nov 09:00  carol: Yes, all of them",
+      ].join("\n"),
     );
   });
 
   it("shows the requester the public conversation only: nothing says a note exists", async () => {
     const d = await consoleDesk();
-    const printed = await d.type(["as @carol", "vpn drops every ten minutes", "as @ana", "note 1 carol is on the VIP list", "comment 1 Which client version?", "as @carol", "show 1", "history 1"]);
+    const printed = await d.type([
+      "as @carol",
+      "vpn drops every ten minutes",
+      "as @ana",
+      "note 1 carol is on the VIP list",
+      "comment 1 Which client version?",
+      "as @carol",
+      "show 1",
+      "history 1",
+    ]);
     const mine = printed.slice(printed.lastIndexOf("You are now carol"));
     expect(mine).toContain("ana: Which client version?");
     expect(mine).not.toMatch(/VIP|internal|note/i);
@@ -141,7 +157,11 @@ describe("list", () => {
     const d = await consoleDesk();
     const printed = await d.type(["printer on 3rd floor jams", "email bounces for everyone", "priority 2 P1", "as @ana", "list"]);
     const listed = printed.slice(printed.lastIndexOf("2 tickets (open):")).split("\n");
-    expect(listed.slice(0, 3)).toEqual(["2 tickets (open):", "  #2 [P1 new] email bounces for everyone (unassigned) · breach in 15 min", "  #1 [P3 new] printer on 3rd floor jams (unassigned) · breach in 4 h"]);
+    expect(listed.slice(0, 3)).toEqual([
+      "2 tickets (open):",
+      "  #2 [P1 new] email bounces for everyone (unassigned) · breach in 15 min",
+      "  #1 [P3 new] printer on 3rd floor jams (unassigned) · breach in 4 h",
+    ]);
   });
 });
 
@@ -154,7 +174,9 @@ describe("what the desk told each person, shown when they act", () => {
     expect(first).not.toContain("For carol:");
     const later = await d.type(["as @bob", "list mine", "list mine", "as @Carol"]);
     expect(later).toContain(["You are now bob (agent).", "For bob:", "  ana assigned #1 to you: printer on 3rd floor jams (P3)."].join("\n"));
-    expect(later).toContain(["You are now carol (requester).", "For carol:", "  #1 is now with bob (triaged).", "  ana replied on #1: Tray 2 is empty; refilling it"].join("\n"));
+    expect(later).toContain(
+      ["You are now carol (requester).", "For carol:", "  #1 is now with bob (triaged).", "  ana replied on #1: Tray 2 is empty; refilling it"].join("\n"),
+    );
     // Printed once: bob's second command shows nothing new.
     expect(later.match(/For bob:/g)?.length).toBe(1);
   });
@@ -168,7 +190,9 @@ describe("what the desk told each person, shown when they act", () => {
     d.clock.set(at("2026-11-26T17:00:00Z"));
     await sla.tick();
     const printed = await d.type(["as @bob", "as @lee"]);
-    expect(printed).toMatch(/For bob:\n {2}ana assigned #1 to you[^\n]*\n(?: {2}[^\n]*\n)* {2}SLA warning: #1 has used 75% of its resolution target[^\n]*bob, it is yours\./);
+    expect(printed).toMatch(
+      /For bob:\n {2}ana assigned #1 to you[^\n]*\n(?: {2}[^\n]*\n)* {2}SLA warning: #1 has used 75% of its resolution target[^\n]*bob, it is yours\./,
+    );
     expect(printed).toMatch(/For lee:\n(?: {2}[^\n]*\n)* {2}SLA breached: #1 missed its resolution target \(due [^)]+\); [^\n]*please step in\./);
     // Each was said once, to the person it was meant for.
     expect(printed.match(/resolution target/g)?.length).toBe(2);
@@ -178,12 +202,28 @@ describe("what the desk told each person, shown when they act", () => {
     const d = await consoleDesk({ settings: approvalSettings() });
     await accessRequest(d);
     const printed = await d.type(["as @carl", "as @Carl", "as @lee"]);
-    expect(printed).toContain(["You are now carl (requester).", "For carl:", "  #1 waits for your approval: Access to the finance share. Answer with approve 1, or reject 1 <reason>.", "You are now carl (requester).", "You are now lee (lead)."].join("\n"));
+    expect(printed).toContain(
+      [
+        "You are now carl (requester).",
+        "For carl:",
+        "  #1 waits for your approval: Access to the finance share. Answer with approve 1, or reject 1 <reason>.",
+        "You are now carl (requester).",
+        "You are now lee (lead).",
+      ].join("\n"),
+    );
   });
 
   it("tells the requester of an incident update on their ticket", async () => {
     const d = await consoleDesk();
-    const printed = await d.type(["as @carol", "email bounces for everyone", "as @ana", "incident SEV2 mail outage", "link 1 to incident 1", "incident update 1 identified the relay is down", "as @carol"]);
+    const printed = await d.type([
+      "as @carol",
+      "email bounces for everyone",
+      "as @ana",
+      "incident SEV2 mail outage",
+      "link 1 to incident 1",
+      "incident update 1 identified the relay is down",
+      "as @carol",
+    ]);
     expect(printed.slice(printed.lastIndexOf("You are now carol"))).toMatch(/Update on INC-?1 \(mail outage\), identified: the relay is down/);
   });
 });
@@ -202,7 +242,11 @@ describe("history N, for people", () => {
   it("names the desk, not the requester, for triage's and the SLA's own steps", async () => {
     const d = await consoleDesk();
     const printed = await d.type(["as @carol", "printer on 3rd floor jams", "as @carol", "printer on the 3rd floor jams again", "as @ana", "history 2"]);
-    const history = printed.slice(printed.indexOf("History of #2")).split("\n").slice(1).filter((l) => l.startsWith("  "));
+    const history = printed
+      .slice(printed.indexOf("History of #2"))
+      .split("\n")
+      .slice(1)
+      .filter((l) => l.startsWith("  "));
     expect(history[0]).toMatch(/^ {2}Tue 24 Nov 09:00 {2}carol opened it: status new/);
     expect(history).toContainEqual(expect.stringMatching(/^ {2}Tue 24 Nov 09:00 {2}Triage put it in Hardware: team Service Desk \(rule: keyword "printer"\)$/));
     expect(history).toContainEqual(expect.stringMatching(/^ {2}Tue 24 Nov 09:00 {2}Triage found it looks like #1 \(similarity \d+%\)$/));
@@ -215,7 +259,13 @@ describe("history N, for people", () => {
 describe("wording", () => {
   it("counts nouns as people say them and never says 'the all'", async () => {
     const d = await consoleDesk();
-    const printed = await d.type(["as @ana", "kb new Printer jams on the 3rd floor -- Open tray 2 and pull out the stuck sheet. #printer", "kb printer", "as @carol", "list all"]);
+    const printed = await d.type([
+      "as @ana",
+      "kb new Printer jams on the 3rd floor -- Open tray 2 and pull out the stuck sheet. #printer",
+      "kb printer",
+      "as @carol",
+      "list all",
+    ]);
     expect(printed).toContain('1 article for "printer":');
     expect(printed).toContain("! Only agents can list all tickets; you are a requester. Try: list mine.");
     expect(printed).not.toMatch(/\(s\)|the all/);
@@ -225,7 +275,12 @@ describe("wording", () => {
 describe("the deflection offer", () => {
   it("says how to answer it at the console", async () => {
     const d = await consoleDesk();
-    const printed = await d.type(["as @ana", "kb new Printer jams on the 3rd floor -- Open tray 2 and pull out the stuck sheet. #printer", "as @carol", "printer on 3rd floor jams"]);
+    const printed = await d.type([
+      "as @ana",
+      "kb new Printer jams on the 3rd floor -- Open tray 2 and pull out the stuck sheet. #printer",
+      "as @carol",
+      "printer on 3rd floor jams",
+    ]);
     expect(printed).toMatch(/This may help: KB-?1 Printer jams/);
     expect(printed).toContain("Answer with `kb solved 1` (it worked: the ticket closes) or `kb unsolved 1` (an agent takes it on).");
   });
@@ -235,7 +290,20 @@ describe("hostile text reaches the agent's terminal as text", () => {
   it.each(HOSTILE.map((h) => [h.name, h.text]))("%s", async (_name, text) => {
     const d = await consoleDesk();
     // Through every way the console prints a person's text: answers, show, list, history, search, and the news kept for carol.
-    const printed = await d.type(["as @carol", `${text} on the 3rd floor`, `comment 1 ${text}`, "as @ana", "show 1", "list", "history 1", `search ${text}`, "claim 1", `comment 1 ${text}`, `resolve 1 ${text}`, "as @carol"]);
+    const printed = await d.type([
+      "as @carol",
+      `${text} on the 3rd floor`,
+      `comment 1 ${text}`,
+      "as @ana",
+      "show 1",
+      "list",
+      "history 1",
+      `search ${text}`,
+      "claim 1",
+      `comment 1 ${text}`,
+      `resolve 1 ${text}`,
+      "as @carol",
+    ]);
     expect(printed).toContain("For carol:");
     expect(printed).not.toMatch(CONTROL);
     expect(printed).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);

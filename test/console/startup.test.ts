@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { startupBlock } from "../../adapters/console/startup.js";
 
-const fresh = { deskName: "IT Help Desk", platforms: [], http: "on 0.0.0.0:3000 (/healthz)", emulator: true, console: true, webhooks: [], alertSources: ["alertmanager", "grafana", "generic"], sla: true, approvals: false, digest: false };
+const fresh = {
+  deskName: "IT Help Desk",
+  platforms: [],
+  http: "on 0.0.0.0:3000 (/healthz)",
+  emulator: true,
+  console: true,
+  webhooks: [],
+  alertSources: ["alertmanager", "grafana", "generic"],
+  sla: true,
+  approvals: false,
+  digest: false,
+};
 const teamsNotes = [
   "Teams: POST /api/messages in Emulator mode: no MicrosoftAppId, so activities are NOT authenticated and only loopback clients are accepted.",
   "Teams: PUBLIC_URL is not set: report charts and exports cannot be linked in Teams cards.",

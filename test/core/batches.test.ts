@@ -56,7 +56,12 @@ describe("group commit", () => {
     expect(await Promise.all(answers)).toEqual(["a", "b", "c", "d"]);
     expect(commits).toBe(1);
     // Every caller heard only after the commit: all four rows were already visible to another connection.
-    expect(seenAtAnswer).toEqual([["a", "b", "c", "d"], ["a", "b", "c", "d"], ["a", "b", "c", "d"], ["a", "b", "c", "d"]]);
+    expect(seenAtAnswer).toEqual([
+      ["a", "b", "c", "d"],
+      ["a", "b", "c", "d"],
+      ["a", "b", "c", "d"],
+      ["a", "b", "c", "d"],
+    ]);
   });
 
   it("rolls a failed command back to its savepoint and keeps the others in the batch", async () => {
@@ -139,7 +144,13 @@ describe("group commit", () => {
       seenBySolo.push(committed());
       return insert("solo")(trx);
     };
-    await Promise.all([batches.run(insert("a")), batches.run(insert("b")), batches.run(long, { solo: true }), batches.run(insert("c")), batches.run(insert("d"))]);
+    await Promise.all([
+      batches.run(insert("a")),
+      batches.run(insert("b")),
+      batches.run(long, { solo: true }),
+      batches.run(insert("c")),
+      batches.run(insert("d")),
+    ]);
     expect(seenBySolo).toEqual([["a", "b"]]);
     expect(commits).toBe(3);
     expect(committed()).toEqual(["a", "b", "solo", "c", "d"]);
@@ -158,8 +169,16 @@ describe("group commit", () => {
 describe("the desk's commands in one batch", () => {
   it("makes one ticket of a command and its retry queued together (the retry sees the receipt)", async () => {
     desk = await makeDesk();
-    const env = { actor: { platform: "slack", userId: "U1", displayName: "rita" }, command: { kind: "create" as const, title: "vpn drops" }, idempotencyKey: "evt:1" };
-    const [first, retry, other] = await Promise.all([desk.desk.handle(env), desk.desk.handle(env), desk.desk.handle({ ...env, command: { kind: "create", title: "printer jams" }, idempotencyKey: "evt:2" })]);
+    const env = {
+      actor: { platform: "slack", userId: "U1", displayName: "rita" },
+      command: { kind: "create" as const, title: "vpn drops" },
+      idempotencyKey: "evt:1",
+    };
+    const [first, retry, other] = await Promise.all([
+      desk.desk.handle(env),
+      desk.desk.handle(env),
+      desk.desk.handle({ ...env, command: { kind: "create", title: "printer jams" }, idempotencyKey: "evt:2" }),
+    ]);
     expect(retry).toEqual(first);
     expect(other.ok && other.text).toMatch(/#2/);
     const titles = (await desk.db.selectFrom("tickets").select("title").orderBy("id").execute()).map((t) => t.title);

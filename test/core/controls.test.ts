@@ -20,12 +20,24 @@ describe("control characters at the core", () => {
 
   it("stripControls cleans every string of a command, however deep, and leaves numbers and flags alone", () => {
     const cmd = { kind: "create", title: DIRTY, tags: ["a\u0000b"], source: { kind: "slack", ref: "C1:\u00001" }, impact: 2, urgent: true };
-    expect(stripControls(cmd)).toEqual({ kind: "create", title: withoutControls(DIRTY), tags: ["ab"], source: { kind: "slack", ref: "C1:1" }, impact: 2, urgent: true });
+    expect(stripControls(cmd)).toEqual({
+      kind: "create",
+      title: withoutControls(DIRTY),
+      tags: ["ab"],
+      source: { kind: "slack", ref: "C1:1" },
+      impact: 2,
+      urgent: true,
+    });
   });
 
   it("a command's strings are stored without them: title, description, comment, resolution and the person's name", async () => {
     const d = await makeDesk();
-    const created = ok(await d.desk.handle({ actor: { platform: "console", userId: "carol", displayName: "Carol\u0007 C" }, command: { kind: "create", title: DIRTY, description: `line one\u0000\nline\ttwo\r\n` } }));
+    const created = ok(
+      await d.desk.handle({
+        actor: { platform: "console", userId: "carol", displayName: "Carol\u0007 C" },
+        command: { kind: "create", title: DIRTY, description: `line one\u0000\nline\ttwo\r\n` },
+      }),
+    );
     const n = created.snapshot!.ticket.number;
     ok(await d.as("ana", { kind: "comment", number: n, body: `seen\u001b]0;pwned\u0007 it` }));
     ok(await d.as("ana", { kind: "resolve", number: n, resolution: `fixed\u0000 it` }));
@@ -50,7 +62,11 @@ describe("control characters at the core", () => {
     const t = await d.db.selectFrom("tickets").selectAll().executeTakeFirstOrThrow();
     expect(t.title).toBe("printer jams on the [31m3rd[0m floor");
     expect((await d.db.selectFrom("comments").select("body").execute()).map((c) => c.body)).toEqual(["still broken"]);
-    const stored = [t.title, t.description ?? "", ...(await d.db.selectFrom("audit_events").select(["to_value", "reason"]).execute()).flatMap((e) => [e.to_value ?? "", e.reason ?? ""])];
+    const stored = [
+      t.title,
+      t.description ?? "",
+      ...(await d.db.selectFrom("audit_events").select(["to_value", "reason"]).execute()).flatMap((e) => [e.to_value ?? "", e.reason ?? ""]),
+    ];
     for (const s of stored) expect(s).not.toMatch(CONTROL);
     expect(printed).toContain("printer jams on the");
     await d.db.destroy();

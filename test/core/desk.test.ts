@@ -12,7 +12,15 @@ describe("creating tickets", () => {
   it("numbers tickets #1, #2 and sets priority from the matrix", async () => {
     const { as } = await makeDesk();
     const a = ok(await as("carol", "/ticket printer on 3rd floor jams"));
-    expect(a.snapshot?.ticket).toMatchObject({ number: 1, status: "new", priority: "P3", impact: "medium", urgency: "medium", type: "incident", assigneeId: null });
+    expect(a.snapshot?.ticket).toMatchObject({
+      number: 1,
+      status: "new",
+      priority: "P3",
+      impact: "medium",
+      urgency: "medium",
+      type: "incident",
+      assigneeId: null,
+    });
     const b = ok(await as("carol", { kind: "create", title: "CEO cannot email", impact: "high", urgency: "high", service: "Email", category: "Access" }));
     expect(b.snapshot?.ticket).toMatchObject({ number: 2, priority: "P1", team: "Service Desk", category: "Access", service: "Email" });
     expect(b.text).toMatch(/^Opened #2 \[P1 new\] CEO cannot email/);
@@ -20,7 +28,13 @@ describe("creating tickets", () => {
 
   it("records the source with its link back", async () => {
     const { as } = await makeDesk();
-    const t = ok(await as("carol", { kind: "create", title: "from a message", source: { kind: "slack", link: "https://example.slack.com/archives/C1/p1", ref: "C1:1.2" } }));
+    const t = ok(
+      await as("carol", {
+        kind: "create",
+        title: "from a message",
+        source: { kind: "slack", link: "https://example.slack.com/archives/C1/p1", ref: "C1:1.2" },
+      }),
+    );
     expect(t.snapshot?.ticket.source).toEqual({ kind: "slack", link: "https://example.slack.com/archives/C1/p1", ref: "C1:1.2" });
   });
 
@@ -72,7 +86,10 @@ describe("working a ticket", () => {
     ok(await as("carol", "monitor flickers"));
     ok(await as("dave", "my own ticket"));
     const before = await counts(db);
-    expect(refused(await as("ana", "assign 1 @nobody"))).toMatchObject({ code: "PERSON_NOT_FOUND", text: "I don't know @nobody. Assign to an agent of the desk." });
+    expect(refused(await as("ana", "assign 1 @nobody"))).toMatchObject({
+      code: "PERSON_NOT_FOUND",
+      text: "I don't know @nobody. Assign to an agent of the desk.",
+    });
     expect(refused(await as("ana", "assign 1 @dave")).text).toBe("dave is not an agent, so cannot be assigned tickets.");
     expect(await counts(db)).toEqual(before);
   });

@@ -47,15 +47,20 @@ async function sabotagedDesk(capability: string, hook: Hook) {
   await migrateToLatest(db);
   const logs: string[] = [];
   const desk = new Desk({ db, clock, settings, capabilities, log: (m) => logs.push(m) });
-  const as = (user: string, c: Command | string): Promise<Outcome> => desk.handle({ actor: consoleUser(user), command: typeof c === "string" ? desk.parse(c) : c });
+  const as = (user: string, c: Command | string): Promise<Outcome> =>
+    desk.handle({ actor: consoleUser(user), command: typeof c === "string" ? desk.parse(c) : c });
   return { desk, db, logs, armed, as };
 }
 
-const cases = standardCapabilities(approvalSettings(exampleSettings())).flatMap((x) => HOOKS.filter((h) => typeof x[h] === "function").map((h) => [x.name, h] as const));
+const cases = standardCapabilities(approvalSettings(exampleSettings())).flatMap((x) =>
+  HOOKS.filter((h) => typeof x[h] === "function").map((h) => [x.name, h] as const),
+);
 
 describe("a capability's hook that throws", () => {
   it("is tried for every capability the desk runs with", () => {
-    expect(new Set(cases.map(([name]) => name))).toEqual(new Set(["triage", "sla", "incidents", "approvals", "knowledge", "reports", "roles", "alerts", "audit", "satisfaction", "outbox"]));
+    expect(new Set(cases.map(([name]) => name))).toEqual(
+      new Set(["triage", "sla", "incidents", "approvals", "knowledge", "reports", "roles", "alerts", "audit", "satisfaction", "outbox"]),
+    );
   });
 
   it.each(cases)("%s.%s: that command is refused clearly, nothing it did stays, one log line, and the next command is served", async (capability, hook) => {
@@ -71,7 +76,9 @@ describe("a capability's hook that throws", () => {
     expect(t.armed.on).toBe(false); // the hook was reached
     expect(failed).toMatchObject({ ok: false, code: "COMMAND_FAILED" });
     const ref = /\(ref ([a-z0-9]+)\)\.$/.exec((failed as { text: string }).text)?.[1];
-    expect((failed as { text: string }).text).toBe(`That failed on the desk's side, and nothing was changed. Try again later; if it keeps failing, tell the desk's admins (ref ${ref}).`);
+    expect((failed as { text: string }).text).toBe(
+      `That failed on the desk's side, and nothing was changed. Try again later; if it keeps failing, tell the desk's admins (ref ${ref}).`,
+    );
     expect(await counts(t.db)).toEqual(before);
     expect(t.logs).toHaveLength(1);
     expect(t.logs[0]).toMatch(new RegExp(`^command .+ by console:${user} failed \\(ref ${ref}\\): TypeError: ${capability}\\.${hook} exploded \\(at .+\\)$`));

@@ -20,7 +20,10 @@ describe("Desk.quiet", () => {
     expect(await settled(t.desk.quiet(10_000))).toBe(true);
     const commands = Array.from({ length: 5 }, (_, i) => t.as("carol", `printer ${i} jammed`));
     await t.desk.quiet(60_000);
-    const { n } = await t.db.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const { n } = await t.db
+      .selectFrom("tickets")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(5);
     for (const c of commands) ok(await c);
     await t.db.destroy();

@@ -57,7 +57,11 @@ describe("priority matrix", () => {
   });
 
   it("follows a configured matrix", () => {
-    const flat = { high: { high: "P2", medium: "P2", low: "P2" }, medium: { high: "P3", medium: "P3", low: "P3" }, low: { high: "P4", medium: "P4", low: "P4" } } as const;
+    const flat = {
+      high: { high: "P2", medium: "P2", low: "P2" },
+      medium: { high: "P3", medium: "P3", low: "P3" },
+      low: { high: "P4", medium: "P4", low: "P4" },
+    } as const;
     expect(priorityOf(flat, "high", "high")).toBe("P2");
     expect(priorityOf(flat, "low", "high")).toBe("P4");
   });

@@ -38,7 +38,14 @@ export async function twoPlatforms(o: { settings: DeskSettings; slackUsers: Reco
   const base = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   const log = () => undefined;
   const slack = await startSlackApp(t, http, slackApi, { config: { triageChannel: TRIAGE }, log });
-  const teams = await startTeams({ desk: t.desk, config: { teams: { appType: "MultiTenant" } }, http, clock: t.clock, log, outbox: { intervalMs: 60_000, backoffMs: 5 } });
+  const teams = await startTeams({
+    desk: t.desk,
+    config: { teams: { appType: "MultiTenant" } },
+    http,
+    clock: t.clock,
+    log,
+    outbox: { intervalMs: 60_000, backoffMs: 5 },
+  });
   return {
     t,
     http,

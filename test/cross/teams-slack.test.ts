@@ -38,8 +38,20 @@ describe("cross-platform tickets", () => {
     expect(JSON.stringify(slackCard.blocks)).toContain("Outlook will not sync my calendar");
     const teamsCardPost = connector.sent().find((c) => c.conversationId === CHANNEL && c.body.attachments)!;
     expect(cardText(teamsCardPost.body.attachments[0].content)).toContain("#1 Outlook will not sync my calendar");
-    const where = { channel: TRIAGE, ts: String((await t.db.selectFrom("ticket_links").select("ref").where("platform", "=", "slack").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split(":")[1]) };
-    const button = (verb: string) => ({ type: "button", action_id: `ticket.${verb}.1`, value: JSON.stringify({ ticket: 1, verb }), text: { type: "plain_text", text: verb } });
+    const where = {
+      channel: TRIAGE,
+      ts: String(
+        (await t.db.selectFrom("ticket_links").select("ref").where("platform", "=", "slack").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split(
+          ":",
+        )[1],
+      ),
+    };
+    const button = (verb: string) => ({
+      type: "button",
+      action_id: `ticket.${verb}.1`,
+      value: JSON.stringify({ ticket: 1, verb }),
+      text: { type: "plain_text", text: verb },
+    });
 
     // ana claims in Slack.
     expect((await interact(blockAction(AGENTS.ana, button("claim"), where))).status).toBe(200);

@@ -64,7 +64,8 @@ export class FakeBotConnector {
   membersPerPage = 500;
   private waiters: { n: number; resolve: () => void }[] = [];
   /** While set, requests wait here before they are answered (see hold()). */
-  private gate: { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[]; match?: (c: { method: string; path: string }) => boolean } | undefined;
+  private gate:
+    { held: number; open: Promise<void>; watchers: { n: number; resolve: () => void }[]; match?: (c: { method: string; path: string }) => boolean } | undefined;
   url = "";
 
   constructor() {
@@ -145,7 +146,17 @@ export class FakeBotConnector {
       }
     }
     const json = (status: number, value: unknown) => {
-      this.calls.push({ method, path, route: route?.template ?? "?", ...(params.conversationId ? { conversationId: params.conversationId } : {}), ...(params.activityId ? { activityId: params.activityId } : {}), body, status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(query.size ? { query: Object.fromEntries(query) } : {}) });
+      this.calls.push({
+        method,
+        path,
+        route: route?.template ?? "?",
+        ...(params.conversationId ? { conversationId: params.conversationId } : {}),
+        ...(params.activityId ? { activityId: params.activityId } : {}),
+        body,
+        status,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        ...(query.size ? { query: Object.fromEntries(query) } : {}),
+      });
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(value));
       this.wake();
     };
@@ -154,7 +165,10 @@ export class FakeBotConnector {
       json(404, { error: { code: "BadArgument", message: `no such route ${method} ${path}` } });
       return;
     }
-    const failure = this.failures.find((f) => f.left > 0 && (!f.match || f.match({ method, route: route!.template, ...(params.conversationId ? { conversationId: params.conversationId } : {}) })));
+    const failure = this.failures.find(
+      (f) =>
+        f.left > 0 && (!f.match || f.match({ method, route: route!.template, ...(params.conversationId ? { conversationId: params.conversationId } : {}) })),
+    );
     if (failure) {
       failure.left--;
       json(failure.status, { error: { code: failure.status === 429 ? "Throttled" : "ServiceError", message: `fake connector answered ${failure.status}` } });

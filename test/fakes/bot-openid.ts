@@ -23,7 +23,13 @@ export class FakeBotIssuer {
       this.requests.push(req.url ?? "");
       const json = (v: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(v));
       if (req.url === "/v1/.well-known/openidconfiguration") {
-        return json({ issuer: BOT_FRAMEWORK_ISSUER, authorization_endpoint: "https://invalid.botframework.com", jwks_uri: `https://${BOT_FRAMEWORK_LOGIN}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ["RS256"], token_endpoint_auth_methods_supported: ["private_key_jwt"] });
+        return json({
+          issuer: BOT_FRAMEWORK_ISSUER,
+          authorization_endpoint: "https://invalid.botframework.com",
+          jwks_uri: `https://${BOT_FRAMEWORK_LOGIN}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ["RS256"],
+          token_endpoint_auth_methods_supported: ["private_key_jwt"],
+        });
       }
       if (req.url === "/v1/.well-known/keys") return json(this.jwks());
       res.writeHead(404).end();
@@ -53,7 +59,14 @@ export class FakeBotIssuer {
   token(appId: string, serviceUrl: string | undefined, opts: { forgeWith?: KeyObject; expiresInS?: number; issuer?: string } = {}): string {
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: this.kid }));
-    const claims = { iss: opts.issuer ?? BOT_FRAMEWORK_ISSUER, aud: appId, ...(serviceUrl === undefined ? {} : { serviceurl: serviceUrl }), nbf: now - 60, iat: now - 60, exp: now + (opts.expiresInS ?? 3600) };
+    const claims = {
+      iss: opts.issuer ?? BOT_FRAMEWORK_ISSUER,
+      aud: appId,
+      ...(serviceUrl === undefined ? {} : { serviceurl: serviceUrl }),
+      nbf: now - 60,
+      iat: now - 60,
+      exp: now + (opts.expiresInS ?? 3600),
+    };
     const payload = b64url(JSON.stringify(claims));
     const sign = createSign("RSA-SHA256");
     sign.update(`${header}.${payload}`);

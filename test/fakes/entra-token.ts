@@ -51,18 +51,41 @@ export class FakeEntraToken {
     const json = (status: number, v: unknown): void => void res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(v));
     const base = `https://${ENTRA_LOGIN}`;
     if (url.pathname === "/common/discovery/instance") {
-      return json(200, { tenant_discovery_endpoint: `${base}/common/v2.0/.well-known/openid-configuration`, "api-version": "1.1", metadata: [{ preferred_network: ENTRA_LOGIN, preferred_cache: "login.windows.net", aliases: [ENTRA_LOGIN, "login.windows.net", "login.microsoft.com", "sts.windows.net"] }] });
+      return json(200, {
+        tenant_discovery_endpoint: `${base}/common/v2.0/.well-known/openid-configuration`,
+        "api-version": "1.1",
+        metadata: [
+          {
+            preferred_network: ENTRA_LOGIN,
+            preferred_cache: "login.windows.net",
+            aliases: [ENTRA_LOGIN, "login.windows.net", "login.microsoft.com", "sts.windows.net"],
+          },
+        ],
+      });
     }
     if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url.pathname) && this.keys) return json(200, this.keys());
     const meta = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (meta) {
       const t = meta[1]!;
-      return json(200, { token_endpoint: `${base}/${t}/oauth2/v2.0/token`, authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`, end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`, issuer: `${base}/${t}/v2.0`, jwks_uri: `${base}/${t}/discovery/v2.0/keys`, response_modes_supported: ["query", "fragment", "form_post"] });
+      return json(200, {
+        token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
+        authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
+        issuer: `${base}/${t}/v2.0`,
+        jwks_uri: `${base}/${t}/discovery/v2.0/keys`,
+        response_modes_supported: ["query", "fragment", "form_post"],
+      });
     }
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && req.method === "POST") {
       const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-      const r: TokenRequest = { tenant: token[1]!, clientId: form.get("client_id") ?? "", clientSecret: form.get("client_secret") ?? "", scope: form.get("scope") ?? "", grantType: form.get("grant_type") ?? "" };
+      const r: TokenRequest = {
+        tenant: token[1]!,
+        clientId: form.get("client_id") ?? "",
+        clientSecret: form.get("client_secret") ?? "",
+        scope: form.get("scope") ?? "",
+        grantType: form.get("grant_type") ?? "",
+      };
       this.requests.push(r);
       if (this.secrets[r.clientId] === undefined || this.secrets[r.clientId] !== r.clientSecret) {
         return json(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] });

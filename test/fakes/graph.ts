@@ -71,7 +71,8 @@ export class FakeGraph {
         this.violations.push(...problems);
         return json(400, { error: "invalid_request", error_description: problems.join("; ") });
       }
-      if (f.get("client_id") !== this.clientId || f.get("client_secret") !== this.clientSecret) return json(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
+      if (f.get("client_id") !== this.clientId || f.get("client_secret") !== this.clientSecret)
+        return json(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
       const token = `graph-token-${++this.issued}`;
       this.tokens.add(token);
       return json(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: token });
@@ -100,8 +101,12 @@ export class FakeGraph {
     if (this.failWith) return graphError(this.failWith, "serviceNotAvailable", "The service is temporarily unavailable.");
     const user = decodeURIComponent(m[1]!);
     const groups = this.memberOf.get(user);
-    if (!groups) return graphError(404, "Request_ResourceNotFound", `Resource '${user}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!groups)
+      return graphError(404, "Request_ResourceNotFound", `Resource '${user}' does not exist or one of its queried reference-property objects are not present.`);
     const member = new Set(groups.map((g) => g.toLowerCase()));
-    return json(200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)", value: (ids as string[]).filter((g) => member.has(g.toLowerCase())).map((g) => g.toLowerCase()) });
+    return json(200, {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)",
+      value: (ids as string[]).filter((g) => member.has(g.toLowerCase())).map((g) => g.toLowerCase()),
+    });
   }
 }

@@ -113,13 +113,18 @@ export class LimitedProxy {
 
   private tooMany(res: http.ServerResponse, waitMs: number): void {
     if (this.config.platform === "slack") {
-      res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      res
+        .writeHead(429, { "content-type": "application/json", "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) })
+        .end(JSON.stringify({ ok: false, error: "ratelimited" }));
     } else {
       res.writeHead(429, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "Throttled", message: "rate limited by the fake" } }));
     }
   }
 
-  private forward(req: http.IncomingMessage, raw: Buffer): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer; json: Record<string, any> }> {
+  private forward(
+    req: http.IncomingMessage,
+    raw: Buffer,
+  ): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer; json: Record<string, any> }> {
     const target = new URL(req.url ?? "/", this.config.upstream);
     const headers = { ...req.headers, host: target.host, "content-length": String(raw.length) };
     return new Promise((resolve, reject) => {

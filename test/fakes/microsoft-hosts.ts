@@ -29,7 +29,10 @@ export async function routeHosts(routes: Record<string, string>): Promise<() => 
   // fetch (MSAL, the SDK's connector client): Node's own dispatcher, with routed origins rewritten.
   const g = globalThis as unknown as Record<symbol, Dispatch | undefined>;
   // Node creates its dispatcher on the first network fetch: one to a fake makes sure it exists.
-  if (!g[DISPATCHER]) await fetch(Object.values(routes)[0]!, { method: "HEAD" }).then((r) => r.arrayBuffer()).catch(() => undefined);
+  if (!g[DISPATCHER])
+    await fetch(Object.values(routes)[0]!, { method: "HEAD" })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
   const inner = g[DISPATCHER];
   if (!inner) throw new Error("fetch has no global dispatcher to route through");
   g[DISPATCHER] = {

@@ -19,12 +19,24 @@ describe("rate-limit enforcement", () => {
 
   it("a refused call is not counted, and a call under two limits needs room in both", () => {
     const r = new RateLimits({ channel: [{ count: 1, ms: 1000 }], workspace: [{ count: 2, ms: 60_000 }] });
-    const post = (ch: string, now: number) => r.admit([{ limit: "channel", key: ch }, { limit: "workspace", key: "w" }], now);
+    const post = (ch: string, now: number) =>
+      r.admit(
+        [
+          { limit: "channel", key: ch },
+          { limit: "workspace", key: "w" },
+        ],
+        now,
+      );
     expect(post("A", 0)).toBeUndefined();
     expect(post("A", 1)).toEqual({ limit: "channel", retryAfterMs: 999 });
     expect(post("B", 2)).toBeUndefined();
     expect(post("C", 3)).toEqual({ limit: "workspace", retryAfterMs: 59_997 });
-    expect(r.refused).toEqual(new Map([["channel", 1], ["workspace", 1]]));
+    expect(r.refused).toEqual(
+      new Map([
+        ["channel", 1],
+        ["workspace", 1],
+      ]),
+    );
   });
 
   it("Teams: 7 a second per thread, 8 in 2 seconds, 50 a second per tenant", () => {
@@ -44,7 +56,10 @@ describe("rate-limit enforcement", () => {
     expect(slackLimitsOf("pins.add", {})).toEqual([{ limit: "Tier2", key: "workspace" }]);
     expect(slackLimitsOf("conversations.history", {})).toEqual([{ limit: "Tier3", key: "workspace" }]);
     expect(slackLimitsOf("views.publish", {})).toEqual([{ limit: "Tier4", key: "workspace" }]);
-    expect(slackLimitsOf("chat.postMessage", { channel: "C1" })).toEqual([{ limit: "postPerChannel", key: "C1" }, { limit: "postWorkspace", key: "workspace" }]);
+    expect(slackLimitsOf("chat.postMessage", { channel: "C1" })).toEqual([
+      { limit: "postPerChannel", key: "C1" },
+      { limit: "postWorkspace", key: "workspace" },
+    ]);
     const r = new RateLimits(SLACK_LIMITS);
     for (let i = 0; i < 50; i++) expect(r.admit(slackLimitsOf("chat.update", {}), 0)).toBeUndefined();
     expect(r.admit(slackLimitsOf("chat.update", {}), 0)).toEqual({ limit: "Tier3", retryAfterMs: 60_000 });

@@ -24,7 +24,10 @@ export class RateLimits {
   private readonly logs = new Map<string, number[]>();
 
   /** `scale` > 1 shortens every window by that factor (a benchmark's 20x faster world). */
-  constructor(private readonly limits: Record<string, Window[]>, readonly scale = 1) {}
+  constructor(
+    private readonly limits: Record<string, Window[]>,
+    readonly scale = 1,
+  ) {}
 
   windows(limit: string): Window[] {
     const w = this.limits[limit];
@@ -89,7 +92,11 @@ export const SLACK_LIMITS: Record<string, Window[]> = {
 
 /** The Slack limits a call counts against: its tier, or for chat.postMessage its channel and the workspace. */
 export function slackLimitsOf(method: string, args: Record<string, unknown>): { limit: string; key: string }[] {
-  if (method === "chat.postMessage") return [{ limit: "postPerChannel", key: String(args.channel) }, { limit: "postWorkspace", key: "workspace" }];
+  if (method === "chat.postMessage")
+    return [
+      { limit: "postPerChannel", key: String(args.channel) },
+      { limit: "postWorkspace", key: "workspace" },
+    ];
   const tier = tiers[method];
   if (tier && /^Tier[1-4]$/.test(tier)) return [{ limit: tier, key: "workspace" }];
   return []; // special tiers (auth.test, chat.getPermalink...) and unknown methods: not limited here

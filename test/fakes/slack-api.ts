@@ -17,7 +17,9 @@ interface Param {
   type?: string;
   required?: boolean;
 }
-const spec = JSON.parse(readFileSync(`${SPECS}/slack-api-specs/web-api/slack_web_openapi_v2.json`, "utf8")) as { paths: Record<string, Record<string, { parameters?: Param[] }>> };
+const spec = JSON.parse(readFileSync(`${SPECS}/slack-api-specs/web-api/slack_web_openapi_v2.json`, "utf8")) as {
+  paths: Record<string, Record<string, { parameters?: Param[] }>>;
+};
 
 /**
  * Methods newer than the 2021 spec, with their documented arguments (docs.slack.dev reference pages and
@@ -161,7 +163,11 @@ export class FakeSlackApi {
     if (url.pathname.startsWith("/upload/")) return this.receiveUpload(url.pathname.slice("/upload/".length), Buffer.concat(chunks), req.method ?? "", res);
     const raw = Buffer.concat(chunks).toString("utf8");
     const type = req.headers["content-type"] ?? "";
-    const args: Record<string, unknown> = type.includes("json") ? (raw ? (JSON.parse(raw) as Record<string, unknown>) : {}) : Object.fromEntries(new URLSearchParams(raw));
+    const args: Record<string, unknown> = type.includes("json")
+      ? raw
+        ? (JSON.parse(raw) as Record<string, unknown>)
+        : {}
+      : Object.fromEntries(new URLSearchParams(raw));
     for (const [k, v] of url.searchParams) args[k] = v;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -190,7 +196,11 @@ export class FakeSlackApi {
     }
     if (problems.length) {
       this.violations.push(...problems.map((p) => `${method}: ${p}`));
-      return send(200, { ok: false, error: problems.some((p) => p.startsWith("blocks") || p.startsWith("view")) ? "invalid_blocks" : "invalid_arguments", response_metadata: { messages: problems } });
+      return send(200, {
+        ok: false,
+        error: problems.some((p) => p.startsWith("blocks") || p.startsWith("view")) ? "invalid_blocks" : "invalid_arguments",
+        response_metadata: { messages: problems },
+      });
     }
     const answer = this.answer(method, args);
     this.onCall?.(call);
@@ -296,21 +306,50 @@ export class FakeSlackApi {
     const base = this.lean ? {} : sample(method);
     switch (method) {
       case "auth.test":
-        return { ...base, ok: true, url: "https://example.slack.com/", team: "Example", user: "deskhand", team_id: "T0001", user_id: "UBOT", bot_id: "BBOT", is_enterprise_install: false };
+        return {
+          ...base,
+          ok: true,
+          url: "https://example.slack.com/",
+          team: "Example",
+          user: "deskhand",
+          team_id: "T0001",
+          user_id: "UBOT",
+          bot_id: "BBOT",
+          is_enterprise_install: false,
+        };
       case "chat.postMessage": {
         const channel = String(args.channel);
         // Posting to a user id lands in the app's DM with them.
         const ch = channel.startsWith("U") ? `D${channel.slice(1)}` : channel;
         const ts = this.nextTs();
         const posted = this.history.post(ch, ts, args);
-        return { ok: true, channel: ch, ts, message: { ...(base.message as object), type: "message", text: String(args.text ?? ""), user: "UBOT", bot_id: "BBOT", ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}), ...(posted.metadata ? { metadata: posted.metadata } : {}) } };
+        return {
+          ok: true,
+          channel: ch,
+          ts,
+          message: {
+            ...(base.message as object),
+            type: "message",
+            text: String(args.text ?? ""),
+            user: "UBOT",
+            bot_id: "BBOT",
+            ts,
+            ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}),
+            ...(posted.metadata ? { metadata: posted.metadata } : {}),
+          },
+        };
       }
       case "chat.update":
         return { ...base, ok: true, channel: args.channel, ts: args.ts, text: args.text ?? "" };
       case "chat.postEphemeral":
         return { ...base, ok: true, message_ts: this.nextTs() };
       case "chat.getPermalink":
-        return { ...base, ok: true, channel: args.channel, permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}` };
+        return {
+          ...base,
+          ok: true,
+          channel: args.channel,
+          permalink: `https://example.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}`,
+        };
       case "apps.connections.open":
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: "invalid_auth" };
       case "usergroups.users.list": {
@@ -320,7 +359,24 @@ export class FakeSlackApi {
       case "users.info": {
         const id = String(args.user);
         const u = this.users.get(id) ?? { name: id.toLowerCase() };
-        return { ok: true, user: { ...(base.user as object), id, name: u.name, real_name: u.name, tz: u.tz ?? "Europe/London", deleted: false, is_bot: false, profile: { ...((base.user as { profile?: object })?.profile ?? {}), display_name: u.name, real_name: u.name, email: u.email ?? `${u.name}@example.com` } } };
+        return {
+          ok: true,
+          user: {
+            ...(base.user as object),
+            id,
+            name: u.name,
+            real_name: u.name,
+            tz: u.tz ?? "Europe/London",
+            deleted: false,
+            is_bot: false,
+            profile: {
+              ...((base.user as { profile?: object })?.profile ?? {}),
+              display_name: u.name,
+              real_name: u.name,
+              email: u.email ?? `${u.name}@example.com`,
+            },
+          },
+        };
       }
       case "conversations.open": {
         const users = String(args.users ?? "");
@@ -339,8 +395,22 @@ export class FakeSlackApi {
           ok: true,
           files: listed.map((f) => {
             const u = this.uploads.get(f.id)!;
-            u.completed = { ...(channel ? { channel } : {}), ...(args.thread_ts ? { thread: String(args.thread_ts) } : {}), ...(f.title ? { title: f.title } : {}), ...(args.initial_comment ? { comment: String(args.initial_comment) } : {}) };
-            return { ...template, id: f.id, title: f.title ?? u.filename, name: u.filename, size: u.length, user: "UBOT", channels: channel ? [channel] : [], shares: {} };
+            u.completed = {
+              ...(channel ? { channel } : {}),
+              ...(args.thread_ts ? { thread: String(args.thread_ts) } : {}),
+              ...(f.title ? { title: f.title } : {}),
+              ...(args.initial_comment ? { comment: String(args.initial_comment) } : {}),
+            };
+            return {
+              ...template,
+              id: f.id,
+              title: f.title ?? u.filename,
+              name: u.filename,
+              size: u.length,
+              user: "UBOT",
+              channels: channel ? [channel] : [],
+              shares: {},
+            };
           }),
         };
       }
@@ -352,7 +422,10 @@ export class FakeSlackApi {
       case "views.publish":
       case "views.update":
       case "views.push":
-        return { ok: true, view: { ...(base.view as object), id: `V${++this.seq}`, ...(typeof args.view === "string" ? (JSON.parse(args.view) as object) : {}) } };
+        return {
+          ok: true,
+          view: { ...(base.view as object), id: `V${++this.seq}`, ...(typeof args.view === "string" ? (JSON.parse(args.view) as object) : {}) },
+        };
       default:
         return { ...base, ok: true };
     }

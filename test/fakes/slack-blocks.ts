@@ -2,7 +2,19 @@
 // the fake Web API receives. Returns what is wrong; empty means the surface is valid.
 type Obj = Record<string, unknown>;
 
-const TEXT_LIMITS: Record<string, number> = { header: 150, section: 3000, field: 2000, button: 75, option: 75, placeholder: 150, label: 2000, title: 24, submit: 24, close: 24, context: 3000 };
+const TEXT_LIMITS: Record<string, number> = {
+  header: 150,
+  section: 3000,
+  field: 2000,
+  button: 75,
+  option: 75,
+  placeholder: 150,
+  label: 2000,
+  title: 24,
+  submit: 24,
+  close: 24,
+  context: 3000,
+};
 
 export function checkSurface(kind: "message" | "modal" | "home", blocks: unknown, view?: Obj): string[] {
   const errs: string[] = [];
@@ -41,7 +53,8 @@ export function checkSurface(kind: "message" | "modal" | "home", blocks: unknown
     }
     if (e.type === "plain_text_input") {
       if (typeof e.max_length === "number" && (e.max_length < 1 || e.max_length > 3000)) errs.push(`${where}: max_length out of range`);
-      if (typeof e.initial_value === "string" && typeof e.max_length === "number" && e.initial_value.length > e.max_length) errs.push(`${where}: initial_value over max_length`);
+      if (typeof e.initial_value === "string" && typeof e.max_length === "number" && e.initial_value.length > e.max_length)
+        errs.push(`${where}: initial_value over max_length`);
     }
   };
   for (const [i, raw] of blocks.entries()) {

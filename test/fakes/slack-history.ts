@@ -54,7 +54,13 @@ export class SlackHistory {
 
   /** Records a post Slack accepted (channel already resolved: a user id becomes their DM). */
   post(channel: string, ts: string, args: Record<string, unknown>): Posted {
-    const p: Posted = { channel, ts, text: String(args.text ?? ""), ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}), ...(args.metadata !== undefined ? { metadata: parseMetadata(args.metadata) as Posted["metadata"] } : {}) };
+    const p: Posted = {
+      channel,
+      ts,
+      text: String(args.text ?? ""),
+      ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+      ...(args.metadata !== undefined ? { metadata: parseMetadata(args.metadata) as Posted["metadata"] } : {}),
+    };
     this.posted.push(p);
     return p;
   }
@@ -93,14 +99,33 @@ function shown(p: Posted | Record<string, unknown>, args: Record<string, unknown
   if (!("channel" in p) || !("ts" in p)) return p;
   const m = p as Posted;
   const all = ["true", "1"].includes(String(args.include_all_metadata));
-  return { type: "message", user: "UBOT", bot_id: "BBOT", text: m.text, ts: m.ts, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(all && m.metadata ? { metadata: m.metadata } : {}) };
+  return {
+    type: "message",
+    user: "UBOT",
+    bot_id: "BBOT",
+    text: m.text,
+    ts: m.ts,
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(all && m.metadata ? { metadata: m.metadata } : {}),
+  };
 }
 
 /** limit (default 100, as Slack) and an opaque cursor (here an offset). */
 function page(items: (Posted | Record<string, unknown>)[], args: Record<string, unknown>): Record<string, unknown> {
   const limit = Math.min(Number(args.limit ?? 100) || 100, 1000);
-  const from = args.cursor ? Number(Buffer.from(String(args.cursor), "base64").toString("utf8").replace(/^offset:/, "")) : 0;
+  const from = args.cursor
+    ? Number(
+        Buffer.from(String(args.cursor), "base64")
+          .toString("utf8")
+          .replace(/^offset:/, ""),
+      )
+    : 0;
   const slice = items.slice(from, from + limit).map((m) => shown(m, args));
   const more = from + limit < items.length;
-  return { ok: true, messages: slice, has_more: more, response_metadata: { next_cursor: more ? Buffer.from(`offset:${from + limit}`).toString("base64") : "" } };
+  return {
+    ok: true,
+    messages: slice,
+    has_more: more,
+    response_metadata: { next_cursor: more ? Buffer.from(`offset:${from + limit}`).toString("base64") : "" },
+  };
 }

@@ -31,7 +31,14 @@ export class FakeSocketMode {
         this.acks.push(ack);
         this.waiting.get(ack.envelope_id)?.(ack);
       });
-      ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "applink-fake", build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: "A0001" } }));
+      ws.send(
+        JSON.stringify({
+          type: "hello",
+          num_connections: 1,
+          debug_info: { host: "applink-fake", build_number: 1, approximate_connection_time: 18060 },
+          connection_info: { app_id: "A0001" },
+        }),
+      );
       this.connected?.();
     });
     return this;
@@ -46,7 +53,13 @@ export class FakeSocketMode {
   send(type: EnvelopeType, payload: Record<string, unknown>, ms = 3000): Promise<Ack> {
     if (!this.socket) throw new Error("no Socket Mode client is connected");
     const id = `env-${++this.seq}`;
-    const envelope = { envelope_id: id, payload, type, accepts_response_payload: type !== "events_api", ...(type === "events_api" ? { retry_attempt: 0, retry_reason: "" } : {}) };
+    const envelope = {
+      envelope_id: id,
+      payload,
+      type,
+      accepts_response_payload: type !== "events_api",
+      ...(type === "events_api" ? { retry_attempt: 0, retry_reason: "" } : {}),
+    };
     return new Promise<Ack>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ack for ${type} envelope ${id} within ${ms} ms`)), ms);
       this.waiting.set(id, (ack) => {

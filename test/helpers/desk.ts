@@ -38,13 +38,21 @@ export interface TestDesk {
 
 /** A desk as `npm start` assembles it (every standard capability), on a fresh SQLite file with the real migrations. */
 /** `sla: true` adds SLA clocks (off by default so other tests' audit trails stay as the core writes them). */
-export async function makeDesk(opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; capabilities?: Capability[]; sla?: boolean } = {}): Promise<TestDesk> {
+export async function makeDesk(
+  opts: { settings?: DeskSettings; notifiers?: Notifier[]; path?: string; capabilities?: Capability[]; sla?: boolean } = {},
+): Promise<TestDesk> {
   const path = opts.path ?? tempDbPath();
   const { db } = openDatabase(path);
   await migrateToLatest(db);
   const clock = new ManualClock();
   const settings = opts.settings ?? exampleSettings();
-  const desk = new Desk({ db, clock, settings, notifiers: opts.notifiers ?? [], capabilities: opts.capabilities ?? standardCapabilities(opts.sla ? settings : { ...settings, sla: undefined }, clock, { filesDir: filesDirBeside(path) }) });
+  const desk = new Desk({
+    db,
+    clock,
+    settings,
+    notifiers: opts.notifiers ?? [],
+    capabilities: opts.capabilities ?? standardCapabilities(opts.sla ? settings : { ...settings, sla: undefined }, clock, { filesDir: filesDirBeside(path) }),
+  });
   return {
     desk,
     db,

@@ -26,7 +26,10 @@ describe("HttpServer", () => {
       expect(r.status).toBe(500);
       expect(await r.text()).toBe("internal error");
     }
-    expect(logs).toEqual([`http POST /later failed: Error: ${secret}`, "http POST /at-once failed: TypeError: Cannot read properties of undefined (reading 'text')"]);
+    expect(logs).toEqual([
+      `http POST /later failed: Error: ${secret}`,
+      "http POST /at-once failed: TypeError: Cannot read properties of undefined (reading 'text')",
+    ]);
     expect(logs.join("\n")).not.toMatch(/\n\s+at /);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   });

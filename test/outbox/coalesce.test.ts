@@ -12,7 +12,8 @@ describe("outbox coalescing of redraws", () => {
     const n = ok(await t.as("carol", "printer jammed on floor 3")).snapshot!.ticket.number;
     ok(await t.as("ana", `claim ${n}`));
     ok(await t.as("ana", `priority ${n} P2`));
-    const cards = () => t.db.selectFrom("outbox").select(["id", "platform", "status"]).where("kind", "in", ["card"]).where("ticket_id", "=", n).orderBy("id").execute();
+    const cards = () =>
+      t.db.selectFrom("outbox").select(["id", "platform", "status"]).where("kind", "in", ["card"]).where("ticket_id", "=", n).orderBy("id").execute();
     const waiting = await cards();
     expect(waiting.map((r) => r.platform).sort()).toEqual(["slack", "teams"]);
     // The other rows of those changes (thread notes, the requester's news) are all still queued.

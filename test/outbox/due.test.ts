@@ -20,10 +20,17 @@ describe("due messages", () => {
     const { db } = await makeDesk();
     const clock = new ManualClock();
     const at = clock.now();
-    await enqueue(db, ["a1", "b1", "a2", "c1", "b2", "d1"].map((k) => ({ key: k, platform: "slack", kind: "say", target: k[0]!, payload: {}, at })));
+    await enqueue(
+      db,
+      ["a1", "b1", "a2", "c1", "b2", "d1"].map((k) => ({ key: k, platform: "slack", kind: "say", target: k[0]!, payload: {}, at })),
+    );
     await db.updateTable("outbox").set({ status: "sent", sent_at: at }).where("key", "=", "c1").execute();
     // b1 waits for its retry: b2 must not overtake it.
-    await db.updateTable("outbox").set({ status: "retrying", next_attempt_at: at + 60_000 }).where("key", "=", "b1").execute();
+    await db
+      .updateTable("outbox")
+      .set({ status: "retrying", next_attempt_at: at + 60_000 })
+      .where("key", "=", "b1")
+      .execute();
     expect((await due(db, "slack", at, 10)).map((r) => r.key)).toEqual(["a1", "a2", "d1"]);
     expect((await due(db, "slack", at, 2)).map((r) => r.key)).toEqual(["a1", "a2"]);
     expect((await due(db, "slack", at + 60_000, 10)).map((r) => r.key)).toEqual(["a1", "b1", "a2", "b2", "d1"]);

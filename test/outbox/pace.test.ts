@@ -36,7 +36,9 @@ describe("pace", () => {
     const channel = (c: string) => channels.get(c) ?? channels.set(c, new Pace(scaled(limits.postPerChannel!, 20))).get(c)!;
     // 200 posts to 20 DMs (10 each) and 10 posts to one busy channel.
     const targets = [...Array.from({ length: 200 }, (_, i) => `D${i % 20}`), ...Array.from({ length: 10 }, () => "CBUSY")];
-    const took = await broadcast(targets.length, (i) => channel(targets[i]!).run(async () => void server.admit(slackLimitsOf("chat.postMessage", { channel: targets[i] }), Date.now()), workspace));
+    const took = await broadcast(targets.length, (i) =>
+      channel(targets[i]!).run(async () => void server.admit(slackLimitsOf("chat.postMessage", { channel: targets[i] }), Date.now()), workspace),
+    );
     expect(server.refusedTotal).toBe(0);
     const min = Math.max(minimumMs(210, scaled(limits.postWorkspace!, 20)), minimumMs(10, scaled(limits.postPerChannel!, 20)));
     expect(took).toBeGreaterThanOrEqual(min);

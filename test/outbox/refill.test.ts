@@ -20,7 +20,10 @@ describe("outbox worker refill", () => {
     };
     const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 4 });
     const targets = ["slow1", "slow2", "fast1", "fast2", "fast3", "fast4", "fast5", "fast6"];
-    await enqueue(db, targets.map((t) => ({ key: t, platform: "p", kind: "say", target: t, payload: {}, at: clock.now() })));
+    await enqueue(
+      db,
+      targets.map((t) => ({ key: t, platform: "p", kind: "say", target: t, payload: {}, at: clock.now() })),
+    );
 
     const pass = worker.drain();
     const allFast = async () => {
@@ -39,7 +42,10 @@ describe("outbox worker refill", () => {
     const clock = new ManualClock();
     const seen: string[] = [];
     const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver: async (r) => void seen.push(r.key) }, batch: 2 });
-    await enqueue(db, ["a1", "b1", "a2", "c1", "a3", "b2"].map((k) => ({ key: k, platform: "p", kind: "say", target: k[0]!, payload: {}, at: clock.now() })));
+    await enqueue(
+      db,
+      ["a1", "b1", "a2", "c1", "a3", "b2"].map((k) => ({ key: k, platform: "p", kind: "say", target: k[0]!, payload: {}, at: clock.now() })),
+    );
     expect(await worker.drain()).toBe(6);
     expect(seen.filter((k) => k.startsWith("a"))).toEqual(["a1", "a2", "a3"]);
     expect(seen.filter((k) => k.startsWith("b"))).toEqual(["b1", "b2"]);
@@ -57,7 +63,10 @@ describe("outbox worker refill", () => {
       if (row.target === "flaky" && tries.filter((t) => t === "flaky").length === 1) throw new DeliveryError("ratelimited", { retryAfterMs: 500 });
     };
     const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 4 });
-    await enqueue(db, ["slow", "flaky"].map((t) => ({ key: t, platform: "p", kind: "say", target: t, payload: {}, at: clock.now() })));
+    await enqueue(
+      db,
+      ["slow", "flaky"].map((t) => ({ key: t, platform: "p", kind: "say", target: t, payload: {}, at: clock.now() })),
+    );
 
     const pass = worker.drain();
     while (!tries.includes("flaky")) await new Promise((r) => setImmediate(r));
@@ -90,7 +99,14 @@ describe("outbox worker refill", () => {
       seen.push(row.key);
     };
     const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 4 });
-    await enqueue(db, [["slow", "slow"], ["a1", "t"], ["a2", "t"]].map(([key, target]) => ({ key: key!, platform: "p", kind: "say", target: target!, payload: {}, at: clock.now() })));
+    await enqueue(
+      db,
+      [
+        ["slow", "slow"],
+        ["a1", "t"],
+        ["a2", "t"],
+      ].map(([key, target]) => ({ key: key!, platform: "p", kind: "say", target: target!, payload: {}, at: clock.now() })),
+    );
     const pass = worker.drain();
     while (!failedOnce) await new Promise((r) => setImmediate(r));
     await new Promise((r) => setTimeout(r, 50));

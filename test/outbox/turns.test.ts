@@ -18,7 +18,10 @@ describe("outbox deliveries and the event loop", () => {
       delivered++;
     };
     const worker = new OutboxWorker({ db, clock, deliverer: { platform: "p", deliver }, batch: 30 });
-    await enqueue(db, Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, platform: "p", kind: "say", target: `t${i}`, payload: {}, at: clock.now() })));
+    await enqueue(
+      db,
+      Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, platform: "p", kind: "say", target: `t${i}`, payload: {}, at: clock.now() })),
+    );
     const pass = worker.drain();
     const seenByTimer = await new Promise<number>((resolve) => setTimeout(() => resolve(delivered), 0));
     expect(await pass).toBe(30);

@@ -20,7 +20,11 @@ async function start(rule: ApprovalRule, approvers = APPROVERS): Promise<void> {
   h.fake.users.set(LEE, { name: "lee" });
   h.fake.users.set(ZED, { name: "zed" });
   // The harness's desk, given an approvals section as a settings file would.
-  const s = approvalSettings(h.desk.settings, approvers.map((u) => `slack:${u}`), rule);
+  const s = approvalSettings(
+    h.desk.settings,
+    approvers.map((u) => `slack:${u}`),
+    rule,
+  );
   Object.assign(h.desk.settings, { approvals: { ...s.approvals!, leads: [`slack:${LEE}`] } });
   h.desk.addCapability(approvalsExtension(h.desk.settings));
 }
@@ -46,9 +50,22 @@ const status = async () => (await h.db.selectFrom("tickets").select("status").wh
 const dmPosts = (user: string) => h.fake.of("chat.postMessage").filter((c) => c.args.channel === user);
 const cardOf = (user: string) => dmPosts(user).find((c) => String(c.args.text).startsWith("#1 Approval:"));
 const cardUpdates = (user: string) => h.fake.of("chat.update").filter((c) => c.args.channel === `D${user.slice(1)}`);
-const ephemerals = (user: string) => h.fake.of("chat.postEphemeral").filter((c) => c.args.user === user).map((c) => String(c.args.text));
-const requesterDms = () => h.fake.of("chat.postMessage").filter((c) => c.args.channel === "DREQ" || c.args.channel === REQUESTER).map((c) => String(c.args.text));
-const button = (verb: string) => ({ type: "button", action_id: `ticket.${verb}.1`, value: JSON.stringify({ ticket: 1, verb }), text: { type: "plain_text", text: verb } });
+const ephemerals = (user: string) =>
+  h.fake
+    .of("chat.postEphemeral")
+    .filter((c) => c.args.user === user)
+    .map((c) => String(c.args.text));
+const requesterDms = () =>
+  h.fake
+    .of("chat.postMessage")
+    .filter((c) => c.args.channel === "DREQ" || c.args.channel === REQUESTER)
+    .map((c) => String(c.args.text));
+const button = (verb: string) => ({
+  type: "button",
+  action_id: `ticket.${verb}.1`,
+  value: JSON.stringify({ ticket: 1, verb }),
+  text: { type: "plain_text", text: verb },
+});
 
 /** A click on a button of the approver's own card, in their DM. */
 async function clickCard(user: string, verb: string, owner = user): Promise<void> {
@@ -70,26 +87,58 @@ async function rejectFromCard(user: string, reason: string) {
   return r;
 }
 
-const CHANGE = { ...input("title", "Upgrade the core switch firmware"), ...select("type", "change"), ...input("description", "Firmware 9.3 fixes the memory leak") };
+const CHANGE = {
+  ...input("title", "Upgrade the core switch firmware"),
+  ...select("type", "change"),
+  ...input("description", "Firmware 9.3 fixes the memory leak"),
+};
 
 describe("approvals on Slack", () => {
   beforeEach(async () => start("majority"));
 
   it("the form asks a change for its risk, window and rollback; approvers see them on their cards; a majority approves", async () => {
     const missing = await submitForm(CHANGE);
-    expect(JSON.parse(missing.body)).toEqual({ response_action: "errors", errors: { risk: "A change request needs its risk.", window: "A change request needs its planned window.", rollback: "A change request needs a rollback plan." } });
+    expect(JSON.parse(missing.body)).toEqual({
+      response_action: "errors",
+      errors: {
+        risk: "A change request needs its risk.",
+        window: "A change request needs its planned window.",
+        rollback: "A change request needs a rollback plan.",
+      },
+    });
     expect(await h.db.selectFrom("tickets").selectAll().execute()).toHaveLength(0);
     const form = h.fake.of("views.open").at(-1)!.view!;
-    expect((form.blocks as { block_id: string }[]).map((b) => b.block_id)).toEqual(expect.arrayContaining(["risk", "window", "rollback", "evidence", "accessUntil"]));
+    expect((form.blocks as { block_id: string }[]).map((b) => b.block_id)).toEqual(
+      expect.arrayContaining(["risk", "window", "rollback", "evidence", "accessUntil"]),
+    );
 
-    const r = await submitForm({ ...CHANGE, ...select("risk", "high"), ...input("window", "Sat 22:00-23:00 UTC"), ...input("rollback", "Reload the saved config"), ...input("evidence", "Ran for a week in the lab") });
+    const r = await submitForm({
+      ...CHANGE,
+      ...select("risk", "high"),
+      ...input("window", "Sat 22:00-23:00 UTC"),
+      ...input("rollback", "Reload the saved config"),
+      ...input("evidence", "Ran for a week in the lab"),
+    });
     expect(r.body).toBe("");
     expect(await status()).toBe("awaiting_approval");
     for (const u of APPROVERS) {
       const card = cardOf(u)!;
       expect(card).toBeDefined();
       const text = JSON.stringify(card.blocks);
-      for (const s of ["Risk", "high", "Planned window", "Sat 22:00-23:00 UTC", "Rollback plan", "Reload the saved config", "Test evidence", "Ran for a week in the lab", "Waiting: 0 of 2 approvals", "ticket.approve.1", "ticket.reject.1"]) expect(text).toContain(s);
+      for (const s of [
+        "Risk",
+        "high",
+        "Planned window",
+        "Sat 22:00-23:00 UTC",
+        "Rollback plan",
+        "Reload the saved config",
+        "Test evidence",
+        "Ran for a week in the lab",
+        "Waiting: 0 of 2 approvals",
+        "ticket.approve.1",
+        "ticket.reject.1",
+      ])
+        expect(text).toContain(s);
     }
     // The approvers as configured (slack:U…), named as Slack names them.
     expect(requesterDms().join("\n")).toContain("#1 needs approval by a majority of ana, bob, carl before work starts");
@@ -119,7 +168,9 @@ describe("approvals on Slack", () => {
     await h.interact(blockAction(ZED, button("approve"), { channel: TRIAGE, ts: "1700000000.000101" }));
     await h.settle();
     expect(ephemerals(REQUESTER)).toEqual(["You asked for #1 yourself, so you cannot approve it; one of its approvers must. Nothing was changed."]);
-    expect(ephemerals(ZED)).toEqual(["Only #1's approvers can approve it (slack:UANA, slack:UBOB, slack:UCARL); you are not one of them. Nothing was changed."]);
+    expect(ephemerals(ZED)).toEqual([
+      "Only #1's approvers can approve it (slack:UANA, slack:UBOB, slack:UCARL); you are not one of them. Nothing was changed.",
+    ]);
     expect(await audit()).toBe(before);
 
     await clickCard(AGENTS.ana, "approve");
@@ -188,14 +239,26 @@ describe("temporary access on Slack", () => {
     await h.settle();
     await h.interact(blockAction(AGENTS.bob, button("close")));
     await h.settle();
-    expect(ephemerals(AGENTS.bob)).toEqual(["#1 cannot be closed yet: its temporary access runs until 2026-11-28 00:00 UTC and nobody has confirmed it revoked. Revoke the access, then say: revoked 1. Nothing was changed."]);
+    expect(ephemerals(AGENTS.bob)).toEqual([
+      "#1 cannot be closed yet: its temporary access runs until 2026-11-28 00:00 UTC and nobody has confirmed it revoked. Revoke the access, then say: revoked 1. Nothing was changed.",
+    ]);
 
     const scheduler = new ApprovalScheduler(h.desk, h.clock);
     h.clock.set(Date.UTC(2026, 10, 28, 0, 1));
     await scheduler.tick();
     await h.settle();
-    expect(dmPosts(AGENTS.bob).map((c) => String(c.args.text))).toContain("Temporary access on #1 \"Access to the finance share\" ended at 2026-11-28 00:00 UTC; bob, please revoke it, then confirm: revoked 1. The ticket cannot close until then.");
-    const card = h.fake.of("chat.update").filter((c) => c.args.channel === TRIAGE).at(-1) ?? h.fake.of("chat.postMessage").filter((c) => c.args.channel === TRIAGE).at(-1)!;
+    expect(dmPosts(AGENTS.bob).map((c) => String(c.args.text))).toContain(
+      'Temporary access on #1 "Access to the finance share" ended at 2026-11-28 00:00 UTC; bob, please revoke it, then confirm: revoked 1. The ticket cannot close until then.',
+    );
+    const card =
+      h.fake
+        .of("chat.update")
+        .filter((c) => c.args.channel === TRIAGE)
+        .at(-1) ??
+      h.fake
+        .of("chat.postMessage")
+        .filter((c) => c.args.channel === TRIAGE)
+        .at(-1)!;
     expect(JSON.stringify(card.blocks)).toContain("ticket.revoked.1");
 
     await h.interact(blockAction(AGENTS.bob, button("revoked")));

@@ -16,7 +16,10 @@ const ticket = () => h.db.selectFrom("tickets").selectAll().where("id", "=", 1).
 const cardRef = async () => (await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref;
 const threadNotes = async () => {
   const ts = (await cardRef()).split(":")[1];
-  return h.fake.of("chat.postMessage").filter((c) => c.args.channel === TRIAGE && c.args.thread_ts === ts).map((c) => String(c.args.text));
+  return h.fake
+    .of("chat.postMessage")
+    .filter((c) => c.args.channel === TRIAGE && c.args.thread_ts === ts)
+    .map((c) => String(c.args.text));
 };
 const updates = () => h.fake.of("chat.update");
 const ephemerals = () => h.fake.of("chat.postEphemeral").map((c) => c.args as { user: string; text: string; channel: string });
@@ -24,7 +27,12 @@ const where = async () => {
   const [channel, ts] = (await cardRef()).split(":");
   return { channel: channel!, ts: ts! };
 };
-const button = (verb: string) => ({ type: "button", action_id: `ticket.${verb}.1`, value: JSON.stringify({ ticket: 1, verb }), text: { type: "plain_text", text: verb } });
+const button = (verb: string) => ({
+  type: "button",
+  action_id: `ticket.${verb}.1`,
+  value: JSON.stringify({ ticket: 1, verb }),
+  text: { type: "plain_text", text: verb },
+});
 
 describe("triage card buttons", () => {
   it("Claim: claims, updates the card in place, says it once in the card's thread and tells the requester", async () => {
@@ -66,7 +74,17 @@ describe("triage card buttons", () => {
     await h.interact(blockAction(AGENTS.ana, { type: "users_select", action_id: "ticket.assign.1", selected_user: AGENTS.bob }, w));
     await h.settle();
     await h.interact(blockAction(AGENTS.ana, { type: "users_select", action_id: "ticket.assign.1", selected_user: AGENTS.ana }, w));
-    await h.interact(blockAction(AGENTS.ana, { type: "static_select", action_id: "ticket.priority.1", selected_option: { value: JSON.stringify({ ticket: 1, verb: "priority", input: "P1" }), text: { type: "plain_text", text: "P1" } } }, w));
+    await h.interact(
+      blockAction(
+        AGENTS.ana,
+        {
+          type: "static_select",
+          action_id: "ticket.priority.1",
+          selected_option: { value: JSON.stringify({ ticket: 1, verb: "priority", input: "P1" }), text: { type: "plain_text", text: "P1" } },
+        },
+        w,
+      ),
+    );
     await h.settle();
     const t = await ticket();
     expect(t.priority).toBe("P1");
@@ -83,11 +101,16 @@ describe("triage card buttons", () => {
     expect(open.view).toMatchObject({ callback_id: "verb_input" });
     const empty = await h.interact(viewSubmission(AGENTS.ana, open.view!, { verb_input: { text: { type: "plain_text_input", value: "" } } }));
     expect(JSON.parse(empty.body)).toEqual({ response_action: "errors", errors: { verb_input: "Write something here." } });
-    const ok = await h.interact(viewSubmission(AGENTS.ana, open.view!, { verb_input: { text: { type: "plain_text_input", value: "Replaced the VPN profile" } } }));
+    const ok = await h.interact(
+      viewSubmission(AGENTS.ana, open.view!, { verb_input: { text: { type: "plain_text_input", value: "Replaced the VPN profile" } } }),
+    );
     expect(ok.body).toBe("");
     await h.settle();
     expect(await ticket()).toMatchObject({ status: "resolved", resolution: "Replaced the VPN profile" });
-    const resolution = h.fake.of("chat.postMessage").filter((c) => c.args.channel === "DREQ").at(-1)!;
+    const resolution = h.fake
+      .of("chat.postMessage")
+      .filter((c) => c.args.channel === "DREQ")
+      .at(-1)!;
     const ids = resolution.blocks!.filter((b) => b.type === "actions").flatMap((b) => (b.elements as { action_id: string }[]).map((e) => e.action_id));
     expect(ids).toEqual(["ticket.reopen.1", "rate.1.1", "rate.1.2", "rate.1.3", "rate.1.4", "rate.1.5"]);
     expect(resolution.args.text).toContain("#1 is resolved: Replaced the VPN profile");
@@ -114,7 +137,11 @@ describe("triage card buttons", () => {
     await h.interact(blockAction(AGENTS.ana, button("resolve"), w));
     await h.settle();
     // Two clicks answered independently: either answer may come first.
-    expect(ephemerals().map((e) => e.text).sort()).toEqual(['#1 is closed; "resolve" cannot be done now. Nothing was changed.', "#1 is closed; reopen it first: reopen 1 &lt;why&gt;."]);
+    expect(
+      ephemerals()
+        .map((e) => e.text)
+        .sort(),
+    ).toEqual(['#1 is closed; "resolve" cannot be done now. Nothing was changed.', "#1 is closed; reopen it first: reopen 1 &lt;why&gt;."]);
     expect((await ticket()).status).toBe("closed");
     expect(h.fake.of("views.open")).toHaveLength(0);
   });

@@ -33,7 +33,9 @@ describe("a hook that throws, through Slack", () => {
     const before = await counts(h.db);
     const first = await h.command("printer on 3rd floor jams");
     expect(first.status).toBe(200);
-    expect(await answerTo(h, first, 0)).toMatch(/^That failed on the desk's side, and nothing was changed\. Try again later; if it keeps failing, tell the desk's admins \(ref [a-z0-9]+\)\.$/);
+    expect(await answerTo(h, first, 0)).toMatch(
+      /^That failed on the desk's side, and nothing was changed\. Try again later; if it keeps failing, tell the desk's admins \(ref [a-z0-9]+\)\.$/,
+    );
     expect((await counts(h.db)).tickets).toBe(before.tickets);
     const second = await h.command("vpn drops every ten minutes");
     expect(second.status).toBe(200);

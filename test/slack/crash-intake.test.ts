@@ -48,7 +48,19 @@ interface Bot {
 
 function startBot(path: string, settings: string): Bot {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, DESKHAND_DB: path, DESKHAND_CONFIG: settings, PORT: "0", HOST: "127.0.0.1", SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake!.apiUrl, SLACK_TRIAGE_CHANNEL: TRIAGE, OUTBOUND_RATE_SCALE: "50", MicrosoftAppId: "" },
+    env: {
+      ...process.env,
+      DESKHAND_DB: path,
+      DESKHAND_CONFIG: settings,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake!.apiUrl,
+      SLACK_TRIAGE_CHANNEL: TRIAGE,
+      OUTBOUND_RATE_SCALE: "50",
+      MicrosoftAppId: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -113,12 +125,26 @@ async function until(done: () => boolean, what: string, ms = 90_000): Promise<vo
   }
 }
 
-const unsent = (path: string) => committed<{ n: number }>(path, "SELECT count(*) AS n FROM outbox WHERE platform = 'slack' AND status != 'sent' AND status != 'dead'")[0]!.n;
+const unsent = (path: string) =>
+  committed<{ n: number }>(path, "SELECT count(*) AS n FROM outbox WHERE platform = 'slack' AND status != 'sent' AND status != 'dead'")[0]!.n;
 const unworked = (path: string) => committed<{ n: number }>(path, "SELECT count(*) AS n FROM inbox WHERE done_at IS NULL")[0]!.n;
 
 function slashBody(i: number): { body: string; contentType: string } {
   const user = `UCRASH${i % 20}`;
-  const body = new URLSearchParams({ token: "t", team_id: "T0001", team_domain: "x", channel_id: "CGENERAL", channel_name: "general", user_id: user, user_name: user.toLowerCase(), command: "/ticket", text: `printer burst-${i} jams`, api_app_id: "A0001", response_url: `${fake!.responseUrl(i)}?req=${i}`, trigger_id: `${i}.1.crash` }).toString();
+  const body = new URLSearchParams({
+    token: "t",
+    team_id: "T0001",
+    team_domain: "x",
+    channel_id: "CGENERAL",
+    channel_name: "general",
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: "/ticket",
+    text: `printer burst-${i} jams`,
+    api_app_id: "A0001",
+    response_url: `${fake!.responseUrl(i)}?req=${i}`,
+    trigger_id: `${i}.1.crash`,
+  }).toString();
   return { body, contentType: "application/x-www-form-urlencoded" };
 }
 
@@ -149,7 +175,10 @@ describe("kill -9 in the middle of an intake burst", () => {
       // The person heard it: in the ack, or (held) through response_url; ephemeral, naming the very ticket in the file.
       const ack = JSON.parse(s.body) as { response_type: string; text: string };
       const answer = ack.text === HELD ? answered(s.i)[0]?.args : ack;
-      expect({ response_type: answer?.response_type, text: answer?.text }, `request ${s.i}`).toEqual({ response_type: "ephemeral", text: expect.stringMatching(new RegExp(`^Opened #${mine[0]!.id} `)) });
+      expect({ response_type: answer?.response_type, text: answer?.text }, `request ${s.i}`).toEqual({
+        response_type: "ephemeral",
+        text: expect.stringMatching(new RegExp(`^Opened #${mine[0]!.id} `)),
+      });
     }
     expect(new Set(tickets.map((t) => t.title)).size).toBe(tickets.length); // nothing doubled, acked or not
   }, 180_000);
@@ -161,7 +190,13 @@ describe("kill -9 in the middle of an intake burst", () => {
     const path = tempDbPath();
     const settings = settingsFile();
     const t = await makeDesk({ path, settings: slackSettings(), notifiers: [new SlackNotifier({ triageChannel: TRIAGE })] });
-    for (let i = 1; i <= CLICKED_TICKETS; i++) ok(await t.desk.handle({ actor: { platform: "slack", userId: `UCRASH${i % 20}`, displayName: `crash${i % 20}` }, command: caps.parse(`laptop ${i} will not boot`) }));
+    for (let i = 1; i <= CLICKED_TICKETS; i++)
+      ok(
+        await t.desk.handle({
+          actor: { platform: "slack", userId: `UCRASH${i % 20}`, displayName: `crash${i % 20}` },
+          command: caps.parse(`laptop ${i} will not boot`),
+        }),
+      );
     await t.db.destroy();
 
     // First life: the cards are posted, then a burst of Claim clicks, each on its own ticket.
@@ -171,7 +206,30 @@ describe("kill -9 in the middle of an intake burst", () => {
     await until(() => unsent(path) === 0, "the cards to be posted");
     const click = (i: number) => {
       const ticket = i + 1;
-      const payload = { type: "block_actions", user: { id: AGENTS.ana, username: "ana", name: "ana", team_id: "T0001" }, api_app_id: "A0001", token: "t", container: { type: "message", message_ts: `1700009000.${String(ticket).padStart(6, "0")}`, channel_id: TRIAGE, is_ephemeral: false }, trigger_id: `${i}.2.crash`, team: { id: "T0001", domain: "x" }, enterprise: null, is_enterprise_install: false, channel: { id: TRIAGE, name: "triage" }, message: { type: "message", user: "UBOT", ts: `1700009000.${String(ticket).padStart(6, "0")}`, text: "card", blocks: [] }, response_url: fake!.responseUrl(`c${i}`), actions: [{ block_id: "card", action_id: `ticket.claim.${ticket}`, type: "button", value: JSON.stringify({ ticket, verb: "claim" }), action_ts: `1700009100.${String(i).padStart(6, "0")}` }], state: { values: {} } };
+      const payload = {
+        type: "block_actions",
+        user: { id: AGENTS.ana, username: "ana", name: "ana", team_id: "T0001" },
+        api_app_id: "A0001",
+        token: "t",
+        container: { type: "message", message_ts: `1700009000.${String(ticket).padStart(6, "0")}`, channel_id: TRIAGE, is_ephemeral: false },
+        trigger_id: `${i}.2.crash`,
+        team: { id: "T0001", domain: "x" },
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: TRIAGE, name: "triage" },
+        message: { type: "message", user: "UBOT", ts: `1700009000.${String(ticket).padStart(6, "0")}`, text: "card", blocks: [] },
+        response_url: fake!.responseUrl(`c${i}`),
+        actions: [
+          {
+            block_id: "card",
+            action_id: `ticket.claim.${ticket}`,
+            type: "button",
+            value: JSON.stringify({ ticket, verb: "claim" }),
+            action_ts: `1700009100.${String(i).padStart(6, "0")}`,
+          },
+        ],
+        state: { values: {} },
+      };
       return { body: interactionBody(payload), contentType: "application/x-www-form-urlencoded" };
     };
     const sent = await burstAndKill(first, CLICKED_TICKETS, click, CLICKED_TICKETS / 2);
@@ -185,10 +243,18 @@ describe("kill -9 in the middle of an intake burst", () => {
     await until(() => unsent(path) === 0, "the outbox to drain after the restart");
     for (const s of acked) {
       const ticket = s.i + 1;
-      expect(committed(path, "SELECT t.status, p.user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = ?", ticket), `ticket ${ticket}`).toEqual([{ status: "in_progress", user_id: AGENTS.ana }]);
-      expect(committed(path, "SELECT count(*) AS n FROM audit_events WHERE ticket_id = ? AND action = 'claimed' AND field = 'assignee'", ticket)).toEqual([{ n: 1 }]);
+      expect(
+        committed(path, "SELECT t.status, p.user_id FROM tickets t JOIN people p ON p.id = t.assignee_id WHERE t.id = ?", ticket),
+        `ticket ${ticket}`,
+      ).toEqual([{ status: "in_progress", user_id: AGENTS.ana }]);
+      expect(committed(path, "SELECT count(*) AS n FROM audit_events WHERE ticket_id = ? AND action = 'claimed' AND field = 'assignee'", ticket)).toEqual([
+        { n: 1 },
+      ]);
       // Ana hears it where she clicked: the card's thread says so, once.
-      expect(fake.history.posted.filter((p) => p.channel === TRIAGE && p.thread_ts && String(p.text) === `ana claimed #${ticket}`), `ticket ${ticket}`).toHaveLength(1);
+      expect(
+        fake.history.posted.filter((p) => p.channel === TRIAGE && p.thread_ts && String(p.text) === `ana claimed #${ticket}`),
+        `ticket ${ticket}`,
+      ).toHaveLength(1);
     }
     const keys = fake.history.posted.map((p) => p.metadata?.event_payload.key as string);
     expect(new Set(keys).size).toBe(keys.length); // no message posted twice
@@ -206,8 +272,26 @@ describe("kill -9 in the middle of an intake burst", () => {
     /** The DM's id, as the fake's conversations.open names it too. */
     const dmOf = (i: number) => `D${userOf(i).slice(1)}`;
     const dm = (i: number) => {
-      const event = { type: "message", channel: dmOf(i), channel_type: "im", user: userOf(i), text: `vpn event-${i} drops`, ts: at(i), event_ts: at(i), team: "T0001" };
-      const body = JSON.stringify({ token: "t", team_id: "T0001", api_app_id: "A0001", event, type: "event_callback", event_id: `EvCrash${i}`, event_time: 1700008000, authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }] });
+      const event = {
+        type: "message",
+        channel: dmOf(i),
+        channel_type: "im",
+        user: userOf(i),
+        text: `vpn event-${i} drops`,
+        ts: at(i),
+        event_ts: at(i),
+        team: "T0001",
+      };
+      const body = JSON.stringify({
+        token: "t",
+        team_id: "T0001",
+        api_app_id: "A0001",
+        event,
+        type: "event_callback",
+        event_id: `EvCrash${i}`,
+        event_time: 1700008000,
+        authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+      });
       return { body, contentType: "application/json" };
     };
     const sent = await burstAndKill(first, BURST, dm);

@@ -33,14 +33,25 @@ async function queueFanOut(path: string): Promise<void> {
   const t = await makeDesk({ path, settings: slackSettings(), notifiers: [new SlackNotifier({})] });
   const ana: Actor = { platform: "slack", userId: AGENTS.ana, displayName: "ana" };
   for (const channel of CHANNELS) ok(await t.desk.handle({ actor: ana, command: { kind: "incident", action: { kind: "subscribe", channel } } }));
-  for (const user of REQUESTERS) ok(await t.desk.handle({ actor: { platform: "slack", userId: user, displayName: user }, command: caps.parse(`vpn drops for ${user}`) }));
+  for (const user of REQUESTERS)
+    ok(await t.desk.handle({ actor: { platform: "slack", userId: user, displayName: user }, command: caps.parse(`vpn drops for ${user}`) }));
   ok(await t.desk.handle({ actor: ana, command: caps.parse("incident SEV1 VPN concentrator down") }));
   await t.db.destroy();
 }
 
 function startBot(path: string, api: string): { proc: ChildProcess; log: () => string; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, DESKHAND_DB: path, PORT: "0", HOST: "127.0.0.1", SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api, SLACK_TRIAGE_CHANNEL: "", MicrosoftAppId: "" },
+    env: {
+      ...process.env,
+      DESKHAND_DB: path,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: api,
+      SLACK_TRIAGE_CHANNEL: "",
+      MicrosoftAppId: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -105,7 +116,10 @@ describe("kill -9 during a Slack fan-out", () => {
     expect(landedBeforeKill).toBeGreaterThanOrEqual(ANSWERED + HELD);
     const queued = query<{ n: number }>(path, "SELECT count(*) AS n FROM outbox WHERE platform = 'slack' AND kind IN ('incident', 'requester')")[0]!.n;
     expect(landedBeforeKill).toBeLessThan(queued); // some were never sent before the kill
-    const inFlight = query<{ n: number }>(path, "SELECT count(*) AS n FROM outbox WHERE platform = 'slack' AND status = 'sending' AND called_at IS NOT NULL")[0]!;
+    const inFlight = query<{ n: number }>(
+      path,
+      "SELECT count(*) AS n FROM outbox WHERE platform = 'slack' AND status = 'sending' AND called_at IS NOT NULL",
+    )[0]!;
     expect(inFlight.n).toBeGreaterThanOrEqual(HELD);
 
     // Second life on the same file.
@@ -115,13 +129,22 @@ describe("kill -9 during a Slack fan-out", () => {
     expect(second.log()).toMatch(/slack: \d+ messages were in flight at the last stop; each is looked for in its channel and sent again only if absent/);
 
     const keys = fake.history.posted.map((p) => p.metadata?.event_payload.key as string);
-    const rows = query<{ key: string; kind: string; recovery: string | null }>(path, "SELECT key, kind, recovery FROM outbox WHERE platform = 'slack' AND kind IN ('incident', 'requester')");
+    const rows = query<{ key: string; kind: string; recovery: string | null }>(
+      path,
+      "SELECT key, kind, recovery FROM outbox WHERE platform = 'slack' AND kind IN ('incident', 'requester')",
+    );
     expect(rows.length).toBeGreaterThanOrEqual(expected); // the fan-out, and what intake said besides
-    for (const r of rows) expect(keys.filter((k) => k === r.key), r.key).toHaveLength(1);
+    for (const r of rows)
+      expect(
+        keys.filter((k) => k === r.key),
+        r.key,
+      ).toHaveLength(1);
     expect(new Set(keys).size).toBe(keys.length); // nothing else doubled either
     expect(rows.filter((r) => r.recovery === "found").length).toBeGreaterThanOrEqual(HELD);
     expect(fake.history.posted.filter((p) => CHANNELS.includes(p.channel))).toHaveLength(CHANNELS.length);
-    expect(new Set(fake.history.posted.filter((p) => p.channel.startsWith("D")).map((p) => p.channel))).toEqual(new Set(REQUESTERS.map((u) => `D${u.slice(1)}`)));
+    expect(new Set(fake.history.posted.filter((p) => p.channel.startsWith("D")).map((p) => p.channel))).toEqual(
+      new Set(REQUESTERS.map((u) => `D${u.slice(1)}`)),
+    );
     expect(fake.history.posted.filter((p) => p.channel.startsWith("D") || CHANNELS.includes(p.channel))).toHaveLength(rows.length);
     expect(fake.violations).toEqual([]);
   }, 120_000); // two process starts (tsx, Bolt) on a loaded machine

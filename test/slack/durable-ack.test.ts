@@ -19,7 +19,19 @@ let seq = 0;
 const ts = () => `1700003000.${String(++seq).padStart(6, "0")}`;
 const dm = (text: string, at = ts()) => ({ type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text, ts: at, event_ts: at, team: "T0001" });
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const slash = (text: string, extra: Record<string, string> = {}) => form({ token: "t", team_id: "T0001", channel_id: "CGENERAL", user_id: REQUESTER, user_name: "rita", command: "/ticket", text, response_url: "http://127.0.0.1:9/respond/x", trigger_id: `${++seq}.1.t`, ...extra });
+const slash = (text: string, extra: Record<string, string> = {}) =>
+  form({
+    token: "t",
+    team_id: "T0001",
+    channel_id: "CGENERAL",
+    user_id: REQUESTER,
+    user_name: "rita",
+    command: "/ticket",
+    text,
+    response_url: "http://127.0.0.1:9/respond/x",
+    trigger_id: `${++seq}.1.t`,
+    ...extra,
+  });
 
 /** Every change takes `ms` inside its transaction: an ack sent before the commit would be seen before the row. */
 function slowChanges(ms: number): void {
@@ -39,7 +51,13 @@ describe("the ack follows the commit", () => {
   it("a modal submission: the ticket is in the file when Slack hears 200", async () => {
     h = await startHarness();
     slowChanges(300);
-    const r = await h.interact(viewSubmission(REQUESTER, { callback_id: "ticket_form", private_metadata: "{}" }, { title: { title: { type: "plain_text_input", value: "Badge reader broken" } } }));
+    const r = await h.interact(
+      viewSubmission(
+        REQUESTER,
+        { callback_id: "ticket_form", private_metadata: "{}" },
+        { title: { title: { type: "plain_text_input", value: "Badge reader broken" } } },
+      ),
+    );
     expect([r.status, r.body]).toEqual([200, ""]);
     expect(committed(h.path, "SELECT title FROM tickets")).toEqual([{ title: "Badge reader broken" }]);
   });
@@ -51,7 +69,10 @@ describe("the ack follows the commit", () => {
     expect(r.status).toBe(200);
     const stored = committed<{ key: string; body: string }>(h.path, "SELECT key, body FROM inbox");
     expect(stored.map((s) => s.key)).toEqual(["evt:EvDurable1"]);
-    expect(JSON.parse(stored[0]!.body)).toMatchObject({ kind: "event", body: { event_id: "EvDurable1", event: { text: "monitor flickers -- since the update" } } });
+    expect(JSON.parse(stored[0]!.body)).toMatchObject({
+      kind: "event",
+      body: { event_id: "EvDurable1", event: { text: "monitor flickers -- since the update" } },
+    });
     // Slack retries (it did not hear us in time, say): the same event_id, X-Slack-Retry-Num 1 and 2.
     expect((await h.event(dm("monitor flickers -- since the update", at), { eventId: "EvDurable1", retryNum: 1 })).status).toBe(200);
     await h.settle();
@@ -65,7 +86,9 @@ describe("the ack follows the commit", () => {
   it("channel chatter outside ticket threads is acknowledged and not stored", async () => {
     h = await startHarness();
     const at = ts();
-    expect((await h.event({ type: "message", channel: "CGENERAL", channel_type: "channel", user: REQUESTER, text: "lunch?", ts: at, event_ts: at })).status).toBe(200);
+    expect(
+      (await h.event({ type: "message", channel: "CGENERAL", channel_type: "channel", user: REQUESTER, text: "lunch?", ts: at, event_ts: at })).status,
+    ).toBe(200);
     await h.settle();
     expect(committed(h.path, "SELECT key FROM inbox")).toEqual([]);
   });
@@ -107,10 +130,14 @@ describe("a desk too far behind to commit within the ack budget", () => {
     expect(r.ms).toBeLessThan(700);
     await Promise.all(backlog);
     // At the ack the request itself is in the file (the ticket is still being made).
-    expect(committed(h.path, "SELECT json_extract(body, '$.kind') AS kind, json_extract(body, '$.body.text') AS text FROM inbox")).toEqual([{ kind: "slash", text: "projector has no signal" }]);
+    expect(committed(h.path, "SELECT json_extract(body, '$.kind') AS kind, json_extract(body, '$.body.text') AS text FROM inbox")).toEqual([
+      { kind: "slash", text: "projector has no signal" },
+    ]);
     await h.settle();
     expect(committed(h.path, "SELECT title FROM tickets WHERE title NOT LIKE 'backlog%'")).toEqual([{ title: "projector has no signal" }]);
-    expect(h.fake.of("response_url").map((c) => c.args)).toEqual([{ response_type: "ephemeral", text: expect.stringMatching(/^Opened #\d+ \[P3 new\] projector has no signal/) }]);
+    expect(h.fake.of("response_url").map((c) => c.args)).toEqual([
+      { response_type: "ephemeral", text: expect.stringMatching(/^Opened #\d+ \[P3 new\] projector has no signal/) },
+    ]);
     expect(committed(h.path, "SELECT done_at IS NOT NULL AS done FROM inbox")).toEqual([{ done: 1 }]);
   });
 
@@ -138,20 +165,32 @@ describe("the inbox at start-up", () => {
     await first.close();
     const { openDatabase } = await import("../../src/store/connection.js");
     const { db } = openDatabase(path);
-    const command = { token: "t", team_id: "T0001", channel_id: "CGENERAL", user_id: REQUESTER, user_name: "rita", command: "/ticket", text: "scanner &amp; fax offline", response_url: "", trigger_id: "77.1.held" };
+    const command = {
+      token: "t",
+      team_id: "T0001",
+      channel_id: "CGENERAL",
+      user_id: REQUESTER,
+      user_name: "rita",
+      command: "/ticket",
+      text: "scanner &amp; fax offline",
+      response_url: "",
+      trigger_id: "77.1.held",
+    };
     await storeRequest(db, { platform: "slack", key: "cmd:77.1.held", body: JSON.stringify({ kind: "slash", body: command }), at: Date.now() });
     await db.destroy();
 
     h = await startHarness({ path });
     // The response_url is the fake's (set now the fake is up): Slack's stays good for 30 minutes.
-    await h.db.updateTable("inbox" as never).set({ body: JSON.stringify({ kind: "slash", body: { ...command, response_url: h.fake.responseUrl("held") } }) } as never).execute();
+    await h.db
+      .updateTable("inbox" as never)
+      .set({ body: JSON.stringify({ kind: "slash", body: { ...command, response_url: h.fake.responseUrl("held") } }) } as never)
+      .execute();
     expect(await h.slack.replayInbox()).toBe(1);
     await h.settle();
     expect(committed(path, "SELECT title FROM tickets")).toEqual([{ title: "scanner & fax offline" }]);
     expect(h.fake.of("response_url").map((c) => c.args.text)).toEqual([expect.stringMatching(/^Opened #1 /)]);
     expect(committed(path, "SELECT done_at IS NOT NULL AS done FROM inbox")).toEqual([{ done: 1 }]);
   });
-
 
   it("works an event that was acknowledged but not worked before a stop, once", async () => {
     const first = await startHarness();
@@ -161,7 +200,15 @@ describe("the inbox at start-up", () => {
     // The state a kill leaves right after the ack: the raw event stored, nothing else.
     const { openDatabase } = await import("../../src/store/connection.js");
     const { db } = openDatabase(path);
-    const body = { token: "t", team_id: "T0001", api_app_id: "A0001", type: "event_callback", event_id: "EvReplay1", event_time: 1700003000, event: dm("keyboard missing keys", at) };
+    const body = {
+      token: "t",
+      team_id: "T0001",
+      api_app_id: "A0001",
+      type: "event_callback",
+      event_id: "EvReplay1",
+      event_time: 1700003000,
+      event: dm("keyboard missing keys", at),
+    };
     await storeRequest(db, { platform: "slack", key: "evt:EvReplay1", body: JSON.stringify({ kind: "event", body }), at: Date.now() });
     await db.destroy();
 
@@ -180,7 +227,10 @@ describe("the inbox at start-up", () => {
     await h.event(dm("docking station dead"), { eventId: "EvReplay2" });
     await h.settle();
     // The crash window between the command's commit and the row's finish.
-    await h.db.updateTable("inbox" as never).set({ done_at: null } as never).execute();
+    await h.db
+      .updateTable("inbox" as never)
+      .set({ done_at: null } as never)
+      .execute();
     expect(await h.slack.replayInbox()).toBe(1);
     await h.settle();
     expect(committed(h.path, "SELECT title FROM tickets")).toEqual([{ title: "docking station dead" }]);
@@ -194,11 +244,41 @@ describe("requests nobody here handles", () => {
     const user = { id: REQUESTER, username: "rita", name: "rita", team_id: "T0001" };
     const replies = [
       await h.post(slash("sunny?", { command: "/weather" }), "application/x-www-form-urlencoded"),
-      await h.post(form({ payload: JSON.stringify({ type: "shortcut", token: "t", action_ts: "1.2", team: { id: "T0001", domain: "x" }, user, callback_id: "someone_elses", trigger_id: "9.9.t" }) }), "application/x-www-form-urlencoded"),
-      await h.post(form({ payload: JSON.stringify({ type: "view_closed", team: { id: "T0001", domain: "x" }, user, api_app_id: "A0001", view: { id: "VX", callback_id: "ticket_form", type: "modal", state: { values: {} } }, is_cleared: false }) }), "application/x-www-form-urlencoded"),
+      await h.post(
+        form({
+          payload: JSON.stringify({
+            type: "shortcut",
+            token: "t",
+            action_ts: "1.2",
+            team: { id: "T0001", domain: "x" },
+            user,
+            callback_id: "someone_elses",
+            trigger_id: "9.9.t",
+          }),
+        }),
+        "application/x-www-form-urlencoded",
+      ),
+      await h.post(
+        form({
+          payload: JSON.stringify({
+            type: "view_closed",
+            team: { id: "T0001", domain: "x" },
+            user,
+            api_app_id: "A0001",
+            view: { id: "VX", callback_id: "ticket_form", type: "modal", state: { values: {} } },
+            is_cleared: false,
+          }),
+        }),
+        "application/x-www-form-urlencoded",
+      ),
       await h.interact(viewSubmission(REQUESTER, { callback_id: "not_ours" }, {})),
     ];
-    expect(replies.map((r) => [r.status, r.body])).toEqual([[200, ""], [200, ""], [200, ""], [200, ""]]);
+    expect(replies.map((r) => [r.status, r.body])).toEqual([
+      [200, ""],
+      [200, ""],
+      [200, ""],
+      [200, ""],
+    ]);
     // At once: not after Bolt's 2.5 s wait for a listener that never comes.
     for (const r of replies) expect(r.ms).toBeLessThan(1500);
     await h.settle();
@@ -214,7 +294,12 @@ describe("protocol checks", () => {
     const at = async (offset: number) => {
       const body = slash(`printer ${offset}`);
       const stamp = now + offset;
-      return (await h!.post(body, "application/x-www-form-urlencoded", { "x-slack-request-timestamp": String(stamp), "x-slack-signature": slackSignature(SECRET, stamp, body) })).status;
+      return (
+        await h!.post(body, "application/x-www-form-urlencoded", {
+          "x-slack-request-timestamp": String(stamp),
+          "x-slack-signature": slackSignature(SECRET, stamp, body),
+        })
+      ).status;
     };
     expect([await at(6 * 60), await at(-6 * 60), await at(4 * 60)]).toEqual([401, 401, 200]);
     expect(committed(h.path, "SELECT title FROM tickets")).toEqual([{ title: "printer 240" }]);
@@ -225,12 +310,23 @@ describe("protocol checks", () => {
     const twice = `${slash("printer jams")}&text=${encodeURIComponent("claim 1")}`;
     const r = await h.post(twice, "application/x-www-form-urlencoded");
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ response_type: "ephemeral", text: 'The request was malformed: "text" was sent more than once. Nothing was done; please try again.' });
+    expect(JSON.parse(r.body)).toEqual({
+      response_type: "ephemeral",
+      text: 'The request was malformed: "text" was sent more than once. Nothing was done; please try again.',
+    });
     const payloadTwice = `${form({ payload: "{}" })}&payload=%7B%7D`;
     const p = await h.post(payloadTwice, "application/x-www-form-urlencoded");
     expect([p.status, p.body]).toEqual([400, 'The request was malformed: "payload" was sent more than once. Nothing was done; please try again.']);
     // Unsigned, it is only a 401 like any unsigned request.
-    const unsigned = await fetch(h.url, { method: "POST", body: twice, headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)), "x-slack-signature": "v0=00" } });
+    const unsigned = await fetch(h.url, {
+      method: "POST",
+      body: twice,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+        "x-slack-signature": "v0=00",
+      },
+    });
     expect(unsigned.status).toBe(401);
     await h.settle();
     expect(committed(h.path, "SELECT count(*) AS n FROM tickets")).toEqual([{ n: 0 }]);

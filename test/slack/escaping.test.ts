@@ -92,7 +92,19 @@ const ts = () => `1700001000.${String(++seq).padStart(6, "0")}`;
 /** A message event as the Events API delivers it; `text` is what Slack sends (its tokens live, its entities encoded). */
 const message = (user: string, channel: string, text: string, extra: Record<string, unknown> = {}) => {
   const at = ts();
-  return { type: "message", client_msg_id: `m${seq}`, channel, channel_type: channel.startsWith("D") ? "im" : "channel", user, text, ts: at, event_ts: at, team: "T0001", blocks: [], ...extra };
+  return {
+    type: "message",
+    client_msg_id: `m${seq}`,
+    channel,
+    channel_type: channel.startsWith("D") ? "im" : "channel",
+    user,
+    text,
+    ts: at,
+    event_ts: at,
+    team: "T0001",
+    blocks: [],
+    ...extra,
+  };
 };
 const lastView = () => h.fake.of("views.open").at(-1)!.view!;
 const ticket = (n: number) => h.db.selectFrom("tickets").selectAll().where("id", "=", n).executeTakeFirstOrThrow();
@@ -100,7 +112,12 @@ const cardWhere = async (n: number) => {
   const ref = (await h.db.selectFrom("ticket_links").select("ref").where("ticket_id", "=", n).where("role", "=", "card").executeTakeFirstOrThrow()).ref;
   return { channel: ref.split(":")[0]!, ts: ref.split(":")[1]! };
 };
-const button = (verb: string, n: number) => ({ type: "button", action_id: `ticket.${verb}.${n}`, value: JSON.stringify({ ticket: n, verb }), text: { type: "plain_text", text: verb } });
+const button = (verb: string, n: number) => ({
+  type: "button",
+  action_id: `ticket.${verb}.${n}`,
+  value: JSON.stringify({ ticket: n, verb }),
+  text: { type: "plain_text", text: verb },
+});
 
 /** The calls made to `method` (and `match`), as fields. */
 const fieldsWhere = (match: (c: Call) => boolean) => allCalls().filter(match).flatMap(fieldsOf);
@@ -108,7 +125,10 @@ const fieldsWhere = (match: (c: Call) => boolean) => allCalls().filter(match).fl
 function expectShown(fields: Field[], text: string, what: string): void {
   expect(fields.length, `${what}: no such field was sent`).toBeGreaterThan(0);
   for (const line of text.split("\n").filter((l) => l.trim())) {
-    expect(fields.some((f) => shown(f).includes(line)), `${what} should show ${JSON.stringify(line)}`).toBe(true);
+    expect(
+      fields.some((f) => shown(f).includes(line)),
+      `${what} should show ${JSON.stringify(line)}`,
+    ).toBe(true);
   }
 }
 
@@ -155,7 +175,13 @@ beforeAll(async () => {
   await h.settle();
   await command(`incident update 1 identified ${HOSTILE[0]!.text}`, AGENTS.ana);
   await h.settle();
-  await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "incident.update.1", value: JSON.stringify({ incident: 1 }), text: { type: "plain_text", text: "Post update" } }, { channel: CSTATUS, ts: "1700000000.000500" }));
+  await h.interact(
+    blockAction(
+      AGENTS.ana,
+      { type: "button", action_id: "incident.update.1", value: JSON.stringify({ incident: 1 }), text: { type: "plain_text", text: "Post update" } },
+      { channel: CSTATUS, ts: "1700000000.000500" },
+    ),
+  );
   await h.settle();
 
   // Resolve from the card: its modal prefills the article from the ticket; the resolution reaches the requester.
@@ -186,7 +212,13 @@ beforeAll(async () => {
   // #2, an access request: approval cards in the approvers' DMs; bob rejects it with a hostile reason.
   await command("", REQUESTER);
   await h.settle();
-  await h.interact(viewSubmission(REQUESTER, lastView(), { title: { title: input(`access ${HOSTILE[1]!.text}`) }, description: { description: input(ALL) }, type: { type: select("access_request") } }));
+  await h.interact(
+    viewSubmission(REQUESTER, lastView(), {
+      title: { title: input(`access ${HOSTILE[1]!.text}`) },
+      description: { description: input(ALL) },
+      type: { type: select("access_request") },
+    }),
+  );
   await h.settle();
   await h.interact(blockAction(AGENTS.bob, button("reject", 2), { channel: `D${AGENTS.bob.slice(1)}`, ts: "1700000000.000600" }));
   await h.settle();
@@ -218,19 +250,27 @@ describe("hostile text on every Slack surface", () => {
   });
 
   it("no mrkdwn field and no fallback text of any call carries a live token from user text", () => {
-    const fields = allCalls().flatMap(fieldsOf).filter((f) => f.kind === "mrkdwn");
+    const fields = allCalls()
+      .flatMap(fieldsOf)
+      .filter((f) => f.kind === "mrkdwn");
     expect(fields.length).toBeGreaterThan(50);
     const live = fields.flatMap((f) => liveTokens(f.text).map((t) => `${f.method} ${f.where}: ${t}`));
     expect(live).toEqual([]);
   });
 
   it("no field of any call carries a control character", () => {
-    const bad = allCalls().flatMap((c) => stringsOf(c).filter((s) => CONTROL.test(s)).map((s) => `${c.method}: ${JSON.stringify(s)}`));
+    const bad = allCalls().flatMap((c) =>
+      stringsOf(c)
+        .filter((s) => CONTROL.test(s))
+        .map((s) => `${c.method}: ${JSON.stringify(s)}`),
+    );
     expect(bad).toEqual([]);
   });
 
   it("plain_text fields and prefilled inputs show the words as typed, never entity-escaped", () => {
-    const plain = allCalls().flatMap(fieldsOf).filter((f) => f.kind === "plain");
+    const plain = allCalls()
+      .flatMap(fieldsOf)
+      .filter((f) => f.kind === "plain");
     // Entities only escaping could have made (the corpus's own typed `&lt;b&gt;` is the person's words).
     const escaped = /&lt;!channel&gt; &lt;!here&gt;|&lt;@U0ADMIN|&lt;https:\/\/evil|&lt;!subteam/;
     expect(plain.filter((f) => escaped.test(f.text)).map((f) => `${f.method} ${f.where}: ${f.text}`)).toEqual([]);
@@ -248,13 +288,18 @@ describe("hostile text on every Slack surface", () => {
     expectShown(fallback, TITLE, "the card's fallback text");
     expectShown(fieldsWhere(posted), (await ticket(1)).description!, "the card's blocks");
     const updates = (c: Call) => c.method === "chat.update" && c.args.channel === card.channel && c.args.ts === card.ts;
-    expectShown(fieldsWhere(updates).filter((f) => f.where === "text"), TITLE, "the updated card's fallback text");
+    expectShown(
+      fieldsWhere(updates).filter((f) => f.where === "text"),
+      TITLE,
+      "the updated card's fallback text",
+    );
     expectShown(fieldsWhere(updates), (await ticket(1)).resolution!, "the resolved card's Resolution field");
   });
 
   it("the requester's messages and DMs: the confirmation, the agent's relayed reply and the resolution", async () => {
     const mine = (await h.db.selectFrom("ticket_links").select("ref").where("ticket_id", "=", 1).where("role", "=", "requester").executeTakeFirstOrThrow()).ref;
-    const toRequester = (c: Call) => c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER || c.args.thread_ts === mine.split(":")[1]);
+    const toRequester = (c: Call) =>
+      c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER || c.args.thread_ts === mine.split(":")[1]);
     const texts = fieldsWhere(toRequester).filter((f) => f.where === "text");
     expectShown(texts, TITLE, "the confirmation");
     expectShown(texts, ALL.replace(new RegExp(CONTROL.source, "g"), ""), "the relayed reply and the resolution");
@@ -263,13 +308,25 @@ describe("hostile text on every Slack surface", () => {
   it("the thread relay of the requester's reply in the card's thread", async () => {
     const card = await cardWhere(1);
     const relays = fieldsWhere((c) => c.method === "chat.postMessage" && c.args.channel === card.channel && c.args.thread_ts === card.ts);
-    expectShown(relays.filter((f) => f.where === "text"), ALL.replace(new RegExp(CONTROL.source, "g"), ""), "the card thread's relay");
+    expectShown(
+      relays.filter((f) => f.where === "text"),
+      ALL.replace(new RegExp(CONTROL.source, "g"), ""),
+      "the card thread's relay",
+    );
   });
 
   it("App Home rows, the ephemeral answer to a mention and the slash command's answers", async () => {
-    expectShown(fieldsWhere((c) => c.method === "views.publish"), TITLE, "App Home");
+    expectShown(
+      fieldsWhere((c) => c.method === "views.publish"),
+      TITLE,
+      "App Home",
+    );
     const description = (await ticket(1)).description!;
-    expectShown(fieldsWhere((c) => c.method === "chat.postEphemeral" && c.args.user === REQUESTER), `${TITLE}\n${description}`, "the ephemeral show");
+    expectShown(
+      fieldsWhere((c) => c.method === "chat.postEphemeral" && c.args.user === REQUESTER),
+      `${TITLE}\n${description}`,
+      "the ephemeral show",
+    );
     expectShown(fieldsWhere(answers), `${TITLE}\n${description}`, "/ticket show");
   });
 
@@ -277,16 +334,32 @@ describe("hostile text on every Slack surface", () => {
     const article = "vpn drops <!channel> <@U0ADMIN1>";
     expectShown(fieldsWhere(answers), article, "kb search");
     const offer = fieldsWhere((c) => c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER));
-    expectShown(offer.filter((f) => f.where === "text"), article, "the article offered to the requester");
-    expectShown(fieldsWhere((c) => c.args.channel === TRIAGE && !c.args.thread_ts), article, "the card's Offered field");
+    expectShown(
+      offer.filter((f) => f.where === "text"),
+      article,
+      "the article offered to the requester",
+    );
+    expectShown(
+      fieldsWhere((c) => c.args.channel === TRIAGE && !c.args.thread_ts),
+      article,
+      "the card's Offered field",
+    );
   });
 
   it("incident status messages and the Post update modal", () => {
     const status = fieldsWhere((c) => (c.method === "chat.postMessage" || c.method === "chat.update") && c.args.channel === CSTATUS);
-    expectShown(status.filter((f) => f.where === "text"), `INC-1 ${TITLE}`, "the status message's fallback text");
+    expectShown(
+      status.filter((f) => f.where === "text"),
+      `INC-1 ${TITLE}`,
+      "the status message's fallback text",
+    );
     expectShown(status, HOSTILE[0]!.text, "the update in the status message");
     const modal = fieldsWhere((c) => c.method === "views.open" && (c.view as { callback_id?: string }).callback_id === "incident_update");
-    expectShown(modal.filter((f) => f.kind === "mrkdwn"), TITLE, "the Post update modal");
+    expectShown(
+      modal.filter((f) => f.kind === "mrkdwn"),
+      TITLE,
+      "the Post update modal",
+    );
   });
 
   it("modals prefilled from user text: the shortcut's form and the resolve modal's article", () => {
@@ -300,16 +373,33 @@ describe("hostile text on every Slack surface", () => {
 
   it("approval cards in the approvers' DMs, and the requester told of the reasoned rejection", async () => {
     const title = (await ticket(2)).title;
-    const cards = fieldsWhere((c) => (c.method === "chat.postMessage" || c.method === "chat.update") && (c.args.channel === AGENTS.ana || c.args.channel === `D${AGENTS.ana.slice(1)}` || c.args.channel === AGENTS.bob || c.args.channel === `D${AGENTS.bob.slice(1)}`));
-    expectShown(cards.filter((f) => f.where === "text"), title, "the approval card's fallback text");
+    const cards = fieldsWhere(
+      (c) =>
+        (c.method === "chat.postMessage" || c.method === "chat.update") &&
+        (c.args.channel === AGENTS.ana ||
+          c.args.channel === `D${AGENTS.ana.slice(1)}` ||
+          c.args.channel === AGENTS.bob ||
+          c.args.channel === `D${AGENTS.bob.slice(1)}`),
+    );
+    expectShown(
+      cards.filter((f) => f.where === "text"),
+      title,
+      "the approval card's fallback text",
+    );
     expectShown(cards, HOSTILE[3]!.text, "the rejection reason on the approval card");
-    expectShown(fieldsWhere((c) => c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER)), HOSTILE[3]!.text, "the rejection told to the requester");
+    expectShown(
+      fieldsWhere((c) => c.method === "chat.postMessage" && (c.args.channel === "DREQ" || c.args.channel === REQUESTER)),
+      HOSTILE[3]!.text,
+      "the rejection told to the requester",
+    );
   });
 
   it("file upload comments and the answer that announces them name no server path", () => {
     const dir = process.cwd();
     const files = filesDirBeside(h.path);
-    const said = allCalls().flatMap(fieldsOf).filter((f) => f.text.includes(dir) || f.text.includes(files) || f.text.includes("files/reports/"));
+    const said = allCalls()
+      .flatMap(fieldsOf)
+      .filter((f) => f.text.includes(dir) || f.text.includes(files) || f.text.includes("files/reports/"));
     expect(said.map((f) => `${f.method} ${f.where}`)).toEqual([]);
     const [share] = h.fake.of("files.completeUploadExternal");
     expect(String(share!.args.initial_comment)).toMatch(/^Tickets 30d \(Exported \d+ tickets? \(30d\) to tickets-30d-.*\.csv\)$/);

@@ -29,14 +29,26 @@ const messageShortcut = (user: { id: string; name: string }, message: { user: st
   message_ts: message.ts,
   message: { type: "message", ...message, team: "T0001" },
 });
-const posts = (channel: string, thread?: string) => h.fake.of("chat.postMessage").filter((c) => c.args.channel === channel && (thread === undefined || c.args.thread_ts === thread));
+const posts = (channel: string, thread?: string) =>
+  h.fake.of("chat.postMessage").filter((c) => c.args.channel === channel && (thread === undefined || c.args.thread_ts === thread));
 
 describe("intake from messages", () => {
   it("a DM to the bot makes a ticket and confirms in that message's thread", async () => {
     const at = ts();
-    await h.event({ type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text: "laptop will not boot -- black screen after the logo", ts: at, event_ts: at, team: "T0001" });
+    await h.event({
+      type: "message",
+      channel: "DREQ",
+      channel_type: "im",
+      user: REQUESTER,
+      text: "laptop will not boot -- black screen after the logo",
+      ts: at,
+      event_ts: at,
+      team: "T0001",
+    });
     await h.settle();
-    expect(await tickets()).toEqual([expect.objectContaining({ title: "laptop will not boot", description: "black screen after the logo", source_ref: `DREQ:${at}` })]);
+    expect(await tickets()).toEqual([
+      expect.objectContaining({ title: "laptop will not boot", description: "black screen after the logo", source_ref: `DREQ:${at}` }),
+    ]);
     expect(posts("DREQ", at)[0]!.args.text).toContain("I opened #1:");
     const link = await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "requester").executeTakeFirstOrThrow();
     expect(link.ref).toBe(`DREQ:${at}`);
@@ -58,13 +70,26 @@ describe("intake from messages", () => {
   it(":ticket: on a message makes one ticket for its author, however many react, and replies in its thread", async () => {
     const at = ts();
     h.fake.messages.set(`CGENERAL:${at}`, { type: "message", user: REQUESTER, text: "The shared drive is read-only since 9am\nNobody can save", ts: at });
-    const reaction = (user: string) => ({ type: "reaction_added", user, reaction: "ticket", item_user: REQUESTER, item: { type: "message", channel: "CGENERAL", ts: at }, event_ts: ts() });
+    const reaction = (user: string) => ({
+      type: "reaction_added",
+      user,
+      reaction: "ticket",
+      item_user: REQUESTER,
+      item: { type: "message", channel: "CGENERAL", ts: at },
+      event_ts: ts(),
+    });
     await h.event(reaction(AGENTS.ana));
     await h.event(reaction(AGENTS.bob));
     await h.event({ ...reaction(AGENTS.bob), reaction: "thumbsup" });
     await h.settle();
     const all = await tickets();
-    expect(all).toEqual([expect.objectContaining({ title: "The shared drive is read-only since 9am", description: "Nobody can save", source_link: `https://example.slack.com/archives/CGENERAL/p${at.replace(".", "")}` })]);
+    expect(all).toEqual([
+      expect.objectContaining({
+        title: "The shared drive is read-only since 9am",
+        description: "Nobody can save",
+        source_link: `https://example.slack.com/archives/CGENERAL/p${at.replace(".", "")}`,
+      }),
+    ]);
     const requester = await h.db.selectFrom("people").select("user_id").where("id", "=", all[0]!.requester_id).executeTakeFirstOrThrow();
     expect(requester.user_id).toBe(REQUESTER);
     expect(posts("CGENERAL", at)).toHaveLength(1);
@@ -72,7 +97,9 @@ describe("intake from messages", () => {
 
   it("the message shortcut opens the form prefilled with the text and a permalink; submitting makes the ticket", async () => {
     const at = ts();
-    await h.interact(messageShortcut({ id: REQUESTER, name: "rita" }, { user: REQUESTER, ts: at, text: "Printer on 2 prints blank pages\nSince the toner change" }));
+    await h.interact(
+      messageShortcut({ id: REQUESTER, name: "rita" }, { user: REQUESTER, ts: at, text: "Printer on 2 prints blank pages\nSince the toner change" }),
+    );
     await h.settle();
     const open = h.fake.of("views.open")[0]!;
     const blocks = open.view!.blocks as { type: string; block_id?: string; element?: { initial_value?: string }; elements?: { text: string }[] }[];
@@ -87,18 +114,27 @@ describe("intake from messages", () => {
 
   it("the shortcut on someone else's message makes its author the requester and records who raised it", async () => {
     const at = ts();
-    await h.interact(messageShortcut({ id: AGENTS.ana, name: "ana" }, { user: REQUESTER, ts: at, text: `<@${AGENTS.ana}> the badge reader at door 4 rejects every card` }));
+    await h.interact(
+      messageShortcut({ id: AGENTS.ana, name: "ana" }, { user: REQUESTER, ts: at, text: `<@${AGENTS.ana}> the badge reader at door 4 rejects every card` }),
+    );
     await h.settle();
     const open = h.fake.of("views.open")[0]!;
     const blocks = open.view!.blocks as { block_id?: string; element?: { initial_value?: string } }[];
     // The mention that opened the message addressed ana; it is not the title's first word.
     expect(blocks.find((b) => b.block_id === "title")!.element!.initial_value).toBe("the badge reader at door 4 rejects every card");
-    await h.interact(viewSubmission(AGENTS.ana, open.view!, { title: { title: { type: "plain_text_input", value: "the badge reader at door 4 rejects every card" } } }));
+    await h.interact(
+      viewSubmission(AGENTS.ana, open.view!, { title: { title: { type: "plain_text_input", value: "the badge reader at door 4 rejects every card" } } }),
+    );
     await h.settle();
     const [ticket] = await tickets();
     const requester = await h.db.selectFrom("people").selectAll().where("id", "=", ticket!.requester_id).executeTakeFirstOrThrow();
     expect(requester).toEqual(expect.objectContaining({ platform: "slack", user_id: REQUESTER }));
-    const created = await h.db.selectFrom("audit_events").innerJoin("people", "people.id", "audit_events.actor_id").select(["people.user_id", "audit_events.reason"]).where("action", "=", "create").executeTakeFirstOrThrow();
+    const created = await h.db
+      .selectFrom("audit_events")
+      .innerJoin("people", "people.id", "audit_events.actor_id")
+      .select(["people.user_id", "audit_events.reason"])
+      .where("action", "=", "create")
+      .executeTakeFirstOrThrow();
     expect(created.user_id).toBe(AGENTS.ana);
     expect(created.reason).toMatch(/raised by .+ on behalf of /);
     // The author hears in their message's thread, and the ticket is theirs to follow: /ticket list shows it to them.
@@ -123,8 +159,20 @@ describe("App Home and the requester's updates", () => {
     expect(text).toContain("ticket.claim.1");
     expect(text).toContain("ticket.claim.2");
     // A click on a home row claims and refreshes the home.
-    await h.interact({ ...blockAction(AGENTS.ana, { type: "button", action_id: "ticket.claim.2", value: JSON.stringify({ ticket: 2, verb: "claim" }) }), container: { type: "view", view_id: "VHOME" }, view: { id: "VHOME", type: "home" }, channel: undefined, message: undefined });
-    await h.interact({ ...blockAction(AGENTS.ana, { type: "button", action_id: "home.assigned", value: "assigned" }), container: { type: "view", view_id: "VHOME" }, view: { id: "VHOME", type: "home" }, channel: undefined, message: undefined });
+    await h.interact({
+      ...blockAction(AGENTS.ana, { type: "button", action_id: "ticket.claim.2", value: JSON.stringify({ ticket: 2, verb: "claim" }) }),
+      container: { type: "view", view_id: "VHOME" },
+      view: { id: "VHOME", type: "home" },
+      channel: undefined,
+      message: undefined,
+    });
+    await h.interact({
+      ...blockAction(AGENTS.ana, { type: "button", action_id: "home.assigned", value: "assigned" }),
+      container: { type: "view", view_id: "VHOME" },
+      view: { id: "VHOME", type: "home" },
+      channel: undefined,
+      message: undefined,
+    });
     await h.settle();
     const last = h.fake.of("views.publish").at(-1)!;
     expect(JSON.stringify(last.view)).toContain("Assigned to me");
@@ -159,9 +207,20 @@ describe("App Home and the requester's updates", () => {
     await h.settle();
     const dm = posts("DREQ").map((c) => String(c.args.text));
     expect(posts(REQUESTER)[0]!.args.text).toContain("I opened #1:");
-    expect(dm).toEqual(["#1 is now with ana (triaged).", "#1 is now waiting on requester.", "#1 is resolved: new VPN profile pushed\nIf it is not fixed, press Reopen."]);
+    expect(dm).toEqual([
+      "#1 is now with ana (triaged).",
+      "#1 is now waiting on requester.",
+      "#1 is resolved: new VPN profile pushed\nIf it is not fixed, press Reopen.",
+    ]);
     const resolution = posts("DREQ").at(-1)!;
-    const rate = (score: number, action_ts = ts()) => h.interact(blockAction(REQUESTER, { type: "button", action_id: `rate.1.${score}`, value: JSON.stringify({ ticket: 1, verb: "rate", input: String(score) }), action_ts }, { channel: "DREQ", ts: String(resolution.args.thread_ts ?? "") }));
+    const rate = (score: number, action_ts = ts()) =>
+      h.interact(
+        blockAction(
+          REQUESTER,
+          { type: "button", action_id: `rate.1.${score}`, value: JSON.stringify({ ticket: 1, verb: "rate", input: String(score) }), action_ts },
+          { channel: "DREQ", ts: String(resolution.args.thread_ts ?? "") },
+        ),
+      );
     await rate(4);
     await rate(4);
     await h.settle();
@@ -180,7 +239,10 @@ describe("a capability's requester buttons", () => {
       name: "probe",
       actions: { probe_yes: (ticketId) => ({ kind: "comment", number: ticketId, body: "Yes, that helped" }) },
       async afterChange(ctx, change) {
-        if (change.kind === "created") await ctx.announce(change.after, "probe", "probe asked", { action: "probe" }, undefined, "Did the article help?", [{ verb: "probe_yes", label: "Yes", ticketId: change.after.number }]);
+        if (change.kind === "created")
+          await ctx.announce(change.after, "probe", "probe asked", { action: "probe" }, undefined, "Did the article help?", [
+            { verb: "probe_yes", label: "Yes", ticketId: change.after.number },
+          ]);
       },
     });
     await h.command("vpn drops every ten minutes");
@@ -189,7 +251,13 @@ describe("a capability's requester buttons", () => {
     const msg = h.fake.of("chat.postMessage").find((c) => String(c.args.text).includes("Did the article help?"))!;
     const ids = msg.blocks!.filter((b) => b.type === "actions").flatMap((b) => (b.elements as { action_id: string }[]).map((e) => e.action_id));
     expect(ids).toEqual(["ticket.probe_yes.1"]);
-    await h.interact(blockAction(REQUESTER, { type: "button", action_id: "ticket.probe_yes.1", value: JSON.stringify({ ticket: 1, verb: "probe_yes" }) }, { channel: "DREQ", ts: "1700000000.000200" }));
+    await h.interact(
+      blockAction(
+        REQUESTER,
+        { type: "button", action_id: "ticket.probe_yes.1", value: JSON.stringify({ ticket: 1, verb: "probe_yes" }) },
+        { channel: "DREQ", ts: "1700000000.000200" },
+      ),
+    );
     await h.settle();
     expect(await h.db.selectFrom("comments").select("body").execute()).toEqual([{ body: "Yes, that helped" }]);
   });

@@ -86,7 +86,15 @@ describe("files into Slack", () => {
 
   it("an export asked in a DM message (Events API) is uploaded into that DM", async () => {
     await someTickets();
-    await h.event({ type: "message", channel: "DANA", channel_type: "im", user: AGENTS.ana, text: "export 7d", ts: "1700000100.000100", event_ts: "1700000100.000100" });
+    await h.event({
+      type: "message",
+      channel: "DANA",
+      channel_type: "im",
+      user: AGENTS.ana,
+      text: "export 7d",
+      ts: "1700000100.000100",
+      event_ts: "1700000100.000100",
+    });
     await h.settle();
     const [done] = h.fake.of("files.completeUploadExternal");
     expect(done!.args.channel_id).toBe("DANA");
@@ -133,10 +141,18 @@ describe("files into Slack", () => {
   });
 
   it("the fake refuses an upload whose byte count differs from the announced length", async () => {
-    const slot = await fetch(`${h.fake.apiUrl}files.getUploadURLExternal`, { method: "POST", headers: { authorization: "Bearer xoxb-test", "content-type": "application/x-www-form-urlencoded" }, body: "filename=a.csv&length=10" }).then((r) => r.json() as Promise<{ upload_url: string; file_id: string }>);
+    const slot = await fetch(`${h.fake.apiUrl}files.getUploadURLExternal`, {
+      method: "POST",
+      headers: { authorization: "Bearer xoxb-test", "content-type": "application/x-www-form-urlencoded" },
+      body: "filename=a.csv&length=10",
+    }).then((r) => r.json() as Promise<{ upload_url: string; file_id: string }>);
     await fetch(slot.upload_url, { method: "POST", body: "12345" });
     expect(h.fake.violations).toEqual([`upload ${slot.file_id}: 5 bytes sent, 10 announced as length`]);
-    const missing = await fetch(`${h.fake.apiUrl}files.completeUploadExternal`, { method: "POST", headers: { authorization: "Bearer xoxb-test", "content-type": "application/x-www-form-urlencoded" }, body: "channel_id=C1" }).then((r) => r.json() as Promise<{ ok: boolean; error: string }>);
+    const missing = await fetch(`${h.fake.apiUrl}files.completeUploadExternal`, {
+      method: "POST",
+      headers: { authorization: "Bearer xoxb-test", "content-type": "application/x-www-form-urlencoded" },
+      body: "channel_id=C1",
+    }).then((r) => r.json() as Promise<{ ok: boolean; error: string }>);
     expect(missing).toMatchObject({ ok: false, error: "invalid_arguments" });
     h.fake.violations.length = 0;
   });

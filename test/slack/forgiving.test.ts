@@ -49,7 +49,13 @@ describe("claiming a ticket that is someone else's", () => {
     expect(await answer(await h.command("claim 1", AGENTS.bob))).toBe("#1 is with ana; `claim 1 force` to take it over.");
 
     const card = (await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split(":");
-    const click = await h.interact(blockAction(AGENTS.bob, { type: "button", action_id: "ticket.claim.1", value: JSON.stringify({ ticket: 1, verb: "claim" }), text: { type: "plain_text", text: "Claim" } }, { channel: card[0]!, ts: card[1]! }));
+    const click = await h.interact(
+      blockAction(
+        AGENTS.bob,
+        { type: "button", action_id: "ticket.claim.1", value: JSON.stringify({ ticket: 1, verb: "claim" }), text: { type: "plain_text", text: "Claim" } },
+        { channel: card[0]!, ts: card[1]! },
+      ),
+    );
     expect(click.status).toBe(200);
     await h.settle();
     const told = h.fake.of("chat.postEphemeral").map((c) => c.args as { user: string; text: string; channel: string });

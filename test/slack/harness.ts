@@ -68,7 +68,12 @@ export function startSlackApp(
 }
 
 /** POSTs `body` to the app at `url`, signed with SECRET as Slack signs its requests. */
-export async function signedPost(url: string, body: string, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; ms: number }> {
+export async function signedPost(
+  url: string,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; ms: number }> {
   const start = performance.now();
   const r = await fetch(url, { method: "POST", body, headers: { ...signedHeaders(SECRET, body, contentType), ...headers } });
   return { status: r.status, body: await r.text(), ms: performance.now() - start };
@@ -80,7 +85,9 @@ export function interactionBody(payload: Record<string, unknown>): string {
 }
 
 /** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
-export async function startHarness(opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number } = {},
+): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlackApi().start());
   addPeople(fake);
   const t = await makeDesk({ settings: slackSettings(), ...(opts.path ? { path: opts.path } : {}) });
@@ -90,7 +97,10 @@ export async function startHarness(opts: { triage?: string | null; path?: string
   const slack = await startSlackApp(t, http, fake, {
     config: opts.triage === null ? {} : { triageChannel: opts.triage ?? TRIAGE },
     log: (m) => logs.push(m),
-    tuning: { ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}), ...(opts.ackBudgetMs !== undefined ? { ackBudgetMs: opts.ackBudgetMs } : {}) },
+    tuning: {
+      ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}),
+      ...(opts.ackBudgetMs !== undefined ? { ackBudgetMs: opts.ackBudgetMs } : {}),
+    },
   });
   const url = `http://127.0.0.1:${port}/slack/events`;
   const post = (body: string, contentType: string, headers: Record<string, string> = {}) => signedPost(url, body, contentType, headers);
@@ -105,7 +115,22 @@ export async function startHarness(opts: { triage?: string | null; path?: string
     async command(text, user = REQUESTER, extra = {}) {
       const n = ++seq;
       // The fields and order of a real slash command (java-slack-sdk SlashCommandPayload).
-      const body = new URLSearchParams({ token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: user, user_name: fake.users.get(user)?.name ?? user, command: "/ticket", text, api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(n), trigger_id: `${n}.1.trigger${n}`, ...extra }).toString();
+      const body = new URLSearchParams({
+        token: "verification-token",
+        team_id: "T0001",
+        team_domain: "example",
+        channel_id: "CGENERAL",
+        channel_name: "general",
+        user_id: user,
+        user_name: fake.users.get(user)?.name ?? user,
+        command: "/ticket",
+        text,
+        api_app_id: "A0001",
+        is_enterprise_install: "false",
+        response_url: fake.responseUrl(n),
+        trigger_id: `${n}.1.trigger${n}`,
+        ...extra,
+      }).toString();
       const r = await post(body, "application/x-www-form-urlencoded");
       if (r.status === 200 && r.body.startsWith("{")) h.answers.push(JSON.parse(r.body) as { response_type: string; text: string });
       return r;
@@ -115,7 +140,18 @@ export async function startHarness(opts: { triage?: string | null; path?: string
     },
     event(event, o = {}) {
       const id = o.eventId ?? `Ev${++seq}`;
-      const body = JSON.stringify({ token: "verification-token", team_id: "T0001", api_app_id: "A0001", event, type: "event_callback", event_id: id, event_time: Math.floor(Date.now() / 1000), authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false, event_context: "4-eyJldCI6Im1lc3NhZ2UifQ" });
+      const body = JSON.stringify({
+        token: "verification-token",
+        team_id: "T0001",
+        api_app_id: "A0001",
+        event,
+        type: "event_callback",
+        event_id: id,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+        is_ext_shared_channel: false,
+        event_context: "4-eyJldCI6Im1lc3NhZ2UifQ",
+      });
       return post(body, "application/json", o.retryNum ? { "x-slack-retry-num": String(o.retryNum), "x-slack-retry-reason": "http_timeout" } : {});
     },
     async settle() {
@@ -136,13 +172,23 @@ export async function startHarness(opts: { triage?: string | null; path?: string
 }
 
 /** A block_actions payload as Slack sends it for a click on a message button. */
-export function blockAction(user: string, action: Record<string, unknown>, where: { channel: string; ts: string; thread_ts?: string } = { channel: TRIAGE, ts: "1700000000.000101" }): Record<string, unknown> {
+export function blockAction(
+  user: string,
+  action: Record<string, unknown>,
+  where: { channel: string; ts: string; thread_ts?: string } = { channel: TRIAGE, ts: "1700000000.000101" },
+): Record<string, unknown> {
   return {
     type: "block_actions",
     user: { id: user, username: handle(user), name: handle(user), team_id: "T0001" },
     api_app_id: "A0001",
     token: "verification-token",
-    container: { type: "message", message_ts: where.ts, channel_id: where.channel, is_ephemeral: false, ...(where.thread_ts ? { thread_ts: where.thread_ts } : {}) },
+    container: {
+      type: "message",
+      message_ts: where.ts,
+      channel_id: where.channel,
+      is_ephemeral: false,
+      ...(where.thread_ts ? { thread_ts: where.thread_ts } : {}),
+    },
     trigger_id: `${++seq}.1.trigger`,
     team: { id: "T0001", domain: "example" },
     enterprise: null,
@@ -156,7 +202,12 @@ export function blockAction(user: string, action: Record<string, unknown>, where
 }
 
 /** A view_submission payload. */
-export function viewSubmission(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>, viewId = `V${++seq}`): Record<string, unknown> {
+export function viewSubmission(
+  user: string,
+  view: Record<string, unknown>,
+  values: Record<string, Record<string, unknown>>,
+  viewId = `V${++seq}`,
+): Record<string, unknown> {
   return {
     type: "view_submission",
     team: { id: "T0001", domain: "example" },
@@ -164,7 +215,25 @@ export function viewSubmission(user: string, view: Record<string, unknown>, valu
     api_app_id: "A0001",
     token: "verification-token",
     trigger_id: `${++seq}.1.trigger`,
-    view: { id: viewId, team_id: "T0001", type: "modal", blocks: view.blocks, private_metadata: view.private_metadata ?? "", callback_id: view.callback_id, state: { values }, hash: "1.abc", title: view.title, close: view.close, submit: view.submit, previous_view_id: null, root_view_id: viewId, app_id: "A0001", external_id: "", app_installed_team_id: "T0001", bot_id: "BBOT" },
+    view: {
+      id: viewId,
+      team_id: "T0001",
+      type: "modal",
+      blocks: view.blocks,
+      private_metadata: view.private_metadata ?? "",
+      callback_id: view.callback_id,
+      state: { values },
+      hash: "1.abc",
+      title: view.title,
+      close: view.close,
+      submit: view.submit,
+      previous_view_id: null,
+      root_view_id: viewId,
+      app_id: "A0001",
+      external_id: "",
+      app_installed_team_id: "T0001",
+      bot_id: "BBOT",
+    },
     response_urls: [],
     is_enterprise_install: false,
     enterprise: null,

@@ -58,9 +58,16 @@ describe("Post update from the incident's status message", () => {
     expect(r.body).toBe("");
     await h.settle();
     const after = h.fake.calls.slice(before);
-    expect(after.filter((c) => c.method === "chat.update" && c.args.channel === STATUS).map((c) => [c.args.ts, c.args.text])).toEqual([[ts, "INC-1 wifi down on the 3rd floor: identified — a failed switch on 3"]]);
+    expect(after.filter((c) => c.method === "chat.update" && c.args.channel === STATUS).map((c) => [c.args.ts, c.args.text])).toEqual([
+      [ts, "INC-1 wifi down on the 3rd floor: identified — a failed switch on 3"],
+    ]);
     expect(after.filter((c) => c.method === "chat.postMessage" && c.args.channel === STATUS)).toEqual([]);
-    expect(after.some((c) => c.method === "chat.postMessage" && String(c.args.text).includes("Update on INC-1 (wifi down on the 3rd floor), identified: a failed switch on 3"))).toBe(true);
+    expect(
+      after.some(
+        (c) =>
+          c.method === "chat.postMessage" && String(c.args.text).includes("Update on INC-1 (wifi down on the 3rd floor), identified: a failed switch on 3"),
+      ),
+    ).toBe(true);
     const inc = await h.db.selectFrom("incidents").select("status").executeTakeFirstOrThrow();
     expect(inc.status).toBe("identified");
 
@@ -78,7 +85,10 @@ describe("Post update from the incident's status message", () => {
     const n = await updates();
 
     const empty = await h.interact(viewSubmission(AGENTS.ana, view, values("identified", "   ")));
-    expect(JSON.parse(empty.body)).toEqual({ response_action: "errors", errors: { incident_message: "Write the update: every requester and status channel will read it." } });
+    expect(JSON.parse(empty.body)).toEqual({
+      response_action: "errors",
+      errors: { incident_message: "Write the update: every requester and status channel will read it." },
+    });
     const long = await h.interact(viewSubmission(AGENTS.ana, view, values("identified", "x".repeat(3001))));
     expect(JSON.parse(long.body).errors.incident_message).toBe("This is 3001 characters; keep it to 3000.");
     const noStatus = await h.interact(viewSubmission(AGENTS.ana, view, values(undefined, "still down")));
@@ -98,7 +108,10 @@ describe("Post update from the incident's status message", () => {
     await h.interact(viewSubmission(AGENTS.ana, view, values("resolved", "replaced the switch")));
     await h.settle();
     expect((await h.db.selectFrom("tickets").select("status").where("id", "=", 1).executeTakeFirstOrThrow()).status).toBe("resolved");
-    const last = h.fake.of("chat.update").filter((c) => c.args.channel === STATUS).at(-1)!;
+    const last = h.fake
+      .of("chat.update")
+      .filter((c) => c.args.channel === STATUS)
+      .at(-1)!;
     expect(String(last.args.text)).toMatch(/^INC-1 wifi down on the 3rd floor: resolved/);
     expect(last.blocks!.some((b) => b.type === "actions")).toBe(false);
 
@@ -120,13 +133,26 @@ describe("incident buttons on a ticket's card in Slack", () => {
     await h.command("vpn will not connect from home", REQUESTER);
     await h.settle();
     expect(cardButtons(1)).toEqual(expect.arrayContaining(["ticket.declare_incident.1", "ticket.link_incident.1"]));
-    const cardTs = (n: number) => ({ channel: "CTRIAGE", ts: String(h.fake.of("chat.postMessage").find((c) => c.args.channel === "CTRIAGE" && String(c.args.text).startsWith(`#${n} `))!.args.ts ?? "") });
+    const cardTs = (n: number) => ({
+      channel: "CTRIAGE",
+      ts: String(h.fake.of("chat.postMessage").find((c) => c.args.channel === "CTRIAGE" && String(c.args.text).startsWith(`#${n} `))!.args.ts ?? ""),
+    });
 
-    await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "ticket.declare_incident.1", value: JSON.stringify({ ticket: 1, verb: "declare_incident" }) }, cardTs(1)));
+    await h.interact(
+      blockAction(
+        AGENTS.ana,
+        { type: "button", action_id: "ticket.declare_incident.1", value: JSON.stringify({ ticket: 1, verb: "declare_incident" }) },
+        cardTs(1),
+      ),
+    );
     await h.settle();
-    expect(await h.db.selectFrom("incidents").select(["id", "title", "origin_ticket_id"]).execute()).toEqual([{ id: 1, title: "vpn drops every hour", origin_ticket_id: 1 }]);
+    expect(await h.db.selectFrom("incidents").select(["id", "title", "origin_ticket_id"]).execute()).toEqual([
+      { id: 1, title: "vpn drops every hour", origin_ticket_id: 1 },
+    ]);
 
-    await h.interact(blockAction(AGENTS.ana, { type: "button", action_id: "ticket.link_incident.2", value: JSON.stringify({ ticket: 2, verb: "link_incident" }) }, cardTs(2)));
+    await h.interact(
+      blockAction(AGENTS.ana, { type: "button", action_id: "ticket.link_incident.2", value: JSON.stringify({ ticket: 2, verb: "link_incident" }) }, cardTs(2)),
+    );
     await h.settle();
     const modal = h.fake.of("views.open").at(-1)!.view!;
     expect(modal).toMatchObject({ callback_id: "verb_input", title: { text: "Link to incident #2" } });

@@ -37,7 +37,14 @@ describe("incidents in Slack", () => {
 
     await h.command("incident resolve 1 replaced the switch", AGENTS.ana);
     await h.settle();
-    expect((h.fake.of("chat.update").filter((c) => (c.args as { channel: string }).channel === "CSTATUS").at(-1)!.args as { text: string }).text).toMatch(/^INC-1 wifi down on the 3rd floor: resolved/);
+    expect(
+      (
+        h.fake
+          .of("chat.update")
+          .filter((c) => (c.args as { channel: string }).channel === "CSTATUS")
+          .at(-1)!.args as { text: string }
+      ).text,
+    ).toMatch(/^INC-1 wifi down on the 3rd floor: resolved/);
     expect((await h.db.selectFrom("tickets").select("status").where("id", "=", 1).executeTakeFirstOrThrow()).status).toBe("resolved");
   });
 

@@ -22,7 +22,12 @@ const responses = () => h.answers;
 describe("signing", () => {
   it("signs exactly as Slack's documented example", () => {
     const dir = `${SPECS}/slack/signing`;
-    const v = JSON.parse(readFileSync(`${dir}/signature_vector.json`, "utf8")) as { signing_secret: string; x_slack_request_timestamp: string; body_file: string; x_slack_signature: string };
+    const v = JSON.parse(readFileSync(`${dir}/signature_vector.json`, "utf8")) as {
+      signing_secret: string;
+      x_slack_request_timestamp: string;
+      body_file: string;
+      x_slack_signature: string;
+    };
     const body = readFileSync(`${dir}/${v.body_file}`, "utf8");
     expect(slackSignature(v.signing_secret, v.x_slack_request_timestamp, body)).toBe(v.x_slack_signature);
   });
@@ -30,9 +35,14 @@ describe("signing", () => {
   it("answers 401 and changes nothing for a bad, missing or stale signature", async () => {
     const before = await counts(h.db);
     const body = "command=%2Fticket&text=printer+jams&user_id=UREQ&trigger_id=1.2.3&response_url=x";
-    const bad = await h.post(body, "application/x-www-form-urlencoded", { "x-slack-signature": slackSignature("wrong-secret", Math.floor(Date.now() / 1000), body) });
+    const bad = await h.post(body, "application/x-www-form-urlencoded", {
+      "x-slack-signature": slackSignature("wrong-secret", Math.floor(Date.now() / 1000), body),
+    });
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
-    const old = await h.post(body, "application/x-www-form-urlencoded", { "x-slack-request-timestamp": String(stale), "x-slack-signature": slackSignature(SECRET, stale, body) });
+    const old = await h.post(body, "application/x-www-form-urlencoded", {
+      "x-slack-request-timestamp": String(stale),
+      "x-slack-signature": slackSignature(SECRET, stale, body),
+    });
     const missing = await fetch(h.url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect([bad.status, old.status, missing.status]).toEqual([401, 401, 401]);
     await h.settle();
@@ -120,9 +130,17 @@ describe("/ticket", () => {
     const blockIds = (open.view!.blocks as { block_id?: string }[]).map((b) => b.block_id);
     expect(blockIds).toEqual(["title", "description", "type", "impact", "urgency", "service", "category"]);
 
-    const empty = await h.interact(viewSubmission(REQUESTER, open.view!, { title: { title: { type: "plain_text_input", value: "  " } }, description: { description: { type: "plain_text_input", value: "x".repeat(3001) } } }));
+    const empty = await h.interact(
+      viewSubmission(REQUESTER, open.view!, {
+        title: { title: { type: "plain_text_input", value: "  " } },
+        description: { description: { type: "plain_text_input", value: "x".repeat(3001) } },
+      }),
+    );
     expect(empty.status).toBe(200);
-    expect(JSON.parse(empty.body)).toEqual({ response_action: "errors", errors: { title: "Give the ticket a title.", description: "The description is 3001 characters; keep it to 3000." } });
+    expect(JSON.parse(empty.body)).toEqual({
+      response_action: "errors",
+      errors: { title: "Give the ticket a title.", description: "The description is 3001 characters; keep it to 3000." },
+    });
 
     const values = {
       title: { title: { type: "plain_text_input", value: "Outlook will not start" } },
@@ -153,7 +171,12 @@ describe("/ticket", () => {
     await h.command("");
     await h.settle();
     const open = h.fake.of("views.open")[0]!;
-    const r = await h.interact(viewSubmission(REQUESTER, open.view!, { title: { title: { type: "plain_text_input", value: "Need a monitor" } }, category: { category: { type: "static_select", selected_option: { value: "Plumbing" } } } }));
+    const r = await h.interact(
+      viewSubmission(REQUESTER, open.view!, {
+        title: { title: { type: "plain_text_input", value: "Need a monitor" } },
+        category: { category: { type: "static_select", selected_option: { value: "Plumbing" } } },
+      }),
+    );
     expect(JSON.parse(r.body)).toMatchObject({ response_action: "errors", errors: { category: expect.stringContaining("Category must be one of") } });
     expect(await ticketRows()).toHaveLength(0);
   });

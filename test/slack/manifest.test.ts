@@ -12,7 +12,11 @@ const SCHEMA = `${SPECS}/slack/manifest-schema/schemas/manifest.schema.2.0.0.jso
 interface Manifest {
   features: { slash_commands: { command: string; url: string }[]; shortcuts: { callback_id: string; type: string }[]; app_home: { home_tab_enabled: boolean } };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+  };
 }
 
 describe("manifests/slack/manifest.yaml", () => {
@@ -41,6 +45,17 @@ describe("manifests/slack/manifest.yaml", () => {
 
   it("asks for the scopes the events and calls need", () => {
     const scopes = manifest.oauth_config.scopes.bot;
-    for (const s of ["commands", "chat:write", "app_mentions:read", "im:history", "channels:history", "groups:history", "reactions:read", "users:read", "users:read.email"]) expect(scopes).toContain(s);
+    for (const s of [
+      "commands",
+      "chat:write",
+      "app_mentions:read",
+      "im:history",
+      "channels:history",
+      "groups:history",
+      "reactions:read",
+      "users:read",
+      "users:read.email",
+    ])
+      expect(scopes).toContain(s);
   });
 });

@@ -24,7 +24,11 @@ afterEach(async () => {
 const person = (id: string) => h.db.selectFrom("people").selectAll().where("user_id", "=", id).executeTakeFirst();
 const cardRef = async () => (await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref;
 const lookups = (id: string) => h.fake.of("users.info").filter((c) => c.args.user === id);
-const requesterTexts = () => h.fake.of("chat.postMessage").filter((c) => c.args.channel === "DREQ" || c.args.channel === REQUESTER).map((c) => String(c.args.text));
+const requesterTexts = () =>
+  h.fake
+    .of("chat.postMessage")
+    .filter((c) => c.args.channel === "DREQ" || c.args.channel === REQUESTER)
+    .map((c) => String(c.args.text));
 
 describe("people named on Slack", () => {
   it("an agent assigned by mention, never seen before, is named on the card, to the requester, in the thread and on App Home", async () => {
@@ -33,12 +37,18 @@ describe("people named on Slack", () => {
     // The desk first knew them by id only; the sender asked Slack once and kept the name.
     expect(await person(ADMIN)).toMatchObject({ display_name: "Ada Admin", email: "ada@example.com" });
     const [channel, ts] = (await cardRef()).split(":");
-    const card = h.fake.of("chat.update").filter((c) => c.args.channel === channel && c.args.ts === ts).at(-1)!;
+    const card = h.fake
+      .of("chat.update")
+      .filter((c) => c.args.channel === channel && c.args.ts === ts)
+      .at(-1)!;
     expect(JSON.stringify(card.blocks)).toContain("*Assignee*\\nAda Admin");
     expect(String(card.args.text)).toContain("Assignee: Ada Admin");
     expect(JSON.stringify(card)).not.toContain(ADMIN);
     expect(requesterTexts().at(-1)).toBe("#1 is now with Ada Admin (triaged).");
-    const thread = h.fake.of("chat.postMessage").filter((c) => c.args.channel === channel && c.args.thread_ts === ts).map((c) => String(c.args.text));
+    const thread = h.fake
+      .of("chat.postMessage")
+      .filter((c) => c.args.channel === channel && c.args.thread_ts === ts)
+      .map((c) => String(c.args.text));
     expect(thread).toEqual(["Triage put #1 in Network", "ana assigned #1 to Ada Admin"]);
 
     await h.event({ type: "app_home_opened", user: AGENTS.ana, channel: "DANA", tab: "home", event_ts: "1700000500.000100" });

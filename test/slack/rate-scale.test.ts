@@ -21,7 +21,13 @@ async function slackAt(scale: number) {
   const fake = await new FakeSlackApi().start();
   const limits = new RateLimits(SLACK_LIMITS, scale);
   // The fake answers with the spec's whole sample message; a short answer keeps the test about pacing.
-  const proxy = new LimitedProxy({ upstream: fake.url, platform: "slack", limits, limitsOf: (c) => slackLimitsOf(c.path.replace(/^\/api\//, ""), c.body), answer: (_c, json) => ({ ok: json.ok, channel: json.channel, ts: json.ts }) });
+  const proxy = new LimitedProxy({
+    upstream: fake.url,
+    platform: "slack",
+    limits,
+    limitsOf: (c) => slackLimitsOf(c.path.replace(/^\/api\//, ""), c.body),
+    answer: (_c, json) => ({ ok: json.ok, channel: json.channel, ts: json.ts }),
+  });
   await proxy.start();
   started.push(proxy, fake);
   const client = new webApi.WebClient("xoxb-test", { slackApiUrl: `${proxy.url}/api/`, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
@@ -78,7 +84,10 @@ describe("outbound rate scale", () => {
     expect((await burst(before, 50)).failed).toBe(0);
     await before.stop();
     const at = Date.now();
-    await enqueue(db, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, platform: "slack", kind: "incident", target: `incident:C${i}`, payload: {}, at })));
+    await enqueue(
+      db,
+      Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, platform: "slack", kind: "incident", target: `incident:C${i}`, payload: {}, at })),
+    );
     const rows = await db.selectFrom("outbox").select("id").execute();
     // A post is marked when it is called; an edit only when it was sent.
     for (const [i, r] of rows.entries()) await (i % 2 ? markCalled(db, r.id, at) : markSent(db, r.id, at));

@@ -16,7 +16,14 @@ describe(":ticket: on a message that already has a ticket", () => {
   it("tells the later reactor which ticket it is, once (a retry of their event tells nothing more), and makes nothing", async () => {
     const at = "1700004000.000100";
     h.fake.messages.set(`CGENERAL:${at}`, { type: "message", user: REQUESTER, text: "Wifi on floor 2 keeps dropping", ts: at });
-    const reaction = (user: string) => ({ type: "reaction_added", user, reaction: "ticket", item_user: REQUESTER, item: { type: "message", channel: "CGENERAL", ts: at }, event_ts: "1700004001.000100" });
+    const reaction = (user: string) => ({
+      type: "reaction_added",
+      user,
+      reaction: "ticket",
+      item_user: REQUESTER,
+      item: { type: "message", channel: "CGENERAL", ts: at },
+      event_ts: "1700004001.000100",
+    });
     await h.event(reaction(AGENTS.ana), { eventId: "EvReactAna" });
     await h.settle();
     await h.event(reaction(AGENTS.bob), { eventId: "EvReactBob" });

@@ -40,13 +40,22 @@ interface Killed {
 /** The process before the kill: queues the rows (no Slack adapter runs), then dies with some posts in flight. */
 async function firstLife(path: string): Promise<{ killed: Killed[]; firstAttempt: number }> {
   const t = await makeDesk({ path, settings: slackSettings(), notifiers: [new SlackNotifier({ triageChannel: TRIAGE })] });
-  const say = async (actor: Actor, command: Command | string, originRef?: string) => ok(await t.desk.handle({ actor, command: typeof command === "string" ? caps.parse(command) : command, ...(originRef ? { originRef } : {}) }));
+  const say = async (actor: Actor, command: Command | string, originRef?: string) =>
+    ok(await t.desk.handle({ actor, command: typeof command === "string" ? caps.parse(command) : command, ...(originRef ? { originRef } : {}) }));
   await say(ANA, { kind: "incident", action: { kind: "subscribe", channel: STATUS } });
   await say(RITA, "vpn drops every hour", `${ASKED.channel}:${ASKED.ts}`);
   await say(RITA, "printer on fire");
   await say(ANA, "incident from 1");
 
-  const first = async (kind: string, target: string) => (await t.db.selectFrom("outbox").selectAll().where("platform", "=", "slack").where("kind", "=", kind).where("target", "=", target).orderBy("id").executeTakeFirstOrThrow());
+  const first = async (kind: string, target: string) =>
+    await t.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("platform", "=", "slack")
+      .where("kind", "=", kind)
+      .where("target", "=", target)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
   const killed: Killed[] = [];
   // In flight at the kill, their calls made: three reached Slack (the answer was lost), two did not.
   const inFlight: [string, string, { channel: string; thread_ts?: string } | undefined][] = [
@@ -70,8 +79,17 @@ async function firstLife(path: string): Promise<{ killed: Killed[]; firstAttempt
 
 /** The post the dead process made, as Slack received it (through the fake's real endpoint, so it is validated too). */
 async function postAsTheDeadProcess(m: { channel: string; thread_ts?: string; text: string; key: string }): Promise<string> {
-  const body = new URLSearchParams({ channel: m.channel, text: m.text, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), metadata: JSON.stringify({ event_type: OUTBOX_EVENT_TYPE, event_payload: { key: m.key } }) });
-  const r = (await (await fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", body, headers: { authorization: "Bearer xoxb-test" } })).json()) as { ok: boolean; channel: string; ts: string };
+  const body = new URLSearchParams({
+    channel: m.channel,
+    text: m.text,
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    metadata: JSON.stringify({ event_type: OUTBOX_EVENT_TYPE, event_payload: { key: m.key } }),
+  });
+  const r = (await (await fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", body, headers: { authorization: "Bearer xoxb-test" } })).json()) as {
+    ok: boolean;
+    channel: string;
+    ts: string;
+  };
   expect(r.ok).toBe(true);
   return `${r.channel}:${r.ts}`;
 }
@@ -108,7 +126,9 @@ describe("Slack outbox after a kill", () => {
       expect(oldest(c)).toBeLessThan(firstAttempt / 1000);
       expect(oldest(c)).toBeGreaterThan(firstAttempt / 1000 - 600);
     }
-    expect(calls.filter((c) => c.method === "conversations.replies").map((c) => [c.args.channel, c.args.ts, c.args.include_all_metadata])).toEqual([["CGENERAL", ASKED.ts, "true"]]);
+    expect(calls.filter((c) => c.method === "conversations.replies").map((c) => [c.args.channel, c.args.ts, c.args.include_all_metadata])).toEqual([
+      ["CGENERAL", ASKED.ts, "true"],
+    ]);
     expect(calls.filter((c) => c.method === "conversations.open").map((c) => c.args.users)).toEqual([REQUESTER]);
 
     // What the found messages stand for is recorded from them: later changes update them in place.
@@ -136,8 +156,18 @@ describe("Slack outbox after a kill", () => {
     expect(after.filter((c) => c.method === "chat.update" && c.args.channel === STATUS).map((c) => `${STATUS}:${String(c.args.ts)}`)).toEqual([status.ref]);
     expect(after.filter((c) => c.method === "chat.postMessage" && c.args.channel === STATUS)).toEqual([]);
 
-    const rows = await h.db.selectFrom("outbox").select(["key", "status", "recovery"]).where("key", "in", killed.map((k) => k.key)).execute();
-    expect(Object.fromEntries(rows.map((r) => [r.key, [r.status, r.recovery]]))).toEqual(Object.fromEntries(killed.map((k) => [k.key, ["sent", k.landed ? "found" : "resent"]])));
+    const rows = await h.db
+      .selectFrom("outbox")
+      .select(["key", "status", "recovery"])
+      .where(
+        "key",
+        "in",
+        killed.map((k) => k.key),
+      )
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.key, [r.status, r.recovery]]))).toEqual(
+      Object.fromEntries(killed.map((k) => [k.key, ["sent", k.landed ? "found" : "resent"]])),
+    );
     const outbox = ok(await h.as("operator", "outbox")).text;
     expect(outbox).toContain("slack: 5 messages were in flight at a stop: 3 found already posted, not sent again; 2 not found, sent once");
   });
@@ -156,7 +186,10 @@ describe("Slack outbox after a kill", () => {
     h.clock.advance(60_000);
     await h.settle();
     expect(fake.history.withKey(card.key)).toHaveLength(1);
-    expect(await h.db.selectFrom("outbox").select(["status", "recovery"]).where("id", "=", card.id).executeTakeFirstOrThrow()).toEqual({ status: "sent", recovery: "found" });
+    expect(await h.db.selectFrom("outbox").select(["status", "recovery"]).where("id", "=", card.id).executeTakeFirstOrThrow()).toEqual({
+      status: "sent",
+      recovery: "found",
+    });
     const link = await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow();
     expect(link.ref).toBe(`${TRIAGE}:${fake.history.withKey(card.key)[0]!.ts}`);
     expect(fake.of("conversations.history").map((c) => c.args.channel)).toEqual([TRIAGE]);
@@ -177,15 +210,25 @@ describe("Slack outbox after a kill", () => {
     h.clock.advance(60_000);
     await h.settle();
     expect(fake.history.withKey(card.key)).toHaveLength(1);
-    expect(await h.db.selectFrom("outbox").select(["status", "recovery"]).where("id", "=", card.id).executeTakeFirstOrThrow()).toEqual({ status: "sent", recovery: "found" });
+    expect(await h.db.selectFrom("outbox").select(["status", "recovery"]).where("id", "=", card.id).executeTakeFirstOrThrow()).toEqual({
+      status: "sent",
+      recovery: "found",
+    });
   });
 
   it("the fake Slack refuses malformed metadata (it is checked by hand: the 2021 spec predates it)", async () => {
     fake = await new FakeSlackApi().start();
     const body = new URLSearchParams({ channel: "C1", text: "hi", metadata: JSON.stringify({ event_type: "", payload: {} }) });
-    const r = (await (await fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", body, headers: { authorization: "Bearer xoxb-test" } })).json()) as { ok: boolean; error: string };
+    const r = (await (await fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", body, headers: { authorization: "Bearer xoxb-test" } })).json()) as {
+      ok: boolean;
+      error: string;
+    };
     expect(r).toMatchObject({ ok: false, error: "invalid_arguments" });
-    expect(fake.violations).toEqual(["chat.postMessage: metadata.event_type must be a non-empty string", "chat.postMessage: metadata.event_payload must be an object", "chat.postMessage: metadata has unknown keys payload"]);
+    expect(fake.violations).toEqual([
+      "chat.postMessage: metadata.event_type must be a non-empty string",
+      "chat.postMessage: metadata.event_payload must be an object",
+      "chat.postMessage: metadata has unknown keys payload",
+    ]);
     fake.violations.length = 0;
   });
 });

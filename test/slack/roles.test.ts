@@ -36,7 +36,12 @@ afterEach(async () => {
 /** What the person was told in answer to their last slash command (ephemeral, in the ack). */
 const lastAnswer = () => String(h.answers.at(-1)?.text ?? "");
 const ticket = () => h.db.selectFrom("tickets").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
-const button = (verb: string) => ({ type: "button", action_id: `ticket.${verb}.1`, value: JSON.stringify({ ticket: 1, verb }), text: { type: "plain_text", text: verb } });
+const button = (verb: string) => ({
+  type: "button",
+  action_id: `ticket.${verb}.1`,
+  value: JSON.stringify({ ticket: 1, verb }),
+  text: { type: "plain_text", text: verb },
+});
 
 describe("Slack user groups give roles", () => {
   it("a member of the agents' group may claim; someone in no group is refused and told the role needed", async () => {
@@ -74,7 +79,10 @@ describe("Slack user groups give roles", () => {
     const card = (await h.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split(":");
     await h.interact(blockAction(REQUESTER, button("claim"), { channel: card[0]!, ts: card[1]! }));
     await h.settle();
-    const told = h.fake.of("chat.postEphemeral").filter((c) => c.args.user === REQUESTER).map((c) => String(c.args.text));
+    const told = h.fake
+      .of("chat.postEphemeral")
+      .filter((c) => c.args.user === REQUESTER)
+      .map((c) => String(c.args.text));
     expect(told).toContain("Only agents can claim tickets; you are a requester.");
     expect((await ticket()).assignee_id).toBeNull();
     await h.interact(blockAction(GRACE, button("claim"), { channel: card[0]!, ts: card[1]! }));
@@ -131,7 +139,13 @@ describe("role changes and history on Slack", () => {
     await h.settle();
     expect(lastAnswer()).toBe("rita is now a lead; recorded in the audit trail.");
     const [e] = await h.db.selectFrom("audit_events").selectAll().where("action", "=", ROLE_CHANGED).execute();
-    expect(e).toMatchObject({ platform: "slack", field: `role:slack:${REQUESTER}`, from_value: "requester", to_value: "lead", reason: "set for email:rita@example.com" });
+    expect(e).toMatchObject({
+      platform: "slack",
+      field: `role:slack:${REQUESTER}`,
+      from_value: "requester",
+      to_value: "lead",
+      reason: "set for email:rita@example.com",
+    });
     expect(await verifyChain(h.db)).toMatchObject({ ok: true });
     await h.command("claim 1", REQUESTER);
     await h.settle();

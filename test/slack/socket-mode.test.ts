@@ -51,7 +51,21 @@ describe("Socket Mode", () => {
   });
 
   it("a slash command over the socket is acked and makes a ticket; a click and an @mention work the same way", async () => {
-    const ack = await socket.send("slash_commands", { token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: REQUESTER, user_name: "rita", command: "/ticket", text: "printer on floor 3 is jammed", api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(1), trigger_id: "1.1.trigger1" });
+    const ack = await socket.send("slash_commands", {
+      token: "verification-token",
+      team_id: "T0001",
+      team_domain: "example",
+      channel_id: "CGENERAL",
+      channel_name: "general",
+      user_id: REQUESTER,
+      user_name: "rita",
+      command: "/ticket",
+      text: "printer on floor 3 is jammed",
+      api_app_id: "A0001",
+      is_enterprise_install: "false",
+      response_url: fake.responseUrl(1),
+      trigger_id: "1.1.trigger1",
+    });
     expect(ack.envelope_id).toBe("env-1");
     await settle();
     const [t] = await desk.db.selectFrom("tickets").selectAll().execute();
@@ -59,26 +73,67 @@ describe("Socket Mode", () => {
     const ref = await desk.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow();
     const [channel, ts] = ref.ref.split(":");
     expect(channel).toBe(TRIAGE);
-    const claim = blockAction(AGENTS.ana, { type: "button", action_id: "ticket.claim.1", value: JSON.stringify({ ticket: 1, verb: "claim" }), text: { type: "plain_text", text: "Claim" } }, { channel: TRIAGE, ts: ts! });
+    const claim = blockAction(
+      AGENTS.ana,
+      { type: "button", action_id: "ticket.claim.1", value: JSON.stringify({ ticket: 1, verb: "claim" }), text: { type: "plain_text", text: "Claim" } },
+      { channel: TRIAGE, ts: ts! },
+    );
     await socket.send("interactive", claim);
     await settle();
     expect(await desk.db.selectFrom("tickets").select(["status"]).where("id", "=", 1).executeTakeFirstOrThrow()).toEqual({ status: "in_progress" });
 
     const at = "1700002000.000100";
-    await socket.send("events_api", { token: "verification-token", team_id: "T0001", api_app_id: "A0001", event: { type: "app_mention", channel: "CGENERAL", user: REQUESTER, text: "<@UBOT> vpn drops every few minutes", ts: at, event_ts: at, team: "T0001" }, type: "event_callback", event_id: "EvSocket1", event_time: 1700002000, authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false });
+    await socket.send("events_api", {
+      token: "verification-token",
+      team_id: "T0001",
+      api_app_id: "A0001",
+      event: { type: "app_mention", channel: "CGENERAL", user: REQUESTER, text: "<@UBOT> vpn drops every few minutes", ts: at, event_ts: at, team: "T0001" },
+      type: "event_callback",
+      event_id: "EvSocket1",
+      event_time: 1700002000,
+      authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
     await settle();
-    expect((await desk.db.selectFrom("tickets").select("title").orderBy("id").execute()).map((r) => r.title)).toEqual(["printer on floor 3 is jammed", "vpn drops every few minutes"]);
+    expect((await desk.db.selectFrom("tickets").select("title").orderBy("id").execute()).map((r) => r.title)).toEqual([
+      "printer on floor 3 is jammed",
+      "vpn drops every few minutes",
+    ]);
     expect(socket.acks.map((a) => a.envelope_id)).toEqual(["env-1", "env-2", "env-3"]);
   });
 
   it("an envelope is acked only once its work is committed: a slash command's answer is in the ack, an event is in the inbox", async () => {
     // A slow capability: an ack sent before the commit would arrive before the ticket is in the file.
     desk.desk.addCapability({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
-    const ack = await socket.send("slash_commands", { token: "verification-token", team_id: "T0001", team_domain: "example", channel_id: "CGENERAL", channel_name: "general", user_id: REQUESTER, user_name: "rita", command: "/ticket", text: "badge reader dead", api_app_id: "A0001", is_enterprise_install: "false", response_url: fake.responseUrl(2), trigger_id: "2.1.trigger2" });
+    const ack = await socket.send("slash_commands", {
+      token: "verification-token",
+      team_id: "T0001",
+      team_domain: "example",
+      channel_id: "CGENERAL",
+      channel_name: "general",
+      user_id: REQUESTER,
+      user_name: "rita",
+      command: "/ticket",
+      text: "badge reader dead",
+      api_app_id: "A0001",
+      is_enterprise_install: "false",
+      response_url: fake.responseUrl(2),
+      trigger_id: "2.1.trigger2",
+    });
     expect(committed(desk.path, "SELECT id, title FROM tickets")).toEqual([{ id: 1, title: "badge reader dead" }]);
     expect(ack.payload).toEqual({ response_type: "ephemeral", text: expect.stringMatching(/^Opened #1 /) });
     const at = "1700002100.000100";
-    await socket.send("events_api", { token: "verification-token", team_id: "T0001", api_app_id: "A0001", event: { type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text: "mouse is dead", ts: at, event_ts: at, team: "T0001" }, type: "event_callback", event_id: "EvSocket2", event_time: 1700002100, authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false });
+    await socket.send("events_api", {
+      token: "verification-token",
+      team_id: "T0001",
+      api_app_id: "A0001",
+      event: { type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text: "mouse is dead", ts: at, event_ts: at, team: "T0001" },
+      type: "event_callback",
+      event_id: "EvSocket2",
+      event_time: 1700002100,
+      authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
     expect(committed(desk.path, "SELECT key FROM inbox")).toEqual([{ key: "evt:EvSocket2" }]);
     await settle();
     expect(committed(desk.path, "SELECT title FROM tickets ORDER BY id")).toEqual([{ title: "badge reader dead" }, { title: "mouse is dead" }]);

@@ -38,7 +38,11 @@ const message = (user: string, where: { channel: string; ts: string }, text: str
   event_ts: `1700000900.${String(seq).padStart(6, "0")}`,
   ...extra,
 });
-const inThread = (w: { channel: string; ts: string }) => h.fake.of("chat.postMessage").filter((c) => c.args.channel === w.channel && c.args.thread_ts === w.ts).map((c) => String(c.args.text));
+const inThread = (w: { channel: string; ts: string }) =>
+  h.fake
+    .of("chat.postMessage")
+    .filter((c) => c.args.channel === w.channel && c.args.thread_ts === w.ts)
+    .map((c) => String(c.args.text));
 const comments = () => h.db.selectFrom("comments").select(["body", "internal"]).orderBy("id").execute();
 
 describe("ticket threads", () => {
@@ -74,7 +78,14 @@ describe("ticket threads", () => {
     const id = "EvRETRY1";
     await h.event(m, { eventId: id });
     await h.event(m, { eventId: id, retryNum: 1 });
-    await h.event(message(REQUESTER, requester, "", { subtype: "message_changed", message: { text: "Still broken!!", user: REQUESTER, ts: m.ts }, previous_message: { text: "Still broken" }, user: undefined }));
+    await h.event(
+      message(REQUESTER, requester, "", {
+        subtype: "message_changed",
+        message: { text: "Still broken!!", user: REQUESTER, ts: m.ts },
+        previous_message: { text: "Still broken" },
+        user: undefined,
+      }),
+    );
     await h.event(message("UOTHERBOT", card, "relay from another bot", { bot_id: "BOTHER", subtype: "bot_message" }));
     await h.event(message("UBOT", card, "our own relay", { bot_id: "BBOT" }));
     await h.settle();
@@ -87,6 +98,13 @@ describe("ticket threads", () => {
     await h.event(message("USTRANGER", card, "me too"));
     await h.settle();
     expect((await counts(h.db)).comments).toBe(before.comments);
-    expect(h.fake.of("chat.postEphemeral").map((c) => c.args)).toEqual([expect.objectContaining({ user: "USTRANGER", channel: TRIAGE, thread_ts: card.ts, text: "Only agents can comment on other people's tickets; you are a requester." })]);
+    expect(h.fake.of("chat.postEphemeral").map((c) => c.args)).toEqual([
+      expect.objectContaining({
+        user: "USTRANGER",
+        channel: TRIAGE,
+        thread_ts: card.ts,
+        text: "Only agents can comment on other people's tickets; you are a requester.",
+      }),
+    ]);
   });
 });

@@ -55,7 +55,12 @@ describe("audit trail", () => {
   // Starts the real CLI twice (tsx compiling it): slow on a loaded machine.
   it("npm run audit:verify says intact, then names the broken event and exits 1", { timeout: 120_000 }, async () => {
     const { path } = await deskWithHistory();
-    const run = () => spawnSync(process.execPath, ["--import", "tsx", "src/store/audit-verify-cli.ts"], { encoding: "utf8", env: { ...process.env, DESKHAND_DB: path }, timeout: 60_000 });
+    const run = () =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/store/audit-verify-cli.ts"], {
+        encoding: "utf8",
+        env: { ...process.env, DESKHAND_DB: path },
+        timeout: 60_000,
+      });
     const good = run();
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^audit trail intact: \d+ events/);
@@ -65,6 +70,8 @@ describe("audit trail", () => {
     raw.close();
     const bad = run();
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toMatch(/^audit trail BROKEN at event 4 \(ticket #1\): its content does not match its hash \(the row was edited\)\. 3 events before it verify\./);
+    expect(bad.stdout).toMatch(
+      /^audit trail BROKEN at event 4 \(ticket #1\): its content does not match its hash \(the row was edited\)\. 3 events before it verify\./,
+    );
   });
 });

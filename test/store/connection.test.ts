@@ -16,7 +16,14 @@ async function table() {
 describe("SQLite connection", () => {
   it("serves waiting queries in the order they asked", async () => {
     const db = await table();
-    await Promise.all(Array.from({ length: 200 }, (_, i) => db.insertInto("log" as never).values({ who: `q${i}` } as never).execute()));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        db
+          .insertInto("log" as never)
+          .values({ who: `q${i}` } as never)
+          .execute(),
+      ),
+    );
     const rows = (await sql<{ who: string }>`SELECT who FROM log ORDER BY id`.execute(db)).rows.map((r) => r.who);
     expect(rows).toEqual(Array.from({ length: 200 }, (_, i) => `q${i}`));
     await db.destroy();
@@ -47,10 +54,12 @@ describe("SQLite connection", () => {
   it("frees the connection after a failed query and a rolled-back transaction", async () => {
     const db = await table();
     await expect(sql`INSERT INTO nowhere VALUES (1)`.execute(db)).rejects.toThrow(/no such table/);
-    await expect(db.transaction().execute(async (t) => {
-      await sql`INSERT INTO log (who) VALUES ('rolled back')`.execute(t);
-      throw new Error("abort");
-    })).rejects.toThrow("abort");
+    await expect(
+      db.transaction().execute(async (t) => {
+        await sql`INSERT INTO log (who) VALUES ('rolled back')`.execute(t);
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
     await sql`INSERT INTO log (who) VALUES ('after')`.execute(db);
     const rows = (await sql<{ who: string }>`SELECT who FROM log`.execute(db)).rows.map((r) => r.who);
     expect(rows).toEqual(["after"]);
@@ -76,7 +85,11 @@ describe("SQLite connection", () => {
   });
 
   it("does not keep a process alive that never closes the database", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", new URL("../fixtures/open-with-checkpointer.ts", import.meta.url).pathname, tempDbPath("alive.db")], { timeout: 20_000, encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", new URL("../fixtures/open-with-checkpointer.ts", import.meta.url).pathname, tempDbPath("alive.db")],
+      { timeout: 20_000, encoding: "utf8" },
+    );
     expect(run.error).toBeUndefined();
     expect(run.stdout).toBe("done");
     expect(run.status).toBe(0);

@@ -22,7 +22,10 @@ describe("readOffThread", () => {
     const d = await makeDesk();
     ok(await d.as("carol", "printer on 3rd floor jams"));
     await expect(readOffThread(d.db, FIXTURE, "writes", [])).rejects.toMatchObject({ code: "SQLITE_READONLY" });
-    await expect(readOffThread(d.db, FIXTURE, "failsLikeAFolder", [])).rejects.toMatchObject({ code: "ENOTDIR", message: "ENOTDIR: not a directory, mkdir '/srv/x'" });
+    await expect(readOffThread(d.db, FIXTURE, "failsLikeAFolder", [])).rejects.toMatchObject({
+      code: "ENOTDIR",
+      message: "ENOTDIR: not a directory, mkdir '/srv/x'",
+    });
     expect((await d.db.selectFrom("tickets").selectAll().execute()).length).toBe(1);
   });
 });

@@ -63,7 +63,10 @@ describe("Teams card actions (Action.Execute)", () => {
     expect(cardText(res.body.value)).toContain("Resolution: Replaced the fuser.");
     expect(await ticket()).toMatchObject({ status: "resolved", resolution: "Replaced the fuser." });
     await h.flush();
-    const dm = h.connector.sent().filter((c) => c.conversationId === PERSONAL).at(-1)!;
+    const dm = h.connector
+      .sent()
+      .filter((c) => c.conversationId === PERSONAL)
+      .at(-1)!;
     const card = dm.body.attachments[0].content;
     expect(cardText(card)).toContain("#1 is resolved: Replaced the fuser.");
     const json = JSON.stringify(card);
@@ -140,7 +143,12 @@ describe("Teams requester actions on the resolution message", () => {
   });
 
   it("an Action.Submit (a message carrying the button's data) works like Action.Execute", async () => {
-    const submit = recorded("20191020015221814-request-integrationBot.json", h.connector.url, { id: newId(), from: AGENT, conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL }, value: { verb: "claim", ticketId: 1 } });
+    const submit = recorded("20191020015221814-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      from: AGENT,
+      conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
+      value: { verb: "claim", ticketId: 1 },
+    });
     expect((await h.post(submit)).status).toBe(200);
     expect((await ticket()).status).toBe("in_progress");
     expect(cardText(h.connector.sent().at(-1)!.body.attachments[0].content)).toContain("Assignee: Dave Taniguchi");

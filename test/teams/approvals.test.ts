@@ -16,7 +16,11 @@ const chatOf = (who: { aadObjectId: string }) => `a:personal-${who.aadObjectId}`
 
 let h: Harness;
 async function start(rule: ApprovalRule, approvers = [AGENT, PRIYA]): Promise<void> {
-  const base = approvalSettings(teamsSettings(exampleSettings()), approvers.map((p) => `teams:${p.aadObjectId}`), rule);
+  const base = approvalSettings(
+    teamsSettings(exampleSettings()),
+    approvers.map((p) => `teams:${p.aadObjectId}`),
+    rule,
+  );
   // Changes and access requests alike follow `rule` here.
   const approvals = { ...base.approvals!, leads: [`teams:${LEAD.aadObjectId}`], policies: base.approvals!.policies.map((p) => ({ ...p, rule })) };
   h = await harness({ settings: { ...base, approvals } });
@@ -30,14 +34,28 @@ afterEach(async () => {
 
 /** `who` writes to the bot in their own 1:1 chat (the recorded personal message, re-aimed). */
 function say(who: typeof AGENT, text: string) {
-  return h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text, from: who, conversation: { conversationType: "personal", tenantId: TENANT, id: chatOf(who) } }));
+  return h.post(
+    recorded("20191021205338231-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      text,
+      from: who,
+      conversation: { conversationType: "personal", tenantId: TENANT, id: chatOf(who) },
+    }),
+  );
 }
-const taskSubmit = (data: Record<string, unknown>) => recorded("20191020021910141-request-integrationBot.json", h.connector.url, { id: newId(), from: REQUESTER, conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL }, value: { data, context: { theme: "default" } } });
+const taskSubmit = (data: Record<string, unknown>) =>
+  recorded("20191020021910141-request-integrationBot.json", h.connector.url, {
+    id: newId(),
+    from: REQUESTER,
+    conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL },
+    value: { data, context: { theme: "default" } },
+  });
 const status = async () => (await h.t.db.selectFrom("tickets").select("status").where("id", "=", 1).executeTakeFirstOrThrow()).status;
 const sentTo = (conversation: string) => h.connector.sent().filter((c) => c.conversationId === conversation);
 const cardsTo = (conversation: string) => sentTo(conversation).flatMap((c) => (c.body.attachments ?? []).map((a: any) => a.content));
 const lastCardTo = (who: { aadObjectId: string }) => cardsTo(chatOf(who)).at(-1);
-const click = (who: typeof AGENT, verb: string, extra: Record<string, unknown> = {}) => h.post(executeInvoke(h, who, verb, { verb, ticketId: 1, ...extra }, chatOf(who)));
+const click = (who: typeof AGENT, verb: string, extra: Record<string, unknown> = {}) =>
+  h.post(executeInvoke(h, who, verb, { verb, ticketId: 1, ...extra }, chatOf(who)));
 const CHANGE = { title: "Upgrade the core switch firmware", type: "change", description: "Firmware 9.3 fixes the leak" };
 
 describe("approvals on Teams", () => {
@@ -48,14 +66,24 @@ describe("approvals on Teams", () => {
     expect(cardText(missing.body.task.value.card.content)).toContain("A change request needs its risk.");
     expect(await h.t.db.selectFrom("tickets").selectAll().execute()).toHaveLength(0);
 
-    const created = await h.post(taskSubmit({ ...CHANGE, risk: "medium", window: "Sat 22:00-23:00 UTC", rollback: "Reload the saved config", evidence: "A week in the lab" }));
+    const created = await h.post(
+      taskSubmit({ ...CHANGE, risk: "medium", window: "Sat 22:00-23:00 UTC", rollback: "Reload the saved config", evidence: "A week in the lab" }),
+    );
     expect(created.body.task).toEqual({ type: "message", value: "Opened #1: Upgrade the core switch firmware" });
     await h.flush();
     expect(await status()).toBe("awaiting_approval");
     for (const who of [AGENT, PRIYA]) {
       const card = lastCardTo(who);
       const text = cardText(card);
-      for (const s of ["#1 Approval: Upgrade the core switch firmware", "Risk: medium", "Planned window: Sat 22:00-23:00 UTC", "Rollback plan: Reload the saved config", "Test evidence: A week in the lab", "Decision: Waiting: 0 of 2 approvals (every approver)"]) expect(text).toContain(s);
+      for (const s of [
+        "#1 Approval: Upgrade the core switch firmware",
+        "Risk: medium",
+        "Planned window: Sat 22:00-23:00 UTC",
+        "Rollback plan: Reload the saved config",
+        "Test evidence: A week in the lab",
+        "Decision: Waiting: 0 of 2 approvals (every approver)",
+      ])
+        expect(text).toContain(s);
       expect(card.actions.map((a: any) => a.title)).toEqual(["Approve", "Reject"]);
       // Reject carries its reason in a ShowCard input.
       expect(card.actions[1]).toMatchObject({ type: "Action.ShowCard", card: { body: [{ type: "Input.Text", id: "input_reject", isRequired: true }] } });
@@ -66,14 +94,20 @@ describe("approvals on Teams", () => {
     expect(cardText(first.body.value)).toContain("You approved #1. 1 of 2 approvals needed; still waiting for the others.");
     await h.flush();
     expect(await status()).toBe("awaiting_approval");
-    const update = sentTo(chatOf(PRIYA)).filter((c) => c.method === "PUT").at(-1)!;
+    const update = sentTo(chatOf(PRIYA))
+      .filter((c) => c.method === "PUT")
+      .at(-1)!;
     expect(cardText(update.body.attachments[0].content)).toContain("Dave Taniguchi approved; Priya Nair: no answer yet");
 
     await click(PRIYA, "approve");
     await h.flush();
     expect(["new", "triaged"]).toContain(await status());
     expect(cardsTo(PERSONAL).map(cardText).at(-1)).toContain("Good news: Priya Nair approved your request #1. It is now with the service desk.");
-    const final = cardText(sentTo(chatOf(AGENT)).filter((c) => c.method === "PUT").at(-1)!.body.attachments[0].content);
+    const final = cardText(
+      sentTo(chatOf(AGENT))
+        .filter((c) => c.method === "PUT")
+        .at(-1)!.body.attachments[0].content,
+    );
     expect(final).toContain("Decision: Approved by Priya Nair");
   });
 
@@ -89,7 +123,13 @@ describe("approvals on Teams", () => {
     await h.flush();
     expect(await status()).toBe("resolved");
     expect(cardsTo(PERSONAL).map(cardText).at(-1)).toContain("Dave Taniguchi rejected your request #1: No rollback plan worth the name");
-    expect(cardText(sentTo(chatOf(PRIYA)).filter((c) => c.method === "PUT").at(-1)!.body.attachments[0].content)).toContain("Rejected by Dave Taniguchi: No rollback plan worth the name");
+    expect(
+      cardText(
+        sentTo(chatOf(PRIYA))
+          .filter((c) => c.method === "PUT")
+          .at(-1)!.body.attachments[0].content,
+      ),
+    ).toContain("Rejected by Dave Taniguchi: No rollback plan worth the name");
 
     const audit = async () => (await h.t.db.selectFrom("audit_events").selectAll().execute()).length;
     const before = await audit();
@@ -104,7 +144,9 @@ describe("approvals on Teams", () => {
     const requester = await h.post(executeInvoke(h, REQUESTER, "approve", { verb: "approve", ticketId: 1 }, PERSONAL));
     expect(cardText(requester.body.value)).toContain("You asked for #1 yourself, so you cannot approve it; one of its approvers must. Nothing was changed.");
     const lead = await click(LEAD, "approve");
-    expect(cardText(lead.body.value)).toContain("Only #1's approvers can approve it (Dave Taniguchi, Priya Nair); you are not one of them. Nothing was changed.");
+    expect(cardText(lead.body.value)).toContain(
+      "Only #1's approvers can approve it (Dave Taniguchi, Priya Nair); you are not one of them. Nothing was changed.",
+    );
     await personalMessage(h, "close 1");
     await h.flush();
     expect(await status()).toBe("closed");
@@ -150,7 +192,9 @@ describe("any one approver on Teams", () => {
     expect(["new", "triaged"]).toContain(await status());
     await h.post(executeInvoke(h, AGENT, "claim", { verb: "claim", ticketId: 1 }));
     const refused = await h.post(executeInvoke(h, AGENT, "close", { verb: "close", ticketId: 1 }));
-    expect(cardText(refused.body.value)).toContain("#1 cannot be closed yet: its temporary access runs until 2026-11-28 00:00 UTC and nobody has confirmed it revoked. Revoke the access, then say: revoked 1. Nothing was changed.");
+    expect(cardText(refused.body.value)).toContain(
+      "#1 cannot be closed yet: its temporary access runs until 2026-11-28 00:00 UTC and nobody has confirmed it revoked. Revoke the access, then say: revoked 1. Nothing was changed.",
+    );
     h.t.clock.set(Date.UTC(2026, 10, 28, 0, 1));
     await new ApprovalScheduler(h.t.desk, h.t.clock).tick();
     await h.flush();

@@ -38,7 +38,12 @@ async function authenticated(opts: { appPassword?: string } = {}) {
 }
 
 const message = (h: Harness) => recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "printer jams" });
-const taskFetch = (h: Harness) => recorded("20191020021852930-request-integrationBot.json", h.connector.url, { id: newId(), conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL }, value: { data: { dialog: "newTicket" } } });
+const taskFetch = (h: Harness) =>
+  recorded("20191020021852930-request-integrationBot.json", h.connector.url, {
+    id: newId(),
+    conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL },
+    value: { data: { dialog: "newTicket" } },
+  });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe("Teams authentication with an app id", () => {
@@ -100,13 +105,27 @@ describe("Teams authentication with an app id", () => {
 
   it("outbound calls carry a token the bot got from Entra with its app id and password (client credentials)", async () => {
     const { h, issuer, entra } = await authenticated();
-    await h.post(recorded("20191019235900304-request-integrationBot.json", h.connector.url, { id: newId(), membersAdded: [{ id: "28:cd59cf47-aca1-41e0-8441-387faee8331e" }], conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: "19:097e6717fd7245bdbeba6baa13840db8@thread.skype" }, channelData: { team: { id: "19:097e6717fd7245bdbeba6baa13840db8@thread.skype" }, eventType: "teamMemberAdded", tenant: { id: TENANT } } }), bearer(issuer.token(APP_ID, h.connector.url)));
+    await h.post(
+      recorded("20191019235900304-request-integrationBot.json", h.connector.url, {
+        id: newId(),
+        membersAdded: [{ id: "28:cd59cf47-aca1-41e0-8441-387faee8331e" }],
+        conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: "19:097e6717fd7245bdbeba6baa13840db8@thread.skype" },
+        channelData: { team: { id: "19:097e6717fd7245bdbeba6baa13840db8@thread.skype" }, eventType: "teamMemberAdded", tenant: { id: TENANT } },
+      }),
+      bearer(issuer.token(APP_ID, h.connector.url)),
+    );
     const activity = message(h);
     const res = await h.post(activity, bearer(issuer.token(APP_ID, activity.serviceUrl)));
     expect(res.status).toBe(200);
     await h.flush();
     expect(entra.requests.length).toBeGreaterThanOrEqual(1);
-    expect(entra.requests[0]).toEqual({ tenant: "botframework.com", clientId: APP_ID, clientSecret: SECRET, scope: "https://api.botframework.com/.default", grantType: "client_credentials" });
+    expect(entra.requests[0]).toEqual({
+      tenant: "botframework.com",
+      clientId: APP_ID,
+      clientSecret: SECRET,
+      scope: "https://api.botframework.com/.default",
+      grantType: "client_credentials",
+    });
     // The in-turn answer and the proactive channel card both went out signed with that token.
     const sent = h.connector.sent();
     expect(sent.length).toBeGreaterThanOrEqual(3);

@@ -14,14 +14,24 @@ afterEach(async () => {
   await h.close();
 });
 
-const message = (patch: Record<string, unknown> = {}) => recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "printer jams", ...patch });
+const message = (patch: Record<string, unknown> = {}) =>
+  recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "printer jams", ...patch });
 const without = (a: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(a).filter(([k]) => !keys.includes(k)));
-const taskSubmit = (value: unknown) => recorded("20191020021910141-request-integrationBot.json", h.connector.url, { id: newId(), conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL }, value });
+const taskSubmit = (value: unknown) =>
+  recorded("20191020021910141-request-integrationBot.json", h.connector.url, {
+    id: newId(),
+    conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL },
+    value,
+  });
 
 async function expectRefused(body: unknown, status = 400): Promise<string> {
   const before = await counts(h.t.db);
   const logsBefore = h.logs.length;
-  const res = await fetch(`${h.base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(`${h.base}/api/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   expect(res.status).toBe(status);
   expect(text).not.toMatch(/TypeError|\bat \S+ \(|node_modules/);
@@ -73,12 +83,16 @@ describe("a body over 1 MiB", () => {
     let closeHeader: string | undefined;
     const send = (body: Buffer | string) =>
       new Promise<void>((resolve, reject) => {
-        const req = http.request(`${h.base}/api/messages`, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-          statuses.push(res.statusCode ?? 0);
-          closeHeader ??= res.headers.connection;
-          res.resume();
-          res.on("end", resolve);
-        });
+        const req = http.request(
+          `${h.base}/api/messages`,
+          { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+          (res) => {
+            statuses.push(res.statusCode ?? 0);
+            closeHeader ??= res.headers.connection;
+            res.resume();
+            res.on("end", resolve);
+          },
+        );
         req.on("socket", (s) => sockets.add(s));
         req.on("error", reject);
         req.end(body);

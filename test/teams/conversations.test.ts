@@ -40,7 +40,11 @@ describe("Teams conversations and users", () => {
   it("aims the newest channel reference at a channel never heard from, preferring channels to chats", async () => {
     const db = await migrated();
     await saveConversation(db, channel("19:first"), 1_000);
-    await saveConversation(db, { serviceUrl: "https://smba.example/chat/", conversation: { id: "a:personal", conversationType: "personal", isGroup: false, name: "" } }, 5_000);
+    await saveConversation(
+      db,
+      { serviceUrl: "https://smba.example/chat/", conversation: { id: "a:personal", conversationType: "personal", isGroup: false, name: "" } },
+      5_000,
+    );
     await saveConversation(db, channel("19:second", "https://smba.example/newest/"), 2_000);
     const ref = await referenceFor(db, "19:configured");
     expect(ref?.serviceUrl).toBe("https://smba.example/newest/");
@@ -51,9 +55,20 @@ describe("Teams conversations and users", () => {
 
   it("remembers a person's tenant and personal chat when a later sighting lacks them", async () => {
     const db = await migrated();
-    await saveUser(db, { userId: "aad-1", botUserId: "29:one", botId: "28:bot", serviceUrl: "https://a/", tenantId: "t1", personalConversationId: "a:dm-1" }, 1_000);
+    await saveUser(
+      db,
+      { userId: "aad-1", botUserId: "29:one", botId: "28:bot", serviceUrl: "https://a/", tenantId: "t1", personalConversationId: "a:dm-1" },
+      1_000,
+    );
     await saveUser(db, { userId: "aad-1", botUserId: "29:one-again", botId: "28:bot", serviceUrl: "https://b/", tenantId: null }, 2_000);
-    expect(await teamsUser(db, "aad-1")).toEqual({ userId: "aad-1", botUserId: "29:one-again", botId: "28:bot", serviceUrl: "https://b/", tenantId: "t1", personalConversationId: "a:dm-1" });
+    expect(await teamsUser(db, "aad-1")).toEqual({
+      userId: "aad-1",
+      botUserId: "29:one-again",
+      botId: "28:bot",
+      serviceUrl: "https://b/",
+      tenantId: "t1",
+      personalConversationId: "a:dm-1",
+    });
     expect(await aadOfTeamsUser(db, "29:one-again")).toBe("aad-1");
     expect(await aadOfTeamsUser(db, "29:one")).toBeUndefined();
     expect(await teamsUser(db, "aad-unknown")).toBeUndefined();

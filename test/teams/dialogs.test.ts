@@ -11,11 +11,17 @@ afterEach(async () => {
 });
 
 const tickets = () => h.t.db.selectFrom("tickets").selectAll().execute();
-const inPersonal = (patch: Record<string, unknown>) => ({ id: newId(), conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL }, ...patch });
+const inPersonal = (patch: Record<string, unknown>) => ({
+  id: newId(),
+  conversation: { conversationType: "personal", tenantId: TENANT, id: PERSONAL },
+  ...patch,
+});
 
 /** A task/fetch or task/submit invoke (recorded envelopes, re-aimed at the personal chat). */
-const taskFetch = (h: Harness, data: Record<string, unknown>) => recorded("20191020021852930-request-integrationBot.json", h.connector.url, inPersonal({ value: { data, context: { theme: "default" } } }));
-const taskSubmit = (h: Harness, data: Record<string, unknown>) => recorded("20191020021910141-request-integrationBot.json", h.connector.url, inPersonal({ value: { data, context: { theme: "default" } } }));
+const taskFetch = (h: Harness, data: Record<string, unknown>) =>
+  recorded("20191020021852930-request-integrationBot.json", h.connector.url, inPersonal({ value: { data, context: { theme: "default" } } }));
+const taskSubmit = (h: Harness, data: Record<string, unknown>) =>
+  recorded("20191020021910141-request-integrationBot.json", h.connector.url, inPersonal({ value: { data, context: { theme: "default" } } }));
 
 describe("Teams dialogs (task modules)", () => {
   it("`new` answers with a button that opens the form dialog; the form holds every field of the core form", async () => {
@@ -34,10 +40,28 @@ describe("Teams dialogs (task modules)", () => {
   });
 
   it("a submitted form opens the ticket with every field", async () => {
-    const res = await h.post(taskSubmit(h, { title: "VPN drops", description: "every 10 minutes", type: "incident", impact: "high", urgency: "high", service: "VPN", category: "Network" }));
+    const res = await h.post(
+      taskSubmit(h, {
+        title: "VPN drops",
+        description: "every 10 minutes",
+        type: "incident",
+        impact: "high",
+        urgency: "high",
+        service: "VPN",
+        category: "Network",
+      }),
+    );
     expect(res.body.task).toEqual({ type: "message", value: "Opened #1: VPN drops" });
     const [t] = await tickets();
-    expect(t).toMatchObject({ title: "VPN drops", description: "every 10 minutes", impact: "high", urgency: "high", priority: "P1", service: "VPN", category: "Network" });
+    expect(t).toMatchObject({
+      title: "VPN drops",
+      description: "every 10 minutes",
+      impact: "high",
+      urgency: "high",
+      priority: "P1",
+      service: "VPN",
+      category: "Network",
+    });
     expect(cardText(h.connector.sent().at(-1)!.body.attachments[0].content)).toContain("Opened #1");
   });
 
@@ -60,9 +84,22 @@ describe("Teams dialogs (task modules)", () => {
 });
 
 describe("Teams message action: Create ticket", () => {
-  const messagePayload = { id: "1571691269919", body: { contentType: "html", content: "<div><p>Outlook keeps asking for my password</p><p>since the update&nbsp;this morning</p></div>" }, linkToMessage: "https://teams.microsoft.com/l/message/19:abc@thread.skype/1571691269919", from: { user: { displayName: "Tien Suwandy" } } };
-  const fetchTask = (h: Harness, commandId = "createTicket") => recorded("20191030203551783-request-integrationBot.json", h.connector.url, { id: newId(), value: { commandId, commandContext: "message", context: { theme: "default" }, messagePayload } });
-  const submitAction = (h: Harness, data: Record<string, unknown>) => recorded("20191030203553176-request-integrationBot.json", h.connector.url, { id: newId(), value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload, data } });
+  const messagePayload = {
+    id: "1571691269919",
+    body: { contentType: "html", content: "<div><p>Outlook keeps asking for my password</p><p>since the update&nbsp;this morning</p></div>" },
+    linkToMessage: "https://teams.microsoft.com/l/message/19:abc@thread.skype/1571691269919",
+    from: { user: { displayName: "Tien Suwandy" } },
+  };
+  const fetchTask = (h: Harness, commandId = "createTicket") =>
+    recorded("20191030203551783-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      value: { commandId, commandContext: "message", context: { theme: "default" }, messagePayload },
+    });
+  const submitAction = (h: Harness, data: Record<string, unknown>) =>
+    recorded("20191030203553176-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload, data },
+    });
 
   it("fetchTask prefills the form with the message's text and keeps its link; submitAction opens the ticket with that link", async () => {
     await install(h);
@@ -74,12 +111,17 @@ describe("Teams message action: Create ticket", () => {
     const submitData = form.actions[0].data;
     expect(submitData.sourceLink).toBe(messagePayload.linkToMessage);
 
-    const done = await h.post(submitAction(h, { ...submitData, title: "Outlook keeps asking for my password", description: "since the update", category: "Software" }));
+    const done = await h.post(
+      submitAction(h, { ...submitData, title: "Outlook keeps asking for my password", description: "since the update", category: "Software" }),
+    );
     expect(done.body.task).toEqual({ type: "message", value: "Opened #1: Outlook keeps asking for my password" });
     const [t] = await tickets();
     expect(t).toMatchObject({ source_kind: "teams-message", source_link: messagePayload.linkToMessage, category: "Software" });
     await h.flush();
-    const card = h.connector.sent().filter((c) => c.conversationId === CHANNEL).at(-1)!.body.attachments[0].content;
+    const card = h.connector
+      .sent()
+      .filter((c) => c.conversationId === CHANNEL)
+      .at(-1)!.body.attachments[0].content;
     expect(card.actions.find((a: any) => a.type === "Action.OpenUrl").url).toBe(messagePayload.linkToMessage);
     expect(h.checkSentCards()).toBeGreaterThan(0);
   });
@@ -88,13 +130,27 @@ describe("Teams message action: Create ticket", () => {
     await install(h);
     const author = { id: "6b2d9d8e-0f1a-4c3b-9d1e-5a7b8c9d0e1f", displayName: "Tien Suwandy", userIdentityType: "aadUser" };
     const payload = { ...messagePayload, from: { user: author } };
-    const submit = recorded("20191030203553176-request-integrationBot.json", h.connector.url, { id: newId(), value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload: payload, data: { title: "Outlook keeps asking for my password" } } });
+    const submit = recorded("20191030203553176-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      value: {
+        commandId: "createTicket",
+        commandContext: "message",
+        context: { theme: "default" },
+        messagePayload: payload,
+        data: { title: "Outlook keeps asking for my password" },
+      },
+    });
     const done = await h.post(submit);
     expect(done.body.task).toEqual({ type: "message", value: "Opened #1: Outlook keeps asking for my password" });
     const [t] = await tickets();
     const requester = await h.t.db.selectFrom("people").selectAll().where("id", "=", t!.requester_id).executeTakeFirstOrThrow();
     expect(requester).toMatchObject({ platform: "teams", user_id: author.id, display_name: "Tien Suwandy" });
-    const created = await h.t.db.selectFrom("audit_events").innerJoin("people", "people.id", "audit_events.actor_id").select(["people.user_id", "audit_events.reason"]).where("action", "=", "create").executeTakeFirstOrThrow();
+    const created = await h.t.db
+      .selectFrom("audit_events")
+      .innerJoin("people", "people.id", "audit_events.actor_id")
+      .select(["people.user_id", "audit_events.reason"])
+      .where("action", "=", "create")
+      .executeTakeFirstOrThrow();
     expect(created.user_id).not.toBe(author.id);
     expect(created.reason).toMatch(/raised by .+ on behalf of Tien Suwandy/);
   });

@@ -54,7 +54,16 @@ describe("the answer follows the commit", () => {
 
 function startBot(path: string): { port: Promise<number>; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, DESKHAND_DB: path, PORT: "0", HOST: "127.0.0.1", TEAMS_EMULATOR: "true", MicrosoftAppId: "", SLACK_BOT_TOKEN: "", SLACK_SIGNING_SECRET: "" },
+    env: {
+      ...process.env,
+      DESKHAND_DB: path,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      TEAMS_EMULATOR: "true",
+      MicrosoftAppId: "",
+      SLACK_BOT_TOKEN: "",
+      SLACK_SIGNING_SECRET: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child = proc;
@@ -85,9 +94,22 @@ describe("kill -9 in the middle of a burst", () => {
     let next = 0;
     let killed = false;
     const send = async (i: number) => {
-      const activity = { type: "message", id: newId(), channelId: "msteams", serviceUrl, text: `burst ticket ${i}`, from: { id: `29:req${i % 7}`, name: `Req ${i % 7}`, aadObjectId: `aad-req-${i % 7}` }, recipient: { id: "28:bot", name: "Deskhand" }, conversation: { conversationType: "personal", tenantId: "t1", id: `a:chat-${i % 7}` } };
+      const activity = {
+        type: "message",
+        id: newId(),
+        channelId: "msteams",
+        serviceUrl,
+        text: `burst ticket ${i}`,
+        from: { id: `29:req${i % 7}`, name: `Req ${i % 7}`, aadObjectId: `aad-req-${i % 7}` },
+        recipient: { id: "28:bot", name: "Deskhand" },
+        conversation: { conversationType: "personal", tenantId: "t1", id: `a:chat-${i % 7}` },
+      };
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
+        const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(activity),
+        });
         await res.arrayBuffer();
         if (res.status === 200) answered.push(i);
       } catch {
@@ -109,7 +131,11 @@ describe("kill -9 in the middle of a burst", () => {
     const db = new Database(path, { readonly: true });
     const titles = (db.prepare("SELECT title FROM tickets").all() as { title: string }[]).map((r) => r.title);
     db.close();
-    for (const i of answered) expect(titles.filter((t) => t === `burst ticket ${i}`), `ticket ${i}`).toHaveLength(1);
+    for (const i of answered)
+      expect(
+        titles.filter((t) => t === `burst ticket ${i}`),
+        `ticket ${i}`,
+      ).toHaveLength(1);
     expect(new Set(titles).size).toBe(titles.length);
   }, 120_000);
 });

@@ -15,9 +15,19 @@ const AGENT_CHAT = "a:agent-chat";
 /** The agent writes to the bot in their own chat; resolves with the card the bot answered with. */
 async function agentSays(text: string): Promise<any> {
   const before = h.connector.sent().length;
-  const res = await h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text, from: AGENT, conversation: { conversationType: "personal", tenantId: TENANT, id: AGENT_CHAT } }));
+  const res = await h.post(
+    recorded("20191021205338231-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      text,
+      from: AGENT,
+      conversation: { conversationType: "personal", tenantId: TENANT, id: AGENT_CHAT },
+    }),
+  );
   expect(res.status).toBe(200);
-  const reply = h.connector.sent().slice(before).find((c) => c.conversationId === AGENT_CHAT);
+  const reply = h.connector
+    .sent()
+    .slice(before)
+    .find((c) => c.conversationId === AGENT_CHAT);
   expect(reply).toBeDefined();
   return reply!.body.attachments[0].content;
 }
@@ -88,7 +98,10 @@ describe("files in Teams", () => {
     expect(await expired.text()).toMatch(/expired/);
     // Expired files are dropped as new ones are stored.
     await agentSays("export 7d");
-    const kept = await h.t.db.selectFrom("stored_files" as never).select("token" as never).execute();
+    const kept = await h.t.db
+      .selectFrom("stored_files" as never)
+      .select("token" as never)
+      .execute();
     expect(kept.map((r) => (r as { token: string }).token)).not.toContain(token);
     expect(kept).toHaveLength(1);
   });
@@ -107,10 +120,18 @@ describe("files in Teams", () => {
     // A 1x1 PNG: small enough to go in the card itself as a data URI.
     const tiny = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
     const ref = await storeFile(h.t.db, { name: "dot.png", title: "A dot", mime: "image/png", bytes: tiny, at: h.t.clock.now() });
-    await queueFileMessage(h.t.db, { platform: "teams", key: "test-file", message: { text: "Weekly digest", files: [ref], to: { channel: CHANNEL } }, at: h.t.clock.now() });
+    await queueFileMessage(h.t.db, {
+      platform: "teams",
+      key: "test-file",
+      message: { text: "Weekly digest", files: [ref], to: { channel: CHANNEL } },
+      at: h.t.clock.now(),
+    });
     const before = h.connector.sent().length;
     await h.flush();
-    const posted = h.connector.sent().slice(before).find((c) => c.conversationId === CHANNEL);
+    const posted = h.connector
+      .sent()
+      .slice(before)
+      .find((c) => c.conversationId === CHANNEL);
     expect(posted).toBeDefined();
     const card = posted!.body.attachments[0].content;
     expect(h.checkSentCards()).toBeGreaterThan(0);

@@ -18,8 +18,16 @@ const CARD_SCHEMA = `${SPECS}/teams/adaptivecards/schemas/1.5.0/adaptive-card.js
 export const BOT = { id: "28:cd59cf47-aca1-41e0-8441-387faee8331e", name: "Deskhand" };
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 export const CHANNEL = "19:097e6717fd7245bdbeba6baa13840db8@thread.skype";
-export const REQUESTER = { id: "29:1kbOecyrymSn1FtrbJlQNF_BvhIpb7CLGbmjaTldT8A8tXXphjq4BcA2KfWGwoI-ahbEJ_Og1syGOt68MsLId1Q", name: "Tien Suwandy", aadObjectId: "6d415fdd-f97e-4f70-ac45-e69601e4ecb2" };
-export const AGENT = { id: "29:1CFIxRJBLjT_io3iNsDZxMk_4YPWQmr3DZUM1I6ihf5L2ocCDqg9S1vkHK6kRdGfK1P_2LFE2nQqFIvdu-GBOZA", name: "Dave Taniguchi", aadObjectId: "6b703ce3-6d14-4fe6-b90c-dc5f03657ae4" };
+export const REQUESTER = {
+  id: "29:1kbOecyrymSn1FtrbJlQNF_BvhIpb7CLGbmjaTldT8A8tXXphjq4BcA2KfWGwoI-ahbEJ_Og1syGOt68MsLId1Q",
+  name: "Tien Suwandy",
+  aadObjectId: "6d415fdd-f97e-4f70-ac45-e69601e4ecb2",
+};
+export const AGENT = {
+  id: "29:1CFIxRJBLjT_io3iNsDZxMk_4YPWQmr3DZUM1I6ihf5L2ocCDqg9S1vkHK6kRdGfK1P_2LFE2nQqFIvdu-GBOZA",
+  name: "Dave Taniguchi",
+  aadObjectId: "6b703ce3-6d14-4fe6-b90c-dc5f03657ae4",
+};
 export const PERSONAL = "a:1VF4K2uXl-hg-wn2SSWJZYK7Cqox93Xp82wekVXkbOSaJo1L8hynrdocgKu3ydRKxx6P5_u9d8yFcLjugHuhCQ7xmn25K18NfzjiKSskzi5OX0bbe2nRrNJorygvjUL4v";
 
 /** Settings where the recordings' agent is an agent of the desk. */
@@ -85,7 +93,16 @@ export interface Harness {
 }
 
 /** `publicUrl`: the base of file links (default this server; null: no PUBLIC_URL). */
-export async function harness(opts: { path?: string; settings?: DeskSettings; teams?: Partial<TeamsOptions["config"]["teams"]>; connector?: FakeBotConnector; auth?: TeamsOptions["auth"]; publicUrl?: string | null } = {}): Promise<Harness> {
+export async function harness(
+  opts: {
+    path?: string;
+    settings?: DeskSettings;
+    teams?: Partial<TeamsOptions["config"]["teams"]>;
+    connector?: FakeBotConnector;
+    auth?: TeamsOptions["auth"];
+    publicUrl?: string | null;
+  } = {},
+): Promise<Harness> {
   const t = await makeDesk({ settings: opts.settings ?? teamsSettings(exampleSettings()), ...(opts.path ? { path: opts.path } : {}) });
   const connector = opts.connector ?? new FakeBotConnector();
   if (!connector.url) await connector.start();
@@ -94,7 +111,10 @@ export async function harness(opts: { path?: string; settings?: DeskSettings; te
   const port = await http.listen(0, "127.0.0.1");
   const teams = await startTeams({
     desk: t.desk,
-    config: { teams: { appType: "MultiTenant", ...opts.teams }, ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? `http://127.0.0.1:${port}` }) },
+    config: {
+      teams: { appType: "MultiTenant", ...opts.teams },
+      ...(opts.publicUrl === null ? {} : { publicUrl: opts.publicUrl ?? `http://127.0.0.1:${port}` }),
+    },
     http,
     clock: t.clock,
     log: (m) => logs.push(m),
@@ -111,7 +131,11 @@ export async function harness(opts: { path?: string; settings?: DeskSettings; te
     base,
     logs,
     async post(activity, headers = {}) {
-      const res = await fetch(`${base}/api/messages`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(activity) });
+      const res = await fetch(`${base}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(activity),
+      });
       const text = await res.text();
       let body: any = text;
       try {

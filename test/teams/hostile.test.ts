@@ -4,7 +4,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ticketView } from "../../src/core/views.js";
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
-import { articleFormCard, errorCard, filesCard, formCard, incidentCard, listCard, outcomeCard, requesterCard, shown, ticketCard } from "../../adapters/teams/render.js";
+import {
+  articleFormCard,
+  errorCard,
+  filesCard,
+  formCard,
+  incidentCard,
+  listCard,
+  outcomeCard,
+  requesterCard,
+  shown,
+  ticketCard,
+} from "../../adapters/teams/render.js";
 import { ticketForm } from "../../src/core/form.js";
 import { CONTROL, HOSTILE } from "../helpers/hostile.js";
 import { channelMention, install, personalMessage } from "./flows.js";
@@ -45,7 +56,10 @@ function expectInert(card: unknown, where: string): void {
 function expectShown(card: unknown, typed: string, where: string): void {
   const wanted = typed.replace(new RegExp(CONTROL.source, "g"), "").split("\n")[0]!.trim();
   const fields = markdownFields(card).map(visible);
-  expect(fields.some((f) => f.includes(wanted)), `${where}: ${JSON.stringify(wanted)} not shown in ${JSON.stringify(fields)}`).toBe(true);
+  expect(
+    fields.some((f) => f.includes(wanted)),
+    `${where}: ${JSON.stringify(wanted)} not shown in ${JSON.stringify(fields)}`,
+  ).toBe(true);
 }
 
 describe("shown()", () => {
@@ -105,7 +119,24 @@ describe("hostile text through every Teams renderer", () => {
     const snap = (await h.t.desk.snapshot(1))!;
     for (const hostile of HOSTILE) {
       const t = hostile.text;
-      const incident = incidentCard({ incident: { id: 7, title: t, severity: "SEV2", status: "investigating", service: t, originTicketId: null, createdAt: 0, updatedAt: 0, resolvedAt: null }, latest: { status: "investigating", body: t, author: t, at: 0 } as never, ticketCount: 2 }, { text: t, tone: "info" });
+      const incident = incidentCard(
+        {
+          incident: {
+            id: 7,
+            title: t,
+            severity: "SEV2",
+            status: "investigating",
+            service: t,
+            originTicketId: null,
+            createdAt: 0,
+            updatedAt: 0,
+            resolvedAt: null,
+          },
+          latest: { status: "investigating", body: t, author: t, at: 0 } as never,
+          ticketCount: 2,
+        },
+        { text: t, tone: "info" },
+      );
       const cards = {
         incident,
         list: listCard(t, [t, `#1 ${t}`]),

@@ -36,7 +36,10 @@ describe("Post update from the incident's status card in Teams", () => {
     const card = await incidentWithStatusCard();
     expect(h.checkSentCards()).toBeGreaterThan(0);
     const form = card.actions.find((a: any) => a.type === "Action.ShowCard" && a.title === "Post update");
-    expect(form.card.body.map((b: any) => [b.type, b.id])).toEqual([["Input.ChoiceSet", "incident_status"], ["Input.Text", "incident_message"]]);
+    expect(form.card.body.map((b: any) => [b.type, b.id])).toEqual([
+      ["Input.ChoiceSet", "incident_status"],
+      ["Input.Text", "incident_message"],
+    ]);
     expect(form.card.body[0].value).toBe("investigating");
     expect(form.card.actions[0]).toMatchObject({ type: "Action.Execute", verb: "incident_update", data: { incidentId: 1 } });
 
@@ -61,9 +64,15 @@ describe("Post update from the incident's status card in Teams", () => {
     const updates = async () => (await h.t.db.selectFrom("incident_updates").selectAll().execute()).length;
     const n = await updates();
     const said = async (who: typeof AGENT, data: Record<string, unknown>) => cardText((await update(who, data)).body.value);
-    expect(await said(AGENT, { incident_status: "fixed", incident_message: "x" })).toContain("Choose one of investigating, identified, monitoring, resolved. Nothing was changed.");
-    expect(await said(AGENT, { incident_status: "identified", incident_message: "  " })).toContain("Write the update: every requester and status channel will read it. Nothing was changed.");
-    expect(await said(AGENT, { incident_status: "identified", incident_message: "y".repeat(3001) })).toContain("The update is 3001 characters; keep it to 3000. Nothing was changed.");
+    expect(await said(AGENT, { incident_status: "fixed", incident_message: "x" })).toContain(
+      "Choose one of investigating, identified, monitoring, resolved. Nothing was changed.",
+    );
+    expect(await said(AGENT, { incident_status: "identified", incident_message: "  " })).toContain(
+      "Write the update: every requester and status channel will read it. Nothing was changed.",
+    );
+    expect(await said(AGENT, { incident_status: "identified", incident_message: "y".repeat(3001) })).toContain(
+      "The update is 3001 characters; keep it to 3000. Nothing was changed.",
+    );
     expect(await said(REQUESTER, { incident_status: "monitoring", incident_message: "works for me" })).toMatch(/post incident updates/);
     const gone = await h.post(executeInvoke(h, AGENT, "incident_update", { incidentId: 99, incident_status: "identified", incident_message: "x" }));
     expect(cardText(gone.body.value)).toMatch(/no incident INC-99/);
@@ -85,7 +94,8 @@ describe("incident buttons on a ticket's card in Teams", () => {
     await personalMessage(h, "vpn drops every hour");
     await personalMessage(h, "vpn will not connect from home");
     await h.flush();
-    const card = h.connector.sent().find((c) => c.conversationId === CHANNEL && cardText(c.body.attachments?.[0]?.content).includes("#2 vpn will not connect"))!.body.attachments[0].content;
+    const card = h.connector.sent().find((c) => c.conversationId === CHANNEL && cardText(c.body.attachments?.[0]?.content).includes("#2 vpn will not connect"))!
+      .body.attachments[0].content;
     const actions = JSON.stringify(card.actions);
     expect(actions).toContain('"verb":"declare_incident"');
     expect(actions).toContain('"id":"input_link_incident"');

@@ -17,7 +17,9 @@ describe("incidents in Teams", () => {
   it("a subscribed channel gets one status card, updated in place; requesters hear each update in their chat", async () => {
     expect((await inChannel("incident subscribe")).status).toBe(200);
     expect(await h.t.db.selectFrom("status_channels").selectAll().execute()).toMatchObject([{ platform: "teams", channel: CHANNEL }]);
-    expect(cardText(h.connector.sent().at(-1)!.body.attachments?.[0]?.content) + (h.connector.sent().at(-1)!.body.text ?? "")).toContain("This channel will get every incident's status updates.");
+    expect(cardText(h.connector.sent().at(-1)!.body.attachments?.[0]?.content) + (h.connector.sent().at(-1)!.body.text ?? "")).toContain(
+      "This channel will get every incident's status updates.",
+    );
 
     await personalMessage(h, "wifi down on the 3rd floor");
     await h.flush();
@@ -43,14 +45,24 @@ describe("incidents in Teams", () => {
 
     expect((await h.t.as("ana", "incident resolve 1 replaced the switch")).ok).toBe(true);
     await h.flush();
-    const last = h.connector.sent().filter((c) => c.method === "PUT" && statusCard(c)).at(-1)!;
+    const last = h.connector
+      .sent()
+      .filter((c) => c.method === "PUT" && statusCard(c))
+      .at(-1)!;
     expect(cardText(last.body.attachments[0].content)).toContain("RESOLVED");
     expect((await h.t.db.selectFrom("tickets").select("status").where("id", "=", 1).executeTakeFirstOrThrow()).status).toBe("resolved");
     expect(h.checkSentCards()).toBeGreaterThan(0);
   });
 
   it("subscribing from a personal chat says to do it in a channel", async () => {
-    const res = await h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "incident subscribe", from: AGENT, conversation: { conversationType: "personal", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", id: "a:agent-chat" } }));
+    const res = await h.post(
+      recorded("20191021205338231-request-integrationBot.json", h.connector.url, {
+        id: newId(),
+        text: "incident subscribe",
+        from: AGENT,
+        conversation: { conversationType: "personal", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", id: "a:agent-chat" },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(JSON.stringify(h.connector.sent().at(-1)!.body)).toContain("in the Slack or Teams channel that should get status updates");
     expect(await h.t.db.selectFrom("status_channels").selectAll().execute()).toEqual([]);

@@ -52,7 +52,10 @@ describe("Teams intake", () => {
 
   it("an @mention in a channel speaks the same grammar", async () => {
     await install(h);
-    const activity = recorded("20191021205430160-request-integrationBot.json", h.connector.url, { id: newId(), text: "<at>Integration Bot</at> vpn drops every 10 minutes \n" });
+    const activity = recorded("20191021205430160-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      text: "<at>Integration Bot</at> vpn drops every 10 minutes \n",
+    });
     activity.entities[0].mentioned.id = "28:cd59cf47-aca1-41e0-8441-387faee8331e";
     expect((await h.post(activity)).status).toBe(200);
     const ticket = await h.t.db.selectFrom("tickets").selectAll().executeTakeFirstOrThrow();
@@ -76,14 +79,25 @@ describe("Teams intake", () => {
   });
 
   it("refuses an activity over 1 MB with 413", async () => {
-    const res = await fetch(`${h.base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "message", text: "x".repeat(1024 * 1024 + 1) }) });
+    const res = await fetch(`${h.base}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "message", text: "x".repeat(1024 * 1024 + 1) }),
+    });
     expect(res.status).toBe(413);
     expect(await h.t.db.selectFrom("tickets").selectAll().execute()).toEqual([]);
   });
 
   it("answers an agent's list in personal chat", async () => {
     await personalMessage(h, "printer jams");
-    const res = await h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text: "list queue", from: AGENT, conversation: { conversationType: "personal", tenantId: TENANT, id: "a:agent-chat" } }));
+    const res = await h.post(
+      recorded("20191021205338231-request-integrationBot.json", h.connector.url, {
+        id: newId(),
+        text: "list queue",
+        from: AGENT,
+        conversation: { conversationType: "personal", tenantId: TENANT, id: "a:agent-chat" },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(cardsIn(h.connector.sent().at(-1)!.body).map(cardText).join("\n")).toContain("#1 [P3 new] printer jams");
   });

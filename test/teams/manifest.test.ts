@@ -67,7 +67,13 @@ describe("Teams app package", () => {
   it("declares the bot in personal, team and group chat, the adapter's command list and the Create ticket message action", () => {
     expect(manifest.bots[0].scopes).toEqual(["personal", "team", "groupChat"]);
     expect(manifest.bots[0].commandLists[0].commands).toEqual(BOT_COMMANDS);
-    expect(manifest.composeExtensions[0].commands[0]).toMatchObject({ id: CREATE_FROM_MESSAGE, type: "action", title: "Create ticket", context: ["message"], fetchTask: true });
+    expect(manifest.composeExtensions[0].commands[0]).toMatchObject({
+      id: CREATE_FROM_MESSAGE,
+      type: "action",
+      title: "Create ticket",
+      context: ["message"],
+      fetchTask: true,
+    });
     expect(manifest.validDomains.length).toBeGreaterThan(0);
   });
 

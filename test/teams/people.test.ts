@@ -4,7 +4,22 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeBotConnector } from "../fakes/bot-connector.js";
 import { channelMention, install, personalMessage } from "./flows.js";
 import { exampleSettings, tempDbPath } from "../helpers/desk.js";
-import { AGENT, BOT, CHANNEL, PERSONAL, REQUESTER, TENANT, cardText, cardsIn, executeInvoke, harness, newId, recorded, teamsSettings, type Harness } from "./harness.js";
+import {
+  AGENT,
+  BOT,
+  CHANNEL,
+  PERSONAL,
+  REQUESTER,
+  TENANT,
+  cardText,
+  cardsIn,
+  executeInvoke,
+  harness,
+  newId,
+  recorded,
+  teamsSettings,
+  type Harness,
+} from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -18,7 +33,9 @@ afterEach(async () => {
 const ticket = (n = 1) => h.t.db.selectFrom("tickets").selectAll().where("id", "=", n).executeTakeFirstOrThrow();
 const assigneeName = async (n = 1) => {
   const t = await ticket(n);
-  return t.assignee_id ? (await h.t.db.selectFrom("people").select("display_name").where("id", "=", t.assignee_id).executeTakeFirstOrThrow()).display_name : null;
+  return t.assignee_id
+    ? (await h.t.db.selectFrom("people").select("display_name").where("id", "=", t.assignee_id).executeTakeFirstOrThrow()).display_name
+    : null;
 };
 /** The Assign button's input on a card. */
 const assignInput = (card: any) => card.actions.find((a: any) => a.title === "Assign")?.card.body[0];
@@ -29,7 +46,12 @@ describe("Assign on Teams", () => {
     await channelMention(h, "list queue"); // the agent has spoken to the bot, so the desk knows their name
     await personalMessage(h, "printer on 3rd floor jams");
     await h.flush();
-    const card = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL).at(-1)!.body)[0] as any;
+    const card = cardsIn(
+      h.connector
+        .sent()
+        .filter((c) => c.conversationId === CHANNEL)
+        .at(-1)!.body,
+    )[0] as any;
     const input = assignInput(card);
     expect(input).toMatchObject({ type: "Input.ChoiceSet", isRequired: true });
     expect(input.choices).toEqual([{ title: AGENT.name, value: AGENT.aadObjectId }]);
@@ -70,7 +92,12 @@ describe("each person sees what they may do", () => {
     expect(cardText(card)).toContain("Opened #1");
     expect(buttons(card)).toEqual(["Close"]);
     await h.flush();
-    const agents = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL).at(-1)!.body)[0] as any;
+    const agents = cardsIn(
+      h.connector
+        .sent()
+        .filter((c) => c.conversationId === CHANNEL)
+        .at(-1)!.body,
+    )[0] as any;
     expect(buttons(agents)).toEqual(expect.arrayContaining(["Claim", "Assign", "Priority", "Resolve", "Close"]));
   });
 
@@ -98,8 +125,22 @@ describe("@mentions in what people write", () => {
   });
 
   it("the message action's prefilled title drops the bot's mention and keeps other people's names", async () => {
-    const messagePayload = { id: "1571691269919", body: { contentType: "html", content: "<div><p><at id=\"0\">Deskhand</at> VPN fails for <at id=\"1\">Olo Brockhouse</at></p></div>" }, mentions: [{ id: 0, mentionText: "Deskhand", mentioned: { application: { id: "cd59cf47-aca1-41e0-8441-387faee8331e", displayName: "Deskhand" } } }, { id: 1, mentionText: "Olo Brockhouse", mentioned: { user: { id: "x", displayName: "Olo Brockhouse" } } }], linkToMessage: "https://teams.microsoft.com/l/message/19:abc@thread.skype/1571691269919" };
-    const res = await h.post(recorded("20191030203551783-request-integrationBot.json", h.connector.url, { id: newId(), conversation: { conversationType: "channel", tenantId: TENANT, id: CHANNEL }, value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload } }));
+    const messagePayload = {
+      id: "1571691269919",
+      body: { contentType: "html", content: '<div><p><at id="0">Deskhand</at> VPN fails for <at id="1">Olo Brockhouse</at></p></div>' },
+      mentions: [
+        { id: 0, mentionText: "Deskhand", mentioned: { application: { id: "cd59cf47-aca1-41e0-8441-387faee8331e", displayName: "Deskhand" } } },
+        { id: 1, mentionText: "Olo Brockhouse", mentioned: { user: { id: "x", displayName: "Olo Brockhouse" } } },
+      ],
+      linkToMessage: "https://teams.microsoft.com/l/message/19:abc@thread.skype/1571691269919",
+    };
+    const res = await h.post(
+      recorded("20191030203551783-request-integrationBot.json", h.connector.url, {
+        id: newId(),
+        conversation: { conversationType: "channel", tenantId: TENANT, id: CHANNEL },
+        value: { commandId: "createTicket", commandContext: "message", context: { theme: "default" }, messagePayload },
+      }),
+    );
     const form = cardsIn(res.body)[0] as any;
     expect(form.body.find((e: any) => e.id === "title").value).toBe("VPN fails for Olo Brockhouse");
   });
@@ -136,11 +177,30 @@ describe("agents named before they speak (the team's roster)", () => {
     const base = teamsSettings(exampleSettings());
     return { ...base, roles: { ...base.roles, agent: [...(base.roles.agent ?? []), `teams:${LEE.aadObjectId}`] } };
   };
-  const member = (p: typeof AGENT, email: string) => ({ ...p, email, userPrincipalName: email, givenName: p.name.split(" ")[0], surname: p.name.split(" ")[1], tenantId: TENANT, userRole: "user" });
+  const member = (p: typeof AGENT, email: string) => ({
+    ...p,
+    email,
+    userPrincipalName: email,
+    givenName: p.name.split(" ")[0],
+    surname: p.name.split(" ")[1],
+    tenantId: TENANT,
+    userRole: "user",
+  });
   const rosterReads = (hh: Harness) => hh.connector.calls.filter((c) => c.method === "GET" && c.route === "/v3/conversations/{conversationId}/pagedmembers");
-  const channelCard = (hh: Harness) => cardsIn(hh.connector.sent().filter((c) => c.conversationId === CHANNEL && c.body.attachments).at(-1)!.body)[0] as any;
+  const channelCard = (hh: Harness) =>
+    cardsIn(
+      hh.connector
+        .sent()
+        .filter((c) => c.conversationId === CHANNEL && c.body.attachments)
+        .at(-1)!.body,
+    )[0] as any;
   /** What the requester was told in their chat, card by card. */
-  const toRequester = (hh: Harness) => hh.connector.sent().filter((c) => c.conversationId === PERSONAL && c.method === "POST").flatMap((c) => cardsIn(c.body)).map(cardText);
+  const toRequester = (hh: Harness) =>
+    hh.connector
+      .sent()
+      .filter((c) => c.conversationId === PERSONAL && c.method === "POST")
+      .flatMap((c) => cardsIn(c.body))
+      .map(cardText);
 
   async function teamOf(hh: Harness, ...people: [typeof AGENT, string][]) {
     for (const [p, email] of people) hh.connector.addMember(member(p, email));
@@ -220,7 +280,9 @@ describe("agents named before they speak (the team's roster)", () => {
     await teamOf(h, [AGENT, "dave@contoso.example"]); // joins the team now
     await channelMention(h, `assign 1 ${AGENT.aadObjectId}`, LEE);
     await h.flush();
-    const asked = h.connector.calls.filter((c) => c.route === "/v3/conversations/{conversationId}/members/{memberId}" && decodeURIComponent(c.path).endsWith(AGENT.aadObjectId));
+    const asked = h.connector.calls.filter(
+      (c) => c.route === "/v3/conversations/{conversationId}/members/{memberId}" && decodeURIComponent(c.path).endsWith(AGENT.aadObjectId),
+    );
     expect(asked.map((c) => c.status)).toEqual([200]);
     expect(cardText(channelCard(h))).toContain(`Assignee: ${AGENT.name}`);
     expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name}.`);
@@ -231,7 +293,11 @@ describe("assigning by @mention on Teams", () => {
   const LEE = { id: "29:1lee-okafor-3fJq8", name: "Lee Okafor", aadObjectId: "3c2a9e41-58d7-4a0b-b6f2-9d1e7c4a0b58" };
   /** `assign N <at>Name</at>` typed to the bot in the channel, the mention as Teams sends it (Teams user id and name, no AAD id). */
   function assignByMention(hh: Harness, n: number, who: typeof AGENT, from: typeof AGENT) {
-    const a = recorded("20191021205430160-request-integrationBot.json", hh.connector.url, { id: newId(), text: `<at>Integration Bot</at> assign ${n} <at>${who.name}</at>`, from });
+    const a = recorded("20191021205430160-request-integrationBot.json", hh.connector.url, {
+      id: newId(),
+      text: `<at>Integration Bot</at> assign ${n} <at>${who.name}</at>`,
+      from,
+    });
     a.entities[0].mentioned.id = BOT.id;
     a.entities.push({ type: "mention", text: `<at>${who.name}</at>`, mentioned: { id: who.id, name: who.name } });
     return hh.post(a);
@@ -250,7 +316,12 @@ describe("assigning by @mention on Teams", () => {
     expect(cardText(cardsIn(h.connector.sent().at(-1)!.body)[0])).toContain(`Assignee: ${AGENT.name}`);
     expect(await assigneeName()).toBe(AGENT.name);
     await h.flush();
-    const told = h.connector.sent().filter((c) => c.conversationId === PERSONAL && c.method === "POST").flatMap((c) => cardsIn(c.body)).map(cardText).join("\n");
+    const told = h.connector
+      .sent()
+      .filter((c) => c.conversationId === PERSONAL && c.method === "POST")
+      .flatMap((c) => cardsIn(c.body))
+      .map(cardText)
+      .join("\n");
     expect(told).toContain(`#1 is now with ${AGENT.name}.`);
   });
 });
@@ -260,7 +331,12 @@ describe("someone joins the agents' team", () => {
     await install(h);
     await personalMessage(h, "printer on 3rd floor jams");
     await h.flush();
-    const before = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL && c.body.attachments).at(-1)!.body)[0] as any;
+    const before = cardsIn(
+      h.connector
+        .sent()
+        .filter((c) => c.conversationId === CHANNEL && c.body.attachments)
+        .at(-1)!.body,
+    )[0] as any;
     expect(assignInput(before)?.choices ?? []).not.toContainEqual(expect.objectContaining({ title: AGENT.name }));
 
     h.connector.addMember({ ...AGENT, email: "dave@contoso.example", userPrincipalName: "dave@contoso.example" });
@@ -277,7 +353,12 @@ describe("someone joins the agents' team", () => {
     expect(res.status).toBeLessThan(300);
     await personalMessage(h, "scanner on 2nd floor offline");
     await h.flush();
-    const after = cardsIn(h.connector.sent().filter((c) => c.conversationId === CHANNEL && c.body.attachments).at(-1)!.body)[0] as any;
+    const after = cardsIn(
+      h.connector
+        .sent()
+        .filter((c) => c.conversationId === CHANNEL && c.body.attachments)
+        .at(-1)!.body,
+    )[0] as any;
     expect(assignInput(after).choices).toContainEqual({ title: AGENT.name, value: AGENT.aadObjectId });
   });
 });

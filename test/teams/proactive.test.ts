@@ -23,7 +23,14 @@ describe("Teams proactive updates", () => {
     const h = await start();
     await install(h);
     // The channel's reference as botbuilder wrote it: the bot under `bot`, not the SDK's `agent`.
-    const legacy = { activityId: "1571691269919", user: { id: AGENT.id, name: AGENT.name, aadObjectId: AGENT.aadObjectId }, bot: { id: "28:cd59cf47-aca1-41e0-8441-387faee8331e", name: "Deskhand" }, conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL }, channelId: "msteams", serviceUrl: h.connector.url };
+    const legacy = {
+      activityId: "1571691269919",
+      user: { id: AGENT.id, name: AGENT.name, aadObjectId: AGENT.aadObjectId },
+      bot: { id: "28:cd59cf47-aca1-41e0-8441-387faee8331e", name: "Deskhand" },
+      conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
+      channelId: "msteams",
+      serviceUrl: h.connector.url,
+    };
     await sql`UPDATE teams_conversations SET reference = ${JSON.stringify(legacy)} WHERE conversation_id = ${CHANNEL}`.execute(h.t.db);
     await personalMessage(h, "printer jams");
     await h.flush();
@@ -59,11 +66,22 @@ describe("Teams proactive updates", () => {
   it("a requester who only spoke in a channel gets their updates in a new 1:1 chat the bot opens", async () => {
     const h = await start();
     await install(h);
-    const mention = recorded("20191021205430160-request-integrationBot.json", h.connector.url, { id: newId(), text: "<at>Integration Bot</at> monitor flickers" });
+    const mention = recorded("20191021205430160-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      text: "<at>Integration Bot</at> monitor flickers",
+    });
     mention.entities[0].mentioned.id = mention.recipient.id;
     await h.post(mention);
     await h.flush();
-    await h.post(recorded("20191020020654953-request-integrationBot.json", h.connector.url, { id: newId(), name: "adaptiveCard/action", from: AGENT, conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL }, value: { action: { type: "Action.Execute", verb: "claim", data: { verb: "claim", ticketId: 1 } }, trigger: "manual" } }));
+    await h.post(
+      recorded("20191020020654953-request-integrationBot.json", h.connector.url, {
+        id: newId(),
+        name: "adaptiveCard/action",
+        from: AGENT,
+        conversation: { isGroup: true, conversationType: "channel", tenantId: TENANT, id: CHANNEL },
+        value: { action: { type: "Action.Execute", verb: "claim", data: { verb: "claim", ticketId: 1 } }, trigger: "manual" },
+      }),
+    );
     await h.flush();
     const created = h.connector.calls.find((c) => c.route === "/v3/conversations" && c.method === "POST")!;
     expect(created.body).toMatchObject({ isGroup: false, members: [{ id: REQUESTER.id }], tenantId: TENANT });
@@ -82,7 +100,10 @@ describe("Teams proactive updates", () => {
     // The card, then triage's line in its thread ("wifi" files the ticket under Network); nothing to carol.
     const cardId = (await h.t.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow()).ref.split("|")[1];
     const opened = h.connector.sent().slice(-2);
-    expect(opened.map((c) => [c.method, c.conversationId])).toEqual([["POST", CHANNEL], ["POST", `${CHANNEL};messageid=${cardId}`]]);
+    expect(opened.map((c) => [c.method, c.conversationId])).toEqual([
+      ["POST", CHANNEL],
+      ["POST", `${CHANNEL};messageid=${cardId}`],
+    ]);
     expect(opened[1]!.body.text).toBe("Triage put #1 in Network");
     await h.t.as("bob", "claim 1");
     await h.flush();
@@ -98,7 +119,10 @@ describe("Teams sender: retries and pacing", () => {
     const h = await start();
     await install(h);
     // The sender tries 3 times within one delivery (harness setting), so two failures per message.
-    for (const [first, second] of [[429, 412], [502, 504]] as const) {
+    for (const [first, second] of [
+      [429, 412],
+      [502, 504],
+    ] as const) {
       const toChannel = (c: { conversationId?: string }) => c.conversationId === CHANNEL;
       h.connector.failNext(first, 1, toChannel);
       h.connector.failNext(second, 1, toChannel);
@@ -157,7 +181,10 @@ describe("Teams agents' channel", () => {
     await install(h);
     await personalMessage(h, "projector in room 4 is dead");
     await h.flush();
-    const card = h.connector.sent().filter((c) => c.body.attachments).at(-1)!;
+    const card = h.connector
+      .sent()
+      .filter((c) => c.body.attachments)
+      .at(-1)!;
     expect(card.conversationId).toBe(configured);
     expect(cardText(card.body.attachments[0].content)).toContain("#1 projector in room 4 is dead");
     const link = await h.t.db.selectFrom("ticket_links").select("ref").where("role", "=", "card").executeTakeFirstOrThrow();

@@ -62,13 +62,29 @@ describe("Teams outbox after a kill", () => {
     expect(sent.filter((c) => c.conversationId?.startsWith(`${CHANNEL};messageid=`))).toHaveLength(thread.length);
     expect(sent.filter((c) => c.method === "PUT").length).toBeGreaterThanOrEqual(1);
 
-    const after = await second.t.db.selectFrom("outbox").select(["id", "status", "recovery"]).where("platform", "=", "teams").where("id", ">=", rows[0]!.id).orderBy("id").execute();
+    const after = await second.t.db
+      .selectFrom("outbox")
+      .select(["id", "status", "recovery"])
+      .where("platform", "=", "teams")
+      .where("id", ">=", rows[0]!.id)
+      .orderBy("id")
+      .execute();
     expect(after.every((r) => r.status === "sent")).toBe(true);
-    expect(after.filter((r) => r.recovery === "may_repeat").map((r) => r.id).sort()).toEqual(inFlight.map((r) => r.id).sort());
+    expect(
+      after
+        .filter((r) => r.recovery === "may_repeat")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(inFlight.map((r) => r.id).sort());
     expect(ok(await second.t.as("operator", "outbox")).text).toContain("teams: 2 messages were in flight at a stop: 2 sent again: they may show twice");
 
     // Each send of this life marked its call before it was made (what a later kill would count).
-    const calledNow = await second.t.db.selectFrom("outbox").select(["kind", "called_at"]).where("platform", "=", "teams").where("id", ">=", rows[0]!.id).execute();
+    const calledNow = await second.t.db
+      .selectFrom("outbox")
+      .select(["kind", "called_at"])
+      .where("platform", "=", "teams")
+      .where("id", ">=", rows[0]!.id)
+      .execute();
     expect(calledNow.filter((r) => r.kind !== "card").every((r) => r.called_at !== null)).toBe(true);
   });
 });

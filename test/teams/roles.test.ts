@@ -23,8 +23,21 @@ async function start(graphConfig: Partial<{ clientSecret: string }> = {}) {
   graph.memberOf.set(LEAD.aadObjectId, []);
   graph.memberOf.set(ADMIN.aadObjectId, []);
   const s = exampleSettings();
-  const settings = { ...s, roles: { ...s.roles, agent: [...(s.roles.agent ?? []), `teams-group:${AGENTS_GROUP}`], lead: [...(s.roles.lead ?? []), `teams-aad:${LEAD.aadObjectId}`], admin: [...(s.roles.admin ?? []), `teams-aad:${ADMIN.aadObjectId}`] } };
-  h = await harness({ settings, teams: { graph: { apiUrl: graph.apiUrl, tokenUrl: graph.tokenUrl, clientId: graph.clientId, clientSecret: graphConfig.clientSecret ?? graph.clientSecret } } });
+  const settings = {
+    ...s,
+    roles: {
+      ...s.roles,
+      agent: [...(s.roles.agent ?? []), `teams-group:${AGENTS_GROUP}`],
+      lead: [...(s.roles.lead ?? []), `teams-aad:${LEAD.aadObjectId}`],
+      admin: [...(s.roles.admin ?? []), `teams-aad:${ADMIN.aadObjectId}`],
+    },
+  };
+  h = await harness({
+    settings,
+    teams: {
+      graph: { apiUrl: graph.apiUrl, tokenUrl: graph.tokenUrl, clientId: graph.clientId, clientSecret: graphConfig.clientSecret ?? graph.clientSecret },
+    },
+  });
 }
 
 afterEach(async () => {
@@ -38,9 +51,21 @@ afterEach(async () => {
 /** A person writes to the bot in their personal chat; returns the text of the bot's answer card. */
 async function say(who: typeof AGENT, text: string, entities?: unknown[]): Promise<string> {
   const before = h.connector.sent().length;
-  const res = await h.post(recorded("20191021205338231-request-integrationBot.json", h.connector.url, { id: newId(), text, from: who, conversation: { conversationType: "personal", tenantId: TENANT, id: `a:chat-${who.aadObjectId}` }, ...(entities ? { entities } : {}) }));
+  const res = await h.post(
+    recorded("20191021205338231-request-integrationBot.json", h.connector.url, {
+      id: newId(),
+      text,
+      from: who,
+      conversation: { conversationType: "personal", tenantId: TENANT, id: `a:chat-${who.aadObjectId}` },
+      ...(entities ? { entities } : {}),
+    }),
+  );
   expect(res.status).toBe(200);
-  const answer = h.connector.sent().slice(before).find((c) => JSON.stringify(c.body).includes(`a:chat-${who.aadObjectId}`)) ?? h.connector.sent().at(-1)!;
+  const answer =
+    h.connector
+      .sent()
+      .slice(before)
+      .find((c) => JSON.stringify(c.body).includes(`a:chat-${who.aadObjectId}`)) ?? h.connector.sent().at(-1)!;
   return cardsIn(answer.body).map(cardText).join("\n") || String((answer.body as { text?: string }).text ?? "");
 }
 
@@ -98,14 +123,18 @@ describe("when Graph cannot answer", () => {
     graph.failWith = 503;
     expect(await say(LEAD, "audit export 2026-11-01 2026-11-02")).toMatch(/Exported/);
     expect(await say(AGENT, "list queue")).toContain("Only agents can list the queue; you are a requester.");
-    expect(h.logs.join("\n")).toMatch(/teams: cannot ask Microsoft Graph for the AAD groups of 6b703ce3-6d14-4fe6-b90c-dc5f03657ae4 \(Graph checkMemberGroups: HTTP 503 serviceNotAvailable\)/);
+    expect(h.logs.join("\n")).toMatch(
+      /teams: cannot ask Microsoft Graph for the AAD groups of 6b703ce3-6d14-4fe6-b90c-dc5f03657ae4 \(Graph checkMemberGroups: HTTP 503 serviceNotAvailable\)/,
+    );
   });
 
   it("without client credentials, group roles are not given and the start-up log says what is missing", async () => {
     graph = await new FakeGraph().start();
     const s = exampleSettings();
     h = await harness({ settings: { ...s, roles: { ...s.roles, agent: [`teams-group:${AGENTS_GROUP}`] } } });
-    expect(h.logs.join("\n")).toContain("Teams: roles name AAD groups (teams-group:<id>) but Microsoft Graph has no client credentials (GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET, or MicrosoftAppId and MicrosoftAppPassword); those roles are not given.");
+    expect(h.logs.join("\n")).toContain(
+      "Teams: roles name AAD groups (teams-group:<id>) but Microsoft Graph has no client credentials (GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET, or MicrosoftAppId and MicrosoftAppPassword); those roles are not given.",
+    );
     expect(await say(AGENT, "list queue")).toContain("you are a requester");
     expect(graph.calls).toEqual([]);
   });
@@ -124,7 +153,11 @@ describe("role changes and history on Teams", () => {
     await ticketWithCard(h);
     expect(await say(LEAD, `role teams-aad:${REQUESTER.aadObjectId} agent`)).toContain("Only admins can change people's roles; you are a lead.");
     // An @mention in a command names that person (Teams gives the mention entity); it never opens a ticket.
-    expect(await say(ADMIN, "role <at>Tien Suwandy</at> agent", [{ type: "mention", text: "<at>Tien Suwandy</at>", mentioned: { id: REQUESTER.id, name: REQUESTER.name } }])).toContain("Tien Suwandy is now an agent; recorded in the audit trail.");
+    expect(
+      await say(ADMIN, "role <at>Tien Suwandy</at> agent", [
+        { type: "mention", text: "<at>Tien Suwandy</at>", mentioned: { id: REQUESTER.id, name: REQUESTER.name } },
+      ]),
+    ).toContain("Tien Suwandy is now an agent; recorded in the audit trail.");
     expect(await h.t.db.selectFrom("tickets").selectAll().execute()).toHaveLength(1);
     const [e] = await h.t.db.selectFrom("audit_events").selectAll().where("action", "=", ROLE_CHANGED).execute();
     expect(e).toMatchObject({ platform: "teams", field: `role:teams:${REQUESTER.aadObjectId}`, from_value: "requester", to_value: "agent" });

@@ -7,7 +7,15 @@ import type { Capability } from "../../src/core/desk.js";
 import { counts, ok } from "../helpers/desk.js";
 import { ENV, fixture, grafanaSignature, setup } from "./setup.js";
 
-const many = (n: number, label: string) => ({ alerts: Array.from({ length: n }, (_, i) => ({ source: "bulk", fingerprint: `${label}-${i}`, status: "firing", summary: i === n - 1 ? `${label} last` : `${label} ${i} down`, labels: { service: `${label}-svc-${i}` } })) });
+const many = (n: number, label: string) => ({
+  alerts: Array.from({ length: n }, (_, i) => ({
+    source: "bulk",
+    fingerprint: `${label}-${i}`,
+    status: "firing",
+    summary: i === n - 1 ? `${label} last` : `${label} ${i} down`,
+    labels: { service: `${label}-svc-${i}` },
+  })),
+});
 
 describe("a signed Grafana request replayed inside its window", () => {
   it("is refused with 401 and changes nothing: no repeat count, audit event or outbox row", async () => {
@@ -18,11 +26,16 @@ describe("a signed Grafana request replayed inside its window", () => {
     const before = await counts(s.db);
     const repeats = await s.db.selectFrom("alerts").select(["fingerprint", "repeats"]).execute();
     s.clock.advance(60_000);
-    expect(await s.post("/hooks/grafana", raw, headers)).toEqual({ status: 401, body: { ok: false, error: "this signature was already used: a replayed request is refused" } });
+    expect(await s.post("/hooks/grafana", raw, headers)).toEqual({
+      status: 401,
+      body: { ok: false, error: "this signature was already used: a replayed request is refused" },
+    });
     expect(await counts(s.db)).toEqual(before);
     expect(await s.db.selectFrom("alerts").select(["fingerprint", "repeats"]).execute()).toEqual(repeats);
     // The same alert signed anew (a later timestamp) is a new delivery: its repeat is counted.
-    expect((await s.post("/hooks/grafana", raw, grafanaSignature(raw, Math.floor(s.clock.now() / 1000)))).body.results).toEqual([{ fingerprint: "c6eadffa33fcdf37", ticket: 1, action: "repeated" }]);
+    expect((await s.post("/hooks/grafana", raw, grafanaSignature(raw, Math.floor(s.clock.now() / 1000)))).body.results).toEqual([
+      { fingerprint: "c6eadffa33fcdf37", ticket: 1, action: "repeated" },
+    ]);
   });
 
   it("two copies sent at once: one is taken, the other refused", async () => {
@@ -37,10 +50,18 @@ describe("a signed Grafana request replayed inside its window", () => {
   it("a request that failed (nothing committed) may be sent again with the same signature", async () => {
     const s = await setup();
     let failing = true;
-    s.desk.addCapability({ name: "flaky", async afterChange() { if (failing) throw new Error("disk hiccup"); } } satisfies Capability);
+    s.desk.addCapability({
+      name: "flaky",
+      async afterChange() {
+        if (failing) throw new Error("disk hiccup");
+      },
+    } satisfies Capability);
     const raw = JSON.stringify(fixture("grafana-firing"));
     const headers = grafanaSignature(raw, Math.floor(s.clock.now() / 1000));
-    expect(await s.post("/hooks/grafana", raw, headers)).toEqual({ status: 500, body: { ok: false, error: "the alert could not be stored; nothing was changed, send it again" } });
+    expect(await s.post("/hooks/grafana", raw, headers)).toEqual({
+      status: 500,
+      body: { ok: false, error: "the alert could not be stored; nothing was changed, send it again" },
+    });
     failing = false;
     expect((await s.post("/hooks/grafana", raw, headers)).status).toBe(200);
     expect((await counts(s.db)).tickets).toBe(1);
@@ -53,7 +74,11 @@ describe("bearer tokens", () => {
     const s = await setup();
     const before = await counts(s.db);
     const body = { source: "uptime", fingerprint: "f1", status: "firing", summary: "db-1 is down" };
-    for (const token of ["gen-secreX", "gen-secre", "gen-secret-and-more", "g", "x".repeat(5000)]) expect(await s.post("/hooks/generic", body, s.bearer(token)), token).toEqual({ status: 401, body: { ok: false, error: "missing or wrong bearer token" } });
+    for (const token of ["gen-secreX", "gen-secre", "gen-secret-and-more", "g", "x".repeat(5000)])
+      expect(await s.post("/hooks/generic", body, s.bearer(token)), token).toEqual({
+        status: 401,
+        body: { ok: false, error: "missing or wrong bearer token" },
+      });
     expect(await s.post("/hooks/generic", body, { authorization: "Bearer " })).toMatchObject({ status: 401 });
     expect(await counts(s.db)).toEqual(before);
     expect((await s.post("/hooks/generic", body, s.bearer(ENV.GENERIC_TOKEN))).status).toBe(200);
@@ -83,20 +108,34 @@ describe("a large body", () => {
     expect(r.body.accepted).toBe(600);
     expect(order).toEqual(["command", "webhook"]);
     expect((await counts(s.db)).tickets).toBe(601);
-    expect((await s.db.selectFrom("alert_delivery_chunks" as never).selectAll().execute()).length).toBe(0);
+    expect(
+      (
+        await s.db
+          .selectFrom("alert_delivery_chunks" as never)
+          .selectAll()
+          .execute()
+      ).length,
+    ).toBe(0);
   });
 
   it("that fails part-way keeps the chunks it committed; the same body sent again takes the rest, counting none twice", async () => {
     const s = await setup();
     let failing = true;
-    s.desk.addCapability({ name: "flaky", async afterChange(_ctx, c) { if (failing && c.after.title === "bulk last") throw new Error("disk hiccup"); } } satisfies Capability);
+    s.desk.addCapability({
+      name: "flaky",
+      async afterChange(_ctx, c) {
+        if (failing && c.after.title === "bulk last") throw new Error("disk hiccup");
+      },
+    } satisfies Capability);
     const body = many(600, "bulk");
     const first = await s.post("/hooks/generic", body, s.bearer(ENV.GENERIC_TOKEN));
     expect(first.status).toBe(500);
     const taken = Number(first.body.taken);
     expect(taken).toBeGreaterThan(0);
     expect(taken).toBeLessThan(600);
-    expect(first.body.error).toBe(`${taken} of 600 alerts were stored before a failure; send the same body again and the rest are taken (the first ${taken} are not counted twice)`);
+    expect(first.body.error).toBe(
+      `${taken} of 600 alerts were stored before a failure; send the same body again and the rest are taken (the first ${taken} are not counted twice)`,
+    );
     expect((await counts(s.db)).tickets).toBe(taken);
     failing = false;
     const again = await s.post("/hooks/generic", body, s.bearer(ENV.GENERIC_TOKEN));
@@ -107,7 +146,14 @@ describe("a large body", () => {
     expect(new Set(results.map((r) => r.ticket)).size).toBe(600);
     expect((await counts(s.db)).tickets).toBe(600);
     expect(await s.db.selectFrom("alerts").select("repeats").distinct().execute()).toEqual([{ repeats: 1 }]);
-    expect((await s.db.selectFrom("alert_delivery_chunks" as never).selectAll().execute()).length).toBe(0);
+    expect(
+      (
+        await s.db
+          .selectFrom("alert_delivery_chunks" as never)
+          .selectAll()
+          .execute()
+      ).length,
+    ).toBe(0);
     // Once taken whole, the same body again is a new delivery: every alert repeats once.
     const third = await s.post("/hooks/generic", body, s.bearer(ENV.GENERIC_TOKEN));
     expect((third.body.results as { action: string }[]).every((r) => r.action === "repeated")).toBe(true);

@@ -56,7 +56,6 @@ export async function setup() {
   return { ...d, port, post, bearer, generic, logs, ready };
 }
 
-
 /** Grafana's headers for a body signed at `ts` (seconds). */
 export function grafanaSignature(raw: string, ts: number, secret = ENV.GRAFANA_SECRET): Record<string, string> {
   return { "x-grafana-alerting-signature": createHmac("sha256", secret).update(`${ts}:${raw}`).digest("hex"), "x-grafana-alerting-timestamp": String(ts) };

@@ -15,7 +15,7 @@ const KNOWN = [TICKET_ACTION, RATE_ACTION, HOME_TAB_ACTION, INCIDENT_UPDATE_ACTI
 const UNKNOWN = new RegExp(`^(?!(?:${KNOWN.map((r) => r.source.replace(/^\^|\$$/g, "")).join("|")})$)`);
 
 function whereOf(b: BoltBlockAction): Where {
-  const channel = b.container?.type === "message" ? (b.container.channel_id as string | undefined) ?? b.channel?.id : undefined;
+  const channel = b.container?.type === "message" ? ((b.container.channel_id as string | undefined) ?? b.channel?.id) : undefined;
   const thread = (b.container?.thread_ts as string | undefined) ?? (b.message?.thread_ts as string | undefined);
   return { user: b.user.id, ...(channel ? { channel } : {}), ...(thread ? { thread } : {}) };
 }
@@ -100,9 +100,18 @@ async function askForText(ctx: SlackContext, b: BoltBlockAction, c: Extract<Clic
   const snapshot = await ctx.desk.snapshot(c.ticket);
   if (!snapshot) return ctx.tell(where, `There is no ticket #${c.ticket} any more. Nothing was changed.`);
   const view = ticketView(snapshot).actions.find((x) => x.verb === c.verb);
-  if (!view || view.input?.kind !== "text") return ctx.tell(where, `#${c.ticket} is ${STATUS_LABEL[snapshot.ticket.status]}; "${c.verb}" cannot be done now. Nothing was changed.`);
-  const meta: ModalMeta = { ticket: c.ticket, verb: c.verb, ...(where.channel ? { channel: where.channel } : {}), ...(where.thread ? { thread: where.thread } : {}) };
+  if (!view || view.input?.kind !== "text")
+    return ctx.tell(where, `#${c.ticket} is ${STATUS_LABEL[snapshot.ticket.status]}; "${c.verb}" cannot be done now. Nothing was changed.`);
+  const meta: ModalMeta = {
+    ticket: c.ticket,
+    verb: c.verb,
+    ...(where.channel ? { channel: where.channel } : {}),
+    ...(where.thread ? { thread: where.thread } : {}),
+  };
   // Resolve also offers "Save as article", prefilled from the ticket; the resolution typed above completes it.
-  const modal = c.verb === "resolve" ? resolveModal({ ...view, input: view.input }, articleFromResolution(snapshot.ticket, ""), JSON.stringify(meta)) : verbInputModal({ ...view, input: view.input }, JSON.stringify(meta));
+  const modal =
+    c.verb === "resolve"
+      ? resolveModal({ ...view, input: view.input }, articleFromResolution(snapshot.ticket, ""), JSON.stringify(meta))
+      : verbInputModal({ ...view, input: view.input }, JSON.stringify(meta));
   await ctx.api.call("views.open", { trigger_id: b.trigger_id, view: modal });
 }

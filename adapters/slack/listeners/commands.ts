@@ -57,7 +57,8 @@ export function registerCommands(app: App, ctx: SlackContext): void {
 const commandOf = (ctx: SlackContext, command: SlashCommand): Command => inChannel(ctx.desk.parse(plainText(command.text ?? "")), command.channel_id);
 const keyOf = (command: SlashCommand) => `cmd:${command.trigger_id}`;
 const dmOf = (command: SlashCommand) => (command.channel_id.startsWith("D") ? command.channel_id : undefined);
-const say = (ctx: SlackContext, command: SlashCommand, text: string) => ctx.api.responses.post(command.response_url, { response_type: "ephemeral", text: esc(text) });
+const say = (ctx: SlackContext, command: SlashCommand, text: string) =>
+  ctx.api.responses.post(command.response_url, { response_type: "ephemeral", text: esc(text) });
 
 /** The command, answered with a clear message (and logged) if it fails in a way the desk did not foresee. */
 function run(ctx: SlackContext, actor: Actor, command: Command, key: string): Promise<Outcome> {
@@ -78,7 +79,9 @@ async function afterAnswer(ctx: SlackContext, command: SlashCommand, outcome: Ou
 async function lateCommand(ctx: SlackContext, command: SlashCommand): Promise<void> {
   const actor = await ctx.people.actor(command.user_id, command.user_name);
   const outcome = await run(ctx, actor, commandOf(ctx, command), keyOf(command));
-  await say(ctx, command, answerText(outcome) + filesNote(outcome, Boolean(dmOf(command)))).catch((err: unknown) => ctx.log(`slack: a held /ticket's answer could not be sent (${(err as Error).message})`));
+  await say(ctx, command, answerText(outcome) + filesNote(outcome, Boolean(dmOf(command)))).catch((err: unknown) =>
+    ctx.log(`slack: a held /ticket's answer could not be sent (${(err as Error).message})`),
+  );
   await afterAnswer(ctx, command, outcome);
 }
 
@@ -90,7 +93,13 @@ async function openModal(ctx: SlackContext, command: SlashCommand, ticketForm: b
 }
 
 /** Opens the full ticket form; returns what to tell the person when it cannot. */
-export async function openForm(ctx: SlackContext, triggerId: string, actor: Actor, prefill: { title?: string; description?: string; link?: string }, meta: ModalMeta): Promise<string | undefined> {
+export async function openForm(
+  ctx: SlackContext,
+  triggerId: string,
+  actor: Actor,
+  prefill: { title?: string; description?: string; link?: string },
+  meta: ModalMeta,
+): Promise<string | undefined> {
   const outcome = await ctx.desk.handle({ actor, command: { kind: "form" } });
   if (!outcome.ok) return outcome.text;
   await ctx.api.call("views.open", { trigger_id: triggerId, view: ticketFormModal(outcome.form ?? [], prefill, JSON.stringify(meta)) });

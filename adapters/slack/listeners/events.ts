@@ -87,7 +87,9 @@ async function onMessage(ctx: SlackContext, m: MessageEvent, id: string): Promis
     if (link) {
       // In the card's thread agents reply to the requester, or note privately with "note:".
       const note = link.role === LINK.card ? /^note:\s*/i.exec(text) : null;
-      const command: Command = note ? { kind: "note", number: link.ticket_id, body: text.slice(note[0].length) } : { kind: "comment", number: link.ticket_id, body: text };
+      const command: Command = note
+        ? { kind: "note", number: link.ticket_id, body: text.slice(note[0].length) }
+        : { kind: "comment", number: link.ticket_id, body: text };
       const actor = await ctx.people.actor(m.user!);
       const outcome = await ctx.desk.handle({ actor, command, idempotencyKey: `evt:${id}`, originRef: link.ref });
       if (!outcome.ok) await ctx.tell({ user: m.user!, channel: m.channel, thread: m.thread_ts }, outcome.text);
@@ -102,7 +104,10 @@ async function onMessage(ctx: SlackContext, m: MessageEvent, id: string): Promis
 async function asCommand(ctx: SlackContext, m: MessageEvent, id: string): Promise<void> {
   const text = plainText(withoutMention(m.text ?? "", ctx.botUserId));
   const thread = ref(m.channel, m.thread_ts ?? m.ts);
-  const command = inChannel(messageCommand(ctx.desk.capabilities, text, { kind: PLATFORM, ref: ref(m.channel, m.ts) }), m.channel_type === "im" ? undefined : m.channel);
+  const command = inChannel(
+    messageCommand(ctx.desk.capabilities, text, { kind: PLATFORM, ref: ref(m.channel, m.ts) }),
+    m.channel_type === "im" ? undefined : m.channel,
+  );
   const where = { user: m.user!, channel: m.channel, ...(m.thread_ts ? { thread: m.thread_ts } : {}) };
   if (command.kind === "form") return ctx.tell(where, "Use /ticket with no text to open the full form, or tell me the problem in one line.");
   const actor = await ctx.people.actor(m.user!);
@@ -120,14 +125,22 @@ async function fromReaction(ctx: SlackContext, channel: string, ts: string, reac
   const earlier = await receiptFor(ctx.desk.db, key);
   if (earlier) {
     const o = JSON.parse(earlier) as Outcome;
-    if (o.ok && o.snapshot) await ctx.tell({ user: reactor, channel }, `That message is already ticket #${o.snapshot.ticket.number}: ${o.snapshot.ticket.title}. Nothing new was made.`);
+    if (o.ok && o.snapshot)
+      await ctx.tell(
+        { user: reactor, channel },
+        `That message is already ticket #${o.snapshot.ticket.number}: ${o.snapshot.ticket.title}. Nothing new was made.`,
+      );
     return;
   }
   const history = await ctx.api.call<{ messages?: MessageEvent[] }>("conversations.replies", { channel, ts, limit: 1, inclusive: true });
   const message = history.messages?.find((x) => x.ts === ts) ?? history.messages?.[0];
   if (!message) return ctx.tell({ user: reactor, channel }, "I could not read that message, so no ticket was made.");
   const permalink = await ctx.api.call<{ permalink?: string }>("chat.getPermalink", { channel, message_ts: ts }).catch(() => ({ permalink: undefined }));
-  const command = ticketFromMessage(message.text ?? "", { kind: PLATFORM, ref: ref(channel, ts), ...(permalink.permalink ? { link: permalink.permalink } : {}) });
+  const command = ticketFromMessage(message.text ?? "", {
+    kind: PLATFORM,
+    ref: ref(channel, ts),
+    ...(permalink.permalink ? { link: permalink.permalink } : {}),
+  });
   if (!command) return ctx.tell({ user: reactor, channel }, "That message has no text to make a ticket of.");
   // The message's author asked for help: they are the requester (the reactor when the author is a bot).
   const actor = await ctx.people.actor(message.user ?? author ?? reactor);

@@ -14,7 +14,10 @@ export function registerKnowledge(app: App, ctx: SlackContext): void {
     if (!checked.ok) return ack(formErrors(checked.errors));
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     const outcome = await ctx.desk.handle({ actor, command: articleCommand(checked.fields), idempotencyKey: `view:${view.id}` });
-    if (!outcome.ok) return ack(formErrors({ [outcome.field === "body" || outcome.field === "tags" || outcome.field === "category" ? outcome.field : "title"]: outcome.text }));
+    if (!outcome.ok)
+      return ack(
+        formErrors({ [outcome.field === "body" || outcome.field === "tags" || outcome.field === "category" ? outcome.field : "title"]: outcome.text }),
+      );
     await ack();
     void ctx.track(async () => {
       await ctx.tell({ user: body.user.id }, outcome.text);

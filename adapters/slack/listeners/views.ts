@@ -19,10 +19,16 @@ export function registerViews(app: App, ctx: SlackContext): void {
     if (!checked.ok) return ack(formErrors(checked.errors));
     const meta = readMeta(view.private_metadata);
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
-    const source: Source | undefined = meta.channel && meta.ts ? { kind: PLATFORM, ref: ref(meta.channel, meta.ts), ...(meta.link ? { link: meta.link } : {}) } : undefined;
+    const source: Source | undefined =
+      meta.channel && meta.ts ? { kind: PLATFORM, ref: ref(meta.channel, meta.ts), ...(meta.link ? { link: meta.link } : {}) } : undefined;
     // From someone else's message (the shortcut): its author is the requester, named from what the desk knows.
     const author = meta.author && SLACK_USER.test(meta.author) && meta.author !== body.user.id ? await ctx.requestActor(meta.author) : undefined;
-    const outcome = await ctx.desk.handle({ actor, command: { kind: "create", ...checked.fields, ...(source ? { source } : {}), ...(author ? { onBehalfOf: author.actor } : {}) }, idempotencyKey: `view:${view.id}`, ...(meta.thread ? { originRef: meta.thread } : {}) });
+    const outcome = await ctx.desk.handle({
+      actor,
+      command: { kind: "create", ...checked.fields, ...(source ? { source } : {}), ...(author ? { onBehalfOf: author.actor } : {}) },
+      idempotencyKey: `view:${view.id}`,
+      ...(meta.thread ? { originRef: meta.thread } : {}),
+    });
     if (!outcome.ok) return ack(formErrors({ [outcome.field && FORM_BLOCKS.has(outcome.field) ? outcome.field : "title"]: outcome.text }));
     await ack();
     if (complete) void ctx.track(complete);
@@ -32,7 +38,8 @@ export function registerViews(app: App, ctx: SlackContext): void {
   app.view(VERB_INPUT_VIEW, async ({ ack, body, view }) => {
     const meta = readMeta(view.private_metadata);
     const text = verbInputText(view.state as never);
-    if (!meta.ticket || !meta.verb) return ack(formErrors({ [VERB_INPUT_BLOCK]: "This form has lost which ticket it was for; close it and press the button again." }));
+    if (!meta.ticket || !meta.verb)
+      return ack(formErrors({ [VERB_INPUT_BLOCK]: "This form has lost which ticket it was for; close it and press the button again." }));
     if (!text) return ack(formErrors({ [VERB_INPUT_BLOCK]: "Write something here." }));
     if (text.length > 3000) return ack(formErrors({ [VERB_INPUT_BLOCK]: `This is ${text.length} characters; keep it to 3000.` }));
     const command = ctx.desk.capabilities.actionCommand(meta.verb, meta.ticket, text);
@@ -43,12 +50,17 @@ export function registerViews(app: App, ctx: SlackContext): void {
     if (article && !article.ok) return ack(formErrors({ [SAVE_ARTICLE.title]: article.errors.title, [SAVE_ARTICLE.body]: article.errors.body }));
     const { actor, complete } = await ctx.requestActor(body.user.id, body.user.name);
     // Resolve with its article is one command: both commit before the ack, or neither does.
-    const withArticle = article?.ok && command.kind === "resolve" ? resolveWithArticleCommand(meta.ticket, command.resolution ?? text, article.fields) : undefined;
+    const withArticle =
+      article?.ok && command.kind === "resolve" ? resolveWithArticleCommand(meta.ticket, command.resolution ?? text, article.fields) : undefined;
     const outcome = await ctx.desk.handle({ actor, command: withArticle ?? command, idempotencyKey: `view:${view.id}` });
     if (!outcome.ok) return ack(formErrors({ [VERB_INPUT_BLOCK]: outcome.text }));
     await ack();
     void ctx.track(async () => {
-      if (withArticle) await ctx.tell({ user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) }, outcome.text);
+      if (withArticle)
+        await ctx.tell(
+          { user: body.user.id, ...(meta.channel ? { channel: meta.channel } : {}), ...(meta.thread ? { thread: meta.thread } : {}) },
+          outcome.text,
+        );
       await complete?.();
     });
   });

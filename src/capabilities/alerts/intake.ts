@@ -9,7 +9,18 @@
 // alert is counted twice; the rows are deleted in the transaction that takes the body's last alert.
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { alertByFingerprint, alertCountOfTicket, alertsOfTicket, insertAlert, openTicketOfGroup, recentAlertTickets, recordStorm, stormSince, stormTicket, touchAlert } from "./repository.js";
+import {
+  alertByFingerprint,
+  alertCountOfTicket,
+  alertsOfTicket,
+  insertAlert,
+  openTicketOfGroup,
+  recentAlertTickets,
+  recordStorm,
+  stormSince,
+  stormTicket,
+  touchAlert,
+} from "./repository.js";
 import { incidentOfTicket, openIncidents } from "../incidents/repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import type { Ctx, Desk, Outcome } from "../../core/desk.js";
@@ -19,7 +30,11 @@ import type { Command } from "../../core/commands.js";
 import { deliveryChunks, forgetDelivery, recordDeliveryChunk, recordSignature, signatureSeen } from "../../store/webhook-deliveries.js";
 import { PartialDeliveryError, ReplayError, type Alert, type AlertSource } from "./model.js";
 
-export type AlertResult = { fingerprint: string; ticket: number | null; action: "opened" | "repeated" | "joined" | "noted" | "resolved" | "reopened" | "ignored" };
+export type AlertResult = {
+  fingerprint: string;
+  ticket: number | null;
+  action: "opened" | "repeated" | "joined" | "noted" | "resolved" | "reopened" | "ignored";
+};
 
 /** Card refreshes for repeats happen at these counts only, so a storm does not flood the channel. */
 const ANNOUNCE_AT = new Set([2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]);
@@ -50,7 +65,12 @@ export function deliveryKey(body: Buffer | string): string {
   return createHash("sha256").update(body).digest("hex");
 }
 
-export async function receiveAlerts(desk: Desk, source: AlertSource, alerts: Alert[], delivery: Delivery = { key: deliveryKey(JSON.stringify(alerts)) }): Promise<AlertResult[]> {
+export async function receiveAlerts(
+  desk: Desk,
+  source: AlertSource,
+  alerts: Alert[],
+  delivery: Delivery = { key: deliveryKey(JSON.stringify(alerts)) },
+): Promise<AlertResult[]> {
   // One alert always fits one chunk, and without a signature there is nothing to refuse: no need to queue.
   if (alerts.length <= 1 && !delivery.signature) return takeInChunks(desk, source, alerts, delivery);
   let lanes = lanesOf.get(desk);
@@ -73,30 +93,35 @@ async function takeInChunks(desk: Desk, source: AlertSource, alerts: Alert[], de
     const from = results.length;
     let chunk: { earlier: AlertResult[]; taken: AlertResult[] };
     try {
-      chunk = await desk.system(source.name, async (ctx) => {
-        const earlier: AlertResult[] = [];
-        if (first) {
-          if (delivery.signature && (await signatureSeen(ctx.trx, source.name, delivery.signature.value, delivery.signature.since))) throw new ReplayError();
-          // A retry of a body that a crash interrupted: its committed chunks, in order, from the first alert on.
-          const resumable = alerts.length > 1 ? await deliveryChunks<AlertResult>(ctx.trx, source.name, delivery.key, ctx.now - RESUME_WITHIN_MS) : [];
-          for (const c of resumable) {
-            if (c.first !== earlier.length) break;
-            earlier.push(...c.results);
+      chunk = await desk.system(
+        source.name,
+        async (ctx) => {
+          const earlier: AlertResult[] = [];
+          if (first) {
+            if (delivery.signature && (await signatureSeen(ctx.trx, source.name, delivery.signature.value, delivery.signature.since))) throw new ReplayError();
+            // A retry of a body that a crash interrupted: its committed chunks, in order, from the first alert on.
+            const resumable = alerts.length > 1 ? await deliveryChunks<AlertResult>(ctx.trx, source.name, delivery.key, ctx.now - RESUME_WITHIN_MS) : [];
+            for (const c of resumable) {
+              if (c.first !== earlier.length) break;
+              earlier.push(...c.results);
+            }
           }
-        }
-        const start = from + earlier.length;
-        const started = performance.now();
-        const taken: AlertResult[] = [];
-        while (start + taken.length < alerts.length && (taken.length === 0 || performance.now() - started < CHUNK_MS)) taken.push(await one(ctx, source, alerts[start + taken.length]!));
-        if (start + taken.length < alerts.length) await recordDeliveryChunk(ctx.trx, source.name, delivery.key, start, taken, ctx.now);
-        else {
-          if (start > 0) await forgetDelivery(ctx.trx, source.name, delivery.key, ctx.now - RESUME_WITHIN_MS);
-          if (delivery.signature) await recordSignature(ctx.trx, source.name, delivery.signature.value, ctx.now, delivery.signature.since);
-        }
-        return { earlier, taken };
-        // A one-alert body (a storm arrives as hundreds of them) shares group commits with the commands beside
-        // it, so a burst of alerts does not hold each /ticket behind a commit of its own.
-      }, { solo: alerts.length > 1 });
+          const start = from + earlier.length;
+          const started = performance.now();
+          const taken: AlertResult[] = [];
+          while (start + taken.length < alerts.length && (taken.length === 0 || performance.now() - started < CHUNK_MS))
+            taken.push(await one(ctx, source, alerts[start + taken.length]!));
+          if (start + taken.length < alerts.length) await recordDeliveryChunk(ctx.trx, source.name, delivery.key, start, taken, ctx.now);
+          else {
+            if (start > 0) await forgetDelivery(ctx.trx, source.name, delivery.key, ctx.now - RESUME_WITHIN_MS);
+            if (delivery.signature) await recordSignature(ctx.trx, source.name, delivery.signature.value, ctx.now, delivery.signature.since);
+          }
+          return { earlier, taken };
+          // A one-alert body (a storm arrives as hundreds of them) shares group commits with the commands beside
+          // it, so a burst of alerts does not hold each /ticket behind a commit of its own.
+        },
+        { solo: alerts.length > 1 },
+      );
     } catch (err) {
       if (results.length === 0 || err instanceof ReplayError) throw err;
       throw new PartialDeliveryError(results.length, alerts.length, err);
@@ -126,7 +151,12 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
         return { fingerprint: a.fingerprint, ticket: t.number, action: "reopened" };
       }
       const repeats = row.repeats + 1;
-      if (ANNOUNCE_AT.has(repeats)) await ctx.record.announce(t, "alert_repeat", `${name} has fired ${repeats} times (#${t.number})`, { action: "alert_repeat", field: "repeats", to: String(repeats) });
+      if (ANNOUNCE_AT.has(repeats))
+        await ctx.record.announce(t, "alert_repeat", `${name} has fired ${repeats} times (#${t.number})`, {
+          action: "alert_repeat",
+          field: "repeats",
+          to: String(repeats),
+        });
       return { fingerprint: a.fingerprint, ticket: t.number, action: "repeated" };
     }
     await touchAlert(ctx.trx, source.name, a.fingerprint, { status: "resolved", labels, link: a.link, at: ctx.now, repeat: false });
@@ -137,7 +167,11 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
       await run(ctx, { kind: "resolve", number: t.number, resolution: `The alert cleared: ${clip(name, 200)} is no longer firing (${source.name}).` });
       return { fingerprint: a.fingerprint, ticket: t.number, action: "resolved" };
     }
-    await run(ctx, { kind: "note", number: t.number, body: `Alert cleared: ${clip(name, 200)}${allClear ? "" : ` (${all.filter((r) => r.status !== "resolved").length} of this ticket's alerts still firing)`}.` });
+    await run(ctx, {
+      kind: "note",
+      number: t.number,
+      body: `Alert cleared: ${clip(name, 200)}${allClear ? "" : ` (${all.filter((r) => r.status !== "resolved").length} of this ticket's alerts still firing)`}.`,
+    });
     return { fingerprint: a.fingerprint, ticket: t.number, action: "noted" };
   }
 
@@ -158,9 +192,25 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
     if (t && isOpen(t.status)) target = t.number;
   }
   if (target !== undefined) {
-    await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: target, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
+    await insertAlert(ctx.trx, {
+      source: source.name,
+      fingerprint: a.fingerprint,
+      ticket_id: target,
+      group_key: a.groupKey,
+      service,
+      status: "firing",
+      labels,
+      link: a.link,
+      first_at: ctx.now,
+      last_at: ctx.now,
+    });
     const count = await alertCountOfTicket(ctx.trx, target);
-    if (ANNOUNCE_AT.has(count)) await ctx.record.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, { action: "alert_join", field: "alerts", to: String(count) });
+    if (ANNOUNCE_AT.has(count))
+      await ctx.record.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, {
+        action: "alert_join",
+        field: "alerts",
+        to: String(count),
+      });
     return { fingerprint: a.fingerprint, ticket: target, action: "joined" };
   }
 
@@ -175,7 +225,18 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
     source: { kind: source.name, ...(a.link ? { link: a.link } : {}), ref: a.fingerprint },
   });
   const number = created.snapshot!.ticket.number;
-  await insertAlert(ctx.trx, { source: source.name, fingerprint: a.fingerprint, ticket_id: number, group_key: a.groupKey, service, status: "firing", labels, link: a.link, first_at: ctx.now, last_at: ctx.now });
+  await insertAlert(ctx.trx, {
+    source: source.name,
+    fingerprint: a.fingerprint,
+    ticket_id: number,
+    group_key: a.groupKey,
+    service,
+    status: "firing",
+    labels,
+    link: a.link,
+    first_at: ctx.now,
+    last_at: ctx.now,
+  });
   if (service) await stormCheck(ctx, source, service);
   return { fingerprint: a.fingerprint, ticket: number, action: "opened" };
 }
@@ -189,7 +250,10 @@ async function stormCheck(ctx: Ctx, source: AlertSource, service: string): Promi
   await recordStorm(ctx.trx, { source: source.name, service, at: ctx.now, ticketId: first });
   const others = tickets.slice(1);
   if (source.storm.action === "declare") {
-    await run(ctx, { kind: "incident", action: { kind: "declare", fromTicket: first, title: `${service}: ${tickets.length} alerts in ${source.storm.minutes} min`, severity: "SEV2" } });
+    await run(ctx, {
+      kind: "incident",
+      action: { kind: "declare", fromTicket: first, title: `${service}: ${tickets.length} alerts in ${source.storm.minutes} min`, severity: "SEV2" },
+    });
     for (const n of others) {
       const t = await ticketByNumber(ctx.trx, n);
       if (t && isOpen(t.status)) await run(ctx, { kind: "incident", action: { kind: "link", ticket: n, id: (await incidentOfTicket(ctx.trx, first))! } });
@@ -197,6 +261,10 @@ async function stormCheck(ctx: Ctx, source: AlertSource, service: string): Promi
     return;
   }
   const t = (await ticketByNumber(ctx.trx, first))!;
-  await ctx.record.announce(t, "incident_offer", `${tickets.length} alerts for ${service} in ${source.storm.minutes} minutes: declare an incident from #${first} and its ${others.length} companions (${others.map((n) => `#${n}`).join(", ")})?`, { action: "incident_offer", field: "service", to: service, reason: `${tickets.length} alert tickets in ${source.storm.minutes} min` });
+  await ctx.record.announce(
+    t,
+    "incident_offer",
+    `${tickets.length} alerts for ${service} in ${source.storm.minutes} minutes: declare an incident from #${first} and its ${others.length} companions (${others.map((n) => `#${n}`).join(", ")})?`,
+    { action: "incident_offer", field: "service", to: service, reason: `${tickets.length} alert tickets in ${source.storm.minutes} min` },
+  );
 }
-

@@ -28,7 +28,10 @@ export interface AlertSource {
 
 /** A payload the desk cannot take, with the field at fault (answered as 400). */
 export class PayloadError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
     this.name = "PayloadError";
   }
@@ -44,7 +47,11 @@ export class ReplayError extends Error {
 
 /** A large body failed part-way: `taken` of its alerts are committed, and a retry of the same body takes the rest. */
 export class PartialDeliveryError extends Error {
-  constructor(readonly taken: number, readonly total: number, override readonly cause: unknown) {
+  constructor(
+    readonly taken: number,
+    readonly total: number,
+    override readonly cause: unknown,
+  ) {
     super(`${taken} of ${total} alerts were taken before a failure: ${(cause as Error)?.message ?? cause}`);
     this.name = "PartialDeliveryError";
   }

@@ -35,7 +35,8 @@ function status(v: string, path: string): "firing" | "resolved" {
 
 /** Alertmanager and Grafana share the alert shape: labels, annotations, status, fingerprint, URLs. */
 function promAlerts(body: Json, format: "alertmanager" | "grafana", severityLabel: string): Alert[] {
-  if (format === "alertmanager" && body.version !== undefined && body.version !== "4") throw new PayloadError("version", `unsupported Alertmanager webhook version "${String(body.version)}" (expected "4")`);
+  if (format === "alertmanager" && body.version !== undefined && body.version !== "4")
+    throw new PayloadError("version", `unsupported Alertmanager webhook version "${String(body.version)}" (expected "4")`);
   if (!Array.isArray(body.alerts)) throw new PayloadError("alerts", 'missing required field "alerts" (an array)');
   const groupKey = typeof body.groupKey === "string" ? body.groupKey : null;
   return body.alerts.map((a, i) => {
@@ -46,8 +47,17 @@ function promAlerts(body: Json, format: "alertmanager" | "grafana", severityLabe
     const st = status(str(a, "status", p)!, `${p}status`);
     const name = labels.alertname;
     if (!name) throw new PayloadError(`${p}labels.alertname`, `missing required field "${p}labels.alertname"`);
-    const fingerprint = str(a, "fingerprint", p, false) ?? createHash("sha256").update(JSON.stringify(Object.entries(labels).sort())).digest("hex").slice(0, 16);
-    const link = str(a, "dashboardURL", p, false) ?? str(a, "panelURL", p, false) ?? str(a, "generatorURL", p, false) ?? (typeof body.externalURL === "string" ? body.externalURL : null);
+    const fingerprint =
+      str(a, "fingerprint", p, false) ??
+      createHash("sha256")
+        .update(JSON.stringify(Object.entries(labels).sort()))
+        .digest("hex")
+        .slice(0, 16);
+    const link =
+      str(a, "dashboardURL", p, false) ??
+      str(a, "panelURL", p, false) ??
+      str(a, "generatorURL", p, false) ??
+      (typeof body.externalURL === "string" ? body.externalURL : null);
     return {
       fingerprint,
       status: st,

@@ -21,10 +21,18 @@ export async function openTicketOfGroup(db: Queryable, source: string, groupKey:
 }
 
 export async function insertAlert(db: Queryable, a: Omit<AlertRow, "repeats">): Promise<void> {
-  await db.insertInto("alerts").values({ ...a, repeats: 1 }).execute();
+  await db
+    .insertInto("alerts")
+    .values({ ...a, repeats: 1 })
+    .execute();
 }
 
-export async function touchAlert(db: Queryable, source: string, fingerprint: string, changes: { status: string; labels: string; link: string | null; at: number; repeat: boolean; ticketId?: number }): Promise<void> {
+export async function touchAlert(
+  db: Queryable,
+  source: string,
+  fingerprint: string,
+  changes: { status: string; labels: string; link: string | null; at: number; repeat: boolean; ticketId?: number },
+): Promise<void> {
   await db
     .updateTable("alerts")
     .set((eb) => ({
@@ -64,12 +72,24 @@ export async function stormSince(db: Queryable, source: string, service: string,
 
 /** The ticket that carries the service's storm noticed since `since` (the latest), if any. */
 export async function stormTicket(db: Queryable, source: string, service: string, since: number): Promise<number | undefined> {
-  const r = await db.selectFrom("alert_storms").select("ticket_id").where("source", "=", source).where("service", "=", service).where("at", ">=", since).orderBy("at", "desc").limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom("alert_storms")
+    .select("ticket_id")
+    .where("source", "=", source)
+    .where("service", "=", service)
+    .where("at", ">=", since)
+    .orderBy("at", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return r?.ticket_id ?? undefined;
 }
 
 export async function recordStorm(db: Queryable, s: { source: string; service: string; at: number; ticketId: number }): Promise<void> {
-  await db.insertInto("alert_storms").values({ source: s.source, service: s.service, at: s.at, ticket_id: s.ticketId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("alert_storms")
+    .values({ source: s.source, service: s.service, at: s.at, ticket_id: s.ticketId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /** How many alerts a ticket carries (counted, not read: a storm's ticket carries thousands). */
@@ -83,8 +103,15 @@ export async function alertCountOfTicket(db: Queryable, ticketId: number): Promi
  * ticket carries thousands, and its card is drawn at each announcement. The first alert's labels and the
  * last one's link, in the order alertsOfTicket reads them (first seen, then as inserted).
  */
-export async function alertSummaryOfTicket(db: Queryable, ticketId: number): Promise<{ count: number; firing: number; repeats: number; labels: string; link: string | null } | undefined> {
-  const totals = await sql<{ n: number; firing: number | null; repeats: number | null }>`SELECT count(*) AS n, sum(status = 'firing') AS firing, sum(repeats) AS repeats FROM alerts WHERE ticket_id = ${ticketId}`.execute(db);
+export async function alertSummaryOfTicket(
+  db: Queryable,
+  ticketId: number,
+): Promise<{ count: number; firing: number; repeats: number; labels: string; link: string | null } | undefined> {
+  const totals = await sql<{
+    n: number;
+    firing: number | null;
+    repeats: number | null;
+  }>`SELECT count(*) AS n, sum(status = 'firing') AS firing, sum(repeats) AS repeats FROM alerts WHERE ticket_id = ${ticketId}`.execute(db);
   const t = totals.rows[0];
   if (!t || !t.n) return undefined;
   const first = await sql<{ labels: string }>`SELECT labels FROM alerts WHERE ticket_id = ${ticketId} ORDER BY first_at, rowid LIMIT 1`.execute(db);

@@ -27,26 +27,24 @@ const source = z
       .default({ alerts: 5, minutes: 10, action: "offer" }),
   })
   .strict()
-  .transform(
-    (s): AlertSource => ({
-      name: s.name,
-      format: s.format,
-      auth:
-        "bearer_env" in s.auth
-          ? { kind: "bearer", env: s.auth.bearer_env }
-          : {
-              kind: "hmac",
-              env: s.auth.hmac_env,
-              signatureHeader: (s.auth.signature_header ?? (s.format === "grafana" ? "X-Grafana-Alerting-Signature" : "X-Deskhand-Signature")).toLowerCase(),
-              timestampHeader: (s.auth.timestamp_header ?? (s.format === "grafana" ? "X-Grafana-Alerting-Timestamp" : "X-Deskhand-Timestamp")).toLowerCase(),
-            },
-      resolveOnClear: s.resolve_on_clear,
-      serviceLabel: s.service_label,
-      severityLabel: s.severity_label,
-      severityMap: Object.fromEntries(Object.entries(s.severity_map).map(([k, v]) => [k.toLowerCase(), v])),
-      storm: s.storm,
-    }),
-  );
+  .transform((s): AlertSource => ({
+    name: s.name,
+    format: s.format,
+    auth:
+      "bearer_env" in s.auth
+        ? { kind: "bearer", env: s.auth.bearer_env }
+        : {
+            kind: "hmac",
+            env: s.auth.hmac_env,
+            signatureHeader: (s.auth.signature_header ?? (s.format === "grafana" ? "X-Grafana-Alerting-Signature" : "X-Deskhand-Signature")).toLowerCase(),
+            timestampHeader: (s.auth.timestamp_header ?? (s.format === "grafana" ? "X-Grafana-Alerting-Timestamp" : "X-Deskhand-Timestamp")).toLowerCase(),
+          },
+    resolveOnClear: s.resolve_on_clear,
+    serviceLabel: s.service_label,
+    severityLabel: s.severity_label,
+    severityMap: Object.fromEntries(Object.entries(s.severity_map).map(([k, v]) => [k.toLowerCase(), v])),
+    storm: s.storm,
+  }));
 
 export const alertsSchema = z.object({ sources: z.array(source).default([]) }).strict();
 

@@ -25,6 +25,12 @@ export class ApprovalCardNotifier implements Notifier {
     const { platform, kind, keyPrefix } = this.target;
     return x.recipients
       .filter((r) => r.platform === platform)
-      .map((r) => ({ platform, kind, target: `approval:${n}:${r.userId}`, key: `${keyPrefix}:${r.userId}`, payload: { ticket: n, user: r.userId } satisfies ApprovalPayload }));
+      .map((r) => ({
+        platform,
+        kind,
+        target: `approval:${n}:${r.userId}`,
+        key: `${keyPrefix}:${r.userId}`,
+        payload: { ticket: n, user: r.userId } satisfies ApprovalPayload,
+      }));
   }
 }

@@ -59,7 +59,10 @@ export async function decide(ctx: Ctx, number: number, decision: Decision, reaso
   const verb = decision === "approve" ? "approve" : "reject";
   if (!req) throw invalid(`#${number} does not need approval; nothing was changed.`);
   if (req.state === "cancelled" || (req.state === "pending" && !isOpen(t.status))) {
-    throw new DeskError("INVALID_TRANSITION", `#${number} is ${STATUS_LABEL[t.status]}: its approval request was cancelled, so there is nothing to ${verb}. Nothing was changed.`);
+    throw new DeskError(
+      "INVALID_TRANSITION",
+      `#${number} is ${STATUS_LABEL[t.status]}: its approval request was cancelled, so there is nothing to ${verb}. Nothing was changed.`,
+    );
   }
   const votes = await votesOf(ctx.trx, number);
   if (req.state !== "pending") {
@@ -67,7 +70,8 @@ export async function decide(ctx: Ctx, number: number, decision: Decision, reaso
     const by = last ? ` by ${(await ctx.person(last.person_id)).name}` : "";
     throw new DeskError("INVALID_TRANSITION", `#${number} was already ${req.state}${by}; nothing was changed.`);
   }
-  if (t.requesterId === ctx.actor.id) throw forbidden(`You asked for #${number} yourself, so you cannot ${verb} it; one of its approvers must. Nothing was changed.`);
+  if (t.requesterId === ctx.actor.id)
+    throw forbidden(`You asked for #${number} yourself, so you cannot ${verb} it; one of its approvers must. Nothing was changed.`);
   const approvers = JSON.parse(req.approvers) as string[];
   const leads = req.escalated_at !== null ? leadsOf(ctx.settings) : [];
   const mine = nameIn(approvers, ctx.actor);
@@ -93,29 +97,49 @@ export async function decide(ctx: Ctx, number: number, decision: Decision, reaso
     const yes = [...votes, vote].filter((v) => v.decision === "approve" && approvers.includes(v.approver)).length;
     const summary = `${ctx.actor.name} ${PAST[decision]} #${number}${why ? `: ${why}` : ""} (${yes} of ${neededFor(rule, approvers.length)} approvals needed)`;
     const snapshot = await ctx.announce(t, KIND.vote, summary, { action: "approval_vote", field: "approval", to: decision, ...(why ? { reason: why } : {}) });
-    return { ok: true, kind: "capability", text: `You ${PAST[decision]} #${number}. ${summary.slice(summary.indexOf("(") + 1, -1)}; still waiting for the others.`, snapshot };
+    return {
+      ok: true,
+      kind: "capability",
+      text: `You ${PAST[decision]} #${number}. ${summary.slice(summary.indexOf("(") + 1, -1)}; still waiting for the others.`,
+      snapshot,
+    };
   }
   await setRequestState(ctx.trx, number, verdict, ctx.now);
   if (verdict === "approved") {
     const team = t.team ?? "the service desk";
-    const snapshot = await ctx.change(t, { status: t.team || t.assigneeId ? "triaged" : "new" }, KIND.approved, `${ctx.actor.name} approved #${number}${as}; it goes on to ${team}`, {
-      reason: `approved by ${key}${as} (${req.policy}: ${rule})`,
-      requesterMessage: `Good news: ${ctx.actor.name} approved your request #${number}. It is now with ${team}.`,
-    });
+    const snapshot = await ctx.change(
+      t,
+      { status: t.team || t.assigneeId ? "triaged" : "new" },
+      KIND.approved,
+      `${ctx.actor.name} approved #${number}${as}; it goes on to ${team}`,
+      {
+        reason: `approved by ${key}${as} (${req.policy}: ${rule})`,
+        requesterMessage: `Good news: ${ctx.actor.name} approved your request #${number}. It is now with ${team}.`,
+      },
+    );
     return { ok: true, kind: "capability", text: `You approved #${number}${as}; it goes on to ${team}.`, snapshot };
   }
   const resolution = `Rejected by ${ctx.actor.name}: ${why || "no reason given"}`;
-  const snapshot = await ctx.change(t, { status: "resolved", resolution, resolved_at: ctx.now }, KIND.rejected, `${ctx.actor.name} rejected #${number}${as}: ${why}`, {
-    reason: `rejected by ${key}${as}: ${why}`,
-    requesterMessage: `${ctx.actor.name} rejected your request #${number}: ${why}`,
-  });
+  const snapshot = await ctx.change(
+    t,
+    { status: "resolved", resolution, resolved_at: ctx.now },
+    KIND.rejected,
+    `${ctx.actor.name} rejected #${number}${as}: ${why}`,
+    {
+      reason: `rejected by ${key}${as}: ${why}`,
+      requesterMessage: `${ctx.actor.name} rejected your request #${number}: ${why}`,
+    },
+  );
   return { ok: true, kind: "capability", text: `You rejected #${number}${as}: it is resolved as rejected and the requester is told why.`, snapshot };
 }
 
 /** What waits on the acting person: pending requests naming them without their vote, and escalated ones for leads. */
 export async function waitingOn(ctx: Ctx, me: Person): Promise<Outcome> {
   const mine = namesOf(me);
-  const named = await pendingFor(ctx.trx, [...(ctx.settings.approvals ? allApproverNames(ctx) : [])].filter((n) => mine.includes(n.toLowerCase())));
+  const named = await pendingFor(
+    ctx.trx,
+    [...(ctx.settings.approvals ? allApproverNames(ctx) : [])].filter((n) => mine.includes(n.toLowerCase())),
+  );
   const leadNames = leadsOf(ctx.settings).filter((n) => mine.includes(n.toLowerCase()));
   const escalated = leadNames.length ? await pendingEscalated(ctx.trx) : [];
   const snapshots = [];
@@ -123,13 +147,24 @@ export async function waitingOn(ctx: Ctx, me: Person): Promise<Outcome> {
     const t = await ticketByNumber(ctx.trx, n);
     if (t && isOpen(t.status) && t.requesterId !== me.id) snapshots.push(await ctx.snapshot(t));
   }
-  return { ok: true, kind: "list", text: snapshots.length ? describeList(snapshots, "waiting for your approval") : "Nothing waits for your approval.", list: snapshots };
+  return {
+    ok: true,
+    kind: "list",
+    text: snapshots.length ? describeList(snapshots, "waiting for your approval") : "Nothing waits for your approval.",
+    list: snapshots,
+  };
 }
 
 /** Every name any approval list holds (so a person's own names can be matched as configured). */
 function allApproverNames(ctx: Ctx): string[] {
   const a = ctx.settings.approvals!;
-  return [...a.policies.flatMap((p) => p.approvers), ...Object.values(a.approvers.categories).flat(), ...Object.values(a.approvers.services).flat(), ...a.approvers.fallback, ...leadsOf(ctx.settings)];
+  return [
+    ...a.policies.flatMap((p) => p.approvers),
+    ...Object.values(a.approvers.categories).flat(),
+    ...Object.values(a.approvers.services).flat(),
+    ...a.approvers.fallback,
+    ...leadsOf(ctx.settings),
+  ];
 }
 
 /** Whether the acting person decides on the ticket (an approver, or a lead once it escalated): they may read it. */

@@ -18,7 +18,13 @@ import { leadsOf, neededFor } from "./rules.js";
 import type { ApprovalRule } from "./settings.js";
 import { approvalCardPart } from "./view.js";
 
-const cap = (verb: string, number?: number, text?: string): Command => ({ kind: "capability", capability: APPROVALS, verb, ...(number !== undefined ? { number } : {}), ...(text ? { text } : {}) });
+const cap = (verb: string, number?: number, text?: string): Command => ({
+  kind: "capability",
+  capability: APPROVALS,
+  verb,
+  ...(number !== undefined ? { number } : {}),
+  ...(text ? { text } : {}),
+});
 const usage = (verb: string, form: string, says: string) => [{ verb, form, says }];
 const help = (problem: string, form: string): Command => ({ kind: "help", unknown: `${problem} Usage: ${form}.` });
 
@@ -71,7 +77,11 @@ export async function recipientsOf(db: Db | Trx, names: string[]): Promise<{ pla
     const i = name.indexOf(":");
     const kind = name.slice(0, i);
     const known = await peopleNamed(db, name);
-    const people = known.length ? known.map((p) => ({ platform: p.platform, userId: p.user_id })) : kind === "email" ? [] : [{ platform: kind, userId: name.slice(i + 1) }];
+    const people = known.length
+      ? known.map((p) => ({ platform: p.platform, userId: p.user_id }))
+      : kind === "email"
+        ? []
+        : [{ platform: kind, userId: name.slice(i + 1) }];
     // Console people are told too (the console keeps it for them until they act); the desk itself is not.
     for (const p of people) if (p.platform !== "system") out.set(`${p.platform}:${p.userId}`, p);
   }
@@ -100,7 +110,9 @@ async function extrasOf(db: Db | Trx, settings: DeskSettings, t: Ticket): Promis
       approvers: await Promise.all(approvers.map((a) => view(a, false))),
       leadVotes: await Promise.all(votes.filter((v) => !approvers.includes(v.approver)).map((v) => view(v.approver, true))),
       escalated,
-      ...(req.state === "approved" || req.state === "rejected") && votes.length ? { decidedBy: await view(votes[votes.length - 1]!.approver, !approvers.includes(votes[votes.length - 1]!.approver)) } : {},
+      ...((req.state === "approved" || req.state === "rejected") && votes.length
+        ? { decidedBy: await view(votes[votes.length - 1]!.approver, !approvers.includes(votes[votes.length - 1]!.approver)) }
+        : {}),
       requestedAt: req.requested_at,
       decidedAt: req.decided_at,
     };
@@ -108,7 +120,9 @@ async function extrasOf(db: Db | Trx, settings: DeskSettings, t: Ticket): Promis
   }
   if (change) out.change = { risk: change.risk, window: change.planned_window, rollback: change.rollback, evidence: change.evidence };
   if (g) {
-    const by = g.revoked_by ? (await db.selectFrom("people").select("display_name").where("id", "=", g.revoked_by).executeTakeFirst())?.display_name ?? null : null;
+    const by = g.revoked_by
+      ? ((await db.selectFrom("people").select("display_name").where("id", "=", g.revoked_by).executeTakeFirst())?.display_name ?? null)
+      : null;
     out.grant = { until: g.until, revokedAt: g.revoked_at, revokedBy: by, active: Boolean(await activeGrant(db, t.number)) };
   }
   return out;
@@ -119,7 +133,14 @@ async function onCreated(ctx: Ctx, created: Ticket): Promise<void> {
   const cmd = ctx.envelope.command;
   if (cmd.kind === "create") {
     const { risk, window, rollback, evidence, accessUntil } = cmd;
-    if (risk || window || rollback || evidence) await saveChange(ctx.trx, { ticket_id: created.number, risk: risk ?? null, planned_window: window ?? null, rollback: rollback ?? null, evidence: evidence ?? null });
+    if (risk || window || rollback || evidence)
+      await saveChange(ctx.trx, {
+        ticket_id: created.number,
+        risk: risk ?? null,
+        planned_window: window ?? null,
+        rollback: rollback ?? null,
+        evidence: evidence ?? null,
+      });
     if (accessUntil) await recordRequestedUntil(ctx, created.number, accessUntil);
   }
   // Read afresh: triage may have set the category, team and owner since.
@@ -145,7 +166,12 @@ export function approvalsExtension(settings: DeskSettings): Capability {
         const req = await requestOf(ctx.trx, after.number);
         if (req?.state === "pending") {
           await setRequestState(ctx.trx, after.number, "cancelled", ctx.now);
-          await ctx.record.announce(await ctx.load(after.number), KIND.cancelled, `#${after.number}'s approval request was cancelled: the ticket was ${after.status} before a decision`, { action: "approval_cancelled", reason: `ticket ${after.status} by ${ctx.actor.name}` });
+          await ctx.record.announce(
+            await ctx.load(after.number),
+            KIND.cancelled,
+            `#${after.number}'s approval request was cancelled: the ticket was ${after.status} before a decision`,
+            { action: "approval_cancelled", reason: `ticket ${after.status} by ${ctx.actor.name}` },
+          );
         }
       }
       // A reopened request that was never approved must be approved before work starts.

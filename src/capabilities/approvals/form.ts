@@ -22,11 +22,45 @@ const RISKS = ["low", "medium", "high"];
 
 export function approvalFormFields(): FormField[] {
   return [
-    { name: "risk", label: "Change risk (change requests)", kind: "select", required: false, options: RISKS.map((r) => ({ value: r, label: r[0]!.toUpperCase() + r.slice(1) })) },
-    { name: "window", label: "Planned window (change requests)", kind: "text", required: false, maxLength: 200, placeholder: "e.g. 2026-12-05 22:00-23:00 UTC" },
-    { name: "rollback", label: "Rollback plan (change requests)", kind: "multiline", required: false, maxLength: 3000, placeholder: "How the change is undone if it goes wrong" },
-    { name: "evidence", label: "Test evidence (change requests)", kind: "multiline", required: false, maxLength: 3000, placeholder: "What was tested, where, with what result" },
-    { name: "accessUntil", label: "Access needed until (access requests)", kind: "text", required: false, maxLength: 16, placeholder: "YYYY-MM-DD, for temporary access" },
+    {
+      name: "risk",
+      label: "Change risk (change requests)",
+      kind: "select",
+      required: false,
+      options: RISKS.map((r) => ({ value: r, label: r[0]!.toUpperCase() + r.slice(1) })),
+    },
+    {
+      name: "window",
+      label: "Planned window (change requests)",
+      kind: "text",
+      required: false,
+      maxLength: 200,
+      placeholder: "e.g. 2026-12-05 22:00-23:00 UTC",
+    },
+    {
+      name: "rollback",
+      label: "Rollback plan (change requests)",
+      kind: "multiline",
+      required: false,
+      maxLength: 3000,
+      placeholder: "How the change is undone if it goes wrong",
+    },
+    {
+      name: "evidence",
+      label: "Test evidence (change requests)",
+      kind: "multiline",
+      required: false,
+      maxLength: 3000,
+      placeholder: "What was tested, where, with what result",
+    },
+    {
+      name: "accessUntil",
+      label: "Access needed until (access requests)",
+      kind: "text",
+      required: false,
+      maxLength: 16,
+      placeholder: "YYYY-MM-DD, for temporary access",
+    },
   ];
 }
 
@@ -40,7 +74,11 @@ export function validateApprovalFields(values: FormValues, type: string | undefi
   const risk = str(values.risk).toLowerCase();
   if (risk && !RISKS.includes(risk)) errors.risk = "Risk must be low, medium or high.";
   else if (risk) fields.risk = risk;
-  for (const [name, limit] of [["window", 200], ["rollback", 3000], ["evidence", 3000]] as const) {
+  for (const [name, limit] of [
+    ["window", 200],
+    ["rollback", 3000],
+    ["evidence", 3000],
+  ] as const) {
     const v = str(values[name]);
     if (v.length > limit) errors[name] = `This is ${v.length} characters; keep it to ${limit}.`;
     else if (v) fields[name] = v;

@@ -25,7 +25,10 @@ export async function guardClosing(ctx: Ctx, ticketId: number, to: string): Prom
   const g = await activeGrant(ctx.trx, ticketId);
   if (!g) return;
   const state = g.until <= ctx.now ? `ended at ${untilText(g.until)}` : `runs until ${untilText(g.until)}`;
-  throw new DeskError("INVALID_TRANSITION", `#${ticketId} cannot be ${to} yet: its temporary access ${state} and nobody has confirmed it revoked. Revoke the access, then say: revoked ${ticketId}. Nothing was changed.`);
+  throw new DeskError(
+    "INVALID_TRANSITION",
+    `#${ticketId} cannot be ${to} yet: its temporary access ${state} and nobody has confirmed it revoked. Revoke the access, then say: revoked ${ticketId}. Nothing was changed.`,
+  );
 }
 
 /** Records the end of access asked for at creation (before approval, so it only binds once approved). */
@@ -41,7 +44,8 @@ export async function grant(ctx: Ctx, number: number, text: string): Promise<Out
   const t = await ctx.load(number);
   if (!isOpen(t.status)) throw new DeskError("INVALID_TRANSITION", `#${number} is closed or resolved; reopen it before granting access. Nothing was changed.`);
   const req = await requestOf(ctx.trx, number);
-  if (req && req.state !== "approved") throw new DeskError("INVALID_TRANSITION", `#${number} is not approved (${req.state}); access can be granted once it is. Nothing was changed.`);
+  if (req && req.state !== "approved")
+    throw new DeskError("INVALID_TRANSITION", `#${number} is not approved (${req.state}); access can be granted once it is. Nothing was changed.`);
   const words = text.trim().replace(/^until\s+/i, "");
   if (!words) throw invalid(`Until when? grant ${number} until YYYY-MM-DD.`, "until");
   const until = parseUntil(words, ctx.now, ctx.settings.timezone);
@@ -50,7 +54,12 @@ export async function grant(ctx: Ctx, number: number, text: string): Promise<Out
   await setTimer(ctx.trx, { ticket_id: number, kind: "revoke", due_at: until });
   const summary = `${ctx.actor.name} granted temporary access on #${number} until ${untilText(until)}`;
   const snapshot = await ctx.announce(t, KIND.granted, summary, { action: "access_granted", field: "access_until", to: new Date(until).toISOString() });
-  return { ok: true, kind: "capability", text: `${summary}. When it ends, the assignee is reminded to revoke it; #${number} cannot close until then.`, snapshot };
+  return {
+    ok: true,
+    kind: "capability",
+    text: `${summary}. When it ends, the assignee is reminded to revoke it; #${number} cannot close until then.`,
+    snapshot,
+  };
 }
 
 export async function revoked(ctx: Ctx, number: number): Promise<Outcome> {
@@ -58,7 +67,11 @@ export async function revoked(ctx: Ctx, number: number): Promise<Outcome> {
   const t = await ctx.load(number);
   const g = await grantOf(ctx.trx, number);
   if (!g) throw invalid(`#${number} has no temporary access to revoke; nothing was changed.`);
-  if (g.revoked_at !== null) throw new DeskError("INVALID_TRANSITION", `#${number}'s access was already confirmed revoked${g.revoked_by ? ` by ${(await ctx.person(g.revoked_by)).name}` : ""}; nothing was changed.`);
+  if (g.revoked_at !== null)
+    throw new DeskError(
+      "INVALID_TRANSITION",
+      `#${number}'s access was already confirmed revoked${g.revoked_by ? ` by ${(await ctx.person(g.revoked_by)).name}` : ""}; nothing was changed.`,
+    );
   await markRevoked(ctx.trx, number, ctx.actor.id, ctx.now);
   // Revoked early: the reminder to revoke would be news to nobody.
   await markTimerFired(ctx.trx, { ticket_id: number, kind: "revoke" }, ctx.now);

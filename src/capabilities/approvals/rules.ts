@@ -13,7 +13,12 @@ export function matchPolicy(a: ApprovalSettings, t: Pick<Ticket, "type" | "categ
 
 /** The category's approvers, else the service's, else the policy's, else the fallback list. */
 export function approversFor(a: ApprovalSettings, p: ApprovalPolicy, t: Pick<Ticket, "category" | "service">): string[] {
-  const lists = [t.category ? a.approvers.categories[t.category] : undefined, t.service ? a.approvers.services[t.service] : undefined, p.approvers, a.approvers.fallback];
+  const lists = [
+    t.category ? a.approvers.categories[t.category] : undefined,
+    t.service ? a.approvers.services[t.service] : undefined,
+    p.approvers,
+    a.approvers.fallback,
+  ];
   const found = lists.find((l) => l && l.length) ?? [];
   return found.filter((n, i) => found.findIndex((m) => m.toLowerCase() === n.toLowerCase()) === i);
 }

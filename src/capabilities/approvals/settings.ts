@@ -9,7 +9,9 @@ export const RULES = ["any", "all", "majority"] as const;
 export type ApprovalRule = (typeof RULES)[number];
 
 /** People are named as roles are: "slack:U123", "teams:<aad object id>", "email:x@y" (console:<name> for the terminal). */
-const approver = z.string().regex(/^(slack|teams|console|email):\S+$/, 'expected "slack:<user id>", "teams:<aad object id>", "console:<name>" or "email:<address>"');
+const approver = z
+  .string()
+  .regex(/^(slack|teams|console|email):\S+$/, 'expected "slack:<user id>", "teams:<aad object id>", "console:<name>" or "email:<address>"');
 
 const policy = z
   .object({
@@ -64,15 +66,20 @@ export interface ApprovalSettings {
 }
 
 /** Names that must exist elsewhere in the file: categories and services. */
-export function approvalsCrossCheck(a: ApprovalSettings, known: { categories: string[]; services: string[] }): { path: (string | number)[]; message: string }[] {
+export function approvalsCrossCheck(
+  a: ApprovalSettings,
+  known: { categories: string[]; services: string[] },
+): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   a.policies.forEach((p, i) =>
     p.categories.forEach((c, j) => {
       if (!known.categories.includes(c)) out.push({ path: ["approvals", "policies", i, "categories", j], message: `no category is named "${c}"` });
     }),
   );
-  for (const c of Object.keys(a.approvers.categories)) if (!known.categories.includes(c)) out.push({ path: ["approvals", "approvers", "categories", c], message: `no category is named "${c}"` });
-  for (const s of Object.keys(a.approvers.services)) if (!known.services.includes(s)) out.push({ path: ["approvals", "approvers", "services", s], message: `no service is named "${s}"` });
+  for (const c of Object.keys(a.approvers.categories))
+    if (!known.categories.includes(c)) out.push({ path: ["approvals", "approvers", "categories", c], message: `no category is named "${c}"` });
+  for (const s of Object.keys(a.approvers.services))
+    if (!known.services.includes(s)) out.push({ path: ["approvals", "approvers", "services", s], message: `no service is named "${s}"` });
   return out;
 }
 

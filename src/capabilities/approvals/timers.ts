@@ -37,7 +37,16 @@ async function remindApprovers(ctx: Ctx, t: Ticket): Promise<void> {
   if (!silent.length) return;
   const who = (await Promise.all(silent.map((n) => displayName(ctx, n)))).join(", ");
   const summary = `Reminder: #${t.number} "${t.title}" has waited ${formatSpan(ctx.now - req.requested_at)} for your approval (${who}). Approve or reject it from its approval card, or: approve ${t.number} / reject ${t.number} <reason>.`;
-  await ctx.record.announce(t, KIND.reminder, summary, { action: "approval_reminder", reason: `reminded ${silent.join(", ")}` }, undefined, undefined, undefined, tell(await recipientsOf(ctx.trx, silent)));
+  await ctx.record.announce(
+    t,
+    KIND.reminder,
+    summary,
+    { action: "approval_reminder", reason: `reminded ${silent.join(", ")}` },
+    undefined,
+    undefined,
+    undefined,
+    tell(await recipientsOf(ctx.trx, silent)),
+  );
 }
 
 async function escalate(ctx: Ctx, t: Ticket): Promise<void> {
@@ -47,7 +56,16 @@ async function escalate(ctx: Ctx, t: Ticket): Promise<void> {
   await markEscalated(ctx.trx, t.number, ctx.now);
   const who = leads.length ? (await Promise.all(leads.map((n) => displayName(ctx, n)))).join(", ") : "nobody (no lead is configured)";
   const summary = `Escalated: #${t.number} "${t.title}" had no decision after ${formatSpan(ctx.now - req.requested_at)}; it goes to the leads (${who}), and a lead's decision now settles it.`;
-  await ctx.record.announce(t, KIND.escalated, summary, { action: "approval_escalated", reason: leads.length ? `escalated to ${leads.join(", ")}` : "no lead configured" }, undefined, undefined, undefined, tell(await recipientsOf(ctx.trx, leads)));
+  await ctx.record.announce(
+    t,
+    KIND.escalated,
+    summary,
+    { action: "approval_escalated", reason: leads.length ? `escalated to ${leads.join(", ")}` : "no lead configured" },
+    undefined,
+    undefined,
+    undefined,
+    tell(await recipientsOf(ctx.trx, leads)),
+  );
 }
 
 async function remindToRevoke(ctx: Ctx, t: Ticket): Promise<void> {
@@ -57,7 +75,21 @@ async function remindToRevoke(ctx: Ctx, t: Ticket): Promise<void> {
   const assignee = t.assigneeId ? await ctx.person(t.assigneeId) : undefined;
   const to = assignee ? [{ platform: assignee.platform, userId: assignee.userId }] : await recipientsOf(ctx.trx, leadsOf(ctx.settings));
   const summary = `Temporary access on #${t.number} "${t.title}" ended at ${untilText(g.until)}${assignee ? `; ${assignee.name}, please revoke it` : "; nobody is assigned: please revoke it"}, then confirm: revoked ${t.number}. The ticket cannot close until then.`;
-  await ctx.record.announce(t, KIND.expired, summary, { action: "access_expired", field: "access_until", to: new Date(g.until).toISOString(), reason: assignee ? `reminded ${assignee.name}` : "reminded the leads" }, undefined, undefined, undefined, tell(to));
+  await ctx.record.announce(
+    t,
+    KIND.expired,
+    summary,
+    {
+      action: "access_expired",
+      field: "access_until",
+      to: new Date(g.until).toISOString(),
+      reason: assignee ? `reminded ${assignee.name}` : "reminded the leads",
+    },
+    undefined,
+    undefined,
+    undefined,
+    tell(to),
+  );
 }
 
 export interface ApprovalSchedulerOptions {
@@ -107,4 +139,3 @@ export function approvalsJob(): Job {
     (missed) => (missed ? [`approvals: fired ${missed} reminder${missed === 1 ? "" : "s"} missed while down`] : []),
   );
 }
-

@@ -8,7 +8,11 @@ const RULE_TEXT = { any: "any one approver", all: "every approver", majority: "a
 
 /** "ana approved; bob rejected (too broad); carl: no answer yet" */
 function votesText(vs: ApproverView[]): string {
-  return vs.map((v) => (v.decision ? `${v.display} ${v.decision === "approve" ? "approved" : "rejected"}${v.reason ? ` (${v.reason})` : ""}` : `${v.display}: no answer yet`)).join("; ");
+  return vs
+    .map((v) =>
+      v.decision ? `${v.display} ${v.decision === "approve" ? "approved" : "rejected"}${v.reason ? ` (${v.reason})` : ""}` : `${v.display}: no answer yet`,
+    )
+    .join("; ");
 }
 
 /** One line on the state of the request. */
@@ -38,7 +42,12 @@ function detailFields(x: ApprovalExtras): FieldView[] {
   if (c?.rollback) f.push({ label: "Rollback plan", value: c.rollback });
   if (c?.evidence) f.push({ label: "Test evidence", value: c.evidence });
   const g = x.grant;
-  if (g) f.push({ label: "Access until", value: `${new Date(g.until).toISOString().slice(0, 16).replace("T", " ")} UTC${g.revokedAt ? ` (revoked${g.revokedBy ? ` by ${g.revokedBy}` : ""})` : ""}`, time: { at: g.until, ...(g.revokedAt ? { prefix: "Revoked; was until " } : {}) } });
+  if (g)
+    f.push({
+      label: "Access until",
+      value: `${new Date(g.until).toISOString().slice(0, 16).replace("T", " ")} UTC${g.revokedAt ? ` (revoked${g.revokedBy ? ` by ${g.revokedBy}` : ""})` : ""}`,
+      time: { at: g.until, ...(g.revokedAt ? { prefix: "Revoked; was until " } : {}) },
+    });
   return f;
 }
 
@@ -47,7 +56,14 @@ function decideActions(s: TicketSnapshot, x: ApprovalExtras): ActionView[] {
   const n = s.ticket.number;
   return [
     { verb: VERB.approve, label: "Approve", ticketId: n, style: "primary", typed: `approve ${n}` },
-    { verb: VERB.reject, label: "Reject", ticketId: n, style: "danger", typed: `reject ${n} <reason>`, input: { kind: "text", label: "Why reject? The requester will read it.", maxLength: 1000 } },
+    {
+      verb: VERB.reject,
+      label: "Reject",
+      ticketId: n,
+      style: "danger",
+      typed: `reject ${n} <reason>`,
+      input: { kind: "text", label: "Why reject? The requester will read it.", maxLength: 1000 },
+    },
   ];
 }
 

@@ -8,7 +8,23 @@ import { z } from "zod";
 
 export type AuditFormat = "csv" | "jsonl";
 
-export const AUDIT_COLUMNS = ["id", "at", "at_ms", "ticket_id", "actor_id", "actor", "actor_name", "platform", "action", "field", "from_value", "to_value", "reason", "prev_hash", "hash"] as const;
+export const AUDIT_COLUMNS = [
+  "id",
+  "at",
+  "at_ms",
+  "ticket_id",
+  "actor_id",
+  "actor",
+  "actor_name",
+  "platform",
+  "action",
+  "field",
+  "from_value",
+  "to_value",
+  "reason",
+  "prev_hash",
+  "hash",
+] as const;
 export type AuditRecord = Record<(typeof AUDIT_COLUMNS)[number], string | number | null>;
 
 const DAY = 86_400_000;
@@ -42,14 +58,16 @@ function parseWhen(text: string, end: boolean): number {
 /** `audit export <from> <to> [csv|jsonl]` after the word "export". */
 export function parseExportArgs(words: string[], maxDays = DEFAULT_MAX_DAYS): { range: AuditRange; format: AuditFormat } {
   const usage = "Usage: audit export <from> <to> [csv|jsonl], dates as YYYY-MM-DD, e.g. audit export 2026-11-01 2026-11-30 csv.";
-  if (words.length < 2 || words.length > 3) throw invalid(words.length < 2 ? `Give the first and last day of the export. ${usage}` : `I did not expect "${words.slice(3).join(" ")}". ${usage}`);
+  if (words.length < 2 || words.length > 3)
+    throw invalid(words.length < 2 ? `Give the first and last day of the export. ${usage}` : `I did not expect "${words.slice(3).join(" ")}". ${usage}`);
   const format = (words[2] ?? "csv").toLowerCase();
   if (format !== "csv" && format !== "jsonl") throw invalid(`The format must be csv or jsonl (got "${words[2]}").`);
   const from = parseWhen(words[0]!, false);
   const to = parseWhen(words[1]!, true);
   if (to <= from) throw invalid(`The range is reversed: ${words[0]} is after ${words[1]}; write the earlier date first.`);
   const days = (to - from) / DAY;
-  if (days > maxDays) throw invalid(`The range covers ${Math.ceil(days)} days; one export may cover at most ${maxDays} (audit.export_max_days). Export it in parts.`);
+  if (days > maxDays)
+    throw invalid(`The range covers ${Math.ceil(days)} days; one export may cover at most ${maxDays} (audit.export_max_days). Export it in parts.`);
   return { range: { from, to, label: `${words[0]}..${words[1]}` }, format };
 }
 

@@ -18,7 +18,12 @@ export function auditExtension(opts: { outDir?: string } = {}): Capability {
   // "audit" followed by anything but "export" ("audit of laptops") opens a ticket as any other text would.
   return {
     name: AUDIT,
-    verbs: [{ usage: [{ verb: "audit", form: "audit export <from> <to> [csv|jsonl]", says: "the audit trail of a range as a file (leads, admins)" }], parse: (args, text) => (args[0]?.toLowerCase() === "export" ? cap(text) : undefined) }],
+    verbs: [
+      {
+        usage: [{ verb: "audit", form: "audit export <from> <to> [csv|jsonl]", says: "the audit trail of a range as a file (leads, admins)" }],
+        parse: (args, text) => (args[0]?.toLowerCase() === "export" ? cap(text) : undefined),
+      },
+    ],
     async command(ctx, cmd): Promise<Outcome> {
       ctx.require("export_audit", "export the audit trail");
       const words = (cmd.text ?? "").trim().split(/\s+/).filter(Boolean);
@@ -29,8 +34,15 @@ export function auditExtension(opts: { outDir?: string } = {}): Capability {
       const path = join(outDir, `audit-${range.label.replace("..", "_")}-${stamp}.${format}`);
       // Read and written in the reader thread (its own connection sees the last commit): a year of audit
       // events must not stop the event loop.
-      const r = await readOffThread<Awaited<ReturnType<typeof writeAuditExport>>>(ctx.trx as never, new URL("./export.ts", import.meta.url), "writeAuditExport", [range, format, path]);
-      const check = r.broken.length ? `WARNING: ${r.broken.length === 1 ? "1 event does not match its hash" : `${r.broken.length} events do not match their hashes`} (first: event ${r.broken[0]}); run npm run audit:verify.` : "Every event's hash checks out.";
+      const r = await readOffThread<Awaited<ReturnType<typeof writeAuditExport>>>(
+        ctx.trx as never,
+        new URL("./export.ts", import.meta.url),
+        "writeAuditExport",
+        [range, format, path],
+      );
+      const check = r.broken.length
+        ? `WARNING: ${r.broken.length === 1 ? "1 event does not match its hash" : `${r.broken.length} events do not match their hashes`} (first: event ${r.broken[0]}); run npm run audit:verify.`
+        : "Every event's hash checks out.";
       return {
         ok: true,
         kind: "capability",

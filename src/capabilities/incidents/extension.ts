@@ -28,7 +28,13 @@ function incidentCard(s: TicketSnapshot) {
   return {
     actions: [
       { verb: DECLARE_VERB, label: "Declare incident", ticketId: s.ticket.number, style: "danger" as const, typed: `incident from ${s.ticket.number}` },
-      { verb: LINK_VERB, label: "Link to incident", ticketId: s.ticket.number, typed: `link ${s.ticket.number} to incident I`, input: { kind: "text" as const, label: "Which incident? Its number, like INC-3", maxLength: 20 } },
+      {
+        verb: LINK_VERB,
+        label: "Link to incident",
+        ticketId: s.ticket.number,
+        typed: `link ${s.ticket.number} to incident I`,
+        input: { kind: "text" as const, label: "Which incident? Its number, like INC-3", maxLength: 20 },
+      },
     ],
   };
 }
@@ -36,11 +42,19 @@ function incidentCard(s: TicketSnapshot) {
 export function incidentsExtension(): Capability {
   return {
     name: "incidents",
-    verbs: [{ usage: INCIDENT_USAGE.map((u) => ({ verb: "incident", ...u })), heading: "Incidents", words: ["incident", "incidents", "link", "unlink"], parse: (args, _text, { verb, after }) => parseIncidentCommand(verb, args, after) }],
+    verbs: [
+      {
+        usage: INCIDENT_USAGE.map((u) => ({ verb: "incident", ...u })),
+        heading: "Incidents",
+        words: ["incident", "incidents", "link", "unlink"],
+        parse: (args, _text, { verb, after }) => parseIncidentCommand(verb, args, after),
+      },
+    ],
     actions: {
       [DECLARE_VERB]: (ticketId) => ({ kind: "incident", action: { kind: "declare", fromTicket: ticketId, title: "" } }),
       // No input yet: the adapter asks for it. A typed value that names no incident is refused by the command.
-      [LINK_VERB]: (ticketId, input) => (input.trim() ? { kind: "incident", action: { kind: "link", ticket: ticketId, id: parseIncidentId(input.trim().split(/\s+/)[0]) ?? 0 } } : undefined),
+      [LINK_VERB]: (ticketId, input) =>
+        input.trim() ? { kind: "incident", action: { kind: "link", ticket: ticketId, id: parseIncidentId(input.trim().split(/\s+/)[0]) ?? 0 } } : undefined,
     },
     card: incidentCard,
     runs: {
@@ -70,7 +84,13 @@ export function incidentsExtension(): Capability {
       }
       const match = matchIncident(after, candidates);
       if (!match) return;
-      await attach(ctx, after, open.find((i) => i.id === match.id)!, match.reason, true);
+      await attach(
+        ctx,
+        after,
+        open.find((i) => i.id === match.id)!,
+        match.reason,
+        true,
+      );
     },
   };
 }

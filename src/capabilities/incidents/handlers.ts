@@ -3,7 +3,22 @@
 import { appendAudit } from "../../store/audit.js";
 import type { Queryable } from "../../store/database.js";
 import type { IncidentRow } from "./tables.js";
-import { countTicketsOfIncident, incidentById, incidentOfTicket, insertIncident, insertUpdate, linkTicket, openIncidents, setIncidentStatus, statusChannels, subscribeChannel, ticketsOfIncident, unlinkTicket, unsubscribeChannel, updatesOf } from "./repository.js";
+import {
+  countTicketsOfIncident,
+  incidentById,
+  incidentOfTicket,
+  insertIncident,
+  insertUpdate,
+  linkTicket,
+  openIncidents,
+  setIncidentStatus,
+  statusChannels,
+  subscribeChannel,
+  ticketsOfIncident,
+  unlinkTicket,
+  unsubscribeChannel,
+  updatesOf,
+} from "./repository.js";
 import { ticketByNumber } from "../../store/tickets.js";
 import { breaks } from "../../core/batches.js";
 import { duplicatesOf } from "../triage/repository.js";
@@ -13,7 +28,17 @@ import { isOpen, type Ticket } from "../../core/ticket.js";
 import { incidentName, type Incident, type IncidentAction, type IncidentStatus, type IncidentView, type Severity } from "./model.js";
 
 export function toIncident(r: IncidentRow): Incident {
-  return { id: r.id, title: r.title, severity: r.severity as Severity, status: r.status as IncidentStatus, service: r.service, originTicketId: r.origin_ticket_id, createdAt: r.created_at, updatedAt: r.updated_at, resolvedAt: r.resolved_at };
+  return {
+    id: r.id,
+    title: r.title,
+    severity: r.severity as Severity,
+    status: r.status as IncidentStatus,
+    service: r.service,
+    originTicketId: r.origin_ticket_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    resolvedAt: r.resolved_at,
+  };
 }
 
 /** Takes the command's transaction, or the connection when read outside a command (an adapter drawing a card). */
@@ -43,7 +68,11 @@ export async function runIncident(ctx: Ctx, a: IncidentAction): Promise<Outcome>
     case "list": {
       const open = await openIncidents(ctx.trx);
       const lines = await Promise.all(open.map(async (r) => `  ${oneLine(await incidentView(ctx, r))}`));
-      return { ok: true, kind: "incident", text: open.length ? [`${open.length} open incident${open.length === 1 ? "" : "s"}:`, ...lines].join("\n") : "No open incidents." };
+      return {
+        ok: true,
+        kind: "incident",
+        text: open.length ? [`${open.length} open incident${open.length === 1 ? "" : "s"}:`, ...lines].join("\n") : "No open incidents.",
+      };
     }
     case "link":
       return link(ctx, a.ticket, a.id);
@@ -53,7 +82,11 @@ export async function runIncident(ctx: Ctx, a: IncidentAction): Promise<Outcome>
       const id = await incidentOfTicket(ctx.trx, t.number);
       if (id === undefined) throw invalid(`#${t.number} is not part of an incident.`);
       await unlinkTicket(ctx.trx, t.number);
-      await ctx.record.announce(t, "incident_unlinked", `${ctx.actor.name} took #${t.number} out of ${incidentName(id)}`, { action: "incident_unlink", field: "incident", reason: incidentName(id) });
+      await ctx.record.announce(t, "incident_unlinked", `${ctx.actor.name} took #${t.number} out of ${incidentName(id)}`, {
+        action: "incident_unlink",
+        field: "incident",
+        reason: incidentName(id),
+      });
       return { ok: true, kind: "incident", text: `#${t.number} is no longer part of ${incidentName(id)}.` };
     }
     case "subscribe":
@@ -86,7 +119,19 @@ async function describeIncident(ctx: Ctx, r: IncidentRow): Promise<string> {
 }
 
 async function auditIncident(ctx: Ctx, action: string, r: IncidentRow, to: string, reason?: string): Promise<void> {
-  await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: null, actor_id: ctx.actor.id, platform: ctx.actor.platform, action, field: incidentName(r.id), from_value: null, to_value: to, reason: reason ?? null }]);
+  await appendAudit(ctx.trx, [
+    {
+      at: ctx.now,
+      ticket_id: null,
+      actor_id: ctx.actor.id,
+      platform: ctx.actor.platform,
+      action,
+      field: incidentName(r.id),
+      from_value: null,
+      to_value: to,
+      reason: reason ?? null,
+    },
+  ]);
 }
 
 async function tell(ctx: Ctx, r: IncidentRow, kind: "declared" | "updated" | "resolved", summary: string): Promise<void> {
@@ -105,7 +150,14 @@ async function declare(ctx: Ctx, title: string, severity: Severity, fromTicket?:
   }
   const name = title.trim() || origin?.title || "";
   if (!name) throw invalid("The incident needs a title.", "title");
-  const r = await insertIncident(ctx.trx, { title: name, severity, service: origin?.service ?? null, originTicketId: origin?.number ?? null, declaredBy: ctx.actor.id, at: ctx.now });
+  const r = await insertIncident(ctx.trx, {
+    title: name,
+    severity,
+    service: origin?.service ?? null,
+    originTicketId: origin?.number ?? null,
+    declaredBy: ctx.actor.id,
+    at: ctx.now,
+  });
   await insertUpdate(ctx.trx, { incidentId: r.id, authorId: ctx.actor.id, status: "investigating", body: `Investigating: ${name}`, at: ctx.now });
   await auditIncident(ctx, "incident_declare", r, "investigating", severity);
   let joined = 0;
@@ -121,7 +173,11 @@ async function declare(ctx: Ctx, title: string, severity: Severity, fromTicket?:
   }
   await tell(ctx, r, "declared", `${ctx.actor.name} declared ${incidentName(r.id)} (${severity}): ${name}`);
   const also = joined ? ` ${joined} linked duplicate${joined === 1 ? "" : "s"} of #${origin!.number} joined it.` : "";
-  return { ok: true, kind: "incident", text: `Declared ${incidentName(r.id)} [${severity} investigating] ${name}${origin ? ` from #${origin.number}` : ""}.${also}` };
+  return {
+    ok: true,
+    kind: "incident",
+    text: `Declared ${incidentName(r.id)} [${severity} investigating] ${name}${origin ? ` from #${origin.number}` : ""}.${also}`,
+  };
 }
 
 /**
@@ -133,7 +189,14 @@ export async function attach(ctx: Ctx, t: Ticket, r: IncidentRow, reason: string
   const v = await incidentView(ctx, r);
   const status = v.latest ? `${v.latest.status}: ${v.latest.body}` : r.status;
   const name = `${incidentName(r.id)} (${r.title})`;
-  await ctx.record.announce(t, "incident_linked", `#${t.number} ${auto ? "joined" : "is part of"} ${name}: ${reason}`, { action: "incident_link", field: "incident", to: incidentName(r.id), reason }, undefined, `${auto ? "This is" : "This looks like"} part of a known outage, ${name}; you are not alone. Current status: ${status}. You will get every update here.`);
+  await ctx.record.announce(
+    t,
+    "incident_linked",
+    `#${t.number} ${auto ? "joined" : "is part of"} ${name}: ${reason}`,
+    { action: "incident_link", field: "incident", to: incidentName(r.id), reason },
+    undefined,
+    `${auto ? "This is" : "This looks like"} part of a known outage, ${name}; you are not alone. Current status: ${status}. You will get every update here.`,
+  );
 }
 
 async function link(ctx: Ctx, ticket: number, id: number): Promise<Outcome> {
@@ -175,9 +238,20 @@ async function update(ctx: Ctx, id: number, message: string, status?: IncidentSt
   const pause = breaks();
   for (const t of tickets) {
     await pause();
-    await ctx.record.announce(t, "incident_update", `${incidentName(id)} ${next}: ${message}`, { action: "incident_update", field: "incident", to: next, reason: message }, undefined, `Update on ${incidentName(id)} (${r.title}), ${next}: ${message}`);
+    await ctx.record.announce(
+      t,
+      "incident_update",
+      `${incidentName(id)} ${next}: ${message}`,
+      { action: "incident_update", field: "incident", to: next, reason: message },
+      undefined,
+      `Update on ${incidentName(id)} (${r.title}), ${next}: ${message}`,
+    );
   }
-  return { ok: true, kind: "incident", text: `Posted to ${incidentName(id)} (${next}); ${tickets.length} requester${tickets.length === 1 ? "" : "s"} and every status channel will hear it.` };
+  return {
+    ok: true,
+    kind: "incident",
+    text: `Posted to ${incidentName(id)} (${next}); ${tickets.length} requester${tickets.length === 1 ? "" : "s"} and every status channel will hear it.`,
+  };
 }
 
 async function resolveIncident(ctx: Ctx, id: number, message: string): Promise<Outcome> {
@@ -192,18 +266,25 @@ async function resolveIncident(ctx: Ctx, id: number, message: string): Promise<O
   const pause = breaks();
   for (const t of tickets) {
     await pause();
-    await ctx.record.change(t, { status: "resolved", resolution: message, resolved_at: ctx.now }, "resolved", `${ctx.actor.name} resolved #${t.number} with ${incidentName(id)}`, {
-      reason: `${incidentName(id)} resolved`,
-      comment: { body: message, internal: false },
-      requesterMessage: `${incidentName(id)} (${r.title}) is resolved: ${message}. Is it working for you again? If not, reopen your ticket.`,
-    });
+    await ctx.record.change(
+      t,
+      { status: "resolved", resolution: message, resolved_at: ctx.now },
+      "resolved",
+      `${ctx.actor.name} resolved #${t.number} with ${incidentName(id)}`,
+      {
+        reason: `${incidentName(id)} resolved`,
+        comment: { body: message, internal: false },
+        requesterMessage: `${incidentName(id)} (${r.title}) is resolved: ${message}. Is it working for you again? If not, reopen your ticket.`,
+      },
+    );
   }
   return { ok: true, kind: "incident", text: `Resolved ${incidentName(id)} and its ${tickets.length} open ticket${tickets.length === 1 ? "" : "s"}.` };
 }
 
 async function subscription(ctx: Ctx, kind: "subscribe" | "unsubscribe", channel?: string): Promise<Outcome> {
   ctx.require("update_incident", "choose status channels");
-  if (!channel) throw invalid(`Say "incident ${kind}" in the Slack or Teams channel that should ${kind === "subscribe" ? "get" : "stop getting"} status updates.`);
+  if (!channel)
+    throw invalid(`Say "incident ${kind}" in the Slack or Teams channel that should ${kind === "subscribe" ? "get" : "stop getting"} status updates.`);
   const platform = ctx.actor.platform;
   if (kind === "subscribe") {
     const added = await subscribeChannel(ctx.trx, { platform, channel, by: ctx.actor.id, at: ctx.now });

@@ -1,10 +1,23 @@
 import type { Queryable } from "../../store/database.js";
 import type { IncidentRow, IncidentUpdateRow, StatusChannelRow } from "./tables.js";
 
-export function insertIncident(db: Queryable, i: { title: string; severity: string; service: string | null; originTicketId: number | null; declaredBy: number; at: number }): Promise<IncidentRow> {
+export function insertIncident(
+  db: Queryable,
+  i: { title: string; severity: string; service: string | null; originTicketId: number | null; declaredBy: number; at: number },
+): Promise<IncidentRow> {
   return db
     .insertInto("incidents")
-    .values({ title: i.title, severity: i.severity, status: "investigating", service: i.service, origin_ticket_id: i.originTicketId, declared_by: i.declaredBy, created_at: i.at, updated_at: i.at, resolved_at: null })
+    .values({
+      title: i.title,
+      severity: i.severity,
+      status: "investigating",
+      service: i.service,
+      origin_ticket_id: i.originTicketId,
+      declared_by: i.declaredBy,
+      created_at: i.at,
+      updated_at: i.at,
+      resolved_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -27,7 +40,11 @@ export function setIncidentStatus(db: Queryable, id: number, status: string, at:
 }
 
 export function insertUpdate(db: Queryable, u: { incidentId: number; authorId: number; status: string; body: string; at: number }): Promise<IncidentUpdateRow> {
-  return db.insertInto("incident_updates").values({ incident_id: u.incidentId, author_id: u.authorId, status: u.status, body: u.body, created_at: u.at }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto("incident_updates")
+    .values({ incident_id: u.incidentId, author_id: u.authorId, status: u.status, body: u.body, created_at: u.at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function updatesOf(db: Queryable, incidentId: number): Promise<IncidentUpdateRow[]> {
@@ -35,7 +52,10 @@ export function updatesOf(db: Queryable, incidentId: number): Promise<IncidentUp
 }
 
 export async function linkTicket(db: Queryable, l: { ticketId: number; incidentId: number; by: number | null; reason: string; at: number }): Promise<void> {
-  await db.insertInto("incident_tickets").values({ ticket_id: l.ticketId, incident_id: l.incidentId, linked_by: l.by, reason: l.reason, linked_at: l.at }).execute();
+  await db
+    .insertInto("incident_tickets")
+    .values({ ticket_id: l.ticketId, incident_id: l.incidentId, linked_by: l.by, reason: l.reason, linked_at: l.at })
+    .execute();
 }
 
 export async function unlinkTicket(db: Queryable, ticketId: number): Promise<void> {
@@ -64,7 +84,11 @@ export function statusChannels(db: Queryable): Promise<StatusChannelRow[]> {
 
 /** True when the channel was not subscribed before. */
 export async function subscribeChannel(db: Queryable, c: { platform: string; channel: string; by: number | null; at: number }): Promise<boolean> {
-  const r = await db.insertInto("status_channels").values({ platform: c.platform, channel: c.channel, added_by: c.by, created_at: c.at }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto("status_channels")
+    .values({ platform: c.platform, channel: c.channel, added_by: c.by, created_at: c.at })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
@@ -82,6 +106,12 @@ export async function setIncidentLink(db: Queryable, l: { incidentId: number; pl
 }
 
 export async function incidentLink(db: Queryable, incidentId: number, platform: string, channel: string): Promise<string | undefined> {
-  const r = await db.selectFrom("incident_links").select("ref").where("incident_id", "=", incidentId).where("platform", "=", platform).where("channel", "=", channel).executeTakeFirst();
+  const r = await db
+    .selectFrom("incident_links")
+    .select("ref")
+    .where("incident_id", "=", incidentId)
+    .where("platform", "=", platform)
+    .where("channel", "=", channel)
+    .executeTakeFirst();
   return r?.ref;
 }

@@ -1,7 +1,17 @@
 // The knowledge base: articles written by hand or from a resolution, searched with `kb`, and offered to a
 // requester the moment they open a ticket ("This may help ... Solved it / Still need help").
 import { incidentOfTicket } from "../incidents/repository.js";
-import { articleById, decideOffer, insertArticle, markReviewed, offersOfTicket, recordOffers, searchArticles, staleArticles, usefulness } from "./repository.js";
+import {
+  articleById,
+  decideOffer,
+  insertArticle,
+  markReviewed,
+  offersOfTicket,
+  recordOffers,
+  searchArticles,
+  staleArticles,
+  usefulness,
+} from "./repository.js";
 import type { ArticleRow } from "./tables.js";
 import type { Command } from "../../core/commands.js";
 import type { Capability } from "../../core/capability.js";
@@ -85,7 +95,12 @@ export function knowledgeExtension(options: KnowledgeOptions = DEFAULT_KNOWLEDGE
       if ((await incidentOfTicket(ctx.trx, after.number)) !== undefined) return;
       const articles = await matchArticles(ctx, `${after.title} ${after.description}`, options);
       if (!articles.length) return;
-      await recordOffers(ctx.trx, after.number, articles.map((a) => a.id), ctx.now);
+      await recordOffers(
+        ctx.trx,
+        after.number,
+        articles.map((a) => a.id),
+        ctx.now,
+      );
       const [top, ...more] = articles;
       const also = more.length ? ` Also: ${more.map((a) => `${articleName(a.id)} ${a.title}`).join("; ")}.` : "";
       await ctx.record.announce(
@@ -153,7 +168,9 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
     case "show": {
       const a = await load(ctx, rest[0]);
       const u = await usefulness(ctx.trx, a.id);
-      return ok(`${articleName(a.id)} ${a.title}\n${a.body}\n  offered ${u.offered} · solved ${u.solved} · not solved ${u.notSolved} · last reviewed ${new Date(a.reviewed_at).toISOString().slice(0, 10)}`);
+      return ok(
+        `${articleName(a.id)} ${a.title}\n${a.body}\n  offered ${u.offered} · solved ${u.solved} · not solved ${u.notSolved} · last reviewed ${new Date(a.reviewed_at).toISOString().slice(0, 10)}`,
+      );
     }
     case "review": {
       ctx.require("note", "review articles");
@@ -167,7 +184,15 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
       const mine = stale.filter((a) => a.author_id === ctx.actor.id);
       const list = [...mine, ...stale.filter((a) => a.author_id !== ctx.actor.id)];
       if (!list.length) return ok(`No article has gone ${o.staleDays} days without a review.`);
-      return ok([`${counted(list.length, "article")} not reviewed in ${o.staleDays} days${mine.length ? ` (${mine.length} of them yours)` : ""}:`, ...list.map((a) => `  ${articleName(a.id)} ${a.title} · reviewed ${new Date(a.reviewed_at).toISOString().slice(0, 10)}${a.author_id === ctx.actor.id ? " · yours" : ""}`)].join("\n"));
+      return ok(
+        [
+          `${counted(list.length, "article")} not reviewed in ${o.staleDays} days${mine.length ? ` (${mine.length} of them yours)` : ""}:`,
+          ...list.map(
+            (a) =>
+              `  ${articleName(a.id)} ${a.title} · reviewed ${new Date(a.reviewed_at).toISOString().slice(0, 10)}${a.author_id === ctx.actor.id ? " · yours" : ""}`,
+          ),
+        ].join("\n"),
+      );
     }
     case "solved":
     case "unsolved":
@@ -175,7 +200,12 @@ async function run(ctx: Ctx, text: string, o: KnowledgeOptions): Promise<Outcome
   }
   const found = await searchArticles(ctx.trx, text, 5);
   if (!found.length) return ok(`No article matches "${text.trim()}".`);
-  return ok([`${counted(found.length, "article")} for "${text.trim()}":`, ...found.map((a) => `  ${articleName(a.id)} ${a.title}: ${firstLines(a.body).slice(0, 120)}`)].join("\n"));
+  return ok(
+    [
+      `${counted(found.length, "article")} for "${text.trim()}":`,
+      ...found.map((a) => `  ${articleName(a.id)} ${a.title}: ${firstLines(a.body).slice(0, 120)}`),
+    ].join("\n"),
+  );
 }
 
 function splitArticle(text: string): [string, string] {
@@ -197,7 +227,19 @@ async function write(ctx: Ctx, title: string, body: string, category: string | n
   body = checked.fields.body;
   const a = await insertArticle(ctx.trx, { title, body, tags, category, authorId: ctx.actor.id, sourceTicketId: from, at: ctx.now });
   const { appendAudit } = await import("../../store/audit.js");
-  await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: from, actor_id: ctx.actor.id, platform: ctx.actor.platform, action: "kb_write", field: "article", from_value: null, to_value: articleName(a.id), reason: title }]);
+  await appendAudit(ctx.trx, [
+    {
+      at: ctx.now,
+      ticket_id: from,
+      actor_id: ctx.actor.id,
+      platform: ctx.actor.platform,
+      action: "kb_write",
+      field: "article",
+      from_value: null,
+      to_value: articleName(a.id),
+      reason: title,
+    },
+  ]);
   return a;
 }
 
@@ -213,17 +255,29 @@ async function load(ctx: Ctx, token: string | undefined): Promise<ArticleRow> {
 async function answer(ctx: Ctx, number: number, solved: boolean): Promise<Outcome> {
   if (!number) throw invalid("Which ticket? kb solved N");
   const t = await ctx.load(number);
-  if (t.requesterId !== ctx.actor.id && !atLeast(ctx.role, "agent")) throw new DeskError("FORBIDDEN", `Only the requester of #${number} can answer its article.`);
+  if (t.requesterId !== ctx.actor.id && !atLeast(ctx.role, "agent"))
+    throw new DeskError("FORBIDDEN", `Only the requester of #${number} can answer its article.`);
   const open = (await offersOfTicket(ctx.trx, number)).filter((x) => x.outcome === null);
   if (!open.length) throw new DeskError("INVALID_TRANSITION", `#${number} has no article waiting for an answer.`);
   if (solved) {
     if (!isOpen(t.status)) throw new DeskError("INVALID_TRANSITION", `#${number} is already ${t.status}.`);
     const top = open[0]!;
     for (const x of open) await decideOffer(ctx.trx, number, x.article_id, x.article_id === top.article_id ? "solved" : "not_solved", ctx.now);
-    await ctx.record.change(t, { status: "closed", resolution: `Self-served with ${articleName(top.article_id)} ${top.title}`, resolved_at: ctx.now, closed_at: ctx.now }, "deflected", `${ctx.actor.name} solved #${number} with ${articleName(top.article_id)}`, { reason: `deflected by ${articleName(top.article_id)}` });
+    await ctx.record.change(
+      t,
+      { status: "closed", resolution: `Self-served with ${articleName(top.article_id)} ${top.title}`, resolved_at: ctx.now, closed_at: ctx.now },
+      "deflected",
+      `${ctx.actor.name} solved #${number} with ${articleName(top.article_id)}`,
+      { reason: `deflected by ${articleName(top.article_id)}` },
+    );
     return { ok: true, kind: "capability", text: `Glad it helped: #${number} is closed. If it comes back, reopen it.` };
   }
   for (const x of open) await decideOffer(ctx.trx, number, x.article_id, "not_solved", ctx.now);
-  await ctx.record.announce(t, "kb_not_solved", `${ctx.actor.name} still needs help with #${number} after ${open.map((x) => articleName(x.article_id)).join(", ")}`, { action: "kb_answer", field: "articles", to: "not_solved" });
+  await ctx.record.announce(
+    t,
+    "kb_not_solved",
+    `${ctx.actor.name} still needs help with #${number} after ${open.map((x) => articleName(x.article_id)).join(", ")}`,
+    { action: "kb_answer", field: "articles", to: "not_solved" },
+  );
   return { ok: true, kind: "capability", text: `Understood: #${number} stays with the agents.` };
 }

@@ -32,12 +32,25 @@ export function articleForm(settings: DeskSettings): ArticleField[] {
     { name: "title", label: "Title", kind: "text", required: true, maxLength: LIMITS.title, placeholder: "The problem, as people describe it" },
     { name: "body", label: "Body (Markdown)", kind: "multiline", required: true, maxLength: ARTICLE_BODY_LIMIT, placeholder: "What to do, step by step" },
     { name: "tags", label: "Tags", kind: "text", required: false, maxLength: 300, placeholder: "vpn, network" },
-    ...(settings.categories.length ? [{ name: "category" as const, label: "Category", kind: "select" as const, required: false, options: settings.categories.map((c) => ({ value: c.name, label: c.name })) }] : []),
+    ...(settings.categories.length
+      ? [
+          {
+            name: "category" as const,
+            label: "Category",
+            kind: "select" as const,
+            required: false,
+            options: settings.categories.map((c) => ({ value: c.name, label: c.name })),
+          },
+        ]
+      : []),
   ];
 }
 
 /** The values checked: the article, or what is wrong with each field. */
-export function validateArticle(settings: DeskSettings, v: ArticleValues): { ok: true; fields: ArticleFields } | { ok: false; errors: Partial<Record<ArticleField["name"], string>> } {
+export function validateArticle(
+  settings: DeskSettings,
+  v: ArticleValues,
+): { ok: true; fields: ArticleFields } | { ok: false; errors: Partial<Record<ArticleField["name"], string>> } {
   const errors: Partial<Record<ArticleField["name"], string>> = {};
   const title = (v.title ?? "").trim();
   const body = (v.body ?? "").trim();
@@ -45,7 +58,14 @@ export function validateArticle(settings: DeskSettings, v: ArticleValues): { ok:
   else if (title.length > LIMITS.title) errors.title = `The title is ${title.length} characters; keep it to ${LIMITS.title}.`;
   if (!body) errors.body = "The article needs a body.";
   else if (body.length > ARTICLE_BODY_LIMIT) errors.body = `The body is ${body.length} characters; keep it to ${ARTICLE_BODY_LIMIT}.`;
-  const tags = [...new Set((v.tags ?? "").split(/[,\s]+/).map((t) => t.replace(/^#/, "").toLowerCase()).filter(Boolean))];
+  const tags = [
+    ...new Set(
+      (v.tags ?? "")
+        .split(/[,\s]+/)
+        .map((t) => t.replace(/^#/, "").toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   const bad = tags.find((t) => !TAG.test(t));
   if (bad) errors.tags = `"${bad}" is not a tag: use letters, digits, - and _, separated by commas.`;
   else if (tags.length > 10) errors.tags = `That is ${tags.length} tags; keep it to 10.`;

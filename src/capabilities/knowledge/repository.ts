@@ -3,10 +3,23 @@ import type { Queryable } from "../../store/database.js";
 import { createdWithin, ftsQuery, type TicketWindow } from "../../store/tickets.js";
 import type { ArticleRow } from "./tables.js";
 
-export function insertArticle(db: Queryable, a: { title: string; body: string; tags: string[]; category: string | null; authorId: number; sourceTicketId: number | null; at: number }): Promise<ArticleRow> {
+export function insertArticle(
+  db: Queryable,
+  a: { title: string; body: string; tags: string[]; category: string | null; authorId: number; sourceTicketId: number | null; at: number },
+): Promise<ArticleRow> {
   return db
     .insertInto("articles")
-    .values({ title: a.title, body: a.body, tags: JSON.stringify(a.tags), category: a.category, author_id: a.authorId, source_ticket_id: a.sourceTicketId, created_at: a.at, updated_at: a.at, reviewed_at: a.at })
+    .values({
+      title: a.title,
+      body: a.body,
+      tags: JSON.stringify(a.tags),
+      category: a.category,
+      author_id: a.authorId,
+      source_ticket_id: a.sourceTicketId,
+      created_at: a.at,
+      updated_at: a.at,
+      reviewed_at: a.at,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -25,7 +38,13 @@ export async function searchArticles(db: Queryable, words: string, limit: number
   if (!query) return [];
   return db
     .selectFrom("articles")
-    .innerJoin(sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(articles_fts, 5.0, 1.0, 3.0) AS rank FROM articles_fts WHERE articles_fts MATCH ${query})`.as("m"), "m.rowid", "articles.id")
+    .innerJoin(
+      sql<{ rowid: number; rank: number }>`(SELECT rowid, bm25(articles_fts, 5.0, 1.0, 3.0) AS rank FROM articles_fts WHERE articles_fts MATCH ${query})`.as(
+        "m",
+      ),
+      "m.rowid",
+      "articles.id",
+    )
     .selectAll("articles")
     .orderBy("m.rank")
     .limit(limit)
@@ -38,7 +57,11 @@ export function staleArticles(db: Queryable, before: number): Promise<ArticleRow
 
 export async function recordOffers(db: Queryable, ticketId: number, articleIds: number[], at: number): Promise<void> {
   if (!articleIds.length) return;
-  await db.insertInto("article_offers").values(articleIds.map((id, rank) => ({ ticket_id: ticketId, article_id: id, rank, offered_at: at, outcome: null, decided_at: null }))).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto("article_offers")
+    .values(articleIds.map((id, rank) => ({ ticket_id: ticketId, article_id: id, rank, offered_at: at, outcome: null, decided_at: null })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export function offersOfTicket(db: Queryable, ticketId: number) {

@@ -73,9 +73,16 @@ export function chartPanels(r: ReportFigures): Panels {
     time(`${what}, p90`, THIS, cur.p90Ms),
     time(`${what}, p90`, BEFORE, prev.p90Ms),
   ];
-  const times = [...spreadRows("First action", current.timeToFirstAction, previous.timeToFirstAction), ...spreadRows("Resolve", current.timeToResolve, previous.timeToResolve)];
+  const times = [
+    ...spreadRows("First action", current.timeToFirstAction, previous.timeToFirstAction),
+    ...spreadRows("Resolve", current.timeToResolve, previous.timeToResolve),
+  ];
 
-  const rated = (period: Period, c: { count: number; average: number | null }) => ({ period, average: c.average ?? 0, label: c.average === null ? "no ratings" : `${c.average.toFixed(1)} / 5 (${c.count})` });
+  const rated = (period: Period, c: { count: number; average: number | null }) => ({
+    period,
+    average: c.average ?? 0,
+    label: c.average === null ? "no ratings" : `${c.average.toFixed(1)} / 5 (${c.count})`,
+  });
   const satisfaction = [rated(THIS, current.csat), rated(BEFORE, previous.csat)];
 
   // Open tickets per agent now and when the period began, for the agents holding the most now (then before).
@@ -116,7 +123,13 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
   const firstDay = (rows: { day: string; period: Period }[], which: Period) => rows.find((d) => d.period === which)?.day ?? "";
   const lastDay = (rows: { day: string; period: Period }[], which: Period) => rows.filter((d) => d.period === which).at(-1)?.day ?? "";
   const subtitle = `Blue: this period (${firstDay(p.days, THIS)} to ${lastDay(p.days, THIS)}). Grey: the ${f.range.days} days before (${firstDay(p.days, BEFORE)} to ${lastDay(p.days, BEFORE)}); for the backlog and agents, when this period began.`;
-  const dateAxis = { field: "date", type: "temporal" as const, timeUnit: "utcyearmonthdate" as const, title: null, axis: { values: dayTicks(thisDays), format: "%d %b", labelAngle: 0, labelFlush: false, labelOverlap: "greedy", grid: false } };
+  const dateAxis = {
+    field: "date",
+    type: "temporal" as const,
+    timeUnit: "utcyearmonthdate" as const,
+    title: null,
+    axis: { values: dayTicks(thisDays), format: "%d %b", labelAngle: 0, labelFlush: false, labelOverlap: "greedy", grid: false },
+  };
 
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -125,7 +138,12 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
     padding: 16,
     spacing: 28,
     resolve: OWN_COLOURS,
-    config: { font: "DejaVu Sans", axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 180 }, title: { fontSize: 13, anchor: "start" }, view: { stroke: null } },
+    config: {
+      font: "DejaVu Sans",
+      axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 180 },
+      title: { fontSize: 13, anchor: "start" },
+      view: { stroke: null },
+    },
     vconcat: [
       {
         resolve: OWN_COLOURS,
@@ -138,7 +156,10 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             encoding: { x: dateAxis, y: { ...count("tickets"), ...emptyScale(p.days.map((d) => d.count)) }, color: period },
             layer: [
               { transform: [{ filter: { field: "period", equal: THIS } }], mark: { type: "bar", color: COLOURS.this } },
-              { transform: [{ filter: { field: "period", equal: BEFORE } }], mark: { type: "line", color: COLOURS.before, strokeWidth: 2, point: { color: COLOURS.before, size: 18 } } },
+              {
+                transform: [{ filter: { field: "period", equal: BEFORE } }],
+                mark: { type: "line", color: COLOURS.before, strokeWidth: 2, point: { color: COLOURS.before, size: 18 } },
+              },
             ],
           },
           {
@@ -160,18 +181,39 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             height: 170,
             data: { values: p.backlog },
             mark: { type: "bar" },
-            encoding: { x: { field: "age", type: "ordinal", sort: null, title: null, axis: { labelAngle: 0 } }, xOffset: offset, y: { ...count("open tickets"), ...emptyScale(p.backlog.map((b) => b.count)) }, color: period },
+            encoding: {
+              x: { field: "age", type: "ordinal", sort: null, title: null, axis: { labelAngle: 0 } },
+              xOffset: offset,
+              y: { ...count("open tickets"), ...emptyScale(p.backlog.map((b) => b.count)) },
+              color: period,
+            },
           },
           {
-            title: { text: "SLA attainment (clocks of tickets opened)", subtitle: `met ${pct(r.sla.current.firstResponse.rate)} / ${pct(r.sla.current.resolution.rate)} this period (response / resolution)` },
+            title: {
+              text: "SLA attainment (clocks of tickets opened)",
+              subtitle: `met ${pct(r.sla.current.firstResponse.rate)} / ${pct(r.sla.current.resolution.rate)} this period (response / resolution)`,
+            },
             width: 220,
             height: 170,
             data: { values: p.sla },
             mark: { type: "bar" },
             encoding: {
               y: { field: "row", type: "nominal", sort: null, title: null },
-              x: { field: "count", type: "quantitative", stack: "zero", title: "clocks", axis: { tickMinStep: 1, format: "d" }, ...emptyScale(p.sla.map((x) => x.count)) },
-              color: { field: "outcome", type: "nominal", title: null, scale: { domain: ["met", "breached", "open"], range: [COLOURS.met, COLOURS.breached, COLOURS.open] }, legend: { orient: "bottom", direction: "horizontal" } },
+              x: {
+                field: "count",
+                type: "quantitative",
+                stack: "zero",
+                title: "clocks",
+                axis: { tickMinStep: 1, format: "d" },
+                ...emptyScale(p.sla.map((x) => x.count)),
+              },
+              color: {
+                field: "outcome",
+                type: "nominal",
+                title: null,
+                scale: { domain: ["met", "breached", "open"], range: [COLOURS.met, COLOURS.breached, COLOURS.open] },
+                legend: { orient: "bottom", direction: "horizontal" },
+              },
               order: { field: "outcome", sort: "descending" },
             },
           },
@@ -181,7 +223,13 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             height: 170,
             data: { values: p.satisfaction },
             encoding: {
-              x: { field: "period", type: "nominal", sort: [THIS, BEFORE], title: null, axis: { labelAngle: 0, labelExpr: "datum.value === 'this period' ? 'this' : 'previous'" } },
+              x: {
+                field: "period",
+                type: "nominal",
+                sort: [THIS, BEFORE],
+                title: null,
+                axis: { labelAngle: 0, labelExpr: "datum.value === 'this period' ? 'this' : 'previous'" },
+              },
               y: { field: "average", type: "quantitative", title: null, scale: { domain: [0, 5] } },
             },
             layer: [
@@ -199,7 +247,11 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             width: 360,
             height: ROW,
             data: { values: p.times },
-            encoding: { y: { field: "measure", type: "nominal", sort: null, title: null }, yOffset: offset, x: { field: "hours", type: "quantitative", title: "hours", axis: { format: "~r" }, ...emptyScale(p.times.map((x) => x.hours)) } },
+            encoding: {
+              y: { field: "measure", type: "nominal", sort: null, title: null },
+              yOffset: offset,
+              x: { field: "hours", type: "quantitative", title: "hours", axis: { format: "~r" }, ...emptyScale(p.times.map((x) => x.hours)) },
+            },
             layer: [
               { mark: { type: "bar" }, encoding: { color: period } },
               { mark: { type: "text", align: "left", dx: 3, fontSize: 10 }, encoding: { text: { field: "label" } } },
@@ -211,7 +263,12 @@ export function reportSpec(r: ReportFigures): TopLevelSpec {
             height: ROW,
             data: { values: p.agents },
             mark: { type: "bar" },
-            encoding: { y: { field: "agent", type: "nominal", sort: null, title: null }, yOffset: offset, x: { field: "open", type: "quantitative", title: "open tickets", axis: { tickMinStep: 1, format: "d" } }, color: period },
+            encoding: {
+              y: { field: "agent", type: "nominal", sort: null, title: null },
+              yOffset: offset,
+              x: { field: "open", type: "quantitative", title: "open tickets", axis: { tickMinStep: 1, format: "d" } },
+              color: period,
+            },
           },
         ],
       },
@@ -223,6 +280,8 @@ export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
-  const png = new Resvg(svg, { font: { fontFiles: [FONT], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, fitTo: { mode: "zoom", value: 1.5 } }).render().asPng();
+  const png = new Resvg(svg, { font: { fontFiles: [FONT], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, fitTo: { mode: "zoom", value: 1.5 } })
+    .render()
+    .asPng();
   return Buffer.from(png);
 }

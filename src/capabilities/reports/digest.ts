@@ -67,9 +67,13 @@ export class DigestScheduler {
     const queued = await this.desk.system("digest", async (ctx) => {
       if (!(await claimDigest(ctx.trx, period, due, ctx.now))) return false;
       const file = await storeFile(ctx.trx, { name: `digest-${dayKey(due, this.tz)}.png`, title, mime: "image/png", bytes: png, at: ctx.now });
-      const targets: [string, string | undefined][] = [["slack", this.digest.slack_channel], ["teams", this.digest.teams_channel]];
+      const targets: [string, string | undefined][] = [
+        ["slack", this.digest.slack_channel],
+        ["teams", this.digest.teams_channel],
+      ];
       for (const [platform, channel] of targets) {
-        if (channel) await queueFileMessage(ctx.trx, { platform, key: `digest:${period}:${platform}`, message: { text, files: [file], to: { channel } }, at: ctx.now });
+        if (channel)
+          await queueFileMessage(ctx.trx, { platform, key: `digest:${period}:${platform}`, message: { text, files: [file], to: { channel } }, at: ctx.now });
       }
       return true;
     });

@@ -2,7 +2,28 @@
 // formula are prefixed with a quote).
 import type { Db } from "../../store/connection.js";
 
-const COLUMNS = ["number", "title", "type", "category", "service", "impact", "urgency", "priority", "status", "requester", "assignee", "team", "tags", "source", "source_link", "created_at", "first_response_at", "resolved_at", "closed_at", "resolution"] as const;
+const COLUMNS = [
+  "number",
+  "title",
+  "type",
+  "category",
+  "service",
+  "impact",
+  "urgency",
+  "priority",
+  "status",
+  "requester",
+  "assignee",
+  "team",
+  "tags",
+  "source",
+  "source_link",
+  "created_at",
+  "first_response_at",
+  "resolved_at",
+  "closed_at",
+  "resolution",
+] as const;
 
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";

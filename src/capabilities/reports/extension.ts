@@ -57,8 +57,14 @@ export function reportsExtension(opts: { outDir?: string } = {}): Capability {
   const outDir = resolve(opts.outDir ?? "data/files/reports");
   // Words that do not look like a range make a ticket ("report a broken printer"), as any other text would.
   const verbs: VerbSet[] = [
-    { usage: [{ verb: "report", form: "report [7d|30d|90d] [team]", says: "figures and a chart (agents)" }], parse: (args, text) => (!args.length || /^\d+d$/i.test(args[0]!) ? cap("report", text) : undefined) },
-    { usage: [{ verb: "export", form: "export [7d|30d|90d|YYYY-MM-DD..YYYY-MM-DD]", says: "tickets as CSV (agents)" }], parse: (args, text) => (args.length <= 1 && (!args.length || /^(\d+d|\d{4}-.*\.\..*)$/i.test(args[0]!)) ? cap("export", text) : undefined) },
+    {
+      usage: [{ verb: "report", form: "report [7d|30d|90d] [team]", says: "figures and a chart (agents)" }],
+      parse: (args, text) => (!args.length || /^\d+d$/i.test(args[0]!) ? cap("report", text) : undefined),
+    },
+    {
+      usage: [{ verb: "export", form: "export [7d|30d|90d|YYYY-MM-DD..YYYY-MM-DD]", says: "tickets as CSV (agents)" }],
+      parse: (args, text) => (args.length <= 1 && (!args.length || /^(\d+d|\d{4}-.*\.\..*)$/i.test(args[0]!)) ? cap("export", text) : undefined),
+    },
   ];
 
   const write = (name: string, data: Buffer | string) => {
@@ -80,7 +86,8 @@ export function reportsExtension(opts: { outDir?: string } = {}): Capability {
       const days = RANGES[key];
       if (!days) throw invalid(`The range must be 7d, 30d or 90d (got "${words[0]}").`);
       const team = words.slice(1).join(" ") || undefined;
-      if (team && !settings.teams.some((t) => t.name.toLowerCase() === team.toLowerCase())) throw invalid(`There is no team "${team}"; teams: ${settings.teams.map((t) => t.name).join(", ")}.`);
+      if (team && !settings.teams.some((t) => t.name.toLowerCase() === team.toLowerCase()))
+        throw invalid(`There is no team "${team}"; teams: ${settings.teams.map((t) => t.name).join(", ")}.`);
       const teamName = team ? settings.teams.find((t) => t.name.toLowerCase() === team.toLowerCase())!.name : undefined;
       const range = { from: now - days * DAY, to: now, days, ...(teamName ? { team: teamName } : {}) };
       return (db) => reportOffThread(db, settings, range, now).then((r) => ({ kind: "report", key, days, ...r }));
@@ -112,15 +119,26 @@ export function reportsExtension(opts: { outDir?: string } = {}): Capability {
       const r = await ready;
       if (r.kind === "report") {
         const path = write(`report-${r.key}-${stamp(ctx)}.png`, r.png);
-        return { ok: true, kind: "capability", text: `${reportText(r.figures, ctx.settings.timezone)}\nChart: ${path}`, files: [{ path, title: `Tickets, last ${r.days} days`, mime: "image/png" }] };
+        return {
+          ok: true,
+          kind: "capability",
+          text: `${reportText(r.figures, ctx.settings.timezone)}\nChart: ${path}`,
+          files: [{ path, title: `Tickets, last ${r.days} days`, mime: "image/png" }],
+        };
       }
       const path = write(`tickets-${r.label}-${stamp(ctx)}.csv`, r.csv);
-      return { ok: true, kind: "capability", text: `Exported ${r.rows} ticket${r.rows === 1 ? "" : "s"} (${r.label}) to ${path}`, files: [{ path, title: `Tickets ${r.label}`, mime: "text/csv" }] };
+      return {
+        ok: true,
+        kind: "capability",
+        text: `Exported ${r.rows} ticket${r.rows === 1 ? "" : "s"} (${r.label}) to ${path}`,
+        files: [{ path, title: `Tickets ${r.label}`, mime: "text/csv" }],
+      };
     },
   };
 }
 
-type Prepared = { kind: "report"; key: string; days: number; figures: ReportFigures; png: Buffer } | { kind: "export"; label: string; csv: string; rows: number };
+type Prepared =
+  { kind: "report"; key: string; days: number; figures: ReportFigures; png: Buffer } | { kind: "export"; label: string; csv: string; rows: number };
 
 /** "30d", or "2026-11-01..2026-11-23" (UTC days, both included). */
 export function exportRange(text: string, now: number): { from: number; to: number; label: string } {

@@ -149,7 +149,13 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
   };
   for (const t of open) bump(t.assignee_id, "open");
   for (const t of finished) bump(t.assignee_id, "resolved");
-  const people = load.size ? await db.selectFrom("people").select(["id", "platform", "user_id", "email", "display_name"]).where("id", "in", [...load.keys()]).execute() : [];
+  const people = load.size
+    ? await db
+        .selectFrom("people")
+        .select(["id", "platform", "user_id", "email", "display_name"])
+        .where("id", "in", [...load.keys()])
+        .execute()
+    : [];
   const agents = people
     .filter((p) => p.platform !== "system" && atLeast(roleOf(settings, { platform: p.platform, userId: p.user_id, email: p.email }), "agent"))
     .map((p) => ({ name: p.display_name, ...load.get(p.id)! }))
@@ -162,7 +168,9 @@ export async function computeFigures(db: Db, settings: DeskSettings, range: Rang
     range,
     created: created.length,
     volumeByDay: [...byDay.entries()].map(([day, count]) => ({ day, count })),
-    volumeByCategory: [...byCat.entries()].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count || a.category.localeCompare(b.category)),
+    volumeByCategory: [...byCat.entries()]
+      .map(([category, count]) => ({ category, count }))
+      .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category)),
     backlog: {
       open: open.length,
       medianAgeMs: spread(ages).medianMs,

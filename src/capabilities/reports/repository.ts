@@ -3,7 +3,11 @@ import type { Queryable } from "../../store/database.js";
 
 /** Marks a digest period as sent; false when it already was (another run, or before a restart). */
 export async function claimDigest(db: Queryable, period: string, dueAt: number, at: number): Promise<boolean> {
-  const r = await db.insertInto("digest_runs").values({ period, due_at: dueAt, sent_at: at }).onConflict((oc) => oc.column("period").doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto("digest_runs")
+    .values({ period, due_at: dueAt, sent_at: at })
+    .onConflict((oc) => oc.column("period").doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 

@@ -41,7 +41,19 @@ export async function auditRoleConfig(desk: Desk): Promise<string | undefined> {
     if (before === now) return undefined;
     const diff = before === undefined ? FIRST_ROLES : rolesDiff(before, now);
     await recordRoleConfig(ctx.trx, now, ctx.now);
-    await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: null, actor_id: ctx.actor.id, platform: ctx.actor.platform, action: ROLES_CONFIGURED, field: "roles", from_value: before ?? null, to_value: now, reason: diff || "reordered" }]);
+    await appendAudit(ctx.trx, [
+      {
+        at: ctx.now,
+        ticket_id: null,
+        actor_id: ctx.actor.id,
+        platform: ctx.actor.platform,
+        action: ROLES_CONFIGURED,
+        field: "roles",
+        from_value: before ?? null,
+        to_value: now,
+        reason: diff || "reordered",
+      },
+    ]);
     return diff;
   });
 }

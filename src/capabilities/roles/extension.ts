@@ -36,19 +36,28 @@ function parseRole(args: string[], text: string): Command | undefined {
 export function rolesExtension(): Capability {
   return {
     name: ROLES_CAPABILITY,
-    verbs: [{ usage: [{ verb: "role", form: `role @who [${ROLES.join("|")}|reset]`, says: "see where someone's role comes from, or set it (admins)" }], parse: parseRole }],
+    verbs: [
+      {
+        usage: [{ verb: "role", form: `role @who [${ROLES.join("|")}|reset]`, says: "see where someone's role comes from, or set it (admins)" }],
+        parse: parseRole,
+      },
+    ],
     // The person's groups are looked up here, outside the transaction; inside, the directories answer from cache.
     async prepare(desk, cmd, actor) {
       const who = (cmd.text ?? "").trim().split(/\s+/)[0] ?? "";
       const m = MATCHER.exec(who);
-      if (m && m[1]!.toLowerCase() === "email") return void (await desk.roles.resolve(desk.db, { platform: "email", userId: m[2]!.toLowerCase(), email: m[2]!.toLowerCase() }));
+      if (m && m[1]!.toLowerCase() === "email")
+        return void (await desk.roles.resolve(desk.db, { platform: "email", userId: m[2]!.toLowerCase(), email: m[2]!.toLowerCase() }));
       const ref = m ? { id: m[2]! } : parsePersonRef(who);
       if (ref) await desk.roles.resolveNamed(desk.db, m ? (m[1]!.toLowerCase() === "teams-aad" ? "teams" : m[1]!.toLowerCase()) : actor.platform, ref);
     },
     async command(ctx, cmd): Promise<Outcome> {
       const [who = "", wanted] = (cmd.text ?? "").trim().split(/\s+/);
       const resolver = ctx.roles;
-      if (!wanted && (isRole(who.toLowerCase()) || who.toLowerCase() === "reset")) throw invalid(`Say whose role: role @name ${who}, or role email:<address> ${who} (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).`);
+      if (!wanted && (isRole(who.toLowerCase()) || who.toLowerCase() === "reset"))
+        throw invalid(
+          `Say whose role: role @name ${who}, or role email:<address> ${who} (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).`,
+        );
       if (!wanted) {
         const person = await findPerson(ctx, who, false);
         const src = await resolver.explain(ctx.trx, person);
@@ -64,13 +73,31 @@ export function rolesExtension(): Capability {
       // Keyed by email when known, so the person has the role on every platform.
       const subject = person.email ? `email:${person.email.toLowerCase()}` : personKey(person).toLowerCase();
       const cleared = await clearRoleOverrides(ctx.trx, personMatchers(person));
-      if (to === "reset" && !cleared) throw new DeskError("INVALID_TRANSITION", `${person.name} has no role set by an admin; their role (${before.role}) comes from ${before.from}.`);
+      if (to === "reset" && !cleared)
+        throw new DeskError("INVALID_TRANSITION", `${person.name} has no role set by an admin; their role (${before.role}) comes from ${before.from}.`);
       if (to !== "reset") await setRoleOverride(ctx.trx, { subject, role: to, setBy: ctx.actor.id, setAt: ctx.now });
       await resolver.reload(ctx.trx);
       const after = await resolver.explain(ctx.trx, person);
-      if (after.role === before.role && to !== "reset") throw new DeskError("INVALID_TRANSITION", `${person.name} is already ${article(after.role)} ${after.role}.`);
-      await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: null, actor_id: ctx.actor.id, platform: ctx.actor.platform, action: ROLE_CHANGED, field: `role:${personKey(person)}`, from_value: before.role, to_value: after.role, reason: to === "reset" ? `reset to the settings file (${subject})` : `set for ${subject}` }]);
-      return { ok: true, kind: "capability", text: `${person.name} is now ${article(after.role)} ${after.role}${to === "reset" ? " (as the settings file says)" : ""}; recorded in the audit trail.` };
+      if (after.role === before.role && to !== "reset")
+        throw new DeskError("INVALID_TRANSITION", `${person.name} is already ${article(after.role)} ${after.role}.`);
+      await appendAudit(ctx.trx, [
+        {
+          at: ctx.now,
+          ticket_id: null,
+          actor_id: ctx.actor.id,
+          platform: ctx.actor.platform,
+          action: ROLE_CHANGED,
+          field: `role:${personKey(person)}`,
+          from_value: before.role,
+          to_value: after.role,
+          reason: to === "reset" ? `reset to the settings file (${subject})` : `set for ${subject}`,
+        },
+      ]);
+      return {
+        ok: true,
+        kind: "capability",
+        text: `${person.name} is now ${article(after.role)} ${after.role}${to === "reset" ? " (as the settings file says)" : ""}; recorded in the audit trail.`,
+      };
     },
   };
 }
@@ -98,7 +125,8 @@ async function findPerson(ctx: Ctx, token: string, create: boolean): Promise<Per
   if (!ref) throw invalid(`"${token}" does not name a person; write @name, a mention, or email:<address>.`);
   const row = ref.id ? await personByPlatformId(ctx.trx, ctx.actor.platform, ref.id) : await personByHandle(ctx.trx, ref.name!, ctx.actor.platform);
   if (row) return toPerson(row);
-  if (ref.id && create) return toPerson(await upsertPerson(ctx.trx, { platform: ctx.actor.platform, userId: ref.id, ...(ref.name ? { displayName: ref.name } : {}) }, ctx.now));
+  if (ref.id && create)
+    return toPerson(await upsertPerson(ctx.trx, { platform: ctx.actor.platform, userId: ref.id, ...(ref.name ? { displayName: ref.name } : {}) }, ctx.now));
   // A mention of someone the desk has not met yet: their role can still be told.
   if (ref.id) return { id: 0, platform: ctx.actor.platform, userId: ref.id, name: ref.name ?? ref.id, email: null, tz: null };
   // At the console a handle is the person's id itself (`as @zoe` acts as console:zoe): a name not seen yet is still someone.

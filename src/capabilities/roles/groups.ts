@@ -11,7 +11,10 @@ export class TtlCache<T> {
   private readonly values = new Map<string, { value: T; at: number }>();
   private readonly pending = new Map<string, Promise<T>>();
 
-  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async get(key: string, fetch: () => Promise<T>): Promise<T> {
     const hit = this.values.get(key);

@@ -25,7 +25,11 @@ export function satisfactionExtension(): Capability {
       if (t.status !== "resolved" && t.status !== "closed") throw new DeskError("INVALID_TRANSITION", `#${t.number} is not resolved yet; rate it once it is.`);
       const last = (await auditOfTicket(ctx.trx, t.number)).filter((e) => e.action === "rate").at(-1);
       if (last?.to_value === String(score)) throw new DeskError("INVALID_TRANSITION", `You already rated #${t.number} ${score}/5. Thank you!`);
-      const snapshot = await ctx.announce(t, "rated", `${ctx.actor.name} rated #${t.number} ${score}/5`, { action: "rate", field: "satisfaction", to: String(score) });
+      const snapshot = await ctx.announce(t, "rated", `${ctx.actor.name} rated #${t.number} ${score}/5`, {
+        action: "rate",
+        field: "satisfaction",
+        to: String(score),
+      });
       return { ok: true, kind: "capability", text: `Thank you for rating #${t.number} ${score}/5.`, snapshot };
     },
   };

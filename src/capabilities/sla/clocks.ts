@@ -35,14 +35,33 @@ export async function syncClocks(db: Queryable, rules: SlaRules, t: Ticket, now:
     const want = desiredState(t, target);
     const old = existing.get(target);
     if (!old && want === "stopped") continue;
-    let c: ClockRow = old ?? { ticket_id: t.number, target, policy: terms.label, target_ms: terms.targetMs[target], calendar: terms.calendar, state: want, started_at: now, consumed_ms: 0, running_since: null, due_at: null, stopped_at: null, breached_at: null };
+    let c: ClockRow = old ?? {
+      ticket_id: t.number,
+      target,
+      policy: terms.label,
+      target_ms: terms.targetMs[target],
+      calendar: terms.calendar,
+      state: want,
+      started_at: now,
+      consumed_ms: 0,
+      running_since: null,
+      due_at: null,
+      stopped_at: null,
+      breached_at: null,
+    };
     const before = old ? { ...old } : null;
     const retarget = Boolean(old) && want !== "stopped" && (c.policy !== terms.label || c.target_ms !== terms.targetMs[target]);
     if (before && before.state === want && !retarget) continue; // nothing moved
 
     // Fold the running stretch into consumed time, so what follows counts from now. A running clock's due time
     // is the moment it reaches its target; once that is past, it is the breach moment, and is kept from here on.
-    if (c.state === "running") c = { ...c, consumed_ms: consumedAt(rules, c, now), running_since: null, breached_at: c.breached_at ?? (c.due_at !== null && c.due_at <= now ? c.due_at : null) };
+    if (c.state === "running")
+      c = {
+        ...c,
+        consumed_ms: consumedAt(rules, c, now),
+        running_since: null,
+        breached_at: c.breached_at ?? (c.due_at !== null && c.due_at <= now ? c.due_at : null),
+      };
     if (retarget) {
       audit(target, "sla_retarget", terms.label, `${formatSpan(c.target_ms)} -> ${formatSpan(terms.targetMs[target])} (was ${c.policy})`);
       c = { ...c, policy: terms.label, target_ms: terms.targetMs[target], calendar: terms.calendar };
@@ -59,9 +78,24 @@ export async function syncClocks(db: Queryable, rules: SlaRules, t: Ticket, now:
 
     if (!before) audit(target, "sla_start", iso(c.due_at), `${formatSpan(c.target_ms)} target, policy ${c.policy}`);
     else if (before.state !== want) {
-      if (want === "paused") audit(target, "sla_pause", "paused", `${t.status === "awaiting_approval" ? "awaiting approval" : "waiting on the requester"}; ${formatSpan(Math.max(0, c.target_ms - c.consumed_ms))} left`);
-      else if (want === "running") audit(target, "sla_resume", iso(c.due_at), before.state === "stopped" ? "reopened" : "no longer waiting on the requester or approvers");
-      else audit(target, "sla_stop", c.consumed_ms <= c.target_ms ? "met" : "breached", c.consumed_ms <= c.target_ms ? `met: ${formatSpan(c.consumed_ms)} of ${formatSpan(c.target_ms)} used` : `breached: ${formatSpan(c.consumed_ms)} used of ${formatSpan(c.target_ms)}`);
+      if (want === "paused")
+        audit(
+          target,
+          "sla_pause",
+          "paused",
+          `${t.status === "awaiting_approval" ? "awaiting approval" : "waiting on the requester"}; ${formatSpan(Math.max(0, c.target_ms - c.consumed_ms))} left`,
+        );
+      else if (want === "running")
+        audit(target, "sla_resume", iso(c.due_at), before.state === "stopped" ? "reopened" : "no longer waiting on the requester or approvers");
+      else
+        audit(
+          target,
+          "sla_stop",
+          c.consumed_ms <= c.target_ms ? "met" : "breached",
+          c.consumed_ms <= c.target_ms
+            ? `met: ${formatSpan(c.consumed_ms)} of ${formatSpan(c.target_ms)} used`
+            : `breached: ${formatSpan(c.consumed_ms)} used of ${formatSpan(c.target_ms)}`,
+        );
     }
     await saveClock(db, c);
     // Steps that have fired keep their record (scheduleSteps), so a resume or a reopen never escalates twice.

@@ -107,10 +107,12 @@ export const slaSettingsSchema = z
     for (const [team, cal] of Object.entries(s.team_calendars)) known(cal, ["team_calendars", team]);
     s.policies.forEach((p, i) => {
       known(p.calendar, ["policies", i, "calendar"]);
-      if (p.resolution < p.first_response) ctx.addIssue({ code: "custom", path: ["policies", i, "resolution"], message: "the resolution target is shorter than the first-response target" });
+      if (p.resolution < p.first_response)
+        ctx.addIssue({ code: "custom", path: ["policies", i, "resolution"], message: "the resolution target is shorter than the first-response target" });
     });
     for (const pr of PRIORITIES) {
-      if (!s.policies.some((p) => p.priority === pr && !p.type && !p.team)) ctx.addIssue({ code: "custom", path: ["policies"], message: `no policy for ${pr} without type or team; every priority needs one` });
+      if (!s.policies.some((p) => p.priority === pr && !p.type && !p.team))
+        ctx.addIssue({ code: "custom", path: ["policies"], message: `no policy for ${pr} without type or team; every priority needs one` });
     }
   });
 
@@ -126,7 +128,8 @@ export function slaCrossCheck(sla: SlaSettings, teams: string[]): { path: (strin
     if (p.team && !known.has(p.team)) out.push({ path: ["sla", "policies", i, "team"], message: `no team is named "${p.team}"` });
   });
   for (const t of Object.keys(sla.team_calendars)) if (!known.has(t)) out.push({ path: ["sla", "team_calendars", t], message: `no team is named "${t}"` });
-  for (const t of Object.keys(sla.escalation.leads)) if (!known.has(t)) out.push({ path: ["sla", "escalation", "leads", t], message: `no team is named "${t}"` });
+  for (const t of Object.keys(sla.escalation.leads))
+    if (!known.has(t)) out.push({ path: ["sla", "escalation", "leads", t], message: `no team is named "${t}"` });
   return out;
 }
 

@@ -39,7 +39,21 @@ async function warn(ctx: Ctx, rules: SlaRules, t: Ticket, target: Target, what: 
   const summary = `SLA warning: #${t.number} has used ${rules.settings.escalation.warn_at}% of its ${what} target, due ${due} (${when}); ${who}.`;
   // The assignee hears it directly, not only on the card.
   const alsoTell = assignee ? { people: [{ platform: assignee.platform, userId: assignee.userId }], channels: [] } : undefined;
-  await ctx.record.announce(t, "sla_warning", summary, { action: "sla_warning", field: target, to: new Date(dueAt).toISOString(), reason: assignee ? `warned ${assignee.name}` : "warned the triage channel (unassigned)" }, undefined, undefined, undefined, alsoTell);
+  await ctx.record.announce(
+    t,
+    "sla_warning",
+    summary,
+    {
+      action: "sla_warning",
+      field: target,
+      to: new Date(dueAt).toISOString(),
+      reason: assignee ? `warned ${assignee.name}` : "warned the triage channel (unassigned)",
+    },
+    undefined,
+    undefined,
+    undefined,
+    alsoTell,
+  );
 }
 
 async function breach(ctx: Ctx, rules: SlaRules, t: Ticket, target: Target, what: string, due: string, dueAt: number): Promise<void> {
@@ -59,7 +73,19 @@ async function breach(ctx: Ctx, rules: SlaRules, t: Ticket, target: Target, what
     await ctx.record.announce(t, "sla_breach", summary, event, undefined, undefined, undefined, alsoTell);
     return;
   }
-  await appendAudit(ctx.trx, [{ at: ctx.now, ticket_id: t.number, actor_id: ctx.actor.id, platform: ctx.actor.platform, action: event.action, field: event.field, from_value: null, to_value: event.to, reason: event.reason }]);
+  await appendAudit(ctx.trx, [
+    {
+      at: ctx.now,
+      ticket_id: t.number,
+      actor_id: ctx.actor.id,
+      platform: ctx.actor.platform,
+      action: event.action,
+      field: event.field,
+      from_value: null,
+      to_value: event.to,
+      reason: event.reason,
+    },
+  ]);
   await ctx.record.change(t, { priority: raised }, "sla_breach", summary, { reason: `${what} target breached`, alsoTell });
 }
 

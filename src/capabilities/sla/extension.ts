@@ -52,7 +52,14 @@ export function slaExtension(opts: { settings: DeskSettings; clock: Clock }): Ca
       const clocks: SlaExtras["clocks"] = {};
       for (const c of await clocksOf(db, ticket.number)) {
         const consumed = consumedAt(rules, c, now);
-        clocks[c.target] = { state: c.state, policy: c.policy, targetMs: c.target_ms, consumedMs: consumed, dueAt: c.due_at, breached: consumed > c.target_ms || (c.due_at !== null && c.due_at <= now) };
+        clocks[c.target] = {
+          state: c.state,
+          policy: c.policy,
+          targetMs: c.target_ms,
+          consumedMs: consumed,
+          dueAt: c.due_at,
+          breached: consumed > c.target_ms || (c.due_at !== null && c.due_at <= now),
+        };
       }
       return { asOf: now, timezone: opts.settings.timezone, clocks };
     },
@@ -80,7 +87,12 @@ export function slaFields(s: TicketSnapshot, tz?: string): { fields: FieldView[]
       const value = dueText(verb, c.dueAt, x.asOf, zone);
       fields.push({ label, value, time: { at: c.dueAt, ...(c.dueAt <= x.asOf ? { prefix: "Breached; was due " } : {}) } });
     } else if (c.state === "paused") {
-      fields.push({ label, value: c.breached ? `Paused, breached by ${formatSpan(c.consumedMs - c.targetMs)} (waiting on requester)` : `Paused: ${formatSpan(c.targetMs - c.consumedMs)} left (waiting on requester)` });
+      fields.push({
+        label,
+        value: c.breached
+          ? `Paused, breached by ${formatSpan(c.consumedMs - c.targetMs)} (waiting on requester)`
+          : `Paused: ${formatSpan(c.targetMs - c.consumedMs)} left (waiting on requester)`,
+      });
     } else if (target === "first_response" && c.state === "stopped") {
       fields.push({ label: "First response", value: `${c.breached ? "late" : "in time"}: ${formatSpan(c.consumedMs)} of ${formatSpan(c.targetMs)}` });
     }

@@ -57,7 +57,13 @@ export async function markFired(db: Queryable, s: { ticket_id: number; target: T
 
 /** One step's row as it stands now (a pause, a stop or another tick may have changed it). */
 export function stepOf(db: Queryable, s: { ticket_id: number; target: Target; step: Step }): Promise<StepRow | undefined> {
-  return db.selectFrom("sla_steps").selectAll().where("ticket_id", "=", s.ticket_id).where("target", "=", s.target).where("step", "=", s.step).executeTakeFirst();
+  return db
+    .selectFrom("sla_steps")
+    .selectAll()
+    .where("ticket_id", "=", s.ticket_id)
+    .where("target", "=", s.target)
+    .where("step", "=", s.step)
+    .executeTakeFirst();
 }
 
 /** Open tickets with no clock at all (opened before the desk had an `sla:` section). */
@@ -66,7 +72,9 @@ export async function openTicketsWithoutClocks(db: Queryable): Promise<number[]>
     .selectFrom("tickets")
     .select("id")
     .where("status", "not in", ["resolved", "closed"])
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("sla_clocks").select("sla_clocks.ticket_id").whereRef("sla_clocks.ticket_id", "=", "tickets.id"))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("sla_clocks").select("sla_clocks.ticket_id").whereRef("sla_clocks.ticket_id", "=", "tickets.id"))),
+    )
     .execute();
   return rows.map((r) => r.id);
 }
@@ -94,7 +102,9 @@ export async function clockTallies(db: Queryable, window: TicketWindow, now: num
     .select([
       "sla_clocks.target",
       (eb) => eb.fn.countAll<number>().as("measured"),
-      sql<number>`coalesce(sum(sla_clocks.consumed_ms > sla_clocks.target_ms OR (sla_clocks.stopped_at IS NULL AND sla_clocks.due_at IS NOT NULL AND sla_clocks.due_at < ${now})), 0)`.as("breached"),
+      sql<number>`coalesce(sum(sla_clocks.consumed_ms > sla_clocks.target_ms OR (sla_clocks.stopped_at IS NULL AND sla_clocks.due_at IS NOT NULL AND sla_clocks.due_at < ${now})), 0)`.as(
+        "breached",
+      ),
       sql<number>`coalesce(sum(sla_clocks.state = 'stopped' AND sla_clocks.consumed_ms <= sla_clocks.target_ms), 0)`.as("met"),
     ])
     .groupBy("sla_clocks.target")

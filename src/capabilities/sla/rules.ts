@@ -33,9 +33,16 @@ export class SlaRules {
 
   termsFor(t: Ticket): Terms {
     const p = this.policyFor(t);
-    const calendar = p.time === "business" ? (p.calendar ?? (t.team ? this.settings.team_calendars[t.team] : undefined) ?? this.settings.default_calendar ?? this.settings.calendars[0]!.name) : null;
+    const calendar =
+      p.time === "business"
+        ? (p.calendar ?? (t.team ? this.settings.team_calendars[t.team] : undefined) ?? this.settings.default_calendar ?? this.settings.calendars[0]!.name)
+        : null;
     const scope = [p.priority, p.type, p.team].filter(Boolean).join(" ");
-    return { label: `${scope} (${calendar ? `business hours, ${calendar}` : "calendar time"})`, targetMs: { first_response: p.first_response, resolution: p.resolution }, calendar };
+    return {
+      label: `${scope} (${calendar ? `business hours, ${calendar}` : "calendar time"})`,
+      targetMs: { first_response: p.first_response, resolution: p.resolution },
+      calendar,
+    };
   }
 
   /**

@@ -92,7 +92,18 @@ export class LogisticModel {
 
   /** The trained model as plain data (only between fit and any correction: lessons are the desk's to replay). */
   get state(): ModelState {
-    return { vectorizer: this.vectorizer.state, labels: this.labels, w: this.w, features: this.features, trainedOn: this.trainedOn, temperature: this.temperature, floor: this.floor, heldBack: this.heldBack, heldBackGuesses: this.heldBackGuesses, perLabel: this.perLabel };
+    return {
+      vectorizer: this.vectorizer.state,
+      labels: this.labels,
+      w: this.w,
+      features: this.features,
+      trainedOn: this.trainedOn,
+      temperature: this.temperature,
+      floor: this.floor,
+      heldBack: this.heldBack,
+      heldBackGuesses: this.heldBackGuesses,
+      perLabel: this.perLabel,
+    };
   }
 
   /** The model a state describes (one fitted elsewhere, e.g. in a training thread). */
@@ -214,7 +225,10 @@ export class LogisticModel {
     this.learned++;
     this.perLabel.set(label, (this.perLabel.get(label) ?? 0) + 1);
     // Kept by feature and label name, not position: a label added later re-lays the weights out.
-    return { changes: [...changed].map(([at, delta]) => ({ feature: Math.floor(at / K), label: this.labels[at % K]!, delta })), vocabulary: { before, after: this.vectorizer.size } };
+    return {
+      changes: [...changed].map(([at, delta]) => ({ feature: Math.floor(at / K), label: this.labels[at % K]!, delta })),
+      vocabulary: { before, after: this.vectorizer.size },
+    };
   }
 
   /** Takes a lesson back (its correction was rolled back). */

@@ -58,7 +58,11 @@ export async function runTriageCommand(triage: TriageLearner, ctx: Ctx, cmd: Cap
 async function show(ctx: Ctx, number: number): Promise<Outcome> {
   const snapshot = await ctx.snapshot(await ctx.load(number));
   const view = ticketView(snapshot);
-  const lines = [`Triage of #${number}:`, ...view.fields.map((f) => `  ${fieldText(f)}`), `  Commands: ${view.actions.map((a) => a.typed ?? a.label).join(" · ")}`];
+  const lines = [
+    `Triage of #${number}:`,
+    ...view.fields.map((f) => `  ${fieldText(f)}`),
+    `  Commands: ${view.actions.map((a) => a.typed ?? a.label).join(" · ")}`,
+  ];
   return { ok: true, kind: "capability", text: lines.join("\n"), snapshot };
 }
 
@@ -71,7 +75,9 @@ async function accept(triage: TriageLearner, ctx: Ctx, number: number): Promise<
   await triage.accepted(ctx, t, row.category);
   if (t.category !== row.category) {
     const team = ctx.settings.categories.find((c) => c.name === row.category)?.team;
-    await ctx.change(t, { category: row.category, ...(team ? { team } : {}) }, "triaged", `${ctx.actor.name} accepted ${row.category} for #${number}`, { reason: `suggestion accepted (${row.reason})` });
+    await ctx.change(t, { category: row.category, ...(team ? { team } : {}) }, "triaged", `${ctx.actor.name} accepted ${row.category} for #${number}`, {
+      reason: `suggestion accepted (${row.reason})`,
+    });
     await triage.assignOwner(ctx, await ctx.load(number));
   }
   const snapshot = await ctx.snapshot(await ctx.load(number));
@@ -87,14 +93,35 @@ async function link(ctx: Ctx, number: number, of?: string): Promise<Outcome> {
   const original = await ctx.load(originalId);
   const upstream = await store.duplicateOf(ctx.trx, originalId);
   if (upstream?.state === "linked") throw invalid(`#${originalId} is itself a duplicate of #${upstream.original_id}; link to #${upstream.original_id}.`);
-  if (existing?.state === "linked" && existing.original_id === originalId) throw new DeskError("INVALID_TRANSITION", `#${number} is already linked to #${originalId}.`);
+  if (existing?.state === "linked" && existing.original_id === originalId)
+    throw new DeskError("INVALID_TRANSITION", `#${number} is already linked to #${originalId}.`);
   if ((await store.duplicatesOf(ctx.trx, number, ["linked"])).length) throw invalid(`#${number} has duplicates of its own; link them to #${originalId} first.`);
-  await store.saveDuplicate(ctx.trx, { ticket_id: number, original_id: originalId, score: existing?.score ?? 1, state: "linked", created_at: existing?.created_at ?? ctx.now, decided_at: ctx.now });
-  const snapshot = await ctx.announce(t, "duplicate_linked", `${ctx.actor.name} linked #${number} as a duplicate of #${originalId}`, { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: "linked by an agent" }, undefined, await linkedMessage(ctx, originalId));
+  await store.saveDuplicate(ctx.trx, {
+    ticket_id: number,
+    original_id: originalId,
+    score: existing?.score ?? 1,
+    state: "linked",
+    created_at: existing?.created_at ?? ctx.now,
+    decided_at: ctx.now,
+  });
+  const snapshot = await ctx.announce(
+    t,
+    "duplicate_linked",
+    `${ctx.actor.name} linked #${number} as a duplicate of #${originalId}`,
+    { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: "linked by an agent" },
+    undefined,
+    await linkedMessage(ctx, originalId),
+  );
   // Linked to an original that is already done: follow it now.
   if (!isOpen(original.status) && isOpen(t.status)) {
     const note = `Resolved with #${originalId}: ${original.resolution ?? "fixed"}`;
-    await ctx.record.change(await ctx.load(number), { status: "resolved", resolution: note, resolved_at: ctx.now }, "resolved", `#${number} resolved with its original #${originalId}`, { reason: `duplicate of #${originalId}`, comment: { body: note, internal: false } });
+    await ctx.record.change(
+      await ctx.load(number),
+      { status: "resolved", resolution: note, resolved_at: ctx.now },
+      "resolved",
+      `#${number} resolved with its original #${originalId}`,
+      { reason: `duplicate of #${originalId}`, comment: { body: note, internal: false } },
+    );
   }
   return { ok: true, kind: "capability", text: `#${number} is linked as a duplicate of #${originalId}; it will close with it.`, snapshot };
 }
@@ -104,7 +131,11 @@ async function notDuplicate(ctx: Ctx, number: number): Promise<Outcome> {
   const d = await store.duplicateOf(ctx.trx, number);
   if (!d || d.state === "rejected") throw new DeskError("INVALID_TRANSITION", `#${number} is not marked as a duplicate.`);
   await store.saveDuplicate(ctx.trx, { ...d, state: "rejected", decided_at: ctx.now });
-  const snapshot = await ctx.announce(t, "duplicate_rejected", `${ctx.actor.name}: #${number} is not a duplicate of #${d.original_id}`, { action: "triage", field: "duplicate_of", reason: `not a duplicate of #${d.original_id} (agent)` });
+  const snapshot = await ctx.announce(t, "duplicate_rejected", `${ctx.actor.name}: #${number} is not a duplicate of #${d.original_id}`, {
+    action: "triage",
+    field: "duplicate_of",
+    reason: `not a duplicate of #${d.original_id} (agent)`,
+  });
   return { ok: true, kind: "capability", text: `#${number} is not a duplicate of #${d.original_id}; noted.`, snapshot };
 }
 
@@ -143,7 +174,11 @@ async function shift(ctx: Ctx, arg: string): Promise<Outcome> {
   const on = /^on$/i.test(arg.trim()) ? true : /^off$/i.test(arg.trim()) ? false : undefined;
   if (on === undefined) throw invalid(`Say "shift on" or "shift off".`);
   await store.setShift(ctx.trx, personKey(ctx.actor).toLowerCase(), on, ctx.now);
-  return { ok: true, kind: "capability", text: on ? `${ctx.actor.name} is on shift: new tickets may be assigned to you.` : `${ctx.actor.name} is off shift: no new tickets will be assigned to you.` };
+  return {
+    ok: true,
+    kind: "capability",
+    text: on ? `${ctx.actor.name} is on shift: new tickets may be assigned to you.` : `${ctx.actor.name} is off shift: no new tickets will be assigned to you.`,
+  };
 }
 
 async function stats(triage: TriageLearner, ctx: Ctx): Promise<Outcome> {

@@ -82,9 +82,24 @@ export interface ModelStanding {
  * this guess; else the model's guess, with the rule it overrode in the reason.
  * Where no rule matches: the model's guess at `suggestThreshold` or above; else nothing.
  */
-export function combine(rule: RuleMatch | undefined, g: Guess | undefined, record: RuleRecord, model: ModelStanding, suggestThreshold: number): Suggestion | undefined {
+export function combine(
+  rule: RuleMatch | undefined,
+  g: Guess | undefined,
+  record: RuleRecord,
+  model: ModelStanding,
+  suggestThreshold: number,
+): Suggestion | undefined {
   const ranked = g?.ranked.slice(0, 3) ?? [];
-  const guess = g ? { category: g.label, confidence: g.confidence, source: "model" as const, reason: `model: trained on ${model.examples} tickets`, ranked, modelCategory: g.label } : undefined;
+  const guess = g
+    ? {
+        category: g.label,
+        confidence: g.confidence,
+        source: "model" as const,
+        reason: `model: trained on ${model.examples} tickets`,
+        ranked,
+        modelCategory: g.label,
+      }
+    : undefined;
   if (rule) {
     const agrees = !g || g.label === rule.category;
     const tally = record.get(rule.category) ?? { rule: 0, model: 0 };
@@ -93,9 +108,19 @@ export function combine(rule: RuleMatch | undefined, g: Guess | undefined, recor
     if (agrees || unjudged || (clearlyBetter(tally) && ruleBeats(tally, g!.confidence))) {
       const p = g?.ranked.find((r) => r.label === rule.category)?.p;
       const note = agrees ? (g ? `; the model agrees (${pct(g.confidence)})` : "") : `; over the model's ${g!.label} (${pct(g!.confidence)})`;
-      return { category: rule.category, confidence: p ?? rule.confidence, source: "rule", reason: `${rule.reason}${note}`, ranked, modelCategory: g?.label ?? null };
+      return {
+        category: rule.category,
+        confidence: p ?? rule.confidence,
+        source: "rule",
+        reason: `${rule.reason}${note}`,
+        ranked,
+        modelCategory: g?.label ?? null,
+      };
     }
-    return { ...guess!, reason: `${guess!.reason}, over ${rule.reason} (the rule was right ${tally.rule} of ${tally.rule + tally.model} times they disagreed)` };
+    return {
+      ...guess!,
+      reason: `${guess!.reason}, over ${rule.reason} (the rule was right ${tally.rule} of ${tally.rule + tally.model} times they disagreed)`,
+    };
   }
   if (!guess || guess.confidence < suggestThreshold) return undefined;
   return guess;

@@ -57,7 +57,8 @@ export function queryWords(title: string, description: string, max = 32): string
  */
 export function indexPhrases(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const joined of text.toLowerCase().match(/[\p{L}\p{N}]+(?:[-_]+[\p{L}\p{N}]+)+/gu) ?? []) out.set(joined.replace(/[-_]/g, ""), joined.split(/[-_]+/).join(" "));
+  for (const joined of text.toLowerCase().match(/[\p{L}\p{N}]+(?:[-_]+[\p{L}\p{N}]+)+/gu) ?? [])
+    out.set(joined.replace(/[-_]/g, ""), joined.split(/[-_]+/).join(" "));
   return out;
 }
 

@@ -102,7 +102,10 @@ export class Triage implements Capability {
       this.record = addRecords(this.record, await store.ruleRecord(db));
       this.taughtWhileFitting = new Map();
       const examples = rows.map((r) => ({ text: `${r.title}\n${r.description}`, label: r.category }));
-      this.fitting = fitModel(this.settings.categories.map((c) => c.name), examples).then((model) => {
+      this.fitting = fitModel(
+        this.settings.categories.map((c) => c.name),
+        examples,
+      ).then((model) => {
         this.adopt(model);
         this.fittedOn = rows.length;
         return rows.length;
@@ -123,7 +126,10 @@ export class Triage implements Capability {
     }
     this.taughtWhileFitting = undefined;
     this.model = model;
-    this.record = addRecords(ruleRecordFrom(model.heldBackGuesses, (text) => ruleCategory(text, this.settings, this.conf)), this.record);
+    this.record = addRecords(
+      ruleRecordFrom(model.heldBackGuesses, (text) => ruleCategory(text, this.settings, this.conf)),
+      this.record,
+    );
   }
 
   /** The category a rule decides, or the model's guess where no rule matches (decide.ts). */
@@ -176,14 +182,18 @@ export class Triage implements Capability {
     await this.learn(ctx, t, category);
   }
 
-  async afterChange(ctx: Ctx, change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } }): Promise<void> {
+  async afterChange(
+    ctx: Ctx,
+    change: { kind: ChangeKind; before: Ticket | null; after: Ticket; comment?: { body: string; internal: boolean } },
+  ): Promise<void> {
     await this.beginTraining(ctx.trx);
     await this.settle(ctx);
     // Triage's own changes use kinds it does not react to ("triaged"), so its ctx.change calls cannot recurse.
     if (change.kind === "created" && ctx.envelope.command.kind === "create") return this.onCreated(ctx, change.after, ctx.envelope.command);
     if (change.kind === "category" && atLeast(ctx.role, "agent")) return this.onAgentCategory(ctx, change.after);
     if (change.kind === "priority" && ctx.envelope.command.kind === "priority") return this.onAgentPriority(ctx, change.after);
-    if (change.kind === "resolved" || change.kind === "closed") return this.followOriginal(ctx, change.after, change.kind === "resolved" ? "resolved" : "closed");
+    if (change.kind === "resolved" || change.kind === "closed")
+      return this.followOriginal(ctx, change.after, change.kind === "resolved" ? "resolved" : "closed");
     if (SHARED.has(change.kind)) return this.shareWithDuplicates(ctx, change.after, change.kind, change.comment);
   }
 
@@ -196,13 +206,25 @@ export class Triage implements Capability {
   async enrich(db: Db | Trx, t: Ticket): Promise<TriageExtras> {
     const row = await store.triageOf(db, t.number);
     const dup = await store.duplicateOf(db, t.number);
-    const original = dup && dup.state !== "rejected" ? await db.selectFrom("tickets").select("title").where("id", "=", dup.original_id).executeTakeFirst() : undefined;
+    const original =
+      dup && dup.state !== "rejected" ? await db.selectFrom("tickets").select("title").where("id", "=", dup.original_id).executeTakeFirst() : undefined;
     const dups = await store.countDuplicates(db, t.number);
     const offer = await store.offerFor(db, t.number);
     const categories = this.settings.categories.map((c) => c.name);
     const ranked = row?.ranked ? (JSON.parse(row.ranked) as { label: string }[]).map((r) => r.label).filter((l) => categories.includes(l)) : [];
     return {
-      ...(row?.category ? { suggestion: { category: row.category, confidence: row.confidence ?? 0, source: row.source ?? "rule", reason: row.reason ?? "", applied: row.applied === 1, outcome: row.outcome } } : {}),
+      ...(row?.category
+        ? {
+            suggestion: {
+              category: row.category,
+              confidence: row.confidence ?? 0,
+              source: row.source ?? "rule",
+              reason: row.reason ?? "",
+              applied: row.applied === 1,
+              outcome: row.outcome,
+            },
+          }
+        : {}),
       ranked,
       // A reason names the priority it explains: one for a priority the ticket no longer has is not shown.
       ...(row?.priority_reason && row.priority_reason.startsWith(`${t.priority}:`) ? { priorityReason: row.priority_reason } : {}),
@@ -218,7 +240,22 @@ export class Triage implements Capability {
   private async onCreated(ctx: Ctx, created: Ticket, cmd: Extract<Command, { kind: "create" }>): Promise<void> {
     let t = created;
     const text = `${t.title}\n${t.description}`;
-    const row: store.TriageTicketRow = { ticket_id: t.number, category: null, confidence: null, source: null, reason: null, applied: 0, outcome: null, corrected_to: null, priority_reason: null, owner_reason: null, created_at: ctx.now, ranked: null, model_category: null, type_reason: null };
+    const row: store.TriageTicketRow = {
+      ticket_id: t.number,
+      category: null,
+      confidence: null,
+      source: null,
+      reason: null,
+      applied: 0,
+      outcome: null,
+      corrected_to: null,
+      priority_reason: null,
+      owner_reason: null,
+      created_at: ctx.now,
+      ranked: null,
+      model_category: null,
+      type_reason: null,
+    };
 
     // Type: a one-line request for access or for something to be provided is not an incident.
     if (!cmd.type) {
@@ -232,12 +269,16 @@ export class Triage implements Capability {
     // Priority: impact x urgency, inferring what the requester did not choose.
     const requester = await ctx.person(t.requesterId);
     const keys = [personKey(requester).toLowerCase(), ...(requester.email ? [`email:${requester.email.toLowerCase()}`] : [])];
-    const impact = cmd.impact ? { level: cmd.impact, reason: "chosen by the requester" } : (inferImpact(text, keys, t.service, this.settings, this.conf) ?? { level: t.impact, reason: "default" });
+    const impact = cmd.impact
+      ? { level: cmd.impact, reason: "chosen by the requester" }
+      : (inferImpact(text, keys, t.service, this.settings, this.conf) ?? { level: t.impact, reason: "default" });
     const urgency = cmd.urgency ? { level: cmd.urgency, reason: "chosen by the requester" } : (inferUrgency(text) ?? { level: t.urgency, reason: "default" });
     const priority = priorityOf(this.settings.priorityMatrix, impact.level, urgency.level);
     row.priority_reason = `${priority}: impact ${impact.level} (${impact.reason}) x urgency ${urgency.level} (${urgency.reason})`;
     if (impact.level !== t.impact || urgency.level !== t.urgency) {
-      await ctx.record.change(t, { impact: impact.level, urgency: urgency.level, priority }, "priority", `Triage set #${t.number} to ${priority}`, { reason: row.priority_reason });
+      await ctx.record.change(t, { impact: impact.level, urgency: urgency.level, priority }, "priority", `Triage set #${t.number} to ${priority}`, {
+        reason: row.priority_reason,
+      });
       t = await ctx.load(t.number);
     }
 
@@ -246,13 +287,27 @@ export class Triage implements Capability {
     if (!cmd.category) {
       const s = this.suggest(text);
       if (s) {
-        Object.assign(row, { category: s.category, confidence: s.confidence, source: s.source, reason: s.reason, ranked: JSON.stringify(s.ranked), model_category: s.modelCategory });
+        Object.assign(row, {
+          category: s.category,
+          confidence: s.confidence,
+          source: s.source,
+          reason: s.reason,
+          ranked: JSON.stringify(s.ranked),
+          model_category: s.modelCategory,
+        });
         const threshold = this.autoThreshold;
-        const why = s.source === "rule" ? s.reason : this.conf.mode === "auto" && s.confidence >= threshold ? `${s.reason} (${pct(s.confidence)}; auto at ${pct(threshold)} and above, where ${pct(this.conf.auto_precision)} of held-back guesses were right)` : undefined;
+        const why =
+          s.source === "rule"
+            ? s.reason
+            : this.conf.mode === "auto" && s.confidence >= threshold
+              ? `${s.reason} (${pct(s.confidence)}; auto at ${pct(threshold)} and above, where ${pct(this.conf.auto_precision)} of held-back guesses were right)`
+              : undefined;
         if (why && this.settings.categories.some((c) => c.name === s.category)) {
           row.applied = 1;
           const team = this.settings.categories.find((c) => c.name === s.category)?.team;
-          t = await ctx.record.change(t, { category: s.category, ...(team ? { team } : {}) }, "triaged", `Triage put #${t.number} in ${s.category}`, { reason: why });
+          t = await ctx.record.change(t, { category: s.category, ...(team ? { team } : {}) }, "triaged", `Triage put #${t.number} in ${s.category}`, {
+            reason: why,
+          });
         }
       } else {
         const g = this.model.guess(text);
@@ -270,7 +325,13 @@ export class Triage implements Capability {
     const rule = this.conf.owner.find((o) => o.team === t.team)?.rule ?? "claim";
     const choice = await chooseOwner(ctx, t.team, rule);
     if (!choice) return;
-    await ctx.record.change(t, { assignee_id: choice.person.id, ...(t.status === "new" ? { status: "triaged" } : {}) }, "triaged", `Triage assigned #${t.number} to ${choice.person.name}`, { reason: choice.reason });
+    await ctx.record.change(
+      t,
+      { assignee_id: choice.person.id, ...(t.status === "new" ? { status: "triaged" } : {}) },
+      "triaged",
+      `Triage assigned #${t.number} to ${choice.person.name}`,
+      { reason: choice.reason },
+    );
     const row = await store.triageOf(ctx.trx, t.number);
     if (row) await store.saveTriage(ctx.trx, { ...row, owner_reason: `${choice.person.name}: ${choice.reason}` });
   }
@@ -288,12 +349,24 @@ export class Triage implements Capability {
     const originalId = via && via.state !== "rejected" ? via.original_id : best.c.id;
     const original = await ctx.load(originalId);
     if (!isOpen(original.status)) return;
-    await store.saveDuplicate(ctx.trx, { ticket_id: t.number, original_id: originalId, score: best.score, state: "suggested", created_at: ctx.now, decided_at: null });
+    await store.saveDuplicate(ctx.trx, {
+      ticket_id: t.number,
+      original_id: originalId,
+      score: best.score,
+      state: "suggested",
+      created_at: ctx.now,
+      decided_at: null,
+    });
     await ctx.record.announce(
       t,
       "duplicate_suggested",
       `#${t.number} looks like #${originalId} (${original.title})`,
-      { action: "triage", field: "duplicate_of", to: `#${originalId}`, reason: `similarity ${pct(best.score)}${best.c.service && best.c.service === t.service ? ", same service" : ""}` },
+      {
+        action: "triage",
+        field: "duplicate_of",
+        to: `#${originalId}`,
+        reason: `similarity ${pct(best.score)}${best.c.service && best.c.service === t.service ? ", same service" : ""}`,
+      },
       undefined,
       await sameProblemMessage(ctx, originalId),
     );
@@ -322,9 +395,16 @@ export class Triage implements Capability {
     // A rule's decision the agent changed counts against the rule; one they kept counts for it where the model
     // had said otherwise. That record decides the next disagreement (decide.ts).
     const undecided = row?.source === "rule" && row.category && !row.outcome;
-    const side = !undecided ? undefined : t.category !== row!.category ? "model" : row!.model_category && row!.model_category !== row!.category ? "rule" : undefined;
+    const side = !undecided
+      ? undefined
+      : t.category !== row!.category
+        ? "model"
+        : row!.model_category && row!.model_category !== row!.category
+          ? "rule"
+          : undefined;
     await this.learn(ctx, t, t.category, side ? { category: row!.category!, side } : undefined);
-    if (row?.category && !row.outcome) await store.setOutcome(ctx.trx, t.number, row.category === t.category ? "accepted" : "corrected", row.category === t.category ? null : t.category);
+    if (row?.category && !row.outcome)
+      await store.setOutcome(ctx.trx, t.number, row.category === t.category ? "accepted" : "corrected", row.category === t.category ? null : t.category);
     await this.assignOwner(ctx, t);
   }
 
@@ -349,10 +429,19 @@ export class Triage implements Capability {
       const dup = await ctx.load(d.ticket_id);
       if (!isOpen(dup.status) || dup.requesterId === ctx.actor.id) continue;
       const sentence =
-        kind === "commented" ? `Update on ${of}, the report yours #${dup.number} joins: ${comment?.body ?? ""}`
-        : kind === "status" ? `${of}, the report yours #${dup.number} joins, is now ${STATUS_LABEL[original.status]}.`
-        : `${assignee} is working on ${of}, the report yours #${dup.number} joins.`;
-      await ctx.record.announce(dup, "original_update", `#${original.number}'s update shared with its duplicate #${dup.number}`, { action: "duplicate_update", field: "original", to: `#${original.number}`, reason: kind }, undefined, sentence);
+        kind === "commented"
+          ? `Update on ${of}, the report yours #${dup.number} joins: ${comment?.body ?? ""}`
+          : kind === "status"
+            ? `${of}, the report yours #${dup.number} joins, is now ${STATUS_LABEL[original.status]}.`
+            : `${assignee} is working on ${of}, the report yours #${dup.number} joins.`;
+      await ctx.record.announce(
+        dup,
+        "original_update",
+        `#${original.number}'s update shared with its duplicate #${dup.number}`,
+        { action: "duplicate_update", field: "original", to: `#${original.number}`, reason: kind },
+        undefined,
+        sentence,
+      );
     }
   }
 
@@ -361,9 +450,17 @@ export class Triage implements Capability {
       const dup = await ctx.load(d.ticket_id);
       const note = `Resolved with #${original.number}: ${original.resolution ?? "fixed"}`;
       if (kind === "resolved" && isOpen(dup.status)) {
-        await ctx.record.change(dup, { status: "resolved", resolution: note, resolved_at: ctx.now }, "resolved", `#${dup.number} resolved with its original #${original.number}`, { reason: `duplicate of #${original.number}`, comment: { body: note, internal: false } });
+        await ctx.record.change(
+          dup,
+          { status: "resolved", resolution: note, resolved_at: ctx.now },
+          "resolved",
+          `#${dup.number} resolved with its original #${original.number}`,
+          { reason: `duplicate of #${original.number}`, comment: { body: note, internal: false } },
+        );
       } else if (kind === "closed" && dup.status !== "closed") {
-        await ctx.record.change(dup, { status: "closed", closed_at: ctx.now }, "closed", `#${dup.number} closed with its original #${original.number}`, { reason: `duplicate of #${original.number}` });
+        await ctx.record.change(dup, { status: "closed", closed_at: ctx.now }, "closed", `#${dup.number} closed with its original #${original.number}`, {
+          reason: `duplicate of #${original.number}`,
+        });
       }
     }
   }

@@ -2,12 +2,18 @@
 // n-grams of words (so "wi-fi", "wifi" and "wif1" still share most of their features).
 
 const STOP = new Set(
-  "a an and are as at be been but by can could do does for from has have hi hello i i'm im in is it its me my no not of on or our please so that the their there this thanks thank to us was we were what when which will with you your".split(" "),
+  "a an and are as at be been but by can could do does for from has have hi hello i i'm im in is it its me my no not of on or our please so that the their there this thanks thank to us was we were what when which will with you your".split(
+    " ",
+  ),
 );
 
 /** Lower-cased words of letters and digits, stop words dropped. */
 export function words(text: string): string[] {
-  const all = text.toLowerCase().replace(/[-_]/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+  const all =
+    text
+      .toLowerCase()
+      .replace(/[-_]/g, "")
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   return all.filter((w) => !STOP.has(w) && w.length > 1);
 }
 
@@ -100,7 +106,10 @@ export class Vectorizer {
   }
 
   private weigh(fs: Map<string, number>, grow: boolean): Sparse {
-    const groups: Sparse[] = [{ index: [], value: [] }, { index: [], value: [] }];
+    const groups: Sparse[] = [
+      { index: [], value: [] },
+      { index: [], value: [] },
+    ];
     for (const [f, tf] of fs) {
       let id = this.ids.get(f);
       if (id === undefined) {

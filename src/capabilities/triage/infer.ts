@@ -10,9 +10,11 @@ export interface Inferred {
   reason: string;
 }
 
-const EVERYONE = /\b(every(one|body)|all (users|staff|of us|employees)|whole (office|floor|company|team|building)|entire (office|floor|company|team|building)|nobody can|no ?one can|company[- ]wide|outage)\b/;
+const EVERYONE =
+  /\b(every(one|body)|all (users|staff|of us|employees)|whole (office|floor|company|team|building)|entire (office|floor|company|team|building)|nobody can|no ?one can|company[- ]wide|outage)\b/;
 const JUST_ME = /\b(just|only) (me|my (laptop|machine|account))\b/;
-const CANT_WORK = /\b(can(no|')?t|unable to|could ?n[o']?t) (work|log ?in|login|sign ?in|access anything|do (my|any) work)\b|\b(blocked|urgent|asap|emergency|right now|immediately)\b/;
+const CANT_WORK =
+  /\b(can(no|')?t|unable to|could ?n[o']?t) (work|log ?in|login|sign ?in|access anything|do (my|any) work)\b|\b(blocked|urgent|asap|emergency|right now|immediately)\b/;
 const NO_RUSH = /\b(no rush|when(ever)? you (have|get) (time|a chance)|not urgent|low priority|next week)\b/;
 
 function normal(text: string): string {
@@ -23,7 +25,13 @@ function quote(m: RegExpExecArray): string {
   return `"${m[0]}"`;
 }
 
-export function inferImpact(text: string, requesterKeys: string[], service: string | null, settings: DeskSettings, triage: TriageSettings): Inferred | undefined {
+export function inferImpact(
+  text: string,
+  requesterKeys: string[],
+  service: string | null,
+  settings: DeskSettings,
+  triage: TriageSettings,
+): Inferred | undefined {
   const vip = triage.vip.find((m) => requesterKeys.includes(m.toLowerCase()));
   if (vip) return { level: "high", reason: `VIP requester (${vip})` };
   const s = service ? settings.services.find((x) => x.name === service) : undefined;
@@ -79,11 +87,14 @@ export interface InferredType {
 
 // Asking for access, a permission, a role or membership: "need admin access to the AWS prod account",
 // "please grant me write permission on the finance share", "add me to the sales channel".
-const ACCESS = /\b((need|needs|want|request(ing)?|give|grant|get|requires?)\b[^.?!]{0,40}\b(access|permissions?|rights|admin|role|privileges?)\b|\badd (me|us|\w+) to (the )?[\w -]{1,40}\b(group|channel|team|list|repo|repository|project|share|drive|folder)\b|\b(access|permission) (request|to)\b)/;
+const ACCESS =
+  /\b((need|needs|want|request(ing)?|give|grant|get|requires?)\b[^.?!]{0,40}\b(access|permissions?|rights|admin|role|privileges?)\b|\badd (me|us|\w+) to (the )?[\w -]{1,40}\b(group|channel|team|list|repo|repository|project|share|drive|folder)\b|\b(access|permission) (request|to)\b)/;
 // Asking for something to be provided or set up: "please install Visio", "need a new monitor", "set up a mailbox".
-const SERVICE = /\b(please |pls |can (you|i|we) |could (you|i|we) |need (to )?|want to |would like (to )?|request(ing)? )?(install|set ?up|provision|order|upgrade|create|get)\b|\b(need|want|request(ing)?|would like|order)\b[^.?!]{0,20}\b(new|another|a|an|second|spare)\b [\w -]{0,30}\b(laptop|monitor|screen|keyboard|mouse|headset|phone|license|licence|account|mailbox|desk|dock|docking station|software|chair|adapter|cable)s?\b/;
+const SERVICE =
+  /\b(please |pls |can (you|i|we) |could (you|i|we) |need (to )?|want to |would like (to )?|request(ing)? )?(install|set ?up|provision|order|upgrade|create|get)\b|\b(need|want|request(ing)?|would like|order)\b[^.?!]{0,20}\b(new|another|a|an|second|spare)\b [\w -]{0,30}\b(laptop|monitor|screen|keyboard|mouse|headset|phone|license|licence|account|mailbox|desk|dock|docking station|software|chair|adapter|cable)s?\b/;
 // What a broken thing says: then it is an incident, however the sentence starts.
-const BROKEN = /\b(broken|down|crash(es|ed|ing)?|fail(s|ed|ing)?|error|not working|doesn'?t work|does not work|can'?t|cannot|unable|stopped|won'?t|lost|slow|frozen|freez(es|ing))\b/;
+const BROKEN =
+  /\b(broken|down|crash(es|ed|ing)?|fail(s|ed|ing)?|error|not working|doesn'?t work|does not work|can'?t|cannot|unable|stopped|won'?t|lost|slow|frozen|freez(es|ing))\b/;
 
 /**
  * The type of a ticket told in one line (a title with little or no description): a request for access or for a

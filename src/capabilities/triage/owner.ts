@@ -39,7 +39,10 @@ export async function chooseOwner(ctx: Ctx, team: string, rule: "round_robin" | 
     await setRotation(ctx.trx, team, next.key);
     return { person: next.person, reason: `round-robin in ${team} (${members.length} on shift)` };
   }
-  const load = await openLoad(ctx.trx, members.map((m) => m.person.id));
+  const load = await openLoad(
+    ctx.trx,
+    members.map((m) => m.person.id),
+  );
   // Ties go to the first listed member, so the choice is stable.
   const best = members.reduce((a, b) => ((load.get(b.person.id) ?? 0) < (load.get(a.person.id) ?? 0) ? b : a));
   return { person: best.person, reason: `least loaded in ${team} (${load.get(best.person.id) ?? 0} open)` };

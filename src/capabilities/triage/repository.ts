@@ -14,7 +14,11 @@ export async function triageOf(db: Queryable, ticketId: number): Promise<TriageT
 
 export async function saveTriage(db: Queryable, row: TriageTicketRow): Promise<void> {
   const { ticket_id, ...rest } = row;
-  await db.insertInto("triage_tickets").values(row).onConflict((c) => c.column("ticket_id").doUpdateSet(rest)).execute();
+  await db
+    .insertInto("triage_tickets")
+    .values(row)
+    .onConflict((c) => c.column("ticket_id").doUpdateSet(rest))
+    .execute();
 }
 
 export async function setOutcome(db: Queryable, ticketId: number, outcome: "accepted" | "corrected", correctedTo: string | null): Promise<void> {
@@ -36,7 +40,8 @@ export async function stats(db: Queryable): Promise<Stats> {
     .where("category", "is not", null)
     .groupBy(["source", "outcome"])
     .execute();
-  const count = (o: string | null, s?: string) => rows.filter((r) => r.outcome === o && (s === undefined || r.source === s)).reduce((n, r) => n + Number(r.n), 0);
+  const count = (o: string | null, s?: string) =>
+    rows.filter((r) => r.outcome === o && (s === undefined || r.source === s)).reduce((n, r) => n + Number(r.n), 0);
   const sources = [...new Set(rows.map((r) => r.source ?? "?"))];
   return {
     suggested: rows.reduce((n, r) => n + Number(r.n), 0),
@@ -55,11 +60,22 @@ export async function duplicateOf(db: Queryable, ticketId: number): Promise<Dupl
 
 export async function saveDuplicate(db: Queryable, row: DuplicateRow): Promise<void> {
   const { ticket_id, ...rest } = row;
-  await db.insertInto("triage_duplicates").values(row).onConflict((c) => c.column("ticket_id").doUpdateSet(rest)).execute();
+  await db
+    .insertInto("triage_duplicates")
+    .values(row)
+    .onConflict((c) => c.column("ticket_id").doUpdateSet(rest))
+    .execute();
 }
 
 export async function duplicatesOf(db: Queryable, originalId: number, states: DuplicateRow["state"][], since = 0): Promise<DuplicateRow[]> {
-  return db.selectFrom("triage_duplicates").selectAll().where("original_id", "=", originalId).where("state", "in", states).where("created_at", ">=", since).orderBy("ticket_id").execute();
+  return db
+    .selectFrom("triage_duplicates")
+    .selectAll()
+    .where("original_id", "=", originalId)
+    .where("state", "in", states)
+    .where("created_at", ">=", since)
+    .orderBy("ticket_id")
+    .execute();
 }
 
 export interface Candidate {
@@ -88,7 +104,15 @@ const COMPARED = 40;
  * word by word with weights from how common each word is among open tickets (duplicates.ts) and ranked by that
  * similarity and their age.
  */
-export async function similarOpenTickets(db: Queryable, ticketId: number, title: string, description: string, now: number, counts: WordCounts = new Map(), limit = 10): Promise<Candidate[]> {
+export async function similarOpenTickets(
+  db: Queryable,
+  ticketId: number,
+  title: string,
+  description: string,
+  now: number,
+  counts: WordCounts = new Map(),
+  limit = 10,
+): Promise<Candidate[]> {
   const ws = queryWords(title, description, QUERY_WORDS);
   if (!ws.length) return [];
   const phrases = indexPhrases(`${title}\n${description}`);
@@ -105,7 +129,16 @@ export async function similarOpenTickets(db: Queryable, ticketId: number, title:
   return rows.rows
     .map((r, textRank) => {
       const s = cosine(query, termVector(r, weigh));
-      return { id: r.id, title: r.title, service: r.service, sourceKind: r.source_kind, createdAt: r.created_at, similarity: s, rank: s * recency(now - r.created_at), textRank };
+      return {
+        id: r.id,
+        title: r.title,
+        service: r.service,
+        sourceKind: r.source_kind,
+        createdAt: r.created_at,
+        similarity: s,
+        rank: s * recency(now - r.created_at),
+        textRank,
+      };
     })
     .sort((a, b) => b.rank - a.rank || b.id - a.id)
     .slice(0, limit);
@@ -179,7 +212,11 @@ export async function offerFor(db: Queryable, originalId: number): Promise<{ cou
 }
 
 export async function saveOffer(db: Queryable, originalId: number, count: number, state: string, at: number): Promise<void> {
-  await db.insertInto("triage_offers").values({ original_id: originalId, count, state, created_at: at }).onConflict((c) => c.column("original_id").doUpdateSet({ count, state })).execute();
+  await db
+    .insertInto("triage_offers")
+    .values({ original_id: originalId, count, state, created_at: at })
+    .onConflict((c) => c.column("original_id").doUpdateSet({ count, state }))
+    .execute();
 }
 
 // --- shifts and rotation
@@ -190,7 +227,11 @@ export async function offShift(db: Queryable): Promise<Set<string>> {
 }
 
 export async function setShift(db: Queryable, person: string, on: boolean, at: number): Promise<void> {
-  await db.insertInto("triage_shifts").values({ person, on_shift: on ? 1 : 0, at }).onConflict((c) => c.column("person").doUpdateSet({ on_shift: on ? 1 : 0, at })).execute();
+  await db
+    .insertInto("triage_shifts")
+    .values({ person, on_shift: on ? 1 : 0, at })
+    .onConflict((c) => c.column("person").doUpdateSet({ on_shift: on ? 1 : 0, at }))
+    .execute();
 }
 
 export async function lastInRotation(db: Queryable, team: string): Promise<string | undefined> {
@@ -198,7 +239,11 @@ export async function lastInRotation(db: Queryable, team: string): Promise<strin
 }
 
 export async function setRotation(db: Queryable, team: string, person: string): Promise<void> {
-  await db.insertInto("triage_rotation").values({ team, last_person: person }).onConflict((c) => c.column("team").doUpdateSet({ last_person: person })).execute();
+  await db
+    .insertInto("triage_rotation")
+    .values({ team, last_person: person })
+    .onConflict((c) => c.column("team").doUpdateSet({ last_person: person }))
+    .execute();
 }
 
 /** Open tickets assigned to each person id. */

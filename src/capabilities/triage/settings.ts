@@ -1,7 +1,9 @@
 // The `triage:` section of the settings file: modes, thresholds, owner rules, duplicate windows.
 import { z } from "zod";
 
-const matcher = z.string().regex(/^(slack|teams|console|email|webhook):\S+$/, 'expected "slack:<user id>", "teams:<aad object id>", "console:<name>" or "email:<address>"');
+const matcher = z
+  .string()
+  .regex(/^(slack|teams|console|email|webhook):\S+$/, 'expected "slack:<user id>", "teams:<aad object id>", "console:<name>" or "email:<address>"');
 
 export const triageSchema = z
   .object({

@@ -29,7 +29,13 @@ export const TRIAGE_VERBS = {
 } as const;
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-const cap = (verb: string, number?: number, text?: string): Command => ({ kind: "capability", capability: "triage", verb, ...(number !== undefined ? { number } : {}), ...(text ? { text } : {}) });
+const cap = (verb: string, number?: number, text?: string): Command => ({
+  kind: "capability",
+  capability: "triage",
+  verb,
+  ...(number !== undefined ? { number } : {}),
+  ...(text ? { text } : {}),
+});
 
 export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: ActionView[] } {
   const x = s.extras?.triage as TriageExtras | undefined;
@@ -43,13 +49,21 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   const sure = (x: NonNullable<TriageExtras["suggestion"]>) => (x.source === "rule" ? "" : ` (${pct(x.confidence)})`);
   if (sg && !sg.applied && !sg.outcome && !t.category) {
     fields.push({ label: "Category", value: `${sg.category}${sure(sg)} suggested · ${sg.reason}` });
-    if (open) actions.push({ verb: TRIAGE_VERBS.acceptCategory, label: `Accept ${sg.category}`, ticketId: t.number, style: "primary", typed: `accept ${t.number}` });
+    if (open)
+      actions.push({ verb: TRIAGE_VERBS.acceptCategory, label: `Accept ${sg.category}`, ticketId: t.number, style: "primary", typed: `accept ${t.number}` });
   } else if (sg?.applied && t.category === sg.category) {
     fields.push({ label: "Category reason", value: `${sg.category}${sure(sg)} · ${sg.reason}` });
   }
   // The model's next best come first, then the other categories (the current one is no choice).
   const options = [...new Set([...x.ranked, ...x.categories])].filter((c) => c !== t.category);
-  if (open && options.length) actions.push({ verb: TRIAGE_VERBS.changeCategory, label: t.category || sg ? "Change category" : "Set category", ticketId: t.number, typed: `category ${t.number} <name>`, input: { kind: "choice", options } });
+  if (open && options.length)
+    actions.push({
+      verb: TRIAGE_VERBS.changeCategory,
+      label: t.category || sg ? "Change category" : "Set category",
+      ticketId: t.number,
+      typed: `category ${t.number} <name>`,
+      input: { kind: "choice", options },
+    });
   if (x.typeReason) fields.push({ label: "Type reason", value: x.typeReason });
   if (x.priorityReason) fields.push({ label: "Priority reason", value: x.priorityReason });
   if (x.ownerReason) fields.push({ label: "Owner reason", value: x.ownerReason });
@@ -69,7 +83,8 @@ export function triageCard(s: TicketSnapshot): { fields: FieldView[]; actions: A
   // Once declared, the incidents capability shows the incident itself.
   if (x.offer?.state === "offered") {
     fields.push({ label: "Incident offer", value: `Declare incident from #${t.number} and its ${x.offer.count} duplicates?` });
-    if (open) actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger", typed: `incident from ${t.number}` });
+    if (open)
+      actions.push({ verb: TRIAGE_VERBS.declareIncident, label: "Declare incident", ticketId: t.number, style: "danger", typed: `incident from ${t.number}` });
   }
   return { fields, actions };
 }
@@ -91,7 +106,10 @@ export const triageVerbs: VerbSet[] = [
     usage: usage("triage", "triage N | triage stats", "a ticket's triage (suggestions, duplicates) or the desk's accuracy"),
     parse: ([a, ...more]) => (more.length ? undefined : a?.toLowerCase() === "stats" ? cap("stats") : numbered(a, (n) => cap("show", n))),
   },
-  { usage: usage("accept", "accept N", "accept the suggested category"), parse: ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("accept", n))) },
+  {
+    usage: usage("accept", "accept N", "accept the suggested category"),
+    parse: ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("accept", n))),
+  },
   {
     usage: usage("duplicate", "duplicate N [of M]", "link N as a duplicate (of the suggested original, or of M)"),
     parse: ([a, of, m, ...more]) => {
@@ -101,8 +119,14 @@ export const triageVerbs: VerbSet[] = [
       return of.toLowerCase() === "of" && original !== undefined ? numbered(a, (n) => cap("link", n, String(original))) : undefined;
     },
   },
-  { usage: usage("notdup", "notdup N", "N is not a duplicate after all"), parse: ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("notdup", n))) },
-  { usage: usage("shift", "shift on|off", "take new tickets, or stop"), parse: ([a, ...more]) => (!more.length && /^(on|off)$/i.test(a ?? "") ? cap("shift", undefined, a!.toLowerCase()) : undefined) },
+  {
+    usage: usage("notdup", "notdup N", "N is not a duplicate after all"),
+    parse: ([a, ...more]) => (more.length ? undefined : numbered(a, (n) => cap("notdup", n))),
+  },
+  {
+    usage: usage("shift", "shift on|off", "take new tickets, or stop"),
+    parse: ([a, ...more]) => (!more.length && /^(on|off)$/i.test(a ?? "") ? cap("shift", undefined, a!.toLowerCase()) : undefined),
+  },
 ];
 
 function numbered(token: string | undefined, make: (n: number) => Command): Command | undefined {

@@ -24,12 +24,35 @@ describe("approvals at the console", () => {
   it("a change through the guided form, decided by a majority typed at the prompt", async () => {
     t = await approvalDesk("any");
     const printed = await drive([
-      "new", "Upgrade the core switch", "Firmware 9.3", "change", "", "", "", "",
+      "new",
+      "Upgrade the core switch",
+      "Firmware 9.3",
+      "change",
+      "",
+      "",
+      "",
+      "",
       // risk, window, rollback, evidence, access until
-      "high", "Sat 22:00-23:00 UTC", "Reload the saved config", "", "",
-      "as @ana", "approvals", "status 1 in_progress", "approve 1", "approve 1",
-      "as @bob", "reject 1", "reject 1 not this week",
-      "as @carl", "show 1", "approve 1", "as @zoe", "show 1", "as @ana", "history 1",
+      "high",
+      "Sat 22:00-23:00 UTC",
+      "Reload the saved config",
+      "",
+      "",
+      "as @ana",
+      "approvals",
+      "status 1 in_progress",
+      "approve 1",
+      "approve 1",
+      "as @bob",
+      "reject 1",
+      "reject 1 not this week",
+      "as @carl",
+      "show 1",
+      "approve 1",
+      "as @zoe",
+      "show 1",
+      "as @ana",
+      "history 1",
     ]);
     expect(printed).toContain("Opened #1 [P3 awaiting approval] Upgrade the core switch");
     expect(printed).toContain("1 ticket (waiting for your approval):");

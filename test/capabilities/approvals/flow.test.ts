@@ -73,12 +73,16 @@ describe("approvals at the desk", () => {
     // rita is on the list but asked herself: she is left out of it.
     expect(JSON.parse((await requestOf(t.db, n))!.approvers)).not.toContain("console:rita");
     const before = await counts(t.db);
-    expect(refused(await t.as("rita", `approve ${n}`)).text).toBe(`You asked for #${n} yourself, so you cannot approve it; one of its approvers must. Nothing was changed.`);
+    expect(refused(await t.as("rita", `approve ${n}`)).text).toBe(
+      `You asked for #${n} yourself, so you cannot approve it; one of its approvers must. Nothing was changed.`,
+    );
     const outsider = refused(await t.as("operator", `approve ${n}`));
     expect(outsider.code).toBe("FORBIDDEN");
     expect(outsider.text).toContain(`Only #${n}'s approvers can approve it (console:ana, console:bob, console:carl)`);
     expect(ok(await t.as("ana", `reject ${n}`)).text).toMatch(/^Say why you reject #\d+; the requester will read it/);
-    expect(refused(await t.as("ana", { kind: "capability", capability: "approvals", verb: "reject", number: n, text: "  " })).text).toMatch(/Say why you reject/);
+    expect(refused(await t.as("ana", { kind: "capability", capability: "approvals", verb: "reject", number: n, text: "  " })).text).toMatch(
+      /Say why you reject/,
+    );
     const after = await counts(t.db);
     expect({ ...after, people: 0 }).toEqual({ ...before, people: 0 });
 
@@ -100,7 +104,9 @@ describe("approvals at the desk", () => {
     ok(await t.as("rita", `close ${m}`));
     expect((await requestOf(t.db, m))!.state).toBe("cancelled");
     const closed = await counts(t.db);
-    expect(refused(await t.as("ana", `approve ${m}`)).text).toBe(`#${m} is closed: its approval request was cancelled, so there is nothing to approve. Nothing was changed.`);
+    expect(refused(await t.as("ana", `approve ${m}`)).text).toBe(
+      `#${m} is closed: its approval request was cancelled, so there is nothing to approve. Nothing was changed.`,
+    );
     expect(await counts(t.db)).toEqual(closed);
   });
 
@@ -120,7 +126,17 @@ describe("approvals at the desk", () => {
 
   it("a change request carries its risk, window, rollback and evidence, and a majority decides", async () => {
     t = await approvalDesk();
-    const o = ok(await t.as("rita", { kind: "create", title: "Upgrade the core switch", type: "change", risk: "high", window: "Sat 22:00-23:00 UTC", rollback: "Reload the saved config", evidence: "Tested in the lab" }));
+    const o = ok(
+      await t.as("rita", {
+        kind: "create",
+        title: "Upgrade the core switch",
+        type: "change",
+        risk: "high",
+        window: "Sat 22:00-23:00 UTC",
+        rollback: "Reload the saved config",
+        evidence: "Tested in the lab",
+      }),
+    );
     const n = o.snapshot!.ticket.number;
     const x = (await t.desk.snapshot(n))!.extras!.approvals as { change: Record<string, string>; request: { rule: string; needed: number } };
     expect(x.change).toEqual({ risk: "high", window: "Sat 22:00-23:00 UTC", rollback: "Reload the saved config", evidence: "Tested in the lab" });

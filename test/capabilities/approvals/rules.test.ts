@@ -9,12 +9,24 @@ describe("approval rules", () => {
   it("any: one approval decides; every approver must reject to reject", () => {
     expect(tally("any", A, [v("slack:U1", "approve")])).toBe("approved");
     expect(tally("any", A, [v("slack:U1", "reject"), v("slack:U2", "reject")])).toBe("pending");
-    expect(tally("any", A, A.map((a) => v(a, "reject")))).toBe("rejected");
+    expect(
+      tally(
+        "any",
+        A,
+        A.map((a) => v(a, "reject")),
+      ),
+    ).toBe("rejected");
   });
 
   it("all: every approval needed; one rejection rejects", () => {
     expect(tally("all", A, [v("slack:U1", "approve"), v("slack:U2", "approve")])).toBe("pending");
-    expect(tally("all", A, A.map((a) => v(a, "approve")))).toBe("approved");
+    expect(
+      tally(
+        "all",
+        A,
+        A.map((a) => v(a, "approve")),
+      ),
+    ).toBe("approved");
     expect(tally("all", A, [v("slack:U3", "reject")])).toBe("rejected");
   });
 

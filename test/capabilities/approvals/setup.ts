@@ -6,7 +6,11 @@ import { exampleSettings, makeDesk, ok, type TestDesk } from "../../helpers/desk
 
 export const HOUR = 3_600_000;
 
-export function approvalSettings(base: DeskSettings = exampleSettings(), approvers = ["console:ana", "console:bob", "console:carl"], rule: ApprovalRule = "any"): DeskSettings {
+export function approvalSettings(
+  base: DeskSettings = exampleSettings(),
+  approvers = ["console:ana", "console:bob", "console:carl"],
+  rule: ApprovalRule = "any",
+): DeskSettings {
   return {
     ...base,
     approvals: {
@@ -28,6 +32,8 @@ export async function approvalDesk(rule: ApprovalRule = "any", approvers?: strin
 
 /** rita asks for access; returns the ticket number. */
 export async function accessRequest(t: TestDesk, extra: Record<string, string> = {}): Promise<number> {
-  const o = ok(await t.as("rita", { kind: "create", title: "Access to the finance share", description: "Read access for the audit", type: "access_request", ...extra }));
+  const o = ok(
+    await t.as("rita", { kind: "create", title: "Access to the finance share", description: "Read access for the audit", type: "access_request", ...extra }),
+  );
   return o.snapshot!.ticket.number;
 }

@@ -110,7 +110,9 @@ describe("approval timers", () => {
   it("grant N until <date> records access on an approved ticket; bad dates and unapproved tickets are refused", async () => {
     t = await approvalDesk("any");
     const n = await accessRequest(t);
-    expect(refused(await t.as("bob", `grant ${n} until 2026-12-01`)).text).toBe(`#${n} is not approved (pending); access can be granted once it is. Nothing was changed.`);
+    expect(refused(await t.as("bob", `grant ${n} until 2026-12-01`)).text).toBe(
+      `#${n} is not approved (pending); access can be granted once it is. Nothing was changed.`,
+    );
     ok(await t.as("ana", `approve ${n}`));
     expect(refused(await t.as("bob", `grant ${n} until 2026-11-01`)).text).toMatch(/already passed/);
     expect(refused(await t.as("bob", `grant ${n} until someday`)).text).toMatch(/is not a date/);

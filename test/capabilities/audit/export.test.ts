@@ -14,7 +14,7 @@ const DAY = 86_400_000;
 async function deskWithTrail(settings = exampleSettings()) {
   const d = await makeDesk({ settings });
   d.clock.set(Date.UTC(2026, 10, 1, 12));
-  ok(await d.as("carol", "wifi down, \"urgent\", on floor 2"));
+  ok(await d.as("carol", 'wifi down, "urgent", on floor 2'));
   d.clock.set(Date.UTC(2026, 10, 2, 9));
   ok(await d.as("ana", "claim 1"));
   ok(await d.as("ana", "priority 1 P1"));
@@ -38,21 +38,18 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
     else if (c === ",") {
       row.push(cell);
       cell = "";
-    }
-    else if (c === "\r" && text[i + 1] === "\n") {
+    } else if (c === "\r" && text[i + 1] === "\n") {
       rows.push([...row, cell]);
       row = [];
       cell = "";
       i++;
-    }
-    else cell += c;
+    } else cell += c;
   }
   return rows;
 }
@@ -61,7 +58,22 @@ function parseCsv(text: string): string[][] {
 function rehash(r: Record<string, unknown>): string {
   const n = (v: unknown) => (v === "" || v === null || v === undefined ? null : Number(v));
   const s = (v: unknown) => (v === "" || v === null || v === undefined ? null : String(v));
-  return createHash("sha256").update(JSON.stringify([r.prev_hash ?? "", Number(r.at_ms), n(r.ticket_id), n(r.actor_id), r.platform, r.action, s(r.field), s(r.from_value), s(r.to_value), s(r.reason)])).digest("hex");
+  return createHash("sha256")
+    .update(
+      JSON.stringify([
+        r.prev_hash ?? "",
+        Number(r.at_ms),
+        n(r.ticket_id),
+        n(r.actor_id),
+        r.platform,
+        r.action,
+        s(r.field),
+        s(r.from_value),
+        s(r.to_value),
+        s(r.reason),
+      ]),
+    )
+    .digest("hex");
 }
 
 describe("audit export", () => {
@@ -70,7 +82,13 @@ describe("audit export", () => {
     const o = ok(await d.as("lee", "audit export 2026-11-02 2026-11-03 csv"));
     const file = o.files![0]!;
     expect(file).toMatchObject({ mime: "text/csv", title: "Audit trail 2026-11-02..2026-11-03" });
-    const all = await d.db.selectFrom("audit_events").selectAll().where("at", ">=", Date.UTC(2026, 10, 2)).where("at", "<", Date.UTC(2026, 10, 4)).orderBy("id").execute();
+    const all = await d.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("at", ">=", Date.UTC(2026, 10, 2))
+      .where("at", "<", Date.UTC(2026, 10, 4))
+      .orderBy("id")
+      .execute();
     expect(o.text).toBe(`Exported ${all.length} audit events (2026-11-02..2026-11-03) as CSV to ${basename(file.path)}. Every event's hash checks out.`);
     const [header, ...rows] = parseCsv(readFileSync(file.path, "utf8"));
     expect(header).toEqual([...AUDIT_COLUMNS]);
@@ -80,13 +98,24 @@ describe("audit export", () => {
     expect(recs.length).toBeGreaterThan(3);
     expect(recs.every((r) => r.at! >= "2026-11-02T00:00:00.000Z" && r.at! < "2026-11-04T00:00:00.000Z")).toBe(true);
     const priority = recs.find((r) => r.action === "priority")!;
-    expect(priority).toMatchObject({ ticket_id: "1", actor: "console:ana", actor_name: "ana", field: "priority", to_value: "P1", at: "2026-11-02T09:00:00.000Z" });
+    expect(priority).toMatchObject({
+      ticket_id: "1",
+      actor: "console:ana",
+      actor_name: "ana",
+      field: "priority",
+      to_value: "P1",
+      at: "2026-11-02T09:00:00.000Z",
+    });
     // Values are as stored (a comment starting "=" is not altered), so every hash recomputes and links to the previous row.
     for (const [i, r] of recs.entries()) {
       expect(rehash(r)).toBe(r.hash);
       if (i > 0) expect(r.prev_hash).toBe(recs[i - 1]!.hash);
     }
-    const before = await d.db.selectFrom("audit_events").select("hash").where("id", "=", Number(recs[0]!.id) - 1).executeTakeFirstOrThrow();
+    const before = await d.db
+      .selectFrom("audit_events")
+      .select("hash")
+      .where("id", "=", Number(recs[0]!.id) - 1)
+      .executeTakeFirstOrThrow();
     expect(recs[0]!.prev_hash).toBe(before.hash);
   });
 
@@ -94,7 +123,10 @@ describe("audit export", () => {
     const d = await deskWithTrail();
     const o = ok(await d.as("operator", "audit export 2026-11-01 2026-11-04 jsonl"));
     expect(o.files![0]!.mime).toBe("application/x-ndjson");
-    const lines = readFileSync(o.files![0]!.path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(o.files![0]!.path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const total = await d.db.selectFrom("audit_events").selectAll().execute();
     expect(lines).toHaveLength(total.length);
     expect(Object.keys(lines[0]!)).toEqual([...AUDIT_COLUMNS]);
@@ -105,7 +137,10 @@ describe("audit export", () => {
   it("takes ISO times with a zone as exact bounds", async () => {
     const d = await deskWithTrail();
     const o = ok(await d.as("lee", "audit export 2026-11-03T23:00Z 2026-11-04T00:00:00+00:00 jsonl"));
-    const actions = readFileSync(o.files![0]!.path, "utf8").trimEnd().split("\n").map((l) => (JSON.parse(l) as { action: string }).action);
+    const actions = readFileSync(o.files![0]!.path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { action: string }).action);
     // The comment and resolution at 23:59 are in; the closing at 00:00 (the end, exclusive) and the claim are not.
     expect(new Set(actions)).toEqual(new Set(["comment", "resolved"]));
   });
@@ -130,24 +165,34 @@ describe("audit export", () => {
       return r.text;
     };
     expect(await no("audit export 2026-11-30 2026-11-01")).toBe("The range is reversed: 2026-11-30 is after 2026-11-01; write the earlier date first.");
-    expect(await no("audit export 2025-01-01 2026-01-02")).toBe("The range covers 367 days; one export may cover at most 366 (audit.export_max_days). Export it in parts.");
+    expect(await no("audit export 2025-01-01 2026-01-02")).toBe(
+      "The range covers 367 days; one export may cover at most 366 (audit.export_max_days). Export it in parts.",
+    );
     expect(await no("audit export 2026-02-30 2026-03-01")).toBe('"2026-02-30" is not a date that exists.');
-    expect(await no("audit export yesterday today")).toBe('"yesterday" is not a date: write YYYY-MM-DD (a whole UTC day) or an ISO time with its zone, such as 2026-11-24T15:00Z.');
+    expect(await no("audit export yesterday today")).toBe(
+      '"yesterday" is not a date: write YYYY-MM-DD (a whole UTC day) or an ISO time with its zone, such as 2026-11-24T15:00Z.',
+    );
     expect(await no("audit export 2026-11-01T10:00 2026-11-02")).toMatch(/^"2026-11-01T10:00" is not a date/);
     expect(await no("audit export 2026-11-01 2026-11-02 xlsx")).toBe('The format must be csv or jsonl (got "xlsx").');
-    expect(await no("audit export 2026-11-01")).toBe("Give the first and last day of the export. Usage: audit export <from> <to> [csv|jsonl], dates as YYYY-MM-DD, e.g. audit export 2026-11-01 2026-11-30 csv.");
+    expect(await no("audit export 2026-11-01")).toBe(
+      "Give the first and last day of the export. Usage: audit export <from> <to> [csv|jsonl], dates as YYYY-MM-DD, e.g. audit export 2026-11-01 2026-11-30 csv.",
+    );
     expect(await counts(d.db)).toMatchObject({ audit_events: before.audit_events, tickets: before.tickets });
   });
 
   it("a configured cap (audit.export_max_days) limits the range", async () => {
     const d = await deskWithTrail({ ...exampleSettings(), audit: { exportMaxDays: 2 } });
     ok(await d.as("lee", "audit export 2026-11-01 2026-11-02"));
-    expect(refused(await d.as("lee", "audit export 2026-11-01 2026-11-03")).text).toBe("The range covers 3 days; one export may cover at most 2 (audit.export_max_days). Export it in parts.");
+    expect(refused(await d.as("lee", "audit export 2026-11-01 2026-11-03")).text).toBe(
+      "The range covers 3 days; one export may cover at most 2 (audit.export_max_days). Export it in parts.",
+    );
   });
 
   it("requesters and agents are refused and told who may", async () => {
     const d = await deskWithTrail();
-    expect(refused(await d.as("carol", "audit export 2026-11-01 2026-11-02")).text).toBe("Only leads and admins can export the audit trail; you are a requester.");
+    expect(refused(await d.as("carol", "audit export 2026-11-01 2026-11-02")).text).toBe(
+      "Only leads and admins can export the audit trail; you are a requester.",
+    );
     expect(refused(await d.as("ana", "audit export 2026-11-01 2026-11-02")).text).toBe("Only leads and admins can export the audit trail; you are an agent.");
     // "audit" not followed by "export" is a ticket like any other text.
     expect(ok(await d.as("carol", "audit of laptops for the finance team")).kind).toBe("create");

@@ -7,8 +7,18 @@ const caps = capabilitiesOf();
 
 /** Plans one outbox row per requester message and per status channel, as a platform notifier would. */
 const recorder: Notifier = {
-  plan: (c) => (c.requesterMessage ? [{ platform: "test", kind: "requester", target: `requester:${c.snapshot.requester.userId}`, payload: { text: c.requesterMessage }, key: "req" }] : []),
-  planIncident: (c) => c.channels.map((ch) => ({ platform: ch.platform, kind: `status.${c.kind}`, target: ch.channel, payload: { text: c.summary, status: c.view.incident.status }, key: `ch:${ch.channel}` })),
+  plan: (c) =>
+    c.requesterMessage
+      ? [{ platform: "test", kind: "requester", target: `requester:${c.snapshot.requester.userId}`, payload: { text: c.requesterMessage }, key: "req" }]
+      : [],
+  planIncident: (c) =>
+    c.channels.map((ch) => ({
+      platform: ch.platform,
+      kind: `status.${c.kind}`,
+      target: ch.channel,
+      payload: { text: c.summary, status: c.view.incident.status },
+      key: `ch:${ch.channel}`,
+    })),
 };
 
 async function outbox(db: Awaited<ReturnType<typeof makeDesk>>["db"], kind?: string) {
@@ -55,8 +65,12 @@ describe("incidents", () => {
     ok(await d.as("dave", "cannot reach the intranet"));
     expect(ok(await d.as("ana", "incident from 1")).text).toBe("Declared INC-1 [SEV2 investigating] wifi down on 3rd floor from #1.");
     expect(ok(await d.as("ana", "link 2 to incident 1")).text).toBe("#2 is now part of INC-1.");
-    expect(ok(await d.as("ana", "incident update 1 identified a failed switch on 3")).text).toBe("Posted to INC-1 (identified); 2 requesters and every status channel will hear it.");
-    expect(ok(await d.as("ana", "incident show 1")).text).toMatch(/^INC-1 \[SEV2 identified\] wifi down on 3rd floor · 2 tickets\n.*investigating: Investigating: wifi down on 3rd floor\n.*identified: a failed switch on 3\n  tickets: #1, #2$/);
+    expect(ok(await d.as("ana", "incident update 1 identified a failed switch on 3")).text).toBe(
+      "Posted to INC-1 (identified); 2 requesters and every status channel will hear it.",
+    );
+    expect(ok(await d.as("ana", "incident show 1")).text).toMatch(
+      /^INC-1 \[SEV2 identified\] wifi down on 3rd floor · 2 tickets\n.*investigating: Investigating: wifi down on 3rd floor\n.*identified: a failed switch on 3\n  tickets: #1, #2$/,
+    );
     expect(ok(await d.as("ana", "incident resolve 1 replaced the switch")).text).toBe("Resolved INC-1 and its 2 open tickets.");
 
     const tickets = await d.db.selectFrom("tickets").select(["id", "status", "resolution"]).orderBy("id").execute();
@@ -124,8 +138,17 @@ describe("incidents", () => {
     ok(await d.as("carol", "wifi down"));
     ok(await d.as("ana", "incident from 1"));
     ok(await d.as("ana", "incident update 1 monitoring fix deployed"));
-    const actions = (await d.db.selectFrom("audit_events").select(["action", "field", "to_value"]).orderBy("id").execute()).map((e) => `${e.action}:${e.field}:${e.to_value}`);
-    expect(actions).toEqual(expect.arrayContaining(["incident_declare:INC-1:investigating", "incident_link:incident:INC-1", "incident_update:INC-1:monitoring", "incident_update:incident:monitoring"]));
+    const actions = (await d.db.selectFrom("audit_events").select(["action", "field", "to_value"]).orderBy("id").execute()).map(
+      (e) => `${e.action}:${e.field}:${e.to_value}`,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "incident_declare:INC-1:investigating",
+        "incident_link:incident:INC-1",
+        "incident_update:INC-1:monitoring",
+        "incident_update:incident:monitoring",
+      ]),
+    );
   });
 });
 

@@ -9,7 +9,18 @@ import { counts, makeDesk, ok, refused, capabilitiesOf } from "../../helpers/des
 const caps = capabilitiesOf();
 
 const recorder: Notifier = {
-  plan: (c) => (c.requesterMessage ? [{ platform: "test", kind: "requester", target: c.snapshot.requester.userId, payload: { text: c.requesterMessage, actions: c.requesterActions ?? [] }, key: "r" }] : []),
+  plan: (c) =>
+    c.requesterMessage
+      ? [
+          {
+            platform: "test",
+            kind: "requester",
+            target: c.snapshot.requester.userId,
+            payload: { text: c.requesterMessage, actions: c.requesterActions ?? [] },
+            key: "r",
+          },
+        ]
+      : [],
 };
 
 async function withArticle() {
@@ -36,8 +47,13 @@ describe("knowledge base", () => {
     ok(await d.as("ana", "resolve 1 Removed the stale credential from Windows Credential Manager"));
     expect(ok(await d.as("ana", "kb from 1")).text).toBe("Saved KB-1 Outlook asks for the password again and again from #1.");
     const a = await d.db.selectFrom("articles").selectAll().executeTakeFirstOrThrow();
-    expect(a).toMatchObject({ source_ticket_id: 1, body: "since this morning\n\n**Resolution:** Removed the stale credential from Windows Credential Manager" });
-    expect(ok(await d.as("ana", "kb from 1 Outlook password loop -- Clear the Outlook entries in Credential Manager.")).text).toBe("Saved KB-2 Outlook password loop from #1.");
+    expect(a).toMatchObject({
+      source_ticket_id: 1,
+      body: "since this morning\n\n**Resolution:** Removed the stale credential from Windows Credential Manager",
+    });
+    expect(ok(await d.as("ana", "kb from 1 Outlook password loop -- Clear the Outlook entries in Credential Manager.")).text).toBe(
+      "Saved KB-2 Outlook password loop from #1.",
+    );
   });
 
   it("Resolve + Save as article is one command in one transaction: an article that cannot be saved leaves the ticket open", async () => {
@@ -45,13 +61,22 @@ describe("knowledge base", () => {
     ok(await d.as("carol", "Outlook asks for the password again and again -- since this morning"));
     const article = { title: "Outlook password loop", body: "since this morning\n\n**Resolution:** ", tags: ["outlook"], category: null };
     // Refused inside the transaction (an empty title), after the resolve step ran: both are undone.
-    expect(refused(await d.as("ana", resolveWithArticleCommand(1, "Cleared Credential Manager", { ...article, title: "" }))).text).toBe("The article needs a title.");
+    expect(refused(await d.as("ana", resolveWithArticleCommand(1, "Cleared Credential Manager", { ...article, title: "" }))).text).toBe(
+      "The article needs a title.",
+    );
     expect(await d.db.selectFrom("tickets").select(["status", "resolution"]).executeTakeFirstOrThrow()).toEqual({ status: "new", resolution: null });
     expect(await d.db.selectFrom("articles").selectAll().execute()).toEqual([]);
     const done = ok(await d.as("ana", resolveWithArticleCommand(1, "Cleared Credential Manager", article)));
     expect(done.text.split("\n").at(-1)).toBe("Saved KB-1 Outlook password loop from #1.");
-    expect(await d.db.selectFrom("tickets").select(["status", "resolution"]).executeTakeFirstOrThrow()).toEqual({ status: "resolved", resolution: "Cleared Credential Manager" });
-    expect(await d.db.selectFrom("articles").select(["title", "body", "source_ticket_id"]).executeTakeFirstOrThrow()).toEqual({ title: "Outlook password loop", body: "since this morning\n\n**Resolution:** Cleared Credential Manager", source_ticket_id: 1 });
+    expect(await d.db.selectFrom("tickets").select(["status", "resolution"]).executeTakeFirstOrThrow()).toEqual({
+      status: "resolved",
+      resolution: "Cleared Credential Manager",
+    });
+    expect(await d.db.selectFrom("articles").select(["title", "body", "source_ticket_id"]).executeTakeFirstOrThrow()).toEqual({
+      title: "Outlook password loop",
+      body: "since this morning\n\n**Resolution:** Cleared Credential Manager",
+      source_ticket_id: 1,
+    });
     // A requester may not resolve-and-publish: refused as a whole, nothing changed.
     ok(await d.as("carol", "printer jams"));
     expect(refused(await d.as("carol", resolveWithArticleCommand(2, "fixed", article))).text).toMatch(/^Only agents can write articles/);
@@ -96,7 +121,9 @@ describe("knowledge base", () => {
     const d = await withArticle();
     expect(ok(await d.as("ana", "kb stale")).text).toBe("No article has gone 180 days without a review.");
     d.clock.advance(181 * 86_400_000);
-    expect(ok(await d.as("ana", "kb stale")).text).toMatch(/^1 article not reviewed in 180 days \(1 of them yours\):\n  KB-1 VPN drops every few minutes · reviewed \d{4}-\d\d-\d\d · yours$/);
+    expect(ok(await d.as("ana", "kb stale")).text).toMatch(
+      /^1 article not reviewed in 180 days \(1 of them yours\):\n  KB-1 VPN drops every few minutes · reviewed \d{4}-\d\d-\d\d · yours$/,
+    );
     ok(await d.as("ana", "kb review 1"));
     expect(ok(await d.as("ana", "kb stale")).text).toBe("No article has gone 180 days without a review.");
   });

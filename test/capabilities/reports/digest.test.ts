@@ -28,7 +28,14 @@ let base: string;
 
 async function startPlatforms(desk: TestDesk) {
   slack = await startSlackApp(desk, http, slackApi);
-  teams = await startTeams({ desk: desk.desk, config: { teams: { appType: "MultiTenant" }, publicUrl: base }, http, clock: desk.clock, log: () => undefined, outbox: { intervalMs: 60_000, backoffMs: 5 } });
+  teams = await startTeams({
+    desk: desk.desk,
+    config: { teams: { appType: "MultiTenant" }, publicUrl: base },
+    http,
+    clock: desk.clock,
+    log: () => undefined,
+    outbox: { intervalMs: 60_000, backoffMs: 5 },
+  });
 }
 async function stopPlatforms() {
   await slack.stop();
@@ -44,7 +51,14 @@ beforeEach(async () => {
   base = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   await startPlatforms(t);
   // The app is installed in the Teams channel the digest goes to (that is how the bot can reach it).
-  await install({ connector, post: async (a: Record<string, unknown>) => fetch(`${base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(a) }).then(async (r) => ({ status: r.status, body: await r.text() })) } as unknown as TeamsHarness);
+  await install({
+    connector,
+    post: async (a: Record<string, unknown>) =>
+      fetch(`${base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(a) }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      })),
+  } as unknown as TeamsHarness);
 });
 afterEach(async () => {
   expect(slackApi.violations).toEqual([]);
@@ -99,7 +113,9 @@ describe("weekly digest", () => {
     // Slack: the chart uploaded and shared in the digest channel, the figures as its comment.
     const [done] = slackApi.of("files.completeUploadExternal");
     expect(done!.args.channel_id).toBe("CDIGEST");
-    expect(String(done!.args.initial_comment)).toMatch(/^IT Help Desk weekly digest\nReport: last 7 days \(2026-11-23 to 2026-11-29\), all teams; each figure is followed by the previous 7 days \(2026-11-16 to 2026-11-22\)\n {2}Opened: 2; previous 7 days: 0\n/);
+    expect(String(done!.args.initial_comment)).toMatch(
+      /^IT Help Desk weekly digest\nReport: last 7 days \(2026-11-23 to 2026-11-29\), all teams; each figure is followed by the previous 7 days \(2026-11-16 to 2026-11-22\)\n {2}Opened: 2; previous 7 days: 0\n/,
+    );
     const [upload] = [...slackApi.uploads.values()];
     expect(upload!.bytes!.subarray(1, 4).toString("ascii")).toBe("PNG");
     expect(JSON.parse(String(done!.args.files))).toEqual([{ id: upload!.id, title: "Tickets, week to 2026-11-29" }]);
@@ -136,14 +152,28 @@ describe("weekly digest", () => {
     expect(await late.tick()).toBe(false);
     t.clock.set(DUE + 14 * 86_400_000);
     expect(await late.tick()).toBe(true);
-    expect((await digestRows()).map((r) => r.key)).toEqual(["digest:weekly:2026-11-30:slack", "digest:weekly:2026-11-30:teams", "digest:weekly:2026-12-14:slack", "digest:weekly:2026-12-14:teams"]);
+    expect((await digestRows()).map((r) => r.key)).toEqual([
+      "digest:weekly:2026-11-30:slack",
+      "digest:weekly:2026-11-30:teams",
+      "digest:weekly:2026-12-14:slack",
+      "digest:weekly:2026-12-14:teams",
+    ]);
   });
 
   it("the settings file names a bad time, a missing destination or a bad zone by line", () => {
     const yaml = (digest: string) => `desk:\n  name: Test\nreports:\n  digest:\n${digest}`;
-    expect(parseSettings(yaml("    day: friday\n    time: \"16:30\"\n    slack_channel: C0123ABCD\n"), "d.yaml").reports?.digest).toEqual({ every: "weekly", day: "friday", time: "16:30", slack_channel: "C0123ABCD" });
-    expect(() => parseSettings(yaml("    time: \"9am\"\n    slack_channel: C0123ABCD\n"), "d.yaml")).toThrow(/^d\.yaml:5: reports\.digest\.time: expected a 24-hour time such as "09:00"/);
+    expect(parseSettings(yaml('    day: friday\n    time: "16:30"\n    slack_channel: C0123ABCD\n'), "d.yaml").reports?.digest).toEqual({
+      every: "weekly",
+      day: "friday",
+      time: "16:30",
+      slack_channel: "C0123ABCD",
+    });
+    expect(() => parseSettings(yaml('    time: "9am"\n    slack_channel: C0123ABCD\n'), "d.yaml")).toThrow(
+      /^d\.yaml:5: reports\.digest\.time: expected a 24-hour time such as "09:00"/,
+    );
     expect(() => parseSettings(yaml("    day: monday\n"), "d.yaml")).toThrow(/^d\.yaml:5: reports\.digest: name slack_channel, teams_channel or both/);
-    expect(() => parseSettings(yaml("    tz: Mars/Olympus\n    teams_channel: \"19:abc@thread.tacv2\"\n"), "d.yaml")).toThrow(/^d\.yaml:5: reports\.digest\.tz: "Mars\/Olympus" is not a time zone/);
+    expect(() => parseSettings(yaml('    tz: Mars/Olympus\n    teams_channel: "19:abc@thread.tacv2"\n'), "d.yaml")).toThrow(
+      /^d\.yaml:5: reports\.digest\.tz: "Mars\/Olympus" is not a time zone/,
+    );
   });
 });

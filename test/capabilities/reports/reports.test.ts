@@ -59,7 +59,9 @@ describe("report figures", () => {
     expect(spread([1, 2, 3, 4])).toMatchObject({ medianMs: 2.5, p90Ms: 4 });
     expect(spread([])).toEqual({ count: 0, medianMs: null, p90Ms: null });
     const ev = (h: number, to: string) => ({ ticket_id: 1, at: h * H, to_value: to });
-    expect(deskTime(0, 10 * H, [ev(1, "waiting"), ev(3, "in_progress"), ev(4, "resolved"), ev(8, "in_progress"), ev(10, "resolved")])).toBe(1 * H + 1 * H + 2 * H);
+    expect(deskTime(0, 10 * H, [ev(1, "waiting"), ev(3, "in_progress"), ev(4, "resolved"), ev(8, "in_progress"), ev(10, "resolved")])).toBe(
+      1 * H + 1 * H + 2 * H,
+    );
   });
 
   it("answers every figure of a seeded week, and of the week before, as computed by hand", async () => {
@@ -145,14 +147,34 @@ describe("report figures", () => {
     expect(theirs(days)).toHaveLength(7);
 
     const cats = panel<{ period: string; category: string; count: number }>("Opened by category");
-    const listed = (s: string) => s.replace(/^ *By category: /, "").split(", ").filter((x) => x !== "none");
-    expect(mine(cats).filter((c) => c.count).map((c) => `${c.category} ${c.count}`)).toEqual(listed(thisHalf("By category")));
-    expect(theirs(cats).filter((c) => c.count).map((c) => `${c.category} ${c.count}`)).toEqual(listed(beforeHalf("By category")));
+    const listed = (s: string) =>
+      s
+        .replace(/^ *By category: /, "")
+        .split(", ")
+        .filter((x) => x !== "none");
+    expect(
+      mine(cats)
+        .filter((c) => c.count)
+        .map((c) => `${c.category} ${c.count}`),
+    ).toEqual(listed(thisHalf("By category")));
+    expect(
+      theirs(cats)
+        .filter((c) => c.count)
+        .map((c) => `${c.category} ${c.count}`),
+    ).toEqual(listed(beforeHalf("By category")));
 
     const backlog = panel<{ period: string; age: string; count: number }>("Backlog by age (open tickets)");
     const buckets = (s: string) => /\(([^)]*)\)$/.exec(s)![1]!;
-    expect(mine(backlog).map((b) => `${b.age} ${b.count}`).join(", ")).toBe(buckets(thisHalf("Backlog")));
-    expect(theirs(backlog).map((b) => `${b.age} ${b.count}`).join(", ")).toBe(buckets(beforeHalf("Backlog")));
+    expect(
+      mine(backlog)
+        .map((b) => `${b.age} ${b.count}`)
+        .join(", "),
+    ).toBe(buckets(thisHalf("Backlog")));
+    expect(
+      theirs(backlog)
+        .map((b) => `${b.age} ${b.count}`)
+        .join(", "),
+    ).toBe(buckets(beforeHalf("Backlog")));
 
     const sla = panel<{ row: string; outcome: string; count: number }>("SLA attainment (clocks of tickets opened)");
     const outcomes = (row: string) => sla.filter((x) => x.row === row).map((x) => x.count);
@@ -179,8 +201,17 @@ describe("report figures", () => {
     const agents = panel<{ period: string; agent: string; open: number }>("Open tickets per agent");
     const heldNow = [...thisHalf("Agents").matchAll(/(\w+) (\d+) open/g)].filter((m) => m[2] !== "0").map((m) => `${m[1]} ${m[2]}`);
     expect(heldNow).toEqual(["ana 1"]);
-    expect(mine(agents).filter((a) => a.open).map((a) => `${a.agent} ${a.open}`)).toEqual(heldNow);
-    expect(theirs(agents).filter((a) => a.open).map((a) => `${a.agent} ${a.open}`).join(", ") || "none").toBe(beforeHalf("Agents"));
+    expect(
+      mine(agents)
+        .filter((a) => a.open)
+        .map((a) => `${a.agent} ${a.open}`),
+    ).toEqual(heldNow);
+    expect(
+      theirs(agents)
+        .filter((a) => a.open)
+        .map((a) => `${a.agent} ${a.open}`)
+        .join(", ") || "none",
+    ).toBe(beforeHalf("Agents"));
   });
 
   it("keeps date labels apart at 30 and 90 days", async () => {
@@ -229,8 +260,12 @@ describe("report figures", () => {
     const r = ok(await d.as("ana", "export 2026-11-17..2026-11-24"));
     expect(r.text).toMatch(/^Exported 5 tickets \(2026-11-17\.\.2026-11-24\) to .*\.csv$/);
     const csv = readFileSync(r.files![0]!.path, "utf8").split("\r\n");
-    expect(csv[0]).toBe("number,title,type,category,service,impact,urgency,priority,status,requester,assignee,team,tags,source,source_link,created_at,first_response_at,resolved_at,closed_at,resolution");
-    expect(csv[1]).toBe("2,wifi down in the lobby,incident,Network,,medium,medium,P3,resolved,carol,ana,Network,,console,,2026-11-17T10:00:00.000Z,2026-11-17T10:30:00.000Z,2026-11-18T10:00:00.000Z,,replaced the access point");
+    expect(csv[0]).toBe(
+      "number,title,type,category,service,impact,urgency,priority,status,requester,assignee,team,tags,source,source_link,created_at,first_response_at,resolved_at,closed_at,resolution",
+    );
+    expect(csv[1]).toBe(
+      "2,wifi down in the lobby,incident,Network,,medium,medium,P3,resolved,carol,ana,Network,,console,,2026-11-17T10:00:00.000Z,2026-11-17T10:30:00.000Z,2026-11-18T10:00:00.000Z,,replaced the access point",
+    );
     expect(csv[5]).toContain(`"'=HYPERLINK(""x"") and ""quotes"", commas"`);
   });
 
@@ -239,7 +274,9 @@ describe("report figures", () => {
     expect(refused(await d.as("carol", "report")).text).toBe("Only agents can see reports; you are a requester.");
     expect(refused(await d.as("ana", "report 7d Plumbing")).text).toBe('There is no team "Plumbing"; teams: Service Desk, Network.');
     expect(refused(await d.as("ana", "report 12d")).text).toBe('The range must be 7d, 30d or 90d (got "12d").');
-    expect(refused(await d.as("ana", "export 2026-11-20..2026-11-01")).text).toBe("The range 2026-11-20..2026-11-01 is reversed; write the earlier date first.");
+    expect(refused(await d.as("ana", "export 2026-11-20..2026-11-01")).text).toBe(
+      "The range 2026-11-20..2026-11-01 is reversed; write the earlier date first.",
+    );
     expect(refused(await d.as("ana", "export 2024-01-01..2026-01-01")).text).toBe("The range 2024-01-01..2026-01-01 is over 366 days; export it in parts.");
     expect(() => exportRange("2026-02-30..2026-03-01", 0)).toThrow('"2026-02-30..2026-03-01" has a date that does not exist.');
     // Words that are not a range make a ticket, as any other text.

@@ -32,11 +32,27 @@ const ROWS: Record<Exclude<Permission, "approve">, Row> = {
   resolve: { command: () => "resolve 1 replaced the cable", doing: "resolve tickets" },
   close_own: { setup: async (d) => void ok(await d.as("dave", "my screen flickers")), command: () => "close 2", doing: "", own: true },
   close_any: { command: () => "close 1", doing: "close other people's tickets" },
-  reopen_own: { setup: async (d) => { ok(await d.as("dave", "my screen flickers")); ok(await d.as("ana", "resolve 2 new cable")); }, command: () => "reopen 2 still flickers", doing: "", own: true },
-  reopen_any: { setup: async (d) => void ok(await d.as("ana", "resolve 1 new cable")), command: () => "reopen 1 carol says it is back", doing: "reopen other people's tickets" },
+  reopen_own: {
+    setup: async (d) => {
+      ok(await d.as("dave", "my screen flickers"));
+      ok(await d.as("ana", "resolve 2 new cable"));
+    },
+    command: () => "reopen 2 still flickers",
+    doing: "",
+    own: true,
+  },
+  reopen_any: {
+    setup: async (d) => void ok(await d.as("ana", "resolve 1 new cable")),
+    command: () => "reopen 1 carol says it is back",
+    doing: "reopen other people's tickets",
+  },
   view_any: { command: () => "report 7d", doing: "see reports" },
   declare_incident: { command: () => "incident SEV2 Email is down for everyone", doing: "declare incidents" },
-  update_incident: { setup: async (d) => void ok(await d.as("operator", "incident SEV2 Email is down for everyone")), command: () => "incident update 1 investigating we are looking at the mail relay", doing: "post incident updates" },
+  update_incident: {
+    setup: async (d) => void ok(await d.as("operator", "incident SEV2 Email is down for everyone")),
+    command: () => "incident update 1 investigating we are looking at the mail relay",
+    doing: "post incident updates",
+  },
   manage_outbox: { command: () => "outbox", doing: "see and retry the outbox" },
   edit_config: { command: () => "role @carol agent", doing: "change people's roles" },
   export_audit: { command: () => "audit export 2026-01-01 2026-01-31 csv", doing: "export the audit trail" },

@@ -8,7 +8,14 @@ const GUID = "6b703ce3-6d14-4fe6-b90c-dc5f03657ae4";
 
 function settings() {
   const s = exampleSettings();
-  return { ...s, roles: { ...s.roles, agent: [...(s.roles.agent ?? []), "slack:UANA", `teams-aad:${GUID}`, "slack-group:SAGENTS"], lead: [...(s.roles.lead ?? []), "email:lee@example.com", "teams-group:g-leads"] } };
+  return {
+    ...s,
+    roles: {
+      ...s.roles,
+      agent: [...(s.roles.agent ?? []), "slack:UANA", `teams-aad:${GUID}`, "slack-group:SAGENTS"],
+      lead: [...(s.roles.lead ?? []), "email:lee@example.com", "teams-group:g-leads"],
+    },
+  };
 }
 
 /** A directory as an adapter would give it, answering from a table, and counting its lookups. */
@@ -57,9 +64,17 @@ describe("role resolution", () => {
   it("one person on both platforms has one role: linked by email", async () => {
     const d = await makeDesk({ settings: settings() });
     // Ana is an agent by her Slack id; on Teams she is known by the same email.
-    await d.desk.handle({ actor: { platform: "slack", userId: "UANA", displayName: "Ana", email: "ana@example.com" }, command: { kind: "list", scope: "mine" } });
+    await d.desk.handle({
+      actor: { platform: "slack", userId: "UANA", displayName: "Ana", email: "ana@example.com" },
+      command: { kind: "list", scope: "mine" },
+    });
     expect(await d.desk.roles.resolve(d.db, { platform: "teams", userId: "aad-ana", email: "ANA@example.com" })).toBe("agent");
-    ok(await d.desk.handle({ actor: { platform: "teams", userId: "aad-ana", displayName: "Ana", email: "ana@example.com" }, command: { kind: "list", scope: "queue" } }));
+    ok(
+      await d.desk.handle({
+        actor: { platform: "teams", userId: "aad-ana", displayName: "Ana", email: "ana@example.com" },
+        command: { kind: "list", scope: "queue" },
+      }),
+    );
   });
 
   it("keeps configured roles when a directory is down, and says so in the log", async () => {
@@ -77,7 +92,9 @@ describe("role resolution", () => {
   it("the settings file accepts the group and AAD matchers and refuses unknown schemes", () => {
     const base = "roles:\n  agent:\n    - slack-group:S0123\n    - teams-aad:" + GUID + "\n    - teams-group:0f1e2d3c-aaaa-bbbb-cccc-000000000000\n";
     expect(parseSettings(base, "x.yaml").roles.agent).toEqual(["slack-group:S0123", `teams-aad:${GUID}`, "teams-group:0f1e2d3c-aaaa-bbbb-cccc-000000000000"]);
-    expect(() => parseSettings("roles:\n  agent:\n    - discord:123\n", "x.yaml")).toThrow(/x\.yaml:3: roles\.agent\.0: expected "slack:<user id>", "slack-group:<user group id>"/);
+    expect(() => parseSettings("roles:\n  agent:\n    - discord:123\n", "x.yaml")).toThrow(
+      /x\.yaml:3: roles\.agent\.0: expected "slack:<user id>", "slack-group:<user group id>"/,
+    );
     expect(parseSettings("audit:\n  export_max_days: 31\n", "x.yaml").audit).toEqual({ exportMaxDays: 31 });
   });
 });

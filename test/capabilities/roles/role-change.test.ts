@@ -8,7 +8,8 @@ import { Desk } from "../../../src/core/desk.js";
 import { ManualClock } from "../../../src/core/clock.js";
 import { counts, exampleSettings, makeDesk, ok, refused } from "../../helpers/desk.js";
 
-const events = (d: { db: Awaited<ReturnType<typeof makeDesk>>["db"] }, action: string) => d.db.selectFrom("audit_events").selectAll().where("action", "=", action).orderBy("id").execute();
+const events = (d: { db: Awaited<ReturnType<typeof makeDesk>>["db"] }, action: string) =>
+  d.db.selectFrom("audit_events").selectAll().where("action", "=", action).orderBy("id").execute();
 
 describe("role @person <role>", () => {
   it("an admin sets a role; it takes effect at once and is recorded in the hash-chained trail", async () => {
@@ -18,7 +19,14 @@ describe("role @person <role>", () => {
     expect(ok(await d.as("operator", "role @carol agent")).text).toBe("carol is now an agent; recorded in the audit trail.");
     ok(await d.as("carol", "claim 1"));
     const [e] = await events(d, ROLE_CHANGED);
-    expect(e).toMatchObject({ ticket_id: null, platform: "console", field: "role:console:carol", from_value: "requester", to_value: "agent", reason: "set for console:carol" });
+    expect(e).toMatchObject({
+      ticket_id: null,
+      platform: "console",
+      field: "role:console:carol",
+      from_value: "requester",
+      to_value: "agent",
+      reason: "set for console:carol",
+    });
     const admin = await d.db.selectFrom("people").selectAll().where("user_id", "=", "operator").executeTakeFirstOrThrow();
     expect(e!.actor_id).toBe(admin.id);
     expect(await verifyChain(d.db)).toMatchObject({ ok: true });
@@ -33,7 +41,10 @@ describe("role @person <role>", () => {
     ok(await d.as("ana", "audit export 2026-01-01 2026-01-02"));
     expect(ok(await d.as("operator", "role @ana reset")).text).toBe("ana is now an agent (as the settings file says); recorded in the audit trail.");
     expect(refused(await d.as("ana", "audit export 2026-01-01 2026-01-02")).text).toBe("Only leads and admins can export the audit trail; you are an agent.");
-    expect((await events(d, ROLE_CHANGED)).map((e) => [e.from_value, e.to_value])).toEqual([["agent", "lead"], ["lead", "agent"]]);
+    expect((await events(d, ROLE_CHANGED)).map((e) => [e.from_value, e.to_value])).toEqual([
+      ["agent", "lead"],
+      ["lead", "agent"],
+    ]);
   });
 
   it("an override by email gives the role on every platform", async () => {
@@ -41,7 +52,12 @@ describe("role @person <role>", () => {
     const slack = { platform: "slack", userId: "U9", displayName: "Sam", email: "sam@example.com" };
     ok(await d.desk.handle({ actor: slack, command: { kind: "list", scope: "mine" } }));
     ok(await d.as("operator", "role email:sam@example.com lead"));
-    ok(await d.desk.handle({ actor: { platform: "teams", userId: "aad-sam", displayName: "Sam", email: "SAM@example.com" }, command: { kind: "capability", capability: "audit", verb: "audit", text: "export 2026-01-01 2026-01-02" } }));
+    ok(
+      await d.desk.handle({
+        actor: { platform: "teams", userId: "aad-sam", displayName: "Sam", email: "SAM@example.com" },
+        command: { kind: "capability", capability: "audit", verb: "audit", text: "export 2026-01-01 2026-01-02" },
+      }),
+    );
     const [e] = await events(d, ROLE_CHANGED);
     expect(e).toMatchObject({ field: "role:slack:U9", reason: "set for email:sam@example.com", to_value: "lead" });
   });
@@ -54,11 +70,15 @@ describe("role @person <role>", () => {
     // At the console a handle names the console person, known or not.
     expect(ok(await d.as("operator", "role @nobody")).text).toMatch(/^nobody \(console:nobody\) is a requester/);
     expect(refused(await d.as("operator", "role @carol requester")).text).toBe("carol is already a requester.");
-    expect(refused(await d.as("operator", "role @carol reset")).text).toBe("carol has no role set by an admin; their role (requester) comes from nobody named them (everyone is a requester).");
+    expect(refused(await d.as("operator", "role @carol reset")).text).toBe(
+      "carol has no role set by an admin; their role (requester) comes from nobody named them (everyone is a requester).",
+    );
     expect(refused(await d.as("operator", "role @operator agent")).text).toBe("You cannot take away your own admin role; ask another admin.");
     expect(await counts(d.db)).toMatchObject({ audit_events: before.audit_events, tickets: before.tickets });
     expect(await d.db.selectFrom("role_overrides").selectAll().execute()).toEqual([]);
-    expect(refused(await d.as("operator", "role agent")).text).toBe("Say whose role: role @name agent, or role email:<address> agent (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).");
+    expect(refused(await d.as("operator", "role agent")).text).toBe(
+      "Say whose role: role @name agent, or role email:<address> agent (in Teams, where a mention does not reach me, use their email or teams-aad:<AAD object id>).",
+    );
     // Words that do not name a person open a ticket, as any other text would.
     expect(ok(await d.as("carol", "role change for a new starter")).kind).toBe("create");
   });

@@ -15,10 +15,16 @@ describe("SLA clocks and approvals", () => {
     t.clock.advance(6 * H);
     ok(await t.as("ana", `approve ${n}`));
     const clocks = await clocksOf(t.db, n);
-    expect(clocks.map((c) => [c.state, c.consumed_ms])).toEqual([["running", 0], ["running", 0]]);
+    expect(clocks.map((c) => [c.state, c.consumed_ms])).toEqual([
+      ["running", 0],
+      ["running", 0],
+    ]);
     const trail = await auditOfTicket(t.db, n);
     // The clocks were started paused (the request awaited approval from its creation) and resumed at the approval.
-    expect(trail.filter((e) => e.action === "sla_resume").map((e) => e.reason)).toEqual(["no longer waiting on the requester or approvers", "no longer waiting on the requester or approvers"]);
+    expect(trail.filter((e) => e.action === "sla_resume").map((e) => e.reason)).toEqual([
+      "no longer waiting on the requester or approvers",
+      "no longer waiting on the requester or approvers",
+    ]);
     await t.db.destroy();
   });
 });

@@ -33,7 +33,12 @@ async function field(d: TestDesk, n: number, label: string): Promise<string | un
 const steps = (d: TestDesk, n: number) =>
   d.db.selectFrom("sla_steps").select(["target", "step", "due_at", "fired_at"]).where("ticket_id", "=", n).orderBy("target").orderBy("step").execute();
 const clock = (d: TestDesk, n: number, target: string) =>
-  d.db.selectFrom("sla_clocks").selectAll().where("ticket_id", "=", n).where("target", "=", target as never).executeTakeFirstOrThrow();
+  d.db
+    .selectFrom("sla_clocks")
+    .selectAll()
+    .where("ticket_id", "=", n)
+    .where("target", "=", target as never)
+    .executeTakeFirstOrThrow();
 
 describe("the breach moment stands", () => {
   // The ManualClock starts on Tue 24 Nov 2026 09:00 UTC (09:00 in London). A P3 gets 4 h to first response and

@@ -2,8 +2,20 @@ import { describe, expect, it } from "vitest";
 import { Calendar } from "../../../src/capabilities/sla/calendar.js";
 
 const H = 3600_000;
-const london = new Calendar({ name: "london", timezone: "Europe/London", hours: { start: "09:00", end: "17:30" }, days: ["mon", "tue", "wed", "thu", "fri"], holidays: ["2026-12-25", "2026-12-28"] });
-const newYork = new Calendar({ name: "ny", timezone: "America/New_York", hours: { start: "08:00", end: "18:00" }, days: ["mon", "tue", "wed", "thu", "fri"], holidays: ["2026-11-26"] });
+const london = new Calendar({
+  name: "london",
+  timezone: "Europe/London",
+  hours: { start: "09:00", end: "17:30" },
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  holidays: ["2026-12-25", "2026-12-28"],
+});
+const newYork = new Calendar({
+  name: "ny",
+  timezone: "America/New_York",
+  hours: { start: "08:00", end: "18:00" },
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  holidays: ["2026-11-26"],
+});
 const at = (s: string) => Date.parse(s);
 const iso = (n: number) => new Date(n).toISOString().replace(".000", "");
 
@@ -45,7 +57,10 @@ describe("business-time arithmetic", () => {
 
   it("refuses a calendar that never works instead of looping", () => {
     const never = new Calendar({ name: "never", timezone: "UTC", hours: { start: "09:00", end: "17:00" }, days: ["mon"], holidays: [] });
-    const allMondaysOff = new Calendar({ ...never.spec, holidays: Array.from({ length: 600 }, (_, i) => new Date(Date.UTC(2026, 10, 30) + i * 7 * 86400_000).toISOString().slice(0, 10)) });
+    const allMondaysOff = new Calendar({
+      ...never.spec,
+      holidays: Array.from({ length: 600 }, (_, i) => new Date(Date.UTC(2026, 10, 30) + i * 7 * 86400_000).toISOString().slice(0, 10)),
+    });
     expect(() => allMondaysOff.addBusiness(at("2026-11-24T10:00:00Z"), 10 * 8 * H)).toThrow('calendar "never" has no working time');
   });
 });

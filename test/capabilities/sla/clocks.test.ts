@@ -78,7 +78,11 @@ describe("SLA clocks through the console", () => {
     ok(await as("carol", "kettle in kitchen 2 leaks every hour"));
     clock.advance(4 * H + 20 * MIN); // 13:20, 20 min past the 4 h target
     const respond = field(await card(desk), "Respond by")!;
-    expect(respond).toEqual({ label: "Respond by", value: "Breached 20 min ago", time: { at: Date.parse("2026-11-24T13:00:00Z"), prefix: "Breached; was due " } });
+    expect(respond).toEqual({
+      label: "Respond by",
+      value: "Breached 20 min ago",
+      time: { at: Date.parse("2026-11-24T13:00:00Z"), prefix: "Breached; was due " },
+    });
     ok(await as("ana", "claim 1"));
     expect(field(await card(desk), "First response")!.value).toBe("late: 4 h 20 min of 4 h");
   });
@@ -91,7 +95,9 @@ describe("SLA clocks through the console", () => {
     // P2: 1 h to first response; 30 min used, 30 min left from 09:30.
     expect(field(await card(desk), "Respond by")!.value).toBe("Respond by 10:00 (in 30 min)");
     const h = ok(await as("operator", "history 1")).text;
-    expect(h).toMatch(/operator changed the priority: priority P3 -> P2\n {2}\S+ \d+ Nov [\d:]+ {2}SLA target changed: first response now under P2 \(business hours, london\) \(4 h -> 1 h \(was P3 \(business hours, london\)\)\)/);
+    expect(h).toMatch(
+      /operator changed the priority: priority P3 -> P2\n {2}\S+ \d+ Nov [\d:]+ {2}SLA target changed: first response now under P2 \(business hours, london\) \(4 h -> 1 h \(was P3 \(business hours, london\)\)\)/,
+    );
   });
 
   it("shows the due time in a given time zone, for a viewer whose zone is known", async () => {
@@ -128,7 +134,11 @@ describe("due times on the card across holidays and a DST change", () => {
     clock.set(Date.parse("2026-12-24T16:00:00Z"));
     ok(await as("carol", "printer on 3rd floor jams"));
     // 1.5 h on Thursday; 25 Dec and 28 Dec are holidays, 26-27 the weekend; 2.5 h on Tuesday 29th.
-    expect(field(await card(desk), "Respond by")).toEqual({ label: "Respond by", value: "Respond by Tue 11:30", time: { at: Date.parse("2026-12-29T11:30:00Z") } });
+    expect(field(await card(desk), "Respond by")).toEqual({
+      label: "Respond by",
+      value: "Respond by Tue 11:30",
+      time: { at: Date.parse("2026-12-29T11:30:00Z") },
+    });
   });
 
   it("a P3 opened on the Friday before the clocks go back keeps London's local hours on Monday", async () => {
@@ -136,7 +146,11 @@ describe("due times on the card across holidays and a DST change", () => {
     clock.set(Date.parse("2026-10-23T15:30:00Z")); // 16:30 BST
     ok(await as("carol", "printer on 3rd floor jams"));
     // 1 h on Friday (to 17:30 BST), then Monday 26 Oct from 09:00 GMT: 3 h -> 12:00 GMT = 12:00 UTC.
-    expect(field(await card(desk), "Respond by")).toEqual({ label: "Respond by", value: "Respond by Mon 12:00", time: { at: Date.parse("2026-10-26T12:00:00Z") } });
+    expect(field(await card(desk), "Respond by")).toEqual({
+      label: "Respond by",
+      value: "Respond by Mon 12:00",
+      time: { at: Date.parse("2026-10-26T12:00:00Z") },
+    });
   });
 
   it("a P1 counts around the clock, nights included", async () => {
@@ -160,7 +174,9 @@ describe("settings changed under running clocks", () => {
     const again = await makeDesk({ sla: true, settings: renamed, path: first.path });
     again.clock.advance(H);
     expect(ok(await again.as("ana", "status 1 in_progress")).text).toContain("[P3 in progress]");
-    expect(ok(await again.as("ana", "history 1")).text).toMatch(/ana changed the status: status new -> in progress\n {2}\S+ \d+ Nov [\d:]+ {2}SLA target changed: first response now under P3 \(business hours, uk\) \(4 h -> 4 h \(was P3 \(business hours, london\)\)\)/);
+    expect(ok(await again.as("ana", "history 1")).text).toMatch(
+      /ana changed the status: status new -> in progress\n {2}\S+ \d+ Nov [\d:]+ {2}SLA target changed: first response now under P3 \(business hours, uk\) \(4 h -> 4 h \(was P3 \(business hours, london\)\)\)/,
+    );
     expect(field(await card(again.desk), "Respond by")!.value).toBe("Respond by 13:00 (in 3 h)");
   });
 });

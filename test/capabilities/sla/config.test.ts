@@ -24,11 +24,31 @@ describe("the sla: section of the settings file", () => {
 
   it.each([
     ["unknown priority", "{ priority: P2, first_response: 1h", "{ priority: P7, first_response: 1h", "sla.policies.1.priority: Invalid option"],
-    ["negative target", "first_response: 4h, resolution: 24h", "first_response: -4h, resolution: 24h", "sla.policies.2.first_response: a target cannot be negative"],
-    ["negative minutes", "first_response: 8h, resolution: 40h", "first_response: -30, resolution: 40h", "sla.policies.3.first_response: a target must be a positive number of minutes"],
+    [
+      "negative target",
+      "first_response: 4h, resolution: 24h",
+      "first_response: -4h, resolution: 24h",
+      "sla.policies.2.first_response: a target cannot be negative",
+    ],
+    [
+      "negative minutes",
+      "first_response: 8h, resolution: 40h",
+      "first_response: -30, resolution: 40h",
+      "sla.policies.3.first_response: a target must be a positive number of minutes",
+    ],
     ["bad time zone", "timezone: America/New_York", "timezone: America/Gotham", "sla.calendars.1.timezone: not a time zone"],
-    ["malformed holiday", "holidays: [2026-11-26, 2026-12-25]", "holidays: [2026-11-31, 2026-12-25]", "sla.calendars.1.holidays.0: expected a date written YYYY-MM-DD"],
-    ["holiday that is not a date", "holidays: [2026-11-26, 2026-12-25]", "holidays: [26/11/2026, 2026-12-25]", "sla.calendars.1.holidays.0: expected a date written YYYY-MM-DD"],
+    [
+      "malformed holiday",
+      "holidays: [2026-11-26, 2026-12-25]",
+      "holidays: [2026-11-31, 2026-12-25]",
+      "sla.calendars.1.holidays.0: expected a date written YYYY-MM-DD",
+    ],
+    [
+      "holiday that is not a date",
+      "holidays: [2026-11-26, 2026-12-25]",
+      "holidays: [26/11/2026, 2026-12-25]",
+      "sla.calendars.1.holidays.0: expected a date written YYYY-MM-DD",
+    ],
     ["bad hours", 'hours: { start: "08:00", end: "18:00" }', 'hours: { start: "08:00", end: "25:00" }', "sla.calendars.1.hours.end: expected a time of day"],
     ["unknown calendar", "Network: new-york", "Network: tokyo", 'sla.team_calendars.Network: no calendar is named "tokyo"'],
     ["unknown team for a lead", "Network: console:lee", "Netwrok: console:lee", 'sla.escalation.leads.Netwrok: no team is named "Netwrok"'],
@@ -39,7 +59,10 @@ describe("the sla: section of the settings file", () => {
   });
 
   it("needs a plain policy for every priority, so no ticket goes without a clock", () => {
-    const { text } = withLine("- { priority: P4, first_response: 8h, resolution: 40h }", "- { priority: P4, type: question, first_response: 8h, resolution: 40h }");
+    const { text } = withLine(
+      "- { priority: P4, first_response: 8h, resolution: 40h }",
+      "- { priority: P4, type: question, first_response: 8h, resolution: 40h }",
+    );
     expect(() => parseSettings(text, "desk.yaml")).toThrow(/desk\.yaml:\d+: sla\.policies: no policy for P4 without type or team/);
   });
 

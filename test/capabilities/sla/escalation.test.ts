@@ -46,7 +46,11 @@ describe("the escalation ladder", () => {
     expect(await s.tick()).toBe(1);
     expect(await s.tick()).toBe(0);
     expect(r.sla().map((c) => [c.kind, c.summary, c.actor.userId])).toEqual([
-      ["sla_warning", "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card.", "sla"],
+      [
+        "sla_warning",
+        "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card.",
+        "sla",
+      ],
     ]);
     // A claim before the breach stops the clock: the breach step never fires.
     ok(await d.as("ana", "claim 1"));
@@ -139,7 +143,9 @@ describe("the escalation ladder", () => {
     d2.clock.set(at("2026-11-24T14:30:00Z"));
     const s2 = scheduler(d2);
     expect(await s2.catchUp()).toBe(1);
-    expect(second.sla().map((c) => [c.kind, c.summary])).toEqual([["sla_breach", "SLA breached: #1 missed its first-response target (due 13:00); console:lee, please step in. Priority raised to P2."]]);
+    expect(second.sla().map((c) => [c.kind, c.summary])).toEqual([
+      ["sla_breach", "SLA breached: #1 missed its first-response target (due 13:00); console:lee, please step in. Priority raised to P2."],
+    ]);
     expect(await s2.tick()).toBe(0);
     // A third start fires nothing again. (At P2 the resolution target is 8 h, so its 75% warning is due at 15:00.)
     const d3 = await makeDesk({ sla: true, path: d1.path });
@@ -193,7 +199,9 @@ describe("the escalation ladder", () => {
     ]);
     expect(fired.filter((f) => f.endsWith("resolution"))).toHaveLength(6);
     // A warning caught up after its target passed says so.
-    expect(r.sla()[0]!.summary).toBe("SLA warning: #1 has used 75% of its first-response target, due 24 Nov 13:00 (passed 5 d 20 h ago); nobody is assigned: claim it from the triage card.");
+    expect(r.sla()[0]!.summary).toBe(
+      "SLA warning: #1 has used 75% of its first-response target, due 24 Nov 13:00 (passed 5 d 20 h ago); nobody is assigned: claim it from the triage card.",
+    );
     ticker.stop();
     expect(timers.active).toBe(0);
   });

@@ -47,7 +47,14 @@ describe("SLA on the platforms' cards", () => {
     expect(all).toEqual([
       { kind: OUTBOX.card, target: "ticket:1", payload: { ticket: 1 } },
       { kind: OUTBOX.thread, target: "ticket:1", payload: { ticket: 1, text: "Triage put #1 in Hardware" } },
-      { kind: OUTBOX.thread, target: "ticket:1", payload: { ticket: 1, text: "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card." } },
+      {
+        kind: OUTBOX.thread,
+        target: "ticket:1",
+        payload: {
+          ticket: 1,
+          text: "SLA warning: #1 has used 75% of its first-response target, due 13:00 (in 1 h); nobody is assigned: claim it from the triage card.",
+        },
+      },
     ]);
   });
   it("a breach is told directly to the lead and every escalation channel, on each one's platform", async () => {
@@ -56,7 +63,11 @@ describe("SLA on the platforms' cards", () => {
     // "printer" puts the ticket in Hardware, team Service Desk, on arrival: the team's own lead is the one told.
     settings.sla!.escalation.leads["Service Desk"] = "slack:U0LEAD";
     settings.sla!.escalation.channels = ["slack:C0ESCALATE", "teams:19:escalate@thread.tacv2"];
-    const { desk, db, clock, as } = await makeDesk({ sla: true, settings, notifiers: [new SlackNotifier({ triageChannel: "C0TRIAGE" }), new TeamsNotifier(() => undefined)] });
+    const { desk, db, clock, as } = await makeDesk({
+      sla: true,
+      settings,
+      notifiers: [new SlackNotifier({ triageChannel: "C0TRIAGE" }), new TeamsNotifier(() => undefined)],
+    });
     ok(await as("carol", "printer on 3rd floor jams"));
     const scheduler = new SlaScheduler(desk, new SlaRules(desk.settings.sla!), clock);
     clock.set(Date.parse("2026-11-24T12:00:00Z"));
@@ -64,7 +75,13 @@ describe("SLA on the platforms' cards", () => {
     const warned = await db.selectFrom("outbox").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
     clock.set(Date.parse("2026-11-24T13:01:00Z"));
     expect(await scheduler.tick()).toBe(1);
-    const rows = await db.selectFrom("outbox").select(["platform", "kind", "target", "payload"]).where("id", ">", warned.id).where("kind", "=", "notice").orderBy("id").execute();
+    const rows = await db
+      .selectFrom("outbox")
+      .select(["platform", "kind", "target", "payload"])
+      .where("id", ">", warned.id)
+      .where("kind", "=", "notice")
+      .orderBy("id")
+      .execute();
     const text = "SLA breached: #1 missed its first-response target (due 13:00); slack:U0LEAD, please step in. Priority raised to P2.";
     expect(rows.map((r) => ({ platform: r.platform, target: r.target, payload: JSON.parse(r.payload) }))).toEqual([
       { platform: "slack", target: "notice:U0LEAD", payload: { ticket: 1, text, to: "U0LEAD" } },

@@ -32,7 +32,10 @@ describe("triage: category and team by rules and the learned classifier", () => 
     expect((await d.desk.snapshot(2))!.ticket).toMatchObject({ category: "Hardware", team: "Service Desk" });
     v = await card(d, 2);
     expect(v.actions.some((a) => a.verb === "accept_category")).toBe(false);
-    expect((await history(d, 2)).find((h) => h.field === "category")).toMatchObject({ to: "Hardware", reason: expect.stringContaining("suggestion accepted (model: trained on") });
+    expect((await history(d, 2)).find((h) => h.field === "category")).toMatchObject({
+      to: "Hardware",
+      reason: expect.stringContaining("suggestion accepted (model: trained on"),
+    });
     // A second click is answered, not applied twice.
     expect(refused(await d.as("ana", accept)).text).toBe("#2's suggestion (Hardware) was already accepted.");
     expect(ok(await d.as("ana", "triage stats")).text).toContain("suggestions 1: accepted 1, corrected 0, not yet reviewed 0; accuracy 100%");
@@ -66,7 +69,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     const stats = ok(await d.as("ana", "triage stats")).text;
     expect(stats).toContain("accepted 0, corrected 1");
     expect(stats).toContain("accuracy 0%");
-    expect(refused(await d.as("ana", "category 1 Plumbing")).text).toBe("There is no category \"Plumbing\". Categories: Network, Hardware, Access, Software.");
+    expect(refused(await d.as("ana", "category 1 Plumbing")).text).toBe('There is no category "Plumbing". Categories: Network, Hardware, Access, Software.');
     expect(refused(await d.as("carol", "category 1 Network")).code).toBe("FORBIDDEN");
   });
 
@@ -77,7 +80,9 @@ describe("triage: category and team by rules and the learned classifier", () => 
     ok(await d.as("ana", "category 1 Access"));
     ok(await d.as("dave", "outlook shared calendar invites vanish"));
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
-    expect(field(await card(d, 2), "Category")).toMatch(/^Access \(\d+%\) suggested · model: trained on 1 tickets, over rule: keyword "outlook" \(the rule was right 0 of 1 times they disagreed\)$/);
+    expect(field(await card(d, 2), "Category")).toMatch(
+      /^Access \(\d+%\) suggested · model: trained on 1 tickets, over rule: keyword "outlook" \(the rule was right 0 of 1 times they disagreed\)$/,
+    );
     // Other rules keep deciding: the record is per rule category.
     ok(await d.as("dave", "printer on floor 2 jams"));
     expect((await d.desk.snapshot(3))!.ticket.category).toBe("Hardware");
@@ -85,7 +90,10 @@ describe("triage: category and team by rules and the learned classifier", () => 
 
   it("the Change button offers the model's best guesses first", async () => {
     const d = await triageDesk("  mode: suggest\n");
-    for (const [text, category] of [["the badge reader beeps red", "Hardware"], ["the door badge is refused", "Access"]] as const) {
+    for (const [text, category] of [
+      ["the badge reader beeps red", "Hardware"],
+      ["the door badge is refused", "Access"],
+    ] as const) {
       const n = ok(await d.as("carol", text)).snapshot!.ticket.number;
       ok(await d.as("ana", caps.actionCommand("change_category", n, category)!));
     }
@@ -129,7 +137,9 @@ describe("triage: owner by the team's rule", () => {
   });
 
   it("least-loaded, and nobody when the whole team is off shift (left for Claim)", async () => {
-    const yaml = owners.replace("{ team: Network, rule: least_loaded }", "{ team: Service Desk, rule: least_loaded }").replace("    - { team: Service Desk, rule: round_robin }\n", "");
+    const yaml = owners
+      .replace("{ team: Network, rule: least_loaded }", "{ team: Service Desk, rule: least_loaded }")
+      .replace("    - { team: Service Desk, rule: round_robin }\n", "");
     const d = await triageDesk(yaml);
     ok(await d.as("carol", "monitor dead"));
     expect((await d.desk.snapshot(1))!.assignee?.name).toBe("ana");

@@ -37,15 +37,19 @@ describe("L-BFGS", () => {
   it("finds the minimum of a badly scaled quadratic", () => {
     const centre = [3, -2, 0.5];
     const scale = [1, 100, 0.01];
-    const w = lbfgs((x, g) => {
-      let f = 0;
-      for (let i = 0; i < 3; i++) {
-        const d = x[i]! - centre[i]!;
-        f += scale[i]! * d * d;
-        g[i] = 2 * scale[i]! * d;
-      }
-      return f;
-    }, new Float64Array(3), 200);
+    const w = lbfgs(
+      (x, g) => {
+        let f = 0;
+        for (let i = 0; i < 3; i++) {
+          const d = x[i]! - centre[i]!;
+          f += scale[i]! * d * d;
+          g[i] = 2 * scale[i]! * d;
+        }
+        return f;
+      },
+      new Float64Array(3),
+      200,
+    );
     for (let i = 0; i < 3; i++) expect(w[i]).toBeCloseTo(centre[i]!, 3);
   });
 

@@ -21,14 +21,37 @@ async function drive(lines: string[]) {
 
 describe("triage through the console", () => {
   it("applies the rule, shows the duplicate to agents, links, and reports accuracy", async () => {
-    const { printed, d } = await drive(["as @carol", "wifi down on the 3rd floor", "as @dave", "3rd floor wifi down", "as @ana", "triage 2", "duplicate 2", "triage stats", "help"]);
-    expect(printed).toContain(["Triage of #2:", "  Requester: dave", "  Priority: P3", "  Status: triaged", "  Assignee: bob", "  Type: incident", "  Category: Network", "  Team: Network"].join("\n"));
+    const { printed, d } = await drive([
+      "as @carol",
+      "wifi down on the 3rd floor",
+      "as @dave",
+      "3rd floor wifi down",
+      "as @ana",
+      "triage 2",
+      "duplicate 2",
+      "triage stats",
+      "help",
+    ]);
+    expect(printed).toContain(
+      [
+        "Triage of #2:",
+        "  Requester: dave",
+        "  Priority: P3",
+        "  Status: triaged",
+        "  Assignee: bob",
+        "  Type: incident",
+        "  Category: Network",
+        "  Team: Network",
+      ].join("\n"),
+    );
     expect(printed).toContain('  Category reason: Network · rule: keyword "wifi"');
     expect(printed).toContain("  Priority reason: P3: impact medium (default) x urgency medium (default)");
     expect(printed).toContain("  Owner reason: bob: round-robin in Network (1 on shift)");
     expect(printed).toMatch(/  Duplicate: Looks like #1 \(\d+% alike\)/);
     // A console user has no buttons: each action is the command to type for it.
-    expect(printed).toContain("  Commands: claim 2 · assign 2 @who · priority 2 P1|P2|P3|P4 · resolve 2 <resolution> · close 2 · incident from 2 · link 2 to incident I · category 2 <name> · duplicate 2 · notdup 2\n");
+    expect(printed).toContain(
+      "  Commands: claim 2 · assign 2 @who · priority 2 P1|P2|P3|P4 · resolve 2 <resolution> · close 2 · incident from 2 · link 2 to incident I · category 2 <name> · duplicate 2 · notdup 2\n",
+    );
     expect(printed).not.toMatch(/Declare incident|Link as duplicate|Change category/);
     expect(printed).toContain("#2 is linked as a duplicate of #1; it will close with it.");
     expect(printed).toContain("suggestions 2: accepted 0, corrected 0, not yet reviewed 2; accuracy n/a");
@@ -38,7 +61,14 @@ describe("triage through the console", () => {
   });
 
   it("tells a requester others reported the same problem, never another requester's title", async () => {
-    const { printed } = await drive(["as @carol", "payroll export to the bank fails with error 4012", "as @dave", "the payroll export to the bank fails", "as @ana", "triage 2"]);
+    const { printed } = await drive([
+      "as @carol",
+      "payroll export to the bank fails with error 4012",
+      "as @dave",
+      "the payroll export to the bank fails",
+      "as @ana",
+      "triage 2",
+    ]);
     const asDave = printed.slice(printed.indexOf("You are now dave"), printed.indexOf("You are now ana"));
     expect(asDave).toContain("You are not alone: others have reported the same problem. The desk is on it and you will hear here.");
     expect(asDave).not.toContain("4012");

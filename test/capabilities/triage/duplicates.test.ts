@@ -13,7 +13,10 @@ describe("triage: duplicates caught at the second ticket", () => {
     ok(await d.as("dave", "3rd floor wifi down"));
     const v = await card(d, 2);
     expect(field(v, "Duplicate")).toMatch(/^Looks like #1 \(\d+% alike\)$/);
-    expect(v.actions.filter((a) => a.verb === "link_duplicate" || a.verb === "not_duplicate").map((a) => a.label)).toEqual(["Link as duplicate of #1", "Not a duplicate"]);
+    expect(v.actions.filter((a) => a.verb === "link_duplicate" || a.verb === "not_duplicate").map((a) => a.label)).toEqual([
+      "Link as duplicate of #1",
+      "Not a duplicate",
+    ]);
     expect(field(await card(d, 1), "Duplicates")).toBe("1 other report look like this one");
     const told = d.told.changes.find((c) => c.kind === "duplicate_suggested");
     expect(told?.snapshot.ticket.number).toBe(2);
@@ -71,7 +74,12 @@ describe("triage: duplicates caught at the second ticket", () => {
   });
 
   it("a word the requester hyphenated or underscored is looked up as the index spells it, its parts in a row", () => {
-    expect(indexPhrases("The Wi-Fi and dfs_replication, not wifi")).toEqual(new Map([["wifi", "wi fi"], ["dfsreplication", "dfs replication"]]));
+    expect(indexPhrases("The Wi-Fi and dfs_replication, not wifi")).toEqual(
+      new Map([
+        ["wifi", "wi fi"],
+        ["dfsreplication", "dfs replication"],
+      ]),
+    );
   });
 
   it("among several open matches the closer and the newer ranks first, title words above body words", async () => {
@@ -91,7 +99,9 @@ describe("triage: duplicates caught at the second ticket", () => {
     expect(ok(await d.as("ana", link)).text).toBe("#2 is linked as a duplicate of #1; it will close with it.");
     expect(refused(await d.as("ana", link)).text).toBe("#2 is already linked to #1.");
     expect(field(await card(d, 2), "Duplicate")).toBe("Duplicate of #1; closes with it");
-    expect(d.told.changes.find((c) => c.kind === "duplicate_linked")?.requesterMessage).toBe("Your ticket is linked to #1, the same problem reported by others; you will hear here when it is fixed.");
+    expect(d.told.changes.find((c) => c.kind === "duplicate_linked")?.requesterMessage).toBe(
+      "Your ticket is linked to #1, the same problem reported by others; you will hear here when it is fixed.",
+    );
 
     ok(await d.as("ana", "resolve 1 access point rebooted"));
     const dup = (await d.desk.snapshot(2))!.ticket;
@@ -176,7 +186,10 @@ describe("triage: duplicates caught at the second ticket", () => {
 
   it("the open-ticket index follows a ticket out when it is resolved, back when it is reopened, and to its new words", async () => {
     const d = await triageDesk();
-    const open = async (word: string) => (await sql<{ rowid: number }>`SELECT rowid FROM triage_open_fts WHERE triage_open_fts MATCH ${word} ORDER BY rowid`.execute(d.db)).rows.map((r) => r.rowid);
+    const open = async (word: string) =>
+      (await sql<{ rowid: number }>`SELECT rowid FROM triage_open_fts WHERE triage_open_fts MATCH ${word} ORDER BY rowid`.execute(d.db)).rows.map(
+        (r) => r.rowid,
+      );
     ok(await d.as("carol", "wifi down on the 3rd floor"));
     ok(await d.as("dave", "printer jams"));
     ok(await d.as("ana", "claim 1"));

@@ -15,7 +15,9 @@ describe("triage: priority from impact x urgency, inferred with its reason", () 
     const d = await triageDesk();
     const o = ok(await d.as("carol", "email is down for everyone on the 3rd floor and we can't work"));
     expect(o.snapshot!.ticket).toMatchObject({ impact: "high", urgency: "high", priority: "P1" });
-    expect(field(await card(d, 1), "Priority reason")).toBe('P1: impact high (affects many people: "everyone") x urgency high (work is blocked: "can\'t work")');
+    expect(field(await card(d, 1), "Priority reason")).toBe(
+      'P1: impact high (affects many people: "everyone") x urgency high (work is blocked: "can\'t work")',
+    );
     const h = await history(d, 1);
     expect(h.find((l) => l.field === "priority")).toMatchObject({ from: "P3", to: "P1", reason: expect.stringContaining('affects many people: "everyone"') });
   });

@@ -26,11 +26,16 @@ describe("duplicates in Slack: the second requester is not shown the first one's
     const before = h.fake.of("chat.postMessage").length;
     await h.command(SECOND, "UREQ2");
     await h.settle();
-    const toRequesters = h.fake.of("chat.postMessage").slice(before).filter((c) => c.args.channel !== TRIAGE);
+    const toRequesters = h.fake
+      .of("chat.postMessage")
+      .slice(before)
+      .filter((c) => c.args.channel !== TRIAGE);
     const said = JSON.stringify(toRequesters.map((c) => [c.args.text, c.args.blocks]));
     expect(said).toContain("You are not alone: others have reported the same problem.");
     for (const word of PRIVATE) expect(said).not.toContain(word);
-    const card = JSON.stringify([...h.fake.of("chat.postMessage"), ...h.fake.of("chat.update")].filter((c) => c.args.channel === TRIAGE).map((c) => c.blocks ?? c.args.blocks));
+    const card = JSON.stringify(
+      [...h.fake.of("chat.postMessage"), ...h.fake.of("chat.update")].filter((c) => c.args.channel === TRIAGE).map((c) => c.blocks ?? c.args.blocks),
+    );
     expect(card).toContain("Looks like #1");
   });
 });

@@ -28,18 +28,33 @@ describe("triage on the Slack card", () => {
     await h.settle();
     const where = await cardOf(2);
     expect(where.channel).toBe(TRIAGE);
-    const drawn = JSON.stringify([...h.fake.of("chat.postMessage"), ...h.fake.of("chat.update")].filter((c) => c.args.channel === TRIAGE).map((c) => c.blocks ?? c.args.blocks));
+    const drawn = JSON.stringify(
+      [...h.fake.of("chat.postMessage"), ...h.fake.of("chat.update")].filter((c) => c.args.channel === TRIAGE).map((c) => c.blocks ?? c.args.blocks),
+    );
     expect(drawn).toMatch(/Looks like #1 \(\d+% alike\)/);
     expect(drawn).toContain(ticketActionId("link_duplicate", 2));
     expect(drawn).toContain(ticketActionId("not_duplicate", 2));
     expect(h.fake.of("chat.postMessage").some((c) => String(c.args.text).includes("You are not alone"))).toBe(true);
 
-    const link = { type: "button", action_id: ticketActionId("link_duplicate", 2), value: JSON.stringify({ ticket: 2, verb: "link_duplicate" }), text: { type: "plain_text", text: "Link as duplicate of #1" } };
+    const link = {
+      type: "button",
+      action_id: ticketActionId("link_duplicate", 2),
+      value: JSON.stringify({ ticket: 2, verb: "link_duplicate" }),
+      text: { type: "plain_text", text: "Link as duplicate of #1" },
+    };
     expect((await h.interact(blockAction(AGENTS.ana, link, where))).status).toBe(200);
     await h.settle();
-    const dup = await h.db.selectFrom("triage_duplicates" as never).selectAll().executeTakeFirstOrThrow();
+    const dup = await h.db
+      .selectFrom("triage_duplicates" as never)
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(dup).toMatchObject({ ticket_id: 2, original_id: 1, state: "linked" });
-    const updated = JSON.stringify(h.fake.of("chat.update").filter((c) => c.args.channel === TRIAGE && c.args.ts === where.ts).map((c) => c.blocks ?? c.args.blocks));
+    const updated = JSON.stringify(
+      h.fake
+        .of("chat.update")
+        .filter((c) => c.args.channel === TRIAGE && c.args.ts === where.ts)
+        .map((c) => c.blocks ?? c.args.blocks),
+    );
     expect(updated).toContain("Duplicate of #1; closes with it");
     expect(h.fake.of("chat.postMessage").some((c) => String(c.args.text).includes("Your ticket is linked to #1"))).toBe(true);
   });

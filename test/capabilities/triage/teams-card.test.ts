@@ -35,7 +35,10 @@ describe("triage on the Teams card", () => {
     const res = await h.post(executeInvoke(h, AGENT, "link_duplicate", { verb: "link_duplicate", ticketId: 2 }));
     expect(res.status).toBe(200);
     expect(cardText(res.body.value)).toContain("Duplicate of #1; closes with it");
-    const dup = await h.t.db.selectFrom("triage_duplicates" as never).selectAll().executeTakeFirstOrThrow();
+    const dup = await h.t.db
+      .selectFrom("triage_duplicates" as never)
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(dup).toMatchObject({ ticket_id: 2, original_id: 1, state: "linked" });
     await h.flush();
     expect(h.checkSentCards()).toBeGreaterThan(0);

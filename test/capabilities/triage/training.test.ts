@@ -18,7 +18,24 @@ describe("triage: training at start-up", () => {
     const history = syntheticTickets(4 * IN_PLACE_MAX, 7, 0);
     await d.db.insertInto("people").values({ platform: "console", user_id: "seed", display_name: "seed", email: null, tz: null, created_at: 0 }).execute();
     for (const [i, e] of history.entries()) {
-      await d.db.insertInto("tickets").values({ title: e.text, description: "", type: "incident", category: e.label, impact: "medium", urgency: "medium", priority: "P3", status: "closed", requester_id: 1, tags: "[]", source_kind: "console", created_at: i, updated_at: i }).execute();
+      await d.db
+        .insertInto("tickets")
+        .values({
+          title: e.text,
+          description: "",
+          type: "incident",
+          category: e.label,
+          impact: "medium",
+          urgency: "medium",
+          priority: "P3",
+          status: "closed",
+          requester_id: 1,
+          tags: "[]",
+          source_kind: "console",
+          created_at: i,
+          updated_at: i,
+        })
+        .execute();
     }
 
     // What happened, in order: each command answered, and the moment the fitted model took over.
@@ -41,7 +58,13 @@ describe("triage: training at start-up", () => {
     expect(triage.model.examples).toBe(1);
 
     expect(await training).toBe(history.length);
-    expect(events).toEqual([`answered #${first.snapshot!.ticket.number}`, "refused category", "answered category", "answered list", `trained on ${history.length}`]);
+    expect(events).toEqual([
+      `answered #${first.snapshot!.ticket.number}`,
+      "refused category",
+      "answered category",
+      "answered list",
+      `trained on ${history.length}`,
+    ]);
     // The fitted model: trained on the history and on the correction taught while it trained.
     expect(triage.model.examples).toBe(history.length + 1);
     const second = ok(await d.as("dave", "badge reader beeps red at the side door")).snapshot!.ticket.number;

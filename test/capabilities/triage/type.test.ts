@@ -13,7 +13,13 @@ describe("triage: the type of a one-line ticket", () => {
     expect(inferType("please install Visio", "")).toEqual({ type: "service_request", reason: 'asks for something to be provided: "please install"' });
     expect(inferType("I need a new monitor for my desk", "")?.type).toBe("service_request");
     expect(inferType("can you set up a shared mailbox for the events team", "")?.type).toBe("service_request");
-    for (const incident of ["outlook crashes when I open it", "cannot access the finance share since this morning", "vpn is down", "my admin access stopped working", "printer on 3rd floor jams"]) {
+    for (const incident of [
+      "outlook crashes when I open it",
+      "cannot access the finance share since this morning",
+      "vpn is down",
+      "my admin access stopped working",
+      "printer on 3rd floor jams",
+    ]) {
       expect(inferType(incident, ""), incident).toBeUndefined();
     }
   });
@@ -23,7 +29,11 @@ describe("triage: the type of a one-line ticket", () => {
     const o = ok(await d.as("carol", "need admin access to the AWS prod account"));
     expect(o.snapshot!.ticket.type).toBe("access_request");
     expect(field(await card(d, 1), "Type reason")).toBe('access_request: asks for access: "need admin access"');
-    expect((await history(d, 1)).find((h) => h.field === "type")).toMatchObject({ from: "incident", to: "access_request", reason: 'asks for access: "need admin access"' });
+    expect((await history(d, 1)).find((h) => h.field === "type")).toMatchObject({
+      from: "incident",
+      to: "access_request",
+      reason: 'asks for access: "need admin access"',
+    });
     ok(await d.as("carol", "please install Visio"));
     expect((await d.desk.snapshot(2))!.ticket.type).toBe("service_request");
     ok(await d.as("carol", "visio crashes on start"));
