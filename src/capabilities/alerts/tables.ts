@@ -28,3 +28,8 @@ export interface AlertTables {
 }
 
 export type AlertRow = Selectable<AlertsTable>;
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends AlertTables {}
+}

@@ -64,3 +64,8 @@ export type VoteRow = Selectable<ApprovalVotesTable>;
 export type TimerRow = Selectable<ApprovalTimersTable>;
 export type ChangeRow = Selectable<ChangeDetailsTable>;
 export type GrantRow = Selectable<AccessGrantsTable>;
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends ApprovalTables {}
+}

@@ -57,3 +57,8 @@ export interface IncidentTables {
 export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentUpdateRow = Selectable<IncidentUpdatesTable>;
 export type StatusChannelRow = Selectable<StatusChannelsTable>;
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends IncidentTables {}
+}

@@ -30,3 +30,8 @@ export interface KnowledgeTables {
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends KnowledgeTables {}
+}

@@ -9,3 +9,8 @@ export interface DigestRunsTable {
 export interface ReportTables {
   digest_runs: DigestRunsTable;
 }
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends ReportTables {}
+}

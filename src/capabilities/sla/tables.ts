@@ -44,3 +44,8 @@ export interface SlaTables {
 
 export type ClockRow = Selectable<SlaClocksTable>;
 export type StepRow = Selectable<SlaStepsTable>;
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends SlaTables {}
+}

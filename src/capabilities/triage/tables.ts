@@ -39,3 +39,8 @@ export interface TriageTables {
   triage_rotation: { team: string; last_person: string };
   triage_lessons: { id: Generated<number>; ticket_id: number; label: string; nonce: string; created_at: number };
 }
+
+// Added to the store's one Database type from here, so a new capability's tables touch no store file.
+declare module "../../store/database.js" {
+  interface Database extends TriageTables {}
+}
