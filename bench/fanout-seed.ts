@@ -9,7 +9,7 @@ import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 
 import { linkTicket, setIncidentLink, subscribeChannel } from "../src/capabilities/incidents/repository.js";
-import { incidentsExtension } from "../src/capabilities/incidents/extension.js";
+import { incidentsCapability } from "../src/capabilities/incidents/index.js";
 import { setLink } from "../src/store/links.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
@@ -47,7 +47,7 @@ export async function seedTemplate(s: Scenario = SCENARIO): Promise<string> {
   await migrateToLatest(db);
   // No notifiers: seeding queues nothing; the links below stand for what earlier deliveries recorded. Incidents
   // only, to declare the incident (nothing else hooks into the seeding).
-  const desk = new Desk({ db, clock: systemClock, settings: exampleSettings(), capabilities: [incidentsExtension()] });
+  const desk = new Desk({ db, clock: systemClock, settings: exampleSettings(), capabilities: [incidentsCapability()] });
   const now = Date.now();
   const create = async (actor: { platform: string; userId: string }, i: number) => {
     const o = await desk.handle({

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { basename } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type Actor, atLeast, type Command, commentsOf, type Desk, type FormField, type FormValues, type Outcome, personById } from "../../src/core/index.js";
-import { KB } from "../../src/capabilities/knowledge/extension.js";
+import { KB } from "../../src/capabilities/knowledge/index.js";
 import { takeNotices } from "./notifier.js";
 import { listText, showText, terminalSafe, type ConversationLine } from "./render.js";
 

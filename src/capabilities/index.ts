@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Capability } from "../core/capability.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import type { DeskSettings } from "../core/settings.js";
-import { alertsExtension } from "./alerts/extension.js";
+import { alertsCapability } from "./alerts/index.js";
 import { alertsCrossCheck, alertsSchema } from "./alerts/settings.js";
 import { approvalsCrossCheck, approvalsSchema } from "./approvals/settings.js";
 import { auditSchema } from "./audit/export.js";
@@ -13,15 +13,15 @@ import { reportsCrossCheck, reportsSchema } from "./reports/settings.js";
 import { slaCrossCheck, slaSettingsSchema } from "./sla/config.js";
 import { triageCrossCheck, triageSchema } from "./triage/settings.js";
 import { approvalsCapability } from "./approvals/index.js";
-import { auditExtension } from "./audit/extension.js";
-import { incidentsExtension } from "./incidents/extension.js";
-import { knowledgeExtension } from "./knowledge/extension.js";
-import { outboxExtension } from "./operations/outbox.js";
+import { auditCapability } from "./audit/index.js";
+import { incidentsCapability } from "./incidents/index.js";
+import { knowledgeCapability } from "./knowledge/index.js";
+import { outboxCapability } from "./operations/index.js";
 import { reportsCapability } from "./reports/index.js";
-import { rolesExtension } from "./roles/extension.js";
-import { satisfactionExtension } from "./satisfaction/index.js";
+import { rolesCapability } from "./roles/index.js";
+import { satisfactionCapability } from "./satisfaction/index.js";
 import { slaCapability } from "./sla/index.js";
-import { triageExtension } from "./triage/index.js";
+import { triageCapability } from "./triage/index.js";
 
 /**
  * Where a desk on the SQLite file `dbPath` writes the files people ask for (report charts, exports, audit
@@ -39,16 +39,16 @@ export function filesDirBeside(dbPath: string): string {
 export function standardCapabilities(settings: DeskSettings, clock: Clock = systemClock, opts: { filesDir?: string } = {}): Capability[] {
   const files = opts.filesDir ?? resolve("data", "files");
   return [
-    incidentsExtension(),
-    alertsExtension(),
-    triageExtension(settings),
+    incidentsCapability(),
+    alertsCapability(),
+    triageCapability(settings),
     ...(settings.approvals ? [approvalsCapability(settings)] : []),
-    knowledgeExtension(),
+    knowledgeCapability(),
     reportsCapability(settings, { outDir: join(files, "reports") }),
-    satisfactionExtension(),
-    outboxExtension(),
-    rolesExtension(),
-    auditExtension({ outDir: join(files, "audit") }),
+    satisfactionCapability(),
+    outboxCapability(),
+    rolesCapability(),
+    auditCapability({ outDir: join(files, "audit") }),
     ...(settings.sla ? [slaCapability({ settings, clock })] : []),
   ];
 }

@@ -10,7 +10,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runConsole } from "../../adapters/console/console.js";
 import { standardCapabilities } from "../../src/capabilities/index.js";
-import { reportsExtension } from "../../src/capabilities/reports/extension.js";
+import { reportsHooks } from "../../src/capabilities/reports/hooks.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { Desk } from "../../src/core/desk.js";
 import { openDatabase } from "../../src/store/connection.js";
@@ -32,7 +32,7 @@ describe("a command that fails on the desk's side", () => {
     const dir = blockedFolder();
     const settings = exampleSettings();
     const extensions = standardCapabilities({ ...settings, sla: undefined }).map((x) =>
-      x.name === "reports" ? reportsExtension({ outDir: join(dir, "data/reports") }) : x,
+      x.name === "reports" ? reportsHooks({ outDir: join(dir, "data/reports") }) : x,
     );
     const logs: string[] = [];
     const { db } = openDatabase(tempDbPath());

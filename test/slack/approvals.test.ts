@@ -2,7 +2,7 @@
 // validated): the form asks a change for its details, approvers get cards in their DMs, Reject asks for a
 // reason in a modal, the cards update in place, the requester is told, and bad clicks change nothing.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { approvalsExtension } from "../../src/capabilities/approvals/extension.js";
+import { approvalsHooks } from "../../src/capabilities/approvals/hooks.js";
 import { ApprovalScheduler } from "../../src/capabilities/approvals/timers.js";
 import type { ApprovalRule } from "../../src/capabilities/approvals/settings.js";
 import { HOUR, approvalSettings } from "../capabilities/approvals/setup.js";
@@ -26,7 +26,7 @@ async function start(rule: ApprovalRule, approvers = APPROVERS): Promise<void> {
     rule,
   );
   Object.assign(h.desk.settings, { approvals: { ...s.approvals!, leads: [`slack:${LEE}`] } });
-  h.desk.addCapability(approvalsExtension(h.desk.settings));
+  h.desk.addCapability(approvalsHooks(h.desk.settings));
 }
 afterEach(async () => {
   expect(h.fake.violations).toEqual([]);

@@ -7,7 +7,7 @@
 // not entity-escaped; no field anywhere holds a control character.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { filesDirBeside } from "../../src/capabilities/index.js";
-import { approvalsExtension } from "../../src/capabilities/approvals/extension.js";
+import { approvalsHooks } from "../../src/capabilities/approvals/hooks.js";
 import { approvalSettings } from "../capabilities/approvals/setup.js";
 import type { Call } from "../fakes/slack-api.js";
 import { CONTROL, HOSTILE } from "../helpers/hostile.js";
@@ -137,7 +137,7 @@ beforeAll(async () => {
   h.fake.users.set("UCARL", { name: "carl" });
   const s = approvalSettings(h.desk.settings, [`slack:${AGENTS.ana}`, `slack:${AGENTS.bob}`], "any");
   Object.assign(h.desk.settings, { approvals: s.approvals });
-  h.desk.addCapability(approvalsExtension(h.desk.settings));
+  h.desk.addCapability(approvalsHooks(h.desk.settings));
 
   // Status updates go to a channel; an article waits to be offered and found.
   await command("incident subscribe", AGENTS.ana, { channel_id: CSTATUS, channel_name: "status" });

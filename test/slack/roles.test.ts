@@ -2,7 +2,7 @@
 // (usergroups.users.list, cached), refusals name the role needed on commands and buttons, an admin's
 // `role` change is audited, and history and the audit export answer on Slack.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ROLE_CHANGED } from "../../src/capabilities/roles/extension.js";
+import { ROLE_CHANGED } from "../../src/capabilities/roles/index.js";
 import { verifyChain } from "../../src/store/audit-chain.js";
 import { AGENTS, REQUESTER, TRIAGE, blockAction, startHarness, type Harness } from "./harness.js";
 

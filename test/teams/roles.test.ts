@@ -2,7 +2,7 @@
 // (checkMemberGroups with the app's client-credentials token) give roles, refusals on messages and card
 // clicks name the role needed, an admin's role change is audited, and history answers on Teams.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ROLE_CHANGED } from "../../src/capabilities/roles/extension.js";
+import { ROLE_CHANGED } from "../../src/capabilities/roles/index.js";
 import { verifyChain } from "../../src/store/audit-chain.js";
 import { FakeGraph } from "../fakes/graph.js";
 import { exampleSettings } from "../helpers/desk.js";

@@ -14,7 +14,7 @@ import { displayName } from "./decide.js";
 import { activeGrant, untilText } from "./grants.js";
 import { APPROVALS, KIND } from "./model.js";
 import { leadsOf } from "./rules.js";
-import { recipientsOf } from "./extension.js";
+import { recipientsOf } from "./hooks.js";
 
 /** Fires one timer if it is still unfired; false when another tick got there first. */
 export function fireTimer(desk: DeskServices, timer: TimerRow): Promise<boolean> {

@@ -59,7 +59,7 @@ export type IncidentAction =
   | { kind: "unsubscribe"; channel?: string };
 
 declare module "../../core/commands.js" {
-  /** `incident ...`, `incidents`, `link`, `unlink`: the incidents capability runs them (extension.ts). */
+  /** `incident ...`, `incidents`, `link`, `unlink`: the incidents capability runs them (index.ts). */
   interface CapabilityCommands {
     incident: { kind: "incident"; action: IncidentAction };
   }

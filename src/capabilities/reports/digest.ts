@@ -9,7 +9,7 @@ import { queueFileMessage } from "../../core/files.js";
 import { claimDigest, digestSent } from "./repository.js";
 import { storeFile } from "../../store/files.js";
 import { reportOffThread } from "./compute.js";
-import { reportText } from "./extension.js";
+import { reportText } from "./hooks.js";
 import { dayKey } from "./figures.js";
 import { WEEKDAYS, type DigestSettings } from "./settings.js";
 

@@ -12,7 +12,7 @@ export function rateCommand(ticket: number, score: string): Command | undefined 
   return /^[1-5]$/.test(score.trim()) ? { kind: "capability", capability: SATISFACTION, verb: "rate", number: ticket, text: score.trim() } : undefined;
 }
 
-export function satisfactionExtension(): Capability {
+export function satisfactionCapability(): Capability {
   return {
     name: SATISFACTION,
     actions: { rate: rateCommand },

@@ -5,7 +5,7 @@ import { appendAudit } from "../../store/audit.js";
 import { personByPlatformId } from "../../store/people.js";
 import type { Ctx, DeskServices } from "../../core/context.js";
 import { PRIORITIES, type Priority, type Ticket } from "../../core/ticket.js";
-import { SLA } from "./extension.js";
+import { SLA } from "./hooks.js";
 import { formatMoment, formatSpan } from "./format.js";
 import type { SlaRules } from "./rules.js";
 import { clocksOf, markFired, stepOf } from "./repository.js";

@@ -1,13 +1,13 @@
-// The SLA capability: clocks, card fields and list order (extension.ts) and its escalations job (scheduler.ts).
+// The SLA capability: clocks, card fields and list order (hooks.ts) and its escalations job (scheduler.ts).
 import type { Capability } from "../../core/capability.js";
 import type { Clock } from "../../core/clock.js";
 import type { DeskSettings } from "../../core/settings.js";
-import { slaExtension } from "./extension.js";
+import { slaHooks } from "./hooks.js";
 import { SlaRules } from "./rules.js";
 import { slaJob } from "./scheduler.js";
 
 export function slaCapability(opts: { settings: DeskSettings; clock: Clock }): Capability {
   const sla = opts.settings.sla;
   if (!sla) throw new Error("slaCapability needs an `sla:` section in the settings");
-  return { ...slaExtension(opts), jobs: [slaJob(new SlaRules(sla))] };
+  return { ...slaHooks(opts), jobs: [slaJob(new SlaRules(sla))] };
 }

@@ -7,7 +7,7 @@ import type { DeskServices } from "../../core/context.js";
 import { fireStep } from "./escalate.js";
 import type { SlaRules } from "./rules.js";
 import { syncClocks } from "./clocks.js";
-import { SLA } from "./extension.js";
+import { SLA } from "./hooks.js";
 import { dueSteps, openTicketsWithoutClocks } from "./repository.js";
 
 export interface SchedulerOptions {

@@ -14,7 +14,7 @@ import { counted, fieldText } from "../../core/text.js";
 
 type Cap = Extract<Command, { kind: "capability" }>;
 
-/** What triage's verbs need of the capability itself (the Triage class in extension.ts, which runs them). */
+/** What triage's verbs need of the capability itself (the Triage class in triage.ts, which runs them). */
 export interface TriageLearner {
   readonly conf: TriageSettings;
   readonly model: { examples: number };
@@ -193,7 +193,7 @@ async function stats(triage: TriageLearner, ctx: Ctx): Promise<Outcome> {
   return { ok: true, kind: "capability", text: lines.join("\n") };
 }
 
-/** The requester of a linked duplicate hears that it joins another report: its number, not its title (extension.ts sameProblemMessage). */
+/** The requester of a linked duplicate hears that it joins another report: its number, not its title (triage.ts sameProblemMessage). */
 async function linkedMessage(ctx: Ctx, originalId: number): Promise<string> {
   const incident = await publicIncident(ctx, originalId);
   return `Your ticket is linked to #${originalId}${incident ? ` (${incident})` : ""}, the same problem reported by others; you will hear here when it is fixed.`;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { rateCommand } from "../../../src/capabilities/satisfaction/index.js";
 import { BEFORE, COLOURS, THIS, reportSpec } from "../../../src/capabilities/reports/chart.js";
 import { computeFigures, computeReportFigures, computeStanding, deskTime, spread } from "../../../src/capabilities/reports/figures.js";
-import { exportRange, reportText } from "../../../src/capabilities/reports/extension.js";
+import { exportRange, reportText } from "../../../src/capabilities/reports/hooks.js";
 import { makeDesk, ok, refused, consoleUser } from "../../helpers/desk.js";
 
 const H = 3_600_000;

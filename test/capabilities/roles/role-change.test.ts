@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { FIRST_ROLES, ROLES_CONFIGURED, auditRoleConfig } from "../../../src/capabilities/roles/config-audit.js";
-import { ROLE_CHANGED } from "../../../src/capabilities/roles/extension.js";
+import { ROLE_CHANGED } from "../../../src/capabilities/roles/index.js";
 import { verifyChain } from "../../../src/store/audit-chain.js";
 import { openDatabase } from "../../../src/store/connection.js";
 import { Desk } from "../../../src/core/desk.js";

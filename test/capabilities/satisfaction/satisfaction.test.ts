@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rateCommand, satisfactionExtension } from "../../../src/capabilities/satisfaction/index.js";
+import { rateCommand, satisfactionCapability } from "../../../src/capabilities/satisfaction/index.js";
 import { makeDesk, ok, refused, capabilitiesOf, exampleSettings } from "../../helpers/desk.js";
 import { standardCapabilities } from "../../../src/capabilities/index.js";
 
@@ -8,7 +8,7 @@ const caps = capabilitiesOf();
 describe("satisfaction rating", () => {
   it("lets the requester rate a resolved ticket 1-5, once per score, and records it in the audit", async () => {
     const settings = exampleSettings();
-    const t = await makeDesk({ settings, capabilities: [...standardCapabilities(settings), satisfactionExtension()] });
+    const t = await makeDesk({ settings, capabilities: [...standardCapabilities(settings), satisfactionCapability()] });
     ok(await t.as("rita", "printer jams on floor 3"));
     expect(caps.actionCommand("rate", 1, "4")).toEqual(rateCommand(1, "4"));
     expect(caps.actionCommand("rate", 1, "9")).toBeUndefined();

@@ -101,7 +101,7 @@ describe("SLA clocks through the console", () => {
   });
 
   it("shows the due time in a given time zone, for a viewer whose zone is known", async () => {
-    const { slaFields } = await import("../../../src/capabilities/sla/extension.js");
+    const { slaFields } = await import("../../../src/capabilities/sla/hooks.js");
     const { desk, as } = await makeDesk({ sla: true });
     ok(await as("carol", "printer on 3rd floor jams"));
     const fields = slaFields((await desk.snapshot(1))!, "America/New_York").fields;

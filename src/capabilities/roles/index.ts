@@ -33,7 +33,7 @@ function parseRole(args: string[], text: string): Command | undefined {
   return cap(text);
 }
 
-export function rolesExtension(): Capability {
+export function rolesCapability(): Capability {
   return {
     name: ROLES_CAPABILITY,
     verbs: [

@@ -31,9 +31,9 @@ export interface SlaExtras {
   clocks: Partial<Record<Target, SlaClockView>>;
 }
 
-export function slaExtension(opts: { settings: DeskSettings; clock: Clock }): Capability {
+export function slaHooks(opts: { settings: DeskSettings; clock: Clock }): Capability {
   const sla = opts.settings.sla;
-  if (!sla) throw new Error("slaExtension needs an `sla:` section in the settings");
+  if (!sla) throw new Error("slaHooks needs an `sla:` section in the settings");
   const rules = new SlaRules(sla);
   return {
     name: SLA,

@@ -39,7 +39,7 @@ function incidentCard(s: TicketSnapshot) {
   };
 }
 
-export function incidentsExtension(): Capability {
+export function incidentsCapability(): Capability {
   return {
     name: "incidents",
     verbs: [

@@ -53,7 +53,7 @@ export function reportText(r: ReportFigures, tz: string): string {
   ].join("\n");
 }
 
-export function reportsExtension(opts: { outDir?: string } = {}): Capability {
+export function reportsHooks(opts: { outDir?: string } = {}): Capability {
   const outDir = resolve(opts.outDir ?? "data/files/reports");
   // Words that do not look like a range make a ticket ("report a broken printer"), as any other text would.
   const verbs: VerbSet[] = [

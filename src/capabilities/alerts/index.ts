@@ -25,7 +25,7 @@ function alertCard(s: TicketSnapshot): { fields?: FieldView[] } {
   return { fields };
 }
 
-export function alertsExtension(): Capability {
+export function alertsCapability(): Capability {
   return {
     name: "alerts",
     card: alertCard,

@@ -11,7 +11,7 @@ export const OUTBOX = "outbox";
 
 const cap = (text: string): Command => ({ kind: "capability", capability: OUTBOX, verb: "outbox", text });
 
-export function outboxExtension(): Capability {
+export function outboxCapability(): Capability {
   return {
     name: OUTBOX,
     verbs: [

@@ -147,7 +147,7 @@ async function onCreated(ctx: Ctx, created: Ticket): Promise<void> {
   await requestApproval(ctx, await ctx.load(created.number));
 }
 
-export function approvalsExtension(settings: DeskSettings): Capability {
+export function approvalsHooks(settings: DeskSettings): Capability {
   return {
     name: APPROVALS,
     verbs,

@@ -13,7 +13,7 @@ export const AUDIT = "audit";
 
 const cap = (text: string): Command => ({ kind: "capability", capability: AUDIT, verb: "audit", text });
 
-export function auditExtension(opts: { outDir?: string } = {}): Capability {
+export function auditCapability(opts: { outDir?: string } = {}): Capability {
   const outDir = resolve(opts.outDir ?? "data/files/audit");
   // "audit" followed by anything but "export" ("audit of laptops") opens a ticket as any other text would.
   return {

@@ -76,7 +76,7 @@ function offerButtons(ticketId: number): ActionView[] {
   ];
 }
 
-export function knowledgeExtension(options: KnowledgeOptions = DEFAULT_KNOWLEDGE): Capability {
+export function knowledgeCapability(options: KnowledgeOptions = DEFAULT_KNOWLEDGE): Capability {
   return {
     name: KB,
     verbs: [{ usage: [{ verb: "kb", form: "kb <words> | new | from N | show A | stale", says: "the knowledge base" }], parse: (_args, text) => kb(text) }],
