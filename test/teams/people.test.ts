@@ -229,7 +229,7 @@ describe("agents named before they speak (the team's roster)", () => {
     expect(cardText(res.body.value)).toContain(`Assignee: ${AGENT.name}`);
     await h.flush();
     expect(cardText(channelCard(h))).toContain(`Assignee: ${AGENT.name}`);
-    expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name}.`);
+    expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name} (triaged).`);
     expect(toRequester(h).join("\n")).not.toContain(AGENT.aadObjectId);
     // Dave hears of it in a chat the bot opens with him (his Teams id came from the roster).
     const opened = h.connector.calls.find((c) => c.route === "/v3/conversations" && c.method === "POST")!;
@@ -260,7 +260,7 @@ describe("agents named before they speak (the team's roster)", () => {
       expect(input.choices.map((c: any) => c.title)).toEqual([AGENT.name, LEE.name]);
       await h.post(executeInvoke(h, LEE, "assign", { verb: "assign", ticketId: 1, [input.id]: AGENT.aadObjectId }));
       await h.flush();
-      expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name}.`);
+      expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name} (triaged).`);
     } finally {
       await h.close();
       await connector.close();
@@ -285,7 +285,7 @@ describe("agents named before they speak (the team's roster)", () => {
     );
     expect(asked.map((c) => c.status)).toEqual([200]);
     expect(cardText(channelCard(h))).toContain(`Assignee: ${AGENT.name}`);
-    expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name}.`);
+    expect(toRequester(h).join("\n")).toContain(`#1 is now with ${AGENT.name} (triaged).`);
   });
 });
 
@@ -322,7 +322,7 @@ describe("assigning by @mention on Teams", () => {
       .flatMap((c) => cardsIn(c.body))
       .map(cardText)
       .join("\n");
-    expect(told).toContain(`#1 is now with ${AGENT.name}.`);
+    expect(told).toContain(`#1 is now with ${AGENT.name} (triaged).`);
   });
 });
 
