@@ -119,7 +119,8 @@ describe("a desk too far behind to commit within the ack budget", () => {
   });
 
   it("/ticket: the raw request is committed ahead of the queue and acked with a holding answer; the answer follows", async () => {
-    h = await startHarness({ ackBudgetMs: 200 });
+    // A backlog of nine tickets' cards into one channel: paced at Slack's 1 a second it would take most of the test's time.
+    h = await startHarness({ ackBudgetMs: 200, rateScale: 20 });
     slowChanges(150);
     // A backlog of about 1.2 s of commands ahead of the /ticket.
     const backlog = Array.from({ length: 8 }, (_, i) => h!.as("operator", `backlog ${i}`));
@@ -142,7 +143,8 @@ describe("a desk too far behind to commit within the ack budget", () => {
   });
 
   it("a click: held the same way, and applied once", async () => {
-    h = await startHarness({ ackBudgetMs: 200 });
+    // A backlog of nine tickets' cards into one channel: paced at Slack's 1 a second it would take most of the test's time.
+    h = await startHarness({ ackBudgetMs: 200, rateScale: 20 });
     await h.as("rita", "printer jams");
     slowChanges(150);
     const backlog = Array.from({ length: 8 }, (_, i) => h!.as("operator", `backlog ${i}`));

@@ -86,7 +86,8 @@ export function interactionBody(payload: Record<string, unknown>): string {
 
 /** `path` and `fake`: a restart on the same SQLite file and the same Slack (the fake is then left running on close). */
 export async function startHarness(
-  opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number } = {},
+  /** `rateScale`: Slack's limits times this, for tests whose backlog of cards is not what they test (pacing has its own tests). */
+  opts: { triage?: string | null; path?: string; fake?: FakeSlackApi; callTimeoutMs?: number; ackBudgetMs?: number; rateScale?: number } = {},
 ): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlackApi().start());
   addPeople(fake);
@@ -100,6 +101,7 @@ export async function startHarness(
     tuning: {
       ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}),
       ...(opts.ackBudgetMs !== undefined ? { ackBudgetMs: opts.ackBudgetMs } : {}),
+      ...(opts.rateScale ? { api: { rateScale: opts.rateScale } } : {}),
     },
   });
   const url = `http://127.0.0.1:${port}/slack/events`;
