@@ -8,6 +8,7 @@
 // confidence is the chance it is right, so the rule takes only the tickets where it is the likelier of the two.
 import type { Guess, Ranked } from "./classifier.js";
 import type { RuleMatch } from "./infer.js";
+import { counted } from "../../core/text.js";
 
 export interface Suggestion {
   category: string;
@@ -95,7 +96,7 @@ export function combine(
         category: g.label,
         confidence: g.confidence,
         source: "model" as const,
-        reason: `model: trained on ${model.examples} tickets`,
+        reason: `model: trained on ${counted(model.examples, "ticket")}`,
         ranked,
         modelCategory: g.label,
       }

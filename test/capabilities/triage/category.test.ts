@@ -24,7 +24,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     ok(await d.as("ana", caps.actionCommand("change_category", 1, "Hardware")!));
     ok(await d.as("dave", "badge reader beeps red at the side door"));
     let v = await card(d, 2);
-    expect(field(v, "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 tickets$/);
+    expect(field(v, "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 ticket$/);
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
     const accept = caps.actionCommand("accept_category", 2)!;
     expect(refused(await d.as("carol", accept)).code).toBe("FORBIDDEN");
@@ -81,7 +81,7 @@ describe("triage: category and team by rules and the learned classifier", () => 
     ok(await d.as("dave", "outlook shared calendar invites vanish"));
     expect((await d.desk.snapshot(2))!.ticket.category).toBeNull();
     expect(field(await card(d, 2), "Category")).toMatch(
-      /^Access \(\d+%\) suggested · model: trained on 1 tickets, over rule: keyword "outlook" \(the rule was right 0 of 1 times they disagreed\)$/,
+      /^Access \(\d+%\) suggested · model: trained on 1 ticket, over rule: keyword "outlook" \(the rule was right 0 of 1 times they disagreed\)$/,
     );
     // Other rules keep deciding: the record is per rule category.
     ok(await d.as("dave", "printer on floor 2 jams"));

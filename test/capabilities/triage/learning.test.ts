@@ -27,7 +27,7 @@ describe("triage: learning from agents", () => {
     // The same correction, committed this time, is learned and kept.
     ok(await d.as("ana", caps.actionCommand("change_category", 1, "Hardware")!));
     ok(await d.as("erin", "badge reader beeps red at the back door"));
-    expect(field(await card(d, 3), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 tickets$/);
+    expect(field(await card(d, 3), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 ticket$/);
     expect(triage.model.examples).toBe(1);
   });
 

@@ -85,7 +85,7 @@ describe("triage: training at start-up", () => {
     ok(await d.as("ana", "resolve 1 fixed"));
     const restarted = await makeDesk({ path: d.path, settings });
     ok(await restarted.as("dave", "scanner headset toner again"));
-    expect(field(await card(restarted, 2), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 tickets$/);
+    expect(field(await card(restarted, 2), "Category")).toMatch(/^Hardware \(\d+%\) suggested · model: trained on 1 ticket$/);
     expect(triage.model.examples).toBe(1);
   });
 });
