@@ -19,7 +19,7 @@ import type { DeskSettings } from "./settings.js";
 import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 import { runCommand } from "./handlers.js";
-import { CommandNotices, snapshotOf } from "./notices.js";
+import { CommandNotices, snapshotOf, withCard } from "./notices.js";
 import { CommandBatches, type BatchLimits } from "./batches.js";
 import { withoutServerPaths } from "./files.js";
 import { stripControls } from "./text.js";
@@ -160,7 +160,12 @@ export class Desk implements DeskServices {
         // original sees its receipt and returns the same answer instead of acting twice.
         if (env.idempotencyKey) {
           const seen = await receiptFor(trx, env.idempotencyKey);
-          if (seen) return JSON.parse(seen) as Outcome;
+          if (seen) {
+            const answered = JSON.parse(seen) as Outcome;
+            // The receipt keeps the snapshot's facts; its card is drawn again from them, as for the first answer.
+            if (answered.ok && answered.snapshot) answered.snapshot = withCard(answered.snapshot, this.capabilities.list);
+            return answered;
+          }
         }
         const now = clock.now();
         const actor = toPerson(await upsertPerson(trx, env.actor, now));

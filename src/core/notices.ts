@@ -34,8 +34,22 @@ export async function snapshotOf(
     assignee: assignee ? toPerson(assignee) : null,
     ...(Object.keys(extras).length ? { extras } : {}),
   };
-  const card = cards.flatMap((x) => (x.card ? [x.card(snapshot)] : []));
-  return card.length ? { ...snapshot, card } : snapshot;
+  return withCard(snapshot, cards);
+}
+
+/**
+ * The snapshot with its capabilities' card parts, drawn when first read (views read `card`): a command's answer
+ * and most notices never show the card, and its parts (SLA times in the desk's zone) cost more than the rest of
+ * the snapshot. Not enumerable, so a receipt stores the facts, not their drawing (a replay draws it again).
+ */
+export function withCard(snapshot: TicketSnapshot, cards: readonly Capability[]): TicketSnapshot {
+  if (!cards.some((x) => x.card)) return snapshot;
+  let drawn: TicketSnapshot["card"];
+  return Object.defineProperty(snapshot, "card", {
+    enumerable: false,
+    configurable: true,
+    get: () => (drawn ??= cards.flatMap((x) => (x.card ? [x.card(snapshot)] : []))),
+  });
 }
 
 /** One change to tell, as queued: the snapshot is added when it is planned. */
