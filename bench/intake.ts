@@ -135,7 +135,7 @@ export async function run(args: string[]): Promise<void> {
   );
   console.log("Rates: the round with the median ratio; ack latencies: every request of the rounds.");
   console.log(
-    "Deskhand's ack follows the commit: a 200 means the ticket is in SQLite and carries the answer, or, for a request that arrived behind four or more queued commands and was not committed within 25 ms (held), that the raw request is in SQLite's inbox and the answer follows through response_url. The bare app acks before any work. Tickets/s counts tickets committed, held ones included.\n",
+    "Deskhand's ack follows the commit: a 200 means the ticket is in SQLite and carries the answer, or, for a request the desk could not commit within 2 s (held), that the raw request is in SQLite's inbox and the answer follows through response_url. The bare app acks before any work. Tickets/s counts tickets committed, held ones included.\n",
   );
   console.log(
     "| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack (after commit) p50 / p99 ms | vs bare | each round | held | errors |",

@@ -36,7 +36,7 @@ export interface SlackDeps {
   clock: Clock;
   log: (m: string) => void;
   /** Tests and benchmarks: the outbox poll interval, backoff base and limiter rates. */
-  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions; callTimeoutMs?: number; ackBudgetMs?: number; busyAckBudgetMs?: number };
+  tuning?: { pollMs?: number; backoffMs?: number; api?: ApiOptions; callTimeoutMs?: number; ackBudgetMs?: number };
 }
 
 export interface SlackHandle {
@@ -93,7 +93,6 @@ export async function startSlack({ desk, config, http, clock, log, tuning = {} }
   const home = new HomeService(desk, api);
   const ctx = new SlackContext(desk, api, people, home, log);
   if (tuning.ackBudgetMs !== undefined) ctx.ackBudgetMs = tuning.ackBudgetMs;
-  if (tuning.busyAckBudgetMs !== undefined) ctx.busyAckBudgetMs = tuning.busyAckBudgetMs;
   registerCommands(app, ctx);
   registerShortcuts(app, ctx);
   registerViews(app, ctx);

@@ -13,21 +13,6 @@ import { SlackInbox } from "./inbox.js";
  */
 export const ACK_BUDGET_MS = 2000;
 
-/**
- * The budget when other commands are already queued as the request arrives (a burst): the ack should not wait in
- * line behind them. The raw request is committed ahead of the queue instead (a few milliseconds), so the ack still
- * follows a commit, and the answer comes through response_url a moment later. An idle desk answers in the ack.
- */
-export const BUSY_ACK_BUDGET_MS = 25;
-
-/**
- * How many commands queued ahead of a request make the desk "busy" for it: at a few milliseconds a command, four
- * and the batch running already fill the busy budget. Fewer are served quicker by waiting for the commit than by
- * holding (a held request costs an inbox row, its finish and a response_url call: holding every request of a
- * burst would slow the desk it means to spare).
- */
-export const BUSY_QUEUE = 4;
-
 export interface Where {
   user: string;
   channel?: string;
@@ -121,13 +106,6 @@ export class SlackContext {
 
   /** How long a command may take to commit before its request is held in the inbox (tests shorten it). */
   ackBudgetMs = ACK_BUDGET_MS;
-  /** The same, for a request arriving while commands are queued ahead of it. */
-  busyAckBudgetMs = BUSY_ACK_BUDGET_MS;
-
-  /** The ack budget for a request arriving now: short when the desk already has a queue, so acks do not wait in it. */
-  ackBudget(): number {
-    return this.desk.backlog >= BUSY_QUEUE ? Math.min(this.busyAckBudgetMs, this.ackBudgetMs) : this.ackBudgetMs;
-  }
 
   /** Resolves when no after-ack work is running (tests and shutdown). */
   async idle(): Promise<void> {

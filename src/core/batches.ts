@@ -66,11 +66,6 @@ export class CommandBatches {
     private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
   ) {}
 
-  /** Commands waiting for a batch to take them (not counting the batch running now). */
-  get queued(): number {
-    return this.queue.length;
-  }
-
   /**
    * Runs `work` in a transaction shared with the commands queued beside it; resolves once it has committed.
    * `solo` work (an alert webhook's thousands of alerts, an incident update across its tickets) runs in a

@@ -85,11 +85,6 @@ export class Desk implements DeskServices {
     );
   }
 
-  /** Commands queued behind the batch running now: a request arriving while it is above 0 will wait for them. */
-  get backlog(): number {
-    return this.batches.queued;
-  }
-
   get settings(): DeskSettings {
     return this.deps.settings;
   }

@@ -47,10 +47,8 @@ export function registerActions(app: App, ctx: SlackContext): void {
     }
     const { actor, complete } = await ctx.requestActor(b.user.id, b.user.name);
     const key = clickKey(b, a);
-    // Measured before the command joins the queue: is there a line ahead of it?
-    const budget = ctx.ackBudget();
     const handled = runClick(ctx, actor, command, key, a);
-    const outcome = await ctx.withinBudget(handled, budget);
+    const outcome = await ctx.withinBudget(handled);
     // After the ack: the answer (the card itself is redrawn through the outbox), the App Home, the person's details.
     const rest = async (o: { ok: boolean; text: string }) => {
       await answerClick(ctx, b, c, where, o);

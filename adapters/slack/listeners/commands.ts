@@ -31,10 +31,8 @@ export function registerCommands(app: App, ctx: SlackContext): void {
     }
     const { actor, complete } = await ctx.requestActor(command.user_id, command.user_name);
     const key = keyOf(command);
-    // Measured before the command joins the queue: is there a line ahead of it?
-    const budget = ctx.ackBudget();
     const handled = run(ctx, actor, cmd, key);
-    const outcome = await ctx.withinBudget(handled, budget);
+    const outcome = await ctx.withinBudget(handled);
     if (outcome) {
       await answer(answerText(outcome) + filesNote(outcome, Boolean(dmOf(command))));
       void ctx.track(async () => {
