@@ -34,6 +34,13 @@ module.exports = {
       to: { path: "^src/capabilities/" },
     },
     {
+      name: "adapters-use-capability-surfaces",
+      comment: "an adapter reaches a capability through its surface (index, view, form, model, cards, format, groups), never its repository, tables or hooks",
+      severity: "error",
+      from: { path: "^adapters/" },
+      to: { path: "^src/capabilities/", pathNot: "^src/capabilities/[^/]+/(index|view|form|model|cards|format|groups)\\.ts$" },
+    },
+    {
       name: "no-circular",
       comment: "no import circles in src/ or adapters/, type-only imports included: a circle means two files that cannot be read, tested or moved apart",
       severity: "error",

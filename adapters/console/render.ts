@@ -4,7 +4,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import { describe, fieldText, oneLine, type Outcome, PRIORITIES, STATUS_LABEL, type TicketSnapshot, ticketView, TYPE_LABEL } from "../../src/core/index.js";
-import { SLA, type SlaExtras } from "../../src/capabilities/sla/hooks.js";
+import { SLA, type SlaExtras } from "../../src/capabilities/sla/index.js";
 import { formatSpan } from "../../src/capabilities/sla/format.js";
 
 /**

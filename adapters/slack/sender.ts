@@ -2,16 +2,15 @@
 // the requester's messages and App Home refreshes. Slack's answers steer the outbox's retries.
 import type { webApi } from "@slack/bolt";
 import { type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, setLink, ticketView } from "../../src/core/index.js";
+import { incidentLink, incidentViewById, setIncidentLink } from "../../src/capabilities/incidents/view.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
 import type { SlackApi } from "./api.js";
 import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { findPosted, outboxMetadata } from "./recovery.js";
 import { LINK, OUTBOX, PLATFORM } from "./ids.js";
 import type { CardPayload, HomePayload, IncidentPayload, NoticePayload, RequesterPayload, ThreadPayload } from "./notifier.js";
-import { incidentView } from "../../src/capabilities/incidents/handlers.js";
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { approvalLink, type ApprovalPayload } from "../../src/capabilities/approvals/cards.js";
-import { incidentById, incidentLink, setIncidentLink } from "../../src/capabilities/incidents/repository.js";
 import { uploadFiles } from "./files.js";
 import { card, incidentMessage, resolutionMessage, textMessage, withActions } from "./render.js";
 import { SlackNames } from "./names.js";
@@ -152,9 +151,8 @@ export class SlackDeliverer implements Deliverer {
   /** The incident's status message in a status channel: posted and pinned once, then updated in place. */
   private async incident(d: Delivery, p: IncidentPayload): Promise<void> {
     const db = this.options.desk.db;
-    const row = await incidentById(db, p.incident);
-    if (!row) return; // gone: nothing left to say
-    const view = await incidentView({ trx: db as never }, row);
+    const view = await incidentViewById(db, p.incident);
+    if (!view) return; // gone: nothing left to say
     const message = incidentMessage(view.latest ? { ...view, latest: { ...view.latest, author: await this.names.text(view.latest.author) } } : view);
     const posted = await this.placeOnce(d, {
       channel: p.channel,

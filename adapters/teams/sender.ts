@@ -4,6 +4,7 @@
 import { Activity, ActivityTypes, type ConversationReference } from "@microsoft/agents-activity";
 import type { CloudAdapter, TurnContext } from "@microsoft/agents-hosting";
 import { type Db, type Desk, FILE_MESSAGE, type FileMessage, linksOf, type OutboxRow, setLink, ticketView } from "../../src/core/index.js";
+import { incidentLink, incidentViewById, setIncidentLink } from "../../src/capabilities/incidents/view.js";
 import { Pace, scaled } from "../../src/outbox/pace.js";
 import { placeOnce, type PlacedMessage } from "../../src/outbox/placed.js";
 import { DeliveryError, type Deliverer, type DeliveryAttempt } from "../../src/outbox/worker.js";
@@ -23,8 +24,6 @@ import { approvalLink, type ApprovalPayload } from "../../src/capabilities/appro
 import { approvalCardView } from "../../src/capabilities/approvals/view.js";
 import { attachment, filesCard, incidentCard, plain, requesterCard, ticketCard } from "./render.js";
 import { showFiles } from "./files.js";
-import { incidentView } from "../../src/capabilities/incidents/handlers.js";
-import { incidentById, incidentLink, setIncidentLink } from "../../src/capabilities/incidents/repository.js";
 import { PLATFORM } from "./translate.js";
 import { teamsAgents } from "./viewer.js";
 
@@ -145,15 +144,15 @@ export class TeamsDeliverer implements Deliverer {
 
   /** The incident's one status message in a subscribed channel: posted the first time, then updated in place. */
   private async incident(a: DeliveryAttempt | undefined, channel: string, p: IncidentPayload): Promise<void> {
-    const row = await incidentById(this.options.db, p.incident);
-    if (!row) throw new DeliveryError(`incident ${p.incident} no longer exists`, { permanent: true });
-    const content = incidentCard(await incidentView({ trx: this.options.db as never }, row));
+    const view = await incidentViewById(this.options.db, p.incident);
+    if (!view) throw new DeliveryError(`incident ${p.incident} no longer exists`, { permanent: true });
+    const content = incidentCard(view);
     await this.placeOnce(content, {
       link: () => incidentLink(this.options.db, p.incident, PLATFORM, channel),
       post: async () => {
         const id = await this.send(
           channel,
-          async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(row.title), attachments: [attachment(content)] }))?.id,
+          async (ctx) => (await this.say(a, ctx, { type: ActivityTypes.Message, summary: plain(view.incident.title), attachments: [attachment(content)] }))?.id,
         );
         if (!id) throw new DeliveryError(`Teams gave no id for the status message of incident ${p.incident}`);
         return cardRef(channel, id);

@@ -4,9 +4,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Clock, type Desk } from "../../src/core/index.js";
-import { deliveryKey, receiveAlerts } from "../../src/capabilities/alerts/intake.js";
+import { deliveryKey, parseAlerts, receiveAlerts } from "../../src/capabilities/alerts/index.js";
 import { PartialDeliveryError, PayloadError, ReplayError, type AlertSource } from "../../src/capabilities/alerts/model.js";
-import { parseAlerts } from "../../src/capabilities/alerts/parse.js";
 import type { HttpServer } from "../../src/http/server.js";
 
 export const MAX_BODY = 1024 * 1024;

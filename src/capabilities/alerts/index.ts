@@ -37,3 +37,7 @@ export function alertsCapability(): Capability {
     },
   };
 }
+
+/** What the webhooks adapter needs to take alerts in: parsing a source's body, and storing its alerts. */
+export { deliveryKey, receiveAlerts } from "./intake.js";
+export { parseAlerts } from "./parse.js";

@@ -10,3 +10,6 @@ export async function incidentViewById(db: Queryable, id: number): Promise<Incid
   const row = await incidentById(db, id);
   return row ? incidentView({ trx: db }, row) : undefined;
 }
+
+/** Where an incident's status message is in a channel (posted once, then updated by this link: src/outbox/placed.ts). */
+export { incidentLink, setIncidentLink } from "./repository.js";

@@ -11,3 +11,6 @@ export function slaCapability(opts: { settings: DeskSettings; clock: Clock }): C
   if (!sla) throw new Error("slaCapability needs an `sla:` section in the settings");
   return { ...slaHooks(opts), jobs: [slaJob(new SlaRules(sla))] };
 }
+
+/** The SLA's part of a snapshot (its extras), as the console draws it. */
+export { SLA, type SlaExtras } from "./hooks.js";
