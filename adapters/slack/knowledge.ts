@@ -3,29 +3,14 @@
 import type { ArticleField, ArticleValues } from "../../src/capabilities/knowledge/form.js";
 import { type ActionView } from "../../src/core/index.js";
 import { KB_ARTICLE_VIEW, SAVE_ARTICLE } from "./ids.js";
-import { LIMITS, clip, verbInputModal, type Block } from "./render.js";
+import { LIMITS, clip, inputBlock, verbInputModal, type Block } from "./render.js";
 
 const plain = (text: string, n: number) => ({ type: "plain_text", text: clip(text, n), emoji: true });
 const SLACK_INPUT_MAX = 3000;
 
 export function articleModal(fields: ArticleField[], metadata: string): Block {
-  const blocks: Block[] = fields.map((f) => {
-    const el: Block =
-      f.kind === "select"
-        ? {
-            type: "static_select",
-            action_id: f.name,
-            options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })),
-          }
-        : {
-            type: "plain_text_input",
-            action_id: f.name,
-            multiline: f.kind === "multiline",
-            max_length: Math.min(f.maxLength ?? SLACK_INPUT_MAX, SLACK_INPUT_MAX),
-          };
-    if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
-    return { type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el };
-  });
+  // Every article field has a length limit (the form's own), so each text input carries its max_length.
+  const blocks: Block[] = fields.map((f) => inputBlock(f));
   return {
     type: "modal",
     callback_id: KB_ARTICLE_VIEW,

@@ -193,30 +193,46 @@ export function resolutionMessage(number: number, sentence: string, reopen: Acti
   };
 }
 
+/** A form field as described by the core or a capability (the ticket form, the article form). */
+export interface InputField {
+  name: string;
+  label: string;
+  kind: "text" | "multiline" | "select";
+  required: boolean;
+  maxLength?: number;
+  options?: { value: string; label: string }[];
+  placeholder?: string;
+}
+
+/** One field of a modal; its block id is the field's name, so inline errors find it. */
+export function inputBlock(f: InputField, initial?: string): Block {
+  const el: Block =
+    f.kind === "select"
+      ? {
+          type: "static_select",
+          action_id: f.name,
+          options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })),
+        }
+      : {
+          type: "plain_text_input",
+          action_id: f.name,
+          multiline: f.kind === "multiline",
+          ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}),
+          // Prefilled values go in plain_text_input, which shows them as they are: no escaping.
+          ...(initial ? { initial_value: clip(withoutControls(initial), Math.min(f.maxLength ?? 3000, 3000)) } : {}),
+        };
+  if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
+  return { type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el };
+}
+
 /** The full ticket form as a modal; block ids are the form's field names (inline errors use them). */
 export function ticketFormModal(fields: FormField[], prefill: { title?: string; description?: string; link?: string }, metadata: string): Block {
   const blocks: Block[] = [];
   const link = safeLink(prefill.link);
   if (link) blocks.push({ type: "context", elements: [mrkdwn(`From <${link}|this message>`)] });
   for (const f of fields) {
-    // Prefilled values go in plain_text_input, which shows them as they are: no escaping.
     const initial = f.name === "title" ? prefill.title : f.name === "description" ? prefill.description : undefined;
-    const el: Block =
-      f.kind === "select"
-        ? {
-            type: "static_select",
-            action_id: f.name,
-            options: (f.options ?? []).slice(0, 100).map((o) => ({ text: plain(o.label, LIMITS.optionText), value: clip(o.value, LIMITS.optionValue) })),
-          }
-        : {
-            type: "plain_text_input",
-            action_id: f.name,
-            multiline: f.kind === "multiline",
-            ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}),
-            ...(initial ? { initial_value: clip(withoutControls(initial), Math.min(f.maxLength ?? 3000, 3000)) } : {}),
-          };
-    if (f.placeholder) el.placeholder = plain(f.placeholder, LIMITS.placeholder);
-    blocks.push({ type: "input", block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.label), element: el });
+    blocks.push(inputBlock(f, initial));
   }
   return {
     type: "modal",
