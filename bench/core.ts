@@ -6,7 +6,7 @@ import { systemClock } from "../src/core/clock.js";
 import { Desk } from "../src/core/desk.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
-import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";
+import { exampleSettings, plainTicketRow, tempDbPath } from "../test/helpers/desk.js";
 import { timeIt } from "./timing.js";
 
 export async function run(args: string[]): Promise<void> {
@@ -17,20 +17,7 @@ export async function run(args: string[]): Promise<void> {
   const bare = await timeIt(n, (i) =>
     a.db
       .insertInto("tickets")
-      .values({
-        title: `printer ${i} jams`,
-        description: "",
-        type: "incident",
-        impact: "medium",
-        urgency: "medium",
-        priority: "P3",
-        status: "new",
-        requester_id: 1,
-        tags: "[]",
-        source_kind: "console",
-        created_at: i,
-        updated_at: i,
-      })
+      .values(plainTicketRow(`printer ${i} jams`, i, "console"))
       .execute(),
   );
   const b = openDatabase(tempDbPath());

@@ -15,7 +15,7 @@ import { rankOf } from "../src/capabilities/triage/triage.js";
 import { DEFAULT_TRIAGE } from "../src/capabilities/triage/settings.js";
 import { openDatabase } from "../src/store/connection.js";
 import { migrateToLatest } from "../src/store/migrate.js";
-import { exampleSettings, tempDbPath } from "../test/helpers/desk.js";
+import { exampleSettings, plainTicketRow, tempDbPath } from "../test/helpers/desk.js";
 import { describeSplit, evaluate, parseDate, printEvaluations, readTable, type Evaluation, type Example, type Split } from "./triage-data.js";
 
 const DATA = resolve(process.cwd(), "../shared/data");
@@ -135,20 +135,7 @@ async function duplicates(args: string[]): Promise<void> {
   for (const r of issues) {
     const row = await db
       .insertInto("tickets")
-      .values({
-        title: r.title,
-        description: r.description,
-        type: "incident",
-        impact: "medium",
-        urgency: "medium",
-        priority: "P3",
-        status: "new",
-        requester_id: 1,
-        tags: "[]",
-        source_kind: "jira",
-        created_at: r.at,
-        updated_at: r.at,
-      })
+      .values(plainTicketRow(r.title, r.at, "jira", r.description))
       .returning("id")
       .executeTakeFirstOrThrow();
     numberOf.set(r.id, row.id);

@@ -27,6 +27,24 @@ export function tempDbPath(name = "desk.db"): string {
   return join(mkdtempSync(join(tmpdir(), "deskhand-")), name);
 }
 
+/** A new open ticket's row as written straight to the table (no desk, no hooks): benchmarks and store tests. */
+export function plainTicketRow(title: string, at: number, sourceKind = "test", description = "") {
+  return {
+    title,
+    description,
+    type: "incident",
+    impact: "medium",
+    urgency: "medium",
+    priority: "P3",
+    status: "new",
+    requester_id: 1,
+    tags: "[]",
+    source_kind: sourceKind,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 export interface TestDesk {
   desk: Desk;
   db: Db;

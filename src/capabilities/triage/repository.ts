@@ -96,13 +96,29 @@ export interface Candidate {
 const QUERY_WORDS = 32;
 /** How many of the best full-text matches (bm25 over every open ticket, title weighing 3x) are compared word by word. */
 const COMPARED = 40;
+/**
+ * How many index entries (open tickets holding a query word, summed over the words) one search reads at most.
+ * bm25 scores every open ticket that holds any query word, so without a bound a search's cost grows with the
+ * open queue: at 3,000 open tickets sharing "printer" and "jams" it took 4 ms of a create's 6. Words are taken
+ * rarest first while they fit; a common word adds little to bm25 anyway (its idf is near nothing), and
+ * the newest open tickets holding the words it left out are compared as well (NEWEST), so a burst of the
+ * same outage still meets its first ticket. A queue whose words all fit is searched exactly as before.
+ */
+const POSTINGS_BUDGET = 300;
+/** When words were left out of the bm25 query: how many of the newest open tickets holding any word are compared too. */
+const NEWEST = 40;
+/** ...among this many of the latest tickets: the index then reads only the end of each common word's list. */
+const NEWEST_WINDOW = 500;
+
+type CandidateRow = { id: number; title: string; description: string; service: string | null; source_kind: string; created_at: number };
 
 /**
  * The open tickets most like a new one, best first. Every open ticket that shares a word is a candidate and
  * is scored by SQLite's bm25 (title words weigh three times body words) from triage_open_fts, which holds only
- * open tickets, so the search costs the same however long the history; the best COMPARED are then compared
- * word by word with weights from how common each word is among open tickets (duplicates.ts) and ranked by that
- * similarity and their age.
+ * open tickets; the best COMPARED are then compared word by word with weights from how common each word is
+ * among open tickets (duplicates.ts) and ranked by that similarity and their age. Over a long open queue the
+ * bm25 query keeps to the rarer words (POSTINGS_BUDGET), so a search costs about the same however many open
+ * tickets share the common ones.
  */
 export async function similarOpenTickets(
   db: Queryable,
@@ -116,17 +132,53 @@ export async function similarOpenTickets(
   const ws = queryWords(title, description, QUERY_WORDS);
   if (!ws.length) return [];
   const phrases = indexPhrases(`${title}\n${description}`);
-  const match = ws.map((w) => indexTerm(w, phrases)).join(" OR ");
-  const rows = await sql<{ id: number; title: string; description: string; service: string | null; source_kind: string; created_at: number }>`
+  const { weigh, df } = await openWordWeights(db, ws, phrases, counts);
+  const held = ws.filter((w) => df.get(w)! > 0);
+  if (!held.length) return [];
+  const byRarity = [...held].sort((a, b) => df.get(a)! - df.get(b)!);
+  const scored: string[] = [];
+  let postings = 0;
+  for (const w of byRarity) {
+    if (postings + df.get(w)! > POSTINGS_BUDGET) break;
+    scored.push(w);
+    postings += df.get(w)!;
+  }
+  const matchOf = (list: string[]) => list.map((w) => indexTerm(w, phrases)).join(" OR ");
+  const rows: CandidateRow[] = [];
+  const seen = new Set<number>();
+  const take = (found: CandidateRow[]) => {
+    for (const r of found) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      rows.push(r);
+    }
+  };
+  if (scored.length)
+    take(
+      (
+        await sql<CandidateRow>`
     SELECT t.id, t.title, t.description, t.service, t.source_kind, t.created_at
     FROM (SELECT rowid, bm25(triage_open_fts, 3.0, 1.0) AS rank FROM triage_open_fts
-          WHERE triage_open_fts MATCH ${match} AND rowid != ${ticketId} ORDER BY rank LIMIT ${COMPARED}) m
+          WHERE triage_open_fts MATCH ${matchOf(scored)} AND rowid != ${ticketId} ORDER BY rank LIMIT ${COMPARED}) m
     JOIN tickets t ON t.id = m.rowid
-    WHERE t.status NOT IN ('resolved', 'closed') ORDER BY m.rank`.execute(db);
-  if (!rows.rows.length) return [];
-  const weigh = await openWordWeights(db, ws, phrases, counts);
+    WHERE t.status NOT IN ('resolved', 'closed') ORDER BY m.rank`.execute(db)
+      ).rows,
+    );
+  if (scored.length < held.length)
+    // Read newest first, so SQLite stops after NEWEST rows however long the common words' lists are.
+    take(
+      (
+        await sql<CandidateRow>`
+    SELECT t.id, t.title, t.description, t.service, t.source_kind, t.created_at
+    FROM (SELECT rowid FROM triage_open_fts WHERE triage_open_fts MATCH ${matchOf(held.filter((w) => !scored.includes(w)))}
+          AND rowid != ${ticketId} AND rowid >= ${ticketId - NEWEST_WINDOW} ORDER BY rowid DESC LIMIT ${NEWEST}) m
+    JOIN tickets t ON t.id = m.rowid
+    WHERE t.status NOT IN ('resolved', 'closed')`.execute(db)
+      ).rows,
+    );
+  if (!rows.length) return [];
   const query = termVector({ title, description }, weigh);
-  return rows.rows
+  return rows
     .map((r, textRank) => {
       const s = cosine(query, termVector(r, weigh));
       return {
@@ -172,14 +224,21 @@ async function openCount(db: Queryable, term: string, total: number, dfCache: Wo
  * index), times duplicates.ts's discount for words that say where or when rather than what. Only the new
  * ticket's words are counted (a query each); a candidate's other words cannot match and weigh as a typical one.
  */
-async function openWordWeights(db: Queryable, ws: string[], phrases: Map<string, string>, counts: WordCounts): Promise<(word: string) => number> {
-  const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts`.execute(db)).rows[0]?.n ?? 0);
+async function openWordWeights(
+  db: Queryable,
+  ws: string[],
+  phrases: Map<string, string>,
+  counts: WordCounts,
+): Promise<{ weigh: (word: string) => number; df: Map<string, number> }> {
+  // The index's docsize table has a row per open ticket: counting it reads a few pages, where counting the
+  // index itself reads every entry.
+  const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM triage_open_fts_docsize`.execute(db)).rows[0]?.n ?? 0);
   const df = new Map<string, number>();
   for (const w of ws) df.set(w, await openCount(db, indexTerm(w, phrases), total, counts));
   // A word only a candidate has weighs as a typical word of the query: rarer would make long tickets look unlike everything.
   const known = [...df.values()].map((n) => idf(total, n));
   const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : idf(total, 1);
-  return (w) => (df.has(w) ? idf(total, df.get(w)!) : typical) * contextDiscount(w);
+  return { weigh: (w) => (df.has(w) ? idf(total, df.get(w)!) : typical) * contextDiscount(w), df };
 }
 
 export async function countDuplicates(db: Queryable, originalId: number, since = 0): Promise<number> {

@@ -1,7 +1,10 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { ok, refused, capabilitiesOf } from "../../helpers/desk.js";
+import { ok, refused, capabilitiesOf, plainTicketRow, tempDbPath } from "../../helpers/desk.js";
 import { indexPhrases } from "../../../src/capabilities/triage/duplicates.js";
+import { similarOpenTickets } from "../../../src/capabilities/triage/repository.js";
+import { openDatabase } from "../../../src/store/connection.js";
+import { migrateToLatest } from "../../../src/store/migrate.js";
 import { card, field, history, triageDesk } from "./helpers.js";
 
 const caps = capabilitiesOf();
@@ -206,5 +209,38 @@ describe("triage: duplicates caught at the second ticket", () => {
     // A second report of the reopened ticket's new subject is caught against it.
     ok(await d.as("erin", "badge reader broken at the door"));
     expect(field(await card(d, 3), "Duplicate")).toMatch(/^Looks like #1 \(\d+% alike\)$/);
+  });
+});
+
+describe("triage: the duplicate search over a long open queue", () => {
+  // Words held by more open tickets than the search reads at once (POSTINGS_BUDGET) leave bm25 to the rarer
+  // words, and the newest tickets holding them are compared as well: both kinds of match must still be found.
+  /** A desk's tables holding `titles` as open tickets #1, #2...; then searches for a new one opened after them. */
+  async function searchAfter(titles: string[], title: string) {
+    const { db } = openDatabase(tempDbPath());
+    await migrateToLatest(db);
+    await db.insertInto("people").values({ platform: "test", user_id: "u", display_name: "u", email: null, tz: null, created_at: 0 }).execute();
+    for (const [i, t] of [...titles, title].entries()) await db.insertInto("tickets").values(plainTicketRow(t, i)).execute();
+    const id = titles.length + 1;
+    const found = await similarOpenTickets(db, id, title, "", id);
+    await db.destroy();
+    return { id, found };
+  }
+  const busy = (n: number) => Array.from({ length: n }, (_, i) => `laptop slow after update on floor ${i % 9} desk ${i}`);
+
+  it("an old ticket that shares a rare word is found behind hundreds that share only the common ones", async () => {
+    const { found } = await searchAfter(
+      ["outlook crashes opening calendar attachment", ...busy(900)],
+      "outlook crashes when opening a calendar attachment on my laptop after update",
+    );
+    expect(found[0]?.id).toBe(1);
+  });
+
+  it("a burst sharing only common words meets its newest reports", async () => {
+    const { id, found } = await searchAfter(busy(900), "laptop slow after update");
+    // Every one alike; the newest ranks first, and none is the ticket itself.
+    expect(found[0]?.id).toBe(900);
+    expect(found[0]!.similarity).toBeGreaterThan(0.5);
+    expect(found.map((c) => c.id)).not.toContain(id);
   });
 });
