@@ -301,7 +301,21 @@ const didYouMean = (fixed: string, text: string): Command => ({
 /** The command word one typo away from `word` (words of four letters or more; shorter ones have too many neighbours). */
 function nearestWord(word: string, words: Set<string>): string | undefined {
   if (word.length < 4) return undefined;
-  return [...words].find((w) => w.length >= 4 && distance(w, word) === 1);
+  // This runs on the first word of every one-line ticket, against every command word: a linear check, not the table.
+  for (const w of words) if (w.length >= 4 && oneEditApart(w, word)) return w;
+  return undefined;
+}
+
+/** Whether `distance(a, b)` is exactly 1 (one letter changed, added, dropped, or two neighbours swapped), in one pass. */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a.length < b.length) [a, b] = [b, a];
+  if (a.length - b.length > 1) return false;
+  let i = 0;
+  while (i < b.length && a[i] === b[i]) i++;
+  if (a.length !== b.length) return a.slice(i + 1) === b.slice(i);
+  if (i === a.length) return false;
+  if (a.slice(i + 1) === b.slice(i + 1)) return true;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
 /** Edits between two words, a swap of neighbours counting as one ("lsit" is one from "list"). */

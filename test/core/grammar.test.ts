@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { distance } from "../../src/core/grammar.js";
+import { distance, oneEditApart } from "../../src/core/grammar.js";
 import { standardCapabilities } from "../../src/capabilities/index.js";
 import { capabilitiesOf, exampleSettings, makeDesk } from "../helpers/desk.js";
 
@@ -134,6 +134,34 @@ describe("the grammar forgives a mistyped command, and still opens real problems
     expect(distance("lsit", "list")).toBe(1);
     expect(distance("slow", "show")).toBe(1);
     expect(distance("history", "mystery")).toBeGreaterThan(1);
+  });
+
+  it("finds words one typo apart in one pass, agreeing with the full edit distance", () => {
+    const words = [
+      "list",
+      "lsit",
+      "lst",
+      "lists",
+      "show",
+      "slow",
+      "shwo",
+      "sohw",
+      "claim",
+      "clam",
+      "calim",
+      "assign",
+      "asign",
+      "assing",
+      "history",
+      "mystery",
+      "a",
+      "ab",
+      "ba",
+      "abc",
+      "acb",
+      "bca",
+    ];
+    for (const a of words) for (const b of words) expect([a, b, oneEditApart(a, b)]).toEqual([a, b, distance(a, b) === 1]);
   });
 });
 
