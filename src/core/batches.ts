@@ -6,6 +6,7 @@
 // A caller hears of its command only after the commit (nothing is reported done that a crash of the process
 // could undo), and a command that fails rolls back to its savepoint, leaving the others in the batch untouched.
 import { sql, type Kysely, type Transaction } from "kysely";
+import { forgetChainHead } from "../store/audit.js";
 import { sqliteCode } from "../store/connection.js";
 import type { Database } from "../store/database.js";
 
@@ -144,6 +145,7 @@ export class CommandBatches {
           } catch (error) {
             entry.result = { ok: false, error };
             try {
+              forgetChainHead(trx);
               await sql`ROLLBACK TO command`.execute(trx);
               await sql`RELEASE command`.execute(trx);
             } catch {

@@ -4,7 +4,10 @@ import SQLite from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { CommandBatches } from "../../src/core/batches.js";
+import { appendAudit } from "../../src/store/audit.js";
+import { verifyChain } from "../../src/store/audit-chain.js";
 import { openDatabase, type Db } from "../../src/store/connection.js";
+import { migrateToLatest } from "../../src/store/migrate.js";
 import { makeDesk, tempDbPath, type TestDesk } from "../helpers/desk.js";
 
 let db: Db;
@@ -76,6 +79,28 @@ describe("group commit", () => {
     expect(bad).toMatchObject({ status: "rejected", reason: { message: "refused" } });
     expect(c).toEqual({ status: "fulfilled", value: "c" });
     expect(committed()).toEqual(["a", "c"]);
+  });
+
+  it("keeps the audit chain whole when a command rolls back after recording events", async () => {
+    path = tempDbPath("batches-audit.db");
+    db = openDatabase(path).db;
+    await migrateToLatest(db);
+    const batches = new CommandBatches(db, () => {});
+    const event = (action: string) => ({ at: 1, platform: "test", action });
+    // The rolled-back command's events moved the chain's head in memory; the next command must link to the
+    // last event that stayed, or every hash after it would break.
+    const results = await Promise.allSettled([
+      batches.run((trx) => appendAudit(trx, [event("first"), event("second")])),
+      batches.run(async (trx) => {
+        await appendAudit(trx, [event("undone")]);
+        throw new Error("refused");
+      }),
+      batches.run((trx) => appendAudit(trx, [event("third")])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const actions = (await db.selectFrom("audit_events").select("action").orderBy("id").execute()).map((r) => r.action);
+    expect(actions).toEqual(["first", "second", "third"]);
+    expect(await verifyChain(db)).toEqual({ ok: true, events: 3 });
   });
 
   it("fails every command of a batch whose commit fails, and none of their rows stay", async () => {
