@@ -17,12 +17,13 @@ export interface OutboxInput {
  * whose coalesce key is already waiting (never yet tried) is skipped too: that row will draw the latest state.
  */
 export async function enqueue(db: Queryable, messages: OutboxInput[]): Promise<void> {
+  const waitingAlready = await waiting(db, messages);
   const fresh: OutboxInput[] = [];
   const seen = new Set<string>();
   for (const m of messages) {
     if (m.coalesce) {
       const id = `${m.platform}\n${m.coalesce}`;
-      if (seen.has(id) || (await waiting(db, m.platform, m.coalesce))) continue;
+      if (seen.has(id) || waitingAlready.has(id)) continue;
       seen.add(id);
     }
     fresh.push(m);
@@ -51,16 +52,22 @@ export async function enqueue(db: Queryable, messages: OutboxInput[]): Promise<v
 
 const UNFINISHED = ["pending", "retrying", "sending"];
 
-async function waiting(db: Queryable, platform: string, coalesce: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("outbox")
-    .select("id")
-    .where("platform", "=", platform)
-    .where("coalesce_key", "=", coalesce)
-    .where("status", "=", "pending")
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+/** Which of the messages' coalesce keys (as "platform\nkey") a pending, never-tried row already holds: one query a platform. */
+async function waiting(db: Queryable, messages: OutboxInput[]): Promise<Set<string>> {
+  const keysOf = new Map<string, string[]>();
+  for (const m of messages) if (m.coalesce) (keysOf.get(m.platform) ?? keysOf.set(m.platform, []).get(m.platform)!).push(m.coalesce);
+  const out = new Set<string>();
+  for (const [platform, keys] of keysOf) {
+    const rows = await db
+      .selectFrom("outbox")
+      .select("coalesce_key")
+      .where("platform", "=", platform)
+      .where("coalesce_key", "in", keys)
+      .where("status", "=", "pending")
+      .execute();
+    for (const r of rows) out.add(`${platform}\n${r.coalesce_key}`);
+  }
+  return out;
 }
 
 /**
