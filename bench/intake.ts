@@ -6,6 +6,7 @@
 // Deskhand acknowledges each request only after its ticket is committed (group commit, src/core/batches.ts),
 // with the answer in the ack itself; the bare app acknowledges before doing anything.
 import { fork } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { startSlack } from "../adapters/slack/app.js";
 import { HELD } from "../adapters/slack/listeners/commands.js";
@@ -89,14 +90,20 @@ export async function run(args: string[]): Promise<void> {
     const count = rate ? rate * SECONDS : 1500;
     const common = { rate, count, concurrency: 32, maxMs: 15_000 };
     // Rounds alternate the two apps, so a slow spell of the machine (a shared VM) falls on both.
-    const rounds: { bareRate: number; deskRate: number; sent: number; failed: number; held: number }[] = [];
+    const rounds: { bareRate: number; deskRate: number; sent: number; failed: number; held: number; busy: number; cpuMs: number }[] = [];
     const bareLatencies: number[] = [];
     const deskLatencies: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const b = await load({ ...common, url: bare.url, label: `bare${rate}.${round}` });
       const label = `r${rate}.${round}`;
       const t0 = Date.now();
+      // How busy the event loop that reads and acks the requests was, and the process's CPU per request
+      // (every thread: triage's trainer and the checkpointer included): the headroom left at this rate.
+      const loop0 = performance.eventLoopUtilization();
+      const cpu0 = process.cpuUsage();
       const d = await load({ ...common, url: deskUrl, label });
+      const loop = performance.eventLoopUtilization(loop0);
+      const cpu = process.cpuUsage(cpu0);
       await slack.idle();
       const made = await db
         .selectFrom("tickets")
@@ -113,6 +120,8 @@ export async function run(args: string[]): Promise<void> {
         sent: d.sent,
         failed: d.failed + b.failed,
         held: d.held,
+        busy: loop.utilization,
+        cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, d.sent),
       });
     }
     const ratios = rounds.map((r) => r.deskRate / r.bareRate);
@@ -121,7 +130,7 @@ export async function run(args: string[]): Promise<void> {
       `| ${rate ? `${rate} req/s` : "max (32 in flight)"} | ${rounds.reduce((n, r) => n + r.sent, 0)} | ${median.bareRate.toFixed(0)} | ${pct(bareLatencies, 0.5).toFixed(1)} / ${pct(bareLatencies, 0.99).toFixed(1)} | ${median.deskRate.toFixed(0)} | ${pct(deskLatencies, 0.5).toFixed(1)} / ${pct(deskLatencies, 0.99).toFixed(1)} | ${(median.deskRate / median.bareRate).toFixed(2)}x | ${ratios.map((r) => r.toFixed(2)).join(", ")} | ${pctOf(
         rounds.reduce((n, r) => n + r.held, 0),
         rounds.reduce((n, r) => n + r.sent, 0),
-      )} | ${rounds.reduce((n, r) => n + r.failed, 0)} |`,
+      )} | ${pctOf(median.busy, 1)} / ${median.cpuMs.toFixed(1)} | ${rounds.reduce((n, r) => n + r.failed, 0)} |`,
     );
   }
   const all = await db
@@ -138,9 +147,12 @@ export async function run(args: string[]): Promise<void> {
     "Deskhand's ack follows the commit: a 200 means the ticket is in SQLite and carries the answer, or, for a request the desk could not commit within 2 s (held), that the raw request is in SQLite's inbox and the answer follows through response_url. The bare app acks before any work. Tickets/s counts tickets committed, held ones included.\n",
   );
   console.log(
-    "| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack (after commit) p50 / p99 ms | vs bare | each round | held | errors |",
+    "Event loop busy: the share of the round the thread that reads and acknowledges requests was working (near 100%, requests queue behind each other and the ack waits); CPU: the process's, every thread, per request.\n",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log(
+    "| offered load | requests | bare Bolt acks/s | bare ack p50 / p99 ms | Deskhand tickets/s | Deskhand ack (after commit) p50 / p99 ms | vs bare | each round | held | Deskhand event loop busy / CPU ms a request | errors |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
   console.log(
     `\nAcked ${acked} of ${sentTotal} requests; tickets in SQLite: ${Number(all.n)} (${Number(all.distinct)} distinct): lost ${acked - Number(all.distinct)}, doubled ${Number(all.n) - Number(all.distinct)}.`,
