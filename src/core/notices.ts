@@ -15,6 +15,9 @@ import { toPerson, type Person } from "./people.js";
 import type { Ticket } from "./ticket.js";
 import type { ActionView, TicketSnapshot } from "./views.js";
 
+/** Outbox rows written by one statement at most (an incident's update plans one or two for each of its tickets). */
+const ENQUEUE_CHUNK = 200;
+
 /** A ticket with its people and what each capability adds (snapshot.extras[name]). */
 /** `cards`: the capabilities whose card parts are drawn (all of them, even those whose extras no notifier reads). */
 export async function snapshotOf(
@@ -110,10 +113,14 @@ export class CommandNotices {
     const links = new Map<number, Awaited<ReturnType<typeof linksOf>>>();
     // An incident's update plans a message for each of its thousand tickets: the event loop gets a turn between.
     const pause = breaks();
+    // The messages the command planned, in order, written a chunk at a time (one coalesce lookup and one insert
+    // for a ticket's few, and bounded statements for an incident's thousands).
+    const rows: OutboxInput[] = [];
     for (const p of this.pending.splice(0)) {
       await pause();
+      if (rows.length >= ENQUEUE_CHUNK) await enqueue(trx, rows.splice(0));
       if ("rows" in p) {
-        await enqueue(trx, p.rows);
+        rows.push(...p.rows);
         continue;
       }
       const { ticket, change: c } = p;
@@ -134,10 +141,8 @@ export class CommandNotices {
         actor,
         origin: { platform: actor.platform, ...(envelope.originRef ? { ref: envelope.originRef } : {}) },
       };
-      const planned = notifiers.flatMap((n) => n.plan(change, links.get(ticket)!));
-      await enqueue(
-        trx,
-        planned.map((m) => ({
+      for (const m of notifiers.flatMap((n) => n.plan(change, links.get(ticket)!)))
+        rows.push({
           key: `${c.id}:${m.key}`,
           platform: m.platform,
           kind: m.kind,
@@ -146,8 +151,8 @@ export class CommandNotices {
           payload: m.payload,
           at: now,
           coalesce: m.coalesce,
-        })),
-      );
+        });
     }
+    if (rows.length) await enqueue(trx, rows);
   }
 }
