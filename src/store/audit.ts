@@ -2,10 +2,6 @@ import { eventHash, lastHash } from "./audit-chain.js";
 import type { AuditRow, NewAuditRow, Queryable } from "./database.js";
 
 /**
- * Append-only (triggers refuse UPDATE and DELETE): events are inserted in the transaction of the change,
- * each chained to the previous one's hash. Transactions run one at a time, so the chain has no forks.
- */
-/**
  * The chain's last hash as each open transaction left it, so a command that records four events reads it once.
  * Only a transaction's own writes can move it while the transaction is open (SQLite has one writer); a rollback
  * to a savepoint can, so group commit forgets it then (forgetChainHead).
@@ -16,6 +12,10 @@ export function forgetChainHead(trx: object): void {
   chainHeads.delete(trx);
 }
 
+/**
+ * Append-only (triggers refuse UPDATE and DELETE): events are inserted in the transaction of the change,
+ * each chained to the previous one's hash. Transactions run one at a time, so the chain has no forks.
+ */
 export async function appendAudit(db: Queryable, events: NewAuditRow[]): Promise<void> {
   if (!events.length) return;
   const cached = db.isTransaction ? chainHeads.get(db) : undefined;
