@@ -263,6 +263,8 @@ export class Desk implements DeskServices {
     const extensions = capabilities.list;
     let seq = 0;
     const told: string[] = [];
+    /** Who and when, for every audit event this command writes. */
+    const byActor = { at: now, actor_id: actor.id, platform: actor.platform };
     const notices = new CommandNotices({ trx, actor, envelope, now, notifiers, extensions });
     const queue = (
       t: Ticket,
@@ -300,10 +302,8 @@ export class Desk implements DeskServices {
       for (const field of AUDITED) {
         if (!(field in changes) || beforeRow[field] === afterRow[field]) continue;
         events.push({
-          at: now,
+          ...byActor,
           ticket_id: before.number,
-          actor_id: actor.id,
-          platform: actor.platform,
           action: kind,
           field: field === "assignee_id" ? "assignee" : field,
           from_value: await auditValue(trx, field, beforeRow[field]),
@@ -314,10 +314,8 @@ export class Desk implements DeskServices {
       // A change that moved no audited field (a comment that stamped the first response) is still an event.
       if (!events.length)
         events.push({
-          at: now,
+          ...byActor,
           ticket_id: before.number,
-          actor_id: actor.id,
-          platform: actor.platform,
           action: kind,
           field: null,
           from_value: null,
@@ -346,10 +344,8 @@ export class Desk implements DeskServices {
       notices.changed();
       await appendAudit(trx, [
         {
-          at: now,
+          ...byActor,
           ticket_id: after.number,
-          actor_id: actor.id,
-          platform: actor.platform,
           action: audit.action,
           field: audit.field ?? null,
           from_value: null,

@@ -176,6 +176,20 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
   }
 
   if (a.status === "resolved") return { fingerprint: a.fingerprint, ticket: null, action: "ignored" };
+  /** The new alert's row, firing, on the ticket it joined or opened. */
+  const firing = (ticket: number) =>
+    insertAlert(ctx.trx, {
+      source: source.name,
+      fingerprint: a.fingerprint,
+      ticket_id: ticket,
+      group_key: a.groupKey,
+      service,
+      status: "firing",
+      labels,
+      link: a.link,
+      first_at: ctx.now,
+      last_at: ctx.now,
+    });
 
   // A new alert joins an open ticket of its group, or the ticket that opened an incident on its service.
   let target = a.groupKey ? await openTicketOfGroup(ctx.trx, source.name, a.groupKey) : undefined;
@@ -192,18 +206,7 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
     if (t && isOpen(t.status)) target = t.number;
   }
   if (target !== undefined) {
-    await insertAlert(ctx.trx, {
-      source: source.name,
-      fingerprint: a.fingerprint,
-      ticket_id: target,
-      group_key: a.groupKey,
-      service,
-      status: "firing",
-      labels,
-      link: a.link,
-      first_at: ctx.now,
-      last_at: ctx.now,
-    });
+    await firing(target);
     const count = await alertCountOfTicket(ctx.trx, target);
     if (ANNOUNCE_AT.has(count))
       await ctx.record.announce((await ticketByNumber(ctx.trx, target))!, "alert_repeat", `${count} alerts now on #${target}`, {
@@ -225,18 +228,7 @@ async function one(ctx: Ctx, source: AlertSource, a: Alert): Promise<AlertResult
     source: { kind: source.name, ...(a.link ? { link: a.link } : {}), ref: a.fingerprint },
   });
   const number = created.snapshot!.ticket.number;
-  await insertAlert(ctx.trx, {
-    source: source.name,
-    fingerprint: a.fingerprint,
-    ticket_id: number,
-    group_key: a.groupKey,
-    service,
-    status: "firing",
-    labels,
-    link: a.link,
-    first_at: ctx.now,
-    last_at: ctx.now,
-  });
+  await firing(number);
   if (service) await stormCheck(ctx, source, service);
   return { fingerprint: a.fingerprint, ticket: number, action: "opened" };
 }
