@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
 import { makeDesk, ok, tempDbPath, capabilitiesOf } from "../helpers/desk.js";
-import { AGENTS, SECRET, interactionBody, signedPost, slackSettings } from "./harness.js";
+import { AGENTS, SECRET, interactionBody, signedPost, slackSettings, slashCommand } from "./harness.js";
 import { committed } from "./durable.js";
 import { HELD } from "../../adapters/slack/listeners/commands.js";
 
@@ -131,20 +131,9 @@ const unworked = (path: string) => committed<{ n: number }>(path, "SELECT count(
 
 function slashBody(i: number): { body: string; contentType: string } {
   const user = `UCRASH${i % 20}`;
-  const body = new URLSearchParams({
-    token: "t",
-    team_id: "T0001",
-    team_domain: "x",
-    channel_id: "CGENERAL",
-    channel_name: "general",
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: "/ticket",
-    text: `printer burst-${i} jams`,
-    api_app_id: "A0001",
-    response_url: `${fake!.responseUrl(i)}?req=${i}`,
-    trigger_id: `${i}.1.crash`,
-  }).toString();
+  const body = new URLSearchParams(
+    slashCommand(`printer burst-${i} jams`, { user, userName: user.toLowerCase(), responseUrl: `${fake!.responseUrl(i)}?req=${i}`, triggerId: `${i}.1.crash` }),
+  ).toString();
   return { body, contentType: "application/x-www-form-urlencoded" };
 }
 

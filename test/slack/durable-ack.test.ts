@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { storeRequest } from "../../src/store/inbox.js";
 import { slackSignature } from "../fakes/slack-sign.js";
-import { AGENTS, REQUESTER, SECRET, blockAction, startHarness, viewSubmission, type Harness } from "./harness.js";
+import { AGENTS, REQUESTER, SECRET, blockAction, slashCommand, startHarness, viewSubmission, type Harness } from "./harness.js";
 import { committed } from "./durable.js";
 
 let h: Harness | undefined;
@@ -20,18 +20,7 @@ const ts = () => `1700003000.${String(++seq).padStart(6, "0")}`;
 const dm = (text: string, at = ts()) => ({ type: "message", channel: "DREQ", channel_type: "im", user: REQUESTER, text, ts: at, event_ts: at, team: "T0001" });
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const slash = (text: string, extra: Record<string, string> = {}) =>
-  form({
-    token: "t",
-    team_id: "T0001",
-    channel_id: "CGENERAL",
-    user_id: REQUESTER,
-    user_name: "rita",
-    command: "/ticket",
-    text,
-    response_url: "http://127.0.0.1:9/respond/x",
-    trigger_id: `${++seq}.1.t`,
-    ...extra,
-  });
+  form({ ...slashCommand(text, { user: REQUESTER, userName: "rita", responseUrl: "http://127.0.0.1:9/respond/x", triggerId: `${++seq}.1.t` }), ...extra });
 
 /** Every change takes `ms` inside its transaction: an ack sent before the commit would be seen before the row. */
 function slowChanges(ms: number): void {
@@ -167,17 +156,7 @@ describe("the inbox at start-up", () => {
     await first.close();
     const { openDatabase } = await import("../../src/store/connection.js");
     const { db } = openDatabase(path);
-    const command = {
-      token: "t",
-      team_id: "T0001",
-      channel_id: "CGENERAL",
-      user_id: REQUESTER,
-      user_name: "rita",
-      command: "/ticket",
-      text: "scanner &amp; fax offline",
-      response_url: "",
-      trigger_id: "77.1.held",
-    };
+    const command = slashCommand("scanner &amp; fax offline", { user: REQUESTER, userName: "rita", responseUrl: "", triggerId: "77.1.held" });
     await storeRequest(db, { platform: "slack", key: "cmd:77.1.held", body: JSON.stringify({ kind: "slash", body: command }), at: Date.now() });
     await db.destroy();
 

@@ -79,6 +79,25 @@ export async function signedPost(
   return { status: r.status, body: await r.text(), ms: performance.now() - start };
 }
 
+/** A /ticket slash command's fields, named and ordered as Slack sends them (java-slack-sdk SlashCommandPayload). */
+export function slashCommand(text: string, o: { user: string; userName?: string; responseUrl: string; triggerId: string }): Record<string, string> {
+  return {
+    token: "verification-token",
+    team_id: "T0001",
+    team_domain: "example",
+    channel_id: "CGENERAL",
+    channel_name: "general",
+    user_id: o.user,
+    user_name: o.userName ?? o.user,
+    command: "/ticket",
+    text,
+    api_app_id: "A0001",
+    is_enterprise_install: "false",
+    response_url: o.responseUrl,
+    trigger_id: o.triggerId,
+  };
+}
+
 /** A click or a modal submission, as Slack posts an interaction payload. */
 export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
@@ -116,21 +135,8 @@ export async function startHarness(
     answers: [],
     async command(text, user = REQUESTER, extra = {}) {
       const n = ++seq;
-      // The fields and order of a real slash command (java-slack-sdk SlashCommandPayload).
       const body = new URLSearchParams({
-        token: "verification-token",
-        team_id: "T0001",
-        team_domain: "example",
-        channel_id: "CGENERAL",
-        channel_name: "general",
-        user_id: user,
-        user_name: fake.users.get(user)?.name ?? user,
-        command: "/ticket",
-        text,
-        api_app_id: "A0001",
-        is_enterprise_install: "false",
-        response_url: fake.responseUrl(n),
-        trigger_id: `${n}.1.trigger${n}`,
+        ...slashCommand(text, { user, userName: fake.users.get(user)?.name ?? user, responseUrl: fake.responseUrl(n), triggerId: `${n}.1.trigger${n}` }),
         ...extra,
       }).toString();
       const r = await post(body, "application/x-www-form-urlencoded");

@@ -6,7 +6,7 @@ import { HttpServer } from "../../src/http/server.js";
 import { FakeSlackApi } from "../fakes/slack-api.js";
 import { FakeSocketMode } from "../fakes/slack-socket.js";
 import { makeDesk, type TestDesk } from "../helpers/desk.js";
-import { AGENTS, REQUESTER, TRIAGE, addPeople, blockAction, slackSettings, startSlackApp } from "./harness.js";
+import { AGENTS, REQUESTER, TRIAGE, addPeople, blockAction, slackSettings, slashCommand, startSlackApp } from "./harness.js";
 import { committed } from "./durable.js";
 
 let fake: FakeSlackApi;
@@ -51,21 +51,10 @@ describe("Socket Mode", () => {
   });
 
   it("a slash command over the socket is acked and makes a ticket; a click and an @mention work the same way", async () => {
-    const ack = await socket.send("slash_commands", {
-      token: "verification-token",
-      team_id: "T0001",
-      team_domain: "example",
-      channel_id: "CGENERAL",
-      channel_name: "general",
-      user_id: REQUESTER,
-      user_name: "rita",
-      command: "/ticket",
-      text: "printer on floor 3 is jammed",
-      api_app_id: "A0001",
-      is_enterprise_install: "false",
-      response_url: fake.responseUrl(1),
-      trigger_id: "1.1.trigger1",
-    });
+    const ack = await socket.send(
+      "slash_commands",
+      slashCommand("printer on floor 3 is jammed", { user: REQUESTER, userName: "rita", responseUrl: fake.responseUrl(1), triggerId: "1.1.trigger1" }),
+    );
     expect(ack.envelope_id).toBe("env-1");
     await settle();
     const [t] = await desk.db.selectFrom("tickets").selectAll().execute();
@@ -105,21 +94,10 @@ describe("Socket Mode", () => {
   it("an envelope is acked only once its work is committed: a slash command's answer is in the ack, an event is in the inbox", async () => {
     // A slow capability: an ack sent before the commit would arrive before the ticket is in the file.
     desk.desk.addCapability({ name: "slow", afterChange: () => new Promise((r) => setTimeout(r, 300)) });
-    const ack = await socket.send("slash_commands", {
-      token: "verification-token",
-      team_id: "T0001",
-      team_domain: "example",
-      channel_id: "CGENERAL",
-      channel_name: "general",
-      user_id: REQUESTER,
-      user_name: "rita",
-      command: "/ticket",
-      text: "badge reader dead",
-      api_app_id: "A0001",
-      is_enterprise_install: "false",
-      response_url: fake.responseUrl(2),
-      trigger_id: "2.1.trigger2",
-    });
+    const ack = await socket.send(
+      "slash_commands",
+      slashCommand("badge reader dead", { user: REQUESTER, userName: "rita", responseUrl: fake.responseUrl(2), triggerId: "2.1.trigger2" }),
+    );
     expect(committed(desk.path, "SELECT id, title FROM tickets")).toEqual([{ id: 1, title: "badge reader dead" }]);
     expect(ack.payload).toEqual({ response_type: "ephemeral", text: expect.stringMatching(/^Opened #1 /) });
     const at = "1700002100.000100";
